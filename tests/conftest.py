@@ -1,0 +1,44 @@
+"""Shared fixtures: every test gets its own data root, no OS keyring, a cheap KDF and a frozen clock."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from testenv import FROZEN_NOW_MS, FakeClock, make_session
+
+os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "veldhome"
+    monkeypatch.setenv("VELD_HOME", str(home))
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    monkeypatch.setenv("VELD_KDF_MEMORY_KIB", "8192")
+    monkeypatch.setenv("VELD_NOW", str(FROZEN_NOW_MS))
+    monkeypatch.setenv("VELD_LANG", "en")
+    monkeypatch.delenv("VELD_PASSPHRASE", raising=False)
+    monkeypatch.delenv("VELD_PROFILE", raising=False)
+    return home
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(FROZEN_NOW_MS)
+
+
+@pytest.fixture
+def session(clock: FakeClock) -> Iterator:
+    s = make_session(clock=clock)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def coordinator(clock: FakeClock) -> Iterator:
+    s = make_session("coord", role="coordinator", clock=clock)
+    yield s
+    s.close()

@@ -1,0 +1,33 @@
+"""Constants and helpers shared by tests (importable: tests/ is on pytest's pythonpath)."""
+
+from __future__ import annotations
+
+FROZEN_NOW_MS = 1_795_000_000_000  # 2026-11-18T08:26:40Z
+PASSPHRASE = "correct horse battery staple"
+
+
+class FakeClock:
+    """A clock tests move by hand: deterministic times in documents and audit entries."""
+
+    def __init__(self, start: int = FROZEN_NOW_MS) -> None:
+        self.now = start
+
+    def __call__(self) -> int:
+        return self.now
+
+    def advance(self, ms: int) -> None:
+        self.now += ms
+
+
+def make_session(name: str = "test", node: str = "enschede-centrum", role: str = "nurse", clock=None):
+    from veldclient.services import setup
+
+    return setup.init_profile(
+        name,
+        node_id=node,
+        role=role,
+        user=f"{role}-{name}",
+        passphrase=PASSPHRASE,
+        use_keyring=False,
+        clock=clock or FakeClock(FROZEN_NOW_MS),
+    )

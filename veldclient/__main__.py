@@ -1,0 +1,5 @@
+"""``python -m veldclient`` is ``veld``."""
+
+from veldclient.cli import main
+
+main()

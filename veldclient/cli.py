@@ -1,0 +1,333 @@
+"""The `veld` command line: the surface scripts, tests and site admins use (DESIGN §7).
+
+Every expected failure is a :class:`VeldError` and ends as one clear line on stderr with exit code 2
+(1 is left for "a check found problems"). ``--json`` output is stable: keys are only ever added.
+Messages follow ``VELD_LANG`` (``nl`` by default, ``en``).
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import sys
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+import click
+
+from veldclient import locations
+from veldclient import profile as profmod
+from veldclient.errors import VeldError
+from veldclient.services import session as sessmod
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def lang() -> str:
+    return "en" if os.environ.get("VELD_LANG", "nl").lower().startswith("en") else "nl"
+
+
+def fail(error: VeldError, code: int = 2) -> None:
+    click.echo(f"veld: {error.message(lang())}", err=True)
+    sys.exit(code)
+
+
+def handles_errors(fn: F) -> F:
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except VeldError as exc:
+            fail(exc)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def ask_passphrase(confirm: bool = False) -> str | None:
+    """VELD_PASSPHRASE first (headless); else ask on a terminal; else None (the keyring may do)."""
+    env = profmod.passphrase_from_env()
+    if env:
+        return env
+    if not sys.stdin.isatty():
+        return None
+    first = getpass.getpass("Wachtwoord / passphrase: ")
+    if confirm and first != getpass.getpass("Herhaal / repeat: "):
+        raise VeldError("De wachtwoorden zijn niet gelijk.", "The passphrases do not match.")
+    return first or None
+
+
+def open_profile(name: str) -> sessmod.Session:
+    prof = profmod.load(name)
+    try:
+        return sessmod.open_session(prof.name, passphrase=profmod.passphrase_from_env())
+    except profmod.UnlockError:
+        if profmod.passphrase_from_env() or not sys.stdin.isatty():
+            raise
+        return sessmod.open_session(prof.name, passphrase=ask_passphrase())
+
+
+def echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True))
+
+
+def profile_option(fn: F) -> F:
+    return click.option(
+        "--profile",
+        "profile_name",
+        envvar="VELD_PROFILE",
+        default=None,
+        help="Profile name (default: 'default', or the only profile there is).",
+    )(fn)
+
+
+def resolve_profile(ctx: click.Context, name: str | None) -> str:
+    name = name or (ctx.obj or {}).get("profile")
+    if name:
+        return locations.check_profile_name(name)
+    existing = profmod.list_profiles()
+    if locations.DEFAULT_PROFILE in existing or len(existing) != 1:
+        return locations.DEFAULT_PROFILE
+    return existing[0]
+
+
+@click.group(invoke_without_command=True)
+@profile_option
+@click.version_option(package_name="veldclient")
+@click.pass_context
+def main(ctx: click.Context, profile_name: str | None) -> None:
+    """veldclient: offline-first field client for the Twente care-node mesh.
+
+    Without a command, opens the app for the profile.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["profile"] = profile_name
+    if ctx.invoked_subcommand is None:
+        _open_tui(resolve_profile(ctx, profile_name))
+
+
+@handles_errors
+def _open_tui(name: str) -> None:
+    from veldclient.app import run_app
+
+    run_app(open_profile(name))
+
+
+@main.command()
+@click.option("--node", "node_id", required=True, help="Node id, e.g. enschede-centrum.")
+@click.option("--role", type=click.Choice(profmod.ROLES), required=True)
+@click.option("--user", default=None, help="Your name or login (for the audit log).")
+@click.option("--no-keyring", is_flag=True, help="Do not store the key in the OS keyring.")
+@profile_option
+@click.pass_context
+@handles_errors
+def init(
+    ctx: click.Context, node_id: str, role: str, user: str | None, no_keyring: bool, profile_name: str | None
+) -> None:
+    """Create a profile: device key pair, certificate and an encrypted database."""
+    from veldclient.services import setup
+
+    name = locations.check_profile_name(
+        profile_name or (ctx.obj or {}).get("profile") or locations.DEFAULT_PROFILE
+    )
+    session = setup.init_profile(
+        name,
+        node_id=node_id,
+        role=role,
+        user=user or getpass.getuser(),
+        passphrase=ask_passphrase(confirm=True),
+        use_keyring=not no_keyring,
+    )
+    try:
+        st = _status(session, check=False)
+        click.echo(f"Profiel '{name}' aangemaakt / created: node {node_id}, role {role}")
+        click.echo(f"Device id: {st.device_id_display}")
+        click.echo(f"Data: {session.profile.dir}")
+    finally:
+        session.close()
+
+
+def _status(session: sessmod.Session, check: bool = True) -> Any:
+    from veldclient.services import status as status_service
+
+    return status_service.status(session, check_chunks=check)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@profile_option
+@click.pass_context
+@handles_errors
+def status(ctx: click.Context, as_json: bool, profile_name: str | None) -> None:
+    """Profile, node, role, device id, counts per record type, quarantined documents."""
+    session = open_profile(resolve_profile(ctx, profile_name))
+    try:
+        st = _status(session)
+    finally:
+        session.close()
+    if as_json:
+        echo_json(st.as_json())
+        return
+    click.echo(f"Profiel/profile : {st.profile}")
+    click.echo(f"Knooppunt/node  : {st.node_id}")
+    click.echo(f"Rol/role        : {st.role} ({st.user})")
+    click.echo(f"Device id       : {st.device_id_display}")
+    click.echo(f"Database        : {st.database}")
+    for name, count in st.counts.items():
+        click.echo(f"  {name:<17}{count:>8}")
+    click.echo(f"  {'audit entries':<17}{st.audit_entries:>8}")
+    if st.quarantined:
+        click.echo(f"Quarantaine/quarantined documents: {len(st.quarantined)}")
+        for q in st.quarantined:
+            click.echo(f"  {q['doc_id']}: {q['reason']}")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output (the default).")
+@profile_option
+@click.pass_context
+@handles_errors
+def docs(ctx: click.Context, as_json: bool, profile_name: str | None) -> None:
+    """Every document id with its kind and heads."""
+    from veldclient.services import status as status_service
+
+    session = open_profile(resolve_profile(ctx, profile_name))
+    try:
+        listing = status_service.documents(session)
+    finally:
+        session.close()
+    if as_json:
+        echo_json(listing)
+    else:
+        for d in listing:
+            click.echo(f"{d['doc_id']}  {d['kind']}  {','.join(h[:12] for h in d['heads'])}")
+
+
+@main.command()
+@profile_option
+@click.pass_context
+@handles_errors
+def locate(ctx: click.Context, profile_name: str | None) -> None:
+    """Where the data lives."""
+    name = resolve_profile(ctx, profile_name)
+    click.echo(f"data root : {locations.data_root()}")
+    click.echo(f"profiles  : {locations.profiles_root()}")
+    click.echo(f"profile   : {locations.profile_dir(name)}")
+    click.echo(f"database  : {locations.database_path(name)}")
+
+
+@main.command()
+@click.option("--rebuild", is_flag=True, help="Rebuild every projection table from the documents.")
+@profile_option
+@click.pass_context
+@handles_errors
+def doctor(ctx: click.Context, rebuild: bool, profile_name: str | None) -> None:
+    """Check the database, every document and the audit chain; optionally rebuild the tables."""
+    from veldclient.services import doctor as doctor_service
+
+    session = open_profile(resolve_profile(ctx, profile_name))
+    try:
+        report = doctor_service.check(session, rebuild=rebuild)
+    finally:
+        session.close()
+    click.echo(f"database integrity: {'ok' if not report.integrity else '; '.join(report.integrity)}")
+    click.echo(f"documents: {len(report.bad_documents)} quarantined")
+    for doc_id, reason in report.bad_documents:
+        click.echo(f"  {doc_id}: {reason}")
+    click.echo(f"audit chain: {'ok' if report.audit_ok else 'BROKEN'}")
+    for problem in report.audit_problems:
+        click.echo(f"  {problem}")
+    if report.rebuilt:
+        click.echo("projection rebuilt from documents")
+    if not report.ok:
+        sys.exit(1)
+
+
+@main.group()
+def audit() -> None:
+    """The NEN 7513 audit log."""
+
+
+@audit.command("verify")
+@profile_option
+@click.pass_context
+@handles_errors
+def audit_verify(ctx: click.Context, profile_name: str | None) -> None:
+    """Check the hash chain; names every edited or missing entry."""
+    from veldclient.services import audit_service
+
+    session = open_profile(resolve_profile(ctx, profile_name))
+    try:
+        report = audit_service.verify(session)
+    finally:
+        session.close()
+    if report.ok:
+        click.echo(f"audit log ok: {report.checked} entries verified")
+        return
+    for problem in report.problems:
+        click.echo(problem.message(lang()), err=True)
+    sys.exit(1)
+
+
+@audit.command("log")
+@click.option("--limit", default=50, show_default=True)
+@click.option("--client", "client_id", default=None)
+@click.option("--json", "as_json", is_flag=True)
+@profile_option
+@click.pass_context
+@handles_errors
+def audit_log(
+    ctx: click.Context, limit: int, client_id: str | None, as_json: bool, profile_name: str | None
+) -> None:
+    """Newest audit entries (reading the log is itself logged)."""
+    from veldclient.services import audit_service
+
+    session = open_profile(resolve_profile(ctx, profile_name))
+    try:
+        entries = audit_service.read_log(session, limit=limit, client_id=client_id)
+    finally:
+        session.close()
+    if as_json:
+        echo_json([audit_service.entry_json(e) for e in entries])
+        return
+    for e in entries:
+        client = f" client={e.client_id}" if e.client_id else ""
+        click.echo(
+            f"{e.seq:>7} {e.at_iso} {e.action} {e.event:<22} {e.outcome:<6} {e.user_id} ({e.role}){client}"
+        )
+
+
+@main.command()
+@click.option("--no-tui", is_flag=True, help="Only prepare the demo data and print where it is.")
+@click.option("--size", type=click.Choice(["small", "large"]), default="small", show_default=True)
+@click.option("--node", "node_id", default="enschede-centrum", show_default=True)
+@click.option("--role", type=click.Choice(profmod.ROLES), default="nurse", show_default=True)
+@click.option("--seed", default=7, show_default=True)
+@handles_errors
+def demo(no_tui: bool, size: str, node_id: str, role: str, seed: int) -> None:
+    """Create (or refresh) the demo profile with Twente demo data and open it."""
+    from veldclient.services import demo as demo_service
+
+    session = demo_service.build_demo(size=size, node_id=node_id, role=role, seed=seed, progress=click.echo)
+    if no_tui:
+        try:
+            st = _status(session, check=False)
+        finally:
+            session.close()
+        click.echo(f"Demo profile '{st.profile}' ready at {session.profile.dir}")
+        click.echo(
+            f"  node {st.node_id}, role {st.role}, "
+            f"{st.counts['clients']} clients, {st.counts['volunteers']} volunteers"
+        )
+        click.echo(
+            f"  open it with: veld --profile {st.profile}   (passphrase: {demo_service.demo_passphrase()})"
+        )
+        return
+    from veldclient.app import run_app
+
+    run_app(session)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

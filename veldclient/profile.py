@@ -1,0 +1,144 @@
+"""Profiles: one node, one role, one device identity, one encrypted database.
+
+A profile folder holds ``profile.json`` (no personal data), ``key.json`` (the wrapped master key),
+the device key and certificate, and ``veld.db``. The device private key is encrypted with the master
+key, so nothing on disk is usable without unlocking.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from veldclient import identity, keys, locations
+from veldclient.errors import ProfileError, UnlockError
+
+ROLES = ("nurse", "coordinator", "admin")
+PROFILE_FILE = "profile.json"
+PASSPHRASE_ENV = "VELD_PASSPHRASE"
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    node_id: str
+    role: str
+    user: str
+    device_id: str
+    created_at: int
+
+    @property
+    def dir(self) -> Path:
+        return locations.profile_dir(self.name)
+
+    @property
+    def db_path(self) -> Path:
+        return self.dir / "veld.db"
+
+
+def passphrase_from_env() -> str | None:
+    return os.environ.get(PASSPHRASE_ENV) or None
+
+
+def known_node_ids() -> list[str]:
+    from veldclient.fixtures import twente
+
+    return [n.id for n in twente.NODES]
+
+
+def check_node_and_role(node_id: str, role: str) -> None:
+    nodes = known_node_ids()
+    if node_id not in nodes:
+        raise ProfileError(
+            f"Onbekend knooppunt '{node_id}'. Kies uit: {', '.join(nodes)}.",
+            f"Unknown node '{node_id}'. Choose from: {', '.join(nodes)}.",
+        )
+    if role not in ROLES:
+        raise ProfileError(
+            f"Onbekende rol '{role}'. Kies uit: {', '.join(ROLES)}.",
+            f"Unknown role '{role}'. Choose from: {', '.join(ROLES)}.",
+        )
+
+
+def exists(name: str) -> bool:
+    return (locations.profile_dir(name) / PROFILE_FILE).exists()
+
+
+def load(name: str) -> Profile:
+    path = locations.profile_dir(name) / PROFILE_FILE
+    if not path.exists():
+        raise ProfileError(
+            f"Profiel '{name}' bestaat niet. Maak het met 'veld init' (of probeer 'veld demo').",
+            f"Profile '{name}' does not exist. Create it with 'veld init' (or try 'veld demo').",
+        )
+    try:
+        data = json.loads(path.read_text("utf-8"))
+        return Profile(**data)
+    except (ValueError, TypeError) as exc:
+        raise ProfileError(
+            f"Profielbestand {path} is beschadigd.", f"Profile file {path} is damaged."
+        ) from exc
+
+
+def list_profiles() -> list[str]:
+    root = locations.profiles_root()
+    if not root.exists():
+        return []
+    return sorted(p.parent.name for p in root.glob(f"*/{PROFILE_FILE}"))
+
+
+def create(
+    name: str,
+    *,
+    node_id: str,
+    role: str,
+    user: str,
+    passphrase: str | None,
+    use_keyring: bool,
+    now_ms: int,
+) -> tuple[Profile, bytes]:
+    """Create the folder, master key and device identity. Returns the profile and its master key.
+
+    Everything is created in a staging folder and renamed into place at the end, so a failure (no
+    passphrase, disk full) leaves no half profile behind.
+    """
+    check_node_and_role(node_id, role)
+    target = locations.profile_dir(name)
+    if target.exists():
+        raise ProfileError(
+            f"Profiel '{name}' bestaat al in {target}; er wordt niets overschreven.",
+            f"Profile '{name}' already exists at {target}; nothing is overwritten.",
+        )
+    staging = target.with_name(f".{name}.creating")
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir(parents=True, mode=0o700)
+    try:
+        master = keys.create_master_key(staging, passphrase=passphrase, use_keyring=use_keyring)
+        device = identity.create_device_identity(
+            staging, node_id=node_id, role=role, label=user, key_password=master
+        )
+        prof = Profile(name, node_id, role, user, device.device_id, now_ms)
+        keys.atomic_write(staging / PROFILE_FILE, json.dumps(asdict(prof), indent=2).encode(), mode=0o600)
+        os.replace(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return prof, master
+
+
+def unlock(prof: Profile, passphrase: str | None) -> bytes:
+    return keys.load_master_key(prof.dir, passphrase=passphrase)
+
+
+def remove(name: str) -> None:
+    """Delete a profile folder entirely (used to refresh the demo profile only)."""
+    target = locations.profile_dir(name)
+    if target.exists():
+        shutil.rmtree(target)
+
+
+__all__ = ["Profile", "ROLES", "UnlockError", "create", "load", "unlock", "exists", "list_profiles"]

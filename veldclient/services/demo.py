@@ -1,0 +1,166 @@
+"""The demo profile: a ready node with deterministic Twente data, rebuilt from scratch on each run.
+
+Every generated record goes through the domain's ``from_dict`` (so demo data obeys the same rules as
+typed input) and into documents plus projection in one transaction, with one audit entry per record.
+The demo's passphrase is public (``demo``, or ``VELD_PASSPHRASE`` when set): the data is fictitious.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from veldclient import locations
+from veldclient import profile as profmod
+from veldclient.audit import AuditEvent
+from veldclient.domain import Client, HelpRequest, Mantelzorger, Match, PlacementRequest, Visit, Volunteer
+from veldclient.fixtures import generator, twente
+from veldclient.services import setup
+from veldclient.services.session import Clock, Session, clock_from_env
+from veldclient.store.repo import doc_id_for
+
+DEMO_PASSPHRASE = "demo"
+HOUR_MS = 3_600_000
+# capacity report ages per node, in hours: most fresh, a few stale (older than 12 h) on purpose
+REPORT_AGE_HOURS = (0.2, 1, 3, 0.5, 14, 6, 30, 2, 9, 0.1)
+
+
+def demo_passphrase() -> str:
+    return profmod.passphrase_from_env() or DEMO_PASSPHRASE
+
+
+def build_demo(
+    *,
+    size: str = "small",
+    node_id: str = "enschede-centrum",
+    role: str = "nurse",
+    seed: int = 7,
+    clock: Clock | None = None,
+    progress: Callable[[str], None] | None = None,
+    profile_name: str = locations.DEMO_PROFILE,
+) -> Session:
+    say = progress or (lambda _msg: None)
+    clk = clock or clock_from_env()
+    profmod.check_node_and_role(node_id, role)
+    profmod.remove(profile_name)
+    session = setup.init_profile(
+        profile_name,
+        node_id=node_id,
+        role=role,
+        user=f"demo-{role}",
+        passphrase=demo_passphrase(),
+        use_keyring=False,
+        clock=clk,
+    )
+    try:
+        say(f"demo: generating {size} data for {node_id}")
+        data = generator.generate(node_id, size, seed=seed, now_ms=clk())  # type: ignore[arg-type]
+        load_nodes(session)
+        load_records(session, data)
+        say(f"demo: {len(data.clients)} clients, {len(data.volunteers)} volunteers loaded")
+    except BaseException:
+        session.close()
+        raise
+    return session
+
+
+def load_nodes(session: Session) -> None:
+    """All ten node documents, as if every node had already synced once, with fresh-ish reports."""
+    now = session.now()
+    for index, node in enumerate(twente.NODES):
+        setup.ensure_node_document(session, node.id)
+        reported_at = now - int(REPORT_AGE_HOURS[index % len(REPORT_AGE_HOURS)] * HOUR_MS)
+        capacity = twente.node_document_seed(node.id, reported_at=reported_at)["capacity"]
+        session.repo.change(
+            doc_id_for("node", node.id),
+            lambda e, cap=capacity: [e.update(("capacity", k), v) for k, v in cap.items()],
+        )
+
+
+def _event(session: Session, kind: str) -> dict[str, Any]:
+    return {
+        "type": kind,
+        "at": session.now(),
+        "by": session.actor.user_id,
+        "device": session.actor.device_id,
+        "data": {},
+    }
+
+
+def load_records(session: Session, data: generator.DemoData) -> None:
+    node = session.actor.node_id
+    created = [_event(session, "CREATED")]
+    visits_by_client: dict[str, dict[str, Any]] = {}
+    for v in data.visits:
+        visit = Visit.from_dict(v).to_dict()
+        visits_by_client.setdefault(visit["client_id"], {})[visit["id"]] = visit
+    matches_by_request: dict[str, dict[str, Any]] = {}
+    for m in data.matches:
+        match = Match.from_dict(m).to_dict()
+        matches_by_request.setdefault(match["help_request_id"], {})[match["id"]] = match
+
+    records: list[tuple[str, str, str | None, dict[str, Any]]] = []
+    audit: list[tuple[str, str, str | None]] = []
+    for c in data.clients:
+        client = Client.from_dict(c).to_dict()
+        records.append(
+            (
+                "case",
+                client["id"],
+                node,
+                {"client": client, "visits": visits_by_client.get(client["id"], {}), "events": created},
+            )
+        )
+        audit.append(("client.create", "client", client["id"]))
+    for p in data.placements:
+        request = PlacementRequest.from_dict(p).to_dict()
+        records.append(
+            (
+                "placement",
+                request["id"],
+                node,
+                {"request": request, "events": [_event(session, request["status"])]},
+            )
+        )
+        audit.append(("placement.create", "placement", request["client_id"]))
+    for v in data.volunteers:
+        volunteer = Volunteer.from_dict(v).to_dict()
+        records.append(("volunteer", volunteer["id"], node, {"volunteer": volunteer, "events": created}))
+        audit.append(("volunteer.create", "volunteer", None))
+    for m in data.mantelzorgers:
+        carer = Mantelzorger.from_dict(m).to_dict()
+        records.append(("mantelzorger", carer["id"], node, {"mantelzorger": carer, "events": created}))
+        audit.append(("mantelzorger.create", "mantelzorger", carer["care_for_client_id"]))
+    for h in data.help_requests:
+        request = HelpRequest.from_dict(h).to_dict()
+        records.append(
+            (
+                "helpreq",
+                request["id"],
+                node,
+                {"request": request, "matches": matches_by_request.get(request["id"], {}), "events": created},
+            )
+        )
+        audit.append(("helprequest.create", "help_request", None))
+
+    actor = session.actor
+    now = session.now()
+    with session.transaction():
+        doc_ids = session.repo.create_many(records)
+        session.audit_log.append_many(
+            AuditEvent(
+                event=event,
+                action="C",
+                user_id=actor.user_id,
+                role=actor.role,
+                device_id=actor.device_id,
+                node_id=actor.node_id,
+                object_type=object_type,
+                object_id=doc_id,
+                client_id=client_id,
+                basis_authorisation=True,
+                detail={"source": "demo"},
+                at_ms=now,
+            )
+            for (event, object_type, client_id), doc_id in zip(audit, doc_ids, strict=True)
+        )

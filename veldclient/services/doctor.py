@@ -1,0 +1,40 @@
+"""Health checks and repair: SQLite/SQLCipher integrity, document loading, projection rebuild."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from veldclient import audit
+from veldclient.db import integrity_check
+from veldclient.services.session import Session
+
+
+@dataclass
+class DoctorReport:
+    integrity: list[str] = field(default_factory=list)
+    bad_documents: list[tuple[str, str]] = field(default_factory=list)
+    audit_ok: bool = True
+    audit_problems: list[str] = field(default_factory=list)
+    rebuilt: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.integrity and not self.bad_documents and self.audit_ok
+
+
+def check(session: Session, *, rebuild: bool = False) -> DoctorReport:
+    report = DoctorReport(integrity=integrity_check(session.db))
+    with session.transaction():
+        session.repo.store.verify_checksums()
+    report.bad_documents = session.repo.store.verify_all()
+    verified = audit.verify(session.db)
+    report.audit_ok = verified.ok
+    report.audit_problems = [p.message("en") for p in verified.problems]
+    if rebuild:
+        session.repo.rebuild()
+        with session.transaction():
+            session.audit(
+                "projection.rebuild", "U", "database", detail={"documents_failed": len(report.bad_documents)}
+            )
+        report.rebuilt = True
+    return report

@@ -1,0 +1,131 @@
+"""An unlocked profile: the one object every service receives.
+
+It carries who is acting (user, role, node, device) for access checks and the audit log, the clock
+(injectable, so tests and demo data are deterministic), the document repository and the audit log.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+import sqlite_utils
+
+from veldclient import audit, identity
+from veldclient import db as dbmod
+from veldclient import profile as profmod
+from veldclient.audit import AuditEvent, AuditLog
+from veldclient.errors import AccessDenied
+from veldclient.store.repo import Repo
+from veldclient.store.schema import migrate
+
+Clock = Callable[[], int]
+NOW_ENV = "VELD_NOW"
+
+
+def system_clock() -> int:
+    return time.time_ns() // 1_000_000
+
+
+def clock_from_env() -> Clock:
+    """``VELD_NOW`` (ISO 8601 or epoch ms) freezes the clock: deterministic demos, tests, snapshots."""
+    fixed = os.environ.get(NOW_ENV)
+    if not fixed:
+        return system_clock
+    value = int(fixed) if fixed.isdigit() else int(datetime.fromisoformat(fixed).timestamp() * 1000)
+    return lambda: value
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: str
+    role: str  # nurse | coordinator | admin
+    node_id: str
+    device_id: str
+
+
+@dataclass
+class Session:
+    profile: profmod.Profile
+    db: sqlite_utils.Database
+    repo: Repo
+    audit_log: AuditLog
+    actor: Actor
+    clock: Clock
+    device: Any = field(default=None, repr=False)
+
+    def now(self) -> int:
+        return self.clock()
+
+    def today(self) -> date:
+        return datetime.fromtimestamp(self.clock() / 1000, UTC).date()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        with self.repo.transaction():
+            yield
+
+    def audit(self, event: str, action: str, object_type: str, **fields: Any) -> None:
+        """Write one NEN 7513 entry as the current actor (inside the caller's transaction)."""
+        self.audit_log.append(
+            AuditEvent(
+                event=event,
+                action=action,
+                user_id=self.actor.user_id,
+                role=self.actor.role,
+                device_id=self.actor.device_id,
+                node_id=self.actor.node_id,
+                object_type=object_type,
+                at_ms=self.clock(),
+                **fields,
+            )
+        )
+
+    def require_role(self, allowed: tuple[str, ...], event: str, object_type: str, **fields: Any) -> None:
+        """Refuse (and audit the refusal) when the actor's role is not in ``allowed``."""
+        if self.actor.role in allowed:
+            return
+        with self.transaction():
+            self.audit(event, "R", object_type, outcome="denied", **fields)
+        raise AccessDenied(
+            f"Uw rol ({self.actor.role}) mag dit niet inzien of wijzigen.",
+            f"Your role ({self.actor.role}) may not view or change this.",
+        )
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def open_session(
+    name: str,
+    *,
+    passphrase: str | None = None,
+    clock: Clock | None = None,
+    master_key: bytes | None = None,
+    create: bool = False,
+) -> Session:
+    prof = profmod.load(name)
+    key = master_key if master_key is not None else profmod.unlock(prof, passphrase)
+    database = dbmod.open_database(prof.db_path, key, create=create)
+    migrate(database)
+    device = identity.load_device_identity(prof.dir, key_password=key)
+    clk = clock or clock_from_env()
+    actor_id = secrets.token_bytes(16)
+    return Session(
+        profile=prof,
+        db=database,
+        repo=Repo(database, actor_id, clk),
+        audit_log=AuditLog(database, clock=clk),
+        actor=Actor(prof.user, prof.role, prof.node_id, prof.device_id),
+        clock=clk,
+        device=device,
+    )
+
+
+__all__ = ["Actor", "Session", "open_session", "system_clock", "clock_from_env", "audit"]

@@ -1,0 +1,53 @@
+"""Creating a profile: keys, identity, encrypted database, schema and the own node's document."""
+
+from __future__ import annotations
+
+import shutil
+
+from veldclient import profile as profmod
+from veldclient.fixtures import twente
+from veldclient.services.session import Clock, Session, clock_from_env, open_session
+from veldclient.store.repo import doc_id_for
+
+
+def init_profile(
+    name: str,
+    *,
+    node_id: str,
+    role: str,
+    user: str,
+    passphrase: str | None,
+    use_keyring: bool = True,
+    clock: Clock | None = None,
+) -> Session:
+    clk = clock or clock_from_env()
+    prof, master = profmod.create(
+        name,
+        node_id=node_id,
+        role=role,
+        user=user,
+        passphrase=passphrase,
+        use_keyring=use_keyring,
+        now_ms=clk(),
+    )
+    try:
+        session = open_session(prof.name, master_key=master, clock=clk, create=True)
+    except BaseException:
+        shutil.rmtree(prof.dir, ignore_errors=True)
+        raise
+    ensure_node_document(session, node_id)
+    with session.transaction():
+        session.audit("profile.create", "C", "profile", object_id=prof.device_id, basis_authorisation=True)
+    return session
+
+
+def ensure_node_document(session: Session, node_id: str) -> None:
+    """The well-known node document, created identically on every device (genesis change)."""
+    doc_id = doc_id_for("node", node_id)
+    if session.repo.store.exists(doc_id):
+        return
+    seed = twente.node_document_seed(node_id, reported_at=0)
+    fields = {
+        k: v for k, v in seed.items() if k not in ("kind", "id", "node_id", "schema", "archived", "events")
+    }
+    session.repo.create("node", node_id, node_id, fields, genesis=True)

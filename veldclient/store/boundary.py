@@ -1,0 +1,94 @@
+"""The one boundary around automerge-py 1.0.0rc1.
+
+rc1 raises a bare ``Exception`` on bad bytes and a Rust ``PanicException`` (a ``BaseException``, so
+``except Exception`` misses it) on counters and some internal states; a panic inside a transaction
+poisons the document until it is reloaded. Nothing outside this module calls automerge directly:
+every call goes through :func:`guard`, which turns any failure into :class:`AutomergeFailure`, and the
+document store then drops its in-memory copy so the next use reloads from SQLite.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from automerge import core
+
+from veldclient.errors import VeldError
+
+T = TypeVar("T")
+
+ROOT = core.ROOT
+Document = core.Document
+ScalarType = core.ScalarType
+ObjType = core.ObjType
+
+_PASS_THROUGH = (KeyboardInterrupt, SystemExit, GeneratorExit, VeldError)
+
+
+class AutomergeFailure(VeldError):
+    """Automerge refused bytes or failed internally; ``reason`` is its own message."""
+
+    def __init__(self, what: str, reason: str) -> None:
+        super().__init__(
+            f"Automerge-fout bij {what}: {reason}",
+            f"Automerge failed while {what}: {reason}",
+        )
+        self.what = what
+        self.reason = reason
+
+
+@contextmanager
+def guarded(what: str) -> Iterator[None]:
+    try:
+        yield
+    except _PASS_THROUGH:
+        raise
+    except BaseException as exc:  # noqa: BLE001 - rc1 panics are BaseExceptions
+        if not _from_automerge(exc):
+            raise
+        raise AutomergeFailure(what, f"{type(exc).__name__}: {exc}") from exc
+
+
+def _from_automerge(exc: BaseException) -> bool:
+    """rc1 signals bad input with a *bare* ``Exception`` and bugs with ``PanicException`` (not an
+    ``Exception`` subclass). Anything else (our own errors inside a change) passes through."""
+    return type(exc) is Exception or not isinstance(exc, Exception)
+
+
+def guard(what: str, fn: Callable[..., T], *args: Any) -> T:
+    with guarded(what):
+        return fn(*args)
+
+
+def new_document(actor: bytes) -> core.Document:
+    return guard("creating a document", core.Document, actor)
+
+
+def load(data: bytes, actor: bytes | None = None) -> core.Document:
+    """Load snapshot (+ appended change chunks); automerge verifies every chunk checksum."""
+    if not data:
+        raise AutomergeFailure("loading", "no bytes")
+    doc = guard("loading", core.Document.load, data)
+    if actor is not None:
+        guard("setting the actor", doc.set_actor, actor)
+    return doc
+
+
+def save(doc: core.Document) -> bytes:
+    return guard("saving", doc.save)
+
+
+def heads(doc: core.Document) -> list[bytes]:
+    return sorted(guard("reading heads", doc.get_heads))
+
+
+def changes_since(doc: core.Document, since: list[bytes]) -> bytes:
+    """Raw change chunks after ``since``, concatenated: appended after a snapshot they load as one."""
+    changes = guard("reading changes", doc.get_changes, since)
+    return b"".join(c.bytes for c in changes)
+
+
+def merge(doc: core.Document, other: core.Document) -> None:
+    guard("merging", doc.merge, other)

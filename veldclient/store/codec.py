@@ -1,0 +1,116 @@
+"""Plain Python values <-> Automerge objects.
+
+Only JSON-like values cross: dict, list, str, int, float, bool, None (bytes for signatures). Types are
+explicit (rc1's high-level wrapper turns bool into int). Writes are diffs: an unchanged field is not
+written again, so history (and load time) grows with real edits only. Callers run inside the
+boundary's ``guarded`` block.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from automerge import core
+
+ROOT = core.ROOT
+_S = core.ScalarType
+_O = core.ObjType
+
+Json = Any
+
+
+def _scalar(value: Json) -> tuple[core.ScalarType, Json]:
+    if value is None:
+        return _S.Null, None
+    if isinstance(value, bool):
+        return _S.Boolean, value
+    if isinstance(value, int):
+        return _S.Int, value
+    if isinstance(value, float):
+        return _S.F64, value
+    if isinstance(value, str):
+        return _S.Str, value
+    if isinstance(value, bytes):
+        return _S.Bytes, value
+    raise TypeError(f"cannot store {type(value).__name__} in a document")
+
+
+def put(tx: core.Transaction, obj: bytes, key: str, value: Json) -> None:
+    """Write ``value`` under ``key`` of map ``obj`` (replacing whatever was there)."""
+    if isinstance(value, dict):
+        child = tx.put_object(obj, key, _O.Map)
+        for k, v in value.items():
+            put(tx, child, k, v)
+    elif isinstance(value, list | tuple):
+        child = tx.put_object(obj, key, _O.List)
+        for i, v in enumerate(value):
+            insert(tx, child, i, v)
+    else:
+        tx.put(obj, key, *_scalar(value))
+
+
+def insert(tx: core.Transaction, lst: bytes, index: int, value: Json) -> None:
+    if isinstance(value, dict):
+        child = tx.insert_object(lst, index, _O.Map)
+        for k, v in value.items():
+            put(tx, child, k, v)
+    elif isinstance(value, list | tuple):
+        child = tx.insert_object(lst, index, _O.List)
+        for i, v in enumerate(value):
+            insert(tx, child, i, v)
+    else:
+        tx.insert(lst, index, *_scalar(value))
+
+
+def append(tx: core.Transaction, lst: bytes, value: Json) -> None:
+    insert(tx, lst, tx.length(lst), value)
+
+
+def update(tx: core.Transaction, obj: bytes, current: dict[str, Json], new: dict[str, Json]) -> None:
+    """Make map ``obj`` (whose materialised value is ``current``) equal ``new``, writing only diffs.
+
+    Nested maps are updated key by key so concurrent edits to different fields of a record both
+    survive; lists are replaced whole when they differ (they are small sets of codes here; event
+    lists are only ever appended through :func:`append`).
+    """
+    for key, value in new.items():
+        old = current.get(key, _MISSING)
+        if old == value and type(old) is type(value):
+            continue
+        if isinstance(value, dict) and isinstance(old, dict):
+            child = tx.get(obj, key)
+            if child is not None and child[0] == _O.Map:
+                update(tx, child[1], old, value)
+                continue
+        put(tx, obj, key, value)
+    for key in current:
+        if key not in new:
+            tx.delete(obj, key)
+
+
+_MISSING = object()
+
+
+def materialise(
+    doc: core.Document | core.Transaction, obj: bytes = ROOT, heads: list[bytes] | None = None
+) -> Json:
+    """The whole object as plain Python values (maps -> dict, lists -> list, text -> str)."""
+    kind = doc.object_type(obj)
+    if kind == _O.Map:
+        keys = doc.keys(obj, heads) if heads is not None else doc.keys(obj)
+        values = doc.values(obj, heads) if heads is not None else doc.values(obj)
+        return {k: _value(doc, v, heads) for k, v in zip(keys, values, strict=True)}
+    if kind == _O.List:
+        values = doc.values(obj, heads) if heads is not None else doc.values(obj)
+        return [_value(doc, v, heads) for v in values]
+    return doc.text(obj, heads) if heads is not None else doc.text(obj)
+
+
+def _value(doc: core.Document | core.Transaction, item: tuple[Any, bytes], heads: list[bytes] | None) -> Json:
+    value, exid = item
+    if isinstance(value, tuple):
+        scalar_type, scalar = value
+        if scalar_type == _S.Counter:
+            raise TypeError("counters are not supported (automerge rc1 panics on them)")
+        return scalar
+    return materialise(doc, exid, heads)

@@ -1,0 +1,550 @@
+"""The SQLite projection: plain tables materialised from documents, for screens and queries.
+
+Documents are the truth; these tables are an index that can always be rebuilt (``veld doctor
+--rebuild``). Each projector turns one document root into rows for a few tables, every row carrying
+its ``doc_id`` so a document's rows are replaced as a unit after each commit or merge. The mapping is a
+pure function of the document, which is what makes a rebuild equal to incremental maintenance and
+every replica's tables equal after they merge the same documents.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import sqlite_utils
+
+Json = Any
+Rows = dict[str, list[dict[str, Json]]]
+
+# table -> (columns in order with their types, primary key)
+TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...]]] = {
+    "clients": (
+        {
+            "id": str,
+            "doc_id": str,
+            "node_id": str,
+            "name": str,
+            "birth_date": str,
+            "postcode": str,
+            "pc4": str,
+            "bsn": str,
+            "address": str,
+            "gp_agb": str,
+            "wlz_indicatie": int,
+            "archived": int,
+        },
+        "id",
+    ),
+    "visits": (
+        {
+            "id": str,
+            "doc_id": str,
+            "client_id": str,
+            "nurse": str,
+            "planned_start_at": int,
+            "planned_minutes": int,
+            "actual_start_at": int,
+            "actual_end_at": int,
+            "status": str,
+        },
+        "id",
+    ),
+    "placements": (
+        {
+            "id": str,
+            "doc_id": str,
+            "client_id": str,
+            "node_id": str,
+            "urgency": str,
+            "care_type": str,
+            "triage_outcome": str,
+            "status": str,
+            "referrer_role": str,
+            "required_capabilities": str,
+            "preferred_location_id": str,
+            "desired_start": str,
+            "expected_end": str,
+            "received_at": int,
+            "first_reply_at": int,
+            "placed_at": int,
+            "archived": int,
+        },
+        "id",
+    ),
+    "volunteers": (
+        {
+            "id": str,
+            "doc_id": str,
+            "node_id": str,
+            "first_name": str,
+            "last_name": str,
+            "pc4": str,
+            "phone": str,
+            "email": str,
+            "birth_year": int,
+            "tasks": str,
+            "languages": str,
+            "max_km": int,
+            "vog_status": str,
+            "vog_issued_on": str,
+            "archived": int,
+        },
+        "id",
+    ),
+    "volunteer_availability": (
+        {"doc_id": str, "volunteer_id": str, "weekday": str, "dagdeel": str},
+        ("volunteer_id", "weekday", "dagdeel"),
+    ),
+    "mantelzorgers": (
+        {
+            "id": str,
+            "doc_id": str,
+            "node_id": str,
+            "first_name": str,
+            "last_name": str,
+            "pc4": str,
+            "care_for_client_id": str,
+            "relationship": str,
+            "hours_per_week": float,
+            "burden_instrument": str,
+            "burden_score": int,
+            "burden_category": str,
+            "overloaded": int,
+            "archived": int,
+        },
+        "id",
+    ),
+    "help_requests": (
+        {
+            "id": str,
+            "doc_id": str,
+            "node_id": str,
+            "on_behalf_of": str,
+            "subject_id": str,
+            "task": str,
+            "summary": str,
+            "pc4": str,
+            "window_start": str,
+            "window_end": str,
+            "language": str,
+            "requires_vog": int,
+            "status": str,
+            "created_at": int,
+            "archived": int,
+        },
+        "id",
+    ),
+    "matches": (
+        {
+            "id": str,
+            "doc_id": str,
+            "help_request_id": str,
+            "volunteer_id": str,
+            "score": float,
+            "distance_km": float,
+            "proposed_by": str,
+            "status": str,
+        },
+        "id",
+    ),
+    "nodes": ({"id": str, "doc_id": str, "name": str, "focus": str, "pc4_ranges": str}, "id"),
+    "locations": (
+        {
+            "id": str,
+            "doc_id": str,
+            "node_id": str,
+            "name": str,
+            "agb": str,
+            "postcode": str,
+            "address": str,
+        },
+        "id",
+    ),
+    "capacity": (
+        {
+            "id": str,
+            "doc_id": str,
+            "node_id": str,
+            "location_id": str,
+            "care_type": str,
+            "beds_total": int,
+            "free": int,
+            "occupied": int,
+            "closed": int,
+            "cleaning": int,
+            "isolation": int,
+            "capabilities": str,
+            "reported_by": str,
+            "reported_at": int,
+            "device_id": str,
+        },
+        "id",
+    ),
+    "slots": (
+        {
+            "id": str,
+            "doc_id": str,
+            "node_id": str,
+            "service": str,
+            "start_at": int,
+            "minutes": int,
+            "status": str,
+            "booked_for": str,
+        },
+        "id",
+    ),
+    "doc_events": (
+        {"doc_id": str, "idx": int, "type": str, "at": int, "by": str, "device": str},
+        ("doc_id", "idx"),
+    ),
+    "shares": (
+        {"share_doc_id": str, "doc_id": str, "node_a": str, "node_b": str},
+        ("share_doc_id", "doc_id"),
+    ),
+}
+
+FTS = {
+    "clients": ["name", "postcode", "address"],
+    "volunteers": ["first_name", "last_name", "pc4", "tasks", "languages"],
+}
+
+
+def create_tables(db: sqlite_utils.Database) -> None:
+    for name, (columns, pk) in TABLES.items():
+        db[name].create(columns, pk=pk, not_null={"doc_id"})
+        db[name].create_index(["doc_id"])
+    db["clients"].create_index(["node_id", "archived"])
+    db["clients"].create_index(["name"])
+    db["visits"].create_index(["client_id"])
+    db["placements"].create_index(["status"])
+    db["placements"].create_index(["client_id"])
+    db["volunteers"].create_index(["node_id", "archived"])
+    db["help_requests"].create_index(["status"])
+    db["capacity"].create_index(["node_id", "care_type"])
+    for table, columns in FTS.items():
+        db[table].enable_fts(
+            columns, fts_version="FTS5", create_triggers=True, tokenize="unicode61 remove_diacritics 2"
+        )
+
+
+def _join(codes: Iterable[str] | None) -> str:
+    return " ".join(codes or [])
+
+
+def _archived(root: dict[str, Json]) -> int:
+    return int(bool(root.get("archived")))
+
+
+def _events(doc_id: str, root: dict[str, Json]) -> list[dict[str, Json]]:
+    return [
+        {
+            "doc_id": doc_id,
+            "idx": i,
+            "type": e.get("type"),
+            "at": e.get("at"),
+            "by": e.get("by"),
+            "device": e.get("device"),
+        }
+        for i, e in enumerate(root.get("events") or [])
+    ]
+
+
+def project_case(doc_id: str, root: dict[str, Json]) -> Rows:
+    c = root["client"]
+    postcode = c.get("postcode") or ""
+    visits = [
+        {
+            "id": v["id"],
+            "doc_id": doc_id,
+            "client_id": c["id"],
+            "nurse": v.get("nurse"),
+            "planned_start_at": v.get("planned_start_at"),
+            "planned_minutes": v.get("planned_minutes"),
+            "actual_start_at": v.get("actual_start_at"),
+            "actual_end_at": v.get("actual_end_at"),
+            "status": v.get("status"),
+        }
+        for v in (root.get("visits") or {}).values()
+    ]
+    return {
+        "clients": [
+            {
+                "id": c["id"],
+                "doc_id": doc_id,
+                "node_id": root.get("node_id"),
+                "name": c.get("name"),
+                "birth_date": c.get("birth_date"),
+                "postcode": postcode,
+                "pc4": postcode[:4],
+                "bsn": c.get("bsn"),
+                "address": c.get("address"),
+                "gp_agb": c.get("gp_agb"),
+                "wlz_indicatie": int(bool(c.get("wlz_indicatie"))),
+                "archived": _archived(root),
+            }
+        ],
+        "visits": visits,
+        "doc_events": _events(doc_id, root),
+    }
+
+
+def project_placement(doc_id: str, root: dict[str, Json]) -> Rows:
+    r = root["request"]
+    return {
+        "placements": [
+            {
+                "id": r["id"],
+                "doc_id": doc_id,
+                "client_id": r.get("client_id"),
+                "node_id": r.get("node_id"),
+                "urgency": r.get("urgency"),
+                "care_type": r.get("care_type"),
+                "triage_outcome": r.get("triage_outcome"),
+                "status": r.get("status"),
+                "referrer_role": (r.get("referrer") or {}).get("role"),
+                "required_capabilities": _join(r.get("required_capabilities")),
+                "preferred_location_id": r.get("preferred_location_id"),
+                "desired_start": r.get("desired_start"),
+                "expected_end": r.get("expected_end"),
+                "received_at": r.get("received_at"),
+                "first_reply_at": r.get("first_reply_at"),
+                "placed_at": r.get("placed_at"),
+                "archived": _archived(root),
+            }
+        ],
+        "doc_events": _events(doc_id, root),
+    }
+
+
+def project_volunteer(doc_id: str, root: dict[str, Json]) -> Rows:
+    v = root["volunteer"]
+    vog = v.get("vog") or {}
+    return {
+        "volunteers": [
+            {
+                "id": v["id"],
+                "doc_id": doc_id,
+                "node_id": root.get("node_id"),
+                "first_name": v.get("first_name"),
+                "last_name": v.get("last_name"),
+                "pc4": v.get("pc4"),
+                "phone": v.get("phone"),
+                "email": v.get("email"),
+                "birth_year": v.get("birth_year"),
+                "tasks": _join(v.get("tasks")),
+                "languages": _join(v.get("languages")),
+                "max_km": v.get("max_km"),
+                "vog_status": vog.get("status"),
+                "vog_issued_on": vog.get("issued_on"),
+                "archived": _archived(root),
+            }
+        ],
+        "volunteer_availability": [
+            {"doc_id": doc_id, "volunteer_id": v["id"], "weekday": a["weekday"], "dagdeel": a["dagdeel"]}
+            for a in {(a["weekday"], a["dagdeel"]): a for a in v.get("availability") or []}.values()
+        ],
+        "doc_events": _events(doc_id, root),
+    }
+
+
+def project_mantelzorger(doc_id: str, root: dict[str, Json]) -> Rows:
+    m = root["mantelzorger"]
+    burden = m.get("burden") or {}
+    return {
+        "mantelzorgers": [
+            {
+                "id": m["id"],
+                "doc_id": doc_id,
+                "node_id": root.get("node_id"),
+                "first_name": m.get("first_name"),
+                "last_name": m.get("last_name"),
+                "pc4": m.get("pc4"),
+                "care_for_client_id": m.get("care_for_client_id"),
+                "relationship": m.get("relationship"),
+                "hours_per_week": m.get("hours_per_week"),
+                "burden_instrument": burden.get("instrument"),
+                "burden_score": burden.get("score"),
+                "burden_category": burden.get("category"),
+                "overloaded": int(burden.get("category") == "HEAVY"),
+                "archived": _archived(root),
+            }
+        ],
+        "doc_events": _events(doc_id, root),
+    }
+
+
+def project_helpreq(doc_id: str, root: dict[str, Json]) -> Rows:
+    r = root["request"]
+    window = r.get("window") or {}
+    return {
+        "help_requests": [
+            {
+                "id": r["id"],
+                "doc_id": doc_id,
+                "node_id": root.get("node_id"),
+                "on_behalf_of": r.get("on_behalf_of"),
+                "subject_id": r.get("subject_id"),
+                "task": r.get("task"),
+                "summary": r.get("summary"),
+                "pc4": r.get("pc4"),
+                "window_start": window.get("start"),
+                "window_end": window.get("end"),
+                "language": r.get("language"),
+                "requires_vog": int(bool(r.get("requires_vog"))),
+                "status": r.get("status"),
+                "created_at": r.get("created_at"),
+                "archived": _archived(root),
+            }
+        ],
+        "matches": [
+            {
+                "id": m["id"],
+                "doc_id": doc_id,
+                "help_request_id": r["id"],
+                "volunteer_id": m.get("volunteer_id"),
+                "score": m.get("score"),
+                "distance_km": m.get("distance_km"),
+                "proposed_by": m.get("proposed_by"),
+                "status": m.get("status"),
+            }
+            for m in (root.get("matches") or {}).values()
+        ],
+        "doc_events": _events(doc_id, root),
+    }
+
+
+def project_node(doc_id: str, root: dict[str, Json]) -> Rows:
+    profile = root.get("profile") or {}
+    node_id = root.get("node_id")
+    capacity = []
+    for key, rec in (root.get("capacity") or {}).items():
+        counts = rec.get("counts") or {}
+        capacity.append(
+            {
+                "id": key,
+                "doc_id": doc_id,
+                "node_id": node_id,
+                "location_id": rec.get("location_id"),
+                "care_type": rec.get("care_type"),
+                "beds_total": rec.get("beds_total"),
+                "free": counts.get("FREE", 0),
+                "occupied": counts.get("OCCUPIED", 0),
+                "closed": counts.get("CLOSED", 0),
+                "cleaning": counts.get("CLEANING", 0),
+                "isolation": counts.get("ISOLATION", 0),
+                "capabilities": _join(rec.get("capabilities")),
+                "reported_by": rec.get("reported_by"),
+                "reported_at": rec.get("reported_at"),
+                "device_id": rec.get("device_id"),
+            }
+        )
+    return {
+        "nodes": [
+            {
+                "id": node_id,
+                "doc_id": doc_id,
+                "name": profile.get("name"),
+                "focus": profile.get("focus"),
+                "pc4_ranges": json.dumps(profile.get("pc4_ranges") or []),
+            }
+        ],
+        "locations": [
+            {
+                "id": loc["id"],
+                "doc_id": doc_id,
+                "node_id": node_id,
+                "name": loc.get("name"),
+                "agb": loc.get("agb"),
+                "postcode": loc.get("postcode"),
+                "address": loc.get("address"),
+            }
+            for loc in (root.get("locations") or {}).values()
+        ],
+        "capacity": capacity,
+        "slots": [
+            {
+                "id": s["id"],
+                "doc_id": doc_id,
+                "node_id": node_id,
+                "service": s.get("service"),
+                "start_at": s.get("start_at"),
+                "minutes": s.get("minutes"),
+                "status": s.get("status"),
+                "booked_for": s.get("booked_for"),
+            }
+            for s in (root.get("slots") or {}).values()
+        ],
+        "doc_events": _events(doc_id, root),
+    }
+
+
+def project_share(doc_id: str, root: dict[str, Json]) -> Rows:
+    a, b = root.get("nodes") or [None, None]
+    return {
+        "shares": [
+            {"share_doc_id": doc_id, "doc_id": shared, "node_a": a, "node_b": b}
+            for shared in (root.get("docs") or {})
+        ]
+    }
+
+
+PROJECTORS: dict[str, Callable[[str, dict[str, Json]], Rows]] = {
+    "case": project_case,
+    "placement": project_placement,
+    "volunteer": project_volunteer,
+    "mantelzorger": project_mantelzorger,
+    "helpreq": project_helpreq,
+    "node": project_node,
+    "share": project_share,
+}
+
+KIND_TABLES: dict[str, tuple[str, ...]] = {
+    "case": ("clients", "visits", "doc_events"),
+    "placement": ("placements", "doc_events"),
+    "volunteer": ("volunteers", "volunteer_availability", "doc_events"),
+    "mantelzorger": ("mantelzorgers", "doc_events"),
+    "helpreq": ("help_requests", "matches", "doc_events"),
+    "node": ("nodes", "locations", "capacity", "slots", "doc_events"),
+    "share": ("shares",),
+}
+
+_INSERT = {
+    name: f"INSERT INTO [{name}] ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})"
+    for name, (cols, _pk) in TABLES.items()
+}
+
+
+class Projector:
+    """Keeps the tables in step with the documents, inside the caller's transaction."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+
+    def remove(self, doc_id: str, kind: str) -> None:
+        for table in KIND_TABLES[kind]:
+            self.db.execute(f"DELETE FROM [{table}] WHERE doc_id = ?", [doc_id])
+
+    def project(self, doc_id: str, kind: str, root: dict[str, Json]) -> None:
+        self.remove(doc_id, kind)
+        self.insert(PROJECTORS[kind](doc_id, root))
+
+    def insert(self, rows: Rows) -> None:
+        for table, table_rows in rows.items():
+            if not table_rows:
+                continue
+            cols = TABLES[table][0]
+            self.db.conn.executemany(_INSERT[table], [[r.get(c) for c in cols] for r in table_rows])
+
+    def clear(self) -> None:
+        for table in TABLES:
+            self.db.execute(f"DELETE FROM [{table}]")
+
+    def dump(self) -> dict[str, list[tuple[Json, ...]]]:
+        """Every projection table, rows sorted: what 'identical projections' compares."""
+        out = {}
+        for table, (cols, _pk) in TABLES.items():
+            rows = self.db.execute(f"SELECT {', '.join(cols)} FROM [{table}]").fetchall()
+            out[table] = sorted(rows, key=repr)
+        return out

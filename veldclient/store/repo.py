@@ -1,0 +1,145 @@
+"""Documents and their projection, changed together in one SQL transaction.
+
+The only way services touch documents: every create, change or merge writes the change chunk and
+re-projects that document's rows before the transaction commits, so the tables never disagree with
+the documents that were acknowledged. When a transaction rolls back, cached automerge documents are
+dropped (they may hold the rolled-back change) and reload from SQLite on next use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import sqlite_utils
+
+from veldclient.errors import CorruptDocument
+from veldclient.store.docstore import DocStore, Editor
+from veldclient.store.projection import PROJECTORS, Projector
+
+Json = Any
+SCHEMA_VERSION = 1
+KINDS = ("case", "placement", "volunteer", "mantelzorger", "helpreq", "node", "share")
+
+
+def doc_id_for(kind: str, record_id: str) -> str:
+    return f"{kind}:{record_id}"
+
+
+def kind_of(doc_id: str) -> str:
+    return doc_id.split(":", 1)[0]
+
+
+def share_doc_id(node_a: str, node_b: str) -> str:
+    a, b = sorted((node_a, node_b))
+    return f"share:{a}~{b}"
+
+
+def new_root(kind: str, record_id: str, node_id: str | None, **fields: Json) -> dict[str, Json]:
+    return {
+        "kind": kind,
+        "id": record_id,
+        "node_id": node_id,
+        "schema": SCHEMA_VERSION,
+        "archived": False,
+        "events": [],
+        **fields,
+    }
+
+
+class Repo:
+    def __init__(self, db: sqlite_utils.Database, actor: bytes, clock: Callable[[], int]) -> None:
+        self.db = db
+        self.clock = clock
+        self.store = DocStore(db, actor)
+        self.projector = Projector(db)
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One SQL transaction (a savepoint when nested); on failure the doc cache is dropped."""
+        try:
+            with self.db.atomic():
+                yield
+        except BaseException:
+            self.store.invalidate()
+            if not self.db.conn.in_transaction:
+                self.store.flush_quarantine()
+            raise
+
+    def create(
+        self,
+        kind: str,
+        record_id: str,
+        node_id: str | None,
+        fields: dict[str, Json],
+        *,
+        genesis: bool = False,
+    ) -> dict[str, Json]:
+        doc_id = doc_id_for(kind, record_id)
+        with self.transaction():
+            root = self.store.create(
+                doc_id,
+                kind,
+                node_id,
+                new_root(kind, record_id, node_id, **fields),
+                self.clock(),
+                genesis=genesis,
+            )
+            self.projector.project(doc_id, kind, root)
+        return root
+
+    def create_many(self, records: list[tuple[str, str, str | None, dict[str, Json]]]) -> list[str]:
+        """Bulk create ``(kind, record_id, node_id, fields)``; same result as one ``create`` each."""
+        items = []
+        rows: dict[str, list[dict[str, Json]]] = {}
+        for kind, record_id, node_id, fields in records:
+            doc_id = doc_id_for(kind, record_id)
+            root = new_root(kind, record_id, node_id, **fields)
+            items.append((doc_id, kind, node_id, root))
+            for table, table_rows in PROJECTORS[kind](doc_id, root).items():
+                rows.setdefault(table, []).extend(table_rows)
+        with self.transaction():
+            self.store.create_many(items, self.clock())
+            self.projector.insert(rows)
+        return [i[0] for i in items]
+
+    def change(self, doc_id: str, fn: Callable[[Editor], None]) -> dict[str, Json]:
+        with self.transaction():
+            root = self.store.change(doc_id, fn, self.clock())
+            self.projector.project(doc_id, kind_of(doc_id), root)
+        return root
+
+    def merge(self, doc_id: str, data: bytes, node_id: str | None) -> bool:
+        kind = kind_of(doc_id)
+        with self.transaction():
+            changed = self.store.merge_bytes(doc_id, data, kind, node_id, self.clock())
+            if changed:
+                self.projector.project(doc_id, kind, self.store.read(doc_id))
+        return changed
+
+    def read(self, doc_id: str) -> dict[str, Json]:
+        return self.store.read(doc_id)
+
+    def erase(self, doc_id: str) -> None:
+        with self.transaction():
+            self.projector.remove(doc_id, kind_of(doc_id))
+            self.store.drop(doc_id)
+
+    def rebuild(self) -> list[tuple[str, str]]:
+        """Re-derive every projection table from the documents; returns documents that failed."""
+        failed: list[tuple[str, str]] = []
+        with self.transaction():
+            self.projector.clear()
+            for info in list(self.store.docs()):
+                if info.quarantined:
+                    failed.append((info.doc_id, info.error or "quarantined"))
+                    continue
+                try:
+                    root = self.store.read(info.doc_id)
+                except CorruptDocument as exc:
+                    failed.append((info.doc_id, exc.reason))
+                    continue
+                self.projector.project(info.doc_id, info.kind, root)
+        self.store.flush_quarantine()
+        return failed

@@ -1,0 +1,30 @@
+"""Schema migrations (sqlite-utils ``Migrations``): append new steps, never edit an applied one."""
+
+from __future__ import annotations
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+from veldclient import audit
+from veldclient.store import docstore, projection
+
+migrations = Migrations("veldclient")
+
+
+@migrations(name="0001_documents")
+def _documents(db: sqlite_utils.Database) -> None:
+    docstore.ensure_schema(db)
+
+
+@migrations(name="0002_projection")
+def _projection(db: sqlite_utils.Database) -> None:
+    projection.create_tables(db)
+
+
+@migrations(name="0003_audit")
+def _audit(db: sqlite_utils.Database) -> None:
+    audit.ensure_schema(db)
+
+
+def migrate(db: sqlite_utils.Database) -> None:
+    migrations.apply(db)
