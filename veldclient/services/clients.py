@@ -14,6 +14,7 @@ from veldclient.domain import Client, Visit, check_transition
 from veldclient.errors import NotFound
 from veldclient.services import search
 from veldclient.services.session import Session
+from veldclient.store.docstore import Editor
 from veldclient.store.repo import doc_id_for
 
 CARE = ("nurse",)
@@ -112,14 +113,13 @@ def record_visit(session: Session, client_id: str, raw: Mapping[str, object]) ->
     existing = (root.get("visits") or {}).get(visit.id)
     if existing is not None and existing["status"] != visit.status:
         check_transition(Visit.from_dict(existing).status, visit.status)
+
+    def write(e: Editor) -> None:
+        e.update(("visits", visit.id), visit.to_dict())
+        e.append(("events",), _event(session, "VISIT", visit_id=visit.id, status=str(visit.status)))
+
     with session.transaction():
-        session.repo.change(
-            doc_id_for("case", client_id),
-            lambda e: (
-                e.update(("visits", visit.id), visit.to_dict()),
-                e.append(("events",), _event(session, "VISIT", visit_id=visit.id, status=str(visit.status))),
-            ),
-        )
+        session.repo.change(doc_id_for("case", client_id), write)
         session.audit(
             "visit.create" if existing is None else "visit.update",
             "C" if existing is None else "U",
@@ -155,11 +155,13 @@ def archive_client(session: Session, client_id: str) -> None:
     """Archive, never delete: a delete would beat a concurrent edit elsewhere (DESIGN §3)."""
     session.require_role(CARE, "client.archive", "client", client_id=client_id)
     _case_root(session, client_id)
+
+    def write(e: Editor) -> None:
+        e.set(("archived",), True)
+        e.append(("events",), _event(session, "ARCHIVED"))
+
     with session.transaction():
-        session.repo.change(
-            doc_id_for("case", client_id),
-            lambda e: (e.set(("archived",), True), e.append(("events",), _event(session, "ARCHIVED"))),
-        )
+        session.repo.change(doc_id_for("case", client_id), write)
         session.audit(
             "client.archive",
             "U",

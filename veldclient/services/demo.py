@@ -17,6 +17,7 @@ from veldclient.domain import Client, HelpRequest, Mantelzorger, Match, Placemen
 from veldclient.fixtures import generator, twente
 from veldclient.services import setup
 from veldclient.services.session import Clock, Session, clock_from_env
+from veldclient.store.docstore import Editor
 from veldclient.store.repo import doc_id_for
 
 DEMO_PASSPHRASE = "demo"
@@ -71,10 +72,12 @@ def load_nodes(session: Session) -> None:
         setup.ensure_node_document(session, node.id)
         reported_at = now - int(REPORT_AGE_HOURS[index % len(REPORT_AGE_HOURS)] * HOUR_MS)
         capacity = twente.node_document_seed(node.id, reported_at=reported_at)["capacity"]
-        session.repo.change(
-            doc_id_for("node", node.id),
-            lambda e, cap=capacity: [e.update(("capacity", k), v) for k, v in cap.items()],
-        )
+
+        def report(e: Editor, capacity: dict[str, Any] = capacity) -> None:
+            for key, record in capacity.items():
+                e.update(("capacity", key), record)
+
+        session.repo.change(doc_id_for("node", node.id), report)
 
 
 def _event(session: Session, kind: str) -> dict[str, Any]:

@@ -37,7 +37,7 @@ def heads_hex(heads: Iterable[bytes]) -> list[str]:
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
     if "am_docs" not in db.table_names():
-        db["am_docs"].create(
+        db.table("am_docs").create(
             {
                 "doc_id": str,
                 "kind": str,
@@ -55,18 +55,18 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             not_null={"kind", "heads", "snap_bytes", "inc_bytes", "next_seq", "version", "quarantined"},
             defaults={"quarantined": 0, "inc_bytes": 0},
         )
-        db["am_docs"].create_index(["kind"])
-        db["am_docs"].create_index(["version"])
+        db.table("am_docs").create_index(["kind"])
+        db.table("am_docs").create_index(["version"])
     if "am_chunks" not in db.table_names():
         # A rowid table on purpose: WITHOUT ROWID rows keep only ~1 KB inline, so every ~1.1 KB
         # snapshot would spill into its own 4 KB overflow page (measured: 5x the file size).
-        db["am_chunks"].create(
+        db.table("am_chunks").create(
             {"doc_id": str, "seq": int, "kind": str, "data": bytes, "sha256": str},
             not_null={"doc_id", "seq", "kind", "data", "sha256"},
         )
-        db["am_chunks"].create_index(["doc_id", "seq"], unique=True)
+        db.table("am_chunks").create_index(["doc_id", "seq"], unique=True)
     if "am_meta" not in db.table_names():
-        db["am_meta"].create({"key": str, "value": int}, pk="key")
+        db.table("am_meta").create({"key": str, "value": int}, pk="key")
 
 
 @dataclass(frozen=True)
@@ -249,7 +249,11 @@ class DocStore:
                 codec.put(tx, codec.ROOT, key, value)
         if genesis:
             boundary.guard("setting the actor", doc.set_actor, self.actor)
-        snapshot = boundary.save(doc)
+        return self._insert_new(doc_id, kind, node_id, doc, boundary.save(doc), now_ms)
+
+    def _insert_new(
+        self, doc_id: str, kind: str, node_id: str | None, doc: core.Document, snapshot: bytes, now_ms: int
+    ) -> dict[str, Json]:
         self._insert_chunk(doc_id, 0, "snap", snapshot)
         self.db.execute(
             "INSERT INTO am_docs (doc_id, kind, node_id, heads, snap_bytes, inc_bytes, next_seq, version,"
@@ -328,23 +332,7 @@ class DocStore:
         incoming = boundary.load(data)
         if not self.exists(doc_id):
             snapshot = boundary.save(incoming)
-            doc = boundary.load(snapshot, self.actor)
-            self._insert_chunk(doc_id, 0, "snap", snapshot)
-            self.db.execute(
-                "INSERT INTO am_docs (doc_id, kind, node_id, heads, snap_bytes, inc_bytes, next_seq, version,"
-                " updated_at, quarantined) VALUES (?, ?, ?, ?, ?, 0, 1, ?, ?, 0)",
-                [
-                    doc_id,
-                    kind,
-                    node_id,
-                    json.dumps(heads_hex(boundary.heads(doc))),
-                    len(snapshot),
-                    self._bump(),
-                    now_ms,
-                ],
-            )
-            with boundary.guarded("reading"):
-                self._remember(doc_id, _Loaded(doc, codec.materialise(doc)))
+            self._insert_new(doc_id, kind, node_id, boundary.load(snapshot, self.actor), snapshot, now_ms)
             return True
         loaded = self._open(doc_id)
         before = boundary.heads(loaded.doc)

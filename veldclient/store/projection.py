@@ -213,19 +213,19 @@ FTS = {
 
 def create_tables(db: sqlite_utils.Database) -> None:
     for name, (columns, pk) in TABLES.items():
-        db[name].create(columns, pk=pk, not_null={"doc_id"})
-        db[name].create_index(["doc_id"])
-    db["clients"].create_index(["node_id", "archived"])
-    db["clients"].create_index(["name"])
-    db["visits"].create_index(["client_id"])
-    db["placements"].create_index(["status"])
-    db["placements"].create_index(["client_id"])
-    db["volunteers"].create_index(["node_id", "archived"])
-    db["help_requests"].create_index(["status"])
-    db["capacity"].create_index(["node_id", "care_type"])
-    for table, columns in FTS.items():
-        db[table].enable_fts(
-            columns, fts_version="FTS5", create_triggers=True, tokenize="unicode61 remove_diacritics 2"
+        db.table(name).create(columns, pk=pk, not_null={"doc_id"})
+        db.table(name).create_index(["doc_id"])
+    db.table("clients").create_index(["node_id", "archived"])
+    db.table("clients").create_index(["name"])
+    db.table("visits").create_index(["client_id"])
+    db.table("placements").create_index(["status"])
+    db.table("placements").create_index(["client_id"])
+    db.table("volunteers").create_index(["node_id", "archived"])
+    db.table("help_requests").create_index(["status"])
+    db.table("capacity").create_index(["node_id", "care_type"])
+    for table, fts_columns in FTS.items():
+        db.table(table).enable_fts(
+            fts_columns, fts_version="FTS5", create_triggers=True, tokenize="unicode61 remove_diacritics 2"
         )
 
 
