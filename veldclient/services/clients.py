@@ -12,7 +12,7 @@ from typing import Any
 
 from veldclient.domain import Client, Visit, check_transition
 from veldclient.errors import NotFound
-from veldclient.services import search
+from veldclient.services import events, search
 from veldclient.services.session import Session
 from veldclient.store.docstore import Editor
 from veldclient.store.repo import doc_id_for
@@ -21,14 +21,11 @@ CARE = ("nurse",)
 CONTACT = ("nurse", "coordinator")
 
 
-def _event(session: Session, kind: str, **data: Any) -> dict[str, Any]:
-    return {
-        "type": kind,
-        "at": session.now(),
-        "by": session.actor.user_id,
-        "device": session.actor.device_id,
-        "data": data,
-    }
+def _event(
+    session: Session, kind: str, prior: list[dict[str, Any]] | None = None, **data: Any
+) -> dict[str, Any]:
+    """An event after ``prior`` (the document's current events), see services/events.py."""
+    return events.make(session, kind, prior or [], **data)
 
 
 def _case_root(session: Session, client_id: str) -> dict[str, Any]:
@@ -116,7 +113,10 @@ def record_visit(session: Session, client_id: str, raw: Mapping[str, object]) ->
 
     def write(e: Editor) -> None:
         e.update(("visits", visit.id), visit.to_dict())
-        e.append(("events",), _event(session, "VISIT", visit_id=visit.id, status=str(visit.status)))
+        e.append(
+            ("events",),
+            _event(session, "VISIT", e.root.get("events"), visit_id=visit.id, status=str(visit.status)),
+        )
 
     with session.transaction():
         session.repo.change(doc_id_for("case", client_id), write)
@@ -158,7 +158,7 @@ def archive_client(session: Session, client_id: str) -> None:
 
     def write(e: Editor) -> None:
         e.set(("archived",), True)
-        e.append(("events",), _event(session, "ARCHIVED"))
+        e.append(("events",), _event(session, "ARCHIVED", e.root.get("events")))
 
     with session.transaction():
         session.repo.change(doc_id_for("case", client_id), write)

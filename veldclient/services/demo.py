@@ -15,7 +15,7 @@ from veldclient import profile as profmod
 from veldclient.audit import AuditEvent
 from veldclient.domain import Client, HelpRequest, Mantelzorger, Match, PlacementRequest, Visit, Volunteer
 from veldclient.fixtures import generator, twente
-from veldclient.services import setup
+from veldclient.services import events, setup
 from veldclient.services.session import Clock, Session, clock_from_env
 from veldclient.store.docstore import Editor
 from veldclient.store.repo import doc_id_for
@@ -81,13 +81,7 @@ def load_nodes(session: Session) -> None:
 
 
 def _event(session: Session, kind: str) -> dict[str, Any]:
-    return {
-        "type": kind,
-        "at": session.now(),
-        "by": session.actor.user_id,
-        "device": session.actor.device_id,
-        "data": {},
-    }
+    return events.make(session, kind, [])
 
 
 def load_records(session: Session, data: generator.DemoData) -> None:
