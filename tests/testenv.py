@@ -31,3 +31,30 @@ def make_session(name: str = "test", node: str = "enschede-centrum", role: str =
         use_keyring=False,
         clock=clock or FakeClock(FROZEN_NOW_MS),
     )
+
+
+def pair(*sessions) -> None:
+    """What pairing (issue 5) will do: every session trusts every other session's device."""
+    from veldclient import trust
+
+    for s in sessions:
+        for other in sessions:
+            if other is not s:
+                with s.transaction():
+                    trust.register(
+                        s.db,
+                        other.actor.device_id,
+                        other.actor.node_id,
+                        "paired",
+                        other.device.certificate_pem
+                        if isinstance(other.device.certificate_pem, str)
+                        else other.device.certificate_pem.decode(),
+                        0,
+                    )
+
+
+def push(src, dst, doc_ids) -> None:
+    """Carry documents from one replica to another (what sync or a USB bundle will do)."""
+    for doc_id in doc_ids:
+        info = src.repo.store.info(doc_id)
+        dst.repo.merge(doc_id, src.repo.store.save_bytes(doc_id), info.node_id if info else None)

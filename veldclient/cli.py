@@ -329,5 +329,16 @@ def demo(no_tui: bool, size: str, node_id: str, role: str, seed: int) -> None:
     run_app(session)
 
 
+def _register_commands() -> None:
+    """Commands that live in their own modules (they import helpers from here, hence at the end)."""
+    from veldclient import cli_coord
+
+    for command in (cli_coord.capacity_command, cli_coord.conflicts_command, cli_coord.resolve_command):
+        main.add_command(command)
+
+
+_register_commands()
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

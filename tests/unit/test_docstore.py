@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from storehelpers import client_fields, memory_repo
 
+from veldclient import trust
 from veldclient.errors import CorruptDocument
 from veldclient.store import boundary
 
@@ -145,9 +146,39 @@ def test_genesis_documents_are_identical_everywhere():
     a.create("node", "borne", "borne", fields, genesis=True)
     b.create("node", "borne", "borne", fields, genesis=True)
     assert a.store.heads("node:borne") == b.store.heads("node:borne")
+    # genesis alone merges anywhere (its actor is derived from the document id)
+    c = memory_repo(b"\x03" * 16)
+    assert c.merge("node:borne", a.store.save_bytes("node:borne"), "borne")
     a.change("node:borne", lambda e: e.set(("profile", "name"), "Borne (Dijkhuis)"))
+    trust.register(b.db, "01" * 32, "borne", "paired", None, 0)
     assert b.merge("node:borne", a.store.save_bytes("node:borne"), "borne")
     assert b.read("node:borne")["profile"]["name"] == "Borne (Dijkhuis)"
+
+
+def test_node_document_changes_by_a_foreign_device_are_refused_on_merge():
+    borne_device, hengelo_device = memory_repo(b"\x01" * 16), memory_repo(b"\x07" * 16)
+    fields = {"profile": {"id": "borne", "name": "Borne"}, "capacity": {}}
+    for repo in (borne_device, hengelo_device):
+        repo.create("node", "borne", "borne", fields, genesis=True)
+        trust.register(repo.db, "01" * 32, "borne", "paired", None, 0)
+        trust.register(repo.db, "07" * 32, "hengelo", "paired", None, 0)
+    hengelo_device.change("node:borne", lambda e: e.set(("capacity", "x"), {"free": 99}))
+    before = borne_device.store.heads("node:borne")
+    with pytest.raises(trust.NodeWriteRejected) as caught:
+        borne_device.merge("node:borne", hengelo_device.store.save_bytes("node:borne"), "borne")
+    assert "0707070707070707" in str(caught.value)
+    assert borne_device.store.heads("node:borne") == before
+    assert borne_device.read("node:borne")["capacity"] == {}
+    borne_device.store.invalidate()
+    assert borne_device.read("node:borne")["capacity"] == {}
+
+
+def test_a_device_cannot_change_another_nodes_document_locally():
+    repo = memory_repo(b"\x07" * 16)
+    repo.node_id = "hengelo"
+    repo.create("node", "borne", "borne", {"profile": {}}, genesis=True)
+    with pytest.raises(trust.NodeWriteRejected):
+        repo.change("node:borne", lambda e: e.set(("profile", "name"), "x"))
 
 
 def test_history_is_readable(repo):

@@ -1,16 +1,30 @@
-"""Capacity of the own node: beds per location and care type, reported with who and when."""
+"""Capacity: the own node reports beds; every node's capacity is readable with its freshness.
+
+A report replaces one ``<location>/<care_type>`` record in the own node document (only the node's
+own devices may write it; trust.py enforces that on merge). The same change records the day's total
+per care type in ``history`` (one entry per day and care type, last report wins), which syncs with
+the node document so every node can show trends.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from veldclient.domain import CapacityRecord
 from veldclient.errors import NotFound
+from veldclient.services import settings
 from veldclient.services.session import Session
+from veldclient.store.docstore import Editor
 from veldclient.store.repo import doc_id_for
 
 REPORTERS = ("nurse", "admin")
+
+
+def _day(ms: int) -> str:
+    return datetime.fromtimestamp(ms / 1000, UTC).date().isoformat()
 
 
 def update_capacity(
@@ -34,17 +48,112 @@ def update_capacity(
         }
     )
     with session.transaction():
-        session.repo.change(node_doc, lambda e: e.update(("capacity", record.key), record.to_dict()))
+        session.repo.change(node_doc, lambda e: write_record(e, record.to_dict()))
         session.audit("capacity.update", "U", "capacity", object_id=record.key, basis_authorisation=True)
     return record
 
 
-def capacity_rows(session: Session, node_id: str | None = None) -> list[dict[str, Any]]:
-    sql = "SELECT * FROM capacity"
-    params: list[str] = []
+def write_record(e: Editor, record: dict[str, Any]) -> None:
+    """Write one capacity record and the day's history total for its care type (same change)."""
+    key = f"{record['location_id']}/{record['care_type']}"
+    e.update(("capacity", key), record)
+    records = {**(e.root.get("capacity") or {}), key: record}
+    same_type = [r for r in records.values() if r.get("care_type") == record["care_type"]]
+    day = _day(record["reported_at"])
+    e.update(
+        ("history", f"{day}/{record['care_type']}"),
+        {
+            "day": day,
+            "care_type": record["care_type"],
+            "beds_total": sum(int(r.get("beds_total") or 0) for r in same_type),
+            "free": sum(int((r.get("counts") or {}).get("FREE", 0)) for r in same_type),
+            "occupied": sum(int((r.get("counts") or {}).get("OCCUPIED", 0)) for r in same_type),
+            "reported_at": record["reported_at"],
+        },
+    )
+
+
+@dataclass(frozen=True)
+class CapacityView:
+    node_id: str
+    node_name: str
+    location_id: str
+    location_name: str
+    care_type: str
+    beds_total: int
+    free: int
+    occupied: int
+    closed: int
+    cleaning: int
+    isolation: int
+    capabilities: list[str]
+    reported_by: str
+    reported_at: int
+    device_id: str
+    age_ms: int
+    stale: bool
+
+    def as_json(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+_VIEW_SQL = """
+SELECT c.node_id, coalesce(n.name, c.node_id), c.location_id, coalesce(l.name, c.location_id), c.care_type,
+       c.beds_total, c.free, c.occupied, c.closed, c.cleaning, c.isolation, c.capabilities, c.reported_by,
+       c.reported_at, c.device_id
+FROM capacity c LEFT JOIN nodes n ON n.id = c.node_id LEFT JOIN locations l ON l.id = c.location_id
+"""
+
+
+def capacity(
+    session: Session,
+    *,
+    node_id: str | None = None,
+    care_type: str | None = None,
+    capability: str | None = None,
+) -> list[CapacityView]:
+    """Every node's capacity with its age and a stale flag (never hidden: stale values are marked)."""
+    now = session.now()
+    limit = settings.stale_after_ms(session)
+    where, params = [], []
     if node_id:
-        sql += " WHERE node_id = ?"
+        where.append("c.node_id = ?")
         params.append(node_id)
-    cursor = session.db.execute(sql + " ORDER BY node_id, location_id, care_type", params)
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+    if care_type:
+        where.append("c.care_type = ?")
+        params.append(care_type)
+    sql = _VIEW_SQL + (" WHERE " + " AND ".join(where) if where else "")
+    sql += " ORDER BY c.node_id, c.location_id, c.care_type"
+    out = []
+    for row in session.db.execute(sql, params):
+        caps = (row[11] or "").split()
+        if capability and capability not in caps:
+            continue
+        reported_at = int(row[13] or 0)
+        age = max(0, now - reported_at)
+        out.append(CapacityView(*row[:11], caps, row[12], reported_at, row[14], age, age > limit))  # type: ignore[call-arg]
+    return out
+
+
+def free_beds_by_care_type(session: Session) -> dict[str, int]:
+    return {
+        r[0]: int(r[1])
+        for r in session.db.execute("SELECT care_type, sum(free) FROM capacity GROUP BY care_type")
+    }
+
+
+def history(
+    session: Session, *, node_id: str | None = None, care_type: str | None = None
+) -> list[dict[str, Any]]:
+    """Daily totals per node and care type, oldest first: what the trend sparklines draw."""
+    where, params = [], []
+    if node_id:
+        where.append("node_id = ?")
+        params.append(node_id)
+    if care_type:
+        where.append("care_type = ?")
+        params.append(care_type)
+    sql = "SELECT node_id, day, care_type, beds_total, free, occupied FROM capacity_history"
+    sql += (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY day, node_id, care_type"
+    keys = ("node_id", "day", "care_type", "beds_total", "free", "occupied")
+    return [dict(zip(keys, r, strict=True)) for r in session.db.execute(sql, params)]

@@ -7,21 +7,27 @@ The demo's passphrase is public (``demo``, or ``VELD_PASSPHRASE`` when set): the
 
 from __future__ import annotations
 
+import hashlib
+import random
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
-from veldclient import locations
+from veldclient import locations, trust
 from veldclient import profile as profmod
 from veldclient.audit import AuditEvent
 from veldclient.domain import Client, HelpRequest, Mantelzorger, Match, PlacementRequest, Visit, Volunteer
 from veldclient.fixtures import generator, twente
 from veldclient.services import events, setup
+from veldclient.services.capacity import write_record
 from veldclient.services.session import Clock, Session, clock_from_env
 from veldclient.store.docstore import Editor
-from veldclient.store.repo import doc_id_for
+from veldclient.store.repo import Repo, doc_id_for
 
 DEMO_PASSPHRASE = "demo"
 HOUR_MS = 3_600_000
+DAY_MS = 24 * HOUR_MS
+HISTORY_DAYS = 13
 # capacity report ages per node, in hours: most fresh, a few stale (older than 12 h) on purpose
 REPORT_AGE_HOURS = (0.2, 1, 3, 0.5, 14, 6, 30, 2, 9, 0.1)
 
@@ -65,19 +71,66 @@ def build_demo(
     return session
 
 
+def demo_device_id(node_id: str) -> str:
+    """A stand-in device for another node: its reports reach the demo as if synced from that node."""
+    return hashlib.sha256(f"veld-demo-device:{node_id}".encode()).hexdigest()
+
+
 def load_nodes(session: Session) -> None:
-    """All ten node documents, as if every node had already synced once, with fresh-ish reports."""
+    """All ten node documents with fresh-ish capacity reports, as if every node had synced once.
+
+    Other nodes' reports are written by stand-in devices of those nodes (trusted for them in this
+    profile only), so the demo obeys the same rule as real data: only a node's devices write its
+    document.
+    """
     now = session.now()
     for index, node in enumerate(twente.NODES):
         setup.ensure_node_document(session, node.id)
         reported_at = now - int(REPORT_AGE_HOURS[index % len(REPORT_AGE_HOURS)] * HOUR_MS)
         capacity = twente.node_document_seed(node.id, reported_at=reported_at)["capacity"]
+        writer = session.repo
+        device_id = session.actor.device_id
+        if node.id != session.actor.node_id:
+            device_id = demo_device_id(node.id)
+            with session.transaction():
+                trust.register(session.db, device_id, node.id, "demo", None, now)
+            writer = Repo(session.db, trust.session_actor(device_id), session.clock, node.id)
 
-        def report(e: Editor, capacity: dict[str, Any] = capacity) -> None:
-            for key, record in capacity.items():
-                e.update(("capacity", key), record)
+        def report(
+            e: Editor, capacity: dict[str, Any] = capacity, node_id: str = node.id, device: str = device_id
+        ) -> None:
+            write_history(e, node_id, capacity, now)
+            for record in capacity.values():
+                write_record(e, {**record, "reported_by": f"demo-{node_id}", "device_id": device})
 
-        session.repo.change(doc_id_for("node", node.id), report)
+        writer.change(doc_id_for("node", node.id), report)
+    session.repo.store.invalidate()
+
+
+def write_history(
+    e: Editor, node_id: str, capacity: dict[str, Any], now: int, days: int = HISTORY_DAYS
+) -> None:
+    """Two weeks of daily totals per care type (deterministic per node) so trends have a past."""
+    rng = random.Random(f"history:{node_id}")
+    totals: dict[str, int] = {}
+    for record in capacity.values():
+        totals[record["care_type"]] = totals.get(record["care_type"], 0) + int(record["beds_total"])
+    for back in range(days, 0, -1):
+        at = now - back * DAY_MS
+        day = datetime.fromtimestamp(at / 1000, UTC).date().isoformat()
+        for care_type, total in sorted(totals.items()):
+            occupied = min(total, round(total * (0.6 + 0.35 * rng.random())))
+            e.update(
+                ("history", f"{day}/{care_type}"),
+                {
+                    "day": day,
+                    "care_type": care_type,
+                    "beds_total": total,
+                    "free": total - occupied,
+                    "occupied": occupied,
+                    "reported_at": at,
+                },
+            )
 
 
 def _event(session: Session, kind: str) -> dict[str, Any]:

@@ -7,7 +7,6 @@ It carries who is acting (user, role, node, device) for access checks and the au
 from __future__ import annotations
 
 import os
-import secrets
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -17,7 +16,7 @@ from typing import Any
 
 import sqlite_utils
 
-from veldclient import audit, identity
+from veldclient import audit, identity, trust
 from veldclient import db as dbmod
 from veldclient import profile as profmod
 from veldclient.audit import AuditEvent, AuditLog
@@ -115,12 +114,27 @@ def open_session(
     database = dbmod.open_database(prof.db_path, key, create=create)
     migrate(database)
     device = identity.load_device_identity(prof.dir, key_password=key)
+    if (
+        database.execute("SELECT 1 FROM trusted_devices WHERE device_id = ?", [prof.device_id]).fetchone()
+        is None
+    ):
+        with database.atomic():
+            trust.register(
+                database,
+                prof.device_id,
+                prof.node_id,
+                "self",
+                device.certificate_pem.decode()
+                if isinstance(device.certificate_pem, bytes)
+                else device.certificate_pem,
+                prof.created_at,
+            )
     clk = clock or clock_from_env()
-    actor_id = secrets.token_bytes(16)
+    actor_id = trust.session_actor(prof.device_id)
     return Session(
         profile=prof,
         db=database,
-        repo=Repo(database, actor_id, clk),
+        repo=Repo(database, actor_id, clk, prof.node_id),
         audit_log=AuditLog(database, clock=clk),
         actor=Actor(prof.user, prof.role, prof.node_id, prof.device_id),
         clock=clk,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 
 from veldclient import profile as profmod
+from veldclient import trust
 from veldclient.fixtures import twente
 from veldclient.services.session import Clock, Session, clock_from_env, open_session
 from veldclient.store.repo import doc_id_for
@@ -36,6 +37,7 @@ def init_profile(
         shutil.rmtree(prof.dir, ignore_errors=True)
         raise
     ensure_node_document(session, node_id)
+    register_own_device(session)
     with session.transaction():
         session.audit("profile.create", "C", "profile", object_id=prof.device_id, basis_authorisation=True)
     return session
@@ -51,3 +53,27 @@ def ensure_node_document(session: Session, node_id: str) -> None:
         k: v for k, v in seed.items() if k not in ("kind", "id", "node_id", "schema", "archived", "events")
     }
     session.repo.create("node", node_id, node_id, fields, genesis=True)
+
+
+def register_own_device(session: Session) -> None:
+    """List this device in its node's document, signed by itself, so the mesh learns which device
+    writes for the node once a peer trusts it (trust.py)."""
+    device = session.device
+    cert = (
+        device.certificate_pem.decode()
+        if isinstance(device.certificate_pem, bytes)
+        else device.certificate_pem
+    )
+    entry = {
+        "device_id": device.device_id,
+        "node_id": session.actor.node_id,
+        "role": session.actor.role,
+        "cert": cert,
+        "added_by": device.device_id,
+        "at": session.now(),
+        "revoked": False,
+        "signature": device.sign(trust.entry_payload(device.device_id, session.actor.node_id, "add")).hex(),
+    }
+    session.repo.change(
+        doc_id_for("node", session.actor.node_id), lambda e: e.update(("devices", device.device_id), entry)
+    )

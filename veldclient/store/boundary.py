@@ -92,3 +92,8 @@ def changes_since(doc: core.Document, since: list[bytes]) -> bytes:
 
 def merge(doc: core.Document, other: core.Document) -> None:
     guard("merging", doc.merge, other)
+
+
+def actors_since(doc: core.Document, since: list[bytes]) -> list[bytes]:
+    """The actor of every change after ``since``: who wrote what a merge brings in."""
+    return [bytes(c.actor_id) for c in guard("reading changes", doc.get_changes, since)]

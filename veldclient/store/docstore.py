@@ -29,6 +29,7 @@ from veldclient.errors import CorruptDocument
 from veldclient.store import boundary, codec
 
 Json = Any
+MergeCheck = Callable[[list[bytes], dict[str, Any]], None]
 
 
 def heads_hex(heads: Iterable[bytes]) -> list[str]:
@@ -323,14 +324,26 @@ class DocStore:
             raise
         return self._persist_new_changes(doc_id, loaded, before, now_ms)
 
-    def merge_bytes(self, doc_id: str, data: bytes, kind: str, node_id: str | None, now_ms: int) -> bool:
+    def merge_bytes(
+        self,
+        doc_id: str,
+        data: bytes,
+        kind: str,
+        node_id: str | None,
+        now_ms: int,
+        verify: MergeCheck | None = None,
+    ) -> bool:
         """Merge a whole document (``save()`` bytes) from elsewhere. Returns whether anything changed.
 
         Bad bytes raise :class:`AutomergeFailure`: refused and reported, never dropped quietly; the
-        local copy is untouched.
+        local copy is untouched. ``verify`` sees the actors of every change new to this replica and
+        the merged root, and may refuse the merge by raising (node documents: trust.py).
         """
         incoming = boundary.load(data)
         if not self.exists(doc_id):
+            if verify is not None:
+                with boundary.guarded("reading"):
+                    verify(boundary.actors_since(incoming, []), codec.materialise(incoming))
             snapshot = boundary.save(incoming)
             self._insert_new(doc_id, kind, node_id, boundary.load(snapshot, self.actor), snapshot, now_ms)
             return True
@@ -338,11 +351,14 @@ class DocStore:
         before = boundary.heads(loaded.doc)
         try:
             boundary.merge(loaded.doc, incoming)
+            if boundary.heads(loaded.doc) == before:
+                return False
+            if verify is not None:
+                with boundary.guarded("reading"):
+                    verify(boundary.actors_since(loaded.doc, before), codec.materialise(loaded.doc))
         except BaseException:
             self.invalidate([doc_id])
             raise
-        if boundary.heads(loaded.doc) == before:
-            return False
         self._persist_new_changes(doc_id, loaded, before, now_ms)
         return True
 

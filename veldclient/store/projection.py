@@ -199,6 +199,37 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...]]] = {
         {"doc_id": str, "idx": int, "type": str, "at": int, "by": str, "device": str},
         ("doc_id", "idx"),
     ),
+    "erasures": (
+        {"doc_id": str, "erased_doc_id": str, "node_id": str, "at": int, "by": str},
+        ("doc_id", "erased_doc_id"),
+    ),
+    "capacity_history": (
+        {
+            "doc_id": str,
+            "node_id": str,
+            "day": str,
+            "care_type": str,
+            "beds_total": int,
+            "free": int,
+            "occupied": int,
+            "reported_at": int,
+        },
+        ("node_id", "day", "care_type"),
+    ),
+    "slot_bookings": (
+        {
+            "id": str,
+            "doc_id": str,
+            "slot_id": str,
+            "slot_node": str,
+            "booking_node": str,
+            "client_id": str,
+            "at": int,
+            "by": str,
+            "released_at": int,
+        },
+        "id",
+    ),
     "shares": (
         {"share_doc_id": str, "doc_id": str, "node_a": str, "node_b": str},
         ("share_doc_id", "doc_id"),
@@ -211,10 +242,32 @@ FTS = {
 }
 
 
-def create_tables(db: sqlite_utils.Database) -> None:
-    for name, (columns, pk) in TABLES.items():
+V1_TABLES = (
+    "clients",
+    "visits",
+    "placements",
+    "volunteers",
+    "volunteer_availability",
+    "mantelzorgers",
+    "help_requests",
+    "matches",
+    "nodes",
+    "locations",
+    "capacity",
+    "slots",
+    "doc_events",
+    "shares",
+)
+
+
+def create_tables(db: sqlite_utils.Database, names: tuple[str, ...] = V1_TABLES) -> None:
+    """Create the named projection tables (each migration names the ones it introduces)."""
+    for name in names:
+        columns, pk = TABLES[name]
         db.table(name).create(columns, pk=pk, not_null={"doc_id"})
         db.table(name).create_index(["doc_id"])
+    if names != V1_TABLES:
+        return
     db.table("clients").create_index(["node_id", "archived"])
     db.table("clients").create_index(["name"])
     db.table("visits").create_index(["client_id"])
@@ -476,6 +529,43 @@ def project_node(doc_id: str, root: dict[str, Json]) -> Rows:
             }
             for s in (root.get("slots") or {}).values()
         ],
+        "slot_bookings": [
+            {
+                "id": b["id"],
+                "doc_id": doc_id,
+                "slot_id": b.get("slot_id"),
+                "slot_node": b.get("slot_node"),
+                "booking_node": node_id,
+                "client_id": b.get("client_id"),
+                "at": b.get("at"),
+                "by": b.get("by"),
+                "released_at": b.get("released_at"),
+            }
+            for b in (root.get("bookings") or {}).values()
+        ],
+        "erasures": [
+            {
+                "doc_id": doc_id,
+                "erased_doc_id": erased,
+                "node_id": node_id,
+                "at": e.get("at"),
+                "by": e.get("by"),
+            }
+            for erased, e in (root.get("erasures") or {}).items()
+        ],
+        "capacity_history": [
+            {
+                "doc_id": doc_id,
+                "node_id": node_id,
+                "day": h.get("day"),
+                "care_type": h.get("care_type"),
+                "beds_total": h.get("beds_total"),
+                "free": h.get("free"),
+                "occupied": h.get("occupied"),
+                "reported_at": h.get("reported_at"),
+            }
+            for h in (root.get("history") or {}).values()
+        ],
         "doc_events": _events(doc_id, root),
     }
 
@@ -506,7 +596,16 @@ KIND_TABLES: dict[str, tuple[str, ...]] = {
     "volunteer": ("volunteers", "volunteer_availability", "doc_events"),
     "mantelzorger": ("mantelzorgers", "doc_events"),
     "helpreq": ("help_requests", "matches", "doc_events"),
-    "node": ("nodes", "locations", "capacity", "slots", "doc_events"),
+    "node": (
+        "nodes",
+        "locations",
+        "capacity",
+        "slots",
+        "slot_bookings",
+        "erasures",
+        "capacity_history",
+        "doc_events",
+    ),
     "share": ("shares",),
 }
 

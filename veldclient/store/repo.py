@@ -14,6 +14,7 @@ from typing import Any
 
 import sqlite_utils
 
+from veldclient import trust
 from veldclient.errors import CorruptDocument
 from veldclient.store.docstore import DocStore, Editor
 from veldclient.store.projection import PROJECTORS, Projector
@@ -49,9 +50,14 @@ def new_root(kind: str, record_id: str, node_id: str | None, **fields: Json) -> 
 
 
 class Repo:
-    def __init__(self, db: sqlite_utils.Database, actor: bytes, clock: Callable[[], int]) -> None:
+    """``node_id`` is the node this device belongs to: the only node document it may change."""
+
+    def __init__(
+        self, db: sqlite_utils.Database, actor: bytes, clock: Callable[[], int], node_id: str | None = None
+    ) -> None:
         self.db = db
         self.clock = clock
+        self.node_id = node_id
         self.store = DocStore(db, actor)
         self.projector = Projector(db)
 
@@ -105,18 +111,58 @@ class Repo:
         return [i[0] for i in items]
 
     def change(self, doc_id: str, fn: Callable[[Editor], None]) -> dict[str, Json]:
+        if (
+            kind_of(doc_id) == "node"
+            and self.node_id is not None
+            and doc_id != doc_id_for("node", self.node_id)
+        ):
+            raise trust.NodeWriteRejected(doc_id, [self.store.actor[: trust.TAG_BYTES].hex()])
         with self.transaction():
             root = self.store.change(doc_id, fn, self.clock())
             self.projector.project(doc_id, kind_of(doc_id), root)
         return root
 
     def merge(self, doc_id: str, data: bytes, node_id: str | None) -> bool:
+        """Merge a document from a peer or bundle. Erased documents never come back; node documents
+        are checked change by change against the node's trusted devices, and their erasure entries
+        are obeyed in the same transaction."""
         kind = kind_of(doc_id)
+        if self.is_erased(doc_id):
+            return False
+        verify = self._node_check(doc_id) if kind == "node" else None
         with self.transaction():
-            changed = self.store.merge_bytes(doc_id, data, kind, node_id, self.clock())
+            changed = self.store.merge_bytes(doc_id, data, kind, node_id, self.clock(), verify)
             if changed:
-                self.projector.project(doc_id, kind, self.store.read(doc_id))
+                root = self.store.read(doc_id)
+                self.projector.project(doc_id, kind, root)
+                if kind == "node":
+                    self.apply_erasures(root)
         return changed
+
+    def _node_check(self, doc_id: str) -> Callable[[list[bytes], dict[str, Json]], None]:
+        node_id = doc_id.split(":", 1)[1]
+
+        def check(actors: list[bytes], root: dict[str, Json]) -> None:
+            trust.check_changes(doc_id, node_id, actors, trust.trusted_tags(self.db, node_id, root))
+
+        return check
+
+    def is_erased(self, doc_id: str) -> bool:
+        return (
+            self.db.execute("SELECT 1 FROM erasures WHERE erased_doc_id = ?", [doc_id]).fetchone() is not None
+        )
+
+    def apply_erasures(self, node_root: dict[str, Json]) -> list[str]:
+        """Drop every document a node erased — only documents that belong to that node."""
+        node_id = node_root.get("node_id")
+        dropped = []
+        for erased in node_root.get("erasures") or {}:
+            info = self.store.info(erased)
+            if info is not None and info.node_id == node_id:
+                self.projector.remove(erased, info.kind)
+                self.store.drop(erased)
+                dropped.append(erased)
+        return dropped
 
     def read(self, doc_id: str) -> dict[str, Json]:
         return self.store.read(doc_id)

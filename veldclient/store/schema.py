@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
-from veldclient import audit
+from veldclient import audit, trust
 from veldclient.store import docstore, projection
 
 migrations = Migrations("veldclient")
@@ -24,6 +24,15 @@ def _projection(db: sqlite_utils.Database) -> None:
 @migrations(name="0003_audit")
 def _audit(db: sqlite_utils.Database) -> None:
     audit.ensure_schema(db)
+
+
+@migrations(name="0006_trust_capacity_slots_erasure")
+def _trust_capacity(db: sqlite_utils.Database) -> None:
+    trust.ensure_schema(db)
+    projection.create_tables(db, ("erasures", "capacity_history", "slot_bookings"))
+    db.table("slot_bookings").create_index(["slot_id"])
+    db.table("erasures").create_index(["erased_doc_id"])
+    db.table("settings").create({"key": str, "value": str}, pk="key")
 
 
 def migrate(db: sqlite_utils.Database) -> None:

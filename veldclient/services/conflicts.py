@@ -1,0 +1,141 @@
+"""The conflict inbox: what offline work made contradictory, for a person to decide.
+
+Nothing here merges anything away. Each provider (placements, matches, slots) reports conflicts it
+can see in the merged documents, with both sides. Resolving records the decision as a new event
+(``RESOLVED``, naming the conflicting events and the chosen one) in every document of the conflict
+that this device may write, and for node documents in the own node's ``resolutions`` map; a conflict
+whose events are all covered by a resolution no longer shows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from veldclient.errors import NotFound, ValidationError
+from veldclient.services import events
+from veldclient.services.session import Session
+from veldclient.store.docstore import Editor
+from veldclient.store.repo import doc_id_for, kind_of
+
+Provider = Callable[[Session], list[dict[str, Any]]]
+
+
+def providers() -> list[Provider]:
+    from veldclient.services import matching, placement_flow, slots
+
+    return [placement_flow.conflicts, matching.conflicts, slots.conflicts]
+
+
+@dataclass(frozen=True)
+class Conflict:
+    id: str
+    kind: str
+    doc_ids: tuple[str, ...]
+    event_ids: tuple[str, ...]
+    sides: tuple[dict[str, Any], ...]
+    title_nl: str
+    title_en: str
+
+    def title(self, lang: str = "nl") -> str:
+        return self.title_nl if lang == "nl" else self.title_en
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "doc_ids": list(self.doc_ids),
+            "event_ids": list(self.event_ids),
+            "sides": list(self.sides),
+            "title_nl": self.title_nl,
+            "title_en": self.title_en,
+        }
+
+
+def conflict_id(event_ids: tuple[str, ...]) -> str:
+    return hashlib.sha256("|".join(sorted(event_ids)).encode()).hexdigest()[:16]
+
+
+def _doc_ids(raw: dict[str, Any]) -> tuple[str, ...]:
+    ids = raw.get("doc_ids") or (raw.get("doc_id"),)
+    return tuple(sorted(d for d in ids if d))
+
+
+def _resolved(session: Session, doc_ids: tuple[str, ...]) -> set[str]:
+    done: set[str] = set()
+    for doc_id in doc_ids:
+        if session.repo.store.exists(doc_id):
+            done |= events.resolved_ids(session.repo.read(doc_id).get("events") or [])
+    own = session.repo.read(doc_id_for("node", session.actor.node_id))
+    for entry in (own.get("resolutions") or {}).values():
+        done |= set(entry.get("conflict") or [])
+    return done
+
+
+def inbox(session: Session) -> list[Conflict]:
+    """Open conflicts, newest side first; the same list on every replica that merged the same data."""
+    out = []
+    for provider in providers():
+        for raw in provider(session):
+            event_ids = tuple(sorted(raw["event_ids"]))
+            doc_ids = _doc_ids(raw)
+            if set(event_ids) <= _resolved(session, doc_ids):
+                continue
+            out.append(
+                Conflict(
+                    id=conflict_id(event_ids),
+                    kind=raw["kind"],
+                    doc_ids=doc_ids,
+                    event_ids=event_ids,
+                    sides=tuple(raw["sides"]),
+                    title_nl=raw["title_nl"],
+                    title_en=raw["title_en"],
+                )
+            )
+    out.sort(key=lambda c: (-max((s.get("at") or 0) for s in c.sides), c.id))
+    with session.transaction():
+        session.audit(
+            "conflicts.read", "R", "conflict", basis_authorisation=True, detail={"results": len(out)}
+        )
+    return out
+
+
+def resolve(session: Session, conflict: str, chosen_event_id: str | None, note: str = "") -> Conflict:
+    """Record a decision: which side stands (or none), with a note. Both sides stay in history."""
+    found = next((c for c in inbox(session) if c.id == conflict), None)
+    if found is None:
+        raise NotFound("Conflict", conflict)
+    if chosen_event_id is not None and chosen_event_id not in found.event_ids:
+        raise ValidationError.single(
+            "chosen",
+            "not_a_side",
+            "Kies een van de twee kanten van dit conflict.",
+            "Choose one of the sides of this conflict.",
+        )
+    data = {
+        "conflict": list(found.event_ids),
+        "chosen": chosen_event_id,
+        "note": note,
+        "conflict_id": found.id,
+    }
+    own_node = doc_id_for("node", session.actor.node_id)
+    with session.transaction():
+        for doc_id in found.doc_ids:
+            if kind_of(doc_id) == "node" or not session.repo.store.exists(doc_id):
+                continue
+
+            def write(e: Editor) -> None:
+                e.append(("events",), events.make(session, "RESOLVED", e.root.get("events") or [], **data))
+
+            session.repo.change(doc_id, write)
+        if any(kind_of(d) == "node" for d in found.doc_ids):
+            session.repo.change(
+                own_node,
+                lambda e: e.update(
+                    ("resolutions", found.id), {**data, "at": session.now(), "by": session.actor.user_id}
+                ),
+            )
+        session.audit("conflict.resolve", "U", "conflict", object_id=found.id, basis_authorisation=True)
+    return found

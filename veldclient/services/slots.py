@@ -1,0 +1,181 @@
+"""Micro-capacity slots (e.g. 10-minute GP or district-nurse slots) and their bookings.
+
+A node publishes slots in its own node document. A booking is written by the **booking** node, in its
+own node document (``bookings``): no node ever writes another node's document, so booking works
+offline from anywhere. A slot is taken when any node document holds an unreleased booking for it;
+two bookings of one slot made while apart are both kept and shown as a double booking.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from veldclient.domain import Slot
+from veldclient.errors import InvalidTransition, NotFound, ValidationError
+from veldclient.services.session import Session
+from veldclient.store.docstore import Editor
+from veldclient.store.repo import doc_id_for
+
+PUBLISHERS = ("nurse", "admin")
+BOOKERS = ("nurse", "coordinator")
+MAX_SLOTS = 200
+
+
+def publish(
+    session: Session, *, service: str, start_at: int, minutes: int = 10, count: int = 1
+) -> list[Slot]:
+    """Publish ``count`` consecutive slots of ``minutes`` from ``start_at`` for one service."""
+    session.require_role(PUBLISHERS, "slot.publish", "slot")
+    if not 1 <= count <= MAX_SLOTS:
+        raise ValidationError.single(
+            "count",
+            "range",
+            f"Publiceer 1 tot {MAX_SLOTS} tijdsloten tegelijk.",
+            f"Publish 1 to {MAX_SLOTS} slots at once.",
+        )
+    node = session.actor.node_id
+    slots = [
+        Slot.parse(
+            {
+                "node_id": node,
+                "service": service,
+                "start_at": start_at + i * minutes * 60_000,
+                "minutes": minutes,
+            }
+        )
+        for i in range(count)
+    ]
+    with session.transaction():
+        session.repo.change(doc_id_for("node", node), lambda e: _write_slots(e, slots))
+        session.audit("slot.publish", "C", "slot", detail={"count": count, "service": service})
+    return slots
+
+
+def _write_slots(e: Editor, slots: list[Slot]) -> None:
+    for slot in slots:
+        e.update(("slots", slot.id), slot.to_dict())
+
+
+def _active_bookings(session: Session, slot_id: str) -> list[tuple[str, str]]:
+    return session.db.execute(
+        "SELECT id, booking_node FROM slot_bookings WHERE slot_id = ? AND released_at IS NULL ORDER BY id",
+        [slot_id],
+    ).fetchall()
+
+
+def book(session: Session, slot_id: str, client_id: str) -> str:
+    """Book a free slot for a client; refused when this replica already knows a booking for it."""
+    session.require_role(BOOKERS, "slot.book", "slot", client_id=client_id)
+    row = session.db.execute("SELECT node_id, status FROM slots WHERE id = ?", [slot_id]).fetchone()
+    if row is None:
+        raise NotFound("Tijdslot / slot", slot_id)
+    if row[1] != "FREE" or _active_bookings(session, slot_id):
+        raise InvalidTransition(
+            "Dit tijdslot is al geboekt; kies een ander tijdslot.",
+            "This slot is already booked; choose another slot.",
+        )
+    booking_id = hashlib.sha256(f"{slot_id}:{session.actor.device_id}:{session.now()}".encode()).hexdigest()[
+        :32
+    ]
+    booking = {
+        "id": booking_id,
+        "slot_id": slot_id,
+        "slot_node": row[0],
+        "client_id": client_id,
+        "at": session.now(),
+        "by": session.actor.user_id,
+        "device": session.actor.device_id,
+        "released_at": None,
+    }
+    with session.transaction():
+        session.repo.change(
+            doc_id_for("node", session.actor.node_id), lambda e: e.update(("bookings", booking_id), booking)
+        )
+        session.audit(
+            "slot.book", "C", "slot", client_id=client_id, object_id=slot_id, basis_care_relation=True
+        )
+    return booking_id
+
+
+def release(session: Session, booking_id: str) -> None:
+    """Release one of the own node's bookings (a booking made by another node is theirs to release)."""
+    session.require_role(BOOKERS, "slot.release", "slot")
+    node_doc = doc_id_for("node", session.actor.node_id)
+    booking = (session.repo.read(node_doc).get("bookings") or {}).get(booking_id)
+    if booking is None:
+        raise NotFound("Boeking / booking", booking_id)
+    if booking.get("released_at") is not None:
+        raise InvalidTransition("Deze boeking is al vrijgegeven.", "This booking was already released.")
+    with session.transaction():
+        session.repo.change(node_doc, lambda e: e.set(("bookings", booking_id, "released_at"), session.now()))
+        session.audit(
+            "slot.release", "U", "slot", client_id=booking.get("client_id"), object_id=booking.get("slot_id")
+        )
+
+
+def slot_table(session: Session, node_id: str | None = None) -> list[dict[str, Any]]:
+    """Slots with their derived state: free, booked (with the booking nodes) or double booked."""
+    sql = (
+        "SELECT s.id, s.node_id, s.service, s.start_at, s.minutes, s.status,"
+        " (SELECT group_concat(b.booking_node, ' ') FROM slot_bookings b WHERE b.slot_id = s.id"
+        "  AND b.released_at IS NULL) FROM slots s"
+    )
+    params = []
+    if node_id:
+        sql += " WHERE s.node_id = ?"
+        params.append(node_id)
+    out = []
+    for sid, node, service, start, minutes, status, bookers in session.db.execute(
+        sql + " ORDER BY s.start_at", params
+    ):
+        by = (bookers or "").split()
+        state = "double_booked" if len(by) > 1 else "booked" if by or status != "FREE" else "free"
+        out.append(
+            {
+                "id": sid,
+                "node_id": node,
+                "service": service,
+                "start_at": start,
+                "minutes": minutes,
+                "state": state,
+                "booked_by_nodes": by,
+            }
+        )
+    return out
+
+
+def conflicts(session: Session) -> list[dict[str, Any]]:
+    """Slots holding more than one unreleased booking: both are kept and shown, none dropped."""
+    out = []
+    for (slot_id,) in session.db.execute(
+        "SELECT slot_id FROM slot_bookings WHERE released_at IS NULL GROUP BY slot_id HAVING count(*) > 1"
+    ).fetchall():
+        rows = session.db.execute(
+            "SELECT id, doc_id, booking_node, by, at FROM slot_bookings"
+            " WHERE slot_id = ? AND released_at IS NULL ORDER BY id",
+            [slot_id],
+        ).fetchall()
+        out.append(
+            {
+                "kind": "slot.double_booking",
+                "doc_ids": tuple(sorted({r[1] for r in rows})),
+                "event_ids": tuple(r[0] for r in rows),
+                "sides": [
+                    {
+                        "event_id": r[0],
+                        "doc_id": r[1],
+                        "type": "BOOKED",
+                        "by": r[3],
+                        "at": r[4],
+                        "node": r[2],
+                        "summary_nl": f"Geboekt door {r[2]}",
+                        "summary_en": f"Booked by {r[2]}",
+                    }
+                    for r in rows
+                ],
+                "title_nl": f"Tijdslot {slot_id[:8]} is dubbel geboekt",
+                "title_en": f"Slot {slot_id[:8]} is double booked",
+            }
+        )
+    return out

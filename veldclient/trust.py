@@ -1,0 +1,133 @@
+"""Which devices may write a node's document, and the check that enforces it on every merge.
+
+A node document (``node:<id>``: capacity, slots, bookings, erasures, device list) is written only by
+that node's devices. Every Automerge actor id starts with the writing device's **tag** (the first 8
+bytes of its device id, which is the SHA-256 of its certificate) followed by 8 random bytes per
+session, so each change names the device that made it. On merge, every change new to this replica
+must come from a device trusted for that node, or from the document's genesis actor; otherwise the
+whole merge is refused and the local copy stays as it was.
+
+Trust for node X: devices in the local registry (this device; devices paired by an admin) whose
+certificate names node X and are not revoked, plus devices listed in X's own document whose entry is
+signed by a device already trusted for X (so a node can introduce its new laptop to the mesh without
+every peer pairing it by hand). Revocation is a signed entry in the same document and wins.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import sqlite_utils
+
+from veldclient.errors import VeldError
+
+TAG_BYTES = 8
+
+
+def device_tag(device_id: str) -> bytes:
+    return bytes.fromhex(device_id)[:TAG_BYTES]
+
+
+def session_actor(device_id: str) -> bytes:
+    """Device tag + fresh randomness: two processes of one device never share an actor."""
+    return device_tag(device_id) + secrets.token_bytes(16 - TAG_BYTES)
+
+
+def genesis_actor(doc_id: str) -> bytes:
+    return hashlib.sha256(b"veld-genesis:" + doc_id.encode()).digest()[:16]
+
+
+class NodeWriteRejected(VeldError):
+    """Changes to a node document by a device that does not belong to that node."""
+
+    def __init__(self, doc_id: str, tags: Iterable[str]) -> None:
+        shown = ", ".join(sorted(tags))
+        super().__init__(
+            f"Wijzigingen aan {doc_id} geweigerd: gemaakt door een apparaat dat niet bij dit knooppunt hoort"
+            f" ({shown}).",
+            f"Changes to {doc_id} refused: made by a device that does not belong to this node ({shown}).",
+        )
+        self.doc_id = doc_id
+
+
+def ensure_schema(db: sqlite_utils.Database) -> None:
+    if "trusted_devices" not in db.table_names():
+        db.table("trusted_devices").create(
+            {
+                "device_id": str,
+                "tag": str,
+                "node_id": str,
+                "source": str,
+                "cert_pem": str,
+                "added_at": int,
+                "revoked": int,
+            },
+            pk="device_id",
+            defaults={"revoked": 0},
+        )
+        db.table("trusted_devices").create_index(["tag"])
+
+
+def register(
+    db: sqlite_utils.Database, device_id: str, node_id: str, source: str, cert_pem: str | None, now_ms: int
+) -> None:
+    db.execute(
+        "INSERT INTO trusted_devices (device_id, tag, node_id, source, cert_pem, added_at, revoked)"
+        " VALUES (?, ?, ?, ?, ?, ?, 0) ON CONFLICT(device_id) DO UPDATE SET node_id = excluded.node_id,"
+        " source = excluded.source, cert_pem = coalesce(excluded.cert_pem, cert_pem)",
+        [device_id, device_tag(device_id).hex(), node_id, source, cert_pem, now_ms],
+    )
+
+
+def entry_payload(device_id: str, node_id: str, action: str) -> bytes:
+    """What a device-list entry's signature covers."""
+    return json.dumps({"device_id": device_id, "node_id": node_id, "action": action}, sort_keys=True).encode()
+
+
+def trusted_tags(db: sqlite_utils.Database, node_id: str, node_root: Mapping[str, Any] | None) -> set[bytes]:
+    """Tags of every device trusted to write ``node:<node_id>`` (registry + signed document entries)."""
+    from veldclient.identity import verify_signature
+
+    certs: dict[str, str | None] = {}
+    revoked: set[str] = set()
+    for device_id, cert, is_revoked in db.execute(
+        "SELECT device_id, cert_pem, revoked FROM trusted_devices WHERE node_id = ?", [node_id]
+    ):
+        if is_revoked:
+            revoked.add(device_id)
+        else:
+            certs[device_id] = cert
+    entries = dict((node_root or {}).get("devices") or {})
+    changed = True
+    while changed:  # fixpoint: an entry counts once the device that signed it is trusted
+        changed = False
+        for device_id, entry in entries.items():
+            signer = entry.get("added_by")
+            if signer not in certs or not certs[signer] or entry.get("node_id") != node_id:
+                continue
+            action = "revoke" if entry.get("revoked") else "add"
+            if not verify_signature(
+                certs[signer] or "",
+                entry_payload(device_id, node_id, action),
+                bytes.fromhex(entry.get("signature") or ""),
+            ):
+                continue
+            if action == "revoke" and device_id not in revoked:
+                revoked.add(device_id)
+                changed = True
+            elif action == "add" and device_id not in certs and entry.get("cert"):
+                certs[device_id] = entry["cert"]
+                changed = True
+    return {device_tag(d) for d in certs if d not in revoked}
+
+
+def check_changes(doc_id: str, node_id: str, actors: Iterable[bytes], allowed: set[bytes]) -> None:
+    """Refuse when any change's actor is neither the genesis actor nor a trusted device's."""
+    genesis = genesis_actor(doc_id)
+    bad = {a[:TAG_BYTES].hex() for a in actors if a != genesis and a[:TAG_BYTES] not in allowed}
+    if bad:
+        raise NodeWriteRejected(doc_id, bad)
