@@ -331,9 +331,16 @@ def demo(no_tui: bool, size: str, node_id: str, role: str, seed: int) -> None:
 
 def _register_commands() -> None:
     """Commands that live in their own modules (they import helpers from here, hence at the end)."""
-    from veldclient import cli_coord
+    from veldclient import cli_coord, cli_matching, cli_placement
 
-    for command in (cli_coord.capacity_command, cli_coord.conflicts_command, cli_coord.resolve_command):
+    for command in (
+        cli_coord.capacity_command,
+        cli_coord.conflicts_command,
+        cli_coord.resolve_command,
+        cli_placement.cases,
+        cli_matching.match,
+        cli_matching.export,
+    ):
         main.add_command(command)
 
 

@@ -231,8 +231,8 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...]]] = {
         "id",
     ),
     "shares": (
-        {"share_doc_id": str, "doc_id": str, "node_a": str, "node_b": str},
-        ("share_doc_id", "doc_id"),
+        {"doc_id": str, "shared_doc_id": str, "node_a": str, "node_b": str},
+        ("doc_id", "shared_doc_id"),
     ),
 }
 
@@ -344,7 +344,17 @@ def project_case(doc_id: str, root: dict[str, Json]) -> Rows:
 
 
 def project_placement(doc_id: str, root: dict[str, Json]) -> Rows:
+    # Status lives in events (offers/acceptances merge without a silent winner): derive it here with
+    # the same causal fold every replica runs; request.status is only the fallback for documents
+    # whose events say nothing. The timers take the earliest of the stored value and the events.
+    from veldclient.domain.placement_flow import flow_of
+
     r = root["request"]
+    flow = flow_of(root.get("events") or [], r.get("node_id"))
+
+    def earliest(stored: Json, derived: int | None) -> Json:
+        return derived if stored is None else stored if derived is None else min(stored, derived)
+
     return {
         "placements": [
             {
@@ -355,15 +365,15 @@ def project_placement(doc_id: str, root: dict[str, Json]) -> Rows:
                 "urgency": r.get("urgency"),
                 "care_type": r.get("care_type"),
                 "triage_outcome": r.get("triage_outcome"),
-                "status": r.get("status"),
+                "status": flow.status.value if flow.status is not None else r.get("status"),
                 "referrer_role": (r.get("referrer") or {}).get("role"),
                 "required_capabilities": _join(r.get("required_capabilities")),
                 "preferred_location_id": r.get("preferred_location_id"),
                 "desired_start": r.get("desired_start"),
                 "expected_end": r.get("expected_end"),
                 "received_at": r.get("received_at"),
-                "first_reply_at": r.get("first_reply_at"),
-                "placed_at": r.get("placed_at"),
+                "first_reply_at": earliest(r.get("first_reply_at"), flow.first_reply_at),
+                "placed_at": earliest(r.get("placed_at"), flow.placed_at),
                 "archived": _archived(root),
             }
         ],
@@ -429,8 +439,15 @@ def project_mantelzorger(doc_id: str, root: dict[str, Json]) -> Rows:
 
 
 def project_helpreq(doc_id: str, root: dict[str, Json]) -> Rows:
+    # A match's status is derived from its MATCH_* events (causal order), not the last-writer-wins
+    # record field, so replicas that merged concurrent steps show the same status.
+    from veldclient.domain.matching import has_match_events, match_statuses
+
     r = root["request"]
     window = r.get("window") or {}
+    events = root.get("events") or []
+    stored = {k: m.get("status") for k, m in (root.get("matches") or {}).items()}
+    derived = match_statuses(events, stored) if has_match_events(events) else {}
     return {
         "help_requests": [
             {
@@ -460,9 +477,9 @@ def project_helpreq(doc_id: str, root: dict[str, Json]) -> Rows:
                 "score": m.get("score"),
                 "distance_km": m.get("distance_km"),
                 "proposed_by": m.get("proposed_by"),
-                "status": m.get("status"),
+                "status": derived[k].value if k in derived else m.get("status"),
             }
-            for m in (root.get("matches") or {}).values()
+            for k, m in (root.get("matches") or {}).items()
         ],
         "doc_events": _events(doc_id, root),
     }
@@ -574,7 +591,7 @@ def project_share(doc_id: str, root: dict[str, Json]) -> Rows:
     a, b = root.get("nodes") or [None, None]
     return {
         "shares": [
-            {"share_doc_id": doc_id, "doc_id": shared, "node_a": a, "node_b": b}
+            {"doc_id": doc_id, "shared_doc_id": shared, "node_a": a, "node_b": b}
             for shared in (root.get("docs") or {})
         ]
     }

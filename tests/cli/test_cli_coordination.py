@@ -1,0 +1,41 @@
+"""`veld capacity`, `veld conflicts` and `veld resolve` as subprocesses against the demo profile."""
+
+from __future__ import annotations
+
+import json
+
+DEMO = {"VELD_PASSPHRASE": "demo"}
+
+
+def test_capacity_json_has_freshness_for_every_node(veld):
+    veld("demo", "--no-tui", **DEMO)
+    rows = json.loads(veld("--profile", "demo", "capacity", "--json", **DEMO).stdout)
+    assert len({r["node_id"] for r in rows}) == 9
+    keys = {
+        "node_id",
+        "location_id",
+        "care_type",
+        "free",
+        "beds_total",
+        "reported_by",
+        "device_id",
+        "age_ms",
+        "stale",
+    }
+    assert keys <= set(rows[0])
+    assert any(r["stale"] for r in rows) and not all(r["stale"] for r in rows)
+    grz = json.loads(veld("--profile", "demo", "capacity", "--json", "--care-type", "GRZ", **DEMO).stdout)
+    assert grz and {r["care_type"] for r in grz} == {"GRZ"}
+
+
+def test_capacity_text_marks_stale(veld):
+    veld("demo", "--no-tui", **DEMO)
+    out = veld("--profile", "demo", "capacity", **DEMO).stdout
+    assert "STALE" in out and "enschede-centrum" in out
+
+
+def test_conflicts_empty_on_fresh_demo_and_unknown_resolve_fails(veld):
+    veld("demo", "--no-tui", **DEMO)
+    assert json.loads(veld("--profile", "demo", "conflicts", "--json", **DEMO).stdout) == []
+    bad = veld("--profile", "demo", "resolve", "doesnotexist", check=False, **DEMO)
+    assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1

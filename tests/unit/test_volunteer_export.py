@@ -1,0 +1,238 @@
+"""The volunteer CSV carries only the allowed fields: proven by parsing it and by searching its bytes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+
+import pytest
+
+from veldclient.domain import Client
+from veldclient.errors import AccessDenied, NotFound
+from veldclient.services import matching, roster, volunteer_export
+from veldclient.services.volunteer_export import COLUMNS, cell, export_for_volunteer, street_of
+
+CLIENT = {
+    "name": "Fatma Yilmaz-Oosterveld",
+    "birth_date": "1941-02-03",
+    "postcode": "7511 JM",
+    "bsn": "111222333",
+    "address": "Kerkstraat 12a",
+}
+CARER = {
+    "first_name": "Gerrit",
+    "last_name": "Brinkhuis",
+    "pc4": "7512",
+    "phone": "0612345678",
+    "relationship": "PARTNER",
+    "hours_per_week": 40,
+    "burden": {"instrument": "EDIZ_PLUS", "score": 11, "measured_on": "2026-10-01"},
+}
+VOLUNTEER = {
+    "first_name": "Ayşe",
+    "last_name": "Demirtaş",
+    "pc4": "7511",
+    "phone": "0687654321",
+    "email": "ayse@example.org",
+    "birth_year": 1980,
+    "max_km": 10,
+    "tasks": ["VERVOER"],
+    "languages": ["nl", "tr"],
+    "availability": ["di ochtend", "do middag"],
+    "vog": {"status": "VALID", "issued_on": "2024-03-02"},
+}
+REQUEST = {
+    "task": "VERVOER",
+    "summary": "Rit naar de markt en weer terug",
+    "pc4": "7511",
+    "window": {"start": "2026-11-16", "end": "2026-12-31", "availability": ["di ochtend", "do middag"]},
+    "requires_vog": True,
+}
+
+
+def add_client(session) -> Client:
+    client = Client.parse({**CLIENT, "node_id": session.actor.node_id}, today=session.today())
+    session.repo.create("case", client.id, client.node_id, {"client": client.to_dict(), "visits": {}})
+    return client
+
+
+@pytest.fixture
+def setup(coordinator):
+    client = add_client(coordinator)
+    volunteer = roster.register_volunteer(coordinator, VOLUNTEER)
+
+    def request(**changes):
+        raw = {**REQUEST, "on_behalf_of": "CLIENT", "subject_id": client.id, **changes}
+        return roster.file_help_request(coordinator, raw)
+
+    return coordinator, client, volunteer, request
+
+
+def read(path):
+    data = path.read_bytes()
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8"))))
+    return data, rows
+
+
+def test_header_is_exactly_the_allowed_columns_and_nothing_else_leaks(setup, tmp_path):
+    session, client, volunteer, request = setup
+    req = request()
+    out = tmp_path / "v.csv"
+    result = export_for_volunteer(session, req.id, out)
+    data, rows = read(out)
+    assert (
+        tuple(rows[0])
+        == COLUMNS
+        == (
+            "task",
+            "window_start",
+            "window_end",
+            "availability",
+            "pc4",
+            "first_name",
+            "notes",
+            "street",
+        )
+    )
+    row = dict(zip(rows[0], rows[1], strict=True))
+    assert len(rows) == 2
+    assert row == {
+        "task": "Vervoer",
+        "window_start": "2026-11-16",
+        "window_end": "2026-12-31",
+        "availability": "di-ochtend, do-middag",
+        "pc4": "7511",
+        "first_name": "Fatma",
+        "notes": "Rit naar de markt en weer terug",
+        "street": "",
+    }
+    assert result.held_back is None and not result.street_included and result.rows == 1
+    text = data.decode("utf-8")
+    for secret in (
+        "111222333",
+        "1941",
+        "02-03",
+        "Yilmaz",
+        "Oosterveld",
+        "Kerkstraat",
+        "12a",
+        "7511 JM",
+        client.id,
+        req.id,
+        volunteer.id,
+        "Demirta",
+        "0687654321",
+        "example.org",
+        "Ayşe",
+    ):
+        assert secret not in text, secret
+    entry = session.audit_log.entries(limit=1)[0]
+    assert (entry.event, entry.action, entry.data_part, entry.client_id) == (
+        "helprequest.export",
+        "E",
+        "help_request",
+        client.id,
+    )
+
+
+def test_carer_request_uses_carer_first_name_and_never_phone_or_burden(setup, tmp_path):
+    session, _client, _volunteer, _request = setup
+    carer = roster.register_mantelzorger(session, CARER)
+    req = roster.file_help_request(
+        session, {**REQUEST, "on_behalf_of": "MANTELZORGER", "subject_id": carer.id, "pc4": "7512"}
+    )
+    out = tmp_path / "carer.csv"
+    export_for_volunteer(session, req.id, out)
+    data, rows = read(out)
+    assert dict(zip(rows[0], rows[1], strict=True))["first_name"] == "Gerrit"
+    text = data.decode()
+    for secret in ("Brinkhuis", "0612345678", "11", "EDIZ", "HEAVY", "PARTNER", carer.id):
+        assert secret not in text.replace("2026-11-16", "").replace("2026-12-31", ""), secret
+
+
+def test_health_terms_in_the_summary_are_held_back_with_a_message(setup, tmp_path):
+    session, _client, _volunteer, request = setup
+    req = request(summary="Mevrouw is slechthorend en heeft Parkinson; graag rustig rijden")
+    out = tmp_path / "h.csv"
+    result = export_for_volunteer(session, req.id, out)
+    data, rows = read(out)
+    assert dict(zip(rows[0], rows[1], strict=True))["notes"] == ""
+    assert b"slechthorend" not in data.lower() and b"parkinson" not in data.lower()
+    assert result.terms == ("slechthorend", "parkinson")
+    nl, en = result.held_back
+    assert "'slechthorend'" in nl and "'parkinson'" in nl and "health" in en and "'parkinson'" in en
+    assert session.audit_log.entries(limit=1)[0].detail["held_back"] is True
+
+
+def test_street_only_after_the_match_is_confirmed(setup, tmp_path):
+    session, _client, volunteer, request = setup
+    req = request()
+    mid = matching.propose(session, req.id, volunteer.id)
+    matching.accept(session, req.id, mid)
+    out = tmp_path / "s.csv"
+    assert not export_for_volunteer(session, req.id, out).street_included
+    assert dict(zip(*read(out)[1], strict=True))["street"] == ""
+    matching.confirm(session, req.id, mid)
+    result = export_for_volunteer(session, req.id, out)
+    data, rows = read(out)
+    assert result.street_included and dict(zip(*rows, strict=True))["street"] == "Kerkstraat"
+    assert b"12a" not in data  # the street, not the house number
+
+
+@pytest.mark.parametrize(
+    ("address", "street"),
+    [
+        ("Kerkstraat 12a", "Kerkstraat"),
+        ("Kerkstraat 12 A", "Kerkstraat"),
+        ("Laan 1940-1945 19", "Laan 1940-1945"),
+        ("Hengelosestraat 7-2", "Hengelosestraat"),
+        ("Markt", "Markt"),
+        (None, ""),
+    ],
+)
+def test_street_of(address, street):
+    assert street_of(address) == street
+
+
+def test_cells_are_never_formulas():
+    assert cell('=HYPERLINK("x")') == '\'=HYPERLINK("x")'
+    assert cell("@SUM(A1)") == "'@SUM(A1)" and cell("-1") == "'-1" and cell("Gewoon") == "Gewoon"
+    assert cell("regel\neen\r\ntwee") == "regel een twee"
+
+
+def test_unknown_request_and_unwritable_path_write_nothing(setup, tmp_path):
+    session, _client, _volunteer, request = setup
+    before = session.audit_log.head()[0]
+    with pytest.raises(NotFound):
+        export_for_volunteer(session, "nope", tmp_path / "x.csv")
+    req = request()
+    with pytest.raises(volunteer_export.ExportFailed) as caught:
+        export_for_volunteer(session, req.id, tmp_path / "missing" / "x.csv")
+    assert caught.value.nl and caught.value.en
+    assert session.audit_log.head()[0] == before + 1  # only the help request's own creation
+    assert not (tmp_path / "x.csv").exists() and not (tmp_path / "missing").exists()
+
+
+def test_atomic_replace_leaves_no_temp_files(setup, tmp_path):
+    session, _client, _volunteer, request = setup
+    req = request()
+    folder = tmp_path / "out"
+    folder.mkdir()
+    out = folder / "v.csv"
+    out.write_text("old")
+    export_for_volunteer(session, req.id, out)
+    assert os.listdir(folder) == ["v.csv"] and out.read_text().startswith("task,")
+
+
+def test_admin_may_not_export_and_is_audited(clock, tmp_path):
+    from testenv import make_session
+
+    admin = make_session("adm", role="admin", clock=clock)
+    try:
+        with pytest.raises(AccessDenied):
+            export_for_volunteer(admin, "x", tmp_path / "a.csv")
+        assert admin.audit_log.entries(limit=1)[0].outcome == "denied"
+        assert not (tmp_path / "a.csv").exists()
+    finally:
+        admin.close()

@@ -1,0 +1,94 @@
+"""`veld match` and `veld export volunteers`: matching from the command line, for scripts and checks.
+
+Registered on ``veldclient.cli.main`` as ``match`` and ``export``. Errors follow cli.py: one line on
+stderr, exit 2. Names and summaries are printed as plain text with control characters replaced, so
+data can never drive the terminal.
+"""
+
+from __future__ import annotations
+
+import click
+
+from veldclient.cli import echo_json, handles_errors, lang, open_profile, profile_option, resolve_profile
+
+
+def plain(text: object) -> str:
+    """User data for a terminal line: control characters (escape sequences, newlines) replaced."""
+    return "".join(ch if ch.isprintable() else "?" for ch in str(text))
+
+
+@click.command("match")
+@click.argument("request_id")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 500), help="Most candidates.")
+@click.option("--all", "show_all", is_flag=True, help="Also list every volunteer filtered out, with why.")
+@profile_option
+@click.pass_context
+@handles_errors
+def match(
+    ctx: click.Context, request_id: str, as_json: bool, limit: int, show_all: bool, profile_name: str | None
+) -> None:
+    """Rank volunteers for a help request, each with a score and the reasons."""
+    from veldclient.services import matching
+
+    session = open_profile(resolve_profile(ctx, profile_name))
+    try:
+        candidates = matching.rank(session, request_id, limit=limit, explain=show_all)
+    finally:
+        session.close()
+    if as_json:
+        echo_json({"help_request_id": request_id, "candidates": [c.to_json() for c in candidates]})
+        return
+    i = 0 if lang() == "nl" else 1
+    eligible = [c for c in candidates if c.eligible]
+    if not eligible:
+        click.echo(("Geen geschikte vrijwilligers gevonden.", "No suitable volunteers found.")[i])
+    for n, c in enumerate(eligible, start=1):
+        km = f"{c.distance_km:.1f}".replace(".", "," if i == 0 else ".")
+        click.echo(f"{n:>3}. {c.score:5.1f}  {plain(c.name)}  ({km} km)  [{c.volunteer_id}]")
+        for reason in c.reasons:
+            click.echo(f"       - {plain(reason[i])}")
+    excluded = [c for c in candidates if not c.eligible]
+    if excluded:
+        click.echo(("Niet geschikt:", "Filtered out:")[i])
+        for c in excluded:
+            assert c.excluded is not None
+            click.echo(f"     {plain(c.name)} [{c.volunteer_id}]: {plain(c.excluded[i])}")
+
+
+@click.group("export")
+def export() -> None:
+    """Exports for people outside the care team (only the fields DOMAIN.md allows)."""
+
+
+@export.command("volunteers")
+@click.argument("request_id")
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False), help="CSV file to write.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable report.")
+@profile_option
+@click.pass_context
+@handles_errors
+def export_volunteers(
+    ctx: click.Context, request_id: str, out_path: str, as_json: bool, profile_name: str | None
+) -> None:
+    """Write the volunteer-facing CSV for a help request (task, window, PC4, first name, notes)."""
+    from veldclient.services import volunteer_export
+
+    session = open_profile(resolve_profile(ctx, profile_name))
+    try:
+        result = volunteer_export.export_for_volunteer(session, request_id, out_path, lang=lang())
+    finally:
+        session.close()
+    if as_json:
+        echo_json(result.as_json())
+        return
+    i = 0 if lang() == "nl" else 1
+    click.echo(
+        (f"Geëxporteerd naar {plain(result.path)}", f"Exported to {plain(result.path)}")[i]
+        + (" (met straat)" if i == 0 else " (with street)") * result.street_included
+    )
+    if result.held_back is not None:
+        click.echo(plain(result.held_back[i]), err=True)
+
+
+COMMANDS = (match, export)

@@ -1,0 +1,77 @@
+"""`veld cases [--json] [--breaching]`: the node's clients with their placement requests and timers.
+
+A read command for scripts and checks (issue #3 item 9). It only calls the service
+(services/placements.py ``caseload``), which enforces roles and writes the audit entry; the
+coordinator's output has no triage or clinical fields. Names are printed as plain text, never markup.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import click
+
+from veldclient.cli import echo_json, handles_errors, lang, open_profile, profile_option, resolve_profile
+from veldclient.domain import CareType, PlacementStatus
+
+_STATE = {
+    "nl": {"ok": "op tijd", "soon": "bijna", "breached": "OVERSCHREDEN", None: "—"},
+    "en": {"ok": "on time", "soon": "soon", "breached": "BREACHED", None: "—"},
+}
+
+
+def _left(ms: int | None) -> str:
+    if ms is None:
+        return ""
+    sign = "-" if ms < 0 else ""
+    minutes = abs(ms) // 60_000
+    return f" ({sign}{minutes // 60}:{minutes % 60:02d})"
+
+
+def _time(ms: int | None) -> str:
+    if ms is None:
+        return "—"
+    return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%d %H:%M")
+
+
+def _line(request: dict[str, Any], language: str) -> str:
+    states = _STATE[language]
+    status = PlacementStatus(request["status"]).label(language)
+    care = CareType(request["care_type"]).label(language)
+    reply = states[request["reply_state"]] + _left(request["reply_left_ms"])
+    placed = states[request["placed_state"]] + _left(request["placed_left_ms"])
+    words = ("antwoord", "plaatsing") if language == "nl" else ("reply", "placed")
+    return (
+        f"  {request['request_id'][:8]}  {request['urgency']}  {status:<22} {care:<36} "
+        f"{_time(request['received_at'])}  {words[0]}: {reply}  {words[1]}: {placed}"
+    )
+
+
+@click.command("cases")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--breaching", is_flag=True, help="Only open requests breaching or about to breach a target.")
+@profile_option
+@click.pass_context
+@handles_errors
+def cases(ctx: click.Context, as_json: bool, breaching: bool, profile_name: str | None) -> None:
+    """Clients with placement requests: status, care type, urgency and the 2 h / 24 h timers."""
+    from veldclient.services import placements
+
+    session = open_profile(resolve_profile(ctx, profile_name))
+    try:
+        found = placements.caseload(session, breaching_only=breaching)
+        node_id, role, now = session.actor.node_id, session.actor.role, session.now()
+    finally:
+        session.close()
+    if as_json:
+        echo_json({"node_id": node_id, "role": role, "now": now, "breaching_only": breaching, "cases": found})
+        return
+    language = lang()
+    if not found:
+        click.echo("Geen aanvragen." if language == "nl" else "No requests.")
+        return
+    for case in found:
+        click.echo(f"{case['name'] or '—'}  [{case['client_id'][:8]}]")
+        for request in case["requests"]:
+            click.echo(_line(request, language))

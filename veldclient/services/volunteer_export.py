@@ -1,0 +1,185 @@
+"""The volunteer-facing CSV for one help request: only what DOMAIN.md allows a volunteer to see.
+
+Columns (fixed, see ``COLUMNS``): task, the window (start, end, parts of the week), PC4, the first
+name of the person helped, non-medical notes (the request's summary) and the street — the street
+only once a match is CONFIRMED (domain-model.md §c), its name without house number, like the first
+name without surname. Nothing else is read into a row, so no BSN, birth date, surname, phone,
+burden or id can leak.
+
+The summary is screened for health terms ("slechthorend" is health data too): when any is found the
+notes column stays empty and ``ExportResult.held_back`` tells the coordinator which terms to take
+out. Cells are data, never formulas: a cell a spreadsheet would evaluate (``=``, ``+``, ``-``, ``@``)
+is prefixed with an apostrophe. The file is written atomically (temp file, fsync, rename).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from veldclient.domain import HelpRequest, MatchStatus, OnBehalfOf
+from veldclient.domain import matching as dm
+from veldclient.errors import VeldError
+from veldclient.services.matching import HELP, help_request_root, safe_id, statuses
+from veldclient.services.session import Session
+
+COLUMNS = ("task", "window_start", "window_end", "availability", "pc4", "first_name", "notes", "street")
+STREET_AFTER = frozenset({MatchStatus.CONFIRMED, MatchStatus.COMPLETED})
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_HOUSE_NUMBER = re.compile(r"^\d")
+
+
+class ExportFailed(VeldError):
+    """The export file could not be written; nothing was left behind."""
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    columns: tuple[str, ...]
+    rows: int
+    street_included: bool
+    held_back: tuple[str, str] | None = None  # (nl, en) message for the coordinator
+    terms: tuple[str, ...] = ()
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "path": str(self.path),
+            "columns": list(self.columns),
+            "rows": self.rows,
+            "street_included": self.street_included,
+            "held_back": None
+            if self.held_back is None
+            else {"nl": self.held_back[0], "en": self.held_back[1]},
+            "terms": list(self.terms),
+        }
+
+
+def street_of(address: str | None) -> str:
+    """``'Kerkstraat 12a'`` -> ``'Kerkstraat'``; ``'Laan 1940-1945 19'`` -> ``'Laan 1940-1945'``:
+    drop the last token that starts with a digit, and a short suffix after it (``12 A``)."""
+    words = (address or "").split()
+    for i in range(len(words) - 1, 0, -1):
+        if _HOUSE_NUMBER.match(words[i]) and len(words) - i <= 2 and all(len(w) <= 4 for w in words[i + 1 :]):
+            return " ".join(words[:i])
+    return " ".join(words)
+
+
+def cell(value: str | None) -> str:
+    """Plain text for a spreadsheet: never evaluated as a formula."""
+    text = " ".join((value or "").split())
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _person(session: Session, request: HelpRequest) -> tuple[str, str | None]:
+    """First name of the person helped, and their address when that is the client's (a carer's
+    address is not on record). Read from the projection, first name only."""
+    if not request.subject_id:
+        return "", None
+    if request.on_behalf_of is OnBehalfOf.CLIENT:
+        row = session.db.execute(
+            "SELECT name, address FROM clients WHERE id = ? AND node_id = ?",
+            [request.subject_id, session.actor.node_id],
+        ).fetchone()
+        return ((row[0] or "").split()[:1] or [""])[0] if row else "", row[1] if row else None
+    row = session.db.execute(
+        "SELECT first_name FROM mantelzorgers WHERE id = ? AND node_id = ?",
+        [request.subject_id, session.actor.node_id],
+    ).fetchone()
+    return ((row[0] or "").split()[:1] or [""])[0] if row else "", None
+
+
+def _held_back_message(terms: list[str]) -> tuple[str, str]:
+    listed = ", ".join(f"'{t}'" for t in terms)
+    return (
+        f"De notitie is niet geëxporteerd: de samenvatting bevat gezondheidsinformatie ({listed}). "
+        "Haal dat uit de samenvatting en exporteer opnieuw.",
+        f"The notes were not exported: the summary contains health information ({listed}). "
+        "Remove it from the summary and export again.",
+    )
+
+
+def _write_atomic(out_path: Path, data: bytes) -> None:
+    folder = out_path.parent if str(out_path.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, out_path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    try:
+        dir_fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dir_fd)
+    except OSError:
+        pass
+    finally:
+        os.close(dir_fd)
+
+
+def export_for_volunteer(
+    session: Session, help_request_id: str, out_path: str | os.PathLike[str], *, lang: str = "nl"
+) -> ExportResult:
+    """Write the volunteer CSV for a help request (one row) and audit it as an export."""
+    session.require_role(HELP, "helprequest.export", "help_request", object_id=safe_id(help_request_id))
+    _doc_id, root = help_request_root(session, help_request_id)
+    request = HelpRequest.from_dict(root["request"])
+    first_name, address = _person(session, request)
+    confirmed = any(s in STREET_AFTER for s in statuses(root).values())
+    terms = dm.health_terms(request.summary)
+    held_back = _held_back_message(terms) if terms else None
+    slots = [(a.weekday.value, a.dagdeel.value) for a in request.window.availability]
+    row = {
+        "task": request.task.label(lang),
+        "window_start": request.window.start.isoformat(),
+        "window_end": request.window.end.isoformat(),
+        "availability": dm.slots_text(slots)[0 if lang == "nl" else 1],
+        "pc4": request.pc4,
+        "first_name": first_name,
+        "notes": "" if terms else request.summary,
+        "street": street_of(address) if confirmed else "",
+    }
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    writer.writerow([cell(row[c]) for c in COLUMNS])
+    path = Path(out_path)
+    with session.transaction():
+        session.audit(
+            "helprequest.export",
+            "E",
+            "help_request",
+            object_id=request.id,
+            client_id=request.subject_id if request.on_behalf_of is OnBehalfOf.CLIENT else None,
+            data_part="help_request",
+            basis_authorisation=True,
+            detail={"rows": 1, "street": bool(row["street"]), "held_back": bool(terms)},
+        )
+        try:
+            _write_atomic(path, buffer.getvalue().encode("utf-8"))
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            raise ExportFailed(
+                f"Kan het exportbestand '{safe_id(str(path))}' niet schrijven: {reason}.",
+                f"Cannot write the export file '{safe_id(str(path))}': {reason}.",
+            ) from exc
+    return ExportResult(
+        path=path,
+        columns=COLUMNS,
+        rows=1,
+        street_included=bool(row["street"]),
+        held_back=held_back,
+        terms=tuple(terms),
+    )
