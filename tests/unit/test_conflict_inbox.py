@@ -1,0 +1,70 @@
+"""The conflict inbox over every provider: both sides shown, a decision recorded as a new event."""
+
+from __future__ import annotations
+
+import pytest
+from test_placement_flow_service import _last_free_bed, almelo_elv_hoog, file_request, nodes, ship  # noqa: F401
+from testenv import make_session, pair, push
+
+from veldclient.errors import NotFound, ValidationError
+from veldclient.services import conflicts, slots
+from veldclient.services import placement_flow as pf
+from veldclient.store.repo import doc_id_for
+
+MIN = 60_000
+
+
+def test_double_booked_slot_shows_and_resolves(clock):
+    gp = make_session("gp", node="enschede-zuid", clock=clock)
+    a = make_session("a", node="hengelo", clock=clock)
+    b = make_session("b", node="borne", clock=clock)
+    pair(gp, a, b)
+    slot = slots.publish(gp, service="GP_CONSULT", start_at=1_795_020_000_000)[0]
+    push(gp, a, ["node:enschede-zuid"])
+    push(gp, b, ["node:enschede-zuid"])
+    first = slots.book(a, slot.id, "a" * 32)
+    slots.book(b, slot.id, "b" * 32)
+    push(a, gp, ["node:hengelo"])
+    push(b, gp, ["node:borne"])
+    [item] = conflicts.inbox(gp)
+    assert item.kind == "slot.double_booking" and len(item.sides) == 2
+    with pytest.raises(ValidationError):
+        conflicts.resolve(gp, item.id, "not-a-side")
+    conflicts.resolve(gp, item.id, first, "hengelo was eerst")
+    assert conflicts.inbox(gp) == []
+    decision = gp.repo.read("node:enschede-zuid")["resolutions"][item.id]
+    assert decision["chosen"] == first and set(decision["conflict"]) == set(item.event_ids)
+    with pytest.raises(NotFound):
+        conflicts.resolve(gp, item.id, first)
+    assert gp.audit_log.entries(limit=5)[0].event in {"conflicts.read", "conflict.resolve"}
+
+
+def test_last_bed_accepted_twice_shows_in_the_inbox_and_resolves_in_both_documents(nodes, clock):  # noqa: F811
+    a, b, c = nodes["a"], nodes["b"], nodes["c"]
+    location = almelo_elv_hoog(b)
+    _last_free_bed(b, location)
+    from_a, from_c = file_request(a), file_request(c, postcode="7573 AM")
+    for sender, request in ((a, from_a), (c, from_c)):
+        pf.send(sender, request.id, "almelo")
+        ship(sender, b, *pf.outbox(sender, "almelo"))
+    offer_a = pf.offer(b, from_a.id, location, "ELV_HOOG")
+    offer_c = pf.offer(b, from_c.id, location, "ELV_HOOG")
+    doc_a, doc_c = doc_id_for("placement", from_a.id), doc_id_for("placement", from_c.id)
+    ship(b, a, doc_a)
+    ship(b, c, doc_c)
+    clock.advance(5 * MIN)
+    accepted_a = pf.accept(a, from_a.id, offer_a["id"])
+    pf.accept(c, from_c.id, offer_c["id"])
+    ship(a, b, doc_a)
+    ship(c, b, doc_c)
+
+    [item] = [c for c in conflicts.inbox(b) if c.kind == "bed.overbooked"]
+    assert set(item.doc_ids) == {doc_a, doc_c} and {s["node"] for s in item.sides} == {"hengelo", "oldenzaal"}
+    conflicts.resolve(b, item.id, accepted_a["id"], "Hengelo krijgt het bed")
+    assert [c for c in conflicts.inbox(b) if c.kind == "bed.overbooked"] == []
+    for doc_id in (doc_a, doc_c):
+        resolved = [e for e in b.repo.read(doc_id)["events"] if e["type"] == "RESOLVED"]
+        assert resolved and resolved[0]["data"]["chosen"] == accepted_a["id"]
+    # the decision travels with the documents: the sender sees it too
+    ship(b, c, doc_c)
+    assert any(e["type"] == "RESOLVED" for e in c.repo.read(doc_c)["events"])
