@@ -1,54 +1,160 @@
-"""The Textual app. Until the TUI issue lands this is one screen: the profile and its counts."""
+"""The veldclient Textual app: keyboard first, Dutch by default, every action in the command palette.
+
+Screens are Textual *modes* (one per area, each keeps its state while you switch), imported lazily so
+the app starts fast. All database work goes through :meth:`VeldApp.call` (thread workers owned by the
+App, reporting back with messages). Language and theme are profile settings.
+"""
 
 from __future__ import annotations
 
-from textual.app import App, ComposeResult
-from textual.binding import Binding
-from textual.containers import Vertical
-from textual.widgets import DataTable, Footer, Header, Static
+import importlib
+import os
+from collections.abc import Callable
+from typing import Any, ClassVar
 
-from veldclient.identity import format_device_id
-from veldclient.services import status as status_service
+from textual.app import App
+from textual.binding import Binding
+from textual.message_pump import MessagePump
+from textual.screen import Screen
+from textual.theme import Theme
+from veldclient.screens import i18n
+from veldclient.screens.backend import Backend, Done, Failed, ServiceReply
+from veldclient.screens.base import KeySpec, ServiceCaller, VeldScreen, bindings, relocalise
+from veldclient.screens.i18n import t
+
 from veldclient.services.session import Session
 
-LABELS = {
-    "clients": "Cliënten",
-    "visits": "Bezoeken",
-    "placements": "Plaatsingsverzoeken",
-    "volunteers": "Vrijwilligers",
-    "mantelzorgers": "Mantelzorgers",
-    "help_requests": "Hulpvragen",
-    "nodes": "Knooppunten",
-    "locations": "Locaties",
-    "capacity_records": "Capaciteitsregels",
+# mode -> (module, class, catalogue id of its name, key)
+AREAS: dict[str, tuple[str, str, str, str]] = {
+    "dashboard": ("veldclient.screens.dashboard", "DashboardScreen", "area.dashboard", "f2"),
+    "capacity": ("veldclient.screens.capacity_board", "CapacityScreen", "area.capacity", "f3"),
+    "caseload": ("veldclient.screens.caseload", "CaseloadScreen", "area.caseload", "f4"),
+    "roster": ("veldclient.screens.roster", "RosterScreen", "area.roster", "f5"),
+    "helprequests": ("veldclient.screens.helprequests", "HelpRequestsScreen", "area.helprequests", "f6"),
+    "conflicts": ("veldclient.screens.conflicts", "ConflictsScreen", "area.conflicts", "f7"),
+    "audit": ("veldclient.screens.audit_log", "AuditScreen", "area.audit", "f8"),
+    "settings": ("veldclient.screens.settings", "SettingsScreen", "area.settings", "f9"),
 }
 
+HIGH_CONTRAST = Theme(
+    name="veld-high-contrast",
+    primary="#ffff00",
+    secondary="#00ffff",
+    accent="#ff00ff",
+    foreground="#ffffff",
+    background="#000000",
+    surface="#000000",
+    panel="#1a1a1a",
+    success="#00ff00",
+    warning="#ffff00",
+    error="#ff5555",
+    dark=True,
+)
 
-class VeldApp(App[None]):
+
+def screen_class(mode: str) -> type[VeldScreen]:
+    module, name, _label, _key = AREAS[mode]
+    return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
+
+
+class VeldApp(ServiceCaller, App[None]):
     TITLE = "veldclient"
     CSS_PATH = "app.tcss"
-    BINDINGS = [Binding("q", "quit", "Afsluiten / quit", id="quit")]
+    KEYS: ClassVar[tuple[KeySpec, ...]] = (
+        *((key, f"area('{mode}')", label) for mode, (_m, _c, label, key) in AREAS.items()),
+        ("f1", "help", "key.help"),
+        ("f10", "quit", "key.quit"),
+    )
+    BINDINGS: ClassVar[list[Binding]] = bindings("app", KEYS)  # type: ignore[assignment]
+    COMMANDS = App.COMMANDS | {"veldclient.screens.commands.VeldCommands"}  # type: ignore[operator]
 
-    def __init__(self, session: Session) -> None:
-        super().__init__()
+    def __init__(self, session: Session, *, start: str = "dashboard", lang: str | None = None) -> None:
+        from veldclient.screens import prefs
+
         self.session = session
+        self.backend = Backend(session)
+        self.prefs = prefs.load(session)
+        i18n.set_language(lang or self.prefs.language)
+        relocalise(VeldScreen)
+        type(self).BINDINGS = bindings("app", self.KEYS)
+        type(self)._merged_bindings = type(self)._merge_bindings()
+        super().__init__()
+        self.start_mode = start
+        for mode in AREAS:
+            self.add_mode(mode, self._factory(mode))
 
-    def compose(self) -> ComposeResult:
-        prof = self.session.profile
-        yield Header()
-        with Vertical(id="profile"):
-            yield Static(f"Profiel: {prof.name}", markup=False)
-            yield Static(
-                f"Knooppunt: {prof.node_id}    Rol: {prof.role}    Gebruiker: {prof.user}", markup=False
-            )
-            yield Static(f"Apparaat: {format_device_id(prof.device_id)}", markup=False)
-        yield DataTable(id="counts", cursor_type="row")
-        yield Footer()
+    @staticmethod
+    def _factory(mode: str) -> Callable[[], VeldScreen]:
+        return lambda: screen_class(mode)()
+
+    # -- lifecycle -------------------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        self.sub_title = self.session.profile.node_id
-        st = status_service.status(self.session, check_chunks=False)
-        table = self.query_one("#counts", DataTable)
-        table.add_columns("Soort / kind", "Aantal / count")
-        for key, count in st.counts.items():
-            table.add_row(LABELS.get(key, key), str(count))
+        self.register_theme(HIGH_CONTRAST)
+        self.theme = self.prefs.theme if self.prefs.theme in self.available_themes else "textual-dark"
+        if os.environ.get("NO_COLOR"):
+            self.theme = "textual-ansi" if "textual-ansi" in self.available_themes else self.theme
+        self.switch_mode(self.start_mode)
+
+    # -- actions ---------------------------------------------------------------------------------
+
+    def action_area(self, mode: str) -> None:
+        if mode == "audit" and self.session.actor.role != "admin":
+            self.notify(t("audit.admin_only"), severity="warning", markup=False)
+            return
+        self.switch_mode(mode)
+
+    def action_help(self) -> None:
+        from veldclient.screens.help import HelpScreen
+
+        screen = self.screen
+        help_id = getattr(screen, "HELP", "help.general")
+        keys = screen.key_help() if isinstance(screen, VeldScreen) else []
+        self.push_screen(HelpScreen(help_id, keys))
+
+    def apply_language(self, lang: str) -> None:
+        """Switch the language everywhere: bindings and screens are rebuilt in the new language."""
+        i18n.set_language(lang)
+        relocalise(VeldScreen)
+        type(self).BINDINGS = bindings("app", self.KEYS)
+        type(self)._merged_bindings = type(self)._merge_bindings()
+        self._bindings = type(self)._merged_bindings.copy()  # type: ignore[union-attr]
+        current = self.current_mode
+        self.add_mode("_relabel", Screen)
+        self.switch_mode("_relabel")
+        for mode in AREAS:
+            self._reset_mode(mode)
+        self.switch_mode(current)
+        self.remove_mode("_relabel")
+
+    def _reset_mode(self, mode: str) -> None:
+        self.remove_mode(mode)
+        self.add_mode(mode, self._factory(mode))
+
+    def apply_theme(self, theme: str) -> None:
+        self.theme = theme
+
+    # -- services --------------------------------------------------------------------------------
+
+    def call(  # type: ignore[override]
+        self,
+        requester: MessagePump,
+        fn: Callable[..., Any],
+        *args: Any,
+        done: Done | None = None,
+        failed: Failed | None = None,
+        group: str = "db",
+        exclusive: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        """Run ``fn(session, *args)`` in a thread worker; the answer arrives as a ServiceReply."""
+
+        def job() -> None:
+            try:
+                result = self.backend.run(fn, *args, **kwargs)
+            except BaseException as exc:  # noqa: BLE001 - reported to the person, never swallowed
+                requester.post_message(ServiceReply(done, failed, error=exc))
+                return
+            requester.post_message(ServiceReply(done, failed, result=result))
+
+        self.run_worker(job, thread=True, group=group, exclusive=exclusive, exit_on_error=False)

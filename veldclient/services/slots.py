@@ -9,6 +9,7 @@ two bookings of one slot made while apart are both kept and shown as a double bo
 from __future__ import annotations
 
 import hashlib
+from datetime import UTC, datetime
 from typing import Any
 
 from veldclient.domain import Slot
@@ -156,6 +157,14 @@ def conflicts(session: Session) -> list[dict[str, Any]]:
             " WHERE slot_id = ? AND released_at IS NULL ORDER BY id",
             [slot_id],
         ).fetchall()
+        slot = session.db.execute(
+            "SELECT service, start_at, node_id FROM slots WHERE id = ?", [slot_id]
+        ).fetchone()
+        what = (
+            f"{slot[0]} {datetime.fromtimestamp(slot[1] / 1000, UTC):%Y-%m-%d %H:%M} ({slot[2]})"
+            if slot
+            else slot_id[:8]
+        )
         out.append(
             {
                 "kind": "slot.double_booking",
@@ -174,8 +183,8 @@ def conflicts(session: Session) -> list[dict[str, Any]]:
                     }
                     for r in rows
                 ],
-                "title_nl": f"Tijdslot {slot_id[:8]} is dubbel geboekt",
-                "title_en": f"Slot {slot_id[:8]} is double booked",
+                "title_nl": f"Tijdslot {what} is dubbel geboekt",
+                "title_en": f"Slot {what} is double booked",
             }
         )
     return out

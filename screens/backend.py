@@ -1,0 +1,45 @@
+"""All database work runs in thread workers owned by the App, one at a time, never on the UI thread.
+
+A screen asks ``app.call(self, service_fn, *args, done=callback)``; the worker runs the service with
+the session under one lock (SQLite connection and Automerge documents are shared) and reports back
+with a :class:`ServiceReply` message to the asking widget, whose handler runs ``done`` on the UI thread.
+Expected failures (``VeldError``) carry their Dutch and English text to the UI; anything else is a bug
+and is reported as one.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from textual.message import Message
+
+from veldclient.errors import VeldError
+from veldclient.services.session import Session
+
+Done = Callable[[Any], None]
+Failed = Callable[[VeldError], None]
+
+
+class Backend:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._lock = threading.Lock()
+
+    def run(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        with self._lock:
+            return fn(self.session, *args, **kwargs)
+
+
+class ServiceReply(Message):
+    """A worker's answer: a result for ``done``, or an error for ``failed`` (or a notification)."""
+
+    def __init__(
+        self, done: Done | None, failed: Failed | None, result: Any = None, error: BaseException | None = None
+    ):
+        super().__init__()
+        self.done = done
+        self.failed = failed
+        self.result = result
+        self.error = error

@@ -1,0 +1,43 @@
+"""Every action in the command palette (ctrl+p): areas, screen actions, language, theme."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from veldclient.screens.i18n import t
+
+
+class VeldCommands(Provider):
+    def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
+        from veldclient.screens.app import AREAS, VeldApp
+        from veldclient.screens.base import VeldScreen
+
+        app = self.app
+        assert isinstance(app, VeldApp)
+        out: list[tuple[str, Callable[[], object], str]] = []
+        for mode, (_m, _c, label, key) in AREAS.items():
+            out.append((f"{t('palette.go')}: {t(label)}", partial(app.action_area, mode), key.upper()))
+        screen = app.screen
+        if isinstance(screen, VeldScreen):
+            for binding in screen.BINDINGS:
+                if hasattr(binding, "action"):
+                    out.append((binding.description, partial(screen.run_action, binding.action), binding.key))
+        for lang in ("nl", "en"):
+            out.append((t(f"palette.language.{lang}"), partial(app.apply_language, lang), ""))
+        for theme in ("textual-dark", "textual-light", "veld-high-contrast"):
+            out.append((t("palette.theme", theme=theme), partial(app.apply_theme, theme), ""))
+        out.append((t("key.help"), app.action_help, "F1"))
+        return out
+
+    async def discover(self) -> Hits:
+        for name, action, key in self._commands():
+            yield DiscoveryHit(name, action, help=key)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, action, key in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), action, help=key)

@@ -1,0 +1,104 @@
+"""F7 Conflicts: what offline work made contradictory, both sides side by side, one key to decide."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+from veldclient.screens.base import KeySpec, VeldScreen
+from veldclient.screens.i18n import language, t
+
+from veldclient.services import conflicts
+
+
+def _when(ms: int | None) -> str:
+    return datetime.fromtimestamp((ms or 0) / 1000, UTC).strftime("%Y-%m-%d %H:%M")
+
+
+class ConflictsScreen(VeldScreen):
+    HELP = "conflicts.help"
+    TITLE_ID = "conflicts.title"
+    KEYS: ClassVar[tuple[KeySpec, ...]] = (
+        ("1", "resolve(0)", "conflicts.choose1"),
+        ("2", "resolve(1)", "conflicts.choose2"),
+        ("0", "resolve(-1)", "conflicts.neither"),
+        ("r", "refresh", "key.refresh"),
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: list[conflicts.Conflict] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(t("conflicts.title"), classes="area-title")
+        yield Static("", id="conflict-count", markup=False)
+        with Horizontal():
+            yield OptionList(id="conflict-list")
+            with Vertical(id="conflict-sides", classes="panel"):
+                yield Static("", id="side-0", markup=False)
+                yield Static("", id="side-1", markup=False)
+        yield Static(t("conflicts.delivery"), classes="muted", markup=False)
+        yield Footer()
+
+    def refresh_data(self) -> None:
+        self.call(conflicts.inbox, done=self._show)
+
+    def action_refresh(self) -> None:
+        self.refresh_data()
+
+    def _show(self, items: list[conflicts.Conflict]) -> None:
+        self.items = items
+        lang = language()
+        options = self.query_one("#conflict-list", OptionList)
+        options.clear_options()
+        options.add_options([Option(c.title(lang), id=c.id) for c in items])
+        self.query_one("#conflict-count", Static).update(
+            t("conflicts.count", n=len(items)) if items else t("conflicts.none")
+        )
+        if items:
+            options.highlighted = 0
+        self._show_sides(items[0] if items else None)
+
+    def _selected(self) -> conflicts.Conflict | None:
+        index = self.query_one("#conflict-list", OptionList).highlighted
+        return self.items[index] if index is not None and index < len(self.items) else None
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self._show_sides(self._selected())
+
+    def _show_sides(self, item: conflicts.Conflict | None) -> None:
+        lang = language()
+        for n in (0, 1):
+            widget = self.query_one(f"#side-{n}", Static)
+            if item is None or n >= len(item.sides):
+                widget.update("")
+                continue
+            side: dict[str, Any] = item.sides[n]
+            summary = side.get("summary_nl") if lang == "nl" else side.get("summary_en")
+            widget.update(
+                t("conflicts.side", n=n + 1)
+                + "\n"
+                + t(
+                    "conflicts.side_line",
+                    when=_when(side.get("at")),
+                    node=side.get("node"),
+                    who=side.get("by"),
+                    summary=summary,
+                )
+            )
+
+    def action_resolve(self, side: int) -> None:
+        item = self._selected()
+        if item is None:
+            return
+        chosen = item.sides[side]["event_id"] if 0 <= side < len(item.sides) else None
+        self.call(conflicts.resolve, item.id, chosen, "", done=self._resolved)
+
+    def _resolved(self, _result: object) -> None:
+        self.notify(t("conflicts.resolved"), markup=False)
+        self.refresh_data()

@@ -1,0 +1,1 @@
+"""Reusable widgets (import name veldclient.screens.widgets)."""

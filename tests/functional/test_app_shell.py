@@ -1,0 +1,135 @@
+"""The app shell: help, areas, roles, settings (language, theme, staleness), conflicts, palette."""
+
+from __future__ import annotations
+
+import pytest
+from testenv import make_session, pair, push
+from textual.widgets import Input, Static
+from tuihelpers import demo_session, make_app, settle
+from veldclient.screens import i18n
+from veldclient.screens.help import HelpScreen
+
+from veldclient.services import slots
+
+
+@pytest.fixture(autouse=True)
+def dutch():
+    yield
+    i18n.set_language("nl")
+
+
+def texts(screen) -> str:
+    return "\n".join(str(w.render()) for w in screen.query(Static))
+
+
+async def test_f1_shows_the_screens_help_and_keys():
+    app = make_app(demo_session(), start="settings")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        shown = texts(app.screen)
+        assert i18n.t("settings.help") in shown and "ctrl+s" in shown and "f10" in shown
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_audit_log_is_for_admins_and_reading_it_is_logged():
+    nurse = make_app(demo_session(), start="settings")
+    async with nurse.run_test(size=(120, 40)) as pilot:
+        await settle(nurse, pilot)
+        await pilot.press("f8")
+        await settle(nurse, pilot)
+        assert nurse.current_mode == "settings"
+    admin_session = demo_session(role="admin")
+    admin = make_app(admin_session, start="audit")
+    async with admin.run_test(size=(120, 40)) as pilot:
+        await settle(admin, pilot)
+        from veldclient.screens.widgets.window_table import WindowTable
+
+        table = admin.screen.query_one(WindowTable)
+        assert table.total == admin_session.audit_log.head()[0]
+        assert table.row_at(0).cells[3] == "audit.read"
+        await pilot.press("v")
+        await settle(admin, pilot)
+        assert "audit" in texts(admin.screen).lower()
+
+
+async def test_invalid_staleness_shows_next_to_the_field_and_keeps_the_text():
+    session = demo_session()
+    app = make_app(session, start="settings")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        field = app.screen.query_one("#stale", Input)
+        field.value = "veel"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert "getal" in str(app.screen.query_one("#stale-error", Static).render())
+        assert app.screen.query_one("#stale", Input).value == "veel"
+        field.value = "6"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert str(app.screen.query_one("#stale-error", Static).render()) == ""
+    from veldclient.services import settings
+
+    assert settings.stale_after_ms(session) == 6 * 3_600_000
+
+
+async def test_switching_to_english_relabels_bindings_and_is_remembered():
+    session = demo_session()
+    app = make_app(session, start="settings")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.apply_language("en")
+        await settle(app, pilot)
+        descriptions = {b.description for b in app.screen.BINDINGS}
+        assert "Save" in descriptions
+        assert any(b.description == "Help" for b in app.BINDINGS)
+        app.apply_language("nl")
+        await settle(app, pilot)
+        assert "Opslaan" in {b.description for b in app.screen.BINDINGS}
+
+
+async def test_high_contrast_theme_is_available():
+    app = make_app(demo_session(), start="settings")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.apply_theme("veld-high-contrast")
+        await pilot.pause()
+        assert app.theme == "veld-high-contrast"
+
+
+async def test_conflict_inbox_shows_both_sides_and_resolves(clock):
+    gp = make_session("gp", node="enschede-zuid", clock=clock)
+    a = make_session("a", node="hengelo", clock=clock)
+    b = make_session("b", node="borne", clock=clock)
+    pair(gp, a, b)
+    slot = slots.publish(gp, service="GP_CONSULT", start_at=1_795_020_000_000)[0]
+    push(gp, a, ["node:enschede-zuid"])
+    push(gp, b, ["node:enschede-zuid"])
+    slots.book(a, slot.id, "a" * 32)
+    slots.book(b, slot.id, "b" * 32)
+    push(a, gp, ["node:hengelo"])
+    push(b, gp, ["node:borne"])
+    app = make_app(gp, start="conflicts")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        shown = texts(app.screen)
+        assert "hengelo" in shown and "borne" in shown
+        await pilot.press("1")
+        await settle(app, pilot)
+        assert i18n.t("conflicts.none") in texts(app.screen)
+
+
+async def test_palette_lists_every_area_and_the_screen_actions():
+    from veldclient.screens.commands import VeldCommands
+
+    app = make_app(demo_session(), start="settings")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        provider = VeldCommands(app.screen)
+        names = [name for name, _action, _key in provider._commands()]
+        assert sum(name.startswith(i18n.t("palette.go")) for name in names) == 8
+        assert i18n.t("key.save") in names and i18n.t("palette.language.en") in names

@@ -1,0 +1,35 @@
+"""Deterministic apps for pilot and snapshot tests: a small demo profile on a frozen clock, a fixed
+device id, Dutch, the default theme, no cursor blink, no animation."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from testenv import FROZEN_NOW_MS, FakeClock
+
+FIXED_DEVICE_ID = "ab" * 32
+SIZE = (130, 40)
+
+
+def demo_session(role: str = "nurse", node: str = "enschede-centrum", size: str = "small"):
+    """The demo profile (fixed seed, frozen clock) as a session; its device id made constant."""
+    from veldclient.services import demo
+
+    session = demo.build_demo(size=size, node_id=node, role=role, clock=FakeClock(FROZEN_NOW_MS))
+    session.profile = dataclasses.replace(session.profile, device_id=FIXED_DEVICE_ID)
+    return session
+
+
+def make_app(session, start: str = "dashboard", lang: str = "nl"):
+    from veldclient.screens.app import VeldApp
+
+    app = VeldApp(session, start=start, lang=lang)
+    app.animation_level = "none"
+    return app
+
+
+async def settle(app, pilot) -> None:
+    """Wait until every worker is done and the screen has caught up with their messages."""
+    for _ in range(3):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
