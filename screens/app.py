@@ -109,7 +109,12 @@ class VeldApp(ServiceCaller, App[None]):
 
         screen = self.screen
         help_id = getattr(screen, "HELP", "help.general")
-        keys = screen.key_help() if isinstance(screen, VeldScreen) else []
+        key_help = getattr(screen, "key_help", None)
+        keys = (
+            key_help()
+            if callable(key_help)
+            else [(b.key, b.description) for b in screen.BINDINGS if isinstance(b, Binding) and b.description]
+        )
         self.push_screen(HelpScreen(help_id, keys))
 
     def apply_language(self, lang: str) -> None:

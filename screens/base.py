@@ -106,9 +106,18 @@ class VeldScreen(ServiceCaller, Screen[None]):
     def veld(self) -> VeldApp:
         return self.app  # type: ignore[return-value]
 
+    _refresh_queued = False
+
     def on_screen_resume(self) -> None:
         self.title = t(self.TITLE_ID)
         self.sub_title = f"{self.veld.session.profile.node_id} · {self.veld.session.profile.role}"
+        # Textual 8.2 resumes a mode's screen twice when it is first shown: coalesce into one reload.
+        if not self._refresh_queued:
+            self._refresh_queued = True
+            self.call_after_refresh(self._run_refresh)
+
+    def _run_refresh(self) -> None:
+        self._refresh_queued = False
         self.refresh_data()
 
     def refresh_data(self) -> None:

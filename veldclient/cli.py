@@ -8,6 +8,7 @@ Messages follow ``VELD_LANG`` (``nl`` by default, ``en``).
 from __future__ import annotations
 
 import getpass
+import importlib
 import json
 import os
 import sys
@@ -92,7 +93,30 @@ def resolve_profile(ctx: click.Context, name: str | None) -> str:
     return existing[0]
 
 
-@click.group(invoke_without_command=True)
+# Commands in their own modules, imported only when used: `veld` (the app) starts without them.
+LAZY_COMMANDS = {
+    "capacity": ("veldclient.cli_coord", "capacity_command"),
+    "conflicts": ("veldclient.cli_coord", "conflicts_command"),
+    "resolve": ("veldclient.cli_coord", "resolve_command"),
+    "cases": ("veldclient.cli_placement", "cases"),
+    "match": ("veldclient.cli_matching", "match"),
+    "export": ("veldclient.cli_matching", "export"),
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *LAZY_COMMANDS])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in LAZY_COMMANDS:
+            module, attr = LAZY_COMMANDS[cmd_name]
+            command: click.Command = getattr(importlib.import_module(module), attr)
+            return command
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=LazyGroup, invoke_without_command=True)
 @profile_option
 @click.version_option(package_name="veldclient")
 @click.pass_context
@@ -327,24 +351,6 @@ def demo(no_tui: bool, size: str, node_id: str, role: str, seed: int) -> None:
     from veldclient.app import run_app
 
     run_app(session)
-
-
-def _register_commands() -> None:
-    """Commands that live in their own modules (they import helpers from here, hence at the end)."""
-    from veldclient import cli_coord, cli_matching, cli_placement
-
-    for command in (
-        cli_coord.capacity_command,
-        cli_coord.conflicts_command,
-        cli_coord.resolve_command,
-        cli_placement.cases,
-        cli_matching.match,
-        cli_matching.export,
-    ):
-        main.add_command(command)
-
-
-_register_commands()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -29,14 +29,14 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import keyring
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
-from keyring.backend import KeyringBackend
-from keyring.backends import chainer, fail, null
+
+if TYPE_CHECKING:  # keyring is imported only when a keyring is used (it costs ~60 ms at start-up)
+    from keyring.backend import KeyringBackend
 
 from veldclient.errors import ProfileError, UnlockError
 
@@ -89,6 +89,8 @@ class KdfParams:
 
 def get_keyring_backend() -> KeyringBackend:
     """The process's keyring backend; tests monkeypatch this so they never touch the OS keyring."""
+    import keyring
+
     return keyring.get_keyring()
 
 
@@ -100,6 +102,8 @@ def _priority(backend: KeyringBackend) -> float:
 
 
 def _refused(backend: KeyringBackend) -> bool:
+    from keyring.backends import fail, null
+
     cls = type(backend)
     return (
         isinstance(backend, fail.Keyring | null.Keyring)
@@ -112,6 +116,8 @@ def _refused(backend: KeyringBackend) -> bool:
 def usable_backend(backend: KeyringBackend | None = None) -> KeyringBackend | None:
     """The secret store to use, or ``None``. For a chainer, its best acceptable child, so that a
     plaintext child with a higher priority can never receive the key."""
+    from keyring.backends import chainer
+
     backend = get_keyring_backend() if backend is None else backend
     if isinstance(backend, chainer.ChainerBackend):
         try:

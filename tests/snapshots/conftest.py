@@ -3,7 +3,9 @@ deterministic demo data, a fixed data root (paths show on screen), no blinking c
 
 from __future__ import annotations
 
+import fcntl
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,11 +14,17 @@ FIXED_HOME = Path("/tmp/veldclient-snapshots/home")
 
 
 @pytest.fixture(autouse=True)
-def isolated_env(isolated_env: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Same as the suite-wide fixture, but at a path that is the same on every machine and run."""
-    shutil.rmtree(FIXED_HOME, ignore_errors=True)
-    monkeypatch.setenv("VELD_HOME", str(FIXED_HOME))
-    return FIXED_HOME
+def isolated_env(isolated_env: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Same as the suite-wide fixture, but at a path that is the same on every machine and run.
+
+    A lock serialises snapshot tests of concurrent pytest processes on one machine (they share the
+    fixed path)."""
+    FIXED_HOME.parent.mkdir(parents=True, exist_ok=True)
+    with open(FIXED_HOME.parent / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        shutil.rmtree(FIXED_HOME, ignore_errors=True)
+        monkeypatch.setenv("VELD_HOME", str(FIXED_HOME))
+        yield FIXED_HOME
 
 
 @pytest.fixture(autouse=True)

@@ -154,7 +154,7 @@ def conflicts(session: Session) -> list[dict[str, Any]]:
     ).fetchall():
         rows = session.db.execute(
             "SELECT id, doc_id, booking_node, by, at FROM slot_bookings"
-            " WHERE slot_id = ? AND released_at IS NULL ORDER BY id",
+            " WHERE slot_id = ? AND released_at IS NULL ORDER BY at, booking_node, id",
             [slot_id],
         ).fetchall()
         slot = session.db.execute(

@@ -1,0 +1,138 @@
+"""Dashboard (F2): the own node and role, and the pressure on the network at a glance.
+
+It shows free beds per care type across the mesh, with the age of the reports and a 14-day occupancy
+sparkline. It also shows open placement requests with their response-target timers, help requests
+still waiting for a volunteer, and overloaded mantelzorgers. Sync does not exist yet, so the sync
+panel says plainly that no peers are paired; it never invents any.
+
+The whole picture comes from one service call (services/dashboard_view.py) in an App-owned worker.
+A 30-second tick redraws ages and timers from the times already held, so the database is not read
+again and the audit log gets no new entries. ``r`` reads the data afresh.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import Footer, Header, Static
+from veldclient.screens.base import KeySpec, VeldScreen, error_text
+from veldclient.screens.i18n import language, t
+from veldclient.screens.widgets.pressure import PressureGrid
+from veldclient.screens.widgets.targets import TargetList
+
+from veldclient.errors import VeldError
+from veldclient.services.dashboard_view import DashboardView, dashboard_view
+
+TICK_SECONDS = 30
+OVERLOADED_SHOWN = 4
+ROLE_IDS = {
+    "nurse": "dashboard.role.nurse",
+    "coordinator": "dashboard.role.coordinator",
+    "admin": "dashboard.role.admin",
+}
+
+
+class DashboardScreen(VeldScreen):
+    HELP = "dashboard.help"
+    TITLE_ID = "area.dashboard"
+    KEYS: ClassVar[tuple[KeySpec, ...]] = (("r", "reload", "key.refresh"),)
+    DEFAULT_CSS = """
+    #dashboard { height: 1fr; }
+    #dash-row { height: auto; }
+    #dash-row > .panel { width: 1fr; }
+    #dash-help > Static { height: auto; }
+    """
+
+    class Loaded(Message):
+        """The dashboard's data has been painted. Tests and the start-up benchmark wait for it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.view: DashboardView | None = None
+        self._pending = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="dashboard"):
+            yield Static(t("table.loading"), id="dash-identity", classes="area-title", markup=False)
+            with Vertical(id="dash-beds", classes="panel"):
+                yield PressureGrid(id="dash-pressure")
+            with Vertical(id="dash-targets", classes="panel"):
+                yield TargetList(id="dash-target-list")
+            with Horizontal(id="dash-row"):
+                with Vertical(id="dash-help", classes="panel"):
+                    yield Static("", id="dash-unmatched", markup=False)
+                    yield Static("", id="dash-overloaded", markup=False)
+                with Vertical(id="dash-sync", classes="panel"):
+                    yield Static(t("dashboard.sync.no_peers"), classes="muted", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        titles = {
+            "#dash-beds": "dashboard.beds.title",
+            "#dash-targets": "dashboard.targets.title",
+            "#dash-help": "dashboard.help_panel.title",
+            "#dash-sync": "dashboard.sync.title",
+        }
+        for selector, title_id in titles.items():
+            self.query_one(selector).border_title = t(title_id)
+        self.set_interval(TICK_SECONDS, self._tick)
+
+    # -- data ------------------------------------------------------------------------------------
+
+    def refresh_data(self) -> None:
+        # Textual 8.2.8 resumes a mode's screen twice on its first show: one read is enough
+        if self._pending:
+            return
+        self._pending = True
+        self.call(dashboard_view, done=self._loaded, failed=self._failed, group="dashboard")
+
+    def _failed(self, error: VeldError) -> None:
+        self._pending = False
+        self.notify(error_text(error), severity="error", markup=False)
+
+    def action_reload(self) -> None:
+        self.refresh_data()
+
+    def _loaded(self, view: DashboardView) -> None:
+        self._pending = False
+        self.view = view
+        self._paint(view.now)
+        self.call_after_refresh(self.post_message, self.Loaded())
+
+    def _tick(self) -> None:
+        if self.view is not None and self.is_current:
+            self._paint(self.veld.session.now())
+
+    # -- drawing ---------------------------------------------------------------------------------
+
+    def _paint(self, now: int) -> None:
+        view = self.view
+        assert view is not None
+        role = t(ROLE_IDS[view.role]) if view.role in ROLE_IDS else view.role
+        identity = t(
+            "dashboard.identity", node=view.node_name, node_id=view.node_id, role=role, user=view.user
+        )
+        self.query_one("#dash-identity", Static).update(identity)
+        self.query_one(PressureGrid).show(view.pressure, now, view.stale_after_ms)
+        self.query_one(TargetList).show(view.targets, now)
+        self._render_help(view)
+
+    def _render_help(self, view: DashboardView) -> None:
+        unmatched = self.query_one("#dash-unmatched", Static)
+        overloaded = self.query_one("#dash-overloaded", Static)
+        if view.unmatched_help_requests is None or view.overloaded is None:
+            unmatched.update(t("dashboard.help_panel.not_for_role"))
+            overloaded.update("")
+            return
+        unmatched.update(t("dashboard.help_panel.unmatched", n=view.unmatched_help_requests))
+        lines = [t("dashboard.help_panel.overloaded", n=len(view.overloaded))]
+        category = "category_nl" if language() == "nl" else "category_en"
+        for carer in view.overloaded[:OVERLOADED_SHOWN]:
+            lines.append(f"  {carer['first_name']} {carer['last_name']} · {carer[category]}")
+        if len(view.overloaded) > OVERLOADED_SHOWN:
+            lines.append("  " + t("dashboard.targets.more", n=len(view.overloaded) - OVERLOADED_SHOWN))
+        overloaded.update("\n".join(lines))

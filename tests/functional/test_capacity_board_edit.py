@@ -1,0 +1,130 @@
+"""Capacity board (F3): update the own node's beds through the form and see the board change; invalid
+counts show their error next to the field and keep what was typed; other nodes and roles cannot edit."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Input, Static
+from tuihelpers import SIZE, demo_session, make_app, settle
+from veldclient.screens import i18n
+from veldclient.screens.capacity_board import CapacityScreen
+from veldclient.screens.widgets.capacity_form import CapacityForm
+from veldclient.screens.widgets.capacity_table import CapacityTable
+
+from veldclient.services import capacity
+
+
+@pytest.fixture(autouse=True)
+def dutch():
+    yield
+    i18n.set_language("nl")
+
+
+async def replace(pilot, field: str, text: str) -> None:
+    """Type into one form field the way a person does: focus it, clear it, type."""
+    widget = pilot.app.screen.query_one(f"#in-{field}", Input)
+    widget.focus()
+    await pilot.pause()
+    await pilot.press("end", *["backspace"] * len(widget.value), *list(text))
+
+
+def board_cell(table: CapacityTable, key: str, column: str) -> str:
+    return str(table.get_cell(key, column))
+
+
+async def test_update_capacity_through_the_form_and_see_the_board_change():
+    session = demo_session()
+    app = make_app(session, start="capacity")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        table = app.screen.query_one(CapacityTable)
+        before = table.current()
+        assert before is not None and before.node_id == session.actor.node_id
+        key = table.current_key()
+        await pilot.press("e")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CapacityForm)
+        free = before.free + 1
+        occupied = before.occupied - 1
+        await replace(pilot, "counts-FREE", str(free))
+        await replace(pilot, "counts-OCCUPIED", str(occupied))
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+
+        assert isinstance(app.screen, CapacityScreen)
+        (after,) = [
+            v
+            for v in capacity.capacity(session, care_type=before.care_type)
+            if v.location_id == before.location_id
+        ]
+        assert (after.free, after.occupied, after.beds_total) == (free, occupied, before.beds_total)
+        assert after.reported_at == session.now() and not after.stale
+        assert board_cell(table, key, "beds") == f"{free}/{before.beds_total}"
+        assert table.current_key() == key
+        assert any(str(free) in n.message for n in app._notifications)
+
+
+async def test_invalid_counts_show_the_error_next_to_the_field_and_keep_the_form():
+    session = demo_session()
+    app = make_app(session, start="capacity")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        before = app.screen.query_one(CapacityTable).current()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, CapacityForm)
+        await replace(pilot, "counts-OCCUPIED", "veel")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+
+        assert app.screen is form
+        error = form.query_one("#error-counts-OCCUPIED", Static)
+        assert error.has_class("-shown") and str(error.render())
+        assert not form.query_one("#error-counts-FREE", Static).has_class("-shown")
+        assert form.query_one("#in-counts-OCCUPIED", Input).value == "veel"
+        assert app.focused is form.query_one("#in-counts-OCCUPIED", Input)
+
+        # a count that parses but does not add up: the sum error shows under the counts
+        await replace(pilot, "counts-OCCUPIED", str(before.occupied))
+        await replace(pilot, "beds_total", str(before.beds_total + 5))
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert app.screen is form
+        assert not form.query_one("#error-counts-OCCUPIED", Static).has_class("-shown")
+        assert form.query_one("#error-counts", Static).has_class("-shown")
+        assert form.query_one("#in-beds_total", Input).value == str(before.beds_total + 5)
+
+        (unchanged,) = [
+            v
+            for v in capacity.capacity(session, care_type=before.care_type)
+            if v.location_id == before.location_id
+        ]
+        assert unchanged == before
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CapacityScreen)
+
+
+async def test_another_nodes_row_is_not_editable():
+    session = demo_session()
+    app = make_app(session, start="capacity")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        table = app.screen.query_one(CapacityTable)
+        while table.current().node_id == session.actor.node_id:
+            await pilot.press("down")
+        await pilot.press("e")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CapacityScreen)
+        assert any(n.severity == "warning" for n in app._notifications)
+
+
+async def test_a_coordinator_cannot_report_capacity():
+    app = make_app(demo_session(role="coordinator"), start="capacity")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        await pilot.press("e")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CapacityScreen)
+        assert [n.message for n in app._notifications] == [i18n.t("capacity.not_allowed")]
