@@ -17,11 +17,11 @@ from textual.binding import Binding
 from textual.message_pump import MessagePump
 from textual.screen import Screen
 from textual.theme import Theme
+
 from veldclient.screens import i18n
 from veldclient.screens.backend import Backend, Done, Failed, ServiceReply
 from veldclient.screens.base import KeySpec, ServiceCaller, VeldScreen, bindings, relocalise
 from veldclient.screens.i18n import t
-
 from veldclient.services.session import Session
 
 # mode -> (module, class, catalogue id of its name, key)

@@ -6,11 +6,11 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.widgets import Footer, Header, Static
+
+from veldclient import audit
 from veldclient.screens.base import KeySpec, VeldScreen
 from veldclient.screens.i18n import language, t
 from veldclient.screens.widgets.window_table import Column, Page, Row, WindowTable
-
-from veldclient import audit
 from veldclient.services import audit_service, audit_view
 
 COLUMNS = [

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.binding import Binding
 from textual.screen import Screen
-from veldclient.screens.backend import Done, Failed, ServiceReply
-from veldclient.screens.i18n import language, t
 
 from veldclient.errors import VeldError
+from veldclient.screens.backend import Done, Failed, ServiceReply
+from veldclient.screens.i18n import language, t
 
 if TYPE_CHECKING:
     from veldclient.screens.app import VeldApp

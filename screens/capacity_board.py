@@ -15,14 +15,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Label, Select, Static
+
+from veldclient.domain import BedStatus, Capability, CapacityRecord, CareType
+from veldclient.errors import VeldError
 from veldclient.screens.base import KeySpec, VeldScreen, error_text
 from veldclient.screens.i18n import language, t
 from veldclient.screens.widgets.capacity_form import CapacityForm
 from veldclient.screens.widgets.capacity_table import CapacityTable, capability_labels
 from veldclient.screens.widgets.durations import duration
-
-from veldclient.domain import BedStatus, Capability, CapacityRecord, CareType
-from veldclient.errors import VeldError
 from veldclient.services.capacity import REPORTERS, CapacityView, capacity
 
 

@@ -9,9 +9,9 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
+
 from veldclient.screens.base import KeySpec, VeldScreen
 from veldclient.screens.i18n import language, t
-
 from veldclient.services import conflicts
 
 

@@ -18,12 +18,12 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Footer, Header, Static
+
+from veldclient.errors import VeldError
 from veldclient.screens.base import KeySpec, VeldScreen, error_text
 from veldclient.screens.i18n import language, t
 from veldclient.screens.widgets.pressure import PressureGrid
 from veldclient.screens.widgets.targets import TargetList
-
-from veldclient.errors import VeldError
 from veldclient.services.dashboard_view import DashboardView, dashboard_view
 
 TICK_SECONDS = 30

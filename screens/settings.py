@@ -7,12 +7,12 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, Input, Label, Select, Static
-from veldclient.screens import prefs
-from veldclient.screens.base import KeySpec, VeldScreen
-from veldclient.screens.i18n import language, t
 
 from veldclient.errors import ValidationError
 from veldclient.identity import format_device_id
+from veldclient.screens import prefs
+from veldclient.screens.base import KeySpec, VeldScreen
+from veldclient.screens.i18n import language, t
 from veldclient.services import settings
 
 

@@ -14,11 +14,11 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, SelectionList, Static
-from veldclient.screens.base import KeySpec, ServiceCaller, bindings, error_text
-from veldclient.screens.i18n import language, t
 
 from veldclient.domain import BedStatus, Capability, CapacityRecord, CareType
 from veldclient.errors import ValidationError, VeldError
+from veldclient.screens.base import KeySpec, ServiceCaller, bindings, error_text
+from veldclient.screens.i18n import language, t
 from veldclient.services.capacity import CapacityView, update_capacity
 
 COUNT_FIELDS = tuple(f"counts.{s.value}" for s in BedStatus)

@@ -14,10 +14,10 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.widgets import DataTable
-from veldclient.screens.i18n import language, t
-from veldclient.screens.widgets.durations import duration
 
 from veldclient.domain import Capability, CareType
+from veldclient.screens.i18n import language, t
+from veldclient.screens.widgets.durations import duration
 from veldclient.services.capacity import CapacityView
 
 COLUMNS = (

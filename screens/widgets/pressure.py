@@ -15,10 +15,10 @@ from rich.cells import cell_len, set_cell_size
 from textual.app import ComposeResult
 from textual.containers import Grid
 from textual.widgets import Sparkline, Static
-from veldclient.screens.i18n import language, t
-from veldclient.screens.widgets.durations import age
 
 from veldclient.domain import CareType
+from veldclient.screens.i18n import language, t
+from veldclient.screens.widgets.durations import age
 from veldclient.services.dashboard_view import TREND_DAYS, CareTypePressure
 
 LABEL_WIDTH = 38

@@ -14,10 +14,10 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
-from veldclient.screens.i18n import language, t
-from veldclient.screens.widgets.durations import duration
 
 from veldclient.domain import CareType, PlacementStatus
+from veldclient.screens.i18n import language, t
+from veldclient.screens.widgets.durations import duration
 from veldclient.services.placements import SOON_MS
 
 SHOWN = 5  # the most pressing ones; the caseload (F4) lists them all

@@ -22,6 +22,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+
 from veldclient.screens.base import ServiceCaller
 from veldclient.screens.i18n import t
 

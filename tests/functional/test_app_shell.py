@@ -6,9 +6,9 @@ import pytest
 from testenv import make_session, pair, push
 from textual.widgets import Input, Static
 from tuihelpers import demo_session, make_app, settle
+
 from veldclient.screens import i18n
 from veldclient.screens.help import HelpScreen
-
 from veldclient.services import slots
 
 

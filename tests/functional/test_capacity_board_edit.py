@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input, Static
 from tuihelpers import SIZE, demo_session, make_app, settle
+
 from veldclient.screens import i18n
 from veldclient.screens.capacity_board import CapacityScreen
 from veldclient.screens.widgets.capacity_form import CapacityForm
 from veldclient.screens.widgets.capacity_table import CapacityTable
-
 from veldclient.services import capacity
 
 

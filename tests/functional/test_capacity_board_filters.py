@@ -8,10 +8,10 @@ from enum import Enum
 import pytest
 from textual.widgets import Select, Static
 from tuihelpers import SIZE, demo_session, make_app, settle
-from veldclient.screens import i18n
-from veldclient.screens.widgets.capacity_table import CapacityTable, row_key
 
 from veldclient.domain import Capability, CareType
+from veldclient.screens import i18n
+from veldclient.screens.widgets.capacity_table import CapacityTable, row_key
 from veldclient.services import capacity
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Sparkline, Static
 from tuihelpers import SIZE, demo_session, make_app, settle
+
+from veldclient.domain import CareType
 from veldclient.screens import i18n
 from veldclient.screens.dashboard import DashboardScreen
 from veldclient.screens.widgets.durations import age
 from veldclient.screens.widgets.pressure import line
-
-from veldclient.domain import CareType
 from veldclient.services import capacity, matching, placements
 
 MINUTE_MS = 60_000

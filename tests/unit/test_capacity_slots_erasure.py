@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 from testenv import make_session, pair, push
-from veldclient.fixtures import twente
 
 from veldclient import trust
 from veldclient.errors import AccessDenied, InvalidTransition, NotFound, ValidationError
+from veldclient.fixtures import twente
 from veldclient.services import capacity, clients, erasure, placements, settings, slots
 from veldclient.services.demo import load_nodes
 

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 import pytest
 from stdnum.nl import bsn as stdnum_bsn
 from stdnum.nl import postcode as stdnum_postcode
+
 from veldclient.fixtures import (
     FIXED_NOW_MS,
     NODES,

@@ -8,6 +8,7 @@ from collections import Counter
 
 import pytest
 from stdnum.nl import postcode as stdnum_postcode
+
 from veldclient.fixtures import (
     LOCATIONS,
     NODES,

@@ -19,6 +19,11 @@ HEADLESS = [
     "veldclient.fixtures.generator",
     "veldclient.store.repo",
     "veldclient.domain",
+    "veldclient.services.roster_view",
+    "veldclient.services.caseload_view",
+    "veldclient.services.dashboard_view",
+    "veldclient.services.audit_view",
+    "veldclient.services.conflicts",
 ]
 
 

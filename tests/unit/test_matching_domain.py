@@ -7,10 +7,10 @@ import random
 from datetime import date
 
 import pytest
-from veldclient.fixtures import names
 
 from veldclient.domain import HelpRequestStatus, MatchStatus, Vog, VogStatus, causal
 from veldclient.domain import matching as dm
+from veldclient.fixtures import names
 from veldclient.services import events as service_events
 
 TODAY = date(2026, 11, 18)  # a Wednesday

@@ -1,0 +1,309 @@
+"""Matching one help request: its matches with their next steps, and ranked candidates with reasons.
+
+The candidates come from ``services.matching.rank`` (best first, each with the readable reasons the
+domain gives for the score); ``u`` adds everyone filtered out, with why. ``p`` proposes the
+highlighted candidate; a, c, d, w and k take the highlighted match one step (the volunteer said yes,
+the requester confirmed, declined, withdrawn, help given). Keys that do not apply to what is
+highlighted are shown dimmed rather than hidden, so the footer always tells the whole story. After
+every step both lists reload from the services, which are the only judge of what is allowed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from veldclient.domain import MatchStatus
+from veldclient.domain import matching as dm
+from veldclient.errors import ValidationError, VeldError
+from veldclient.screens.base import KeySpec, VeldScreen
+from veldclient.screens.i18n import language, t
+from veldclient.screens.roster_labels import day, languages_text
+from veldclient.services import matching, roster_view
+from veldclient.services.roster_view import HelpRequestView, MatchView
+
+CANDIDATES = 20  # eligible volunteers shown
+EXCLUDED_SHOWN = 200  # with ``u``: at most this many filtered-out volunteers listed
+
+# action -> (service step, status it leads to)
+STEPS: dict[str, tuple[Callable[..., MatchStatus], MatchStatus]] = {
+    "accept": (matching.accept, MatchStatus.ACCEPTED),
+    "confirm": (matching.confirm, MatchStatus.CONFIRMED),
+    "decline": (matching.decline, MatchStatus.DECLINED),
+    "withdraw": (matching.withdraw, MatchStatus.WITHDRAWN),
+    "complete": (matching.complete, MatchStatus.COMPLETED),
+}
+
+
+def ranked(session: Any, request_id: str, with_excluded: bool) -> list[dm.Candidate]:
+    """Runs in a worker: the best candidates, then (if asked) a bounded list of those filtered out."""
+    result = matching.rank(session, request_id, limit=CANDIDATES, explain=with_excluded)
+    eligible = [c for c in result if c.eligible]
+    excluded = [c for c in result if not c.eligible][:EXCLUDED_SHOWN]
+    return eligible + excluded
+
+
+def decimal(value: float | None) -> str:
+    """One decimal, with a decimal comma in Dutch (as the domain's own reasons write km)."""
+    if value is None:
+        return "?"
+    text = f"{value:.1f}"
+    return text.replace(".", ",") if language() == "nl" else text
+
+
+def candidate_prompt(c: dm.Candidate, n: int) -> Content:
+    """A candidate as plain Content: a name like "Jan [test]" is text, never markup. No line starts
+    with a space (OptionList drops leading whitespace), so numbers are padded on the right."""
+    if c.eligible:
+        return Content(f"{f'{n}.':<4}{decimal(c.score):>5}  {c.name:<30} {decimal(c.distance_km):>5} km")
+    assert c.excluded is not None
+    reason = c.excluded[0 if language() == "nl" else 1]
+    return Content(f"{'–':<11}{c.name:<30} {reason}")
+
+
+def match_prompt(m: MatchView) -> Content:
+    return Content(
+        f"{m.name:<26} {decimal(m.score):>5} {decimal(m.distance_km):>5} km  {m.status.label(language())}"
+    )
+
+
+class MatchScreen(VeldScreen):
+    HELP = "helprequests.match.help"
+    TITLE_ID = "helprequests.match.title"
+    KEYS: ClassVar[tuple[KeySpec, ...]] = (
+        ("escape", "close", "key.close"),
+        ("p", "propose", "helprequests.key.propose"),
+        ("a", "accept", "helprequests.key.accept"),
+        ("c", "confirm", "helprequests.key.confirm"),
+        ("d", "decline", "helprequests.key.decline"),
+        ("w", "withdraw", "helprequests.key.withdraw"),
+        ("k", "complete", "helprequests.key.complete"),
+        ("u", "toggle_excluded", "helprequests.key.excluded"),
+        ("e", "export", "helprequests.key.export"),
+        ("r", "refresh", "key.refresh"),
+    )
+    DEFAULT_CSS = """
+    MatchScreen #req { height: auto; padding: 0 1; }
+    MatchScreen #match-body { height: 1fr; }
+    MatchScreen #match-left { width: 1fr; padding: 0 1; }
+    MatchScreen #match-right { width: 48; padding: 0 1; border-left: vkey $panel-lighten-2; }
+    MatchScreen .heading { text-style: bold; color: $primary; padding-top: 1; }
+    MatchScreen #matches { height: auto; max-height: 8; }
+    MatchScreen #candidates { height: 1fr; }
+    MatchScreen #match-steps { height: auto; }
+    """
+
+    def __init__(self, request_id: str) -> None:
+        super().__init__()
+        self.request_id = request_id
+        self.view: HelpRequestView | None = None
+        self.candidates: list[dm.Candidate] = []
+        self.with_excluded = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="req"):
+            yield Static(t("table.loading"), id="req-title", classes="area-title", markup=False)
+            yield Static("", id="req-summary", markup=False)
+            yield Static("", id="req-facts", classes="muted", markup=False)
+        with Horizontal(id="match-body"):
+            with Vertical(id="match-left"):
+                yield Static(t("helprequests.match.matches"), classes="heading")
+                yield OptionList(id="matches")
+                yield Static("", id="match-steps", classes="muted", markup=False)
+                yield Static(t("helprequests.match.candidates"), classes="heading")
+                yield OptionList(id="candidates")
+            with Vertical(id="match-right"):
+                yield Static(t("helprequests.match.why"), classes="heading")
+                yield Static("", id="reasons", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#candidates", OptionList).focus()
+
+    # -- data ------------------------------------------------------------------------------------
+
+    def refresh_data(self) -> None:
+        self.call(roster_view.help_request_view, self.request_id, done=self._show_request)
+        self.call(ranked, self.request_id, self.with_excluded, done=self._show_candidates)
+
+    def _show_request(self, view: HelpRequestView) -> None:
+        keep = self._highlighted_match()  # stay on the same match across a reload
+        self.view = view
+        r, lang = view.request, language()
+        title = t(
+            "helprequests.match.heading", task=r.task.label(lang), pc4=r.pc4, status=r.status.label(lang)
+        )
+        self.query_one("#req-title", Static).update(title)
+        self.query_one("#req-summary", Static).update(" ".join(r.summary.split()))
+        slots = [(a.weekday.value, a.dagdeel.value) for a in r.window.availability]
+        facts = t(
+            "helprequests.match.facts",
+            start=day(r.window.start),
+            end=day(r.window.end),
+            slots=dm.slots_text(slots)[0 if lang == "nl" else 1] or t("helprequests.match.any_time"),
+            language=languages_text([r.language or "nl"]),
+            vog=t("helprequests.match.vog_required")
+            if r.requires_vog
+            else t("helprequests.match.vog_not_required"),
+        )
+        self.query_one("#req-facts", Static).update(facts)
+        matches = self.query_one("#matches", OptionList)
+        matches.set_options([Option(match_prompt(m), id=m.match_id) for m in view.matches])
+        if not view.matches:
+            matches.add_option(Option(Content(t("helprequests.match.no_matches")), disabled=True))
+        elif keep is not None and keep.match_id in {m.match_id for m in view.matches}:
+            matches.highlighted = [m.match_id for m in view.matches].index(keep.match_id)
+        else:
+            matches.highlighted = 0
+        self._show_steps()
+        self.refresh_bindings()
+
+    def _show_candidates(self, candidates: list[dm.Candidate]) -> None:
+        self.candidates = candidates
+        options = self.query_one("#candidates", OptionList)
+        options.set_options(
+            [Option(candidate_prompt(c, n), id=c.volunteer_id) for n, c in enumerate(candidates, start=1)]
+        )
+        if not candidates:
+            options.add_option(Option(Content(t("helprequests.match.no_candidates")), disabled=True))
+        else:
+            options.highlighted = 0
+        self._show_reasons()
+        self.refresh_bindings()
+
+    # -- what is highlighted ---------------------------------------------------------------------
+
+    def _highlighted_match(self) -> MatchView | None:
+        if self.view is None or not self.view.matches:
+            return None
+        index = self.query_one("#matches", OptionList).highlighted
+        return self.view.matches[index] if index is not None and index < len(self.view.matches) else None
+
+    def _highlighted_candidate(self) -> dm.Candidate | None:
+        index = self.query_one("#candidates", OptionList).highlighted
+        return self.candidates[index] if index is not None and index < len(self.candidates) else None
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option_list.id == "candidates":
+            self._show_reasons()
+        else:
+            self._show_steps()
+        self.refresh_bindings()
+
+    def _show_reasons(self) -> None:
+        c = self._highlighted_candidate()
+        box = self.query_one("#reasons", Static)
+        if c is None:
+            box.update("")
+            return
+        i = 0 if language() == "nl" else 1
+        if c.excluded is not None:
+            box.update(f"{c.name}\n" + t("helprequests.match.excluded", reason=c.excluded[i]))
+            return
+        lines = [c.name, t("helprequests.match.score", score=decimal(c.score))]
+        lines += [f"• {reason[i]}" for reason in c.reasons]
+        box.update("\n".join(lines))
+
+    def _show_steps(self) -> None:
+        m = self._highlighted_match()
+        keys = {s: k for k, (_fn, s) in STEPS.items()}
+        text = ""
+        if m is not None:
+            allowed = [
+                t(f"helprequests.key.{keys[s]}") for s in sorted(m.next_steps(), key=list(MatchStatus).index)
+            ]
+            text = (
+                t("helprequests.match.next", steps=", ".join(allowed))
+                if allowed
+                else t("helprequests.match.final")
+            )
+        self.query_one("#match-steps", Static).update(text)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Dim a key when it does not apply to what is highlighted (None = shown, disabled)."""
+        if action == "propose":
+            c = self._highlighted_candidate() if self.is_mounted else None
+            return True if c is not None and c.eligible else None
+        if action in STEPS:
+            m = self._highlighted_match() if self.is_mounted else None
+            return True if m is not None and STEPS[action][1] in m.next_steps() else None
+        return True
+
+    # -- actions ---------------------------------------------------------------------------------
+
+    def action_propose(self) -> None:
+        c = self._highlighted_candidate()
+        if c is None or not c.eligible:
+            return
+        self.call(
+            matching.propose,
+            self.request_id,
+            c.volunteer_id,
+            done=lambda _mid: self._changed(t("helprequests.match.proposed", name=c.name)),
+            failed=self._refused,
+        )
+
+    def _step(self, action: str) -> None:
+        m = self._highlighted_match()
+        if m is None:
+            return
+        fn, status = STEPS[action]
+        self.call(
+            fn,
+            self.request_id,
+            m.match_id,
+            done=lambda _s: self._changed(
+                t("helprequests.match.stepped", name=m.name, status=status.label(language()))
+            ),
+            failed=self._refused,
+        )
+
+    def action_accept(self) -> None:
+        self._step("accept")
+
+    def action_confirm(self) -> None:
+        self._step("confirm")
+
+    def action_decline(self) -> None:
+        self._step("decline")
+
+    def action_withdraw(self) -> None:
+        self._step("withdraw")
+
+    def action_complete(self) -> None:
+        self._step("complete")
+
+    def _changed(self, message: str) -> None:
+        self.notify(message, markup=False)
+        self.refresh_data()
+
+    def _refused(self, error: VeldError) -> None:
+        lang = language()
+        if isinstance(error, ValidationError):
+            message = "\n".join(e.message(lang) for e in error.errors)
+        else:
+            message = error.message(lang)
+        self.notify(message, severity="error", markup=False)
+        self.refresh_data()
+
+    def action_toggle_excluded(self) -> None:
+        self.with_excluded = not self.with_excluded
+        self.call(ranked, self.request_id, self.with_excluded, done=self._show_candidates)
+
+    def action_export(self) -> None:
+        from veldclient.screens.export_dialog import ExportScreen
+
+        self.app.push_screen(ExportScreen(self.request_id))
+
+    def action_close(self) -> None:
+        self.app.pop_screen()
+
+    def action_refresh(self) -> None:
+        self.refresh_data()

@@ -1,0 +1,177 @@
+"""Profiles opened from the roster: a volunteer (with availability grid and VOG) and a mantelzorger.
+
+Both load in a worker (``roster_view.volunteer_profile`` / ``mantelzorger_profile``, each audited as
+a read) and show "loading…" until then. Every value that a person typed is drawn with
+``markup=False``. The mantelzorger's burden is shown as the service sent it: category for a
+coordinator, score too for a nurse, nothing for an admin.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Footer, Header, Static
+
+from veldclient.domain import Availability, Dagdeel, Weekday
+from veldclient.screens import roster_labels as lbl
+from veldclient.screens.base import KeySpec, VeldScreen
+from veldclient.screens.i18n import language, t
+from veldclient.services import roster_view
+from veldclient.services.roster_view import MantelzorgerProfile, VolunteerProfile
+
+AVAILABLE, UNAVAILABLE = "●", "·"
+
+
+def grid_text(slots: frozenset[Availability]) -> str:
+    """Weekday columns (MA..ZO) by dagdeel rows; a filled dot where the person can help, so the
+    grid reads without colour."""
+    have = {(a.weekday, a.dagdeel) for a in slots}
+    label_width = max(len(lbl.dagdeel_label(d)) for d in Dagdeel) + 2
+    lines = [" " * label_width + "".join(f"{lbl.weekday_short(w):<4}" for w in Weekday).rstrip()]
+    for part in Dagdeel:
+        cells = "".join(f"{AVAILABLE if (w, part) in have else UNAVAILABLE:<4}" for w in Weekday)
+        lines.append(f"{lbl.dagdeel_label(part):<{label_width}}" + cells.rstrip())
+    lines.append(t("roster.grid.legend", yes=AVAILABLE, no=UNAVAILABLE))
+    return "\n".join(lines)
+
+
+class AvailabilityGrid(Static):
+    """The week as a 7 × 3 grid (weekday × ochtend/middag/avond)."""
+
+    DEFAULT_CSS = """
+    AvailabilityGrid { height: auto; padding: 0 0 1 2; }
+    """
+
+    def __init__(self, slots: frozenset[Availability] = frozenset(), *, id: str | None = None) -> None:
+        super().__init__(grid_text(slots), id=id, markup=False)
+
+    def show(self, slots: frozenset[Availability]) -> None:
+        self.update(grid_text(slots))
+
+
+class ProfileScreen(VeldScreen):
+    """Shared layout of a profile: a scrolling column, Escape back, r to reload."""
+
+    KEYS: ClassVar[tuple[KeySpec, ...]] = (
+        ("escape", "close", "key.close"),
+        ("r", "refresh", "key.refresh"),
+    )
+    DEFAULT_CSS = """
+    ProfileScreen #profile { padding: 0 1; }
+    ProfileScreen .heading { text-style: bold; color: $primary; padding-top: 1; }
+    ProfileScreen .vog-expired { color: $error; text-style: bold; }
+    ProfileScreen .vog-expiring { color: $warning; text-style: bold; }
+    ProfileScreen .overloaded { color: $warning; text-style: bold; }
+    """
+
+    def __init__(self, record_id: str) -> None:
+        super().__init__()
+        self.record_id = record_id
+
+    def action_close(self) -> None:
+        self.app.pop_screen()
+
+    def action_refresh(self) -> None:
+        self.refresh_data()
+
+
+class VolunteerScreen(ProfileScreen):
+    HELP = "roster.volunteer.help"
+    TITLE_ID = "roster.volunteer.title"
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="profile"):
+            yield Static(t("table.loading"), id="vol-name", classes="area-title", markup=False)
+            yield Static("", id="vol-facts", markup=False)
+            yield Static("", id="vol-vog", markup=False)
+            yield Static(t("roster.volunteer.availability"), classes="heading")
+            yield AvailabilityGrid(id="vol-grid")
+            yield Static(t("roster.volunteer.matches"), classes="heading")
+            yield Static("", id="vol-matches", markup=False)
+        yield Footer()
+
+    def refresh_data(self) -> None:
+        self.call(roster_view.volunteer_profile, self.record_id, done=self._show)
+
+    def _show(self, profile: VolunteerProfile) -> None:
+        v = profile.volunteer
+        self.query_one("#vol-name", Static).update(f"{v.first_name} {v.last_name}")
+        facts = [
+            t("roster.volunteer.where", pc4=v.pc4, km=v.max_km, year=v.birth_year),
+            t("roster.volunteer.contact", phone=v.phone or "–", email=v.email or "–"),
+            t("roster.volunteer.tasks", tasks=lbl.tasks_text(v.tasks)),
+            t("roster.volunteer.languages", languages=lbl.languages_text(v.languages)),
+        ]
+        self.query_one("#vol-facts", Static).update("\n".join(facts))
+        vog = self.query_one("#vol-vog", Static)
+        issued = t("roster.vog.issued", day=lbl.day(profile.vog.issued_on)) if profile.vog.issued_on else ""
+        vog.update(t("roster.volunteer.vog", vog=lbl.vog_text(profile.vog), issued=issued))
+        for state in ("expired", "expiring"):
+            vog.set_class(profile.vog.state == state, f"vog-{state}")
+        self.query_one("#vol-grid", AvailabilityGrid).show(v.availability)
+        lines = [
+            t(
+                "roster.volunteer.match_line",
+                task=m.task.label(language()),
+                start=lbl.day(m.window_start),
+                end=lbl.day(m.window_end),
+                status=m.status.label(language()),
+            )
+            for m in profile.matches
+        ]
+        self.query_one("#vol-matches", Static).update("\n".join(lines) or t("roster.volunteer.no_matches"))
+
+
+class MantelzorgerScreen(ProfileScreen):
+    HELP = "roster.carer.help"
+    TITLE_ID = "roster.carer.title"
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="profile"):
+            yield Static(t("table.loading"), id="mz-name", classes="area-title", markup=False)
+            yield Static("", id="mz-facts", markup=False)
+            yield Static(t("roster.carer.burden_heading"), classes="heading")
+            yield Static("", id="mz-burden", markup=False)
+            yield Static(t("roster.carer.requests"), classes="heading")
+            yield Static("", id="mz-requests", markup=False)
+        yield Footer()
+
+    def refresh_data(self) -> None:
+        self.call(roster_view.mantelzorger_profile, self.record_id, done=self._show)
+
+    def _show(self, profile: MantelzorgerProfile) -> None:
+        c, lang = profile.carer, language()
+        self.query_one("#mz-name", Static).update(f"{c.first_name} {c.last_name}")
+        needs = ", ".join(sorted(n.label(lang) for n in c.respite_needs)) or "–"
+        facts = [
+            t(
+                "roster.carer.facts",
+                pc4=c.pc4,
+                relationship=lbl.relationship_text(c.relationship),
+                hours=lbl.hours_text(c.hours_per_week),
+                since=lbl.day(c.since),
+            ),
+            t("roster.carer.phone", phone=c.phone or "–"),
+            t("roster.carer.respite", needs=needs),
+        ]
+        self.query_one("#mz-facts", Static).update("\n".join(facts))
+        burden = self.query_one("#mz-burden", Static)
+        b = profile.burden
+        if b is None:
+            text = t("roster.carer.burden_none") if self.veld.session.actor.role != "admin" else "–"
+        else:
+            text = lbl.burden_text(b)
+            if b.measured_on is not None:
+                text += "\n" + t("roster.carer.measured", day=lbl.day(b.measured_on))
+            if b.score is None:
+                text += "\n" + t("roster.carer.score_hidden")
+            if b.heavy:
+                text += "\n" + t("roster.carer.respite_flag")
+        burden.update(text)
+        burden.set_class(b is not None and b.heavy, "overloaded")
+        lines = [f"{r.task.label(lang)} — {r.status.label(lang)}" for r in profile.help_requests]
+        self.query_one("#mz-requests", Static).update("\n".join(lines) or t("roster.carer.no_requests"))
