@@ -36,6 +36,13 @@ AREAS: dict[str, tuple[str, str, str, str]] = {
     "settings": ("veldclient.screens.settings", "SettingsScreen", "area.settings", "f9"),
 }
 
+# Areas that only some roles may open (DOMAIN.md roles table; the services enforce it as well).
+ROLE_AREAS: dict[str, tuple[str, ...]] = {
+    "audit": ("admin",),
+    "caseload": ("nurse", "coordinator"),
+    "helprequests": ("nurse", "coordinator"),
+}
+
 HIGH_CONTRAST = Theme(
     name="veld-high-contrast",
     primary="#ffff00",
@@ -99,8 +106,9 @@ class VeldApp(ServiceCaller, App[None]):
     # -- actions ---------------------------------------------------------------------------------
 
     def action_area(self, mode: str) -> None:
-        if mode == "audit" and self.session.actor.role != "admin":
-            self.notify(t("audit.admin_only"), severity="warning", markup=False)
+        allowed = ROLE_AREAS.get(mode)
+        if allowed is not None and self.session.actor.role not in allowed:
+            self.notify(t(f"area.not_for_role.{mode}"), severity="warning", markup=False)
             return
         self.switch_mode(mode)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-FROZEN_NOW_MS = 1_795_000_000_000  # 2026-11-18T08:26:40Z
+FROZEN_NOW_MS = 1_795_000_000_000  # 2026-11-18T11:06:40Z
 PASSPHRASE = "correct horse battery staple"
 
 

@@ -23,7 +23,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from veldclient.screens.base import ServiceCaller
+from veldclient.screens.base import ServiceCaller, error_text
 from veldclient.screens.i18n import t
 
 
@@ -142,6 +142,7 @@ class WindowTable(ServiceCaller, ScrollView, can_focus=True):
             page * self.page_size,
             self.page_size,
             done=lambda result, p=page, g=generation: self._arrived(g, p, result),
+            failed=lambda error, p=page, g=generation: self._failed(g, p, error),
             group=f"table-{id(self)}",
         )
 
@@ -160,6 +161,17 @@ class WindowTable(ServiceCaller, ScrollView, can_focus=True):
         if first:
             self.post_message(self.Loaded(self, self.total))
             self.post_message(self.Highlighted(self, self.row_at(self.cursor)))
+
+    def _failed(self, generation: int, page: int, error: Exception) -> None:
+        """A refused or failed query: say so once, and draw the table as empty rather than loading."""
+        if generation != self._generation:
+            return
+        self._pending.discard(page)
+        if not self.loaded:
+            self.loaded = True
+            self.total = 0
+            self.refresh()
+        self.notify(error_text(error), severity="error", markup=False)
 
     def row_at(self, index: int) -> Row | None:
         rows = self._pages.get(index // self.page_size)
