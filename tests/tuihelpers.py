@@ -33,3 +33,27 @@ async def settle(app, pilot) -> None:
     for _ in range(3):
         await app.workers.wait_for_complete()
         await pilot.pause()
+
+
+def double_booked_slot(clock=None):
+    """A GP slot of Enschede-Zuid booked by Hengelo and by Borne while apart, both merged at the
+    publishing node: returns that node's session (the one that sees the conflict)."""
+    from testenv import make_session, pair, push
+
+    from veldclient.services import slots
+
+    clock = clock or FakeClock(FROZEN_NOW_MS)
+    gp = make_session("gp", node="enschede-zuid", clock=clock)
+    hengelo = make_session("a", node="hengelo", clock=clock)
+    borne = make_session("b", node="borne", clock=clock)
+    pair(gp, hengelo, borne)
+    slot = slots.publish(gp, service="GP_CONSULT", start_at=1_795_020_000_000)[0]
+    push(gp, hengelo, ["node:enschede-zuid"])
+    push(gp, borne, ["node:enschede-zuid"])
+    slots.book(hengelo, slot.id, "a" * 32)
+    clock.advance(60_000)
+    slots.book(borne, slot.id, "b" * 32)
+    push(hengelo, gp, ["node:hengelo"])
+    push(borne, gp, ["node:borne"])
+    gp.profile = dataclasses.replace(gp.profile, device_id=FIXED_DEVICE_ID)
+    return gp

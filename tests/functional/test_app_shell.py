@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from testenv import make_session, pair, push
 from textual.widgets import Input, Static
-from tuihelpers import demo_session, make_app, settle
+from tuihelpers import demo_session, double_booked_slot, make_app, settle
 
 from veldclient.screens import i18n
 from veldclient.screens.help import HelpScreen
-from veldclient.services import slots
 
 
 @pytest.fixture(autouse=True)
@@ -102,17 +100,7 @@ async def test_high_contrast_theme_is_available():
 
 
 async def test_conflict_inbox_shows_both_sides_and_resolves(clock):
-    gp = make_session("gp", node="enschede-zuid", clock=clock)
-    a = make_session("a", node="hengelo", clock=clock)
-    b = make_session("b", node="borne", clock=clock)
-    pair(gp, a, b)
-    slot = slots.publish(gp, service="GP_CONSULT", start_at=1_795_020_000_000)[0]
-    push(gp, a, ["node:enschede-zuid"])
-    push(gp, b, ["node:enschede-zuid"])
-    slots.book(a, slot.id, "a" * 32)
-    slots.book(b, slot.id, "b" * 32)
-    push(a, gp, ["node:hengelo"])
-    push(b, gp, ["node:borne"])
+    gp = double_booked_slot(clock)
     app = make_app(gp, start="conflicts")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)

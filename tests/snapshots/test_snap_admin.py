@@ -2,39 +2,16 @@
 
 from __future__ import annotations
 
-from testenv import FakeClock, make_session, pair, push
-from tuihelpers import FIXED_DEVICE_ID, SIZE, demo_session, make_app, settle
-
-from veldclient.services import slots
+from tuihelpers import FIXED_DEVICE_ID, SIZE, demo_session, double_booked_slot, make_app, settle
 
 
 async def _settle(pilot) -> None:
     await settle(pilot.app, pilot)
 
 
-def _double_booking():
-    clock = FakeClock()
-    gp = make_session("gp", node="enschede-zuid", clock=clock)
-    a = make_session("a", node="hengelo", clock=clock)
-    b = make_session("b", node="borne", clock=clock)
-    pair(gp, a, b)
-    slot = slots.publish(gp, service="GP_CONSULT", start_at=1_795_020_000_000)[0]
-    push(gp, a, ["node:enschede-zuid"])
-    push(gp, b, ["node:enschede-zuid"])
-    slots.book(a, slot.id, "a" * 32)
-    clock.advance(60_000)
-    slots.book(b, slot.id, "b" * 32)
-    push(a, gp, ["node:hengelo"])
-    push(b, gp, ["node:borne"])
-    import dataclasses
-
-    gp.profile = dataclasses.replace(gp.profile, device_id=FIXED_DEVICE_ID)
-    return gp
-
-
 def test_conflicts_screen(snap_compare):
     assert snap_compare(
-        make_app(_double_booking(), start="conflicts"), terminal_size=SIZE, run_before=_settle
+        make_app(double_booked_slot(), start="conflicts"), terminal_size=SIZE, run_before=_settle
     )
 
 

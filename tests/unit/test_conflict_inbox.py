@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 from test_placement_flow_service import _last_free_bed, almelo_elv_hoog, file_request, nodes, ship  # noqa: F401
-from testenv import make_session, pair, push
+from tuihelpers import double_booked_slot
 
 from veldclient.errors import NotFound, ValidationError
-from veldclient.services import conflicts, slots
+from veldclient.services import conflicts
 from veldclient.services import placement_flow as pf
 from veldclient.store.repo import doc_id_for
 
@@ -15,17 +15,8 @@ MIN = 60_000
 
 
 def test_double_booked_slot_shows_and_resolves(clock):
-    gp = make_session("gp", node="enschede-zuid", clock=clock)
-    a = make_session("a", node="hengelo", clock=clock)
-    b = make_session("b", node="borne", clock=clock)
-    pair(gp, a, b)
-    slot = slots.publish(gp, service="GP_CONSULT", start_at=1_795_020_000_000)[0]
-    push(gp, a, ["node:enschede-zuid"])
-    push(gp, b, ["node:enschede-zuid"])
-    first = slots.book(a, slot.id, "a" * 32)
-    slots.book(b, slot.id, "b" * 32)
-    push(a, gp, ["node:hengelo"])
-    push(b, gp, ["node:borne"])
+    gp = double_booked_slot(clock)
+    first = min(gp.db.execute("SELECT id, at FROM slot_bookings").fetchall(), key=lambda r: r[1])[0]
     [item] = conflicts.inbox(gp)
     assert item.kind == "slot.double_booking" and len(item.sides) == 2
     with pytest.raises(ValidationError):
