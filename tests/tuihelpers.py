@@ -28,6 +28,11 @@ def make_app(session, start: str = "dashboard", lang: str = "nl"):
     return app
 
 
+def screen_text(app) -> str:
+    """What the terminal shows, as plain text lines."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
 async def settle(app, pilot) -> None:
     """Wait until every worker is done and the screen has caught up with their messages."""
     for _ in range(3):

@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
 from textual.widgets import Input, Static
 from tuihelpers import demo_session, double_booked_slot, make_app, settle
 
 from veldclient.screens import i18n
 from veldclient.screens.help import HelpScreen
-
-
-@pytest.fixture(autouse=True)
-def dutch():
-    yield
-    i18n.set_language("nl")
 
 
 def texts(screen) -> str:

@@ -3,7 +3,6 @@ counts show their error next to the field and keep what was typed; other nodes a
 
 from __future__ import annotations
 
-import pytest
 from textual.widgets import Input, Static
 from tuihelpers import SIZE, demo_session, make_app, settle
 
@@ -12,12 +11,6 @@ from veldclient.screens.capacity_board import CapacityScreen
 from veldclient.screens.widgets.capacity_form import CapacityForm
 from veldclient.screens.widgets.capacity_table import CapacityTable
 from veldclient.services import capacity
-
-
-@pytest.fixture(autouse=True)
-def dutch():
-    yield
-    i18n.set_language("nl")
 
 
 async def replace(pilot, field: str, text: str) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from enum import Enum
 
-import pytest
 from textual.widgets import Select, Static
 from tuihelpers import SIZE, demo_session, make_app, settle
 
@@ -13,12 +12,6 @@ from veldclient.domain import Capability, CareType
 from veldclient.screens import i18n
 from veldclient.screens.widgets.capacity_table import CapacityTable, row_key
 from veldclient.services import capacity
-
-
-@pytest.fixture(autouse=True)
-def dutch():
-    yield
-    i18n.set_language("nl")
 
 
 async def choose(pilot, key: str, enum_type: type[Enum], value: str) -> None:

@@ -8,9 +8,8 @@ from __future__ import annotations
 import pytest
 from testenv import FakeClock, make_session, push
 from textual.widgets import DataTable, Input
-from tuihelpers import SIZE, demo_session, make_app, settle
+from tuihelpers import SIZE, demo_session, make_app, screen_text, settle
 
-from veldclient.screens import i18n
 from veldclient.screens.case_detail import CaseDetailScreen, RequestScreen
 from veldclient.screens.forms import DeclineForm, OfferForm
 from veldclient.screens.widgets.window_table import WindowTable
@@ -19,16 +18,6 @@ from veldclient.services import placement_flow as pf
 from veldclient.store.repo import doc_id_for
 
 HOUR = 3_600_000
-
-
-@pytest.fixture(autouse=True)
-def dutch():
-    yield
-    i18n.set_language("nl")
-
-
-def screen_text(app) -> str:
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
 def cells(app, table_id: str) -> list[list[str]]:

@@ -3,11 +3,9 @@ invalid BSN shows its error under the field and keeps the form; the triage advic
 
 from __future__ import annotations
 
-import pytest
 from textual.widgets import Checkbox, Input, Select, Static
-from tuihelpers import SIZE, demo_session, make_app, settle
+from tuihelpers import SIZE, demo_session, make_app, screen_text, settle
 
-from veldclient.screens import i18n
 from veldclient.screens.case_detail import CaseDetailScreen, RequestScreen
 from veldclient.screens.caseload import CaseloadScreen
 from veldclient.screens.forms import ClientForm, PlacementForm
@@ -15,16 +13,6 @@ from veldclient.screens.widgets.window_table import WindowTable
 
 NAME = "Gerda [test] Nijhuis"
 VALID_BSN = "111222333"
-
-
-@pytest.fixture(autouse=True)
-def dutch():
-    yield
-    i18n.set_language("nl")
-
-
-def screen_text(app) -> str:
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
 async def type_into(pilot, widget_id: str, text: str) -> None:

@@ -4,11 +4,9 @@ status without names, birth dates or BSN."""
 
 from __future__ import annotations
 
-import pytest
 from textual.widgets import Input, Static
-from tuihelpers import SIZE, demo_session, make_app, settle
+from tuihelpers import SIZE, demo_session, make_app, screen_text, settle
 
-from veldclient.screens import i18n
 from veldclient.screens.case_detail import CaseDetailScreen
 from veldclient.screens.caseload import CaseloadScreen
 from veldclient.screens.forms import ClientForm
@@ -16,16 +14,6 @@ from veldclient.screens.widgets.window_table import WindowTable
 from veldclient.services import placements
 
 AWKWARD = ("Jan [test] de Vries", "Fien Kamphuis [/]", "Hendrik [bold]Haverkamp[/bold]")
-
-
-@pytest.fixture(autouse=True)
-def dutch():
-    yield
-    i18n.set_language("nl")
-
-
-def screen_text(app) -> str:
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
 def table(app) -> WindowTable:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from textual.widgets import Sparkline, Static
 from tuihelpers import SIZE, demo_session, make_app, settle
 
@@ -14,12 +13,6 @@ from veldclient.screens.widgets.pressure import line
 from veldclient.services import capacity, matching, placements
 
 MINUTE_MS = 60_000
-
-
-@pytest.fixture(autouse=True)
-def dutch():
-    yield
-    i18n.set_language("nl")
 
 
 def text_of(screen, selector: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 
 from textual.widgets import Input, OptionList, Select
-from tuihelpers import SIZE, demo_session, make_app, settle
+from tuihelpers import SIZE, demo_session, make_app, screen_text, settle
 
 from veldclient.domain import MatchStatus
 from veldclient.screens.export_dialog import ExportScreen
@@ -14,10 +14,6 @@ from veldclient.screens.helprequest_match import MatchScreen
 from veldclient.screens.helprequests import HelpRequestsScreen
 from veldclient.screens.widgets.window_table import WindowTable
 from veldclient.services import matching
-
-
-def screen_text(app) -> str:
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
 def request_id(session, where: str) -> str:

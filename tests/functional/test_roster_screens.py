@@ -3,15 +3,10 @@ burden by role, search as you type and the warnings filter."""
 
 from __future__ import annotations
 
-from tuihelpers import SIZE, demo_session, make_app, settle
+from tuihelpers import SIZE, demo_session, make_app, screen_text, settle
 
 from veldclient.screens.roster_detail import AvailabilityGrid, MantelzorgerScreen, VolunteerScreen
 from veldclient.screens.widgets.window_table import WindowTable
-
-
-def screen_text(app) -> str:
-    """What the terminal shows, as plain text lines."""
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
 def static_text(app, selector: str) -> str:

@@ -115,15 +115,8 @@ def capacity(
     """Every node's capacity with its age and a stale flag (never hidden: stale values are marked)."""
     now = session.now()
     limit = settings.stale_after_ms(session)
-    where, params = [], []
-    if node_id:
-        where.append("c.node_id = ?")
-        params.append(node_id)
-    if care_type:
-        where.append("c.care_type = ?")
-        params.append(care_type)
-    sql = _VIEW_SQL + (" WHERE " + " AND ".join(where) if where else "")
-    sql += " ORDER BY c.node_id, c.location_id, c.care_type"
+    where, params = _where("c.", node_id, care_type)
+    sql = _VIEW_SQL + where + " ORDER BY c.node_id, c.location_id, c.care_type"
     out = []
     for row in session.db.execute(sql, params):
         caps = (row[11] or "").split()
@@ -133,6 +126,13 @@ def capacity(
         age = max(0, now - reported_at)
         out.append(CapacityView(*row[:11], caps, row[12], reported_at, row[14], age, age > limit))  # type: ignore[call-arg]
     return out
+
+
+def _where(prefix: str, node_id: str | None, care_type: str | None) -> tuple[str, list[str]]:
+    """The optional node and care-type filter both capacity queries share."""
+    clauses = [(f"{prefix}node_id = ?", node_id), (f"{prefix}care_type = ?", care_type)]
+    used = [(sql, value) for sql, value in clauses if value]
+    return (" WHERE " + " AND ".join(sql for sql, _ in used) if used else ""), [v for _, v in used if v]
 
 
 def free_beds_by_care_type(session: Session) -> dict[str, int]:
@@ -146,14 +146,8 @@ def history(
     session: Session, *, node_id: str | None = None, care_type: str | None = None
 ) -> list[dict[str, Any]]:
     """Daily totals per node and care type, oldest first: what the trend sparklines draw."""
-    where, params = [], []
-    if node_id:
-        where.append("node_id = ?")
-        params.append(node_id)
-    if care_type:
-        where.append("care_type = ?")
-        params.append(care_type)
+    where, params = _where("", node_id, care_type)
     sql = "SELECT node_id, day, care_type, beds_total, free, occupied FROM capacity_history"
-    sql += (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY day, node_id, care_type"
+    sql += where + " ORDER BY day, node_id, care_type"
     keys = ("node_id", "day", "care_type", "beds_total", "free", "occupied")
     return [dict(zip(keys, r, strict=True)) for r in session.db.execute(sql, params)]

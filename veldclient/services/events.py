@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from veldclient.domain.causal import Event, ancestors, concurrent, concurrent_pairs, frontier, ordered
@@ -24,7 +23,6 @@ from veldclient.services.session import Session
 
 __all__ = [
     "Event",
-    "Resolution",
     "ancestors",
     "concurrent",
     "concurrent_pairs",
@@ -47,15 +45,6 @@ def make(session: Session, kind: str, events: Sequence[Event], **data: Any) -> d
         "data": dict(data),
         "parents": frontier(events),
     }
-
-
-@dataclass(frozen=True)
-class Resolution:
-    """A person's decision on a conflict, itself an event whose parents are the conflicting events."""
-
-    event_id: str
-    chosen: str | None
-    note: str
 
 
 def resolved_ids(events: Sequence[Event]) -> set[str]:

@@ -189,12 +189,6 @@ class DocStore:
     def save_bytes(self, doc_id: str) -> bytes:
         return boundary.save(self._open(doc_id).doc)
 
-    def chunk_bytes(self, doc_id: str) -> bytes:
-        return b"".join(
-            r[0]
-            for r in self.db.execute("SELECT data FROM am_chunks WHERE doc_id = ? ORDER BY seq", [doc_id])
-        )
-
     def _open(self, doc_id: str) -> _Loaded:
         loaded = self._cache.get(doc_id)
         if loaded is not None:
