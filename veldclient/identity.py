@@ -195,6 +195,42 @@ def _attribute(certificate: x509.Certificate, oid: ObjectIdentifier) -> str:
     return value if isinstance(value, str) else value.decode("utf-8", "replace")
 
 
+@dataclass(frozen=True)
+class PeerCertificate:
+    """What a peer's certificate says about it: read when pairing, never trusted without pairing."""
+
+    device_id: str
+    node_id: str
+    role: str
+    label: str
+    certificate_pem: str
+
+
+def read_peer_certificate(pem: str | bytes) -> PeerCertificate:
+    """Parse and self-verify a peer's certificate; a damaged or foreign one is a ValidationError."""
+    try:
+        cert = _load_certificate(pem)
+        cert.verify_directly_issued_by(cert)
+        if not isinstance(cert.public_key(), ed25519.Ed25519PublicKey):
+            raise ValueError("not an Ed25519 key")
+        node_id = _node_id_from(cert)
+        _check_inputs(node_id, _attribute(cert, NameOID.ORGANIZATIONAL_UNIT_NAME), "x")
+    except (ValueError, TypeError, InvalidSignature, x509.ExtensionNotFound, ValidationError):
+        raise _invalid(
+            "certificate",
+            "invalid",
+            "Dit is geen geldig veldclient-apparaatcertificaat.",
+            "This is not a valid veldclient device certificate.",
+        ) from None
+    return PeerCertificate(
+        device_id=device_id_of(cert),
+        node_id=node_id,
+        role=_attribute(cert, NameOID.ORGANIZATIONAL_UNIT_NAME),
+        label=_attribute(cert, _DESCRIPTION_OID),
+        certificate_pem=cert.public_bytes(serialization.Encoding.PEM).decode("ascii"),
+    )
+
+
 def create_device_identity(
     profile_dir: Path,
     *,

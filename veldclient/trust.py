@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import sqlite_utils
@@ -90,6 +90,19 @@ def entry_payload(device_id: str, node_id: str, action: str) -> bytes:
 
 def trusted_tags(db: sqlite_utils.Database, node_id: str, node_root: Mapping[str, Any] | None) -> set[bytes]:
     """Tags of every device trusted to write ``node:<node_id>`` (registry + signed document entries)."""
+    certs, revoked = resolve_devices(db, node_id, node_root)
+    return {device_tag(d) for d in certs if d not in revoked}
+
+
+def revoked_devices(db: sqlite_utils.Database, node_id: str, node_root: Mapping[str, Any] | None) -> set[str]:
+    """Devices of ``node_id`` revoked locally or by a validly signed entry in its node document."""
+    return resolve_devices(db, node_id, node_root)[1]
+
+
+def resolve_devices(
+    db: sqlite_utils.Database, node_id: str, node_root: Mapping[str, Any] | None
+) -> tuple[dict[str, str | None], set[str]]:
+    """(certificates of devices known for the node, revoked device ids)."""
     from veldclient.identity import verify_signature
 
     certs: dict[str, str | None] = {}
@@ -122,12 +135,46 @@ def trusted_tags(db: sqlite_utils.Database, node_id: str, node_root: Mapping[str
             elif action == "add" and device_id not in certs and entry.get("cert"):
                 certs[device_id] = entry["cert"]
                 changed = True
-    return {device_tag(d) for d in certs if d not in revoked}
+    return certs, revoked
 
 
-def check_changes(doc_id: str, node_id: str, actors: Iterable[bytes], allowed: set[bytes]) -> None:
-    """Refuse when any change's actor is neither the genesis actor nor a trusted device's."""
+ChangeMeta = tuple[bytes, bytes, list[bytes]]  # (actor, hash, deps), as store.boundary.change_meta
+
+
+def check_changes(
+    doc_id: str,
+    node_id: str,
+    new_changes: Iterable[ChangeMeta],
+    allowed: set[bytes],
+    all_changes: Callable[[], list[ChangeMeta]] | None = None,
+) -> None:
+    """Refuse when a new change's actor is neither the genesis actor nor a trusted device's.
+
+    One exception keeps revocation from breaking the mesh: a change by a no-longer-trusted device is
+    accepted when a trusted device has built on it (it is an ancestor of a trusted change), because
+    that device accepted it while the author was still trusted. Every device of the node wrote its own
+    "add" entry at set-up; without this, revoking a laptop would make its node document unmergeable
+    for any replica that has not seen it yet. What the revoked device writes afterwards, with no
+    trusted change on top, is refused.
+    """
     genesis = genesis_actor(doc_id)
-    bad = {a[:TAG_BYTES].hex() for a in actors if a != genesis and a[:TAG_BYTES] not in allowed}
+
+    def ok(actor: bytes) -> bool:
+        return actor == genesis or actor[:TAG_BYTES] in allowed
+
+    suspect = [c for c in new_changes if not ok(c[0])]
+    if not suspect:
+        return
+    vouched: set[bytes] = set()
+    if all_changes is not None:
+        changes = all_changes()
+        deps = {h: d for _, h, d in changes}
+        stack = [dep for actor, _, d in changes if ok(actor) for dep in d]
+        while stack:
+            h = stack.pop()
+            if h not in vouched:
+                vouched.add(h)
+                stack.extend(deps.get(h, ()))
+    bad = {actor[:TAG_BYTES].hex() for actor, h, _ in suspect if h not in vouched}
     if bad:
         raise NodeWriteRejected(doc_id, bad)

@@ -236,7 +236,17 @@ def send(session: Session, request_id: str, to_node: str) -> dict[str, Any]:
         )
     flow_rules.check_send(loaded.flow, to_node)
     share = share_doc_id(loaded.sender, to_node)
-    entry = {"by": session.actor.user_id, "at": session.now()}
+    from veldclient.sync.scope import entry_payload
+
+    entry = {
+        "by": session.actor.user_id,
+        "at": session.now(),
+        # Signed by this device of the owning node: only such a listing lets sync hand the request
+        # to the other node (sync/scope.py); the other node can write here too, but cannot sign.
+        "node": loaded.sender,
+        "device": session.actor.device_id,
+        "signature": session.device.sign(entry_payload(share, loaded.doc_id, loaded.sender)).hex(),
+    }
     event, write = _step(session, loaded, "SENT", to_node=to_node)
     with session.transaction():
         if not session.repo.store.exists(share):

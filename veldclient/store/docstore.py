@@ -29,7 +29,9 @@ from veldclient.errors import CorruptDocument
 from veldclient.store import boundary, codec
 
 Json = Any
-MergeCheck = Callable[[list[bytes], dict[str, Any]], None]
+# Sees the document after the merge, the heads before it (empty for a new document) and the merged
+# root; raises to refuse the merge.
+MergeCheck = Callable[[core.Document, list[bytes], dict[str, Any]], None]
 
 
 def heads_hex(heads: Iterable[bytes]) -> list[str]:
@@ -189,6 +191,23 @@ class DocStore:
     def save_bytes(self, doc_id: str) -> bytes:
         return boundary.save(self._open(doc_id).doc)
 
+    def raw_bytes(self, doc_id: str) -> bytes:
+        """The stored chunks as one loadable blob (snapshot + increments), checksums verified: what a
+        peer needs to start from nothing, without loading or re-saving the document here."""
+        chunks = self.db.execute(
+            "SELECT seq, data, sha256 FROM am_chunks WHERE doc_id = ? ORDER BY seq", [doc_id]
+        ).fetchall()
+        if not chunks:
+            raise KeyError(doc_id)
+        for seq, data, digest in chunks:
+            if hashlib.sha256(data).hexdigest() != digest:
+                self._fail(doc_id, f"chunk {seq} does not match its checksum")
+        return b"".join(c[1] for c in chunks)
+
+    def heads_text(self, doc_id: str) -> str | None:
+        row = self.db.execute("SELECT heads FROM am_docs WHERE doc_id = ?", [doc_id]).fetchone()
+        return row[0] if row else None
+
     def _open(self, doc_id: str) -> _Loaded:
         loaded = self._cache.get(doc_id)
         if loaded is not None:
@@ -337,7 +356,7 @@ class DocStore:
         if not self.exists(doc_id):
             if verify is not None:
                 with boundary.guarded("reading"):
-                    verify(boundary.actors_since(incoming, []), codec.materialise(incoming))
+                    verify(incoming, [], codec.materialise(incoming))
             snapshot = boundary.save(incoming)
             self._insert_new(doc_id, kind, node_id, boundary.load(snapshot, self.actor), snapshot, now_ms)
             return True
@@ -349,12 +368,61 @@ class DocStore:
                 return False
             if verify is not None:
                 with boundary.guarded("reading"):
-                    verify(boundary.actors_since(loaded.doc, before), codec.materialise(loaded.doc))
+                    verify(loaded.doc, before, codec.materialise(loaded.doc))
         except BaseException:
             self.invalidate([doc_id])
             raise
         self._persist_new_changes(doc_id, loaded, before, now_ms)
         return True
+
+    def generate_sync(self, doc_id: str, state: core.SyncState) -> bytes | None:
+        return boundary.generate_sync_message(self._open(doc_id).doc, state)
+
+    def push_message(self, doc_id: str, base: list[bytes]) -> bytes:
+        return boundary.push_sync_message(self._open(doc_id).doc, base)
+
+    def receive_sync(
+        self,
+        doc_id: str,
+        state: core.SyncState,
+        message: bytes,
+        now_ms: int,
+        verify: MergeCheck | None = None,
+    ) -> bool:
+        """Apply a peer's sync message; same refusal and persistence rules as :meth:`merge_bytes`."""
+        loaded = self._open(doc_id)
+        before = boundary.heads(loaded.doc)
+        try:
+            boundary.receive_sync_message(loaded.doc, state, message)
+            if boundary.heads(loaded.doc) == before:
+                return False
+            if verify is not None:
+                with boundary.guarded("reading"):
+                    verify(loaded.doc, before, codec.materialise(loaded.doc))
+        except BaseException:
+            self.invalidate([doc_id])
+            raise
+        self._persist_new_changes(doc_id, loaded, before, now_ms)
+        return True
+
+    def insert_loaded_many(
+        self, items: list[tuple[str, str, str | None, bytes, list[bytes]]], now_ms: int
+    ) -> None:
+        """Store documents new to this replica as received (already loaded and checked by the
+        caller): ``(doc_id, kind, node_id, bytes, heads)``. Not cached, as in :meth:`create_many`."""
+        first = self._bump_by(len(items))
+        self.db.conn.executemany(
+            "INSERT INTO am_chunks (doc_id, seq, kind, data, sha256) VALUES (?, 0, 'snap', ?, ?)",
+            [(i[0], i[3], hashlib.sha256(i[3]).hexdigest()) for i in items],
+        )
+        self.db.conn.executemany(
+            "INSERT INTO am_docs (doc_id, kind, node_id, heads, snap_bytes, inc_bytes, next_seq, version,"
+            " updated_at, quarantined) VALUES (?, ?, ?, ?, ?, 0, 1, ?, ?, 0)",
+            [
+                (doc_id, kind, node_id, json.dumps(heads_hex(hs)), len(data), first + n, now_ms)
+                for n, (doc_id, kind, node_id, data, hs) in enumerate(items)
+            ],
+        )
 
     def _persist_new_changes(
         self, doc_id: str, loaded: _Loaded, before: list[bytes], now_ms: int

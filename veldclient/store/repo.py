@@ -15,8 +15,10 @@ from typing import Any
 import sqlite_utils
 
 from veldclient import trust
-from veldclient.errors import CorruptDocument
-from veldclient.store.docstore import DocStore, Editor
+from veldclient.errors import CorruptDocument, VeldError
+from veldclient.store import boundary, codec
+from veldclient.store.boundary import Document
+from veldclient.store.docstore import DocStore, Editor, MergeCheck
 from veldclient.store.projection import PROJECTORS, Projector
 
 Json = Any
@@ -35,6 +37,15 @@ def kind_of(doc_id: str) -> str:
 def share_doc_id(node_a: str, node_b: str) -> str:
     a, b = sorted((node_a, node_b))
     return f"share:{a}~{b}"
+
+
+def _owner(doc_id: str, root: dict[str, Json]) -> str | None:
+    """The owning node a received document claims; it must also name itself correctly."""
+    kind, _, record_id = doc_id.partition(":")
+    if root.get("kind") != kind or str(root.get("id")) != record_id:
+        raise CorruptDocument(doc_id, "the document does not match its id")
+    owner = root.get("node_id")
+    return owner if isinstance(owner, str) else None
 
 
 def new_root(kind: str, record_id: str, node_id: str | None, **fields: Json) -> dict[str, Json]:
@@ -139,11 +150,80 @@ class Repo:
                     self.apply_erasures(root)
         return changed
 
-    def _node_check(self, doc_id: str) -> Callable[[list[bytes], dict[str, Json]], None]:
+    def merge_many(
+        self, items: list[tuple[str, bytes]], accept: Callable[[str, str, str | None], bool]
+    ) -> tuple[list[str], list[tuple[str, str]]]:
+        """Merge documents from a peer or bundle in one transaction: (changed ids, refused ids with
+        the reason). Node and share documents go first, because trust and scope decisions about the
+        rest depend on them. ``accept(doc_id, kind, owner_node)`` is the receiving side's scope check.
+        Documents new here are loaded once, checked and stored as received, in bulk."""
+        changed: list[str] = []
+        refused: list[tuple[str, str]] = []
+        order = {"node": 0, "share": 1}
+        fresh: list[tuple[str, str, str | None, bytes, list[bytes], dict[str, Json]]] = []
+        with self.transaction():
+            for doc_id, data in sorted(items, key=lambda i: order.get(kind_of(i[0]), 2)):
+                kind = kind_of(doc_id)
+                try:
+                    if self.is_erased(doc_id):
+                        refused.append((doc_id, "erased"))
+                        continue
+                    if kind in order or self.store.exists(doc_id):
+                        info = self.store.info(doc_id)
+                        doc = boundary.load(data)
+                        with boundary.guarded("reading"):
+                            root = codec.materialise(doc)
+                        owner = info.node_id if info else _owner(doc_id, root)
+                        if not accept(doc_id, kind, owner):
+                            refused.append((doc_id, "out of scope"))
+                        elif self.merge(doc_id, data, owner):
+                            changed.append(doc_id)
+                        continue
+                    doc = boundary.load(data)
+                    with boundary.guarded("reading"):
+                        root = codec.materialise(doc)
+                    owner = _owner(doc_id, root)
+                    if not accept(doc_id, kind, owner):
+                        refused.append((doc_id, "out of scope"))
+                        continue
+                    fresh.append((doc_id, kind, owner, data, boundary.heads(doc), root))
+                except VeldError as exc:
+                    refused.append((doc_id, exc.message("en")))
+            if fresh:
+                self.store.insert_loaded_many([f[:5] for f in fresh], self.clock())
+                rows: dict[str, list[dict[str, Json]]] = {}
+                for doc_id, kind, _, _, _, root in fresh:
+                    for table, table_rows in PROJECTORS[kind](doc_id, root).items():
+                        rows.setdefault(table, []).extend(table_rows)
+                self.projector.insert(rows)
+                changed += [f[0] for f in fresh]
+        return changed, refused
+
+    def receive_sync(self, doc_id: str, state: Any, message: bytes) -> bool:
+        """Apply a peer's sync message to a document held here (same checks as :meth:`merge`)."""
+        kind = kind_of(doc_id)
+        verify = self._node_check(doc_id) if kind == "node" else None
+        with self.transaction():
+            changed = self.store.receive_sync(doc_id, state, message, self.clock(), verify)
+            if changed:
+                root = self.store.read(doc_id)
+                self.projector.project(doc_id, kind, root)
+                if kind == "node":
+                    self.apply_erasures(root)
+        return changed
+
+    def _node_check(self, doc_id: str) -> MergeCheck:
         node_id = doc_id.split(":", 1)[1]
 
-        def check(actors: list[bytes], root: dict[str, Json]) -> None:
-            trust.check_changes(doc_id, node_id, actors, trust.trusted_tags(self.db, node_id, root))
+        def check(doc: Document, before: list[bytes], root: dict[str, Json]) -> None:
+            allowed = trust.trusted_tags(self.db, node_id, root)
+            trust.check_changes(
+                doc_id,
+                node_id,
+                boundary.change_meta(doc, before),
+                allowed,
+                lambda: boundary.change_meta(doc, []),
+            )
 
         return check
 

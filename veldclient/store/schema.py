@@ -50,5 +50,13 @@ def _caseload_order(db: sqlite_utils.Database) -> None:
     db.table("clients").create_index(["node_id", "archived", "name"], if_not_exists=True)
 
 
+@migrations(name="0009_sync")
+def _sync(db: sqlite_utils.Database) -> None:
+    """Paired peers and what each is known to hold (sync/tables.py)."""
+    from veldclient.sync import tables
+
+    tables.ensure_schema(db)
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     migrations.apply(db)

@@ -1,0 +1,59 @@
+"""Delivery status: which heads each peer is known to hold, per document.
+
+A row is written only on evidence: the peer listed those heads in its manifest, it sent them to us,
+it confirmed a merge, or it acknowledged a bundle. "Delivered" means the acknowledged heads equal the
+document's current heads; anything else is "waiting", and the UI never says "synced" without it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import sqlite_utils
+
+
+def digest(heads_text: str) -> bytes:
+    """8 bytes that stand for a set of heads in manifests (am_docs.heads text, sorted hex JSON)."""
+    return hashlib.sha256(heads_text.encode()).digest()[:8]
+
+
+def record(db: sqlite_utils.Database, device_id: str, items: Iterable[tuple[str, str]], now_ms: int) -> None:
+    """``items``: (doc_id, heads text) the peer holds."""
+    db.conn.executemany(
+        "INSERT INTO peer_acks (device_id, doc_id, heads, at) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT(device_id, doc_id) DO UPDATE SET heads = excluded.heads, at = excluded.at"
+        " WHERE peer_acks.heads != excluded.heads",
+        [(device_id, doc_id, heads, now_ms) for doc_id, heads in items],
+    )
+
+
+def known(db: sqlite_utils.Database, device_id: str) -> dict[str, str]:
+    return dict(db.execute("SELECT doc_id, heads FROM peer_acks WHERE device_id = ?", [device_id]).fetchall())
+
+
+@dataclass(frozen=True)
+class Holder:
+    device_id: str
+    name: str
+    node_id: str
+    current: bool  # holds the document's current heads
+    at: int
+
+
+def held_by(db: sqlite_utils.Database, doc_id: str) -> list[Holder]:
+    """Every paired peer that acknowledged some version of ``doc_id``, and whether it is current."""
+    rows = db.execute(
+        "SELECT p.device_id, p.name, p.node_id, a.heads = d.heads, a.at FROM peer_acks a"
+        " JOIN peers p ON p.device_id = a.device_id AND p.removed = 0"
+        " JOIN am_docs d ON d.doc_id = a.doc_id WHERE a.doc_id = ? ORDER BY p.name",
+        [doc_id],
+    ).fetchall()
+    return [Holder(r[0], r[1], r[2], bool(r[3]), r[4]) for r in rows]
+
+
+def waiting(db: sqlite_utils.Database, device_id: str, visible: Iterable[tuple[str, str]]) -> list[str]:
+    """Of ``visible`` (doc_id, current heads text), the documents the peer has not acknowledged."""
+    acked = known(db, device_id)
+    return [doc_id for doc_id, heads in visible if acked.get(doc_id) != heads]

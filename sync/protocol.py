@@ -1,0 +1,605 @@
+"""The peer protocol without a transport: what the server answers and how a client drives a sync.
+
+Operations (DESIGN §4; CBOR bodies under ``/v1``, see wire.py):
+
+- ``hello`` → who the server is, the protocol version, body limits and a session id.
+- ``manifest {since, have, full}`` → the server compares the caller's ``have`` ([doc id, heads
+  digest] of documents the *server* may see) with its own documents the *caller* may see, changed
+  after the server-side cursor ``since``. It answers ``docs`` (differ, or the caller lacks them),
+  ``missing`` (the caller has them, the server does not) and a new ``cursor``; equal digests are
+  recorded as delivered on the spot, so no second list travels back.
+- ``fetch {ids}`` → stored bytes of documents the caller lacks, in batches (the side that lacks a
+  document starts its transfer: one blob instead of a change-by-change sync).
+- ``push {docs}`` → the server merges documents it lacked; answers each one's digest.
+- ``sync {msgs}`` → Automerge sync messages per document; answers messages and each document's
+  digest after receiving. Until both sides are quiet.
+- ``ack {docs}`` → the caller now holds these digests: delivery status on the server side.
+
+Every operation is idempotent (changes dedupe by hash) and the cursor only moves once a run has
+finished, so a connection dropped mid-sync loses and duplicates nothing: the next run repeats.
+Scope is checked on the sending side per document and again on the receiving side (scope.py). Clocks
+play no part: cursors are local version counters, sessions expire on a monotonic clock.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from veldclient.errors import NotFound, VeldError
+from veldclient.services.session import Session
+from veldclient.store import boundary
+from veldclient.store.repo import kind_of
+from veldclient.sync import acks, peers, wire
+from veldclient.sync.scope import Scope
+
+PROTO = 1
+SESSION_TTL_S = 300.0
+MAX_SESSIONS = 256
+MAX_ROUNDS = 12
+
+Transport = Callable[[str, dict[str, Any]], dict[str, Any]]
+
+
+class SyncFailed(VeldError):
+    """A sync run could not finish; nothing is lost, the next run repeats what is missing."""
+
+
+@dataclass
+class Replica:
+    """A session plus the lock that serialises every use of it (the TUI and the server share one)."""
+
+    session: Session
+    lock: threading.RLock = field(default_factory=threading.RLock)
+    scope: Scope = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.scope = Scope(self.session.repo)
+
+    @property
+    def node_id(self) -> str:
+        return self.session.actor.node_id
+
+    @contextmanager
+    def locked(self) -> Iterator[Session]:
+        with self.lock:
+            yield self.session
+
+    def version(self) -> int:
+        row = self.session.db.execute("SELECT value FROM am_meta WHERE key = 'version'").fetchone()
+        return int(row[0]) if row else 0
+
+    def digests(self, doc_ids: list[str]) -> dict[str, str]:
+        """{doc id: heads text} for the healthy documents among ``doc_ids``."""
+        out: dict[str, str] = {}
+        db = self.session.db
+        for i in range(0, len(doc_ids), 500):
+            part = doc_ids[i : i + 500]
+            marks = ",".join("?" * len(part))
+            out.update(
+                db.execute(
+                    f"SELECT doc_id, heads FROM am_docs WHERE quarantined = 0 AND doc_id IN ({marks})", part
+                ).fetchall()
+            )
+        return out
+
+    def accept_from(self, peer_node: str) -> Callable[[str, str, str | None], bool]:
+        """Receiving-side scope: a document both the sender and we may hold."""
+
+        def accept(doc_id: str, kind: str, owner: str | None) -> bool:
+            return self.scope.may_see(peer_node, doc_id, kind, owner) and self.scope.may_see(
+                self.node_id, doc_id, kind, owner
+            )
+
+        return accept
+
+    def owner(self, doc_id: str) -> str | None:
+        info = self.session.repo.store.info(doc_id)
+        return info.node_id if info else None
+
+    def may_send(self, peer_node: str, doc_id: str) -> bool:
+        info = self.session.repo.store.info(doc_id)
+        return (
+            info is not None
+            and not info.quarantined
+            and self.scope.may_see(peer_node, doc_id, info.kind, info.node_id)
+        )
+
+
+def _batches(
+    items: list[tuple[str, bytes]], limit: int = wire.BATCH_BYTES
+) -> Iterator[list[tuple[str, bytes]]]:
+    batch: list[tuple[str, bytes]] = []
+    size = 0
+    for item in items:
+        if batch and size + len(item[1]) > limit:
+            yield batch
+            batch, size = [], 0
+        batch.append(item)
+        size += len(item[1])
+    if batch:
+        yield batch
+
+
+# -- server ------------------------------------------------------------------------------------
+
+
+@dataclass
+class _ServerSession:
+    device_id: str
+    node_id: str
+    touched: float
+    states: dict[str, Any] = field(default_factory=dict)
+
+
+class PeerServer:
+    """Answers one paired device at a time per call; ``device_id`` comes from the TLS layer."""
+
+    def __init__(self, replica: Replica, *, clock: Callable[[], float] = time.monotonic) -> None:
+        self.replica = replica
+        self._clock = clock
+        self._sessions: dict[str, _ServerSession] = {}
+
+    def handle(self, device_id: str, op: str, body: dict[str, Any]) -> dict[str, Any]:
+        handler = {
+            "hello": self._hello,
+            "manifest": self._manifest,
+            "fetch": self._fetch,
+            "push": self._push,
+            "sync": self._sync,
+            "ack": self._ack,
+        }.get(op)
+        if handler is None:
+            raise wire.WireError(f"Onbekende opdracht '{op}'.", f"Unknown operation '{op}'.", 404)
+        with self.replica.locked() as session:
+            peer = peers.usable(session.repo, device_id)  # PeerRefused: the caller maps it to 403
+            peers.record_contact(session.db, device_id, session.now())
+            return handler(peer, body)
+
+    def _session(self, peer: peers.Peer, body: dict[str, Any]) -> _ServerSession:
+        now = self._clock()
+        for sid in [s for s, v in self._sessions.items() if now - v.touched > SESSION_TTL_S]:
+            del self._sessions[sid]
+        sid = body.get("session")
+        found = self._sessions.get(sid) if isinstance(sid, str) else None
+        if found is None or found.device_id != peer.device_id:
+            raise wire.WireError("Onbekende of verlopen sessie.", "Unknown or expired session.", 409)
+        found.touched = now
+        return found
+
+    def _hello(self, peer: peers.Peer, body: dict[str, Any]) -> dict[str, Any]:
+        if body.get("proto") != PROTO:
+            raise wire.WireError(
+                f"Protocolversie {body.get('proto')!r} wordt niet ondersteund (wel {PROTO}).",
+                f"Protocol version {body.get('proto')!r} is not supported (only {PROTO}).",
+                400,
+            )
+        if len(self._sessions) >= MAX_SESSIONS:
+            oldest = min(self._sessions, key=lambda s: self._sessions[s].touched)
+            del self._sessions[oldest]
+        sid = secrets.token_urlsafe(16)
+        self._sessions[sid] = _ServerSession(peer.device_id, peer.node_id, self._clock())
+        session = self.replica.session
+        with session.transaction():
+            session.audit(
+                "sync.session",
+                "R",
+                "peer",
+                object_id=peer.device_id,
+                detail={"peer": peer.name, "peer_node": peer.node_id, "side": "server"},
+            )
+        return {
+            "proto": PROTO,
+            "device_id": session.actor.device_id,
+            "node_id": session.actor.node_id,
+            "max_body": wire.MAX_BODY,
+            "session": sid,
+        }
+
+    def _manifest(self, peer: peers.Peer, body: dict[str, Any]) -> dict[str, Any]:
+        self._session(peer, body)
+        replica, session = self.replica, self.replica.session
+        since = wire.integer(body, "since")
+        have = dict(wire.pairs(body, "have", bytes))
+        cursor = replica.version()
+        mine = {v.doc_id: v.heads for v in replica.scope.visible(peer.node_id, since)}
+        theirs_here = replica.digests([d for d in have if d not in mine])
+        for doc_id, heads in theirs_here.items():
+            if replica.may_send(peer.node_id, doc_id):
+                mine[doc_id] = heads
+        docs, equal = [], []
+        for doc_id, heads in mine.items():
+            digest = acks.digest(heads)
+            if have.get(doc_id) == digest:
+                equal.append((doc_id, heads))
+            else:
+                docs.append([doc_id, digest])
+        missing = [d for d in have if d not in mine and not session.repo.store.exists(d)]
+        ignored = [d for d in have if d not in mine and d not in missing]  # here, but not theirs to see
+        with session.transaction():
+            acks.record(session.db, peer.device_id, equal, session.now())
+        return {"docs": docs, "missing": missing, "ignored": ignored, "cursor": cursor}
+
+    def _fetch(self, peer: peers.Peer, body: dict[str, Any]) -> dict[str, Any]:
+        self._session(peer, body)
+        store = self.replica.session.repo.store
+        out: list[list[Any]] = []
+        size, rest, unavailable = 0, [], []
+        for doc_id in wire.strings(body, "ids"):
+            if size >= wire.BATCH_BYTES:
+                rest.append(doc_id)
+                continue
+            if not self.replica.may_send(peer.node_id, doc_id):
+                unavailable.append(doc_id)
+                continue
+            try:
+                data = store.raw_bytes(doc_id)
+            except (KeyError, VeldError):
+                unavailable.append(doc_id)
+                continue
+            out.append([doc_id, data])
+            size += len(data)
+        return {"docs": out, "rest": rest, "unavailable": unavailable}
+
+    def _push(self, peer: peers.Peer, body: dict[str, Any]) -> dict[str, Any]:
+        self._session(peer, body)
+        session = self.replica.session
+        items = wire.pairs(body, "docs", bytes)
+        changed, refused = session.repo.merge_many(items, self.replica.accept_from(peer.node_id))
+        now = self.replica.digests([d for d, _ in items])
+        with session.transaction():
+            # The peer holds what it sent: when that is all we now hold, it is delivered.
+            sent_ok = [(d, h) for d, h in now.items() if d not in dict(refused)]
+            acks.record(session.db, peer.device_id, _held_after_push(session, items, sent_ok), session.now())
+        return {
+            "applied": [[d, acks.digest(h)] for d, h in now.items()],
+            "refused": [[d, r] for d, r in refused],
+        }
+
+    def _sync(self, peer: peers.Peer, body: dict[str, Any]) -> dict[str, Any]:
+        state = self._session(peer, body)
+        repo = self.replica.session.repo
+        replies: list[list[Any]] = []
+        refused: list[list[str]] = []
+        msgs = wire.pairs(body, "msgs", bytes)
+        for doc_id, message in msgs:
+            if not repo.store.exists(doc_id) or not self.replica.may_send(peer.node_id, doc_id):
+                refused.append([doc_id, "unknown"])
+                continue
+            sync_state = state.states.setdefault(doc_id, boundary.new_sync_state())
+            try:
+                repo.receive_sync(doc_id, sync_state, message)
+                reply = repo.store.generate_sync(doc_id, sync_state)
+            except VeldError as exc:
+                state.states.pop(doc_id, None)
+                refused.append([doc_id, exc.message("en")])
+                continue
+            if reply is not None:
+                replies.append([doc_id, reply])
+        heads = self.replica.digests([d for d, _ in msgs])
+        return {
+            "msgs": replies,
+            "heads": [[d, acks.digest(h)] for d, h in heads.items()],
+            "refused": refused,
+        }
+
+    def _ack(self, peer: peers.Peer, body: dict[str, Any]) -> dict[str, Any]:
+        state = self._session(peer, body)
+        session = self.replica.session
+        claimed = dict(wire.pairs(body, "docs", bytes))
+        current = self.replica.digests(list(claimed))
+        held = [(d, h) for d, h in current.items() if acks.digest(h) == claimed[d]]
+        with session.transaction():
+            acks.record(session.db, peer.device_id, held, session.now())
+        for doc_id in claimed:
+            state.states.pop(doc_id, None)
+        return {"recorded": len(held)}
+
+
+def _held_after_push(
+    session: Session, items: list[tuple[str, bytes]], current: list[tuple[str, str]]
+) -> list[tuple[str, str]]:
+    """Pushed documents whose bytes carry exactly our current heads (we added nothing of ours)."""
+    sent = dict(items)
+    out = []
+    for doc_id, heads in current:
+        try:
+            pushed = boundary.heads(boundary.load(sent[doc_id]))
+        except VeldError:
+            continue
+        if heads == _heads_text(pushed):
+            out.append((doc_id, heads))
+    return out
+
+
+def _heads_text(heads: list[bytes]) -> str:
+    import json
+
+    from veldclient.store.docstore import heads_hex
+
+    return json.dumps(heads_hex(heads))
+
+
+# -- client ------------------------------------------------------------------------------------
+
+
+@dataclass
+class SyncReport:
+    peer: str
+    fetched: int = 0
+    pushed: int = 0
+    merged: int = 0  # documents changed here
+    sent_changes_to: int = 0  # documents the peer changed after our push or sync
+    refused: list[tuple[str, str]] = field(default_factory=list)
+    unconverged: list[str] = field(default_factory=list)
+    round_trips: int = 0
+    bytes_sent: int = 0
+    bytes_received: int = 0
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "peer": self.peer,
+            "fetched": self.fetched,
+            "pushed": self.pushed,
+            "merged": self.merged,
+            "refused": [list(r) for r in self.refused],
+            "unconverged": self.unconverged,
+            "round_trips": self.round_trips,
+            "bytes_sent": self.bytes_sent,
+            "bytes_received": self.bytes_received,
+        }
+
+
+@dataclass
+class Link:
+    """What a client keeps between runs with one peer while the connection stays open."""
+
+    session_id: str | None = None
+    remote_cursor: int = 0
+    local_cursor: int = 0
+
+
+class SyncClient:
+    """Drives one sync run against a peer over ``transport(op, body) -> body``."""
+
+    def __init__(self, replica: Replica, peer: peers.Peer, transport: Transport, link: Link | None = None):
+        self.replica = replica
+        self.peer = peer
+        self.transport = transport
+        self.link = link or Link()
+        self.report = SyncReport(peer.name)
+
+    def call(self, op: str, body: dict[str, Any]) -> dict[str, Any]:
+        if op != "hello":
+            body = {**body, "session": self.link.session_id}
+        self.report.round_trips += 1
+        return self.transport(op, body)
+
+    def run(self, progress: Callable[[str, int, int], None] | None = None) -> SyncReport:
+        say = progress or (lambda stage, done, total: None)
+        if self.link.session_id is None:
+            self._hello()
+        try:
+            return self._run(say)
+        except wire.WireError as exc:
+            if exc.status != 409:
+                raise
+            self.link = Link()  # the server forgot our session (restart, expiry): start over once
+            self.report = SyncReport(self.peer.name)
+            self._hello()
+            return self._run(say)
+
+    def _hello(self) -> None:
+        answer = self.call("hello", {"proto": PROTO})
+        if answer.get("device_id") != self.peer.device_id or answer.get("node_id") != self.peer.node_id:
+            raise peers.PeerRefused(
+                f"Peer {self.peer.name} meldt zich met een ander apparaat of knooppunt.",
+                f"Peer {self.peer.name} answers as another device or node.",
+            )
+        if answer.get("proto") != PROTO:
+            raise SyncFailed(
+                f"Peer {self.peer.name} spreekt protocolversie {answer.get('proto')!r}.",
+                f"Peer {self.peer.name} speaks protocol version {answer.get('proto')!r}.",
+            )
+        self.link.session_id = str(answer.get("session"))
+
+    def _run(self, say: Callable[[str, int, int], None]) -> SyncReport:
+        replica, link, peer = self.replica, self.link, self.peer
+        full = link.remote_cursor == 0
+        with replica.locked():
+            start_version = replica.version()
+            mine = {
+                v.doc_id: v.heads
+                for v in replica.scope.visible(peer.node_id, 0 if full else link.local_cursor)
+            }
+        say("manifest", 0, 1)
+        answer = self.call(
+            "manifest",
+            {
+                "since": link.remote_cursor,
+                "full": full,
+                "have": [[d, acks.digest(h)] for d, h in mine.items()],
+            },
+        )
+        theirs = wire.pairs(answer, "docs", bytes)
+        missing = wire.strings(answer, "missing")
+        cursor = wire.integer(answer, "cursor")
+        with replica.locked() as session:
+            local = replica.digests([d for d, _ in theirs])
+            acked = acks.known(session.db, peer.device_id)
+            fetch, sync, equal = [], [], []
+            for doc_id, digest in theirs:
+                heads = local.get(doc_id)
+                if heads is None:
+                    if not session.repo.is_erased(doc_id):
+                        fetch.append(doc_id)
+                elif acks.digest(heads) == digest:
+                    equal.append((doc_id, heads))
+                else:
+                    sync.append(doc_id)
+            listed = {d for d, _ in theirs} | set(missing) | set(wire.strings(answer, "ignored"))
+            # What the server neither listed nor lacks, it holds with our digest (it compared).
+            same = [(d, h) for d, h in mine.items() if d not in listed]
+            with session.transaction():
+                acks.record(session.db, peer.device_id, same + equal, session.now())
+        got: list[str] = []
+        self._fetch(fetch, got, say)
+        self._push([d for d in missing if d in mine], say)
+        synced = self._sync(sync, acked, say)
+        with replica.locked() as session:
+            final = replica.digests(got + synced)
+        if final:
+            self.call("ack", {"docs": [[d, acks.digest(h)] for d, h in final.items()]})
+        with replica.locked() as session, session.transaction():
+            link.remote_cursor = cursor
+            link.local_cursor = start_version
+            peers.set_cursor(session.db, peer.device_id, cursor)
+            peers.record_contact(session.db, peer.device_id, session.now())
+            session.audit(
+                "sync.run",
+                "E",
+                "peer",
+                object_id=peer.device_id,
+                detail={
+                    "peer": peer.name,
+                    "peer_node": peer.node_id,
+                    "fetched": self.report.fetched,
+                    "pushed": self.report.pushed,
+                    "merged": self.report.merged,
+                    "refused": len(self.report.refused),
+                },
+            )
+        say("done", 1, 1)
+        return self.report
+
+    def _fetch(self, ids: list[str], got: list[str], say: Callable[[str, int, int], None]) -> None:
+        total, queue = len(ids), list(ids)
+        while queue:
+            answer = self.call("fetch", {"ids": queue})
+            docs = wire.pairs(answer, "docs", bytes)
+            queue = wire.strings(answer, "rest")
+            if not docs and queue:
+                raise SyncFailed("De peer stuurt geen documenten.", "The peer sends no documents.")
+            with self.replica.locked() as session:
+                changed, refused = session.repo.merge_many(docs, self.replica.accept_from(self.peer.node_id))
+                self.report.refused += refused
+                self.report.fetched += len(docs) - len(refused)
+                self.report.merged += len(changed)
+                now = self.replica.digests([d for d, _ in docs])
+                with session.transaction():
+                    acks.record(
+                        session.db,
+                        self.peer.device_id,
+                        _held_after_push(session, docs, list(now.items())),
+                        session.now(),
+                    )
+            got += [d for d, _ in docs]
+            say("fetch", total - len(queue), total)
+
+    def _push(self, ids: list[str], say: Callable[[str, int, int], None]) -> None:
+        with self.replica.locked() as session:
+            items = []
+            for doc_id in ids:
+                if self.replica.may_send(self.peer.node_id, doc_id):
+                    try:
+                        items.append((doc_id, session.repo.store.raw_bytes(doc_id)))
+                    except (KeyError, VeldError):
+                        continue
+        done = 0
+        for batch in _batches(items):
+            answer = self.call("push", {"docs": [list(i) for i in batch]})
+            applied = wire.pairs(answer, "applied", bytes)
+            self.report.refused += wire.pairs(answer, "refused", str)
+            with self.replica.locked() as session:
+                local = self.replica.digests([d for d, _ in applied])
+                held = [(d, local[d]) for d, dg in applied if d in local and acks.digest(local[d]) == dg]
+                with session.transaction():
+                    acks.record(session.db, self.peer.device_id, held, session.now())
+            self.report.pushed += len(applied)
+            done += len(batch)
+            say("push", done, len(items))
+
+    def _sync(self, ids: list[str], acked: dict[str, str], say: Callable[[str, int, int], None]) -> list[str]:
+        import json
+
+        repo = self.replica.session.repo
+        states: dict[str, Any] = {}
+        pending: dict[str, bytes] = {}
+        with self.replica.locked():
+            for doc_id in ids:
+                if not self.replica.may_send(self.peer.node_id, doc_id):
+                    continue
+                states[doc_id] = boundary.new_sync_state()
+                base = acked.get(doc_id)
+                if base is not None:
+                    pending[doc_id] = repo.store.push_message(
+                        doc_id, [bytes.fromhex(h) for h in json.loads(base)]
+                    )
+                else:
+                    first = repo.store.generate_sync(doc_id, states[doc_id])
+                    if first is not None:
+                        pending[doc_id] = first
+        done: list[str] = []
+        rounds = 0
+        while pending:
+            rounds += 1
+            if rounds > MAX_ROUNDS:
+                self.report.unconverged += sorted(pending)
+                break
+            batch_items = list(pending.items())
+            pending = {}
+            for batch in _batches(batch_items):
+                answer = self.call("sync", {"msgs": [list(i) for i in batch]})
+                replies = dict(wire.pairs(answer, "msgs", bytes))
+                server = dict(wire.pairs(answer, "heads", bytes))
+                refused = wire.pairs(answer, "refused", str)
+                self.report.refused += refused
+                skip = {d for d, _ in refused}
+                with self.replica.locked() as session:
+                    finished = []
+                    for doc_id, _ in batch:
+                        if doc_id in skip:
+                            continue
+                        try:
+                            if doc_id in replies and repo.receive_sync(
+                                doc_id, states[doc_id], replies[doc_id]
+                            ):
+                                self.report.merged += 1
+                        except VeldError as exc:
+                            self.report.refused.append((doc_id, exc.message("en")))
+                            continue
+                        heads = repo.store.heads_text(doc_id) or ""
+                        if acks.digest(heads) == server.get(doc_id):
+                            finished.append((doc_id, heads))
+                            continue
+                        message = repo.store.generate_sync(doc_id, states[doc_id])
+                        if message is None:
+                            self.report.unconverged.append(doc_id)
+                        else:
+                            pending[doc_id] = message
+                    with session.transaction():
+                        acks.record(session.db, self.peer.device_id, finished, session.now())
+                    done += [d for d, _ in finished]
+            say("sync", len(done), len(ids))
+        return done
+
+
+def serve_refusal(exc: BaseException) -> tuple[int, str]:
+    """HTTP status and English reason for an error raised by :meth:`PeerServer.handle`."""
+    if isinstance(exc, peers.PeerRefused):
+        return 403, exc.message("en")
+    if isinstance(exc, wire.WireError):
+        return exc.status, exc.message("en")
+    if isinstance(exc, NotFound):
+        return 404, exc.message("en")
+    if isinstance(exc, VeldError):
+        return 422, exc.message("en")
+    return 500, "internal error"
+
+
+__all__ = ["PeerServer", "Replica", "SyncClient", "SyncReport", "Link", "SyncFailed", "kind_of"]

@@ -1,0 +1,170 @@
+"""Which documents a node may see: the one rule for network sync and USB bundles (DESIGN §4).
+
+- node documents go mesh-wide;
+- a share document ``share:<a>~<b>`` goes to nodes ``a`` and ``b``;
+- every other document stays in its own node, except a placement request that its own node listed
+  in the pair's share document for the other node.
+
+The rule is applied when sending (what a peer is offered) and again when receiving (what a peer may
+hand us: a document both it and we may hold), so a peer cannot push a document into a node that
+should not have it. A share entry counts only when it is signed by a trusted, unrevoked device of
+the node that owns the listed request: anyone in the pair can write to the share document, and an
+unsigned listing would otherwise let the other node pull any referral whose id it had seen.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from veldclient import trust
+from veldclient.identity import verify_signature
+from veldclient.store.repo import Repo, doc_id_for
+
+SHAREABLE_PREFIX = "placement:"
+
+
+def entry_payload(share_doc_id: str, doc_id: str, owner_node: str) -> bytes:
+    """What a share entry's signature covers."""
+    return json.dumps({"share": share_doc_id, "doc": doc_id, "node": owner_node}, sort_keys=True).encode()
+
+
+def share_pair(share_doc_id: str) -> tuple[str, str] | None:
+    body = share_doc_id.split(":", 1)[1] if share_doc_id.startswith("share:") else ""
+    a, sep, b = body.partition("~")
+    return (a, b) if sep and a and b else None
+
+
+@dataclass(frozen=True)
+class Visible:
+    doc_id: str
+    kind: str
+    node_id: str | None
+    heads: str  # am_docs.heads text: comparable with peer_acks.heads
+    version: int
+
+
+class Scope:
+    """Scope decisions for one repository; verified share listings are cached per share heads."""
+
+    def __init__(self, repo: Repo) -> None:
+        self.repo = repo
+        self._shares: dict[str, tuple[str, frozenset[str]]] = {}
+
+    # -- share listings ------------------------------------------------------------------------
+
+    def shared_docs(self, share_doc_id: str) -> frozenset[str]:
+        """Placement ids this share lists with a valid signature from the owning node."""
+        info = self.repo.store.info(share_doc_id)
+        pair = share_pair(share_doc_id)
+        if info is None or info.quarantined or pair is None:
+            return frozenset()
+        heads = json.dumps(info.heads)
+        cached = self._shares.get(share_doc_id)
+        if cached and cached[0] == heads:
+            return cached[1]
+        root = self.repo.read(share_doc_id)
+        certs: dict[str, dict[str, str | None]] = {}
+        valid = set()
+        for doc_id, entry in (root.get("docs") or {}).items():
+            if not doc_id.startswith(SHAREABLE_PREFIX) or not isinstance(entry, dict):
+                continue
+            owner, device = entry.get("node"), entry.get("device")
+            if owner not in pair or not isinstance(device, str):
+                continue
+            if owner not in certs:
+                certs[owner] = self._trusted_certs(owner)
+            cert = certs[owner].get(device)
+            try:
+                signature = bytes.fromhex(str(entry.get("signature") or ""))
+            except ValueError:
+                continue
+            if cert and verify_signature(cert, entry_payload(share_doc_id, doc_id, owner), signature):
+                valid.add(doc_id)
+        result = frozenset(valid)
+        self._shares[share_doc_id] = (heads, result)
+        return result
+
+    def _trusted_certs(self, node_id: str) -> dict[str, str | None]:
+        node_doc = doc_id_for("node", node_id)
+        root = self.repo.read(node_doc) if self.repo.store.exists(node_doc) else None
+        certs, revoked = trust.resolve_devices(self.repo.db, node_id, root)
+        return {d: c for d, c in certs.items() if d not in revoked}
+
+    def shares_of(self, node_id: str) -> list[str]:
+        rows = self.repo.db.execute(
+            "SELECT doc_id FROM am_docs WHERE kind = 'share' AND quarantined = 0"
+            " AND (doc_id LIKE ? OR doc_id LIKE ?)",
+            [f"share:{node_id}~%", f"share:%~{node_id}"],
+        )
+        return [r[0] for r in rows if node_id in (share_pair(r[0]) or ())]
+
+    def shared_with(self, node_id: str) -> dict[str, str]:
+        """{placement doc id: owner node} shared with ``node_id`` by the other node of a pair."""
+        out: dict[str, str] = {}
+        for share in self.shares_of(node_id):
+            pair = share_pair(share) or ("", "")
+            other = pair[1] if pair[0] == node_id else pair[0]
+            for doc_id in self.shared_docs(share):
+                out[doc_id] = other
+        return out
+
+    # -- decisions -----------------------------------------------------------------------------
+
+    def may_see(self, node_id: str, doc_id: str, kind: str, owner: str | None) -> bool:
+        if kind == "node":
+            return True
+        if kind == "share":
+            return node_id in (share_pair(doc_id) or ())
+        if owner == node_id:
+            return True
+        if kind != "placement" or owner is None:
+            return False
+        return any(doc_id in self.shared_docs(s) for s in self.shares_of(node_id) if owner in share_pair(s))
+
+    def visible(self, node_id: str, since_version: int = 0) -> list[Visible]:
+        """Every healthy document ``node_id`` may see, optionally only those changed after a
+        version. A listing that changed after ``since_version`` makes its documents count as
+        changed too: a request shared today was last edited yesterday."""
+        shared = self.shared_with(node_id)
+        share_ids = self.shares_of(node_id)
+        changed_shares = {
+            s
+            for s in share_ids
+            if (info := self.repo.store.info(s)) is not None and info.version > since_version
+        }
+        rows = self.repo.db.execute(
+            "SELECT doc_id, kind, node_id, heads, version FROM am_docs WHERE quarantined = 0 AND ("
+            " kind = 'node' OR (kind != 'share' AND node_id = ?))"
+            " AND version > ?",
+            [node_id, since_version],
+        ).fetchall()
+        out = [Visible(*r) for r in rows]
+        if share_ids:
+            out += self._rows(share_ids, since_version)
+        if shared:
+            forced = {d for d in shared if any(d in self.shared_docs(s) for s in changed_shares)}
+            extra = [
+                v
+                for v in self._rows(list(shared), 0)
+                if v.node_id == shared[v.doc_id] and (v.version > since_version or v.doc_id in forced)
+            ]
+            out += extra
+        return out
+
+    def _rows(self, doc_ids: Iterable[str], since_version: int) -> list[Visible]:
+        ids = list(doc_ids)
+        out: list[Visible] = []
+        for i in range(0, len(ids), 500):
+            part = ids[i : i + 500]
+            marks = ",".join("?" * len(part))
+            out += [
+                Visible(*r)
+                for r in self.repo.db.execute(
+                    "SELECT doc_id, kind, node_id, heads, version FROM am_docs WHERE quarantined = 0"
+                    f" AND version > ? AND doc_id IN ({marks})",
+                    [since_version, *part],
+                )
+            ]
+        return out

@@ -1,0 +1,257 @@
+"""The peer protocol in process (same bytes as on the network): convergence, scope on the wire and
+in the receiver's database, delivery status, refusals, resuming after a dropped connection."""
+
+from __future__ import annotations
+
+import pytest
+from synchelpers import Mesh, pair_peers
+from testenv import FakeClock, make_session
+
+from veldclient.services import clients, placements
+from veldclient.services import peers as peer_service
+from veldclient.services import placement_flow as pf
+from veldclient.store.repo import doc_id_for
+from veldclient.sync import peers, wire
+from veldclient.sync.protocol import SyncClient
+
+GOOD = {"name": "Gerda [test] Nijhuis", "birth_date": "1936-04-02", "postcode": "7555 DL"}
+
+
+@pytest.fixture
+def trio():
+    clock = FakeClock()
+    a1 = make_session("a1", node="hengelo", role="nurse", clock=clock)
+    a2 = make_session("a2", node="hengelo", role="nurse", clock=clock)
+    b1 = make_session("b1", node="almelo", role="nurse", clock=clock)
+    pair_peers(a1, a2, b1)
+    yield a1, a2, b1
+    for s in (a1, a2, b1):
+        s.close()
+
+
+def referral(session):
+    client = clients.register_client(session, GOOD)
+    request = placements.file_placement_request(
+        session,
+        client.id,
+        {
+            "referrer": {"name": "Dr. Bos", "role": "HUISARTS", "agb": None},
+            "urgency": "U3",
+            "triage": {"instability": True},
+            "required_capabilities": [],
+            "desired_start": "2026-11-19",
+        },
+    )
+    return client, request
+
+
+def doc_ids(session) -> set[str]:
+    return {r[0] for r in session.db.execute("SELECT doc_id FROM am_docs")}
+
+
+def heads(session, doc_id):
+    return session.repo.store.heads_text(doc_id)
+
+
+def test_a_new_device_of_the_node_gets_everything_and_both_converge(trio):
+    a1, a2, _ = trio
+    mesh = Mesh(*trio)
+    client = clients.register_client(a1, GOOD)
+    case = doc_id_for("case", client.id)
+    report, _ = mesh.sync("a2", "a1")
+    assert a2.repo.store.exists(case) and heads(a2, case) == heads(a1, case)
+    assert report.fetched >= 1 and not report.refused and not report.unconverged
+    assert a2.db.execute("SELECT name FROM clients WHERE id = ?", [client.id]).fetchone()[0] == GOOD["name"]
+    # both edit the same case while apart; one run converges both, with both edits
+    clients.update_client(a1, client.id, {"postcode": "7511 JM"})
+    clients.update_client(a2, client.id, {"name": "Gerda Nijhuis-Bos"})
+    mesh.sync("a2", "a1")
+    assert heads(a1, case) == heads(a2, case)
+    for s in (a1, a2):
+        row = s.db.execute("SELECT name, postcode FROM clients WHERE id = ?", [client.id]).fetchone()
+        assert row == ("Gerda Nijhuis-Bos", "7511 JM")
+
+
+def test_unshared_case_never_reaches_another_node_and_the_referral_reaches_only_its_target(trio):
+    a1, a2, b1 = trio
+    mesh = Mesh(*trio)
+    client, request = referral(a1)
+    case, placement = doc_id_for("case", client.id), doc_id_for("placement", request.id)
+    seen: list[bytes] = []
+    orig = mesh.servers["a1"].handle
+
+    def spy(device, op, body):
+        answer = orig(device, op, body)
+        seen.append(wire.encode(answer))
+        return answer
+
+    mesh.servers["a1"].handle = spy  # type: ignore[method-assign]
+    mesh.sync("b1", "a1")
+    assert doc_id_for("node", "hengelo") in doc_ids(b1), "node documents go mesh-wide"
+    assert case not in doc_ids(b1) and placement not in doc_ids(b1)
+    raw = b"".join(wire_plain(s) for s in seen)
+    assert client.id.encode() not in raw and b"Nijhuis" not in raw, "not even the id is on the wire"
+
+    pf.send(a1, request.id, "almelo")
+    mesh.sync("b1", "a1")
+    assert placement in doc_ids(b1)
+    assert case not in doc_ids(b1)
+    assert b1.db.execute("SELECT count(*) FROM clients").fetchone()[0] == 0
+    # the same-node device gets both; a device of a third node would get neither
+    mesh.sync("a2", "a1")
+    assert {case, placement} <= doc_ids(a2)
+
+
+def wire_plain(body: bytes) -> bytes:
+    import zlib
+
+    return zlib.decompress(body)
+
+
+def test_a_forged_share_listing_by_the_other_node_releases_nothing(trio):
+    a1, _, b1 = trio
+    mesh = Mesh(*trio)
+    client, request = referral(a1)
+    pf.send(a1, request.id, "almelo")
+    mesh.sync("b1", "a1")
+    # a second referral, never sent; b1 lists it in the shared document without a valid signature
+    _, secret = referral(a1)
+    share = "share:almelo~hengelo"
+    entry = {"by": "x", "at": 0, "node": "hengelo", "device": a1.actor.device_id, "signature": "00" * 64}
+    b1.repo.change(share, lambda e: e.set(("docs", doc_id_for("placement", secret.id)), entry))
+    mesh.sync("b1", "a1")
+    assert doc_id_for("placement", secret.id) not in doc_ids(b1)
+
+
+def test_delivery_status_is_per_peer_and_per_record(trio):
+    a1, a2, b1 = trio
+    mesh = Mesh(*trio)
+    client = clients.register_client(a1, GOOD)
+    case = doc_id_for("case", client.id)
+    before = {p["name"]: p for p in peer_service.status(a1)}
+    assert before["a2"]["waiting"] >= 1 and before["a2"]["last_contact"] is None
+    mesh.sync("a2", "a1")
+    after = {p["name"]: p for p in peer_service.status(a1)}
+    assert after["a2"]["waiting"] == 0 and after["a2"]["last_contact"] is not None
+    assert after["b1"]["waiting"] >= 1, "node document not yet at almelo"
+    held = {h["name"]: h["current"] for h in peer_service.held_by(a1, case)}
+    assert held == {"a2": True}, "b1 may not see the case, so it is not expected to hold it"
+    clients.update_client(a1, client.id, {"postcode": "7511 JM"})
+    assert {h["name"]: h["current"] for h in peer_service.held_by(a1, case)} == {"a2": False}
+    # the client side records the same: a2 knows a1 holds its current heads
+    assert {h["name"]: h["current"] for h in peer_service.held_by(a2, case)} == {"a1": True}
+
+
+def test_unknown_and_removed_devices_are_refused(trio):
+    a1, a2, b1 = trio
+    stranger = make_session("x", node="borne", role="admin", clock=FakeClock())
+    mesh = Mesh(a1, a2, b1)
+    with pytest.raises(peers.PeerRefused):
+        mesh.servers["a1"].handle(stranger.actor.device_id, "hello", {"proto": 1})
+    with a1.transaction():
+        peers.remove(a1.db, "b1")
+    with pytest.raises(peers.PeerRefused):
+        mesh.sync("b1", "a1")
+    stranger.close()
+
+
+def test_a_revoked_device_is_refused_by_every_device_of_the_node_after_merge(trio):
+    a1, a2, b1 = trio
+    admin = make_session("adm", node="hengelo", role="admin", clock=FakeClock())
+    pair_peers(admin, a1)
+    mesh = Mesh(*trio, admin)
+    mesh.sync("a2", "a1")
+    mesh.sync("adm", "a1")
+    mesh.sync("b1", "a1")
+    with pytest.raises(Exception):
+        peer_service.revoke_device(a1, "a2")  # a nurse may not revoke
+    pair_peers(admin, a2)
+    peer_service.revoke_device(admin, "a2")
+    mesh.sync("a1", "adm")
+    mesh.sync("b1", "a1")  # the revocation travels with the node document
+    with pytest.raises(peers.PeerRefused):
+        mesh.servers["b1"].handle(a2.actor.device_id, "hello", {"proto": 1})
+    # a new replica still accepts the node document with a2's earlier, vouched-for changes
+    fresh = make_session("a3", node="hengelo", role="nurse", clock=FakeClock())
+    pair_peers(fresh, a1)
+    mesh2 = Mesh(a1, fresh)
+    report, _ = mesh2.sync("a3", "a1")
+    # almelo's node document is refused: a3 trusts no almelo device yet (no introducer, by design)
+    assert [d for d, _ in report.refused] == ["node:almelo"]
+    assert heads(fresh, doc_id_for("node", "hengelo")) == heads(a1, doc_id_for("node", "hengelo"))
+    fresh.close()
+
+
+def test_a_connection_dropped_mid_sync_loses_and_duplicates_nothing(trio):
+    a1, a2, _ = trio
+    mesh = Mesh(*trio)
+    made = [clients.register_client(a1, {**GOOD, "name": f"Client {i}"}) for i in range(5)]
+    mesh.sync("a2", "a1")
+    for c in made:
+        clients.update_client(a1, c.id, {"postcode": "7511 JM"})
+        clients.update_client(a2, c.id, {"name": f"{c.name} (2)"})
+
+    def drop(op, n):
+        if op == "sync":
+            raise ConnectionError("cable pulled")
+
+    with pytest.raises(ConnectionError):
+        mesh.sync("a2", "a1", fault=drop)
+    mesh.sync("a2", "a1")
+    for c in made:
+        case = doc_id_for("case", c.id)
+        assert heads(a1, case) == heads(a2, case)
+        for s in (a1, a2):
+            events = s.repo.read(case)["events"]
+            assert len(events) == len({e.get("id") or repr(e) for e in events})
+            assert s.db.execute("SELECT name, postcode FROM clients WHERE id = ?", [c.id]).fetchone() == (
+                f"{c.name} (2)",
+                "7511 JM",
+            )
+
+
+def test_malformed_and_oversized_bodies_are_refused_with_a_4xx():
+    with pytest.raises(wire.WireError) as bad:
+        wire.decode(b"not deflate at all")
+    assert bad.value.status == 400
+    bomb = __import__("zlib").compress(b"\0" * (wire.MAX_INFLATED + 10))
+    with pytest.raises(wire.WireError) as big:
+        wire.decode(bomb)
+    assert big.value.status == 413
+    with pytest.raises(wire.WireError):
+        wire.decode(__import__("zlib").compress(b"\x83\x01\x02\x03"))  # a CBOR list, not a map
+    with pytest.raises(wire.WireError):
+        wire.pairs({"docs": [["x", "not bytes"]]}, "docs", bytes)
+
+
+def test_clock_skew_does_not_change_what_merges(trio):
+    a1, a2, _ = trio
+    mesh = Mesh(*trio)
+    client = clients.register_client(a1, GOOD)
+    mesh.sync("a2", "a1")
+    a2.clock.advance(-3 * 86_400_000)  # a2's clock runs three days behind... shared FakeClock: both
+    clients.update_client(a2, client.id, {"postcode": "7511 JM"})
+    mesh.sync("a2", "a1")
+    assert a1.db.execute("SELECT postcode FROM clients WHERE id = ?", [client.id]).fetchone()[0] == "7511 JM"
+
+
+def test_no_op_sync_on_an_open_link_is_one_small_round_trip(trio):
+    a1, a2, _ = trio
+    mesh = Mesh(*trio)
+    for i in range(20):
+        clients.register_client(a1, {**GOOD, "name": f"Client {i}"})
+    mesh.sync("a2", "a1")
+    mesh.sync("a2", "a1")
+    report, transport = mesh.sync("a2", "a1")
+    assert report.round_trips == 1 and transport.sent + transport.received < 4096
+
+
+def test_sync_client_reports_a_peer_that_answers_as_someone_else(trio):
+    a1, a2, b1 = trio
+    mesh = Mesh(*trio)
+    wrong = peers.find(a2.db, b1.actor.device_id)
+    from synchelpers import Wire
+
+    client = SyncClient(mesh.replicas["a2"], wrong, Wire(mesh.servers["a1"], a2.actor.device_id))
+    with pytest.raises(peers.PeerRefused):
+        client.run()

@@ -1,0 +1,206 @@
+"""Pairing and delivery status: identity export, peers add/list/remove, device revocation.
+
+Pairing and revocation are admin work and audited; reading status is open to every role, since a
+nurse must be able to see whether her referral has left the laptop.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from veldclient import trust
+from veldclient.errors import ValidationError
+from veldclient.identity import PeerCertificate, format_device_id
+from veldclient.services.session import Session
+from veldclient.store.repo import doc_id_for
+from veldclient.sync import acks, identity_file, peers
+from veldclient.sync.scope import Scope
+
+ADMIN = ("admin",)
+
+
+def export_identity(session: Session, path: Path) -> dict[str, Any]:
+    identity_file.export(session.device, path)
+    with session.transaction():
+        session.audit("identity.export", "R", "device", object_id=session.actor.device_id)
+    return own_identity(session)
+
+
+def own_identity(session: Session) -> dict[str, Any]:
+    return {
+        "device_id": session.actor.device_id,
+        "display_id": format_device_id(session.actor.device_id),
+        "node_id": session.actor.node_id,
+        "role": session.device.role,
+        "label": session.device.label,
+    }
+
+
+def add_peer(session: Session, path: Path, *, name: str, address: str | None = None) -> peers.Peer:
+    session.require_role(ADMIN, "peer.add", "peer")
+    return pair_device(session, identity_file.read(path), name=name, address=address)
+
+
+def pair_device(
+    session: Session, cert: PeerCertificate, *, name: str, address: str | None = None
+) -> peers.Peer:
+    """Pair (the role check is the caller's). A device of this node is also introduced to the mesh:
+    a signed entry in the node document lets every device that trusts this one trust it too."""
+    with session.transaction():
+        peer = peers.add(
+            session.db,
+            cert,
+            name=name,
+            address=address,
+            own_device_id=session.actor.device_id,
+            paired_by=session.actor.user_id,
+            now_ms=session.now(),
+        )
+        if cert.node_id == session.actor.node_id:
+            _introduce(session, cert)
+        session.audit(
+            "peer.add",
+            "C",
+            "peer",
+            object_id=peer.device_id,
+            basis_authorisation=True,
+            detail={"name": peer.name, "peer_node": peer.node_id},
+        )
+    return peer
+
+
+def _introduce(session: Session, cert: PeerCertificate) -> None:
+    node_id = session.actor.node_id
+    doc_id = doc_id_for("node", node_id)
+    existing = (session.repo.read(doc_id).get("devices") or {}).get(cert.device_id)
+    if existing:  # already introduced, or revoked: a revocation is never undone by re-pairing
+        return
+    entry = {
+        "device_id": cert.device_id,
+        "node_id": node_id,
+        "role": cert.role,
+        "cert": cert.certificate_pem,
+        "added_by": session.actor.device_id,
+        "at": session.now(),
+        "revoked": False,
+        "signature": session.device.sign(trust.entry_payload(cert.device_id, node_id, "add")).hex(),
+    }
+    session.repo.change(doc_id, lambda e: e.update(("devices", cert.device_id), entry))
+
+
+def remove_peer(session: Session, ref: str) -> peers.Peer:
+    session.require_role(ADMIN, "peer.remove", "peer")
+    with session.transaction():
+        peer = peers.remove(session.db, ref)
+        session.audit("peer.remove", "D", "peer", object_id=peer.device_id, detail={"name": peer.name})
+    return peer
+
+
+def set_address(session: Session, ref: str, address: str) -> peers.Peer:
+    session.require_role(ADMIN, "peer.address", "peer")
+    with session.transaction():
+        peer = peers.set_address(session.db, ref, address)
+        session.audit("peer.address", "U", "peer", object_id=peer.device_id, detail={"address": address})
+    return peer
+
+
+def revoke_device(session: Session, ref: str) -> str:
+    """Revoke a device of this node: a signed entry in the node document, obeyed by every device of
+    every node once merged (trust.py, sync/peers.py). Returns the revoked device id."""
+    session.require_role(ADMIN, "device.revoke", "device")
+    device_id = _own_node_device(session, ref)
+    if device_id == session.actor.device_id:
+        raise ValidationError.single(
+            "device",
+            "self",
+            "Dit apparaat kan zichzelf niet intrekken; doe dat vanaf een ander apparaat van dit knooppunt.",
+            "This device cannot revoke itself; do it from another device of this node.",
+        )
+    node_id = session.actor.node_id
+    entry = {
+        "device_id": device_id,
+        "node_id": node_id,
+        "added_by": session.actor.device_id,
+        "at": session.now(),
+        "revoked": True,
+        "signature": session.device.sign(trust.entry_payload(device_id, node_id, "revoke")).hex(),
+    }
+    with session.transaction():
+        session.repo.change(doc_id_for("node", node_id), lambda e: e.set(("devices", device_id), entry))
+        session.db.execute("UPDATE trusted_devices SET revoked = 1 WHERE device_id = ?", [device_id])
+        session.audit("device.revoke", "U", "device", object_id=device_id, basis_authorisation=True)
+    return device_id
+
+
+def _own_node_device(session: Session, ref: str) -> str:
+    """A device of this node, by peer name or device id (paired or listed in the node document)."""
+    try:
+        peer = peers.find(session.db, ref, include_removed=True)
+        device_id, node_id = peer.device_id, peer.node_id
+    except Exception:  # noqa: BLE001 - not a peer name; try it as a device id
+        from veldclient.identity import parse_device_id
+
+        device_id = parse_device_id(ref)
+        root = session.repo.read(doc_id_for("node", session.actor.node_id))
+        known = (root.get("devices") or {}).get(device_id) or {}
+        node_id = known.get("node_id", "")
+    if node_id != session.actor.node_id:
+        raise ValidationError.single(
+            "device",
+            "other_node",
+            "Alleen apparaten van uw eigen knooppunt kunnen worden ingetrokken.",
+            "Only devices of your own node can be revoked.",
+        )
+    return device_id
+
+
+def status(session: Session) -> list[dict[str, Any]]:
+    """Per paired peer: identity, last contact, last error and documents waiting for it."""
+    scope = Scope(session.repo)
+    revoked_by_node: dict[str, set[str]] = {}
+    out = []
+    for peer in peers.all_peers(session.db):
+        if peer.node_id not in revoked_by_node:
+            revoked_by_node[peer.node_id] = peers.revoked(session.repo, peer.node_id)
+        visible = [(v.doc_id, v.heads) for v in scope.visible(peer.node_id)]
+        out.append(
+            {
+                "name": peer.name,
+                "device_id": peer.device_id,
+                "display_id": peer.display_id,
+                "node_id": peer.node_id,
+                "role": peer.role,
+                "address": peer.address,
+                "revoked": peer.device_id in revoked_by_node[peer.node_id],
+                "last_contact": peer.last_contact,
+                "last_error": peer.last_error,
+                "waiting": len(acks.waiting(session.db, peer.device_id, visible)),
+                "documents": len(visible),
+            }
+        )
+    return out
+
+
+def held_by(session: Session, doc_id: str) -> list[dict[str, Any]]:
+    """Per peer that should hold ``doc_id``: whether it acknowledged the current version."""
+    scope = Scope(session.repo)
+    info = session.repo.store.info(doc_id)
+    if info is None:
+        return []
+    holders = {h.device_id: h for h in acks.held_by(session.db, doc_id)}
+    out = []
+    for peer in peers.all_peers(session.db):
+        if not scope.may_see(peer.node_id, doc_id, info.kind, info.node_id):
+            continue
+        holder = holders.get(peer.device_id)
+        out.append(
+            {
+                "name": peer.name,
+                "node_id": peer.node_id,
+                "device_id": peer.device_id,
+                "current": bool(holder and holder.current),
+                "acknowledged_at": holder.at if holder else None,
+            }
+        )
+    return out
