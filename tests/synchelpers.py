@@ -66,3 +66,38 @@ class Mesh:
         link = self.links.setdefault((client, server), Link())
         report = SyncClient(replica, peer, transport, link).run()
         return report, transport
+
+
+class LoopbackServer:
+    """A real PeerHTTPServer on 127.0.0.1 in a thread of its own (its own asyncio loop)."""
+
+    def __init__(self, replica: Replica) -> None:
+        import asyncio
+        import threading
+
+        from veldclient.sync.server import PeerHTTPServer
+
+        self.server = PeerHTTPServer(replica, "127.0.0.1", 0)
+        self.loop = asyncio.new_event_loop()
+        started = threading.Event()
+
+        def run() -> None:
+            asyncio.set_event_loop(self.loop)
+            self.loop.run_until_complete(self.server.start())
+            started.set()
+            self.loop.run_forever()
+
+        self.thread = threading.Thread(target=run, daemon=True)
+        self.thread.start()
+        assert started.wait(10), "server did not start"
+
+    @property
+    def address(self) -> str:
+        return f"127.0.0.1:{self.server.port}"
+
+    def close(self) -> None:
+        import asyncio
+
+        asyncio.run_coroutine_threadsafe(self.server.stop(), self.loop).result(10)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(10)

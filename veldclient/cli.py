@@ -96,6 +96,10 @@ def resolve_profile(ctx: click.Context, name: str | None) -> str:
 # Commands in their own modules, imported only when used: `veld` (the app) starts without them.
 LAZY_COMMANDS = {
     "capacity": ("veldclient.cli_coord", "capacity_command"),
+    "identity": ("veldclient.cli_sync", "identity_command"),
+    "peers": ("veldclient.cli_sync", "peers_group"),
+    "serve": ("veldclient.cli_sync", "serve_command"),
+    "sync": ("veldclient.cli_sync", "sync_command"),
     "conflicts": ("veldclient.cli_coord", "conflicts_command"),
     "resolve": ("veldclient.cli_coord", "resolve_command"),
     "cases": ("veldclient.cli_placement", "cases"),
@@ -172,6 +176,14 @@ def init(
         session.close()
 
 
+def _when(ms: int | None) -> str:
+    if ms is None:
+        return "nooit/never"
+    from datetime import UTC, datetime
+
+    return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
 def _status(session: sessmod.Session, check: bool = True) -> Any:
     from veldclient.services import status as status_service
 
@@ -201,6 +213,12 @@ def status(ctx: click.Context, as_json: bool, profile_name: str | None) -> None:
     for name, count in st.counts.items():
         click.echo(f"  {name:<17}{count:>8}")
     click.echo(f"  {'audit entries':<17}{st.audit_entries:>8}")
+    for peer in st.peers:
+        contact = _when(peer["last_contact"])
+        click.echo(
+            f"Peer {peer['name']} ({peer['node_id']}): {peer['waiting']} wachtend/waiting,"
+            f" laatst/last {contact}" + (" INGETROKKEN/REVOKED" if peer["revoked"] else "")
+        )
     if st.quarantined:
         click.echo(f"Quarantaine/quarantined documents: {len(st.quarantined)}")
         for q in st.quarantined:

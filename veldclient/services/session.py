@@ -58,6 +58,8 @@ class Session:
     actor: Actor
     clock: Clock
     device: Any = field(default=None, repr=False)
+    # Unlocks the device key file for TLS (sync/tls.py); the same key already opened the database.
+    key_password: bytes | None = field(default=None, repr=False)
 
     def now(self) -> int:
         return self.clock()
@@ -139,6 +141,7 @@ def open_session(
         actor=Actor(prof.user, prof.role, prof.node_id, prof.device_id),
         clock=clk,
         device=device,
+        key_password=key,
     )
 
 

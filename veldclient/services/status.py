@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from veldclient.identity import format_device_id
+from veldclient.services import peers as peer_service
 from veldclient.services.session import Session
 
 COUNTED = {
@@ -34,6 +35,7 @@ class Status:
     documents: dict[str, int]
     quarantined: list[dict[str, str]]
     audit_entries: int
+    peers: list[dict[str, Any]]  # per paired peer: last contact, documents waiting (services/peers.py)
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -68,6 +70,7 @@ def status(session: Session, *, check_chunks: bool = True) -> Status:
         documents=documents,
         quarantined=quarantined,
         audit_entries=session.audit_log.head()[0],
+        peers=peer_service.status(session),
     )
 
 

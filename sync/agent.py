@@ -1,0 +1,138 @@
+"""Background sync for a long-running process (the TUI): serve, and sync with every paired peer
+periodically and on demand, without ever holding the caller's thread.
+
+The agent owns one thread running an asyncio loop for the server and one thread for outgoing runs;
+both reach the database only through the :class:`Replica` lock the app's own workers also take, so
+a sync never interleaves with a save. Progress and results go to ``notify`` (called from the agent's
+threads; the TUI turns it into a message).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from veldclient.errors import VeldError
+from veldclient.sync import peers
+from veldclient.sync.client import PeerConnection
+from veldclient.sync.protocol import Replica, SyncReport
+from veldclient.sync.server import PeerHTTPServer
+
+
+@dataclass(frozen=True)
+class AgentEvent:
+    kind: str  # "serving" | "progress" | "synced" | "failed" | "stopped"
+    peer: str | None = None
+    detail: Any = None
+
+
+Notify = Callable[[AgentEvent], None]
+
+
+class SyncAgent:
+    def __init__(
+        self,
+        replica: Replica,
+        notify: Notify,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        interval_s: float = 60.0,
+        serve: bool = True,
+    ) -> None:
+        self.replica = replica
+        self.notify = notify
+        self.interval_s = interval_s
+        self._serve = serve
+        self.server = PeerHTTPServer(replica, host, port)
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._threads: list[threading.Thread] = []
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._connections: dict[str, PeerConnection] = {}
+
+    def start(self) -> None:
+        if self._serve:
+            ready = threading.Event()
+            thread = threading.Thread(
+                target=self._serve_thread, args=(ready,), name="veld-serve", daemon=True
+            )
+            thread.start()
+            ready.wait(10)
+            self._threads.append(thread)
+        runner = threading.Thread(target=self._sync_thread, name="veld-sync", daemon=True)
+        runner.start()
+        self._threads.append(runner)
+
+    def sync_now(self) -> None:
+        self._wake.set()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+        for thread in self._threads:
+            thread.join(timeout=10)
+        for conn in self._connections.values():
+            conn.close()
+        self.notify(AgentEvent("stopped"))
+
+    def _serve_thread(self, ready: threading.Event) -> None:
+        loop = asyncio.new_event_loop()
+        self._loop = loop
+        try:
+            port = loop.run_until_complete(self.server.start())
+            self.notify(AgentEvent("serving", detail={"host": self.server.host, "port": port}))
+        except (OSError, VeldError) as exc:
+            self.notify(AgentEvent("failed", detail=str(exc)))
+            ready.set()
+            return
+        ready.set()
+        try:
+            loop.run_forever()
+        finally:
+            loop.run_until_complete(self.server.stop())
+            loop.close()
+
+    def _sync_thread(self) -> None:
+        while not self._stop.is_set():
+            self.run_once()
+            self._wake.wait(self.interval_s)
+            self._wake.clear()
+
+    def run_once(self) -> list[SyncReport]:
+        with self.replica.locked() as session:
+            targets = [p for p in peers.usable_peers(session.repo) if p.address]
+        reports = []
+        for peer in targets:
+            if self._stop.is_set():
+                break
+            reports.append(self._sync_one(peer))
+        return [r for r in reports if r is not None]
+
+    def _sync_one(self, peer: peers.Peer) -> SyncReport | None:
+        from veldclient.services import sync_service
+
+        conn = self._connections.get(peer.device_id)
+        try:
+            if conn is None or conn.address != peer.address:
+                conn = PeerConnection(self.replica, peer)
+                self._connections[peer.device_id] = conn
+
+            def progress(stage: str, done: int, total: int) -> None:
+                self.notify(AgentEvent("progress", peer.name, {"stage": stage, "done": done, "total": total}))
+
+            report = conn.sync(progress)
+        except VeldError as exc:
+            sync_service.record_failure(self.replica, peer, exc)
+            self._connections.pop(peer.device_id, None)
+            if conn is not None:
+                conn.close()
+            self.notify(AgentEvent("failed", peer.name, exc))
+            return None
+        self.notify(AgentEvent("synced", peer.name, report))
+        return report

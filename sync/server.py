@@ -1,0 +1,118 @@
+"""The peer server: aiohttp over mutual TLS (aiohttp exposes the client certificate; uvicorn does not).
+
+Every request is ``POST /v1/<op>`` with a wire body. The handler derives the caller's device id from
+the presented certificate and hands the call to :class:`~veldclient.sync.protocol.PeerServer` in one
+worker thread (SQLite work never blocks the event loop, and calls are serialised by the replica's
+lock anyway). Refusals are answered with a 4xx, written to the audit log and logged as one line.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from aiohttp import web
+
+from veldclient.identity import format_device_id
+from veldclient.sync import peers, tls, wire
+from veldclient.sync.protocol import PeerServer, Replica, serve_refusal
+
+log = logging.getLogger("veldclient.sync.server")
+REFRESH_S = 2.0
+
+
+class PeerHTTPServer:
+    def __init__(self, replica: Replica, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.replica = replica
+        self.host = host
+        self.port = port
+        self.engine = PeerServer(replica)
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="veld-serve")
+        self._runner: web.AppRunner | None = None
+        self._trusted: set[str] = set()
+        self._ctx = None
+        self._refresher: asyncio.Task[None] | None = None
+
+    def _peer_pems(self) -> dict[str, str]:
+        with self.replica.locked():
+            return {p.device_id: p.cert_pem for p in peers.usable_peers(self.replica.session.repo)}
+
+    async def start(self) -> int:
+        session = self.replica.session
+        pems = self._peer_pems()
+        self._trusted = set(pems)
+        self._ctx = tls.server_context(session.profile.dir, session.key_password or b"", list(pems.values()))
+        app = web.Application(client_max_size=wire.MAX_BODY)
+        app.router.add_post("/v1/{op}", self._handle)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.host, self.port, ssl_context=self._ctx)
+        await site.start()
+        server = site._server
+        sockets = getattr(server, "sockets", None) or []
+        if sockets:
+            self.port = sockets[0].getsockname()[1]
+        self._refresher = asyncio.create_task(self._refresh_loop())
+        return self.port
+
+    async def _refresh_loop(self) -> None:
+        """Newly paired devices join the trust store without a restart. Removals and revocations
+        need no reload: the handler checks every call against the registry."""
+        while True:
+            await asyncio.sleep(REFRESH_S)
+            loop = asyncio.get_running_loop()
+            pems = await loop.run_in_executor(self._executor, self._peer_pems)
+            new = [pem for device, pem in pems.items() if device not in self._trusted]
+            if new and self._ctx is not None:
+                self._ctx.load_verify_locations(cadata="\n".join(new))
+                self._trusted |= set(pems)
+
+    async def stop(self) -> None:
+        if self._refresher:
+            self._refresher.cancel()
+        if self._runner:
+            await self._runner.cleanup()
+        self._executor.shutdown(wait=True)
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        op = request.match_info["op"]
+        ssl_object = request.transport.get_extra_info("ssl_object") if request.transport else None
+        device = tls.fingerprint(ssl_object.getpeercert(binary_form=True) if ssl_object else None)
+        loop = asyncio.get_running_loop()
+        if device is None:
+            return self._refuse(403, "no client certificate", None, op)
+        if (request.content_length or 0) > wire.MAX_BODY:
+            return self._refuse(413, "message too large", device, op)
+        try:
+            body = wire.decode(await request.read())
+            answer: dict[str, Any] = await loop.run_in_executor(
+                self._executor, self.engine.handle, device, op, body
+            )
+        except web.HTTPRequestEntityTooLarge:
+            return self._refuse(413, "message too large", device, op)
+        except Exception as exc:  # noqa: BLE001 - every failure becomes one status and one line
+            status, reason = serve_refusal(exc)
+            if isinstance(exc, peers.PeerRefused):
+                await loop.run_in_executor(self._executor, self._audit_refusal, device, op, reason)
+            if status == 500:
+                log.exception("peer call %s from %s failed", op, format_device_id(device))
+            return self._refuse(status, reason, device, op)
+        return web.Response(body=wire.encode(answer), content_type=wire.CONTENT_TYPE)
+
+    def _refuse(self, status: int, reason: str, device: str | None, op: str) -> web.Response:
+        who = format_device_id(device) if device else "?"
+        log.warning("refused %s from %s: %s", op, who, reason)
+        return web.Response(status=status, text=reason)
+
+    def _audit_refusal(self, device: str, op: str, reason: str) -> None:
+        with self.replica.locked() as session, session.transaction():
+            session.audit(
+                "sync.refused",
+                "R",
+                "peer",
+                outcome="denied",
+                object_id=device,
+                detail={"op": op, "why": reason},
+            )

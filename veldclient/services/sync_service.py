@@ -1,0 +1,106 @@
+"""Network sync use cases: sync with one peer now, serve until stopped, run the background agent.
+
+The heavy lifting is in veldclient.sync; this module adds what a use case needs around it: finding
+the peer by what a person typed, refusing revoked ones, recording the failure on the peer, auditing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+from veldclient.errors import VeldError
+from veldclient.services.session import Session
+from veldclient.sync import peers
+from veldclient.sync.client import PeerConnection
+from veldclient.sync.protocol import Replica, SyncReport
+from veldclient.sync.server import PeerHTTPServer
+
+Progress = Callable[[str, int, int], None]
+
+
+def sync_peer(
+    session: Session,
+    ref: str,
+    *,
+    address: str | None = None,
+    replica: Replica | None = None,
+    progress: Progress | None = None,
+) -> SyncReport:
+    replica = replica or Replica(session)
+    with replica.locked():
+        peer = peers.usable(session.repo, peers.find(session.db, ref).device_id)
+    try:
+        with PeerConnection(replica, peer, address) as conn:
+            return conn.sync(progress)
+    except VeldError as exc:
+        record_failure(replica, peer, exc)
+        raise
+
+
+def record_failure(replica: Replica, peer: peers.Peer, exc: VeldError) -> None:
+    with replica.locked() as session, session.transaction():
+        peers.record_contact(session.db, peer.device_id, session.now(), error=exc.message("en"))
+        session.audit(
+            "sync.run",
+            "E",
+            "peer",
+            outcome="error",
+            object_id=peer.device_id,
+            detail={"peer": peer.name, "why": exc.message("en")},
+        )
+
+
+def serve(
+    session: Session, host: str, port: int, ready: Callable[[int], None], stop: asyncio.Event | None = None
+) -> None:
+    """Serve paired peers until ``stop`` is set (or the process is interrupted)."""
+
+    async def main() -> None:
+        server = PeerHTTPServer(Replica(session), host, port)
+        bound = await server.start()
+        ready(bound)
+        try:
+            await (stop or asyncio.Event()).wait()
+        finally:
+            await server.stop()
+
+    asyncio.run(main())
+
+
+def report_lines(report: SyncReport) -> list[tuple[str, str]]:
+    """(nl, en) lines describing one run, for the CLI and the TUI."""
+    lines = [
+        (
+            f"{report.peer}: {report.fetched} opgehaald, {report.pushed} verstuurd,"
+            f" {report.merged} bijgewerkt"
+            f" ({report.round_trips} rondes, {report.bytes_sent + report.bytes_received} bytes).",
+            f"{report.peer}: {report.fetched} fetched, {report.pushed} sent, {report.merged} updated"
+            f" ({report.round_trips} round trips, {report.bytes_sent + report.bytes_received} bytes).",
+        )
+    ]
+    if report.refused:
+        lines.append(
+            (
+                f"{len(report.refused)} document(en) geweigerd: "
+                + ", ".join(f"{d} ({r})" for d, r in report.refused[:5]),
+                f"{len(report.refused)} document(s) refused: "
+                + ", ".join(f"{d} ({r})" for d, r in report.refused[:5]),
+            )
+        )
+    if report.unconverged:
+        lines.append(
+            (
+                f"{len(report.unconverged)} document(en) nog niet gelijk;"
+                " de volgende ronde probeert opnieuw.",
+                f"{len(report.unconverged)} document(s) not yet equal; the next run tries again.",
+            )
+        )
+    return lines
+
+
+def peer_summary(session: Session) -> list[dict[str, Any]]:
+    from veldclient.services import peers as peer_service
+
+    return peer_service.status(session)
