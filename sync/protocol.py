@@ -267,6 +267,11 @@ class PeerServer:
         replies: list[list[Any]] = []
         refused: list[list[str]] = []
         msgs = wire.pairs(body, "msgs", bytes)
+        if body.get("restart"):
+            # A new run starts from fresh states on both sides: what a lost answer made the old
+            # state believe the caller has, it may not have.
+            for doc_id, _ in msgs:
+                state.states.pop(doc_id, None)
         for doc_id, message in msgs:
             if not repo.store.exists(doc_id) or not self.replica.may_send(peer.node_id, doc_id):
                 refused.append([doc_id, "unknown"])
@@ -554,7 +559,7 @@ class SyncClient:
             batch_items = list(pending.items())
             pending = {}
             for batch in _batches(batch_items):
-                answer = self.call("sync", {"msgs": [list(i) for i in batch]})
+                answer = self.call("sync", {"msgs": [list(i) for i in batch], "restart": rounds == 1})
                 replies = dict(wire.pairs(answer, "msgs", bytes))
                 server = dict(wire.pairs(answer, "heads", bytes))
                 refused = wire.pairs(answer, "refused", str)

@@ -255,3 +255,43 @@ def test_sync_client_reports_a_peer_that_answers_as_someone_else(trio):
     client = SyncClient(mesh.replicas["a2"], wrong, Wire(mesh.servers["a1"], a2.actor.device_id))
     with pytest.raises(peers.PeerRefused):
         client.run()
+
+
+@pytest.mark.parametrize("where", ["request", "answer"])
+@pytest.mark.parametrize("at", [1, 2, 3, 4, 5, 6])
+def test_a_run_broken_at_any_call_is_made_good_by_the_next(trio, where, at):
+    """Both sides have news (new documents each way, the same documents changed on both sides);
+    the connection fails at call ``at``, before or after the server did the work."""
+    a1, a2, _ = trio
+    mesh = Mesh(*trio)
+    shared = [clients.register_client(a1, {**GOOD, "name": f"Shared {i}"}) for i in range(3)]
+    mesh.sync("a2", "a1")
+    mine = [clients.register_client(a1, {**GOOD, "name": f"Server {i}"}) for i in range(3)]
+    theirs = [clients.register_client(a2, {**GOOD, "name": f"Client {i}"}) for i in range(3)]
+    for c in shared:
+        clients.update_client(a1, c.id, {"postcode": "7511 JM"})
+        clients.update_client(a2, c.id, {"name": f"{c.name} (2)"})
+    engine = mesh.servers["a1"]
+    real = engine.handle
+    count = {"n": 0}
+
+    def flaky(device, op, body):
+        count["n"] += 1
+        if count["n"] == at and where == "request":
+            raise ConnectionError("lost")
+        answer = real(device, op, body)
+        if count["n"] == at and where == "answer":
+            raise ConnectionError("lost")
+        return answer
+
+    engine.handle = flaky  # type: ignore[method-assign]
+    try:
+        mesh.sync("a2", "a1")
+    except ConnectionError:
+        pass
+    engine.handle = real  # type: ignore[method-assign]
+    report, _ = mesh.sync("a2", "a1")
+    assert not report.unconverged and not report.refused
+    for c in [*shared, *mine, *theirs]:
+        case = doc_id_for("case", c.id)
+        assert heads(a1, case) is not None and heads(a1, case) == heads(a2, case)
