@@ -27,7 +27,9 @@ def pair_peers(*sessions) -> None:
 class Wire:
     """Counts bytes both ways; ``fault(op, body)`` may raise to simulate a dropped connection."""
 
-    def __init__(self, server: PeerServer, caller_device: str, fault: Callable[[str, int], None] | None = None):
+    def __init__(
+        self, server: PeerServer, caller_device: str, fault: Callable[[str, int], None] | None = None
+    ) -> None:
         self.server = server
         self.caller = caller_device
         self.fault = fault

@@ -9,9 +9,8 @@ import pytest
 from synchelpers import LoopbackServer, pair_peers
 from testenv import FakeClock, make_session
 
-from veldclient.services import clients
+from veldclient.services import clients, sync_service
 from veldclient.services import peers as peer_service
-from veldclient.services import sync_service
 from veldclient.store.repo import doc_id_for
 from veldclient.sync import identity_file, peers, tls, wire
 from veldclient.sync.client import PeerConnection
@@ -78,7 +77,8 @@ def test_a_client_without_a_certificate_is_refused(served):
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     ctx.check_hostname = False
     ctx.load_verify_locations(cadata=a.device.certificate_pem.decode())
-    with httpx.Client(verify=ctx, base_url=f"https://{server.address}") as http, pytest.raises(httpx.HTTPError):
+    url = f"https://{server.address}"
+    with httpx.Client(verify=ctx, base_url=url) as http, pytest.raises(httpx.HTTPError):
         http.post("/v1/hello", content=wire.encode({"proto": 1})).raise_for_status()
 
 

@@ -3,10 +3,13 @@ in the receiver's database, delivery status, refusals, resuming after a dropped 
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 from synchelpers import Mesh, pair_peers
 from testenv import FakeClock, make_session
 
+from veldclient.errors import AccessDenied
 from veldclient.services import clients, placements
 from veldclient.services import peers as peer_service
 from veldclient.services import placement_flow as pf
@@ -163,7 +166,7 @@ def test_a_revoked_device_is_refused_by_every_device_of_the_node_after_merge(tri
     mesh.sync("a2", "a1")
     mesh.sync("adm", "a1")
     mesh.sync("b1", "a1")
-    with pytest.raises(Exception):
+    with pytest.raises(AccessDenied):
         peer_service.revoke_device(a1, "a2")  # a nurse may not revoke
     pair_peers(admin, a2)
     peer_service.revoke_device(admin, "a2")
@@ -285,10 +288,8 @@ def test_a_run_broken_at_any_call_is_made_good_by_the_next(trio, where, at):
         return answer
 
     engine.handle = flaky  # type: ignore[method-assign]
-    try:
+    with contextlib.suppress(ConnectionError):
         mesh.sync("a2", "a1")
-    except ConnectionError:
-        pass
     engine.handle = real  # type: ignore[method-assign]
     report, _ = mesh.sync("a2", "a1")
     assert not report.unconverged and not report.refused
