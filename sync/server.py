@@ -58,16 +58,20 @@ class PeerHTTPServer:
         return self.port
 
     async def _refresh_loop(self) -> None:
-        """Newly paired devices join the trust store without a restart. Removals and revocations
-        need no reload: the handler checks every call against the registry."""
         while True:
             await asyncio.sleep(REFRESH_S)
-            loop = asyncio.get_running_loop()
-            pems = await loop.run_in_executor(self._executor, self._peer_pems)
-            new = [pem for device, pem in pems.items() if device not in self._trusted]
-            if new and self._ctx is not None:
-                self._ctx.load_verify_locations(cadata="\n".join(new))
-                self._trusted |= set(pems)
+            await self.refresh_trust()
+
+    async def refresh_trust(self) -> None:
+        """Newly paired devices join the trust store without a restart (every few seconds, or at
+        once when the pairing happened in this process). Removals and revocations need no reload:
+        the handler checks every call against the registry."""
+        loop = asyncio.get_running_loop()
+        pems = await loop.run_in_executor(self._executor, self._peer_pems)
+        new = [pem for device, pem in pems.items() if device not in self._trusted]
+        if new and self._ctx is not None:
+            self._ctx.load_verify_locations(cadata="\n".join(new))
+            self._trusted |= set(pems)
 
     async def stop(self) -> None:
         if self._refresher:

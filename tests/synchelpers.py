@@ -93,6 +93,11 @@ class LoopbackServer:
         self.thread.start()
         assert started.wait(10), "server did not start"
 
+    def refresh(self) -> None:
+        import asyncio
+
+        asyncio.run_coroutine_threadsafe(self.server.refresh_trust(), self.loop).result(10)
+
     @property
     def address(self) -> str:
         return f"127.0.0.1:{self.server.port}"

@@ -1,0 +1,230 @@
+"""Issue #5: network sync over loopback (mutual TLS, real sockets) against the large demo, with the
+raw in-process Automerge sync of the same documents measured in the same run as the floor.
+
+    .venv/bin/pytest tests/bench/test_bench_sync.py -o addopts="" --benchmark-only -s
+
+Targets: bootstrap of a new device of the same node (20k documents) ≤ 3 s with body bytes ≤ 1.5×
+the documents' saved size; 1,000 cases changed on each side converged ≤ 0.4 s in ≤ 3 round trips;
+no-op on an open connection ≤ 5 ms and ≤ 4 KB; first contact after a restart with nothing new
+(full manifest) ≤ 0.5 s and ≤ 1 MB. Bytes are the CBOR+deflate bodies (TLS and HTTP headers add
+roughly 200 B per request on top). Each figure is printed with its ratio to the floor.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+
+import pytest
+from automerge import core
+from synchelpers import LoopbackServer
+from testenv import FakeClock
+
+from veldclient.services import clients, setup
+from veldclient.services import peers as peer_service
+from veldclient.services.session import open_session
+from veldclient.sync import identity_file, peers
+from veldclient.sync.client import PeerConnection
+from veldclient.sync.protocol import Replica
+
+_names = itertools.count()
+RESULTS: dict[str, float] = {}
+
+
+def _pair(a, b) -> None:
+    for s, other, name in ((a, b, f"peer-{next(_names)}"), (b, a, "hub")):
+        peer_service.pair_device(s, identity_file.parse(identity_file.render(other.device)), name=name)
+
+
+@pytest.fixture(scope="module")
+def hub(large_profile):
+    session = open_session(large_profile, passphrase="demo", clock=FakeClock())
+    replica = Replica(session)
+    server = LoopbackServer(replica)
+    yield session, server
+    server.close()
+    session.close()
+
+
+def _new_device(hub_session, server):
+    name = f"lap{next(_names)}"
+    device = setup.init_profile(
+        name,
+        node_id=hub_session.actor.node_id,
+        role="nurse",
+        user=name,
+        passphrase="demo",
+        use_keyring=False,
+        clock=FakeClock(),
+    )
+    _pair(hub_session, device)
+    server.refresh()
+    with device.transaction():
+        peers.set_address(device.db, "hub", f"127.0.0.1:{server.server.port}")
+    return device
+
+
+def _saved_bytes(session) -> int:
+    return int(session.db.execute("SELECT sum(length(data)) FROM am_chunks").fetchone()[0])
+
+
+def _raw_docs(session, doc_ids):
+    out = []
+    for doc_id in doc_ids:
+        out.append(core.Document.load(session.repo.store.raw_bytes(doc_id)))
+    return out
+
+
+def _raw_sync(pairs) -> tuple[float, int, int]:
+    """Automerge's own sync protocol in process, fresh states, the lacking side starting: (seconds,
+    bytes, messages) until both sides are quiet, for every (a, b) document pair."""
+    began = time.perf_counter()
+    total = messages = 0
+    for a, b in pairs:
+        sa, sb = core.SyncState(), core.SyncState()
+        quiet = False
+        while not quiet:
+            quiet = True
+            for src, dst, s_src, s_dst in ((b, a, sb, sa), (a, b, sa, sb)):
+                msg = src.generate_sync_message(s_src)
+                if msg is not None:
+                    raw = msg.encode()
+                    total += len(raw)
+                    messages += 1
+                    dst.receive_sync_message(s_dst, core.Message.decode(raw))
+                    quiet = False
+    return time.perf_counter() - began, total, messages
+
+
+def test_bootstrap_new_device_of_the_node(benchmark, hub):
+    hub_session, server = hub
+    devices = []
+
+    def setup_round():
+        devices.append(_new_device(hub_session, server))
+        return (devices[-1],), {}
+
+    def bootstrap(device):
+        with PeerConnection(Replica(device), peers.find(device.db, "hub")) as conn:
+            return conn.sync()
+
+    benchmark.pedantic(bootstrap, setup=setup_round, rounds=3, iterations=1)
+    device = devices[-1]
+    with PeerConnection(Replica(device), peers.find(device.db, "hub")) as conn:
+        check = conn.sync()
+    docs = [
+        r[0] for r in hub_session.db.execute("SELECT doc_id FROM am_docs WHERE kind IN ('case','volunteer')")
+    ]
+    held = device.db.execute("SELECT count(*) FROM am_docs WHERE kind IN ('case','volunteer')").fetchone()[0]
+    assert held == len(docs) >= 20_000 and check.fetched == 0
+    # what the first run moved, and the floor: raw automerge sync of the same documents into empty ones
+    report_device = _new_device(hub_session, server)
+    with PeerConnection(Replica(report_device), peers.find(report_device.db, "hub")) as conn:
+        report = conn.sync()
+    saved = _saved_bytes(report_device)
+    sources = _raw_docs(hub_session, docs)
+    floor_s, floor_bytes, _ = _raw_sync([(src, core.Document()) for src in sources])
+    median = benchmark.stats.stats.median
+    wire_bytes = report.bytes_sent + report.bytes_received
+    print(
+        f"\nbootstrap {len(docs)} docs: {median:.2f} s, {wire_bytes / 1e6:.2f} MB on the wire"
+        f" ({wire_bytes / saved:.2f}x saved {saved / 1e6:.2f} MB), {report.round_trips} round trips;"
+        f" floor (raw automerge sync in process) {floor_s:.2f} s, {floor_bytes / 1e6:.2f} MB;"
+        f" ratio {median / floor_s:.2f}x time"
+    )
+    for d in [*devices, report_device]:
+        d.close()
+    assert median <= 3.0
+    assert wire_bytes <= 1.5 * saved
+
+
+@pytest.fixture(scope="module")
+def pair_synced(hub):
+    hub_session, server = hub
+    device = _new_device(hub_session, server)
+    conn = PeerConnection(Replica(device), peers.find(device.db, "hub"))
+    conn.sync()
+    conn.sync()
+    yield hub_session, device, conn
+    conn.close()
+    device.close()
+
+
+def test_thousand_cases_changed_on_each_side(benchmark, pair_synced):
+    hub_session, device, conn = pair_synced
+    ids = [r[0] for r in hub_session.db.execute("SELECT id FROM clients ORDER BY id LIMIT 1000")]
+    counter = itertools.count()
+    reports = []
+
+    def change_both():
+        n = next(counter)
+        for i, client_id in enumerate(ids):
+            clients.update_client(hub_session, client_id, {"address": f"Hubstraat {n}-{i}"})
+            clients.update_client(device, client_id, {"phone": f"06{n:02d}{i:06d}"})
+        return (), {}
+
+    def converge():
+        reports.append(conn.sync())
+
+    benchmark.pedantic(converge, setup=change_both, rounds=3, iterations=1)
+    report = reports[-1]
+    for client_id in ids[:50]:
+        doc = f"case:{client_id}"
+        assert hub_session.repo.store.heads_text(doc) == device.repo.store.heads_text(doc)
+    # floor: the same 1,000 divergent documents synced by automerge in process
+    change_both()
+    docs = [f"case:{c}" for c in ids]
+    floor_s, floor_bytes, floor_msgs = _raw_sync(
+        list(zip(_raw_docs(hub_session, docs), _raw_docs(device, docs), strict=True))
+    )
+    median = benchmark.stats.stats.median
+    print(
+        f"\n1,000 changed each side: {median * 1000:.0f} ms, {report.round_trips} round trips,"
+        f" {(report.bytes_sent + report.bytes_received) / 1e3:.0f} KB; floor {floor_s * 1000:.0f} ms,"
+        f" {floor_bytes / 1e3:.0f} KB, {floor_msgs} messages; ratio {median / floor_s:.2f}x"
+    )
+    conn.sync()
+    assert median <= 0.4
+    assert report.round_trips <= 3
+
+
+def test_no_op_on_an_open_connection(benchmark, pair_synced):
+    _, _, conn = pair_synced
+    conn.sync()
+    reports = []
+    benchmark.pedantic(lambda: reports.append(conn.sync()), rounds=50, iterations=1, warmup_rounds=3)
+    report = reports[-1]
+    size = report.bytes_sent + report.bytes_received
+    print(
+        f"\nno-op, open connection: {benchmark.stats.stats.median * 1000:.2f} ms, {size} B,"
+        f" {report.round_trips} rt"
+    )
+    assert benchmark.stats.stats.median <= 0.005
+    assert size <= 4096
+
+
+def test_first_contact_after_restart_nothing_new(benchmark, pair_synced):
+    hub_session, device, conn = pair_synced
+    conn.sync()
+    reports = []
+
+    def first_contact():
+        with PeerConnection(Replica(device), peers.find(device.db, "hub")) as fresh:
+            reports.append(fresh.sync())
+
+    benchmark.pedantic(first_contact, rounds=5, iterations=1)
+    report = reports[-1]
+    size = report.bytes_sent + report.bytes_received
+    docs = hub_session.db.execute("SELECT count(*) FROM am_docs").fetchone()[0]
+    # floor: automerge's own no-op sync of every document with fresh states
+    sources = _raw_docs(hub_session, [r[0] for r in hub_session.db.execute("SELECT doc_id FROM am_docs")])
+    floor_s, floor_bytes, _ = _raw_sync([(d, core.Document.load(d.save())) for d in sources])
+    median = benchmark.stats.stats.median
+    print(
+        f"\nfirst contact, {docs} docs, nothing new: {median:.3f} s, {size / 1e3:.0f} KB,"
+        f" {report.round_trips} rt; floor {floor_s:.3f} s, {floor_bytes / 1e3:.0f} KB;"
+        f" ratio {median / floor_s:.2f}x"
+    )
+    assert report.fetched == 0 and report.pushed == 0
+    assert median <= 0.5
+    assert size <= 1_000_000
