@@ -3,6 +3,11 @@
 Screens are Textual *modes* (one per area, each keeps its state while you switch), imported lazily so
 the app starts fast. All database work goes through :meth:`VeldApp.call` (thread workers owned by the
 App, reporting back with messages). Language and theme are profile settings.
+
+``veld`` hands the app an :class:`Unlocking` (screens/unlock.py): the dashboard is drawn and takes
+keys while the database is still being unlocked, and its data follows. Until then the language and
+theme are the defaults (or ``lang``); the profile's own are applied as soon as they can be read. A
+failed unlock closes the app with return code 2 and the CLI prints the reason.
 """
 
 from __future__ import annotations
@@ -10,10 +15,11 @@ from __future__ import annotations
 import importlib
 import os
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App
 from textual.binding import Binding
+from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.screen import Screen
 from textual.theme import Theme
@@ -22,7 +28,11 @@ from veldclient.screens import i18n
 from veldclient.screens.backend import Backend, Done, Failed, ServiceReply
 from veldclient.screens.base import KeySpec, ServiceCaller, VeldScreen, bindings, relocalise
 from veldclient.screens.i18n import t
-from veldclient.services.session import Session
+from veldclient.screens.prefs import Prefs
+from veldclient.screens.unlock import Unlocking
+
+if TYPE_CHECKING:
+    from veldclient.services.session import Session
 
 # mode -> (module, class, catalogue id of its name, key)
 AREAS: dict[str, tuple[str, str, str, str]] = {
@@ -75,12 +85,27 @@ class VeldApp(ServiceCaller, App[None]):
     BINDINGS: ClassVar[list[Binding]] = bindings("app", KEYS)  # type: ignore[assignment]
     COMMANDS = App.COMMANDS | {"veldclient.screens.commands.VeldCommands"}  # type: ignore[operator]
 
-    def __init__(self, session: Session, *, start: str = "dashboard", lang: str | None = None) -> None:
+    class Unlocked(Message):
+        """The background unlock is done; ``prefs`` are the profile's language and theme."""
+
+        def __init__(self, session: Session, prefs: Prefs) -> None:
+            super().__init__()
+            self.session = session
+            self.prefs = prefs
+
+    class UnlockFailed(Message):
+        """The background unlock failed (wrong passphrase, damaged file): the app closes."""
+
+    def __init__(
+        self, session: Session | Unlocking, *, start: str = "dashboard", lang: str | None = None
+    ) -> None:
         from veldclient.screens import prefs
 
-        self.session = session
+        # Before the unlock is done ``session`` is the Unlocking: profile, actor and clock only.
+        self.session: Session | Unlocking = session
         self.backend = Backend(session)
-        self.prefs = prefs.load(session)
+        self.prefs = Prefs() if isinstance(session, Unlocking) else prefs.load(session)
+        self._lang = lang
         i18n.set_language(lang or self.prefs.language)
         relocalise(VeldScreen)
         type(self).BINDINGS = bindings("app", self.KEYS)
@@ -98,10 +123,41 @@ class VeldApp(ServiceCaller, App[None]):
 
     def on_mount(self) -> None:
         self.register_theme(HIGH_CONTRAST)
+        self._apply_prefs_theme()
+        self.switch_mode(self.start_mode)
+        if isinstance(self.session, Unlocking):
+            self.call_after_refresh(self._after_first_paint, self.session)
+
+    def _after_first_paint(self, opening: Unlocking) -> None:
+        opening.proceed()
+        self.run_worker(self._await_unlock, thread=True, group="unlock", exit_on_error=False)
+
+    def _apply_prefs_theme(self) -> None:
         self.theme = self.prefs.theme if self.prefs.theme in self.available_themes else "textual-dark"
         if os.environ.get("NO_COLOR"):
             self.theme = "textual-ansi" if "textual-ansi" in self.available_themes else self.theme
-        self.switch_mode(self.start_mode)
+
+    def _await_unlock(self) -> None:
+        """Worker: wait for the background unlock and read the profile's preferences."""
+        from veldclient.screens import prefs
+
+        try:
+            loaded: Prefs = self.backend.run(prefs.load)
+        except BaseException:  # noqa: BLE001 - Unlocking.failure holds it; the CLI reports it
+            self.post_message(self.UnlockFailed())
+            return
+        self.post_message(self.Unlocked(self.backend.session(), loaded))
+
+    def on_veld_app_unlocked(self, message: Unlocked) -> None:
+        self.session = message.session
+        before, self.prefs = self.prefs, message.prefs
+        if message.prefs.theme != before.theme:
+            self._apply_prefs_theme()
+        if self._lang is None and message.prefs.language != i18n.language():
+            self.apply_language(message.prefs.language)
+
+    def on_veld_app_unlock_failed(self, message: UnlockFailed) -> None:
+        self.exit(return_code=2)
 
     # -- actions ---------------------------------------------------------------------------------
 

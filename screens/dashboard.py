@@ -6,13 +6,16 @@ still waiting for a volunteer, and overloaded mantelzorgers. Sync does not exist
 panel says plainly that no peers are paired; it never invents any.
 
 The whole picture comes from one service call (services/dashboard_view.py) in an App-owned worker.
+The dashboard is the first screen ``veld`` shows: it is drawn and takes keys straight away, while the
+profile may still be unlocking (the worker then waits for it), and the numbers follow. It posts
+``Shown`` once it has been painted and ``Loaded`` once its data has been painted.
 A 30-second tick redraws ages and timers from the times already held, so the database is not read
 again and the audit log gets no new entries. ``r`` reads the data afresh.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -24,7 +27,10 @@ from veldclient.screens.base import KeySpec, VeldScreen, error_text
 from veldclient.screens.i18n import language, t
 from veldclient.screens.widgets.pressure import PressureGrid
 from veldclient.screens.widgets.targets import TargetList
-from veldclient.services.dashboard_view import DashboardView, dashboard_view
+
+if TYPE_CHECKING:
+    from veldclient.services.dashboard_view import DashboardView
+    from veldclient.services.session import Session
 
 TICK_SECONDS = 30
 OVERLOADED_SHOWN = 4
@@ -33,6 +39,13 @@ ROLE_IDS = {
     "coordinator": "dashboard.role.coordinator",
     "admin": "dashboard.role.admin",
 }
+
+
+def read_view(session: Session) -> DashboardView:
+    """Runs in the worker: the services are imported there, not before the first paint."""
+    from veldclient.services.dashboard_view import dashboard_view
+
+    return dashboard_view(session)
 
 
 class DashboardScreen(VeldScreen):
@@ -45,6 +58,9 @@ class DashboardScreen(VeldScreen):
     #dash-row > .panel { width: 1fr; }
     #dash-help > Static { height: auto; }
     """
+
+    class Shown(Message):
+        """The dashboard has been painted and takes keys; its data may still be on the way."""
 
     class Loaded(Message):
         """The dashboard's data has been painted. Tests and the start-up benchmark wait for it."""
@@ -80,6 +96,7 @@ class DashboardScreen(VeldScreen):
         for selector, title_id in titles.items():
             self.query_one(selector).border_title = t(title_id)
         self.set_interval(TICK_SECONDS, self._tick)
+        self.call_after_refresh(self.post_message, self.Shown())
 
     # -- data ------------------------------------------------------------------------------------
 
@@ -88,7 +105,7 @@ class DashboardScreen(VeldScreen):
         if self._pending:
             return
         self._pending = True
-        self.call(dashboard_view, done=self._loaded, failed=self._failed, group="dashboard")
+        self.call(read_view, done=self._loaded, failed=self._failed, group="dashboard")
 
     def _failed(self, error: VeldError) -> None:
         self._pending = False

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from veldclient.services.session import Session
+if TYPE_CHECKING:  # the app imports this module before the database is open
+    from veldclient.services.session import Session
 
 THEMES = ("textual-dark", "textual-light", "veld-high-contrast")
 

@@ -14,14 +14,17 @@ import os
 import sys
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from veldclient import locations
+from veldclient import keys, locations
 from veldclient import profile as profmod
 from veldclient.errors import VeldError
-from veldclient.services import session as sessmod
+
+if TYPE_CHECKING:  # `veld` opens the app without importing the services first (cold start)
+    from veldclient.screens.unlock import Unlocking
+    from veldclient.services import session as sessmod
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -60,6 +63,8 @@ def ask_passphrase(confirm: bool = False) -> str | None:
 
 
 def open_profile(name: str) -> sessmod.Session:
+    from veldclient.services import session as sessmod
+
     prof = profmod.load(name)
     try:
         return sessmod.open_session(prof.name, passphrase=profmod.passphrase_from_env())
@@ -135,11 +140,32 @@ def main(ctx: click.Context, profile_name: str | None) -> None:
         _open_tui(resolve_profile(ctx, profile_name))
 
 
+def start_unlock(name: str) -> Unlocking:
+    """Like :func:`open_profile`, but the slow part (Argon2id, opening SQLCipher) runs in a
+    background thread once the app has drawn its first screen (screens/unlock.py). The passphrase is
+    asked for here, before the app takes the terminal; a wrong one is found in the background, the
+    app then closes, and :func:`_open_tui` reports it like any other error (exit 2)."""
+    from veldclient.screens.unlock import Unlocking
+
+    prof = profmod.load(name)
+    env = profmod.passphrase_from_env()
+    try:
+        pending = keys.begin_unlock(prof.dir, passphrase=env)
+    except profmod.UnlockError:
+        if env or not sys.stdin.isatty():
+            raise
+        pending = keys.begin_unlock(prof.dir, passphrase=ask_passphrase())
+    return Unlocking(prof, pending)
+
+
 @handles_errors
 def _open_tui(name: str) -> None:
+    opening = start_unlock(name)
     from veldclient.app import run_app
 
-    run_app(open_profile(name))
+    run_app(opening)  # type: ignore[arg-type]  # VeldApp takes a Session or an Unlocking
+    if opening.failure is not None:
+        raise opening.failure
 
 
 @main.command()

@@ -31,12 +31,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
-
 if TYPE_CHECKING:  # keyring is imported only when a keyring is used (it costs ~60 ms at start-up)
     from keyring.backend import KeyringBackend
+
+# cryptography is imported where it is used: `veld` unlocks in a background thread (screens/unlock.py),
+# so the main thread starts Textual without waiting for it.
 
 from veldclient.errors import ProfileError, UnlockError
 
@@ -232,6 +231,8 @@ def _kdf_params_for_new_wrap() -> KdfParams:
 
 
 def _derive(passphrase: str, salt: bytes, params: KdfParams) -> bytes:
+    from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+
     return Argon2id(
         salt=salt,
         length=32,
@@ -250,6 +251,8 @@ def _b64(data: bytes) -> str:
 
 
 def _wrap(key: bytes, passphrase: str, profile_id: str) -> dict[str, Any]:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     params = _kdf_params_for_new_wrap()
     salt = secrets.token_bytes(_SALT_BYTES)
     nonce = secrets.token_bytes(_NONCE_BYTES)
@@ -362,6 +365,9 @@ def _serialise(profile_id: str, in_keyring: bool, wrapped: dict[str, Any] | None
 
 
 def _unwrap(kf: _KeyFile, passphrase: str) -> bytes:
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     assert kf.kdf is not None
     try:
         key = AESGCM(_derive(passphrase, kf.salt, kf.kdf)).decrypt(
@@ -432,15 +438,36 @@ def create_master_key(profile_dir: Path, *, passphrase: str | None, use_keyring:
     return key
 
 
-def load_master_key(profile_dir: Path, *, passphrase: str | None) -> bytes:
-    """Unlock the master key: the keyring first (if ``key.json`` says it holds a copy), else the
-    passphrase-wrapped copy. Raises, and never creates anything, when neither works."""
+@dataclass(frozen=True)
+class PendingUnlock:
+    """An unlock whose cheap checks are done: the key from the keyring, or the passphrase for the KDF.
+
+    Split from :func:`load_master_key` so the app can ask for a passphrase (or fail) before it starts
+    and run the slow Argon2id step in the background while it paints.
+    """
+
+    key_file: _KeyFile
+    key: bytes | None
+    passphrase: str | None
+
+    def finish(self) -> bytes:
+        """The master key; runs Argon2id (~0.2 s) when the keyring did not give it, so never call
+        this on a UI thread. A wrong passphrase raises :class:`UnlockError` here."""
+        if self.key is not None:
+            return self.key
+        assert self.passphrase is not None  # begin_unlock guarantees one of the two
+        return _unwrap(self.key_file, self.passphrase)
+
+
+def begin_unlock(profile_dir: Path, *, passphrase: str | None) -> PendingUnlock:
+    """Everything of :func:`load_master_key` but the KDF: read ``key.json``, try the keyring, and
+    raise at once (never creating anything) when no copy of the key can work."""
     kf = _read_key_file(profile_dir)
     passphrase = passphrase or None
     if kf.keyring:
         key = _keyring_fetch(kf.profile_id)
         if key is not None:
-            return key
+            return PendingUnlock(kf, key, None)
         if not kf.has_passphrase:
             raise UnlockError(
                 "De databasesleutel staat in de sleutelhanger van het besturingssysteem, "
@@ -459,7 +486,13 @@ def load_master_key(profile_dir: Path, *, passphrase: str | None) -> bytes:
             "Dit profiel is met een wachtwoord beveiligd: geef het wachtwoord op (of zet VELD_PASSPHRASE).",
             "This profile is protected by a passphrase: enter it (or set VELD_PASSPHRASE).",
         )
-    return _unwrap(kf, passphrase)
+    return PendingUnlock(kf, None, passphrase)
+
+
+def load_master_key(profile_dir: Path, *, passphrase: str | None) -> bytes:
+    """Unlock the master key: the keyring first (if ``key.json`` says it holds a copy), else the
+    passphrase-wrapped copy. Raises, and never creates anything, when neither works."""
+    return begin_unlock(profile_dir, passphrase=passphrase).finish()
 
 
 def change_passphrase(profile_dir: Path, old: str | None, new: str) -> None:

@@ -13,7 +13,7 @@ import shutil
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from veldclient import identity, keys, locations
+from veldclient import keys, locations
 from veldclient.errors import ProfileError, UnlockError
 
 ROLES = ("nurse", "coordinator", "admin")
@@ -105,6 +105,8 @@ def create(
     Everything is created in a staging folder and renamed into place at the end, so a failure (no
     passphrase, disk full) leaves no half profile behind.
     """
+    from veldclient import identity  # x509 costs start-up time; only creating a profile needs it
+
     check_node_and_role(node_id, role)
     target = locations.profile_dir(name)
     if target.exists():

@@ -18,7 +18,6 @@ from textual.widgets import Static
 from veldclient.domain import CareType, PlacementStatus
 from veldclient.screens.i18n import language, t
 from veldclient.screens.widgets.durations import duration
-from veldclient.services.placements import SOON_MS
 
 SHOWN = 5  # the most pressing ones; the caseload (F4) lists them all
 
@@ -27,6 +26,8 @@ def timer_state(state: str | None, left_ms: int | None, due_at: int, now: int) -
     """The state now: running timers are recomputed from their due time, finished ones keep theirs."""
     if left_ms is None:
         return state
+    from veldclient.services.placements import SOON_MS  # not before the dashboard's first paint
+
     left = due_at - now
     return "breached" if left < 0 else "soon" if left <= SOON_MS else "ok"
 

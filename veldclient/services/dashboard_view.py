@@ -7,6 +7,9 @@ absolute times in it, so it can keep them current without reading the database a
 
 Sections the actor's role may not see are ``None``. This module checks the role before it calls a
 service, so a refresh never writes a refusal to the audit log.
+
+The dashboard widgets import the data types below before the first paint, so the services and the
+domain are imported inside the functions, which run in a worker.
 """
 
 from __future__ import annotations
@@ -14,14 +17,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from veldclient.domain import CareType, HelpRequestStatus
-from veldclient.services import capacity, matching, placements, settings
-from veldclient.services.session import Session
+if TYPE_CHECKING:
+    from veldclient.services.session import Session
 
 TREND_DAYS = 14
-UNMATCHED = (HelpRequestStatus.OPEN.value, HelpRequestStatus.MATCHING.value)
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,8 @@ class DashboardView:
 
 def dashboard_view(session: Session) -> DashboardView:
     """Everything the dashboard shows, read in one go (the screen calls this through a worker)."""
+    from veldclient.services import matching, placements, settings
+
     role = session.actor.role
     now = session.now()
     node_id = session.actor.node_id
@@ -84,6 +87,9 @@ def dashboard_view(session: Session) -> DashboardView:
 
 def pressure(session: Session, now: int) -> tuple[CareTypePressure, ...]:
     """Free beds per care type across the mesh, with report ages and a daily occupancy trend."""
+    from veldclient.domain import CareType
+    from veldclient.services import capacity
+
     beds: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # free, total
     reported: dict[str, list[int]] = defaultdict(list)
     for view in capacity.capacity(session):
@@ -105,6 +111,8 @@ def pressure(session: Session, now: int) -> tuple[CareTypePressure, ...]:
 
 def occupancy_trends(session: Session, now: int, days: int = TREND_DAYS) -> dict[str, tuple[float, ...]]:
     """Occupied / total beds per care type and day over the last ``days`` days, summed over nodes."""
+    from veldclient.services import capacity
+
     today = datetime.fromtimestamp(now / 1000, UTC).date()
     first = (today - timedelta(days=days - 1)).isoformat()
     sums: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
@@ -122,8 +130,11 @@ def occupancy_trends(session: Session, now: int, days: int = TREND_DAYS) -> dict
 
 def unmatched_help_requests(session: Session) -> int:
     """The own node's help requests still waiting for a volunteer (status OPEN or MATCHING)."""
+    from veldclient.domain import HelpRequestStatus
+
+    waiting = (HelpRequestStatus.OPEN.value, HelpRequestStatus.MATCHING.value)
     row = session.db.execute(
         "SELECT count(*) FROM help_requests WHERE node_id = ? AND archived = 0 AND status IN (?, ?)",
-        [session.actor.node_id, *UNMATCHED],
+        [session.actor.node_id, *waiting],
     ).fetchone()
     return int(row[0])
