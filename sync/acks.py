@@ -29,8 +29,18 @@ def record(db: sqlite_utils.Database, device_id: str, items: Iterable[tuple[str,
     )
 
 
-def known(db: sqlite_utils.Database, device_id: str) -> dict[str, str]:
-    return dict(db.execute("SELECT doc_id, heads FROM peer_acks WHERE device_id = ?", [device_id]).fetchall())
+def known(db: sqlite_utils.Database, device_id: str, doc_ids: list[str] | None = None) -> dict[str, str]:
+    """{doc id: acknowledged heads} for the peer, for all documents or only ``doc_ids``."""
+    if doc_ids is None:
+        sql = "SELECT doc_id, heads FROM peer_acks WHERE device_id = ?"
+        return dict(db.execute(sql, [device_id]).fetchall())
+    out: dict[str, str] = {}
+    for i in range(0, len(doc_ids), 500):
+        part = doc_ids[i : i + 500]
+        marks = ",".join("?" * len(part))
+        sql = f"SELECT doc_id, heads FROM peer_acks WHERE device_id = ? AND doc_id IN ({marks})"
+        out.update(db.execute(sql, [device_id, *part]).fetchall())
+    return out
 
 
 @dataclass(frozen=True)

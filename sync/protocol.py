@@ -23,6 +23,7 @@ play no part: cursors are local version counters, sessions expire on a monotonic
 
 from __future__ import annotations
 
+import json
 import secrets
 import threading
 import time
@@ -102,6 +103,21 @@ class Replica:
         info = self.session.repo.store.info(doc_id)
         return info.node_id if info else None
 
+    def sendable(self, peer_node: str, doc_ids: list[str]) -> set[str]:
+        """Of ``doc_ids``, those ``peer_node`` may see (one query per 500 ids)."""
+        out: set[str] = set()
+        db = self.session.db
+        for i in range(0, len(doc_ids), 500):
+            part = doc_ids[i : i + 500]
+            marks = ",".join("?" * len(part))
+            for doc_id, kind, owner in db.execute(
+                f"SELECT doc_id, kind, node_id FROM am_docs WHERE quarantined = 0 AND doc_id IN ({marks})",
+                part,
+            ):
+                if self.scope.may_see(peer_node, doc_id, kind, owner):
+                    out.add(doc_id)
+        return out
+
     def may_send(self, peer_node: str, doc_id: str) -> bool:
         info = self.session.repo.store.info(doc_id)
         return (
@@ -109,6 +125,9 @@ class Replica:
             and not info.quarantined
             and self.scope.may_see(peer_node, doc_id, info.kind, info.node_id)
         )
+
+
+Items = list[tuple[str, bytes]]
 
 
 def _batches(
@@ -228,34 +247,35 @@ class PeerServer:
     def _fetch(self, peer: peers.Peer, body: dict[str, Any]) -> dict[str, Any]:
         self._session(peer, body)
         store = self.replica.session.repo.store
+        wanted = wire.strings(body, "ids")
+        sendable = self.replica.sendable(peer.node_id, wanted)
         out: list[list[Any]] = []
         size, rest, unavailable = 0, [], []
-        for doc_id in wire.strings(body, "ids"):
+        for doc_id in wanted:
             if size >= wire.BATCH_BYTES:
                 rest.append(doc_id)
-                continue
-            if not self.replica.may_send(peer.node_id, doc_id):
+            elif doc_id not in sendable:
                 unavailable.append(doc_id)
-                continue
-            try:
-                data = store.raw_bytes(doc_id)
-            except (KeyError, VeldError):
-                unavailable.append(doc_id)
-                continue
-            out.append([doc_id, data])
-            size += len(data)
+            else:
+                try:
+                    data = store.raw_bytes(doc_id)
+                except (KeyError, VeldError):
+                    unavailable.append(doc_id)
+                    continue
+                out.append([doc_id, data])
+                size += len(data)
         return {"docs": out, "rest": rest, "unavailable": unavailable}
 
     def _push(self, peer: peers.Peer, body: dict[str, Any]) -> dict[str, Any]:
         self._session(peer, body)
         session = self.replica.session
         items = wire.pairs(body, "docs", bytes)
-        changed, refused = session.repo.merge_many(items, self.replica.accept_from(peer.node_id))
+        sent: dict[str, list[bytes]] = {}
+        _, refused = session.repo.merge_many(items, self.replica.accept_from(peer.node_id), sent)
         now = self.replica.digests([d for d, _ in items])
         with session.transaction():
             # The peer holds what it sent: when that is all we now hold, it is delivered.
-            sent_ok = [(d, h) for d, h in now.items() if d not in dict(refused)]
-            acks.record(session.db, peer.device_id, _held_after_push(session, items, sent_ok), session.now())
+            acks.record(session.db, peer.device_id, _held(sent, now), session.now())
         return {
             "applied": [[d, acks.digest(h)] for d, h in now.items()],
             "refused": [[d, r] for d, r in refused],
@@ -272,20 +292,22 @@ class PeerServer:
             # state believe the caller has, it may not have.
             for doc_id, _ in msgs:
                 state.states.pop(doc_id, None)
-        for doc_id, message in msgs:
-            if not repo.store.exists(doc_id) or not self.replica.may_send(peer.node_id, doc_id):
-                refused.append([doc_id, "unknown"])
-                continue
-            sync_state = state.states.setdefault(doc_id, boundary.new_sync_state())
-            try:
-                repo.receive_sync(doc_id, sync_state, message)
-                reply = repo.store.generate_sync(doc_id, sync_state)
-            except VeldError as exc:
-                state.states.pop(doc_id, None)
-                refused.append([doc_id, exc.message("en")])
-                continue
-            if reply is not None:
-                replies.append([doc_id, reply])
+        sendable = self.replica.sendable(peer.node_id, [d for d, _ in msgs])
+        with self.replica.session.transaction():  # one commit for the batch, not one per document
+            for doc_id, message in msgs:
+                if doc_id not in sendable:
+                    refused.append([doc_id, "unknown"])
+                    continue
+                sync_state = state.states.setdefault(doc_id, boundary.new_sync_state())
+                try:
+                    repo.receive_sync(doc_id, sync_state, message)
+                    reply = repo.store.generate_sync(doc_id, sync_state)
+                except VeldError as exc:
+                    state.states.pop(doc_id, None)
+                    refused.append([doc_id, exc.message("en")])
+                    continue
+                if reply is not None:
+                    replies.append([doc_id, reply])
         heads = self.replica.digests([d for d, _ in msgs])
         return {
             "msgs": replies,
@@ -306,28 +328,16 @@ class PeerServer:
         return {"recorded": len(held)}
 
 
-def _held_after_push(
-    session: Session, items: list[tuple[str, bytes]], current: list[tuple[str, str]]
-) -> list[tuple[str, str]]:
-    """Pushed documents whose bytes carry exactly our current heads (we added nothing of ours)."""
-    sent = dict(items)
-    out = []
-    for doc_id, heads in current:
-        try:
-            pushed = boundary.heads(boundary.load(sent[doc_id]))
-        except VeldError:
-            continue
-        if heads == _heads_text(pushed):
-            out.append((doc_id, heads))
-    return out
-
-
-def _heads_text(heads: list[bytes]) -> str:
-    import json
-
+def _held(sent: dict[str, list[bytes]], current: dict[str, str]) -> list[tuple[str, str]]:
+    """Received documents whose blobs carried exactly our current heads: the sender holds those."""
     from veldclient.store.docstore import heads_hex
 
-    return json.dumps(heads_hex(heads))
+    out = []
+    for doc_id, heads in sent.items():
+        text = current.get(doc_id)
+        if text is not None and json.dumps(heads_hex(heads)) == text:
+            out.append((doc_id, text))
+    return out
 
 
 # -- client ------------------------------------------------------------------------------------
@@ -436,7 +446,6 @@ class SyncClient:
         cursor = wire.integer(answer, "cursor")
         with replica.locked() as session:
             local = replica.digests([d for d, _ in theirs])
-            acked = acks.known(session.db, peer.device_id)
             fetch, sync, equal = [], [], []
             for doc_id, digest in theirs:
                 heads = local.get(doc_id)
@@ -455,6 +464,8 @@ class SyncClient:
         got: list[str] = []
         self._fetch(fetch, got, say)
         self._push([d for d in missing if d in mine], say)
+        with replica.locked() as session:
+            acked = acks.known(session.db, peer.device_id, sync)
         synced = self._sync(sync, acked, say)
         with replica.locked() as session:
             final = replica.digests(got + synced)
@@ -491,18 +502,16 @@ class SyncClient:
             if not docs and queue:
                 raise SyncFailed("De peer stuurt geen documenten.", "The peer sends no documents.")
             with self.replica.locked() as session:
-                changed, refused = session.repo.merge_many(docs, self.replica.accept_from(self.peer.node_id))
+                sent: dict[str, list[bytes]] = {}
+                changed, refused = session.repo.merge_many(
+                    docs, self.replica.accept_from(self.peer.node_id), sent
+                )
                 self.report.refused += refused
                 self.report.fetched += len(docs) - len(refused)
                 self.report.merged += len(changed)
-                now = self.replica.digests([d for d, _ in docs])
+                held = _held(sent, self.replica.digests([d for d, _ in docs]))
                 with session.transaction():
-                    acks.record(
-                        session.db,
-                        self.peer.device_id,
-                        _held_after_push(session, docs, list(now.items())),
-                        session.now(),
-                    )
+                    acks.record(session.db, self.peer.device_id, held, session.now())
             got += [d for d, _ in docs]
             say("fetch", total - len(queue), total)
 
@@ -565,33 +574,46 @@ class SyncClient:
                 refused = wire.pairs(answer, "refused", str)
                 self.report.refused += refused
                 skip = {d for d, _ in refused}
-                with self.replica.locked() as session:
-                    finished = []
-                    for doc_id, _ in batch:
-                        if doc_id in skip:
-                            continue
-                        try:
-                            if doc_id in replies and repo.receive_sync(
-                                doc_id, states[doc_id], replies[doc_id]
-                            ):
-                                self.report.merged += 1
-                        except VeldError as exc:
-                            self.report.refused.append((doc_id, exc.message("en")))
-                            continue
-                        heads = repo.store.heads_text(doc_id) or ""
-                        if acks.digest(heads) == server.get(doc_id):
-                            finished.append((doc_id, heads))
-                            continue
-                        message = repo.store.generate_sync(doc_id, states[doc_id])
-                        if message is None:
-                            self.report.unconverged.append(doc_id)
-                        else:
-                            pending[doc_id] = message
-                    with session.transaction():
-                        acks.record(session.db, self.peer.device_id, finished, session.now())
+                with self.replica.locked() as session, session.transaction():
+                    finished = self._absorb(batch, skip, replies, server, states, pending)
+                    acks.record(session.db, self.peer.device_id, finished, session.now())
                     done += [d for d, _ in finished]
             say("sync", len(done), len(ids))
         return done
+
+    def _absorb(
+        self,
+        batch: Items,
+        skip: set[str],
+        replies: dict[str, bytes],
+        server: dict[str, bytes],
+        states: dict[str, Any],
+        pending: dict[str, bytes],
+    ) -> list[tuple[str, str]]:
+        """Apply the server's answers for one batch (one transaction); returns the documents that
+        now hold what the server holds, and queues the next message for the others."""
+        repo = self.replica.session.repo
+        finished = []
+        for doc_id, _ in batch:
+            if doc_id in skip:
+                continue
+            reply = replies.get(doc_id)
+            try:
+                if reply is not None and repo.receive_sync(doc_id, states[doc_id], reply):
+                    self.report.merged += 1
+            except VeldError as exc:
+                self.report.refused.append((doc_id, exc.message("en")))
+                continue
+            heads = repo.store.heads_text(doc_id) or ""
+            if acks.digest(heads) == server.get(doc_id):
+                finished.append((doc_id, heads))
+                continue
+            message = repo.store.generate_sync(doc_id, states[doc_id])
+            if message is None:
+                self.report.unconverged.append(doc_id)
+            else:
+                pending[doc_id] = message
+        return finished
 
 
 def serve_refusal(exc: BaseException) -> tuple[int, str]:

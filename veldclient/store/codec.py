@@ -95,7 +95,10 @@ def materialise(
     doc: core.Document | core.Transaction, obj: bytes = ROOT, heads: list[bytes] | None = None
 ) -> Json:
     """The whole object as plain Python values (maps -> dict, lists -> list, text -> str)."""
-    kind = doc.object_type(obj)
+    return _object(doc, doc.object_type(obj), obj, heads)
+
+
+def _object(doc: core.Document | core.Transaction, kind: Any, obj: bytes, heads: list[bytes] | None) -> Json:
     if kind == _O.Map:
         keys = doc.keys(obj, heads) if heads is not None else doc.keys(obj)
         values = doc.values(obj, heads) if heads is not None else doc.values(obj)
@@ -113,4 +116,4 @@ def _value(doc: core.Document | core.Transaction, item: tuple[Any, bytes], heads
         if scalar_type == _S.Counter:
             raise TypeError("counters are not supported (automerge rc1 panics on them)")
         return scalar
-    return materialise(doc, exid, heads)
+    return _object(doc, value, exid, heads)  # a nested object: its type is already known

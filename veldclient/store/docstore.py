@@ -148,7 +148,7 @@ class Editor:
 class DocStore:
     """Bytes and heads of every document; knows nothing about what the documents mean."""
 
-    def __init__(self, db: sqlite_utils.Database, actor: bytes, cache_size: int = 512) -> None:
+    def __init__(self, db: sqlite_utils.Database, actor: bytes, cache_size: int = 2048) -> None:
         self.db = db
         self.actor = actor
         self._cache: OrderedDict[str, _Loaded] = OrderedDict()

@@ -151,26 +151,35 @@ class Repo:
         return changed
 
     def merge_many(
-        self, items: list[tuple[str, bytes]], accept: Callable[[str, str, str | None], bool]
+        self,
+        items: list[tuple[str, bytes]],
+        accept: Callable[[str, str, str | None], bool],
+        sent_heads: dict[str, list[bytes]] | None = None,
     ) -> tuple[list[str], list[tuple[str, str]]]:
         """Merge documents from a peer or bundle in one transaction: (changed ids, refused ids with
         the reason). Node and share documents go first, because trust and scope decisions about the
         rest depend on them. ``accept(doc_id, kind, owner_node)`` is the receiving side's scope check.
-        Documents new here are loaded once, checked and stored as received, in bulk."""
+        Documents new here are loaded once, checked and stored as received, in bulk. ``sent_heads``,
+        when given, is filled with the heads each received blob carried (what the sender holds)."""
         changed: list[str] = []
         refused: list[tuple[str, str]] = []
         order = {"node": 0, "share": 1}
         fresh: list[tuple[str, str, str | None, bytes, list[bytes], dict[str, Json]]] = []
+        ids = [d for d, _ in items]
+        erased = self._present("SELECT erased_doc_id FROM erasures WHERE erased_doc_id IN ({})", ids)
+        existing = self._present("SELECT doc_id FROM am_docs WHERE doc_id IN ({})", ids)
         with self.transaction():
-            for doc_id, data in sorted(items, key=lambda i: order.get(kind_of(i[0]), 2)):
+            for doc_id, data in sorted(dict(items).items(), key=lambda i: order.get(kind_of(i[0]), 2)):
                 kind = kind_of(doc_id)
                 try:
-                    if self.is_erased(doc_id):
+                    if doc_id in erased:
                         refused.append((doc_id, "erased"))
                         continue
-                    if kind in order or self.store.exists(doc_id):
+                    if kind in order or doc_id in existing:
                         info = self.store.info(doc_id)
                         doc = boundary.load(data)
+                        if sent_heads is not None:
+                            sent_heads[doc_id] = boundary.heads(doc)
                         with boundary.guarded("reading"):
                             root = codec.materialise(doc)
                         owner = info.node_id if info else _owner(doc_id, root)
@@ -180,13 +189,16 @@ class Repo:
                             changed.append(doc_id)
                         continue
                     doc = boundary.load(data)
+                    doc_heads = boundary.heads(doc)
+                    if sent_heads is not None:
+                        sent_heads[doc_id] = doc_heads
                     with boundary.guarded("reading"):
                         root = codec.materialise(doc)
                     owner = _owner(doc_id, root)
                     if not accept(doc_id, kind, owner):
                         refused.append((doc_id, "out of scope"))
                         continue
-                    fresh.append((doc_id, kind, owner, data, boundary.heads(doc), root))
+                    fresh.append((doc_id, kind, owner, data, doc_heads, root))
                 except VeldError as exc:
                     refused.append((doc_id, exc.message("en")))
             if fresh:
@@ -198,6 +210,13 @@ class Repo:
                 self.projector.insert(rows)
                 changed += [f[0] for f in fresh]
         return changed, refused
+
+    def _present(self, sql: str, ids: list[str]) -> set[str]:
+        out: set[str] = set()
+        for i in range(0, len(ids), 500):
+            part = ids[i : i + 500]
+            out.update(r[0] for r in self.db.execute(sql.format(",".join("?" * len(part))), part))
+        return out
 
     def receive_sync(self, doc_id: str, state: Any, message: bytes) -> bool:
         """Apply a peer's sync message to a document held here (same checks as :meth:`merge`)."""
