@@ -127,6 +127,8 @@ class VeldApp(ServiceCaller, App[None]):
         self.switch_mode(self.start_mode)
         if isinstance(self.session, Unlocking):
             self.call_after_refresh(self._after_first_paint, self.session)
+        else:
+            self._start_sync()
 
     def _after_first_paint(self, opening: Unlocking) -> None:
         opening.proceed()
@@ -150,6 +152,7 @@ class VeldApp(ServiceCaller, App[None]):
 
     def on_veld_app_unlocked(self, message: Unlocked) -> None:
         self.session = message.session
+        self._start_sync()
         before, self.prefs = self.prefs, message.prefs
         if message.prefs.theme != before.theme:
             self._apply_prefs_theme()
@@ -158,6 +161,44 @@ class VeldApp(ServiceCaller, App[None]):
 
     def on_veld_app_unlock_failed(self, message: UnlockFailed) -> None:
         self.exit(return_code=2)
+
+    # -- background sync -------------------------------------------------------------------------
+
+    sync_agent: Any = None
+    sync_activity: dict[str, str] = {}  # noqa: RUF012 - replaced per app in _start_sync
+
+    def _start_sync(self) -> None:
+        self.sync_activity = {}
+        self.run_worker(self._sync_worker, thread=True, group="sync-start", exit_on_error=False)
+
+    def _sync_worker(self) -> None:
+        from veldclient.screens.background_sync import start_agent
+
+        self.sync_agent = start_agent(self.backend.session(), self.backend.lock, self.post_message)
+
+    def sync_now(self) -> None:
+        if self.sync_agent is None:
+            self.notify(t("dashboard.sync.no_agent"), markup=False)
+            return
+        self.sync_agent.sync_now()
+        self.notify(t("dashboard.sync.started"), markup=False)
+
+    def on_sync_activity(self, message: Any) -> None:
+        if message.peer is not None and message.text:
+            self.sync_activity[message.peer] = message.text
+        from veldclient.screens.dashboard import DashboardScreen
+
+        screen = self.screen
+        if isinstance(screen, DashboardScreen):
+            if message.finished:
+                screen.refresh_data()
+            else:
+                screen.show_sync_activity()
+
+    def on_unmount(self) -> None:
+        agent, self.sync_agent = self.sync_agent, None
+        if agent is not None:
+            agent.stop()
 
     # -- actions ---------------------------------------------------------------------------------
 

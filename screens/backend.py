@@ -30,12 +30,16 @@ Failed = Callable[[VeldError], None]
 class Backend:
     def __init__(self, session: Session | Unlocking) -> None:
         self._source = session
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # shared with the background sync agent
 
     def session(self) -> Session:
         """The open session; waits for a background unlock, so call it only in a worker."""
         source = self._source
         return source.wait() if isinstance(source, Unlocking) else source
+
+    @property
+    def lock(self) -> threading.RLock:
+        return self._lock
 
     def run(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         session = self.session()

@@ -15,6 +15,18 @@ from veldclient.screens.i18n import language, t
 from veldclient.services import conflicts
 
 
+def delivery_of(session: Any, doc_ids: list[str]) -> list[dict[str, Any]]:
+    """Per expected peer: current only when it acknowledged the current version of every record."""
+    from veldclient.services import peers as peer_service
+
+    merged: dict[str, dict[str, Any]] = {}
+    for doc_id in doc_ids:
+        for holder in peer_service.held_by(session, doc_id):
+            seen = merged.setdefault(holder["device_id"], {**holder})
+            seen["current"] = seen["current"] and holder["current"]
+    return sorted(merged.values(), key=lambda h: h["name"])
+
+
 def _when(ms: int | None) -> str:
     return datetime.fromtimestamp((ms or 0) / 1000, UTC).strftime("%Y-%m-%d %H:%M")
 
@@ -42,7 +54,7 @@ class ConflictsScreen(VeldScreen):
             with Vertical(id="conflict-sides", classes="panel"):
                 yield Static("", id="side-0", markup=False)
                 yield Static("", id="side-1", markup=False)
-        yield Static(t("conflicts.delivery"), classes="muted", markup=False)
+        yield Static("", id="conflict-delivery", classes="muted", markup=False)
         yield Footer()
 
     def refresh_data(self) -> None:
@@ -72,6 +84,7 @@ class ConflictsScreen(VeldScreen):
         self._show_sides(self._selected())
 
     def _show_sides(self, item: conflicts.Conflict | None) -> None:
+        self._show_delivery_of(item)
         lang = language()
         for n in (0, 1):
             widget = self.query_one(f"#side-{n}", Static)
@@ -91,6 +104,28 @@ class ConflictsScreen(VeldScreen):
                     summary=summary,
                 )
             )
+
+    def _show_delivery_of(self, item: conflicts.Conflict | None) -> None:
+        if item is None:
+            self.query_one("#conflict-delivery", Static).update("")
+            return
+        self.call(delivery_of, list(item.doc_ids), done=self._show_delivery, group="delivery")
+
+    def _show_delivery(self, holders: list[dict[str, Any]]) -> None:
+        """Which peers hold the current version of the records in this conflict (acknowledged)."""
+        if not holders:
+            text = t("conflicts.delivery_none")
+        else:
+            parts = [
+                t(
+                    "conflicts.holder_current" if h["current"] else "conflicts.holder_behind",
+                    name=h["name"],
+                    node=h["node_id"],
+                )
+                for h in holders
+            ]
+            text = t("conflicts.delivery", holders=", ".join(parts))
+        self.query_one("#conflict-delivery", Static).update(text)
 
     def action_resolve(self, side: int) -> None:
         item = self._selected()

@@ -2,8 +2,9 @@
 
 It shows free beds per care type across the mesh, with the age of the reports and a 14-day occupancy
 sparkline. It also shows open placement requests with their response-target timers, help requests
-still waiting for a volunteer, and overloaded mantelzorgers. Sync does not exist yet, so the sync
-panel says plainly that no peers are paired; it never invents any.
+still waiting for a volunteer, and overloaded mantelzorgers. The sync panel shows, per paired peer,
+the last contact, the documents still waiting for it and what the background sync is doing now; with
+no peers it says so plainly and never invents any. ``s`` syncs with every peer now.
 
 The whole picture comes from one service call (services/dashboard_view.py) in an App-owned worker.
 The dashboard is the first screen ``veld`` shows: it is drawn and takes keys straight away, while the
@@ -51,7 +52,10 @@ def read_view(session: Session) -> DashboardView:
 class DashboardScreen(VeldScreen):
     HELP = "dashboard.help"
     TITLE_ID = "area.dashboard"
-    KEYS: ClassVar[tuple[KeySpec, ...]] = (("r", "reload", "key.refresh"),)
+    KEYS: ClassVar[tuple[KeySpec, ...]] = (
+        ("r", "reload", "key.refresh"),
+        ("s", "sync_now", "dashboard.sync.now"),
+    )
     DEFAULT_CSS = """
     #dashboard { height: 1fr; }
     #dash-row { height: auto; }
@@ -83,7 +87,9 @@ class DashboardScreen(VeldScreen):
                     yield Static("", id="dash-unmatched", markup=False)
                     yield Static("", id="dash-overloaded", markup=False)
                 with Vertical(id="dash-sync", classes="panel"):
-                    yield Static(t("dashboard.sync.no_peers"), classes="muted", markup=False)
+                    yield Static(
+                        t("dashboard.sync.no_peers"), id="dash-sync-text", classes="muted", markup=False
+                    )
         yield Footer()
 
     def on_mount(self) -> None:
@@ -114,6 +120,14 @@ class DashboardScreen(VeldScreen):
     def action_reload(self) -> None:
         self.refresh_data()
 
+    def action_sync_now(self) -> None:
+        self.veld.sync_now()
+
+    def show_sync_activity(self) -> None:
+        """The app's background sync reported something: redraw the panel from what we hold."""
+        if self.view is not None:
+            self._render_sync(self.view, self.veld.session.now())
+
     def _loaded(self, view: DashboardView) -> None:
         self._pending = False
         self.view = view
@@ -137,6 +151,28 @@ class DashboardScreen(VeldScreen):
         self.query_one(PressureGrid).show(view.pressure, now, view.stale_after_ms)
         self.query_one(TargetList).show(view.targets, now)
         self._render_help(view)
+        self._render_sync(view, now)
+
+    def _render_sync(self, view: DashboardView, now: int) -> None:
+        from veldclient.screens.widgets.durations import age
+
+        text = self.query_one("#dash-sync-text", Static)
+        if not view.peers:
+            text.update(t("dashboard.sync.no_peers"))
+            return
+        activity = getattr(self.veld, "sync_activity", {})
+        lines = []
+        for peer in view.peers:
+            contact = age(peer["last_contact"], now) if peer["last_contact"] else t("dashboard.sync.never")
+            key = "dashboard.sync.revoked" if peer["revoked"] else "dashboard.sync.peer"
+            lines.append(
+                t(key, name=peer["name"], node=peer["node_id"], contact=contact, waiting=peer["waiting"])
+            )
+            if peer["last_error"]:
+                lines.append("  " + t("dashboard.sync.error", error=peer["last_error"]))
+            if peer["name"] in activity:
+                lines.append("  " + activity[peer["name"]])
+        text.update("\n".join(lines))
 
     def _render_help(self, view: DashboardView) -> None:
         unmatched = self.query_one("#dash-unmatched", Static)

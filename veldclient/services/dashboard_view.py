@@ -61,11 +61,14 @@ class DashboardView:
     unmatched_help_requests: int | None
     overloaded: tuple[dict[str, Any], ...] | None
     """matching.overloaded_mantelzorgers(); None when the role may not see them."""
+    peers: tuple[dict[str, Any], ...] = ()
+    """services.peers.status(): per paired peer last contact, last error and documents waiting."""
 
 
 def dashboard_view(session: Session) -> DashboardView:
     """Everything the dashboard shows, read in one go (the screen calls this through a worker)."""
     from veldclient.services import matching, placements, settings
+    from veldclient.services import peers as peer_service
 
     role = session.actor.role
     now = session.now()
@@ -82,6 +85,7 @@ def dashboard_view(session: Session) -> DashboardView:
         targets=tuple(placements.targets(session)) if role in placements.VIEWERS else None,
         unmatched_help_requests=unmatched_help_requests(session) if role in matching.HELP else None,
         overloaded=tuple(matching.overloaded_mantelzorgers(session)) if role in matching.HELP else None,
+        peers=tuple(peer_service.status(session)),
     )
 
 
