@@ -77,19 +77,17 @@ def record_export(
 class Seen:
     """What the ledger already knows about a sender, relative to an incoming bundle."""
 
-    duplicate: bool
+    duplicate: int | None  # documents of the same bundle imported before; None: not seen
     newest_seq: int  # highest sequence imported from this sender (0: none)
     same_seq_other_content: bool
 
 
 def seen(db: sqlite_utils.Database, sender_device: str, seq: int, sha256_hex: str) -> Seen:
-    duplicate = (
-        db.execute(
-            "SELECT 1 FROM bundle_imports WHERE sender_device = ? AND seq = ? AND sha256 = ?",
-            [sender_device, seq, sha256_hex],
-        ).fetchone()
-        is not None
-    )
+    row = db.execute(
+        "SELECT docs FROM bundle_imports WHERE sender_device = ? AND seq = ? AND sha256 = ?",
+        [sender_device, seq, sha256_hex],
+    ).fetchone()
+    duplicate = None if row is None else int(row[0])
     newest = db.execute(
         "SELECT coalesce(max(seq), 0) FROM bundle_imports WHERE sender_device = ?", [sender_device]
     ).fetchone()[0]

@@ -204,6 +204,13 @@ class DocStore:
                 self._fail(doc_id, f"chunk {seq} does not match its checksum")
         return b"".join(c[1] for c in chunks)
 
+    def has_heads(self, doc_id: str, hashes: list[bytes]) -> bool:
+        """Whether the document here contains these changes (as heads or anywhere in its history)."""
+        current = set(json.loads(self.heads_text(doc_id) or "[]"))
+        if {h.hex() for h in hashes} <= current:
+            return True
+        return boundary.knows(self._open(doc_id).doc, hashes)
+
     def heads_text(self, doc_id: str) -> str | None:
         row = self.db.execute("SELECT heads FROM am_docs WHERE doc_id = ?", [doc_id]).fetchone()
         return row[0] if row else None
