@@ -136,7 +136,7 @@ def _plan(session: Session, recipients: list[peers.Peer], full: bool) -> list[_P
         base = bases.pop() if len(bases) == 1 else None
         if full or base is None:
             out.append(_Planned(doc_id, heads, None))
-        elif base != heads:
+        elif not set(json.loads(heads)) <= set(json.loads(base)):  # else they hold all we have
             out.append(_Planned(doc_id, heads, base))
     return out
 
@@ -159,7 +159,7 @@ def _collect(
     for n, item in enumerate(plan, 1):
         after = _hashes(item.heads)
         try:
-            if item.base is None:
+            if item.base is None or not store.has_heads(item.doc_id, _hashes(item.base)):
                 entries.append(bundle.entry(item.doc_id, "full", [], after, store.raw_bytes(item.doc_id)))
             else:
                 base = _hashes(item.base)
@@ -515,9 +515,15 @@ def _apply_acks(session: Session, peer: peers.Peer, manifest: Manifest, result: 
 
 
 def write_ack(session: Session, imported: ImportResult, out_dir: Path) -> ExportResult:
-    """A small bundle back to the sender: the heads we now hold of what it sent."""
+    """A small bundle back to the sender: which of its heads we hold (recorded when we imported
+    them). Its heads, not ours: ours may hold changes it has never seen and could not use as a base."""
     peer = peers.usable(session.repo, imported.sender_device)
-    held = tuple((v.doc_id, v.heads) for v in Scope(session.repo).visible(peer.node_id))
+    store = session.repo.store
+    held = tuple(
+        (doc_id, heads)
+        for doc_id, heads in sorted(acks.known(session.db, peer.device_id).items())
+        if store.exists(doc_id) and store.has_heads(doc_id, _hashes(heads))
+    )
     return _write(session, [peer], "ack", [], held, out_dir, _quiet)
 
 
