@@ -488,7 +488,12 @@ def _apply_docs(session: Session, peer: peers.Peer, manifest: Manifest, result: 
                 refused.append((d.doc_id, exc.message("en")))
     skipped = {r[0] for r in refused}
     arrived = [d for d in manifest.docs if d.doc_id not in skipped]
-    missing = [d.doc_id for d in arrived if not repo.store.has_heads(d.doc_id, list(d.after))]
+    now = repo.store.current_heads([d.doc_id for d in arrived])
+    missing = [
+        d.doc_id
+        for d in arrived
+        if not repo.store.has_heads_given(d.doc_id, list(d.after), now.get(d.doc_id))
+    ]
     if missing:
         raise BundleRefused(
             "heads",

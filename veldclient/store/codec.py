@@ -92,10 +92,15 @@ _MISSING = object()
 
 
 def materialise(
-    doc: core.Document | core.Transaction, obj: bytes = ROOT, heads: list[bytes] | None = None
+    doc: core.Document | core.Transaction,
+    obj: bytes = ROOT,
+    heads: list[bytes] | None = None,
+    kind: Any = None,
 ) -> Json:
-    """The whole object as plain Python values (maps -> dict, lists -> list, text -> str)."""
-    kind = doc.object_type(obj)
+    """The whole object as plain Python values (maps -> dict, lists -> list, text -> str). ``kind``
+    is the object's type when the caller already read it (saves a call per nested object)."""
+    if kind is None:
+        kind = doc.object_type(obj)
     if kind == _O.Map:
         keys = doc.keys(obj, heads) if heads is not None else doc.keys(obj)
         values = doc.values(obj, heads) if heads is not None else doc.values(obj)
@@ -113,4 +118,4 @@ def _value(doc: core.Document | core.Transaction, item: tuple[Any, bytes], heads
         if scalar_type == _S.Counter:
             raise TypeError("counters are not supported (automerge rc1 panics on them)")
         return scalar
-    return materialise(doc, exid, heads)
+    return materialise(doc, exid, heads, value)

@@ -162,13 +162,17 @@ class Repo:
         order = {"node": 0, "share": 1}
         fresh: list[tuple[str, str, str | None, bytes, list[bytes], dict[str, Json]]] = []
         with self.transaction():
+            held = self.store.existing([doc_id for doc_id, _ in items])
+            erased: set[str] | None = None  # read once the node documents (and their erasures) are in
             for doc_id, data in sorted(items, key=lambda i: order.get(kind_of(i[0]), 2)):
                 kind = kind_of(doc_id)
+                if erased is None and kind not in order:
+                    erased = {r[0] for r in self.db.execute("SELECT erased_doc_id FROM erasures")}
                 try:
-                    if self.is_erased(doc_id):
+                    if self.is_erased(doc_id) if erased is None else doc_id in erased:
                         refused.append((doc_id, "erased"))
                         continue
-                    if kind in order or self.store.exists(doc_id):
+                    if kind in order or doc_id in held:
                         info = self.store.info(doc_id)
                         doc = boundary.load(data)
                         with boundary.guarded("reading"):
