@@ -133,7 +133,8 @@ def test_delta_export_after_1000_changed_cases(benchmark, demo, acknowledged, tm
     )
     raw = _raw_changes(demo, acknowledged, changed)
     benchmark.extra_info.update(bytes=result.size, raw_changes=raw, ratio=round(result.size / raw, 3))
-    print(f"\ndelta bundle {result.size} B, {result.delta} deltas; raw changes {raw} B; x{result.size / raw:.2f}")
+    ratio = result.size / raw
+    print(f"\ndelta bundle {result.size} B, {result.delta} deltas; raw changes {raw} B; x{ratio:.2f}")
     assert result.delta == 1000 and result.full == 0
     assert benchmark.stats.stats.median <= 1.0
     assert result.size <= 1.5 * raw
