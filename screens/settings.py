@@ -31,7 +31,10 @@ def save_all(session: object, lang: str, theme: str, stale_hours: str) -> prefs.
 class SettingsScreen(VeldScreen):
     HELP = "settings.help"
     TITLE_ID = "settings.title"
-    KEYS: ClassVar[tuple[KeySpec, ...]] = (("ctrl+s", "save", "key.save"),)
+    KEYS: ClassVar[tuple[KeySpec, ...]] = (
+        ("ctrl+s", "save", "key.save"),
+        ("ctrl+b", "bundles", "bundles.key.open"),
+    )
 
     def compose(self) -> ComposeResult:
         session = self.veld.session
@@ -96,3 +99,8 @@ class SettingsScreen(VeldScreen):
         self.notify(t("settings.saved"), markup=False)
         if stored.language != language():
             self.veld.apply_language(stored.language)
+
+    def action_bundles(self) -> None:
+        from veldclient.screens.bundle_dialog import BundleScreen
+
+        self.app.push_screen(BundleScreen())

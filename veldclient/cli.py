@@ -110,6 +110,7 @@ LAZY_COMMANDS = {
     "cases": ("veldclient.cli_placement", "cases"),
     "match": ("veldclient.cli_matching", "match"),
     "export": ("veldclient.cli_matching", "export"),
+    "bundle": ("veldclient.cli_bundle", "bundle"),
 }
 
 

@@ -76,6 +76,16 @@ def _resolved(session: Session, doc_ids: tuple[str, ...]) -> set[str]:
 
 def inbox(session: Session) -> list[Conflict]:
     """Open conflicts, newest side first; the same list on every replica that merged the same data."""
+    out = open_conflicts(session)
+    with session.transaction():
+        session.audit(
+            "conflicts.read", "R", "conflict", basis_authorisation=True, detail={"results": len(out)}
+        )
+    return out
+
+
+def open_conflicts(session: Session) -> list[Conflict]:
+    """The inbox without its audit entry: for counting what a merge raised (bundles)."""
     out = []
     for provider in providers():
         for raw in provider(session):
@@ -95,10 +105,6 @@ def inbox(session: Session) -> list[Conflict]:
                 )
             )
     out.sort(key=lambda c: (-max((s.get("at") or 0) for s in c.sides), c.id))
-    with session.transaction():
-        session.audit(
-            "conflicts.read", "R", "conflict", basis_authorisation=True, detail={"results": len(out)}
-        )
     return out
 
 

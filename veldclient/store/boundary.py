@@ -90,6 +90,16 @@ def changes_since(doc: core.Document, since: list[bytes]) -> bytes:
     return b"".join(c.bytes for c in changes)
 
 
+def knows(doc: core.Document, hashes: list[bytes]) -> bool:
+    """Whether every change hash is in the document's history: ``fork`` refuses unknown hashes,
+    while reads at unknown heads silently answer nothing."""
+    try:
+        guard("forking", doc.fork, hashes)
+    except AutomergeFailure:
+        return False
+    return True
+
+
 def merge(doc: core.Document, other: core.Document) -> None:
     guard("merging", doc.merge, other)
 

@@ -160,6 +160,30 @@ class DocStore:
     def exists(self, doc_id: str) -> bool:
         return self.db.execute("SELECT 1 FROM am_docs WHERE doc_id = ?", [doc_id]).fetchone() is not None
 
+    def existing(self, doc_ids: list[str]) -> set[str]:
+        """Which of ``doc_ids`` are held here (bulk: one query per 500 ids)."""
+        out: set[str] = set()
+        for i in range(0, len(doc_ids), 500):
+            part = doc_ids[i : i + 500]
+            marks = ",".join("?" * len(part))
+            out.update(
+                r[0] for r in self.db.execute(f"SELECT doc_id FROM am_docs WHERE doc_id IN ({marks})", part)
+            )
+        return out
+
+    def current_heads(self, doc_ids: list[str]) -> dict[str, str]:
+        """{doc id: heads text} of those held here (bulk)."""
+        out: dict[str, str] = {}
+        for i in range(0, len(doc_ids), 500):
+            part = doc_ids[i : i + 500]
+            marks = ",".join("?" * len(part))
+            out.update(
+                self.db.execute(
+                    f"SELECT doc_id, heads FROM am_docs WHERE doc_id IN ({marks})", part
+                ).fetchall()
+            )
+        return out
+
     def info(self, doc_id: str) -> DocInfo | None:
         row = self.db.execute(
             "SELECT doc_id, kind, node_id, heads, version, quarantined, error FROM am_docs WHERE doc_id = ?",
@@ -203,6 +227,17 @@ class DocStore:
             if hashlib.sha256(data).hexdigest() != digest:
                 self._fail(doc_id, f"chunk {seq} does not match its checksum")
         return b"".join(c[1] for c in chunks)
+
+    def has_heads(self, doc_id: str, hashes: list[bytes]) -> bool:
+        """Whether the document here contains these changes (as heads or anywhere in its history)."""
+        return self.has_heads_given(doc_id, hashes, self.heads_text(doc_id))
+
+    def has_heads_given(self, doc_id: str, hashes: list[bytes], heads_text: str | None) -> bool:
+        """:meth:`has_heads` when the current heads text was read in bulk already."""
+        current = set(json.loads(heads_text or "[]"))
+        if {h.hex() for h in hashes} <= current:
+            return True
+        return boundary.knows(self._open(doc_id).doc, hashes)
 
     def heads_text(self, doc_id: str) -> str | None:
         row = self.db.execute("SELECT heads FROM am_docs WHERE doc_id = ?", [doc_id]).fetchone()

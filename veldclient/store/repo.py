@@ -165,17 +165,18 @@ class Repo:
         refused: list[tuple[str, str]] = []
         order = {"node": 0, "share": 1}
         fresh: list[tuple[str, str, str | None, bytes, list[bytes], dict[str, Json]]] = []
-        ids = [d for d, _ in items]
-        erased = self._present("SELECT erased_doc_id FROM erasures WHERE erased_doc_id IN ({})", ids)
-        existing = self._present("SELECT doc_id FROM am_docs WHERE doc_id IN ({})", ids)
         with self.transaction():
+            held = self.store.existing([doc_id for doc_id, _ in items])
+            erased: set[str] | None = None  # read once the node documents (and their erasures) are in
             for doc_id, data in sorted(dict(items).items(), key=lambda i: order.get(kind_of(i[0]), 2)):
                 kind = kind_of(doc_id)
+                if erased is None and kind not in order:
+                    erased = {r[0] for r in self.db.execute("SELECT erased_doc_id FROM erasures")}
                 try:
-                    if doc_id in erased:
+                    if self.is_erased(doc_id) if erased is None else doc_id in erased:
                         refused.append((doc_id, "erased"))
                         continue
-                    if kind in order or doc_id in existing:
+                    if kind in order or doc_id in held:
                         info = self.store.info(doc_id)
                         doc = boundary.load(data)
                         if sent_heads is not None:
@@ -210,13 +211,6 @@ class Repo:
                 self.projector.insert(rows)
                 changed += [f[0] for f in fresh]
         return changed, refused
-
-    def _present(self, sql: str, ids: list[str]) -> set[str]:
-        out: set[str] = set()
-        for i in range(0, len(ids), 500):
-            part = ids[i : i + 500]
-            out.update(r[0] for r in self.db.execute(sql.format(",".join("?" * len(part))), part))
-        return out
 
     def receive_sync(self, doc_id: str, state: Any, message: bytes) -> bool:
         """Apply a peer's sync message to a document held here (same checks as :meth:`merge`)."""

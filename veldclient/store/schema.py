@@ -58,5 +58,13 @@ def _sync(db: sqlite_utils.Database) -> None:
     tables.ensure_schema(db)
 
 
+@migrations(name="0010_bundles")
+def _bundles(db: sqlite_utils.Database) -> None:
+    """USB bundles: the export sequence and the import ledger (sync/bundle_ledger.py)."""
+    from veldclient.sync import bundle_ledger
+
+    bundle_ledger.ensure_schema(db)
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     migrations.apply(db)

@@ -1,0 +1,174 @@
+"""`veld bundle export|import`: USB bundles from the command line (services/bundles.py does the work).
+
+Quiet when not on a terminal; a progress bar on stderr for long exports on one. A refused bundle is
+one line on stderr and exit code 2, with the database as it was.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from veldclient.cli import (
+    echo_json,
+    fail,
+    handles_errors,
+    lang,
+    open_profile,
+    profile_option,
+    resolve_profile,
+)
+from veldclient.errors import VeldError
+from veldclient.services import bundles
+
+_BAR_FROM = 500  # documents: below this an export is quick enough to need no bar
+
+
+class _ProgressBar:
+    """click's progress bar for the collect stage, only on a terminal."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.bar: object | None = None
+        self.shown = 0
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if not self.enabled or stage != "collect" or total < _BAR_FROM:
+            return
+        if self.bar is None:
+            label = "Documenten verzamelen" if lang() == "nl" else "Collecting documents"
+            self.bar = click.progressbar(length=total, label=label, file=sys.stderr)
+            self.bar.__enter__()  # type: ignore[attr-defined]
+        self.bar.update(done - self.shown)  # type: ignore[attr-defined]
+        self.shown = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)  # type: ignore[attr-defined]
+
+
+def _say(nl: str, en: str) -> None:
+    click.echo(nl if lang() == "nl" else en)
+
+
+@click.group("bundle")
+def bundle() -> None:
+    """USB bundles: signed, encrypted transfer between sites by stick."""
+
+
+@bundle.command("export")
+@click.option("--to", "to", multiple=True, required=True, help="Node id or paired device (repeatable).")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--full", is_flag=True, help="Whole documents, even where a delta would do.")
+@click.option("--json", "as_json", is_flag=True)
+@profile_option
+@click.pass_context
+@handles_errors
+def export_command(
+    ctx: click.Context,
+    to: tuple[str, ...],
+    out_dir: Path,
+    full: bool,
+    as_json: bool,
+    profile_name: str | None,
+) -> None:
+    """Write one bundle for the given nodes or devices into DIR (e.g. a mounted stick)."""
+    session = open_profile(resolve_profile(ctx, profile_name))
+    bar = _ProgressBar(sys.stderr.isatty() and not as_json)
+    try:
+        result = bundles.export_bundle(session, list(to), out_dir, full=full, progress=bar)
+    finally:
+        bar.close()
+        session.close()
+    if as_json:
+        echo_json(result.as_json())
+        return
+    kinds = ", ".join(f"{k} {n}" for k, n in result.by_kind.items()) or "-"
+    to_text = ", ".join(result.recipients)
+    _say(f"Bundel geschreven: {result.path}", f"Bundle written: {result.path}")
+    _say(
+        f"  volgnummer {result.seq}, {result.documents} documenten ({result.full} volledig, {result.delta}"
+        f" delta: {kinds}), {result.size} bytes, voor {to_text} ({', '.join(result.recipient_nodes)})",
+        f"  sequence {result.seq}, {result.documents} documents ({result.full} full, {result.delta}"
+        f" delta: {kinds}), {result.size} bytes, for {to_text} ({', '.join(result.recipient_nodes)})",
+    )
+    for doc_id, reason in result.skipped:
+        _say(f"  overgeslagen (beschadigd): {doc_id}: {reason}", f"  skipped (damaged): {doc_id}: {reason}")
+
+
+def _show(result: bundles.ImportResult) -> None:
+    name = Path(result.file).name
+    if result.status == "duplicate":
+        _say(
+            f"{name}: al eerder ingelezen, niets gewijzigd.",
+            f"{name}: already imported, nothing changed.",
+        )
+        return
+    if result.kind == "ack":
+        _say(
+            f"{name}: ontvangstbevestiging van {result.sender_name} ({result.sender_node}) voor"
+            f" {result.acks} documenten.",
+            f"{name}: acknowledgement from {result.sender_name} ({result.sender_node}) for"
+            f" {result.acks} documents.",
+        )
+    else:
+        kinds = ", ".join(f"{k} {n}" for k, n in result.changed.items()) or "-"
+        _say(
+            f"{name}: van {result.sender_name} ({result.sender_node}), volgnummer {result.seq}:"
+            f" {result.documents} documenten, gewijzigd: {kinds}; {result.conflicts_raised} nieuwe"
+            f" conflicten; {len(result.refused)} geweigerd.",
+            f"{name}: from {result.sender_name} ({result.sender_node}), sequence {result.seq}:"
+            f" {result.documents} documents, changed: {kinds}; {result.conflicts_raised} new"
+            f" conflicts; {len(result.refused)} refused.",
+        )
+    for doc_id, reason in result.refused:
+        _say(f"  geweigerd: {doc_id}: {reason}", f"  refused: {doc_id}: {reason}")
+    if result.flag == "older":
+        _say(
+            "  Let op: ouder dan een eerder ingelezen bundel van deze afzender (toch samengevoegd; er gaat"
+            " niets verloren).",
+            "  Note: older than a bundle already imported from this sender (merged anyway; nothing is lost).",
+        )
+    elif result.flag == "seq_reused":
+        _say(
+            "  Let op: deze afzender gebruikte dit volgnummer al voor een andere bundel (toch samengevoegd).",
+            "  Note: this sender used this sequence number before for another bundle (merged anyway).",
+        )
+    if result.ack_file:
+        _say(f"  ontvangstbevestiging: {result.ack_file}", f"  acknowledgement: {result.ack_file}")
+
+
+@bundle.command("import")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option("--ack-out", type=click.Path(file_okay=False, path_type=Path), default=None)
+@click.option("--json", "as_json", is_flag=True)
+@profile_option
+@click.pass_context
+@handles_errors
+def import_command(
+    ctx: click.Context, path: Path, ack_out: Path | None, as_json: bool, profile_name: str | None
+) -> None:
+    """Import a bundle file, or every bundle for this device in a folder (a mounted stick)."""
+    session = open_profile(resolve_profile(ctx, profile_name))
+    try:
+        if not path.is_dir():
+            result = bundles.import_bundle(session, path, ack_out=ack_out)
+            echo_json(result.as_json()) if as_json else _show(result)
+            return
+        folder = bundles.import_folder(session, path, ack_out=ack_out)
+    finally:
+        session.close()
+    if as_json:
+        echo_json(folder.as_json())
+    else:
+        for result in folder.imported:
+            _show(result)
+        for name, code in folder.ignored:
+            _say(f"{name}: genegeerd ({code})", f"{name}: ignored ({code})")
+    if folder.failed:
+        name, nl, en = folder.failed[0]
+        for other, o_nl, o_en in folder.failed[1:]:
+            click.echo(f"veld: {other}: {o_nl if lang() == 'nl' else o_en}", err=True)
+        fail(VeldError(f"{name}: {nl}", f"{name}: {en}"))
