@@ -153,6 +153,28 @@ class Scope:
             out += extra
         return out
 
+    def waiting_count(self, node_id: str, device_id: str) -> tuple[int, int]:
+        """(documents ``node_id`` may see, of those not acknowledged at their current heads by
+        ``device_id``) — counted in SQL, so the dashboard stays cheap with many peers."""
+        base = (
+            " FROM am_docs d LEFT JOIN peer_acks a ON a.device_id = ? AND a.doc_id = d.doc_id"
+            " WHERE d.quarantined = 0 AND (d.kind = 'node' OR (d.kind != 'share' AND d.node_id = ?))"
+        )
+        total, behind = self.repo.db.execute(
+            "SELECT count(*), coalesce(sum(a.heads IS NULL OR a.heads != d.heads), 0)" + base,
+            [device_id, node_id],
+        ).fetchone()
+        extra = self._rows(self.shares_of(node_id), 0)
+        shared = self.shared_with(node_id)
+        extra += [v for v in self._rows(list(shared), 0) if v.node_id == shared[v.doc_id]]
+        if extra:
+            from veldclient.sync import acks
+
+            acked = acks.known(self.repo.db, device_id, [v.doc_id for v in extra])
+            total += len(extra)
+            behind += sum(1 for v in extra if acked.get(v.doc_id) != v.heads)
+        return int(total), int(behind)
+
     def _rows(self, doc_ids: Iterable[str], since_version: int) -> list[Visible]:
         ids = list(doc_ids)
         out: list[Visible] = []

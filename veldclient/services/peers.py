@@ -163,7 +163,7 @@ def status(session: Session) -> list[dict[str, Any]]:
     for peer in peers.all_peers(session.db):
         if peer.node_id not in revoked_by_node:
             revoked_by_node[peer.node_id] = peers.revoked(session.repo, peer.node_id)
-        visible = [(v.doc_id, v.heads) for v in scope.visible(peer.node_id)]
+        documents, waiting = scope.waiting_count(peer.node_id, peer.device_id)
         out.append(
             {
                 "name": peer.name,
@@ -175,8 +175,8 @@ def status(session: Session) -> list[dict[str, Any]]:
                 "revoked": peer.device_id in revoked_by_node[peer.node_id],
                 "last_contact": peer.last_contact,
                 "last_error": peer.last_error,
-                "waiting": len(acks.waiting(session.db, peer.device_id, visible)),
-                "documents": len(visible),
+                "waiting": waiting,
+                "documents": documents,
             }
         )
     return out
