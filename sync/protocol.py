@@ -227,6 +227,11 @@ class PeerServer:
         have = dict(wire.pairs(body, "have", bytes))
         cursor = replica.version()
         mine = {v.doc_id: v.heads for v in replica.scope.visible(peer.node_id, since)}
+        # documents the caller could not take last time (a listing arrived later): offer them again
+        wanted = [d for d in wire.strings(body, "want") if d not in mine]
+        for doc_id, heads in replica.digests(wanted).items():
+            if replica.may_send(peer.node_id, doc_id):
+                mine[doc_id] = heads
         theirs_here = replica.digests([d for d in have if d not in mine])
         for doc_id, heads in theirs_here.items():
             if replica.may_send(peer.node_id, doc_id):
@@ -377,6 +382,10 @@ class Link:
     session_id: str | None = None
     remote_cursor: int = 0
     local_cursor: int = 0
+    # Documents a finished run did not bring to equal heads (or the peer refused to sync): offered
+    # again in the next run whatever the cursors say, and synced without trusting old acks.
+    retry: set[str] = field(default_factory=set)
+    refetch: set[str] = field(default_factory=set)
 
 
 class SyncClient:
@@ -409,6 +418,9 @@ class SyncClient:
             self._hello()
             return self._run(say)
 
+    def _holds(self, doc_id: str) -> bool:
+        return self.replica.session.repo.store.exists(doc_id)
+
     def _hello(self) -> None:
         answer = self.call("hello", {"proto": PROTO})
         if answer.get("device_id") != self.peer.device_id or answer.get("node_id") != self.peer.node_id:
@@ -432,6 +444,8 @@ class SyncClient:
                 v.doc_id: v.heads
                 for v in replica.scope.visible(peer.node_id, 0 if full else link.local_cursor)
             }
+            again = [d for d in link.retry if d not in mine and replica.may_send(peer.node_id, d)]
+            mine.update(replica.digests(again))
         say("manifest", 0, 1)
         answer = self.call(
             "manifest",
@@ -439,6 +453,7 @@ class SyncClient:
                 "since": link.remote_cursor,
                 "full": full,
                 "have": [[d, acks.digest(h)] for d, h in mine.items()],
+                "want": sorted(link.refetch),
             },
         )
         theirs = wire.pairs(answer, "docs", bytes)
@@ -474,6 +489,12 @@ class SyncClient:
         with replica.locked() as session, session.transaction():
             link.remote_cursor = cursor
             link.local_cursor = start_version
+            refused = {d for d, _ in self.report.refused}
+            link.retry = set(self.report.unconverged) | refused
+            # Not held here and not refused for trust: ask for it again next time, whatever the cursor.
+            link.refetch = {
+                d for d, why in self.report.refused if "refused: made by" not in why and not self._holds(d)
+            }
             peers.set_cursor(session.db, peer.device_id, cursor)
             peers.record_contact(session.db, peer.device_id, session.now())
             session.audit(
@@ -549,7 +570,7 @@ class SyncClient:
                 if not self.replica.may_send(self.peer.node_id, doc_id):
                     continue
                 states[doc_id] = boundary.new_sync_state()
-                base = acked.get(doc_id)
+                base = None if doc_id in self.link.retry else acked.get(doc_id)
                 if base is not None:
                     pending[doc_id] = repo.store.push_message(
                         doc_id, [bytes.fromhex(h) for h in json.loads(base)]

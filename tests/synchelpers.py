@@ -66,7 +66,11 @@ class Mesh:
         peer = peers.find(replica.session.db, target.actor.device_id)
         transport = Wire(self.servers[server], replica.session.actor.device_id, fault)
         link = self.links.setdefault((client, server), Link())
-        report = SyncClient(replica, peer, transport, link).run()
+        runner = SyncClient(replica, peer, transport, link)
+        try:
+            report = runner.run()
+        finally:
+            self.links[(client, server)] = runner.link  # a 409 starts a new link: keep that one
         return report, transport
 
 
