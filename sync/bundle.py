@@ -33,6 +33,7 @@ import pyrage
 
 from veldclient.errors import VeldError
 from veldclient.identity import DeviceIdentity, verify_signature
+from veldclient.sync import wire
 
 MAGIC = b"VELDBNDL"
 VERSION = 1
@@ -80,36 +81,42 @@ class Header:
     cipher_len: int = 0
     cipher_sha256: bytes = b""
 
+    def identity(self) -> dict[str, Any]:
+        """Who sent it to whom: the fields the signed outer header and the encrypted manifest share."""
+        return {
+            "bundle_id": self.bundle_id,
+            "kind": self.kind,
+            "sender_device": self.sender_device,
+            "sender_node": self.sender_node,
+            "seq": self.seq,
+            "created_at": self.created_at,
+            "recipients": list(self.recipients),
+            "recipient_nodes": list(self.recipient_nodes),
+        }
+
+    @staticmethod
+    def read_identity(body: Any) -> dict[str, Any]:
+        return {
+            "bundle_id": _typed(body, "bundle_id", str),
+            "kind": _typed(body, "kind", str),
+            "sender_device": _typed(body, "sender_device", str),
+            "sender_node": _typed(body, "sender_node", str),
+            "seq": _typed(body, "seq", int),
+            "created_at": _typed(body, "created_at", int),
+            "recipients": tuple(_strings(body, "recipients")),
+            "recipient_nodes": tuple(_strings(body, "recipient_nodes")),
+        }
+
     def as_cbor(self) -> bytes:
-        return cbor2.dumps(
-            {
-                "bundle_id": self.bundle_id,
-                "kind": self.kind,
-                "sender_device": self.sender_device,
-                "sender_node": self.sender_node,
-                "seq": self.seq,
-                "created_at": self.created_at,
-                "recipients": list(self.recipients),
-                "recipient_nodes": list(self.recipient_nodes),
-                "cipher_len": self.cipher_len,
-                "cipher_sha256": self.cipher_sha256,
-            },
-            canonical=True,
-        )
+        body = {**self.identity(), "cipher_len": self.cipher_len, "cipher_sha256": self.cipher_sha256}
+        return cbor2.dumps(body, canonical=True)
 
     @classmethod
     def from_cbor(cls, raw: bytes) -> Header:
         try:
             body = cbor2.loads(raw)
             header = cls(
-                bundle_id=_typed(body, "bundle_id", str),
-                kind=_typed(body, "kind", str),
-                sender_device=_typed(body, "sender_device", str),
-                sender_node=_typed(body, "sender_node", str),
-                seq=_typed(body, "seq", int),
-                created_at=_typed(body, "created_at", int),
-                recipients=tuple(_strings(body, "recipients")),
-                recipient_nodes=tuple(_strings(body, "recipient_nodes")),
+                **cls.read_identity(body),
                 cipher_len=_typed(body, "cipher_len", int),
                 cipher_sha256=_typed(body, "cipher_sha256", bytes),
             )
@@ -259,14 +266,7 @@ def encode_manifest(manifest: Manifest) -> bytes:
     h = manifest.header
     body = {
         "v": VERSION,
-        "bundle_id": h.bundle_id,
-        "kind": h.kind,
-        "sender_device": h.sender_device,
-        "sender_node": h.sender_node,
-        "seq": h.seq,
-        "created_at": h.created_at,
-        "recipients": list(h.recipients),
-        "recipient_nodes": list(h.recipient_nodes),
+        **h.identity(),
         "docs": [[d.doc_id, d.kind, list(d.base), list(d.after), d.sha256, d.data] for d in manifest.docs],
         "acks": [list(a) for a in manifest.acks],
     }
@@ -274,25 +274,12 @@ def encode_manifest(manifest: Manifest) -> bytes:
 
 
 def decode_manifest(plaintext: bytes) -> Manifest:
-    inflater = zlib.decompressobj()
     try:
-        raw = inflater.decompress(plaintext, MAX_PLAINTEXT)
-        body = cbor2.loads(raw)
-        if not inflater.eof or inflater.unconsumed_tail:
-            raise ValueError("incomplete")
-        header = Header(
-            bundle_id=_typed(body, "bundle_id", str),
-            kind=_typed(body, "kind", str),
-            sender_device=_typed(body, "sender_device", str),
-            sender_node=_typed(body, "sender_node", str),
-            seq=_typed(body, "seq", int),
-            created_at=_typed(body, "created_at", int),
-            recipients=tuple(_strings(body, "recipients")),
-            recipient_nodes=tuple(_strings(body, "recipient_nodes")),
-        )
+        body = cbor2.loads(wire.inflate(plaintext, MAX_PLAINTEXT))
+        header = Header(**Header.read_identity(body))
         docs = tuple(_doc_entry(item) for item in body["docs"])
         acks = tuple((str(a[0]), str(a[1])) for a in body["acks"])
-    except (zlib.error, cbor2.CBORDecodeError, ValueError, TypeError, KeyError, IndexError, OverflowError):
+    except (cbor2.CBORDecodeError, ValueError, TypeError, KeyError, IndexError, OverflowError):
         raise damaged("inhoud onleesbaar", "unreadable contents") from None
     return Manifest(header, docs, acks)
 

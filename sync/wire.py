@@ -32,18 +32,38 @@ def encode(body: dict[str, Any]) -> bytes:
     return zlib.compress(cbor2.dumps(body), 1)
 
 
+class InflateError(ValueError):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason  # "not deflate" | "too large" | "truncated"
+
+
+def inflate(data: bytes, limit: int) -> bytes:
+    """Inflate at most ``limit`` bytes; a bomb, a truncation or junk is an InflateError (a
+    ValueError), never an allocation beyond ``limit``. Shared by sync bodies and bundle manifests."""
+    inflater = zlib.decompressobj()
+    try:
+        raw = inflater.decompress(data, limit)
+    except zlib.error:
+        raise InflateError("not deflate") from None
+    if inflater.unconsumed_tail:
+        raise InflateError("too large")
+    if not inflater.eof:
+        raise InflateError("truncated")
+    return raw
+
+
 def decode(data: bytes) -> dict[str, Any]:
     if len(data) > MAX_BODY:
         raise WireError("Bericht te groot.", "Message too large.", 413)
-    inflater = zlib.decompressobj()
     try:
-        raw = inflater.decompress(data, MAX_INFLATED)
-    except zlib.error:
+        raw = inflate(data, MAX_INFLATED)
+    except InflateError as exc:
+        if exc.reason == "too large":
+            raise WireError("Bericht uitgepakt te groot.", "Message too large once inflated.", 413) from None
+        if exc.reason == "truncated":
+            raise WireError("Bericht is afgebroken.", "Message is truncated.") from None
         raise WireError("Onleesbaar bericht (geen deflate).", "Unreadable message (not deflate).") from None
-    if inflater.unconsumed_tail:
-        raise WireError("Bericht uitgepakt te groot.", "Message too large once inflated.", 413)
-    if not inflater.eof:
-        raise WireError("Bericht is afgebroken.", "Message is truncated.")
     try:
         body = cbor2.loads(raw)
     except (cbor2.CBORDecodeError, ValueError, TypeError, OverflowError, RecursionError):
