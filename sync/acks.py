@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
+from veldclient.db import rows_in
+
 
 def digest(heads_text: str) -> bytes:
     """8 bytes that stand for a set of heads in manifests (am_docs.heads text, sorted hex JSON)."""
@@ -34,13 +36,8 @@ def known(db: sqlite_utils.Database, device_id: str, doc_ids: list[str] | None =
     if doc_ids is None:
         sql = "SELECT doc_id, heads FROM peer_acks WHERE device_id = ?"
         return dict(db.execute(sql, [device_id]).fetchall())
-    out: dict[str, str] = {}
-    for i in range(0, len(doc_ids), 500):
-        part = doc_ids[i : i + 500]
-        marks = ",".join("?" * len(part))
-        sql = f"SELECT doc_id, heads FROM peer_acks WHERE device_id = ? AND doc_id IN ({marks})"
-        out.update(db.execute(sql, [device_id, *part]).fetchall())
-    return out
+    sql = "SELECT doc_id, heads FROM peer_acks WHERE device_id = ? AND doc_id IN ({marks})"
+    return dict(rows_in(db, sql, doc_ids, (device_id,)))
 
 
 @dataclass(frozen=True)
@@ -61,9 +58,3 @@ def held_by(db: sqlite_utils.Database, doc_id: str) -> list[Holder]:
         [doc_id],
     ).fetchall()
     return [Holder(r[0], r[1], r[2], bool(r[3]), r[4]) for r in rows]
-
-
-def waiting(db: sqlite_utils.Database, device_id: str, visible: Iterable[tuple[str, str]]) -> list[str]:
-    """Of ``visible`` (doc_id, current heads text), the documents the peer has not acknowledged."""
-    acked = known(db, device_id)
-    return [doc_id for doc_id, heads in visible if acked.get(doc_id) != heads]

@@ -56,12 +56,7 @@ class PeerConnection:
         except (httpx.TransportError, ssl.SSLError) as exc:
             if op == "hello" and not self.bytes_received:
                 # TLS 1.3: a server that rejects our certificate hangs up right after the handshake
-                raise peers.PeerRefused(
-                    f"{self.peer.name} op {self.address} weigert de verbinding (dit apparaat is daar"
-                    " niet gekoppeld?).",
-                    f"{self.peer.name} at {self.address} refuses the connection (this device not paired"
-                    " there?).",
-                ) from None
+                raise self._refused_us() from None
             raise SyncFailed(
                 f"Verbinding met {self.peer.name} verbroken: {exc}.",
                 f"Connection to {self.peer.name} lost: {exc}.",
@@ -92,19 +87,25 @@ class PeerConnection:
                 f"{self.peer.name} presents a different certificate than the paired one; refused.",
             )
 
+    def _refused_us(self) -> peers.PeerRefused:
+        return peers.PeerRefused(
+            f"{self.peer.name} op {self.address} weigert de verbinding"
+            " (dit apparaat is daar niet gekoppeld?).",
+            f"{self.peer.name} at {self.address} refuses the connection (this device not paired there?).",
+        )
+
     def _connect_error(self, exc: httpx.ConnectError) -> Exception:
         text = str(exc)
-        if "CERTIFICATE_VERIFY_FAILED" in text or "certificate" in text.lower():
+        # Our own check of the server failed: OpenSSL says CERTIFICATE_VERIFY_FAILED. An *alert*
+        # (e.g. "tlsv13 alert certificate required") is the server rejecting us instead; both
+        # mention certificates, so only the exact token means a pin mismatch.
+        if "CERTIFICATE_VERIFY_FAILED" in text:
             return peers.PeerRefused(
                 f"{self.peer.name} op {self.address} toont een certificaat dat niet bij de koppeling past.",
                 f"{self.peer.name} at {self.address} presents a certificate that does not match the pin.",
             )
         if "alert" in text.lower() or "handshake" in text.lower():
-            return peers.PeerRefused(
-                f"{self.peer.name} op {self.address} weigert de verbinding (dit apparaat is daar niet"
-                " gekoppeld?).",
-                f"{self.peer.name} at {self.address} refuses the connection (this device not paired there?).",
-            )
+            return self._refused_us()
         return SyncFailed(
             f"{self.peer.name} is niet bereikbaar op {self.address}.",
             f"{self.peer.name} cannot be reached at {self.address}.",

@@ -32,10 +32,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from veldclient.db import rows_in
 from veldclient.errors import NotFound, VeldError
 from veldclient.services.session import Session
 from veldclient.store import boundary
-from veldclient.store.repo import kind_of
+from veldclient.store.repo import OUT_OF_SCOPE, kind_of
 from veldclient.sync import acks, peers, wire
 from veldclient.sync.scope import Scope
 
@@ -77,17 +78,8 @@ class Replica:
 
     def digests(self, doc_ids: list[str]) -> dict[str, str]:
         """{doc id: heads text} for the healthy documents among ``doc_ids``."""
-        out: dict[str, str] = {}
-        db = self.session.db
-        for i in range(0, len(doc_ids), 500):
-            part = doc_ids[i : i + 500]
-            marks = ",".join("?" * len(part))
-            out.update(
-                db.execute(
-                    f"SELECT doc_id, heads FROM am_docs WHERE quarantined = 0 AND doc_id IN ({marks})", part
-                ).fetchall()
-            )
-        return out
+        sql = "SELECT doc_id, heads FROM am_docs WHERE quarantined = 0 AND doc_id IN ({marks})"
+        return dict(rows_in(self.session.db, sql, doc_ids))
 
     def accept_from(self, peer_node: str) -> Callable[[str, str, str | None], bool]:
         """Receiving-side scope: a document both the sender and we may hold."""
@@ -99,41 +91,18 @@ class Replica:
 
         return accept
 
-    def owner(self, doc_id: str) -> str | None:
-        info = self.session.repo.store.info(doc_id)
-        return info.node_id if info else None
-
     def sendable(self, peer_node: str, doc_ids: list[str]) -> set[str]:
         """Of ``doc_ids``, those ``peer_node`` may see (one query per 500 ids)."""
-        out: set[str] = set()
-        db = self.session.db
-        for i in range(0, len(doc_ids), 500):
-            part = doc_ids[i : i + 500]
-            marks = ",".join("?" * len(part))
-            for doc_id, kind, owner in db.execute(
-                f"SELECT doc_id, kind, node_id FROM am_docs WHERE quarantined = 0 AND doc_id IN ({marks})",
-                part,
-            ):
-                if self.scope.may_see(peer_node, doc_id, kind, owner):
-                    out.add(doc_id)
-        return out
-
-    def may_send(self, peer_node: str, doc_id: str) -> bool:
-        info = self.session.repo.store.info(doc_id)
-        return (
-            info is not None
-            and not info.quarantined
-            and self.scope.may_see(peer_node, doc_id, info.kind, info.node_id)
-        )
+        sql = "SELECT doc_id, kind, node_id FROM am_docs WHERE quarantined = 0 AND doc_id IN ({marks})"
+        rows = rows_in(self.session.db, sql, doc_ids)
+        return {d for d, kind, owner in rows if self.scope.may_see(peer_node, d, kind, owner)}
 
 
 Items = list[tuple[str, bytes]]
 
 
-def _batches(
-    items: list[tuple[str, bytes]], limit: int = wire.BATCH_BYTES
-) -> Iterator[list[tuple[str, bytes]]]:
-    batch: list[tuple[str, bytes]] = []
+def _batches(items: Items, limit: int = wire.BATCH_BYTES) -> Iterator[Items]:
+    batch: Items = []
     size = 0
     for item in items:
         if batch and size + len(item[1]) > limit:
@@ -177,7 +146,8 @@ class PeerServer:
             raise wire.WireError(f"Onbekende opdracht '{op}'.", f"Unknown operation '{op}'.", 404)
         with self.replica.locked() as session:
             peer = peers.usable(session.repo, device_id)  # PeerRefused: the caller maps it to 403
-            peers.record_contact(session.db, device_id, session.now())
+            if op in ("hello", "manifest"):  # once per run; not a write on every call
+                peers.record_contact(session.db, device_id, session.now())
             return handler(peer, body)
 
     def _session(self, peer: peers.Peer, body: dict[str, Any]) -> _ServerSession:
@@ -227,15 +197,11 @@ class PeerServer:
         have = dict(wire.pairs(body, "have", bytes))
         cursor = replica.version()
         mine = {v.doc_id: v.heads for v in replica.scope.visible(peer.node_id, since)}
-        # documents the caller could not take last time (a listing arrived later): offer them again
-        wanted = [d for d in wire.strings(body, "want") if d not in mine]
-        for doc_id, heads in replica.digests(wanted).items():
-            if replica.may_send(peer.node_id, doc_id):
-                mine[doc_id] = heads
-        theirs_here = replica.digests([d for d in have if d not in mine])
-        for doc_id, heads in theirs_here.items():
-            if replica.may_send(peer.node_id, doc_id):
-                mine[doc_id] = heads
+        # Also what the caller holds (to compare) and could not take last time (a listing arrived
+        # later), whatever the cursor says.
+        extra = [d for d in dict.fromkeys([*wire.strings(body, "want"), *have]) if d not in mine]
+        sendable = replica.sendable(peer.node_id, extra)
+        mine.update((d, h) for d, h in replica.digests(extra).items() if d in sendable)
         docs, equal = [], []
         for doc_id, heads in mine.items():
             digest = acks.digest(heads)
@@ -354,7 +320,6 @@ class SyncReport:
     fetched: int = 0
     pushed: int = 0
     merged: int = 0  # documents changed here
-    sent_changes_to: int = 0  # documents the peer changed after our push or sync
     refused: list[tuple[str, str]] = field(default_factory=list)
     unconverged: list[str] = field(default_factory=list)
     round_trips: int = 0
@@ -444,14 +409,14 @@ class SyncClient:
                 v.doc_id: v.heads
                 for v in replica.scope.visible(peer.node_id, 0 if full else link.local_cursor)
             }
-            again = [d for d in link.retry if d not in mine and replica.may_send(peer.node_id, d)]
-            mine.update(replica.digests(again))
+            again = [d for d in link.retry if d not in mine]
+            sendable = replica.sendable(peer.node_id, again)
+            mine.update((d, h) for d, h in replica.digests(again).items() if d in sendable)
         say("manifest", 0, 1)
         answer = self.call(
             "manifest",
             {
                 "since": link.remote_cursor,
-                "full": full,
                 "have": [[d, acks.digest(h)] for d, h in mine.items()],
                 "want": sorted(link.refetch),
             },
@@ -491,10 +456,8 @@ class SyncClient:
             link.local_cursor = start_version
             refused = {d for d, _ in self.report.refused}
             link.retry = set(self.report.unconverged) | refused
-            # Not held here and not refused for trust: ask for it again next time, whatever the cursor.
-            link.refetch = {
-                d for d, why in self.report.refused if "refused: made by" not in why and not self._holds(d)
-            }
+            # Refused because its listing had not arrived yet: ask for it again, whatever the cursor.
+            link.refetch = {d for d, why in self.report.refused if why == OUT_OF_SCOPE and not self._holds(d)}
             peers.set_cursor(session.db, peer.device_id, cursor)
             peers.record_contact(session.db, peer.device_id, session.now())
             session.audit(
@@ -539,12 +502,12 @@ class SyncClient:
     def _push(self, ids: list[str], say: Callable[[str, int, int], None]) -> None:
         with self.replica.locked() as session:
             items = []
-            for doc_id in ids:
-                if self.replica.may_send(self.peer.node_id, doc_id):
-                    try:
-                        items.append((doc_id, session.repo.store.raw_bytes(doc_id)))
-                    except (KeyError, VeldError):
-                        continue
+            sendable = self.replica.sendable(self.peer.node_id, ids)
+            for doc_id in (d for d in ids if d in sendable):
+                try:
+                    items.append((doc_id, session.repo.store.raw_bytes(doc_id)))
+                except (KeyError, VeldError):
+                    continue
         done = 0
         for batch in _batches(items):
             answer = self.call("push", {"docs": [list(i) for i in batch]})
@@ -566,8 +529,9 @@ class SyncClient:
         states: dict[str, Any] = {}
         pending: dict[str, bytes] = {}
         with self.replica.locked():
+            sendable = self.replica.sendable(self.peer.node_id, ids)
             for doc_id in ids:
-                if not self.replica.may_send(self.peer.node_id, doc_id):
+                if doc_id not in sendable:
                     continue
                 states[doc_id] = boundary.new_sync_state()
                 base = None if doc_id in self.link.retry else acked.get(doc_id)

@@ -19,10 +19,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from veldclient import trust
+from veldclient.db import rows_in
 from veldclient.identity import verify_signature
 from veldclient.store.repo import Repo, doc_id_for
+from veldclient.sync import acks
 
 SHAREABLE_PREFIX = "placement:"
+# A node's own documents (and every node document), as an am_docs condition with one parameter.
+_OWN = "quarantined = 0 AND (kind = 'node' OR (kind != 'share' AND node_id = ?))"
 
 
 def entry_payload(share_doc_id: str, doc_id: str, owner_node: str) -> bytes:
@@ -125,68 +129,48 @@ class Scope:
 
     def visible(self, node_id: str, since_version: int = 0) -> list[Visible]:
         """Every healthy document ``node_id`` may see, optionally only those changed after a
-        version. A listing that changed after ``since_version`` makes its documents count as
-        changed too: a request shared today was last edited yesterday."""
-        shared = self.shared_with(node_id)
-        share_ids = self.shares_of(node_id)
-        changed_shares = {
-            s
-            for s in share_ids
-            if (info := self.repo.store.info(s)) is not None and info.version > since_version
-        }
+        version."""
         rows = self.repo.db.execute(
-            "SELECT doc_id, kind, node_id, heads, version FROM am_docs WHERE quarantined = 0 AND ("
-            " kind = 'node' OR (kind != 'share' AND node_id = ?))"
-            " AND version > ?",
+            f"SELECT doc_id, kind, node_id, heads, version FROM am_docs WHERE {_OWN} AND version > ?",
             [node_id, since_version],
         ).fetchall()
-        out = [Visible(*r) for r in rows]
-        if share_ids:
-            out += self._rows(share_ids, since_version)
+        return [Visible(*r) for r in rows] + self._shared_rows(node_id, since_version)
+
+    def _shared_rows(self, node_id: str, since_version: int) -> list[Visible]:
+        """The share documents of the node's pairs and the referrals they validly list for it. A
+        listing that changed after ``since_version`` makes its referrals count as changed too: a
+        request shared today was last edited yesterday."""
+        share_ids = self.shares_of(node_id)
+        out = self._rows(share_ids, since_version)
+        shared = self.shared_with(node_id)
         if shared:
-            forced = {d for d in shared if any(d in self.shared_docs(s) for s in changed_shares)}
-            extra = [
+            changed = [v.doc_id for v in out]
+            forced = {d for d in shared if any(d in self.shared_docs(s) for s in changed)}
+            out += [
                 v
                 for v in self._rows(list(shared), 0)
                 if v.node_id == shared[v.doc_id] and (v.version > since_version or v.doc_id in forced)
             ]
-            out += extra
         return out
 
     def waiting_count(self, node_id: str, device_id: str) -> tuple[int, int]:
         """(documents ``node_id`` may see, of those not acknowledged at their current heads by
-        ``device_id``) — counted in SQL, so the dashboard stays cheap with many peers."""
-        base = (
-            " FROM am_docs d LEFT JOIN peer_acks a ON a.device_id = ? AND a.doc_id = d.doc_id"
-            " WHERE d.quarantined = 0 AND (d.kind = 'node' OR (d.kind != 'share' AND d.node_id = ?))"
-        )
+        ``device_id``) — the bulk counted in SQL, so the dashboard stays cheap with many peers."""
         total, behind = self.repo.db.execute(
-            "SELECT count(*), coalesce(sum(a.heads IS NULL OR a.heads != d.heads), 0)" + base,
+            "SELECT count(*), coalesce(sum(a.heads IS NULL OR a.heads != d.heads), 0) FROM am_docs d"
+            f" LEFT JOIN peer_acks a ON a.device_id = ? AND a.doc_id = d.doc_id WHERE {_OWN}",
             [device_id, node_id],
         ).fetchone()
-        extra = self._rows(self.shares_of(node_id), 0)
-        shared = self.shared_with(node_id)
-        extra += [v for v in self._rows(list(shared), 0) if v.node_id == shared[v.doc_id]]
+        extra = self._shared_rows(node_id, 0)
         if extra:
-            from veldclient.sync import acks
-
             acked = acks.known(self.repo.db, device_id, [v.doc_id for v in extra])
             total += len(extra)
             behind += sum(1 for v in extra if acked.get(v.doc_id) != v.heads)
         return int(total), int(behind)
 
     def _rows(self, doc_ids: Iterable[str], since_version: int) -> list[Visible]:
-        ids = list(doc_ids)
-        out: list[Visible] = []
-        for i in range(0, len(ids), 500):
-            part = ids[i : i + 500]
-            marks = ",".join("?" * len(part))
-            out += [
-                Visible(*r)
-                for r in self.repo.db.execute(
-                    "SELECT doc_id, kind, node_id, heads, version FROM am_docs WHERE quarantined = 0"
-                    f" AND version > ? AND doc_id IN ({marks})",
-                    [since_version, *part],
-                )
-            ]
-        return out
+        sql = (
+            "SELECT doc_id, kind, node_id, heads, version FROM am_docs WHERE quarantined = 0"
+            " AND version > ? AND doc_id IN ({marks})"
+        )
+        return [Visible(*r) for r in rows_in(self.repo.db, sql, list(doc_ids), (since_version,))]

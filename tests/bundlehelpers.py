@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from synchelpers import pair_peers
+from synchelpers import GOOD, doc_ids, pair_peers, referral  # noqa: F401 - shared with bundle tests
 from testenv import FakeClock, make_session
-
-from veldclient.services import clients, placements
-
-GOOD = {"name": "Gerda [test] Nijhuis", "birth_date": "1936-04-02", "postcode": "7555 DL"}
 
 
 def sites(*specs: tuple[str, str, str]):
@@ -16,26 +12,6 @@ def sites(*specs: tuple[str, str, str]):
     sessions = [make_session(name, node=node, role=role, clock=clock) for name, node, role in specs]
     pair_peers(*sessions)
     return sessions
-
-
-def referral(session, name: str = GOOD["name"]):
-    client = clients.register_client(session, {**GOOD, "name": name})
-    request = placements.file_placement_request(
-        session,
-        client.id,
-        {
-            "referrer": {"name": "Dr. Bos", "role": "HUISARTS", "agb": None},
-            "urgency": "U3",
-            "triage": {"instability": True},
-            "required_capabilities": [],
-            "desired_start": "2026-11-19",
-        },
-    )
-    return client, request
-
-
-def doc_ids(session) -> set[str]:
-    return {r[0] for r in session.db.execute("SELECT doc_id FROM am_docs")}
 
 
 def state(session) -> tuple:

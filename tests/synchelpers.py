@@ -9,9 +9,32 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from veldclient.services import clients, placements
 from veldclient.services import peers as peer_service
 from veldclient.sync import identity_file, peers, wire
 from veldclient.sync.protocol import Link, PeerServer, Replica, SyncClient, SyncReport
+
+GOOD = {"name": "Gerda [test] Nijhuis", "birth_date": "1936-04-02", "postcode": "7555 DL"}
+
+
+def referral(session, name: str = GOOD["name"]):
+    client = clients.register_client(session, {**GOOD, "name": name})
+    request = placements.file_placement_request(
+        session,
+        client.id,
+        {
+            "referrer": {"name": "Dr. Bos", "role": "HUISARTS", "agb": None},
+            "urgency": "U3",
+            "triage": {"instability": True},
+            "required_capabilities": [],
+            "desired_start": "2026-11-19",
+        },
+    )
+    return client, request
+
+
+def doc_ids(session) -> set[str]:
+    return {r[0] for r in session.db.execute("SELECT doc_id FROM am_docs")}
 
 
 def pair_peers(*sessions) -> None:

@@ -11,7 +11,9 @@ unless asked to create it, and we read the schema before anything can write.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import sqlcipher3
 import sqlite_utils
@@ -53,6 +55,19 @@ def open_database(path: Path, key: bytes, *, create: bool = False) -> sqlite_uti
     conn.execute("PRAGMA temp_store=MEMORY")
     conn.execute("PRAGMA busy_timeout=5000")
     return sqlite_utils.Database(conn)
+
+
+IN_BATCH = 500  # below SQLite's bound-parameter limit, with room for the query's own parameters
+
+
+def rows_in(
+    db: sqlite_utils.Database, sql: str, ids: list[str], params: tuple[object, ...] = ()
+) -> Iterator[tuple[Any, ...]]:
+    """Rows of ``sql`` for many ids: ``sql`` holds ``{marks}`` where the ``IN (...)`` list goes and
+    ``params`` come before the ids. One query per batch instead of one per id."""
+    for i in range(0, len(ids), IN_BATCH):
+        part = ids[i : i + IN_BATCH]
+        yield from db.execute(sql.format(marks=",".join("?" * len(part))), [*params, *part])
 
 
 def integrity_check(db: sqlite_utils.Database) -> list[str]:

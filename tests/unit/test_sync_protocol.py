@@ -6,18 +6,16 @@ from __future__ import annotations
 import contextlib
 
 import pytest
-from synchelpers import Mesh, pair_peers
+from synchelpers import GOOD, Mesh, doc_ids, pair_peers, referral
 from testenv import FakeClock, make_session
 
 from veldclient.errors import AccessDenied
-from veldclient.services import clients, placements
+from veldclient.services import clients
 from veldclient.services import peers as peer_service
 from veldclient.services import placement_flow as pf
 from veldclient.store.repo import doc_id_for
 from veldclient.sync import peers, wire
 from veldclient.sync.protocol import SyncClient
-
-GOOD = {"name": "Gerda [test] Nijhuis", "birth_date": "1936-04-02", "postcode": "7555 DL"}
 
 
 @pytest.fixture
@@ -30,26 +28,6 @@ def trio():
     yield a1, a2, b1
     for s in (a1, a2, b1):
         s.close()
-
-
-def referral(session):
-    client = clients.register_client(session, GOOD)
-    request = placements.file_placement_request(
-        session,
-        client.id,
-        {
-            "referrer": {"name": "Dr. Bos", "role": "HUISARTS", "agb": None},
-            "urgency": "U3",
-            "triage": {"instability": True},
-            "required_capabilities": [],
-            "desired_start": "2026-11-19",
-        },
-    )
-    return client, request
-
-
-def doc_ids(session) -> set[str]:
-    return {r[0] for r in session.db.execute("SELECT doc_id FROM am_docs")}
 
 
 def heads(session, doc_id):

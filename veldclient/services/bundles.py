@@ -27,7 +27,7 @@ from veldclient.services import conflicts
 from veldclient.services.session import Session
 from veldclient.store import boundary
 from veldclient.store.docstore import heads_hex
-from veldclient.store.repo import kind_of
+from veldclient.store.repo import OUT_OF_SCOPE, kind_of
 from veldclient.sync import acks, age_keys, bundle, bundle_ledger, peers
 from veldclient.sync.bundle import BundleRefused, DocEntry, Header, Manifest
 from veldclient.sync.protocol import Replica
@@ -479,7 +479,7 @@ def _apply_docs(session: Session, peer: peers.Peer, manifest: Manifest, result: 
             reason = "erased" if repo.is_erased(d.doc_id) else "base missing here: ask for a --full export"
             refused.append((d.doc_id, reason))
         elif not accept(d.doc_id, info.kind, info.node_id):
-            refused.append((d.doc_id, "out of scope"))
+            refused.append((d.doc_id, OUT_OF_SCOPE))
         else:
             try:
                 if repo.receive_sync(d.doc_id, boundary.new_sync_state(), d.data):

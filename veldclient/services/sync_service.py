@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import Any
 
 from veldclient.errors import VeldError
 from veldclient.services.session import Session
@@ -98,9 +97,3 @@ def report_lines(report: SyncReport) -> list[tuple[str, str]]:
             )
         )
     return lines
-
-
-def peer_summary(session: Session) -> list[dict[str, Any]]:
-    from veldclient.services import peers as peer_service
-
-    return peer_service.status(session)

@@ -25,6 +25,7 @@ from typing import Any
 import sqlite_utils
 from automerge import core
 
+from veldclient.db import rows_in
 from veldclient.errors import CorruptDocument
 from veldclient.store import boundary, codec
 
@@ -162,27 +163,13 @@ class DocStore:
 
     def existing(self, doc_ids: list[str]) -> set[str]:
         """Which of ``doc_ids`` are held here (bulk: one query per 500 ids)."""
-        out: set[str] = set()
-        for i in range(0, len(doc_ids), 500):
-            part = doc_ids[i : i + 500]
-            marks = ",".join("?" * len(part))
-            out.update(
-                r[0] for r in self.db.execute(f"SELECT doc_id FROM am_docs WHERE doc_id IN ({marks})", part)
-            )
-        return out
+        return {
+            r[0] for r in rows_in(self.db, "SELECT doc_id FROM am_docs WHERE doc_id IN ({marks})", doc_ids)
+        }
 
     def current_heads(self, doc_ids: list[str]) -> dict[str, str]:
         """{doc id: heads text} of those held here (bulk)."""
-        out: dict[str, str] = {}
-        for i in range(0, len(doc_ids), 500):
-            part = doc_ids[i : i + 500]
-            marks = ",".join("?" * len(part))
-            out.update(
-                self.db.execute(
-                    f"SELECT doc_id, heads FROM am_docs WHERE doc_id IN ({marks})", part
-                ).fetchall()
-            )
-        return out
+        return dict(rows_in(self.db, "SELECT doc_id, heads FROM am_docs WHERE doc_id IN ({marks})", doc_ids))
 
     def info(self, doc_id: str) -> DocInfo | None:
         row = self.db.execute(
@@ -395,10 +382,17 @@ class DocStore:
             snapshot = boundary.save(incoming)
             self._insert_new(doc_id, kind, node_id, boundary.load(snapshot, self.actor), snapshot, now_ms)
             return True
+        return self._apply(doc_id, lambda doc: boundary.merge(doc, incoming), now_ms, verify)
+
+    def _apply(
+        self, doc_id: str, bring_in: Callable[[core.Document], None], now_ms: int, verify: MergeCheck | None
+    ) -> bool:
+        """Bring a peer's changes into a held document; the check may refuse them, and any failure
+        drops the in-memory copy so nothing half-merged survives. Returns whether anything changed."""
         loaded = self._open(doc_id)
         before = boundary.heads(loaded.doc)
         try:
-            boundary.merge(loaded.doc, incoming)
+            bring_in(loaded.doc)
             if boundary.heads(loaded.doc) == before:
                 return False
             if verify is not None:
@@ -425,20 +419,9 @@ class DocStore:
         verify: MergeCheck | None = None,
     ) -> bool:
         """Apply a peer's sync message; same refusal and persistence rules as :meth:`merge_bytes`."""
-        loaded = self._open(doc_id)
-        before = boundary.heads(loaded.doc)
-        try:
-            boundary.receive_sync_message(loaded.doc, state, message)
-            if boundary.heads(loaded.doc) == before:
-                return False
-            if verify is not None:
-                with boundary.guarded("reading"):
-                    verify(loaded.doc, before, codec.materialise(loaded.doc))
-        except BaseException:
-            self.invalidate([doc_id])
-            raise
-        self._persist_new_changes(doc_id, loaded, before, now_ms)
-        return True
+        return self._apply(
+            doc_id, lambda doc: boundary.receive_sync_message(doc, state, message), now_ms, verify
+        )
 
     def insert_loaded_many(
         self, items: list[tuple[str, str, str | None, bytes, list[bytes]]], now_ms: int

@@ -39,6 +39,9 @@ def share_doc_id(node_a: str, node_b: str) -> str:
     return f"share:{a}~{b}"
 
 
+OUT_OF_SCOPE = "out of scope"  # merge_many's refusal when the sender's node may not hand us the document
+
+
 def _owner(doc_id: str, root: dict[str, Json]) -> str | None:
     """The owning node a received document claims; it must also name itself correctly."""
     kind, _, record_id = doc_id.partition(":")
@@ -144,11 +147,15 @@ class Repo:
         with self.transaction():
             changed = self.store.merge_bytes(doc_id, data, kind, node_id, self.clock(), verify)
             if changed:
-                root = self.store.read(doc_id)
-                self.projector.project(doc_id, kind, root)
-                if kind == "node":
-                    self.apply_erasures(root)
+                self._after_merge(doc_id, kind)
         return changed
+
+    def _after_merge(self, doc_id: str, kind: str) -> None:
+        """Re-project what came in; a node document's erasures are obeyed in the same transaction."""
+        root = self.store.read(doc_id)
+        self.projector.project(doc_id, kind, root)
+        if kind == "node":
+            self.apply_erasures(root)
 
     def merge_many(
         self,
@@ -185,7 +192,7 @@ class Repo:
                             root = codec.materialise(doc)
                         owner = info.node_id if info else _owner(doc_id, root)
                         if not accept(doc_id, kind, owner):
-                            refused.append((doc_id, "out of scope"))
+                            refused.append((doc_id, OUT_OF_SCOPE))
                         elif self.merge(doc_id, data, owner):
                             changed.append(doc_id)
                         continue
@@ -197,7 +204,7 @@ class Repo:
                         root = codec.materialise(doc)
                     owner = _owner(doc_id, root)
                     if not accept(doc_id, kind, owner):
-                        refused.append((doc_id, "out of scope"))
+                        refused.append((doc_id, OUT_OF_SCOPE))
                         continue
                     fresh.append((doc_id, kind, owner, data, doc_heads, root))
                 except VeldError as exc:
@@ -219,10 +226,7 @@ class Repo:
         with self.transaction():
             changed = self.store.receive_sync(doc_id, state, message, self.clock(), verify)
             if changed:
-                root = self.store.read(doc_id)
-                self.projector.project(doc_id, kind, root)
-                if kind == "node":
-                    self.apply_erasures(root)
+                self._after_merge(doc_id, kind)
         return changed
 
     def _node_check(self, doc_id: str) -> MergeCheck:
