@@ -198,13 +198,22 @@ def usable_peers(repo: Repo) -> list[Peer]:
     return out
 
 
+CONTACT_RESOLUTION_MS = 60_000
+
+
 def record_contact(db: sqlite_utils.Database, device_id: str, now_ms: int, error: str | None = None) -> None:
+    """A successful contact is written at most once a minute (a background no-op sync then writes
+    nothing, so commits nothing to disk); a new or cleared error is written at once."""
     db.execute(
-        "UPDATE peers SET last_contact = CASE WHEN ? IS NULL THEN ? ELSE last_contact END, last_error = ?"
-        " WHERE device_id = ?",
-        [error, now_ms, error, device_id],
+        "UPDATE peers SET last_contact = CASE WHEN :error IS NULL THEN :now ELSE last_contact END,"
+        " last_error = :error WHERE device_id = :device AND (last_error IS NOT :error OR (:error IS NULL"
+        " AND (last_contact IS NULL OR :now - last_contact >= :resolution OR :now < last_contact)))",
+        {"error": error, "now": now_ms, "device": device_id, "resolution": CONTACT_RESOLUTION_MS},
     )
 
 
 def set_cursor(db: sqlite_utils.Database, device_id: str, cursor: int) -> None:
-    db.execute("UPDATE peers SET remote_cursor = ? WHERE device_id = ?", [cursor, device_id])
+    db.execute(
+        "UPDATE peers SET remote_cursor = ? WHERE device_id = ? AND remote_cursor IS NOT ?",
+        [cursor, device_id, cursor],
+    )

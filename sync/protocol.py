@@ -46,6 +46,7 @@ MAX_SESSIONS = 256
 MAX_ROUNDS = 12
 
 Transport = Callable[[str, dict[str, Any]], dict[str, Any]]
+Handler = Callable[[peers.Peer, dict[str, Any], "_ServerSession"], dict[str, Any]]
 
 
 class SyncFailed(VeldError):
@@ -123,6 +124,12 @@ class _ServerSession:
     node_id: str
     touched: float
     states: dict[str, Any] = field(default_factory=dict)
+    # The caller numbers its calls. A repeated number is a duplicate (a retry whose answer was lost):
+    # a sync call gets its first answer again, because processing it twice would leave our sync
+    # states believing we sent changes the caller never received. A lower number is a stale replay.
+    seq: int = 0
+    last_op: str = ""
+    last_answer: dict[str, Any] | None = None
 
 
 class PeerServer:
@@ -134,26 +141,37 @@ class PeerServer:
         self._sessions: dict[str, _ServerSession] = {}
 
     def handle(self, device_id: str, op: str, body: dict[str, Any]) -> dict[str, Any]:
-        handler = {
-            "hello": self._hello,
+        handler: Handler | None = {
             "manifest": self._manifest,
             "fetch": self._fetch,
             "push": self._push,
             "sync": self._sync,
             "ack": self._ack,
         }.get(op)
-        if handler is None:
+        if handler is None and op != "hello":
             raise wire.WireError(f"Onbekende opdracht '{op}'.", f"Unknown operation '{op}'.", 404)
         with self.replica.locked() as session:
             peer = peers.usable(session.repo, device_id)  # PeerRefused: the caller maps it to 403
             if op in ("hello", "manifest"):  # once per run; not a write on every call
                 peers.record_contact(session.db, device_id, session.now())
-            return handler(peer, body)
+            if handler is None:
+                return self._hello(peer, body)
+            state = self._session(peer, body)
+            seq = wire.integer(body, "seq")
+            if seq < state.seq or (seq == state.seq and op != state.last_op):
+                raise wire.WireError("Verouderd verzoek.", "Stale request.", 409)
+            if seq == state.seq and state.last_answer is not None:
+                return state.last_answer
+            state.seq, state.last_op, state.last_answer = seq, op, None
+            answer = handler(peer, body, state)
+            if op == "sync":
+                state.last_answer = answer
+            return answer
 
     def _session(self, peer: peers.Peer, body: dict[str, Any]) -> _ServerSession:
         now = self._clock()
-        for sid in [s for s, v in self._sessions.items() if now - v.touched > SESSION_TTL_S]:
-            del self._sessions[sid]
+        for old in [s for s, v in self._sessions.items() if now - v.touched > SESSION_TTL_S]:
+            del self._sessions[old]
         sid = body.get("session")
         found = self._sessions.get(sid) if isinstance(sid, str) else None
         if found is None or found.device_id != peer.device_id:
@@ -190,13 +208,16 @@ class PeerServer:
             "session": sid,
         }
 
-    def _manifest(self, peer: peers.Peer, body: dict[str, Any]) -> dict[str, Any]:
-        self._session(peer, body)
+    def _manifest(self, peer: peers.Peer, body: dict[str, Any], state: _ServerSession) -> dict[str, Any]:
         replica, session = self.replica, self.replica.session
         since = wire.integer(body, "since")
         have = dict(wire.pairs(body, "have", bytes))
         cursor = replica.version()
-        mine = {v.doc_id: v.heads for v in replica.scope.visible(peer.node_id, since)}
+        # After a first exchange, what the caller acknowledged at its current heads is left out:
+        # the documents it just received from us are not offered back on the next run.
+        seen = replica.scope.visible(peer.node_id, since, peer.device_id)
+        mine = {v.doc_id: v.heads for v in seen if since == 0 or not v.delivered}
+        delivered = {v.doc_id for v in seen if v.delivered}
         # Also what the caller holds (to compare) and could not take last time (a listing arrived
         # later), whatever the cursor says.
         extra = [d for d in dict.fromkeys([*wire.strings(body, "want"), *have]) if d not in mine]
@@ -206,7 +227,8 @@ class PeerServer:
         for doc_id, heads in mine.items():
             digest = acks.digest(heads)
             if have.get(doc_id) == digest:
-                equal.append((doc_id, heads))
+                if doc_id not in delivered:
+                    equal.append((doc_id, heads))
             else:
                 docs.append([doc_id, digest])
         missing = [d for d in have if d not in mine and not session.repo.store.exists(d)]
@@ -215,8 +237,7 @@ class PeerServer:
             acks.record(session.db, peer.device_id, equal, session.now())
         return {"docs": docs, "missing": missing, "ignored": ignored, "cursor": cursor}
 
-    def _fetch(self, peer: peers.Peer, body: dict[str, Any]) -> dict[str, Any]:
-        self._session(peer, body)
+    def _fetch(self, peer: peers.Peer, body: dict[str, Any], state: _ServerSession) -> dict[str, Any]:
         store = self.replica.session.repo.store
         wanted = wire.strings(body, "ids")
         sendable = self.replica.sendable(peer.node_id, wanted)
@@ -237,8 +258,7 @@ class PeerServer:
                 size += len(data)
         return {"docs": out, "rest": rest, "unavailable": unavailable}
 
-    def _push(self, peer: peers.Peer, body: dict[str, Any]) -> dict[str, Any]:
-        self._session(peer, body)
+    def _push(self, peer: peers.Peer, body: dict[str, Any], state: _ServerSession) -> dict[str, Any]:
         session = self.replica.session
         items = wire.pairs(body, "docs", bytes)
         sent: dict[str, list[bytes]] = {}
@@ -252,8 +272,7 @@ class PeerServer:
             "refused": [[d, r] for d, r in refused],
         }
 
-    def _sync(self, peer: peers.Peer, body: dict[str, Any]) -> dict[str, Any]:
-        state = self._session(peer, body)
+    def _sync(self, peer: peers.Peer, body: dict[str, Any], state: _ServerSession) -> dict[str, Any]:
         repo = self.replica.session.repo
         replies: list[list[Any]] = []
         refused: list[list[str]] = []
@@ -264,21 +283,26 @@ class PeerServer:
             for doc_id, _ in msgs:
                 state.states.pop(doc_id, None)
         sendable = self.replica.sendable(peer.node_id, [d for d, _ in msgs])
+        refused += [[d, "unknown"] for d, _ in msgs if d not in sendable]
+        items = [
+            (d, state.states.setdefault(d, boundary.new_sync_state()), m) for d, m in msgs if d in sendable
+        ]
         with self.replica.session.transaction():  # one commit for the batch, not one per document
-            for doc_id, message in msgs:
-                if doc_id not in sendable:
-                    refused.append([doc_id, "unknown"])
-                    continue
-                sync_state = state.states.setdefault(doc_id, boundary.new_sync_state())
-                try:
-                    repo.receive_sync(doc_id, sync_state, message)
-                    reply = repo.store.generate_sync(doc_id, sync_state)
-                except VeldError as exc:
-                    state.states.pop(doc_id, None)
-                    refused.append([doc_id, exc.message("en")])
-                    continue
-                if reply is not None:
-                    replies.append([doc_id, reply])
+            _, failed = repo.receive_sync_many(items)
+        skip = {d for d, _ in failed}
+        refused += [[d, why] for d, why in failed]
+        for doc_id, sync_state, _ in items:
+            if doc_id in skip:
+                state.states.pop(doc_id, None)
+                continue
+            try:
+                reply = repo.store.generate_sync(doc_id, sync_state)
+            except VeldError as exc:
+                state.states.pop(doc_id, None)
+                refused.append([doc_id, exc.message("en")])
+                continue
+            if reply is not None:
+                replies.append([doc_id, reply])
         heads = self.replica.digests([d for d, _ in msgs])
         return {
             "msgs": replies,
@@ -286,8 +310,7 @@ class PeerServer:
             "refused": refused,
         }
 
-    def _ack(self, peer: peers.Peer, body: dict[str, Any]) -> dict[str, Any]:
-        state = self._session(peer, body)
+    def _ack(self, peer: peers.Peer, body: dict[str, Any], state: _ServerSession) -> dict[str, Any]:
         session = self.replica.session
         claimed = dict(wire.pairs(body, "docs", bytes))
         current = self.replica.digests(list(claimed))
@@ -326,6 +349,10 @@ class SyncReport:
     bytes_sent: int = 0
     bytes_received: int = 0
 
+    @property
+    def moved(self) -> bool:
+        return bool(self.fetched or self.pushed or self.merged or self.refused or self.unconverged)
+
     def as_json(self) -> dict[str, Any]:
         return {
             "peer": self.peer,
@@ -345,6 +372,7 @@ class Link:
     """What a client keeps between runs with one peer while the connection stays open."""
 
     session_id: str | None = None
+    seq: int = 0  # numbers this session's calls (the server answers a repeated number only once)
     remote_cursor: int = 0
     local_cursor: int = 0
     # Documents a finished run did not bring to equal heads (or the peer refused to sync): offered
@@ -365,7 +393,8 @@ class SyncClient:
 
     def call(self, op: str, body: dict[str, Any]) -> dict[str, Any]:
         if op != "hello":
-            body = {**body, "session": self.link.session_id}
+            self.link.seq += 1
+            body = {**body, "session": self.link.session_id, "seq": self.link.seq}
         self.report.round_trips += 1
         return self.transport(op, body)
 
@@ -405,10 +434,11 @@ class SyncClient:
         full = link.remote_cursor == 0
         with replica.locked():
             start_version = replica.version()
-            mine = {
-                v.doc_id: v.heads
-                for v in replica.scope.visible(peer.node_id, 0 if full else link.local_cursor)
-            }
+            # A full manifest lists everything (the peer may have lost data); later ones leave out
+            # what the peer acknowledged at the current heads, such as what it just sent us.
+            seen = replica.scope.visible(peer.node_id, 0 if full else link.local_cursor, peer.device_id)
+            mine = {v.doc_id: v.heads for v in seen if full or not v.delivered}
+            delivered = {v.doc_id for v in seen if v.delivered}
             again = [d for d in link.retry if d not in mine]
             sendable = replica.sendable(peer.node_id, again)
             mine.update((d, h) for d, h in replica.digests(again).items() if d in sendable)
@@ -438,7 +468,7 @@ class SyncClient:
                     sync.append(doc_id)
             listed = {d for d, _ in theirs} | set(missing) | set(wire.strings(answer, "ignored"))
             # What the server neither listed nor lacks, it holds with our digest (it compared).
-            same = [(d, h) for d, h in mine.items() if d not in listed]
+            same = [(d, h) for d, h in mine.items() if d not in listed and d not in delivered]
             with session.transaction():
                 acks.record(session.db, peer.device_id, same + equal, session.now())
         got: list[str] = []
@@ -460,20 +490,21 @@ class SyncClient:
             link.refetch = {d for d, why in self.report.refused if why == OUT_OF_SCOPE and not self._holds(d)}
             peers.set_cursor(session.db, peer.device_id, cursor)
             peers.record_contact(session.db, peer.device_id, session.now())
-            session.audit(
-                "sync.run",
-                "E",
-                "peer",
-                object_id=peer.device_id,
-                detail={
-                    "peer": peer.name,
-                    "peer_node": peer.node_id,
-                    "fetched": self.report.fetched,
-                    "pushed": self.report.pushed,
-                    "merged": self.report.merged,
-                    "refused": len(self.report.refused),
-                },
-            )
+            if self.report.moved:  # a run that moved nothing touched no record: nothing to audit
+                session.audit(
+                    "sync.run",
+                    "E",
+                    "peer",
+                    object_id=peer.device_id,
+                    detail={
+                        "peer": peer.name,
+                        "peer_node": peer.node_id,
+                        "fetched": self.report.fetched,
+                        "pushed": self.report.pushed,
+                        "merged": self.report.merged,
+                        "refused": len(self.report.refused),
+                    },
+                )
         say("done", 1, 1)
         return self.report
 
@@ -578,18 +609,17 @@ class SyncClient:
         """Apply the server's answers for one batch (one transaction); returns the documents that
         now hold what the server holds, and queues the next message for the others."""
         repo = self.replica.session.repo
+        items = [(d, states[d], replies[d]) for d, _ in batch if d not in skip and d in replies]
+        changed, failed = repo.receive_sync_many(items)
+        self.report.merged += len(changed)
+        self.report.refused += failed
+        skip = skip | {d for d, _ in failed}
+        current = self.replica.digests([d for d, _ in batch if d not in skip])
         finished = []
         for doc_id, _ in batch:
             if doc_id in skip:
                 continue
-            reply = replies.get(doc_id)
-            try:
-                if reply is not None and repo.receive_sync(doc_id, states[doc_id], reply):
-                    self.report.merged += 1
-            except VeldError as exc:
-                self.report.refused.append((doc_id, exc.message("en")))
-                continue
-            heads = repo.store.heads_text(doc_id) or ""
+            heads = current.get(doc_id, "")
             if acks.digest(heads) == server.get(doc_id):
                 finished.append((doc_id, heads))
                 continue

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from veldclient import trust
 from veldclient.db import rows_in
@@ -47,6 +47,11 @@ class Visible:
     node_id: str | None
     heads: str  # am_docs.heads text: comparable with peer_acks.heads
     version: int
+    acked: str | None = None  # the heads the peer acknowledged (when asked for a peer)
+
+    @property
+    def delivered(self) -> bool:
+        return self.acked == self.heads
 
 
 class Scope:
@@ -125,16 +130,25 @@ class Scope:
             return True
         if kind != "placement" or owner is None:
             return False
-        return any(doc_id in self.shared_docs(s) for s in self.shares_of(node_id) if owner in share_pair(s))
+        return any(
+            doc_id in self.shared_docs(s) for s in self.shares_of(node_id) if owner in (share_pair(s) or ())
+        )
 
-    def visible(self, node_id: str, since_version: int = 0) -> list[Visible]:
+    def visible(self, node_id: str, since_version: int = 0, peer: str | None = None) -> list[Visible]:
         """Every healthy document ``node_id`` may see, optionally only those changed after a
-        version."""
+        version; with ``peer`` (a device id), each with the heads that device acknowledged."""
         rows = self.repo.db.execute(
-            f"SELECT doc_id, kind, node_id, heads, version FROM am_docs WHERE {_OWN} AND version > ?",
-            [node_id, since_version],
+            "SELECT d.doc_id, d.kind, d.node_id, d.heads, d.version, a.heads FROM am_docs d"
+            " LEFT JOIN peer_acks a ON a.device_id = ? AND a.doc_id = d.doc_id"
+            f" WHERE {_OWN} AND d.version > ?",
+            [peer, node_id, since_version],
         ).fetchall()
-        return [Visible(*r) for r in rows] + self._shared_rows(node_id, since_version)
+        out = [Visible(*r) for r in rows]
+        shared = self._shared_rows(node_id, since_version)
+        if shared and peer is not None:
+            acked = acks.known(self.repo.db, peer, [v.doc_id for v in shared])
+            shared = [replace(v, acked=acked.get(v.doc_id)) for v in shared]
+        return out + shared
 
     def _shared_rows(self, node_id: str, since_version: int) -> list[Visible]:
         """The share documents of the node's pairs and the referrals they validly list for it. A

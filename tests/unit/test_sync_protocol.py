@@ -274,3 +274,75 @@ def test_a_run_broken_at_any_call_is_made_good_by_the_next(trio, where, at):
     for c in [*shared, *mine, *theirs]:
         case = doc_id_for("case", c.id)
         assert heads(a1, case) is not None and heads(a1, case) == heads(a2, case)
+
+
+def _diverged(trio, n=3):
+    """Documents both devices changed apart, with no delivery record yet: automerge's bloom exchange
+    takes several sync rounds for them."""
+    a1, a2, b1 = trio
+    made = [clients.register_client(a1, {**GOOD, "name": f"Both {i}"}) for i in range(n)]
+    Mesh(*trio).sync("a2", "a1")
+    for s in (a1, a2):
+        s.db.execute("DELETE FROM peer_acks")
+    for c in made:
+        for k in range(3):
+            clients.update_client(a1, c.id, {"postcode": f"751{k} JM"})
+            clients.update_client(a2, c.id, {"name": f"{c.name} ({k})"})
+    return made
+
+
+@pytest.mark.parametrize("at", [2, 3, 4, 5])
+def test_a_duplicated_call_is_answered_once_and_the_run_still_converges(trio, at):
+    """A retried call whose first answer was lost reaches the server twice; a sync call processed
+    twice would make the server's sync state believe it sent changes the caller never got."""
+    a1, a2, _ = trio
+    made = _diverged(trio)
+    mesh = Mesh(*trio)
+    engine = mesh.servers["a1"]
+    real = engine.handle
+    count = {"n": 0}
+    seen = []
+
+    def twice(device, op, body):
+        count["n"] += 1
+        seen.append(op)
+        answer = real(device, op, body)
+        if count["n"] == at:
+            again = real(device, op, body)
+            if op == "sync":
+                assert again is answer  # the first answer, not a second processing
+            answer = again
+        return answer
+
+    engine.handle = twice  # type: ignore[method-assign]
+    report, _ = mesh.sync("a2", "a1")
+    assert seen.count("sync") >= 2  # several rounds, so the duplicate can land mid-exchange
+    assert not report.unconverged and not report.refused
+    for c in made:
+        case = doc_id_for("case", c.id)
+        assert heads(a1, case) == heads(a2, case)
+
+
+def test_a_replayed_older_call_is_refused_and_changes_nothing(trio):
+    a1, a2, _ = trio
+    _diverged(trio)
+    mesh = Mesh(*trio)
+    engine = mesh.servers["a1"]
+    real = engine.handle
+    calls = []
+
+    def record(device, op, body):
+        calls.append((device, op, body))
+        return real(device, op, body)
+
+    engine.handle = record  # type: ignore[method-assign]
+    mesh.sync("a2", "a1")
+    engine.handle = real  # type: ignore[method-assign]
+    device, op, body = next(c for c in calls if c[1] == "sync")
+    before = {d: heads(a1, d) for d in doc_ids(a1)}
+    with pytest.raises(wire.WireError) as stale:
+        engine.handle(device, op, body)
+    assert stale.value.status == 409
+    assert {d: heads(a1, d) for d in doc_ids(a1)} == before
+    report, _ = mesh.sync("a2", "a1")  # the link goes on with the next number
+    assert report.round_trips == 1 and not report.unconverged

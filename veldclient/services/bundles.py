@@ -473,6 +473,7 @@ def _apply_docs(session: Session, peer: peers.Peer, manifest: Manifest, result: 
     fulls = [(d.doc_id, d.data) for d in manifest.docs if d.kind == "full"]
     changed, refused = repo.merge_many(fulls, accept)
     refused = list(refused)
+    deltas = []
     for d in (d for d in manifest.docs if d.kind == "delta"):
         info = repo.store.info(d.doc_id)
         if info is None or info.quarantined:
@@ -481,11 +482,10 @@ def _apply_docs(session: Session, peer: peers.Peer, manifest: Manifest, result: 
         elif not accept(d.doc_id, info.kind, info.node_id):
             refused.append((d.doc_id, OUT_OF_SCOPE))
         else:
-            try:
-                if repo.receive_sync(d.doc_id, boundary.new_sync_state(), d.data):
-                    changed.append(d.doc_id)
-            except VeldError as exc:
-                refused.append((d.doc_id, exc.message("en")))
+            deltas.append((d.doc_id, boundary.new_sync_state(), d.data))
+    merged, failed = repo.receive_sync_many(deltas)
+    changed += merged
+    refused += failed
     skipped = {r[0] for r in refused}
     arrived = [d for d in manifest.docs if d.doc_id not in skipped]
     now = repo.store.current_heads([d.doc_id for d in arrived])

@@ -15,6 +15,8 @@ from typing import Any
 
 import sqlite_utils
 
+from veldclient.db import rows_in
+
 Json = Any
 Rows = dict[str, list[dict[str, Json]]]
 
@@ -643,8 +645,49 @@ class Projector:
             self.db.execute(f"DELETE FROM [{table}] WHERE doc_id = ?", [doc_id])
 
     def project(self, doc_id: str, kind: str, root: dict[str, Json]) -> None:
-        self.remove(doc_id, kind)
-        self.insert(PROJECTORS[kind](doc_id, root))
+        self.project_many([(doc_id, kind, root)])
+
+    def project_many(self, docs: list[tuple[str, str, dict[str, Json]]]) -> None:
+        """Re-project many documents, writing only rows that differ from what the tables hold: a
+        merged visit rewrites one row, not the case's client row with its indexes and search entry.
+        One read and a few batched writes per table, not per document."""
+        tables: dict[str, list[str]] = {}
+        rows: Rows = {}
+        for doc_id, kind, root in docs:
+            for table in KIND_TABLES[kind]:
+                tables.setdefault(table, []).append(doc_id)
+            for table, table_rows in PROJECTORS[kind](doc_id, root).items():
+                rows.setdefault(table, []).extend(table_rows)
+        for table, doc_ids in tables.items():
+            self._sync_table(table, doc_ids, rows.get(table, []))
+
+    def _sync_table(self, table: str, doc_ids: list[str], wanted: list[dict[str, Json]]) -> None:
+        columns, pk = TABLES[table]
+        cols = list(columns)
+        keys = (pk,) if isinstance(pk, str) else pk
+        at = [cols.index(k) for k in keys]
+        held = {
+            tuple(row[i] for i in at): row
+            for row in rows_in(
+                self.db, f"SELECT {', '.join(cols)} FROM [{table}] WHERE doc_id IN ({{marks}})", doc_ids
+            )
+        }
+        new = {tuple(r.get(k) for k in keys): tuple(r.get(c) for c in cols) for r in wanted}
+        where = " AND ".join(f"[{k}] = ?" for k in keys)
+        gone = [key for key in held if key not in new]
+        self.db.conn.executemany(f"DELETE FROM [{table}] WHERE {where}", gone)
+        updates: dict[tuple[str, ...], list[list[Json]]] = {}
+        for key, row in new.items():
+            old = held.get(key)
+            if old is not None and old != row:
+                changed = tuple(c for c, a, b in zip(cols, old, row, strict=True) if a != b)
+                updates.setdefault(changed, []).append([row[cols.index(c)] for c in changed] + list(key))
+        for changed, params in updates.items():
+            sets = ", ".join(f"[{c}] = ?" for c in changed)
+            self.db.conn.executemany(f"UPDATE [{table}] SET {sets} WHERE {where}", params)
+        fresh = [row for key, row in new.items() if key not in held]
+        if fresh:
+            self.db.conn.executemany(_INSERT[table], fresh)
 
     def insert(self, rows: Rows) -> None:
         for table, table_rows in rows.items():

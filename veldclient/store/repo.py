@@ -143,19 +143,24 @@ class Repo:
         kind = kind_of(doc_id)
         if self.is_erased(doc_id):
             return False
-        verify = self._node_check(doc_id) if kind == "node" else None
         with self.transaction():
-            changed = self.store.merge_bytes(doc_id, data, kind, node_id, self.clock(), verify)
+            changed = self.store.merge_bytes(
+                doc_id, data, kind, node_id, self.clock(), self._verify_for(doc_id)
+            )
             if changed:
                 self._after_merge(doc_id, kind)
         return changed
 
     def _after_merge(self, doc_id: str, kind: str) -> None:
+        self._after_merge_many([doc_id])
+
+    def _after_merge_many(self, doc_ids: list[str]) -> None:
         """Re-project what came in; a node document's erasures are obeyed in the same transaction."""
-        root = self.store.read(doc_id)
-        self.projector.project(doc_id, kind, root)
-        if kind == "node":
-            self.apply_erasures(root)
+        docs = [(d, kind_of(d), self.store.read(d)) for d in doc_ids]
+        self.projector.project_many(docs)
+        for _, kind, root in docs:
+            if kind == "node":
+                self.apply_erasures(root)
 
     def merge_many(
         self,
@@ -219,15 +224,22 @@ class Repo:
                 changed += [f[0] for f in fresh]
         return changed, refused
 
-    def receive_sync(self, doc_id: str, state: Any, message: bytes) -> bool:
-        """Apply a peer's sync message to a document held here (same checks as :meth:`merge`)."""
-        kind = kind_of(doc_id)
-        verify = self._node_check(doc_id) if kind == "node" else None
+    def receive_sync_many(
+        self, items: list[tuple[str, Any, bytes]]
+    ) -> tuple[list[str], list[tuple[str, str]]]:
+        """:meth:`receive_sync` for a batch in one transaction: (changed ids, refused ids with the
+        reason). A refused document stays as it was; the others are merged."""
         with self.transaction():
-            changed = self.store.receive_sync(doc_id, state, message, self.clock(), verify)
-            if changed:
-                self._after_merge(doc_id, kind)
-        return changed
+            changed, failed = self.store.receive_sync_many(items, self.clock(), self._verify_for)
+            self._after_merge_many(changed)
+        refused = [
+            (d, exc.message("en") if isinstance(exc, VeldError) else f"not held here: {d}")
+            for d, exc in failed
+        ]
+        return changed, refused
+
+    def _verify_for(self, doc_id: str) -> MergeCheck | None:
+        return self._node_check(doc_id) if kind_of(doc_id) == "node" else None
 
     def _node_check(self, doc_id: str) -> MergeCheck:
         node_id = doc_id.split(":", 1)[1]
