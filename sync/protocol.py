@@ -37,7 +37,7 @@ from veldclient.errors import NotFound, VeldError
 from veldclient.services.session import Session
 from veldclient.store import boundary
 from veldclient.store.repo import OUT_OF_SCOPE, kind_of
-from veldclient.sync import acks, peers, wire
+from veldclient.sync import acks, peers, refusals, wire
 from veldclient.sync.scope import Scope
 
 PROTO = 1
@@ -456,11 +456,12 @@ class SyncClient:
         cursor = wire.integer(answer, "cursor")
         with replica.locked() as session:
             local = replica.digests([d for d, _ in theirs])
+            erased = session.repo.erased_ids()
             fetch, sync, equal = [], [], []
             for doc_id, digest in theirs:
                 heads = local.get(doc_id)
                 if heads is None:
-                    if not session.repo.is_erased(doc_id):
+                    if doc_id not in erased:
                         fetch.append(doc_id)
                 elif acks.digest(heads) == digest:
                     equal.append((doc_id, heads))
@@ -472,7 +473,8 @@ class SyncClient:
             with session.transaction():
                 acks.record(session.db, peer.device_id, same + equal, session.now())
         got: list[str] = []
-        self._fetch(fetch, got, say)
+        offered = dict(theirs)
+        self._fetch(self._skip_known_refusals(fetch, offered), offered, got, say)
         self._push([d for d in missing if d in mine], say)
         with replica.locked() as session:
             acked = acks.known(session.db, peer.device_id, sync)
@@ -508,7 +510,16 @@ class SyncClient:
         say("done", 1, 1)
         return self.report
 
-    def _fetch(self, ids: list[str], got: list[str], say: Callable[[str, int, int], None]) -> None:
+    def _skip_known_refusals(self, fetch: list[str], offered: dict[str, bytes]) -> list[str]:
+        """Node documents refused before at the version offered now are reported, not fetched."""
+        with self.replica.locked() as session:
+            known = refusals.still_refused(session.db, self.peer.device_id, {d: offered[d] for d in fetch})
+        self.report.refused += sorted(known.items())
+        return [d for d in fetch if d not in known]
+
+    def _fetch(
+        self, ids: list[str], offered: dict[str, bytes], got: list[str], say: Callable[[str, int, int], None]
+    ) -> None:
         total, queue = len(ids), list(ids)
         while queue:
             answer = self.call("fetch", {"ids": queue})
@@ -525,8 +536,14 @@ class SyncClient:
                 self.report.fetched += len(docs) - len(refused)
                 self.report.merged += len(changed)
                 held = _held(sent, self.replica.digests([d for d, _ in docs]))
+                distrusted = [
+                    (d, offered[d], why)
+                    for d, why in refused
+                    if kind_of(d) == "node" and d in offered and why != OUT_OF_SCOPE
+                ]
                 with session.transaction():
                     acks.record(session.db, self.peer.device_id, held, session.now())
+                    refusals.remember(session.db, self.peer.device_id, distrusted, session.now())
             got += [d for d, _ in docs]
             say("fetch", total - len(queue), total)
 

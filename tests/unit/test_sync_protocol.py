@@ -346,3 +346,30 @@ def test_a_replayed_older_call_is_refused_and_changes_nothing(trio):
     assert {d: heads(a1, d) for d in doc_ids(a1)} == before
     report, _ = mesh.sync("a2", "a1")  # the link goes on with the next number
     assert report.round_trips == 1 and not report.unconverged
+
+
+def test_a_node_document_refused_for_trust_is_not_fetched_again_until_trust_changes(trio):
+    a1, a2, b1 = trio
+    Mesh(*trio).sync("b1", "a1")  # a1 now holds almelo's node document
+    a3 = make_session("a3", node="hengelo", role="nurse", clock=FakeClock())
+    pair_peers(a3, a1)
+    fetched: list[str] = []
+
+    def watch(device, op, body):
+        if op == "fetch":
+            fetched.extend(body["ids"])
+        return real(device, op, body)
+
+    for _ in range(2):  # a fresh link each time: a full manifest, as after a restart
+        mesh = Mesh(a1, a3)
+        real = mesh.servers["a1"].handle
+        mesh.servers["a1"].handle = watch  # type: ignore[method-assign]
+        fetched.clear()
+        report, _ = mesh.sync("a3", "a1")
+        assert [d for d, _ in report.refused] == ["node:almelo"]  # reported every time
+    assert "node:almelo" not in fetched  # ...but downloaded only the first time
+    pair_peers(a3, b1)  # a3 now trusts almelo's device: the refusal no longer holds
+    report, _ = Mesh(a1, a3).sync("a3", "a1")
+    assert not report.refused
+    assert heads(a3, "node:almelo") == heads(a1, "node:almelo")
+    a3.close()

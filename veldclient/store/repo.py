@@ -183,7 +183,7 @@ class Repo:
             for doc_id, data in sorted(dict(items).items(), key=lambda i: order.get(kind_of(i[0]), 2)):
                 kind = kind_of(doc_id)
                 if erased is None and kind not in order:
-                    erased = {r[0] for r in self.db.execute("SELECT erased_doc_id FROM erasures")}
+                    erased = self.erased_ids()
                 try:
                     if self.is_erased(doc_id) if erased is None else doc_id in erased:
                         refused.append((doc_id, "erased"))
@@ -260,6 +260,9 @@ class Repo:
         return (
             self.db.execute("SELECT 1 FROM erasures WHERE erased_doc_id = ?", [doc_id]).fetchone() is not None
         )
+
+    def erased_ids(self) -> set[str]:
+        return {r[0] for r in self.db.execute("SELECT erased_doc_id FROM erasures")}
 
     def apply_erasures(self, node_root: dict[str, Json]) -> list[str]:
         """Drop every document a node erased — only documents that belong to that node."""

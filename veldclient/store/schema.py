@@ -66,5 +66,13 @@ def _bundles(db: sqlite_utils.Database) -> None:
     bundle_ledger.ensure_schema(db)
 
 
+@migrations(name="0011_sync_refusals")
+def _sync_refusals(db: sqlite_utils.Database) -> None:
+    """Node documents refused for trust, so they are not fetched again unchanged (sync/refusals.py)."""
+    from veldclient.sync import refusals
+
+    refusals.ensure_schema(db)
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     migrations.apply(db)

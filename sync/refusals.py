@@ -1,0 +1,61 @@
+"""Node documents a peer offered that this device refused (their writers are not trusted here): not
+fetched again while the peer offers the same version and this device's trust in that node is
+unchanged. Otherwise every first contact would download and refuse them again. The refusal is still
+reported on every run; pairing or revoking a device of that node lifts the memory.
+
+Created by migration 0011_sync_refusals.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import sqlite_utils
+
+from veldclient.db import rows_in
+
+
+def ensure_schema(db: sqlite_utils.Database) -> None:
+    if "sync_refusals" not in db.table_names():
+        db.table("sync_refusals").create(
+            {"device_id": str, "doc_id": str, "digest": bytes, "trust": str, "reason": str, "at": int},
+            pk=("device_id", "doc_id"),
+            not_null={"digest", "trust", "reason", "at"},
+        )
+
+
+def trust_mark(db: sqlite_utils.Database, node_id: str) -> str:
+    """Changes whenever a device of ``node_id`` is paired, removed or revoked here."""
+    rows = db.execute(
+        "SELECT device_id, revoked FROM trusted_devices WHERE node_id = ? ORDER BY device_id", [node_id]
+    ).fetchall()
+    return hashlib.sha256(repr(rows).encode()).hexdigest()[:16]
+
+
+def _node(doc_id: str) -> str:
+    return doc_id.split(":", 1)[1]
+
+
+def remember(
+    db: sqlite_utils.Database, device_id: str, items: list[tuple[str, bytes, str]], now_ms: int
+) -> None:
+    """``items``: (node document id, digest the peer offered, reason)."""
+    db.conn.executemany(
+        "INSERT OR REPLACE INTO sync_refusals (device_id, doc_id, digest, trust, reason, at)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        [(device_id, d, digest, trust_mark(db, _node(d)), why, now_ms) for d, digest, why in items],
+    )
+
+
+def still_refused(db: sqlite_utils.Database, device_id: str, offered: dict[str, bytes]) -> dict[str, str]:
+    """Of the node documents ``offered`` ({doc id: digest}), those refused before at this very
+    version under the same trust: {doc id: reason}."""
+    node_docs = [d for d in offered if d.startswith("node:")]
+    sql = (
+        "SELECT doc_id, digest, trust, reason FROM sync_refusals WHERE device_id = ? AND doc_id IN ({marks})"
+    )
+    return {
+        doc_id: reason
+        for doc_id, digest, trust, reason in rows_in(db, sql, node_docs, (device_id,))
+        if digest == offered[doc_id] and trust == trust_mark(db, _node(doc_id))
+    }
