@@ -474,6 +474,7 @@ class SyncClient:
                 acks.record(session.db, peer.device_id, same + equal, session.now())
         got: list[str] = []
         offered = dict(theirs)
+        fetch.sort()  # batches of neighbouring ids: stored near the end of each index (repo.merge_many)
         self._fetch(self._skip_known_refusals(fetch, offered), offered, got, say)
         self._push([d for d in missing if d in mine], say)
         with replica.locked() as session:

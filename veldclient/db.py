@@ -24,6 +24,9 @@ from veldclient.keys import sqlcipher_key_pragma
 DatabaseError = sqlcipher3.DatabaseError
 
 
+CACHE_KIB = 65_536
+
+
 def open_database(path: Path, key: bytes, *, create: bool = False) -> sqlite_utils.Database:
     exists = path.exists()
     if create and exists:
@@ -54,6 +57,10 @@ def open_database(path: Path, key: bytes, *, create: bool = False) -> sqlite_uti
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute("PRAGMA temp_store=MEMORY")
     conn.execute("PRAGMA busy_timeout=5000")
+    # Every page read from disk is decrypted and authenticated: a 64 MiB page cache (SQLite's default
+    # is 2 MiB) keeps the indexes of a large node in memory, so bulk merges and imports stop
+    # re-decrypting the same pages (import of the large demo: ~1 s less, measured).
+    conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     return sqlite_utils.Database(conn)
 
 

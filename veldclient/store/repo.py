@@ -19,6 +19,7 @@ from veldclient.errors import CorruptDocument, VeldError
 from veldclient.store import boundary, codec
 from veldclient.store.boundary import Document
 from veldclient.store.docstore import DocStore, Editor, MergeCheck
+from veldclient.store.prepare import claimed_owner, prepare_all
 from veldclient.store.projection import PROJECTORS, Projector
 
 Json = Any
@@ -40,15 +41,6 @@ def share_doc_id(node_a: str, node_b: str) -> str:
 
 
 OUT_OF_SCOPE = "out of scope"  # merge_many's refusal when the sender's node may not hand us the document
-
-
-def _owner(doc_id: str, root: dict[str, Json]) -> str | None:
-    """The owning node a received document claims; it must also name itself correctly."""
-    kind, _, record_id = doc_id.partition(":")
-    if root.get("kind") != kind or str(root.get("id")) != record_id:
-        raise CorruptDocument(doc_id, "the document does not match its id")
-    owner = root.get("node_id")
-    return owner if isinstance(owner, str) else None
 
 
 def new_root(kind: str, record_id: str, node_id: str | None, **fields: Json) -> dict[str, Json]:
@@ -176,7 +168,7 @@ class Repo:
         changed: list[str] = []
         refused: list[tuple[str, str]] = []
         order = {"node": 0, "share": 1}
-        fresh: list[tuple[str, str, str | None, bytes, list[bytes], dict[str, Json]]] = []
+        fresh: list[tuple[str, bytes]] = []  # new here: prepared in bulk, maybe in parallel
         with self.transaction():
             held = self.store.existing([doc_id for doc_id, _ in items])
             erased: set[str] | None = None  # read once the node documents (and their erasures) are in
@@ -195,33 +187,38 @@ class Repo:
                             sent_heads[doc_id] = boundary.heads(doc)
                         with boundary.guarded("reading"):
                             root = codec.materialise(doc)
-                        owner = info.node_id if info else _owner(doc_id, root)
+                        owner = info.node_id if info else claimed_owner(doc_id, root)
                         if not accept(doc_id, kind, owner):
                             refused.append((doc_id, OUT_OF_SCOPE))
                         elif self.merge(doc_id, data, owner):
                             changed.append(doc_id)
                         continue
-                    doc = boundary.load(data)
-                    doc_heads = boundary.heads(doc)
-                    if sent_heads is not None:
-                        sent_heads[doc_id] = doc_heads
-                    with boundary.guarded("reading"):
-                        root = codec.materialise(doc)
-                    owner = _owner(doc_id, root)
-                    if not accept(doc_id, kind, owner):
-                        refused.append((doc_id, OUT_OF_SCOPE))
-                        continue
-                    fresh.append((doc_id, kind, owner, data, doc_heads, root))
+                    fresh.append((doc_id, data))
                 except VeldError as exc:
                     refused.append((doc_id, exc.message("en")))
-            if fresh:
-                self.store.insert_loaded_many([f[:5] for f in fresh], self.clock())
+            data_of = dict(fresh)
+            # In id order, each table's keys and doc_id index grow at the end instead of at random
+            # pages (ids are random): the bulk insert of a new device runs ~2x faster.
+            fresh.sort()
+            for chunk in prepare_all(fresh):  # stored a chunk at a time while the next is prepared
+                taken = []
                 rows: dict[str, list[dict[str, Json]]] = {}
-                for doc_id, kind, _, _, _, root in fresh:
-                    for table, table_rows in PROJECTORS[kind](doc_id, root).items():
+                for p in chunk:
+                    if p.error is not None:
+                        refused.append((p.doc_id, p.error))
+                        continue
+                    if sent_heads is not None:
+                        sent_heads[p.doc_id] = list(p.heads)
+                    if not accept(p.doc_id, p.kind, p.owner):
+                        refused.append((p.doc_id, OUT_OF_SCOPE))
+                        continue
+                    taken.append((p.doc_id, p.kind, p.owner, data_of[p.doc_id], list(p.heads)))
+                    for table, table_rows in (p.rows or {}).items():
                         rows.setdefault(table, []).extend(table_rows)
-                self.projector.insert(rows)
-                changed += [f[0] for f in fresh]
+                if taken:
+                    self.store.insert_loaded_many(taken, self.clock())
+                    self.projector.insert(rows)
+                    changed += [t[0] for t in taken]
         return changed, refused
 
     def receive_sync_many(

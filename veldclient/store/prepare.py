@@ -1,0 +1,127 @@
+"""Documents that arrive whole and are new here (a new device's first sync, a bundle read into an
+empty device): loaded, read and projected before they are stored, in worker processes when there
+are many.
+
+automerge-py holds the GIL while it loads or reads (two threads were slower than one, measured), so
+using a second core takes a second process. Each document costs ~0.3 ms of loading and reading: a
+new device of a node takes in 26k of them, which is seconds on one core. Below ``PARALLEL_FROM``
+documents the work stays in this process, where starting workers would cost more than it saves.
+The workers only compute; every decision (scope, storage) stays with the caller, in its transaction.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import multiprocessing
+import os
+import threading
+from collections.abc import Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from typing import Any
+
+from veldclient.errors import CorruptDocument, VeldError
+from veldclient.store import boundary, codec
+from veldclient.store.projection import PROJECTORS, Rows
+
+log = logging.getLogger(__name__)
+
+PARALLEL_FROM = 2_000
+CHUNK = 500  # documents per task: large enough that pickling is cheap, small enough to overlap
+
+
+@dataclass(frozen=True)
+class Prepared:
+    doc_id: str
+    kind: str
+    owner: str | None = None  # the node the document names as its owner
+    heads: tuple[bytes, ...] = ()
+    rows: Rows | None = None
+    error: str | None = None  # why the document cannot be taken (English, as in refusals)
+
+
+def claimed_owner(doc_id: str, root: dict[str, Any]) -> str | None:
+    """The owning node a received document claims; it must also name itself correctly."""
+    kind, _, record_id = doc_id.partition(":")
+    if root.get("kind") != kind or str(root.get("id")) != record_id:
+        raise CorruptDocument(doc_id, "the document does not match its id")
+    owner = root.get("node_id")
+    return owner if isinstance(owner, str) else None
+
+
+def prepare_one(doc_id: str, data: bytes) -> Prepared:
+    kind = doc_id.split(":", 1)[0]
+    try:
+        doc = boundary.load(data)
+        with boundary.guarded("reading"):
+            root = codec.materialise(doc)
+        owner = claimed_owner(doc_id, root)
+        projector = PROJECTORS.get(kind)
+        if projector is None:
+            raise CorruptDocument(doc_id, f"unknown kind of document '{kind}'")
+        return Prepared(doc_id, kind, owner, tuple(boundary.heads(doc)), projector(doc_id, root))
+    except VeldError as exc:
+        return Prepared(doc_id, kind, error=exc.message("en"))
+
+
+def prepare_chunk(items: list[tuple[str, bytes]]) -> list[Prepared]:
+    return [prepare_one(doc_id, data) for doc_id, data in items]
+
+
+def prepare_all(
+    items: list[tuple[str, bytes]], *, parallel_from: int | None = None, workers: int | None = None
+) -> Iterator[list[Prepared]]:
+    """Prepared documents in their original order, a chunk at a time, so the caller can store one
+    chunk while the workers prepare the next."""
+    threshold = PARALLEL_FROM if parallel_from is None else parallel_from
+    if len(items) < threshold or (workers or _default_workers()) < 2:
+        yield prepare_chunk(items)
+        return
+    chunks = [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
+    done = 0
+    try:
+        for chunk in _pool(workers).map(prepare_chunk, chunks):
+            yield chunk
+            done += 1
+    except (BrokenProcessPool, OSError) as exc:
+        # A worker could not start or died (e.g. a host program that is not import-safe, or
+        # out of memory): the work is the same here, only slower.
+        log.warning("document workers failed (%s); preparing in this process", exc)
+        _discard(workers)
+        for rest in chunks[done:]:
+            yield prepare_chunk(rest)
+
+
+def _default_workers() -> int:
+    return min(os.cpu_count() or 1, 4)
+
+
+_lock = threading.Lock()
+_pools: dict[int, Executor] = {}
+
+
+def _pool(workers: int | None) -> Executor:
+    """One pool per size for the life of the process: starting a worker takes ~0.3 s of imports."""
+    size = workers or _default_workers()
+    with _lock:
+        if size not in _pools:
+            # spawn, not fork: the caller may run threads (the TUI's sync agent) and hold SQLite
+            _pools[size] = ProcessPoolExecutor(size, mp_context=multiprocessing.get_context("spawn"))
+        return _pools[size]
+
+
+def _discard(workers: int | None) -> None:
+    with _lock:
+        pool = _pools.pop(workers or _default_workers(), None)
+    if pool is not None:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+@atexit.register
+def shutdown() -> None:
+    with _lock:
+        for pool in _pools.values():
+            pool.shutdown(cancel_futures=True)
+        _pools.clear()
