@@ -287,8 +287,7 @@ class PeerServer:
         items = [
             (d, state.states.setdefault(d, boundary.new_sync_state()), m) for d, m in msgs if d in sendable
         ]
-        with self.replica.session.transaction():  # one commit for the batch, not one per document
-            _, failed = repo.receive_sync_many(items)
+        _, failed = repo.receive_sync_many(items)  # one transaction for the batch
         skip = {d for d, _ in failed}
         refused += [[d, why] for d, why in failed]
         for doc_id, sync_state, _ in items:
@@ -514,7 +513,8 @@ class SyncClient:
     def _skip_known_refusals(self, fetch: list[str], offered: dict[str, bytes]) -> list[str]:
         """Node documents refused before at the version offered now are reported, not fetched."""
         with self.replica.locked() as session:
-            known = refusals.still_refused(session.db, self.peer.device_id, {d: offered[d] for d in fetch})
+            node_docs = {d: offered[d] for d in fetch if kind_of(d) == "node"}
+            known = refusals.still_refused(session.db, self.peer.device_id, node_docs)
         self.report.refused += sorted(known.items())
         return [d for d in fetch if d not in known]
 

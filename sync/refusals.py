@@ -40,10 +40,11 @@ def remember(
     db: sqlite_utils.Database, device_id: str, items: list[tuple[str, bytes, str]], now_ms: int
 ) -> None:
     """``items``: (node document id, digest the peer offered, reason)."""
+    marks = {_node(d): trust_mark(db, _node(d)) for d, _, _ in items}
     db.conn.executemany(
         "INSERT OR REPLACE INTO sync_refusals (device_id, doc_id, digest, trust, reason, at)"
         " VALUES (?, ?, ?, ?, ?, ?)",
-        [(device_id, d, digest, trust_mark(db, _node(d)), why, now_ms) for d, digest, why in items],
+        [(device_id, d, digest, marks[_node(d)], why, now_ms) for d, digest, why in items],
     )
 
 
@@ -54,8 +55,10 @@ def still_refused(db: sqlite_utils.Database, device_id: str, offered: dict[str, 
     sql = (
         "SELECT doc_id, digest, trust, reason FROM sync_refusals WHERE device_id = ? AND doc_id IN ({marks})"
     )
+    rows = list(rows_in(db, sql, node_docs, (device_id,)))
+    marks = {_node(r[0]): trust_mark(db, _node(r[0])) for r in rows}
     return {
         doc_id: reason
-        for doc_id, digest, trust, reason in rows_in(db, sql, node_docs, (device_id,))
-        if digest == offered[doc_id] and trust == trust_mark(db, _node(doc_id))
+        for doc_id, digest, trust, reason in rows
+        if digest == offered[doc_id] and trust == marks[_node(doc_id)]
     }
