@@ -11,6 +11,13 @@ Trust for node X: devices in the local registry (this device; devices paired by 
 certificate names node X and are not revoked, plus devices listed in X's own document whose entry is
 signed by a device already trusted for X (so a node can introduce its new laptop to the mesh without
 every peer pairing it by hand). Revocation is a signed entry in the same document and wins.
+
+Entries live twice in the node document. ``devices[<device>]`` is the latest entry for display.
+``attestations["<device>/<signer>/<action>"]`` keeps every signer's entry under its own key: two
+devices that introduce the same laptop concurrently (its own self-signed entry at set-up, and the
+admin's when pairing it) would otherwise conflict on ``devices[<device>]``, Automerge would keep one
+at random, and a replica that trusts only the losing signer would refuse the node's changes.
+Trust is resolved over both maps, so no signature is ever lost to a conflict.
 """
 
 from __future__ import annotations
@@ -19,11 +26,14 @@ import hashlib
 import json
 import secrets
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
 from veldclient.errors import VeldError
+
+if TYPE_CHECKING:
+    from veldclient.store.docstore import Editor
 
 TAG_BYTES = 8
 
@@ -88,6 +98,28 @@ def entry_payload(device_id: str, node_id: str, action: str) -> bytes:
     return json.dumps({"device_id": device_id, "node_id": node_id, "action": action}, sort_keys=True).encode()
 
 
+def attestation_key(entry: Mapping[str, Any]) -> str:
+    action = "revoke" if entry.get("revoked") else "add"
+    return f"{entry['device_id']}/{entry['added_by']}/{action}"
+
+
+def record_entry(editor: Editor, entry: dict[str, Any], *, display: bool = True) -> None:
+    """Write a signed device-list entry: its own conflict-free attestation, and (unless the display
+    entry should stay as it is) the display entry under ``devices``."""
+    if display:
+        editor.set(("devices", entry["device_id"]), entry)
+    editor.set(("attestations", attestation_key(entry)), entry)
+
+
+def node_entries(node_root: Mapping[str, Any] | None) -> list[Mapping[str, Any]]:
+    """Every signed device-list entry of a node document (display entries and attestations)."""
+    root = node_root or {}
+    found: list[Mapping[str, Any]] = []
+    for source in (root.get("devices"), root.get("attestations")):
+        found.extend(e for e in (source or {}).values() if isinstance(e, Mapping) and e.get("device_id"))
+    return found
+
+
 def trusted_tags(db: sqlite_utils.Database, node_id: str, node_root: Mapping[str, Any] | None) -> set[bytes]:
     """Tags of every device trusted to write ``node:<node_id>`` (registry + signed document entries)."""
     certs, revoked = resolve_devices(db, node_id, node_root)
@@ -114,11 +146,12 @@ def resolve_devices(
             revoked.add(device_id)
         else:
             certs[device_id] = cert
-    entries = dict((node_root or {}).get("devices") or {})
+    entries = node_entries(node_root)
     changed = True
     while changed:  # fixpoint: an entry counts once the device that signed it is trusted
         changed = False
-        for device_id, entry in entries.items():
+        for entry in entries:
+            device_id = entry["device_id"]
             signer = entry.get("added_by")
             if signer not in certs or not certs[signer] or entry.get("node_id") != node_id:
                 continue

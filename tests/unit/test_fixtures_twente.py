@@ -215,11 +215,12 @@ def test_node_document_seed_shape_and_counts() -> None:
         doc = node_document_seed(n.id, reported_at=1_700_000_000_000)
         assert set(doc) == {
             "kind", "id", "node_id", "schema", "archived", "events", "profile", "locations",
-            "capacity", "slots", "erasures", "devices",
+            "capacity", "slots", "erasures", "devices", "attestations",
         }  # fmt: skip
         assert (doc["kind"], doc["id"], doc["node_id"], doc["schema"]) == ("node", n.id, n.id, 1)
         assert doc["archived"] is False and doc["events"] == []
-        assert doc["slots"] == {} and doc["erasures"] == {} and doc["devices"] == {}
+        assert doc["slots"] == {} and doc["erasures"] == {}
+        assert doc["devices"] == {} and doc["attestations"] == {}
         assert doc["profile"] == {
             "id": n.id,
             "name": n.name,

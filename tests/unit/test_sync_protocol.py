@@ -9,6 +9,7 @@ import pytest
 from synchelpers import GOOD, Mesh, doc_ids, pair_peers, referral
 from testenv import FakeClock, make_session
 
+from veldclient import trust
 from veldclient.errors import AccessDenied
 from veldclient.services import clients
 from veldclient.services import peers as peer_service
@@ -161,6 +162,34 @@ def test_a_revoked_device_is_refused_by_every_device_of_the_node_after_merge(tri
     assert [d for d, _ in report.refused] == ["node:almelo"]
     assert heads(fresh, doc_id_for("node", "hengelo")) == heads(a1, doc_id_for("node", "hengelo"))
     fresh.close()
+
+
+def test_a_pairing_signature_survives_a_conflict_with_the_devices_own_entry(trio):
+    """The admin's self-signed entry and a1's introduction of it are concurrent writes to the same
+    display key; whichever Automerge keeps, a replica that trusts only a1 must trust the admin."""
+    a1, a2, _ = trio
+    admin = make_session("adm", node="hengelo", role="admin", clock=FakeClock())
+    pair_peers(admin, a1)  # a1 signs an entry for the admin while the admin has its own
+    mesh = Mesh(a1, a2, admin)
+    mesh.sync("a2", "a1")
+    mesh.sync("adm", "a1")
+    node = doc_id_for("node", "hengelo")
+    me = admin.actor.device_id
+    own = admin.repo.read(node)["attestations"][f"{me}/{me}/add"]
+    # make the admin's self-signed entry the shown one for certain (written causally last)
+    admin.repo.change(node, lambda e: e.set(("devices", me), {**own, "at": own["at"] + 1}))
+    assert admin.repo.read(node)["devices"][me]["added_by"] == me
+    peer_service.revoke_device(admin, a2.actor.device_id)
+    mesh.sync("a1", "adm")
+    fresh = make_session("a3", node="hengelo", role="nurse", clock=FakeClock())
+    pair_peers(fresh, a1)
+    report, _ = Mesh(a1, fresh).sync("a3", "a1")
+    assert "node:hengelo" not in [d for d, _ in report.refused]
+    assert heads(fresh, node) == heads(a1, node)
+    # the admin's changes (the revocation among them) count on the new replica
+    assert a2.actor.device_id in trust.revoked_devices(fresh.db, "hengelo", fresh.repo.read(node))
+    fresh.close()
+    admin.close()
 
 
 def test_a_connection_dropped_mid_sync_loses_and_duplicates_nothing(trio):

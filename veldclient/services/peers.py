@@ -73,8 +73,9 @@ def pair_device(
 def _introduce(session: Session, cert: PeerCertificate) -> None:
     node_id = session.actor.node_id
     doc_id = doc_id_for("node", node_id)
-    existing = (session.repo.read(doc_id).get("devices") or {}).get(cert.device_id)
-    if existing:  # already introduced, or revoked: a revocation is never undone by re-pairing
+    root = session.repo.read(doc_id)
+    shown = (root.get("devices") or {}).get(cert.device_id)
+    if shown and shown.get("revoked"):  # a revocation is never undone by re-pairing
         return
     entry = {
         "device_id": cert.device_id,
@@ -86,7 +87,10 @@ def _introduce(session: Session, cert: PeerCertificate) -> None:
         "revoked": False,
         "signature": session.device.sign(trust.entry_payload(cert.device_id, node_id, "add")).hex(),
     }
-    session.repo.change(doc_id, lambda e: e.update(("devices", cert.device_id), entry))
+    if trust.attestation_key(entry) in (root.get("attestations") or {}):
+        return  # this device vouched for it already
+    # the device's own self-signed entry may already be shown; this signature is added beside it
+    session.repo.change(doc_id, lambda e: trust.record_entry(e, entry, display=not shown))
 
 
 def remove_peer(session: Session, ref: str) -> peers.Peer:
@@ -127,7 +131,7 @@ def revoke_device(session: Session, ref: str) -> str:
         "signature": session.device.sign(trust.entry_payload(device_id, node_id, "revoke")).hex(),
     }
     with session.transaction():
-        session.repo.change(doc_id_for("node", node_id), lambda e: e.set(("devices", device_id), entry))
+        session.repo.change(doc_id_for("node", node_id), lambda e: trust.record_entry(e, entry))
         session.db.execute("UPDATE trusted_devices SET revoked = 1 WHERE device_id = ?", [device_id])
         session.audit("device.revoke", "U", "device", object_id=device_id, basis_authorisation=True)
     return device_id

@@ -74,6 +74,4 @@ def register_own_device(session: Session) -> None:
         "revoked": False,
         "signature": device.sign(trust.entry_payload(device.device_id, session.actor.node_id, "add")).hex(),
     }
-    session.repo.change(
-        doc_id_for("node", session.actor.node_id), lambda e: e.update(("devices", device.device_id), entry)
-    )
+    session.repo.change(doc_id_for("node", session.actor.node_id), lambda e: trust.record_entry(e, entry))
