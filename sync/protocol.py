@@ -35,7 +35,7 @@ from typing import Any
 from veldclient.db import rows_in
 from veldclient.errors import NotFound, VeldError
 from veldclient.services.session import Session
-from veldclient.store import boundary
+from veldclient.store import boundary, prepare
 from veldclient.store.repo import OUT_OF_SCOPE, kind_of
 from veldclient.sync import acks, peers, refusals, wire
 from veldclient.sync.scope import Scope
@@ -522,6 +522,8 @@ class SyncClient:
         self, ids: list[str], offered: dict[str, bytes], got: list[str], say: Callable[[str, int, int], None]
     ) -> None:
         total, queue = len(ids), list(ids)
+        if total >= prepare.PARALLEL_FROM:
+            prepare.warm_up()  # the worker processes start while the first batch is on its way
         while queue:
             answer = self.call("fetch", {"ids": queue})
             docs = wire.pairs(answer, "docs", bytes)

@@ -25,7 +25,7 @@ from typing import Any
 from veldclient.errors import CorruptDocument, NotFound, VeldError
 from veldclient.services import conflicts
 from veldclient.services.session import Session
-from veldclient.store import boundary
+from veldclient.store import boundary, prepare
 from veldclient.store.docstore import heads_hex
 from veldclient.store.repo import OUT_OF_SCOPE, kind_of
 from veldclient.sync import acks, age_keys, bundle, bundle_ledger, peers
@@ -35,6 +35,7 @@ from veldclient.sync.scope import Scope
 
 Progress = Callable[[str, int, int], None]
 QUARANTINE_DIR = ("quarantine", "bundles")
+WARM_FROM_BYTES = 1 << 20  # from about 2,000 documents the merge uses worker processes (prepare.py)
 CONFLICT_KINDS = frozenset({"placement", "helpreq", "node"})  # what the conflict providers read
 _NOT_QUARANTINED = frozenset({"not_bundle", "part", "unreadable"})
 
@@ -314,6 +315,8 @@ def import_bundle(session: Session, path: Path, *, ack_out: Path | None = None) 
                 f"{path.name} is een onvolledige export (.part) en wordt genegeerd; exporteer opnieuw.",
                 f"{path.name} is an unfinished export (.part) and is ignored; export again.",
             )
+        if _size(path) >= WARM_FROM_BYTES:
+            prepare.warm_up()  # worker processes start while the bundle is checked and decrypted
         result = _import(session, path)
     except BundleRefused as exc:
         raise _refused(session, path, exc) from None
@@ -322,6 +325,13 @@ def import_bundle(session: Session, path: Path, *, ack_out: Path | None = None) 
     if ack_out is not None and result.kind == "data":
         result.ack_file = str(write_ack(session, result, Path(ack_out)).path)
     return result
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # reading it will say what is wrong
 
 
 def _refused(session: Session, path: Path, exc: BundleRefused) -> BundleRefused:

@@ -20,11 +20,11 @@ from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from veldclient.errors import CorruptDocument, VeldError
 from veldclient.store import boundary, codec
-from veldclient.store.projection import PROJECTORS, Rows
+from veldclient.store.projection import PROJECTORS, TABLES, RowTuples, as_tuples
 
 log = logging.getLogger(__name__)
 
@@ -32,14 +32,32 @@ PARALLEL_FROM = 2_000
 CHUNK = 500  # documents per task: large enough that pickling is cheap, small enough to overlap
 
 
-@dataclass(frozen=True)
-class Prepared:
+class Prepared(NamedTuple):
     doc_id: str
     kind: str
     owner: str | None = None  # the node the document names as its owner
     heads: tuple[bytes, ...] = ()
-    rows: Rows | None = None
     error: str | None = None  # why the document cannot be taken (English, as in refusals)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Prepared documents in their original order, and the projection rows of those that loaded,
+    gathered per table: one object per chunk pickles back ~8x faster than one per document, and
+    the rows are ready for ``executemany``."""
+
+    docs: list[Prepared]
+    rows: RowTuples
+
+    def rows_without(self, doc_ids: set[str]) -> RowTuples:
+        """The rows, less those of documents the caller did not take (out of scope)."""
+        if not doc_ids:
+            return self.rows
+        out: RowTuples = {}
+        for table, rows in self.rows.items():
+            at = list(TABLES[table][0]).index("doc_id")
+            out[table] = [r for r in rows if r[at] not in doc_ids]
+        return out
 
 
 def claimed_owner(doc_id: str, root: dict[str, Any]) -> str | None:
@@ -51,7 +69,8 @@ def claimed_owner(doc_id: str, root: dict[str, Any]) -> str | None:
     return owner if isinstance(owner, str) else None
 
 
-def prepare_one(doc_id: str, data: bytes) -> Prepared:
+def prepare_one(doc_id: str, data: bytes, rows: RowTuples | None = None) -> Prepared:
+    """Load, read and project one document; its rows are added to ``rows`` when given."""
     kind = doc_id.split(":", 1)[0]
     try:
         doc = boundary.load(data)
@@ -61,18 +80,22 @@ def prepare_one(doc_id: str, data: bytes) -> Prepared:
         projector = PROJECTORS.get(kind)
         if projector is None:
             raise CorruptDocument(doc_id, f"unknown kind of document '{kind}'")
-        return Prepared(doc_id, kind, owner, tuple(boundary.heads(doc)), projector(doc_id, root))
+        if rows is not None:
+            for table, table_rows in as_tuples(projector(doc_id, root)).items():
+                rows.setdefault(table, []).extend(table_rows)
+        return Prepared(doc_id, kind, owner, tuple(boundary.heads(doc)))
     except VeldError as exc:
         return Prepared(doc_id, kind, error=exc.message("en"))
 
 
-def prepare_chunk(items: list[tuple[str, bytes]]) -> list[Prepared]:
-    return [prepare_one(doc_id, data) for doc_id, data in items]
+def prepare_chunk(items: list[tuple[str, bytes]]) -> Chunk:
+    rows: RowTuples = {}
+    return Chunk([prepare_one(doc_id, data, rows) for doc_id, data in items], rows)
 
 
 def prepare_all(
     items: list[tuple[str, bytes]], *, parallel_from: int | None = None, workers: int | None = None
-) -> Iterator[list[Prepared]]:
+) -> Iterator[Chunk]:
     """Prepared documents in their original order, a chunk at a time, so the caller can store one
     chunk while the workers prepare the next."""
     threshold = PARALLEL_FROM if parallel_from is None else parallel_from
@@ -92,6 +115,27 @@ def prepare_all(
         _discard(workers)
         for rest in chunks[done:]:
             yield prepare_chunk(rest)
+
+
+def warm_up(workers: int | None = None) -> None:
+    """Start the worker processes now without waiting for them. A caller that knows many new
+    documents are coming (a large bundle, a long fetch list) lets their start-up (~0.3 s of imports
+    each) overlap with its own reading, decrypting or waiting on the network. Never fails: if the
+    workers cannot start, :func:`prepare_all` finds out and works in this process."""
+    size = workers or _default_workers()
+    if size < 2:
+        return
+    try:
+        pool = _pool(workers)
+        for _ in range(size):  # one task each: a spawn pool starts a process per waiting task
+            pool.submit(_ready)
+    except (BrokenProcessPool, OSError, RuntimeError) as exc:
+        log.warning("document workers could not start early (%s)", exc)
+        _discard(workers)
+
+
+def _ready() -> None:
+    """A worker's first task: nothing, once its imports are done."""
 
 
 def _default_workers() -> int:
