@@ -28,6 +28,7 @@ import secrets
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -100,6 +101,7 @@ class Replica:
 
 
 Items = list[tuple[str, bytes]]
+FETCH_SLICE = 500  # ids the server checks and reads at a time while filling one fetch answer
 
 
 def _batches(items: Items, limit: int = wire.BATCH_BYTES) -> Iterator[Items]:
@@ -240,22 +242,25 @@ class PeerServer:
     def _fetch(self, peer: peers.Peer, body: dict[str, Any], state: _ServerSession) -> dict[str, Any]:
         store = self.replica.session.repo.store
         wanted = wire.strings(body, "ids")
-        sendable = self.replica.sendable(peer.node_id, wanted)
         out: list[list[Any]] = []
         size, rest, unavailable = 0, [], []
-        for doc_id in wanted:
+        # a slice at a time, so scope and storage are read only for about what fits in this answer
+        for start in range(0, len(wanted), FETCH_SLICE):
+            part = wanted[start : start + FETCH_SLICE]
             if size >= wire.BATCH_BYTES:
-                rest.append(doc_id)
-            elif doc_id not in sendable:
-                unavailable.append(doc_id)
-            else:
-                try:
-                    data = store.raw_bytes(doc_id)
-                except (KeyError, VeldError):
-                    unavailable.append(doc_id)
-                    continue
-                out.append([doc_id, data])
-                size += len(data)
+                rest += part
+                continue
+            sendable = self.replica.sendable(peer.node_id, part)
+            blobs = store.raw_bytes_many([d for d in part if d in sendable])
+            for doc_id in part:
+                data = blobs.get(doc_id)
+                if data is None:
+                    unavailable.append(doc_id)  # not theirs to see, not held, or failed its checksum
+                elif size >= wire.BATCH_BYTES:
+                    rest.append(doc_id)
+                else:
+                    out.append([doc_id, data])
+                    size += len(data)
         return {"docs": out, "rest": rest, "unavailable": unavailable}
 
     def _push(self, peer: peers.Peer, body: dict[str, Any], state: _ServerSession) -> dict[str, Any]:
@@ -521,34 +526,43 @@ class SyncClient:
     def _fetch(
         self, ids: list[str], offered: dict[str, bytes], got: list[str], say: Callable[[str, int, int], None]
     ) -> None:
-        total, queue = len(ids), list(ids)
+        """Fetch in batches; the next batch is on its way while this one is stored (the server reads
+        and sends while this side loads and writes). Calls stay one after another on the wire."""
+        total = len(ids)
+        if not ids:
+            return
         if total >= prepare.PARALLEL_FROM:
             prepare.warm_up()  # the worker processes start while the first batch is on its way
-        while queue:
-            answer = self.call("fetch", {"ids": queue})
-            docs = wire.pairs(answer, "docs", bytes)
-            queue = wire.strings(answer, "rest")
-            if not docs and queue:
-                raise SyncFailed("De peer stuurt geen documenten.", "The peer sends no documents.")
-            with self.replica.locked() as session:
-                sent: dict[str, list[bytes]] = {}
-                changed, refused = session.repo.merge_many(
-                    docs, self.replica.accept_from(self.peer.node_id), sent
-                )
-                self.report.refused += refused
-                self.report.fetched += len(docs) - len(refused)
-                self.report.merged += len(changed)
-                held = _held(sent, self.replica.digests([d for d, _ in docs]))
-                distrusted = [
-                    (d, offered[d], why)
-                    for d, why in refused
-                    if kind_of(d) == "node" and d in offered and why != OUT_OF_SCOPE
-                ]
-                with session.transaction():
-                    acks.record(session.db, self.peer.device_id, held, session.now())
-                    refusals.remember(session.db, self.peer.device_id, distrusted, session.now())
-            got += [d for d, _ in docs]
-            say("fetch", total - len(queue), total)
+        with ThreadPoolExecutor(1, thread_name_prefix="veld-fetch") as ahead:
+            pending: Future[dict[str, Any]] | None = ahead.submit(self.call, "fetch", {"ids": ids})
+            while pending is not None:
+                answer = pending.result()
+                docs = wire.pairs(answer, "docs", bytes)
+                queue = wire.strings(answer, "rest")
+                if not docs and queue:
+                    raise SyncFailed("De peer stuurt geen documenten.", "The peer sends no documents.")
+                pending = ahead.submit(self.call, "fetch", {"ids": queue}) if queue else None
+                self._store_fetched(docs, offered)  # on failure, leaving the block waits for the call
+                got += [d for d, _ in docs]
+                say("fetch", total - len(queue), total)
+
+    def _store_fetched(self, docs: list[tuple[str, bytes]], offered: dict[str, bytes]) -> None:
+        with self.replica.locked() as session:
+            sent: dict[str, list[bytes]] = {}
+            accept = self.replica.accept_from(self.peer.node_id)
+            changed, refused = session.repo.merge_many(docs, accept, sent)
+            self.report.refused += refused
+            self.report.fetched += len(docs) - len(refused)
+            self.report.merged += len(changed)
+            held = _held(sent, self.replica.digests([d for d, _ in docs]))
+            distrusted = [
+                (d, offered[d], why)
+                for d, why in refused
+                if kind_of(d) == "node" and d in offered and why != OUT_OF_SCOPE
+            ]
+            with session.transaction():
+                acks.record(session.db, self.peer.device_id, held, session.now())
+                refusals.remember(session.db, self.peer.device_id, distrusted, session.now())
 
     def _push(self, ids: list[str], say: Callable[[str, int, int], None]) -> None:
         with self.replica.locked() as session:

@@ -15,7 +15,7 @@ from veldclient.services import clients
 from veldclient.services import peers as peer_service
 from veldclient.services import placement_flow as pf
 from veldclient.store.repo import doc_id_for
-from veldclient.sync import peers, wire
+from veldclient.sync import peers, protocol, wire
 from veldclient.sync.protocol import SyncClient
 
 
@@ -218,6 +218,26 @@ def test_a_connection_dropped_mid_sync_loses_and_duplicates_nothing(trio):
                 f"{c.name} (2)",
                 "7511 JM",
             )
+
+
+def test_many_small_fetch_answers_bring_everything_and_a_corrupt_document_stays_behind(trio, monkeypatch):
+    a1, a2, _ = trio
+    made = [clients.register_client(a1, {**GOOD, "name": f"Client {i}"}) for i in range(12)]
+    bad = doc_id_for("case", made[3].id)
+    data = a1.db.execute("SELECT data FROM am_chunks WHERE doc_id = ?", [bad]).fetchone()[0]
+    flipped = data[:20] + bytes([data[20] ^ 0xFF]) + data[21:]
+    a1.db.execute("UPDATE am_chunks SET data = ? WHERE doc_id = ?", [flipped, bad])
+    a1.repo.store.invalidate()
+    monkeypatch.setattr(wire, "BATCH_BYTES", 3000)  # a few documents per answer
+    monkeypatch.setattr(protocol, "FETCH_SLICE", 4)
+    report, _ = Mesh(*trio).sync("a2", "a1")
+    assert report.round_trips >= 6
+    for client in made:
+        doc_id = doc_id_for("case", client.id)
+        if doc_id != bad:
+            assert heads(a2, doc_id) == heads(a1, doc_id)
+    assert not a2.repo.store.exists(bad)
+    assert a1.repo.store.info(bad).quarantined  # the server noticed, and sent the rest
 
 
 def test_malformed_and_oversized_bodies_are_refused_with_a_4xx():
