@@ -217,9 +217,9 @@ class PeerServer:
         cursor = replica.version()
         # After a first exchange, what the caller acknowledged at its current heads is left out:
         # the documents it just received from us are not offered back on the next run.
-        seen = replica.scope.visible(peer.node_id, since, peer.device_id)
-        mine = {v.doc_id: v.heads for v in seen if since == 0 or not v.delivered}
-        delivered = {v.doc_id for v in seen if v.delivered}
+        mine, delivered = replica.scope.offer(peer.node_id, since, peer.device_id)
+        if since:
+            mine = {d: h for d, h in mine.items() if d not in delivered}
         # Also what the caller holds (to compare) and could not take last time (a listing arrived
         # later), whatever the cursor says.
         extra = [d for d in dict.fromkeys([*wire.strings(body, "want"), *have]) if d not in mine]
@@ -440,9 +440,10 @@ class SyncClient:
             start_version = replica.version()
             # A full manifest lists everything (the peer may have lost data); later ones leave out
             # what the peer acknowledged at the current heads, such as what it just sent us.
-            seen = replica.scope.visible(peer.node_id, 0 if full else link.local_cursor, peer.device_id)
-            mine = {v.doc_id: v.heads for v in seen if full or not v.delivered}
-            delivered = {v.doc_id for v in seen if v.delivered}
+            since = 0 if full else link.local_cursor
+            mine, delivered = replica.scope.offer(peer.node_id, since, peer.device_id)
+            if not full:
+                mine = {d: h for d, h in mine.items() if d not in delivered}
             again = [d for d in link.retry if d not in mine]
             sendable = replica.sendable(peer.node_id, again)
             mine.update((d, h) for d, h in replica.digests(again).items() if d in sendable)

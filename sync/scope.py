@@ -151,6 +151,20 @@ class Scope:
             shared = [v._replace(acked=acked.get(v.doc_id)) for v in shared]
         return out + shared
 
+    def offer(self, node_id: str, since_version: int, peer: str) -> tuple[dict[str, str], set[str]]:
+        """What a manifest for ``peer`` (a device of ``node_id``) starts from: {doc id: heads} of the
+        documents :meth:`visible` lists, and the ids the peer acknowledged at those heads. From
+        version 0 (a first contact lists every document: 26k in the large demo) two plain scans
+        and dicts built in C replace the row-by-row join, about twice as fast."""
+        if since_version:
+            seen = self.visible(node_id, since_version, peer)
+            return {v.doc_id: v.heads for v in seen}, {v.doc_id for v in seen if v.delivered}
+        db = self.repo.db
+        heads: dict[str, str] = dict(db.execute(f"SELECT doc_id, heads FROM am_docs WHERE {_OWN}", [node_id]))
+        heads.update((v.doc_id, v.heads) for v in self._shared_rows(node_id, 0))
+        acked = dict(db.execute("SELECT doc_id, heads FROM peer_acks WHERE device_id = ?", [peer]))
+        return heads, {d for d, h in heads.items() if acked.get(d) == h}
+
     def _shared_rows(self, node_id: str, since_version: int) -> list[Visible]:
         """The share documents of the node's pairs and the referrals they validly list for it. A
         listing that changed after ``since_version`` makes its referrals count as changed too: a

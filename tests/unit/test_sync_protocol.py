@@ -16,7 +16,7 @@ from veldclient.services import peers as peer_service
 from veldclient.services import placement_flow as pf
 from veldclient.store.repo import doc_id_for
 from veldclient.sync import peers, protocol, wire
-from veldclient.sync.protocol import SyncClient
+from veldclient.sync.protocol import Replica, SyncClient
 
 
 @pytest.fixture
@@ -82,6 +82,31 @@ def test_unshared_case_never_reaches_another_node_and_the_referral_reaches_only_
     # the same-node device gets both; a device of a third node would get neither
     mesh.sync("a2", "a1")
     assert {case, placement} <= doc_ids(a2)
+
+
+def test_a_manifest_offers_exactly_what_the_peer_may_see_with_its_delivery_state(trio):
+    """Scope.offer (two scans, for a first contact) against Scope.visible (one join per row)."""
+    a1, a2, b1 = trio
+    mesh = Mesh(*trio)
+    _, request = referral(a1)
+    pf.send(a1, request.id, "almelo")
+    clients.register_client(a1, {**GOOD, "name": "Alleen Hengelo"})
+    mesh.sync("b1", "a1")
+    clients.register_client(a1, {**GOOD, "name": "Na de sync"})  # not yet delivered
+    scope = Replica(a1).scope
+    for peer, node in ((b1, "almelo"), (a2, "hengelo")):
+        device = peer.actor.device_id
+        for since in (0, 1, Replica(a1).version() - 1):
+            seen = scope.visible(node, since, device)
+            heads, delivered = scope.offer(node, since, device)
+            assert heads == {v.doc_id: v.heads for v in seen}
+            assert delivered == {v.doc_id for v in seen if v.delivered}
+    heads, delivered = scope.offer("almelo", 0, b1.actor.device_id)
+    assert doc_id_for("placement", request.id) in delivered
+    assert not any(d.startswith("case:") for d in heads)  # nothing of hengelo's own caseload
+    assert delivered == set(heads)  # b1 has it all; a2 has never synced:
+    heads, delivered = scope.offer("hengelo", 0, a2.actor.device_id)
+    assert sum(d.startswith("case:") for d in heads) == 3 and not delivered
 
 
 def wire_plain(body: bytes) -> bytes:
