@@ -22,6 +22,7 @@ Trust is resolved over both maps, so no signature is ever lost to a conflict.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import secrets
@@ -135,8 +136,6 @@ def resolve_devices(
     db: sqlite_utils.Database, node_id: str, node_root: Mapping[str, Any] | None
 ) -> tuple[dict[str, str | None], set[str]]:
     """(certificates of devices known for the node, revoked device ids)."""
-    from veldclient.identity import verify_signature
-
     certs: dict[str, str | None] = {}
     revoked: set[str] = set()
     for device_id, cert, is_revoked in db.execute(
@@ -156,19 +155,52 @@ def resolve_devices(
             if signer not in certs or not certs[signer] or entry.get("node_id") != node_id:
                 continue
             action = "revoke" if entry.get("revoked") else "add"
-            if not verify_signature(
-                certs[signer] or "",
-                entry_payload(device_id, node_id, action),
-                bytes.fromhex(entry.get("signature") or ""),
-            ):
+            if not _signed(certs[signer], entry_payload(device_id, node_id, action), entry.get("signature")):
                 continue
             if action == "revoke" and device_id not in revoked:
                 revoked.add(device_id)
                 changed = True
-            elif action == "add" and device_id not in certs and entry.get("cert"):
+            elif action == "add" and device_id not in certs and _names(entry.get("cert"), device_id):
                 certs[device_id] = entry["cert"]
                 changed = True
     return certs, revoked
+
+
+def _signed(cert: Any, payload: bytes, signature_hex: Any) -> bool:
+    """Whether a device entry's signature holds. Every call a peer makes resolves the device list
+    again (is the caller revoked?), and parsing a certificate and verifying costs ~0.15 ms per
+    entry, so answers are remembered; they depend only on the arguments. Values from a document
+    that are not text (a hostile entry) are simply not signed."""
+    if not isinstance(cert, str) or not isinstance(signature_hex, str):
+        return False
+    return _signed_text(cert, payload, signature_hex)
+
+
+def _names(cert: Any, device_id: str) -> bool:
+    """Whether ``cert`` is the certificate whose SHA-256 is ``device_id``: the signature covers the
+    device id, so the certificate stored beside it must be the one that id was made from."""
+    return isinstance(cert, str) and _cert_id(cert) == device_id
+
+
+@functools.lru_cache(maxsize=1024)
+def _cert_id(cert: str) -> str | None:
+    from veldclient.identity import device_id_of
+
+    try:
+        return device_id_of(cert.encode("ascii"))
+    except (ValueError, TypeError, UnicodeEncodeError):
+        return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _signed_text(cert: str, payload: bytes, signature_hex: str) -> bool:
+    from veldclient.identity import verify_signature
+
+    try:
+        signature = bytes.fromhex(signature_hex)
+    except ValueError:
+        return False
+    return verify_signature(cert, payload, signature)
 
 
 ChangeMeta = tuple[bytes, bytes, list[bytes]]  # (actor, hash, deps), as store.boundary.change_meta
