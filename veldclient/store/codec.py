@@ -100,7 +100,7 @@ def materialise(
 
 def _object(doc: core.Document | core.Transaction, kind: Any, obj: bytes, heads: list[bytes] | None) -> Json:
     # The hot path of every read and of every document a new device takes in (~50 values per
-    # record): scalars are unpacked inline rather than through a call per value (measured 2x).
+    # record): scalars are unpacked inline rather than through a call per value (68 -> 55 µs a record).
     if kind == _O.Map:
         keys = doc.keys(obj, heads) if heads is not None else doc.keys(obj)
         values = doc.values(obj, heads) if heads is not None else doc.values(obj)

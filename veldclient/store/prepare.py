@@ -3,7 +3,7 @@ empty device): loaded, read and projected before they are stored, in worker proc
 are many.
 
 automerge-py holds the GIL while it loads or reads (two threads were slower than one, measured), so
-using a second core takes a second process. Each document costs ~0.3 ms of loading and reading: a
+using a second core takes a second process. Each document costs ~0.15 ms of loading and reading: a
 new device of a node takes in 26k of them, which is seconds on one core. Below ``PARALLEL_FROM``
 documents the work stays in this process, where starting workers would cost more than it saves.
 The workers only compute; every decision (scope, storage) stays with the caller, in its transaction.
