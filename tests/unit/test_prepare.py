@@ -123,3 +123,22 @@ def test_rows_of_documents_left_out_are_not_stored(held):
         assert [r for r in kept[table] if r[at] == cases[0]] == []
         assert len(kept[table]) == len(rows) - sum(r[at] == cases[0] for r in rows)
     assert chunk.rows_without(set()) is chunk.rows
+
+
+def test_a_document_of_the_wrong_shape_is_refused_and_the_rest_taken(held):
+    from automerge import core
+
+    from veldclient.store import codec
+
+    odd = core.Document()
+    with odd.transaction() as tx:  # valid Automerge, names itself correctly, but holds no client
+        codec.update(tx, core.ROOT, {}, {"kind": "case", "id": "x1", "node_id": "hengelo", "schema": 1})
+    items = [("case:x1", odd.save()), *_items(held)]
+    (chunk,) = prepare.prepare_all(items)
+    assert "shape of a case" in (chunk.docs[0].error or "")
+    fresh = make_session("prep4", node="hengelo", role="nurse", clock=FakeClock())
+    items = [i for i in items if not i[0].startswith("node:")]  # not paired: trust is not the point
+    changed, refused = fresh.repo.merge_many(items, lambda *_: True)
+    assert [d for d, _ in refused] == ["case:x1"]
+    assert len(changed) == len(items) - 1 and not fresh.repo.store.exists("case:x1")
+    fresh.close()

@@ -80,8 +80,14 @@ def prepare_one(doc_id: str, data: bytes, rows: RowTuples | None = None) -> Prep
         projector = PROJECTORS.get(kind)
         if projector is None:
             raise CorruptDocument(doc_id, f"unknown kind of document '{kind}'")
+        try:
+            projected = as_tuples(projector(doc_id, root))
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            # valid Automerge, but not the record this kind must be (another writer's bug, or worse)
+            shape = f"the document does not have the shape of a {kind} ({exc!r})"
+            raise CorruptDocument(doc_id, shape) from None
         if rows is not None:
-            for table, table_rows in as_tuples(projector(doc_id, root)).items():
+            for table, table_rows in projected.items():
                 rows.setdefault(table, []).extend(table_rows)
         return Prepared(doc_id, kind, owner, tuple(boundary.heads(doc)))
     except VeldError as exc:
