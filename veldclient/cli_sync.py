@@ -178,13 +178,81 @@ def peers_revoke(ctx: click.Context, device: str, profile_name: str | None) -> N
     )
 
 
-@click.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8765, show_default=True, type=int, help="0 picks a free port.")
+_INTERFACE = click.option(
+    "--interface",
+    "interfaces",
+    multiple=True,
+    help="Only this network interface's address for LAN discovery (repeatable; default: all).",
+)
+
+
+@peers_group.command("discover")
+@click.option("--timeout", default=3.0, show_default=True, type=float, help="Seconds to listen.")
+@click.option("--update", is_flag=True, help="Store the addresses found for these peers (admin).")
+@_INTERFACE
+@click.option("--json", "as_json", is_flag=True)
 @profile_option
 @click.pass_context
 @handles_errors
-def serve_command(ctx: click.Context, host: str, port: int, profile_name: str | None) -> None:
+def peers_discover(
+    ctx: click.Context,
+    timeout: float,
+    update: bool,
+    interfaces: tuple[str, ...],
+    as_json: bool,
+    profile_name: str | None,
+) -> None:
+    """Find paired peers on the local network that serve with --announce."""
+    from veldclient.services import peers as peer_service
+
+    session = open_profile(resolve_profile(ctx, profile_name))
+    try:
+        rows = peer_service.discover(session, timeout=timeout, update=update, interfaces=list(interfaces))
+    finally:
+        session.close()
+    if as_json:
+        echo_json(rows)
+        return
+    if not rows:
+        click.echo(
+            _say(
+                (
+                    "Geen gekoppelde peers gevonden op het lokale netwerk.",
+                    "No paired peers found on the local network.",
+                )
+            )
+        )
+    for r in rows:
+        if r["updated"]:
+            note = _say(("adres opgeslagen", "address stored"))
+        elif r["address"] == r["stored_address"]:
+            note = _say(("zelfde adres", "same address"))
+        else:
+            stored = r["stored_address"] or "-"
+            note = _say((f"opgeslagen: {stored}", f"stored: {stored}"))
+        click.echo(f"{r['name']:<20} {r['node_id']:<17} {r['address']:<22} {note}")
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8765, show_default=True, type=int, help="0 picks a free port.")
+@click.option(
+    "--announce",
+    is_flag=True,
+    help="Announce on the local network (mDNS) where this device serves; only its device id is sent.",
+)
+@_INTERFACE
+@profile_option
+@click.pass_context
+@handles_errors
+def serve_command(
+    ctx: click.Context,
+    host: str,
+    port: int,
+    announce: bool,
+    interfaces: tuple[str, ...],
+    profile_name: str | None,
+) -> None:
     """Serve paired peers over mutual TLS until interrupted."""
     import asyncio
     import logging
@@ -211,7 +279,7 @@ def serve_command(ctx: click.Context, host: str, port: int, profile_name: str | 
         )
 
     try:
-        sync_service.serve(session, host, port, ready, stop)
+        sync_service.serve(session, host, port, ready, stop, announce=announce, interfaces=list(interfaces))
     except OSError as exc:
         from veldclient.errors import VeldError
 

@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 
-def _serve(veld, profile: str) -> tuple[subprocess.Popen[str], str]:
+def _serve(veld, profile: str, *extra: str) -> tuple[subprocess.Popen[str], str]:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "veldclient", "--profile", profile, "serve", "--port", "0"],
+        [sys.executable, "-m", "veldclient", "--profile", profile, "serve", "--port", "0", *extra],
         env=veld.env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -47,6 +47,28 @@ def test_pair_serve_sync_and_status(veld, tmp_path: Path):
     assert hub["name"] == "hub" and hub["waiting"] == 0 and hub["last_contact"] is not None
     listed = json.loads(veld("--profile", "hub", "peers", "list", "--json").stdout)
     assert [p["name"] for p in listed] == ["laptop"]
+
+
+def test_a_peer_serving_with_announce_is_found_on_the_lan_and_its_address_stored(veld, tmp_path: Path):
+    veld("init", "--node", "hengelo", "--role", "admin", "--profile", "hub")
+    veld("init", "--node", "hengelo", "--role", "admin", "--profile", "lap")
+    veld("--profile", "hub", "identity", "--export", str(tmp_path / "hub.json"))
+    veld("--profile", "lap", "identity", "--export", str(tmp_path / "lap.json"))
+    veld("--profile", "hub", "peers", "add", str(tmp_path / "lap.json"), "--name", "laptop")
+    veld("--profile", "lap", "peers", "add", str(tmp_path / "hub.json"), "--name", "hub")
+    nothing = veld("--profile", "lap", "peers", "discover", "--interface", "127.0.0.1", "--timeout", "0.5")
+    assert nothing.stdout.strip() == "No paired peers found on the local network."
+    proc, address = _serve(veld, "hub", "--announce", "--interface", "127.0.0.1")
+    try:
+        found = veld("--profile", "lap", "peers", "discover", "--interface", "127.0.0.1", "--timeout", "20",
+                     "--update").stdout  # fmt: skip
+        assert found.split()[:3] == ["hub", "hengelo", address] and "address stored" in found
+        out = json.loads(veld("--profile", "lap", "sync", "hub", "--json").stdout)  # at the address found
+        assert out["peer"] == "hub" and not out["refused"]
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    assert proc.returncode == 0
 
 
 def test_sync_failures_are_one_line_with_exit_2(veld, tmp_path: Path):

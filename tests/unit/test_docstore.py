@@ -91,7 +91,8 @@ def test_many_blobs_at_once_leave_out_what_is_missing_or_corrupt(repo):
     for i in range(4):
         repo.create("case", f"c{i}", "n", client_fields(f"c{i}"))
     data = repo.db.execute("SELECT data FROM am_chunks WHERE doc_id = 'case:c1'").fetchone()[0]
-    repo.db.execute("UPDATE am_chunks SET data = ? WHERE doc_id = 'case:c1'", [data[:-1] + bytes([data[-1] ^ 1])])
+    flipped = data[:-1] + bytes([data[-1] ^ 1])
+    repo.db.execute("UPDATE am_chunks SET data = ? WHERE doc_id = 'case:c1'", [flipped])
     repo.store.invalidate()
     blobs = repo.store.raw_bytes_many(["case:c0", "case:c1", "case:c2", "case:nope", "case:c3"])
     assert set(blobs) == {"case:c0", "case:c2", "case:c3"}

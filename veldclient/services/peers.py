@@ -186,6 +186,41 @@ def status(session: Session) -> list[dict[str, Any]]:
     return out
 
 
+def discover(
+    session: Session, *, timeout: float = 3.0, update: bool = False, interfaces: list[str] | None = None
+) -> list[dict[str, Any]]:
+    """Paired, unrevoked peers heard on the local network (sync/discovery.py), with the address
+    each announces; ``update`` (admin) stores addresses that changed. Devices that are not paired
+    here are ignored and not reported."""
+    from veldclient.sync import discovery
+
+    if update:
+        session.require_role(ADMIN, "peer.address", "peer")
+    known = {p.device_id: p for p in peers.usable_peers(session.repo)}
+    if not known:
+        return []
+    out = []
+    for seen in discovery.browse(timeout, wanted=set(known), interfaces=interfaces):
+        peer = known.get(seen.device_id)
+        if peer is None:
+            continue
+        changed = peer.address != seen.address
+        if update and changed:
+            set_address(session, peer.device_id, seen.address)
+        out.append(
+            {
+                "name": peer.name,
+                "device_id": peer.device_id,
+                "display_id": peer.display_id,
+                "node_id": peer.node_id,
+                "address": seen.address,
+                "stored_address": peer.address,
+                "updated": update and changed,
+            }
+        )
+    return out
+
+
 def held_by(session: Session, doc_id: str) -> list[dict[str, Any]]:
     """Per peer that should hold ``doc_id``: whether it acknowledged the current version."""
     scope = Scope(session.repo)

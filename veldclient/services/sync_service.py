@@ -7,16 +7,18 @@ the peer by what a person typed, refusing revoked ones, recording the failure on
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
 
 from veldclient.errors import VeldError
 from veldclient.services.session import Session
-from veldclient.sync import peers
+from veldclient.sync import discovery, peers
 from veldclient.sync.client import PeerConnection
 from veldclient.sync.protocol import Replica, SyncReport
 from veldclient.sync.server import PeerHTTPServer
 
 Progress = Callable[[str, int, int], None]
+log = logging.getLogger(__name__)
 
 
 def sync_peer(
@@ -52,20 +54,48 @@ def record_failure(replica: Replica, peer: peers.Peer, exc: VeldError) -> None:
 
 
 def serve(
-    session: Session, host: str, port: int, ready: Callable[[int], None], stop: asyncio.Event | None = None
+    session: Session,
+    host: str,
+    port: int,
+    ready: Callable[[int], None],
+    stop: asyncio.Event | None = None,
+    *,
+    announce: bool = False,
+    interfaces: list[str] | None = None,
 ) -> None:
-    """Serve paired peers until ``stop`` is set (or the process is interrupted)."""
+    """Serve paired peers until ``stop`` is set (or the process is interrupted); with ``announce``,
+    tell the local network where, carrying only the device id (sync/discovery.py)."""
 
     async def main() -> None:
         server = PeerHTTPServer(Replica(session), host, port)
         bound = await server.start()
-        ready(bound)
+        announcement = None
         try:
+            if announce:
+                announcement = await _announce(session.actor.device_id, host, bound, interfaces)
+            ready(bound)
             await (stop or asyncio.Event()).wait()
         finally:
+            if announcement is not None:
+                await announcement.stop()
             await server.stop()
 
     asyncio.run(main())
+
+
+async def _announce(
+    device_id: str, host: str, port: int, interfaces: list[str] | None
+) -> discovery.Announcement | None:
+    """Start announcing; discovery is optional, so a network that refuses multicast leaves the
+    server running unannounced (peers still reach it at a stored address)."""
+    announcement = discovery.Announcement(device_id, host, port, interfaces)
+    try:
+        await announcement.start()
+    except Exception as exc:  # noqa: BLE001 - zeroconf raises its own and OS errors alike
+        log.warning("not announced on the local network: %s", exc)
+        await announcement.stop()
+        return None
+    return announcement
 
 
 def report_lines(report: SyncReport) -> list[tuple[str, str]]:
