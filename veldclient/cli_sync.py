@@ -3,16 +3,28 @@
 from __future__ import annotations
 
 import signal
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
 from veldclient.cli import echo_json, handles_errors, lang, open_profile, profile_option, resolve_profile
 
+T = TypeVar("T")
+
 
 def _say(pair: tuple[str, str]) -> str:
     return pair[0] if lang() == "nl" else pair[1]
+
+
+def _with_session(ctx: click.Context, profile_name: str | None, use: Callable[[Any], T]) -> T:
+    """Open the profile, run one use case, close it whatever happens."""
+    session = open_profile(resolve_profile(ctx, profile_name))
+    try:
+        return use(session)
+    finally:
+        session.close()
 
 
 @click.command("identity")
@@ -97,11 +109,7 @@ def peers_list(ctx: click.Context, as_json: bool, profile_name: str | None) -> N
     """Paired peers with last contact and documents waiting to be delivered."""
     from veldclient.services import peers as peer_service
 
-    session = open_profile(resolve_profile(ctx, profile_name))
-    try:
-        rows = peer_service.status(session)
-    finally:
-        session.close()
+    rows = _with_session(ctx, profile_name, peer_service.status)
     if as_json:
         echo_json(rows)
         return
@@ -205,11 +213,11 @@ def peers_discover(
     """Find paired peers on the local network that serve with --announce."""
     from veldclient.services import peers as peer_service
 
-    session = open_profile(resolve_profile(ctx, profile_name))
-    try:
-        rows = peer_service.discover(session, timeout=timeout, update=update, interfaces=list(interfaces))
-    finally:
-        session.close()
+    rows = _with_session(
+        ctx,
+        profile_name,
+        lambda s: peer_service.discover(s, timeout=timeout, update=update, interfaces=list(interfaces)),
+    )
     if as_json:
         echo_json(rows)
         return
