@@ -5,7 +5,9 @@ port). The agent (veldclient.sync.agent) works in its own threads and shares the
 so a sync never interleaves with a save; its events arrive here from those threads and are posted
 as :class:`SyncActivity` messages, which the App turns into the dashboard's live sync lines.
 Host, port and interval come from ``VELD_SYNC_HOST`` (default 127.0.0.1; 0.0.0.0 to serve the LAN),
-``VELD_SYNC_PORT`` (default 8765) and ``VELD_SYNC_INTERVAL`` seconds (default 60).
+``VELD_SYNC_PORT`` (default 8765) and ``VELD_SYNC_INTERVAL`` seconds (default 60);
+``VELD_SYNC_ANNOUNCE=1`` also announces the server on the local network (off by default; only the
+device id is announced, see veldclient.sync.discovery).
 """
 
 from __future__ import annotations
@@ -74,6 +76,7 @@ def start_agent(session: Session, lock: Any, post: Any) -> SyncAgent | None:
         host=os.environ.get("VELD_SYNC_HOST", "127.0.0.1"),
         port=int(os.environ.get("VELD_SYNC_PORT", "8765")),
         interval_s=float(os.environ.get("VELD_SYNC_INTERVAL", "60")),
+        announce=os.environ.get("VELD_SYNC_ANNOUNCE", "") == "1",
     )
     agent.start()
     return agent

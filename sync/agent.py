@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from veldclient.errors import VeldError
-from veldclient.sync import peers
+from veldclient.sync import discovery, peers
 from veldclient.sync.client import PeerConnection
 from veldclient.sync.protocol import Replica, SyncReport
 from veldclient.sync.server import PeerHTTPServer
@@ -42,11 +42,13 @@ class SyncAgent:
         port: int = 0,
         interval_s: float = 60.0,
         serve: bool = True,
+        announce: bool = False,
     ) -> None:
         self.replica = replica
         self.notify = notify
         self.interval_s = interval_s
         self._serve = serve
+        self._announce = announce  # LAN discovery, off by default (discovery.py)
         self.server = PeerHTTPServer(replica, host, port)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._threads: list[threading.Thread] = []
@@ -86,6 +88,12 @@ class SyncAgent:
         self._loop = loop
         try:
             port = loop.run_until_complete(self.server.start())
+            announced = None
+            if self._announce:
+                device_id = self.replica.session.actor.device_id
+                announced = loop.run_until_complete(
+                    discovery.announce_quietly(device_id, self.server.host, port)
+                )
             self.notify(AgentEvent("serving", detail={"host": self.server.host, "port": port}))
         except (OSError, VeldError) as exc:
             self.notify(AgentEvent("failed", detail=str(exc)))
@@ -95,6 +103,8 @@ class SyncAgent:
         try:
             loop.run_forever()
         finally:
+            if announced is not None:
+                loop.run_until_complete(announced.stop())
             loop.run_until_complete(self.server.stop())
             loop.close()
 

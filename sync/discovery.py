@@ -12,6 +12,7 @@ who answers (sync/client.py), so a spoofed or stale announcement costs a failed 
 from __future__ import annotations
 
 import ipaddress
+import logging
 import re
 import socket
 import threading
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 SERVICE_TYPE = "_veld._tcp.local."
+log = logging.getLogger(__name__)
 _DEVICE_ID = re.compile(r"[0-9a-f]{64}")
 
 
@@ -86,7 +88,10 @@ class Announcement:
     """Announce this device while a server runs (async: the server runs in an event loop)."""
 
     def __init__(self, device_id: str, host: str, port: int, interfaces: Iterable[str] | None = None):
-        self.interfaces = list(interfaces or ())
+        # A server bound to one address is announced on that interface only (one bound to
+        # 127.0.0.1 tells no one beyond this machine); bound to all, on the chosen or all.
+        specific = host not in ("", "0.0.0.0", "::")
+        self.interfaces = list(interfaces or ()) or ([socket.gethostbyname(host)] if specific else [])
         self.info = service_info(device_id, host, port, self.interfaces)
         self._zc: Any = None
 
@@ -103,6 +108,21 @@ class Announcement:
             finally:
                 await self._zc.async_close()
                 self._zc = None
+
+
+async def announce_quietly(
+    device_id: str, host: str, port: int, interfaces: Iterable[str] | None = None
+) -> Announcement | None:
+    """Start announcing; discovery is optional, so a network that refuses multicast leaves the
+    server running unannounced (peers still reach it at a stored address)."""
+    announcement = Announcement(device_id, host, port, interfaces)
+    try:
+        await announcement.start()
+    except Exception as exc:  # noqa: BLE001 - zeroconf raises its own and OS errors alike
+        log.warning("not announced on the local network: %s", exc)
+        await announcement.stop()
+        return None
+    return announcement
 
 
 def browse(

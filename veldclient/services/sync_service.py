@@ -7,7 +7,6 @@ the peer by what a person typed, refusing revoked ones, recording the failure on
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Callable
 
 from veldclient.errors import VeldError
@@ -18,7 +17,6 @@ from veldclient.sync.protocol import Replica, SyncReport
 from veldclient.sync.server import PeerHTTPServer
 
 Progress = Callable[[str, int, int], None]
-log = logging.getLogger(__name__)
 
 
 def sync_peer(
@@ -72,7 +70,8 @@ def serve(
         announcement = None
         try:
             if announce:
-                announcement = await _announce(session.actor.device_id, host, bound, interfaces)
+                device_id = session.actor.device_id
+                announcement = await discovery.announce_quietly(device_id, host, bound, interfaces)
             ready(bound)
             await (stop or asyncio.Event()).wait()
         finally:
@@ -81,21 +80,6 @@ def serve(
             await server.stop()
 
     asyncio.run(main())
-
-
-async def _announce(
-    device_id: str, host: str, port: int, interfaces: list[str] | None
-) -> discovery.Announcement | None:
-    """Start announcing; discovery is optional, so a network that refuses multicast leaves the
-    server running unannounced (peers still reach it at a stored address)."""
-    announcement = discovery.Announcement(device_id, host, port, interfaces)
-    try:
-        await announcement.start()
-    except Exception as exc:  # noqa: BLE001 - zeroconf raises its own and OS errors alike
-        log.warning("not announced on the local network: %s", exc)
-        await announcement.stop()
-        return None
-    return announcement
 
 
 def report_lines(report: SyncReport) -> list[tuple[str, str]]:
