@@ -42,3 +42,29 @@ def coordinator(clock: FakeClock) -> Iterator:
     s = make_session("coord", role="coordinator", clock=clock)
     yield s
     s.close()
+
+
+@pytest.fixture(scope="session")
+def loopback_mdns() -> None:
+    """Skip (saying why) where this machine cannot multicast on the loopback interface: LAN
+    discovery is optional, and its tests need real mDNS on 127.0.0.1 and nothing beyond it."""
+    import asyncio
+
+    from veldclient.sync import discovery
+
+    probe = "cd" * 32
+
+    async def announce() -> discovery.Announcement | None:
+        return await discovery.announce_quietly(probe, "127.0.0.1", 9, ["127.0.0.1"])
+
+    try:
+        loop = asyncio.new_event_loop()
+        announced = loop.run_until_complete(announce())
+        heard = announced is not None and discovery.browse(10, {probe}, ["127.0.0.1"])
+        if announced is not None:
+            loop.run_until_complete(announced.stop())
+        loop.close()
+    except OSError as exc:
+        pytest.skip(f"no multicast on the loopback interface here: {exc}")
+    if not heard:
+        pytest.skip("no multicast on the loopback interface here: an announcement was not heard")

@@ -49,7 +49,9 @@ def test_pair_serve_sync_and_status(veld, tmp_path: Path):
     assert [p["name"] for p in listed] == ["laptop"]
 
 
-def test_a_peer_serving_with_announce_is_found_on_the_lan_and_its_address_stored(veld, tmp_path: Path):
+def test_a_peer_serving_with_announce_is_found_on_the_lan_and_its_address_stored(
+    veld, tmp_path: Path, loopback_mdns
+):
     veld("init", "--node", "hengelo", "--role", "admin", "--profile", "hub")
     veld("init", "--node", "hengelo", "--role", "admin", "--profile", "lap")
     veld("--profile", "hub", "identity", "--export", str(tmp_path / "hub.json"))

@@ -75,7 +75,7 @@ def lan():
         s.close()
 
 
-def test_paired_peers_are_found_on_the_network_and_strangers_ignored(lan):
+def test_paired_peers_are_found_on_the_network_and_strangers_ignored(lan, loopback_mdns):
     hub, lap, stranger = lan
     with announced(hub, 48765), announced(stranger, 48766):
         found = peer_service.discover(lap, timeout=20, interfaces=LOOPBACK)
@@ -84,7 +84,7 @@ def test_paired_peers_are_found_on_the_network_and_strangers_ignored(lan):
     assert stranger.actor.device_id not in str(found)
 
 
-def test_an_admin_stores_the_address_found_and_a_nurse_may_not(lan):
+def test_an_admin_stores_the_address_found_and_a_nurse_may_not(lan, loopback_mdns):
     hub, lap, _ = lan
     with pytest.raises(AccessDenied):
         peer_service.discover(lap, timeout=0.1, update=True, interfaces=LOOPBACK)

@@ -103,7 +103,7 @@ def test_an_unreachable_peer_is_reported_and_the_next_run_succeeds(pair):
             hub_agent.stop()
 
 
-def test_an_agent_that_announces_is_found_on_the_local_network(pair):
+def test_an_agent_that_announces_is_found_on_the_local_network(pair, loopback_mdns):
     hub, lap = pair
     hub_events = Events()
     hub_agent, port = serving(hub, hub_events, announce=True)
@@ -114,7 +114,7 @@ def test_an_agent_that_announces_is_found_on_the_local_network(pair):
     assert [(r["name"], r["address"]) for r in found] == [("hub", f"127.0.0.1:{port}")]
 
 
-def test_an_agent_does_not_announce_unless_asked(pair):
+def test_an_agent_does_not_announce_unless_asked(pair, loopback_mdns):
     hub, lap = pair
     hub_agent, _ = serving(hub, Events())
     try:
