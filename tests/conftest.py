@@ -49,22 +49,25 @@ def loopback_mdns() -> None:
     """Skip (saying why) where this machine cannot multicast on the loopback interface: LAN
     discovery is optional, and its tests need real mDNS on 127.0.0.1 and nothing beyond it."""
     import asyncio
+    import threading
 
     from veldclient.sync import discovery
 
     probe = "cd" * 32
-
-    async def announce() -> discovery.Announcement | None:
-        return await discovery.announce_quietly(probe, "127.0.0.1", 9, ["127.0.0.1"])
-
+    loop = asyncio.new_event_loop()  # running, as a server's is: the announcer answers queries
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
     try:
-        loop = asyncio.new_event_loop()
-        announced = loop.run_until_complete(announce())
+        coro = discovery.announce_quietly(probe, "127.0.0.1", 9, ["127.0.0.1"])
+        announced = asyncio.run_coroutine_threadsafe(coro, loop).result(15)
         heard = announced is not None and discovery.browse(10, {probe}, ["127.0.0.1"])
         if announced is not None:
-            loop.run_until_complete(announced.stop())
-        loop.close()
+            asyncio.run_coroutine_threadsafe(announced.stop(), loop).result(15)
     except OSError as exc:
         pytest.skip(f"no multicast on the loopback interface here: {exc}")
+    finally:
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(5)
+        loop.close()
     if not heard:
         pytest.skip("no multicast on the loopback interface here: an announcement was not heard")
