@@ -115,12 +115,14 @@ async def announce_quietly(
 ) -> Announcement | None:
     """Start announcing; discovery is optional, so a network that refuses multicast leaves the
     server running unannounced (peers still reach it at a stored address)."""
-    announcement = Announcement(device_id, host, port, interfaces)
+    announcement = None
     try:
+        announcement = Announcement(device_id, host, port, interfaces)
         await announcement.start()
     except Exception as exc:  # noqa: BLE001 - zeroconf raises its own and OS errors alike
         log.warning("not announced on the local network: %s", exc)
-        await announcement.stop()
+        if announcement is not None:
+            await announcement.stop()
         return None
     return announcement
 

@@ -101,3 +101,10 @@ def test_a_revoked_peer_is_not_looked_for(lan):
     with hub.transaction():
         hub.db.execute("UPDATE trusted_devices SET revoked = 1 WHERE device_id = ?", [lap.actor.device_id])
     assert peer_service.discover(hub, timeout=0.1, interfaces=LOOPBACK) == []
+
+
+def test_an_announcement_that_cannot_be_made_leaves_the_server_running(caplog):
+    import asyncio
+
+    gone = asyncio.run(discovery.announce_quietly(ID, "0.0.0.0", 8765, ["not-an-address"]))
+    assert gone is None and "not announced on the local network" in caplog.text
