@@ -48,9 +48,17 @@ def sighting_from(
         return None
     if not _DEVICE_ID.fullmatch(device_id) or not addresses or not 0 < port < 65536:
         return None
-    ordered = sorted(addresses, key=lambda a: ":" in a)  # IPv4 first: what peers addresses hold
-    host = ordered[0]
+    host = min(addresses, key=_preference)
     return Sighting(device_id, f"[{host}]:{port}" if ":" in host else f"{host}:{port}")
+
+
+def _preference(address: str) -> tuple[bool, bool]:
+    """IPv4 before IPv6 (what stored peer addresses hold), a routable address before loopback."""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return True, True
+    return ip.version == 6, ip.is_loopback
 
 
 def _interfaces(interfaces: Iterable[str] | None) -> Any:
@@ -67,8 +75,9 @@ def announced_addresses(host: str, interfaces: Iterable[str] | None) -> list[byt
 
     if host not in ("", "0.0.0.0", "::"):
         return [ipaddress.ip_address(socket.gethostbyname(host)).packed]
-    chosen = list(interfaces or ()) or get_all_addresses()
-    return [ipaddress.ip_address(a).packed for a in chosen]
+    chosen = [ipaddress.ip_address(a) for a in (list(interfaces or ()) or get_all_addresses())]
+    routable = [ip for ip in chosen if not ip.is_loopback]  # 127.0.0.1 means nothing to a peer
+    return [ip.packed for ip in (routable or chosen)]
 
 
 def service_info(device_id: str, host: str, port: int, interfaces: Iterable[str] | None = None) -> Any:

@@ -26,6 +26,8 @@ LOOPBACK = ["127.0.0.1"]
         ({b"id": ID.encode()}, ["10.0.0.7"], 8765, discovery.Sighting(ID, "10.0.0.7:8765")),
         ({b"id": ID.encode()}, ["fe80::1", "10.0.0.7"], 8765, discovery.Sighting(ID, "10.0.0.7:8765")),
         ({b"id": ID.encode()}, ["fe80::1"], 8765, discovery.Sighting(ID, "[fe80::1]:8765")),
+        ({b"id": ID.encode()}, ["127.0.0.1", "10.0.0.7"], 8765, discovery.Sighting(ID, "10.0.0.7:8765")),
+        ({b"id": ID.encode()}, ["127.0.0.1"], 8765, discovery.Sighting(ID, "127.0.0.1:8765")),
         ({b"id": ID.upper().encode()}, ["10.0.0.7"], 8765, None),  # not how ids are written
         ({b"id": b"ab" * 8}, ["10.0.0.7"], 8765, None),
         ({b"id": b"\xff" * 64}, ["10.0.0.7"], 8765, None),
@@ -37,6 +39,12 @@ LOOPBACK = ["127.0.0.1"]
 )
 def test_what_an_announcement_says(properties, addresses, port, expected):
     assert discovery.sighting_from(properties, addresses, port) == expected
+
+
+def test_a_server_bound_to_all_addresses_announces_the_routable_ones():
+    assert discovery.announced_addresses("0.0.0.0", ["127.0.0.1", "10.0.0.7"]) == [bytes([10, 0, 0, 7])]
+    assert discovery.announced_addresses("0.0.0.0", ["127.0.0.1"]) == [bytes([127, 0, 0, 1])]
+    assert discovery.announced_addresses("10.0.0.7", None) == [bytes([10, 0, 0, 7])]
 
 
 def test_an_announcement_carries_only_the_device_id():
