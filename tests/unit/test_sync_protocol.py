@@ -217,6 +217,25 @@ def test_a_pairing_signature_survives_a_conflict_with_the_devices_own_entry(trio
     admin.close()
 
 
+def test_a_change_that_breaks_a_record_is_refused_and_the_rest_merges(trio):
+    """A trusted peer's bug (or worse) deletes a case's client: that merge is refused, the local
+    copy stays readable, and the other documents of the same run arrive."""
+    a1, a2, _ = trio
+    mesh = Mesh(*trio)
+    broken, fine = (clients.register_client(a1, {**GOOD, "name": n}) for n in ("Kapot", "Heel"))
+    mesh.sync("a2", "a1")
+    bad, good = doc_id_for("case", broken.id), doc_id_for("case", fine.id)
+    a1.repo.store.change(bad, lambda e: e.delete(("client",)), a1.clock())  # below the services
+    clients.update_client(a1, fine.id, {"postcode": "7511 JM"})
+    report, _ = mesh.sync("a2", "a1")
+    assert [d for d, _ in report.refused] == [bad]
+    assert "shape of a case" in report.refused[0][1]
+    assert a2.repo.read(bad)["client"]["name"] == "Kapot"
+    assert heads(a2, good) == heads(a1, good)
+    row = a2.db.execute("SELECT postcode FROM clients WHERE id = ?", [fine.id]).fetchone()
+    assert row == ("7511 JM",)
+
+
 def test_a_connection_dropped_mid_sync_loses_and_duplicates_nothing(trio):
     a1, a2, _ = trio
     mesh = Mesh(*trio)

@@ -90,6 +90,7 @@ class DocInfo:
 class _Loaded:
     doc: core.Document
     root: dict[str, Json]
+    checked_at: list[bytes] | None = None  # heads at which a merge check read ``root``
 
 
 class Editor:
@@ -432,7 +433,9 @@ class DocStore:
                 return False
             if verify is not None:
                 with boundary.guarded("reading"):
-                    verify(loaded.doc, before, codec.materialise(loaded.doc))
+                    root = codec.materialise(loaded.doc)
+                verify(loaded.doc, before, root)
+                loaded.root, loaded.checked_at = root, boundary.heads(loaded.doc)
         except BaseException:
             self.invalidate([doc_id])
             raise
@@ -517,8 +520,10 @@ class DocStore:
         docs: list[tuple[Any, ...]] = []
         for n, (doc_id, loaded, before) in enumerate(entries):
             increment = boundary.changes_since(loaded.doc, before)
-            with boundary.guarded("reading"):
-                loaded.root = codec.materialise(loaded.doc)
+            if loaded.checked_at is None or loaded.checked_at != boundary.heads(loaded.doc):
+                with boundary.guarded("reading"):
+                    loaded.root = codec.materialise(loaded.doc)
+            loaded.checked_at = None
             snap_bytes, inc_bytes, seq = sizes[doc_id]
             inc_bytes += len(increment)
             if inc_bytes > snap_bytes:

@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 
 from veldclient.errors import CorruptDocument, VeldError
 from veldclient.store import boundary, codec
-from veldclient.store.projection import PROJECTORS, TABLES, RowTuples, as_tuples
+from veldclient.store.projection import PROJECTORS, TABLES, Rows, RowTuples, as_tuples
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +69,18 @@ def claimed_owner(doc_id: str, root: dict[str, Any]) -> str | None:
     return owner if isinstance(owner, str) else None
 
 
+def projectable(doc_id: str, kind: str, root: dict[str, Any]) -> Rows:
+    """The document's projection rows, or CorruptDocument when it is valid Automerge but not the
+    record its kind must be (another writer's bug, or worse): refused, never half-stored."""
+    projector = PROJECTORS.get(kind)
+    if projector is None:
+        raise CorruptDocument(doc_id, f"unknown kind of document '{kind}'")
+    try:
+        return projector(doc_id, root)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+        raise CorruptDocument(doc_id, f"the document does not have the shape of a {kind} ({exc!r})") from None
+
+
 def prepare_one(doc_id: str, data: bytes, rows: RowTuples | None = None) -> Prepared:
     """Load, read and project one document; its rows are added to ``rows`` when given."""
     kind = doc_id.split(":", 1)[0]
@@ -77,15 +89,7 @@ def prepare_one(doc_id: str, data: bytes, rows: RowTuples | None = None) -> Prep
         with boundary.guarded("reading"):
             root = codec.materialise(doc)
         owner = claimed_owner(doc_id, root)
-        projector = PROJECTORS.get(kind)
-        if projector is None:
-            raise CorruptDocument(doc_id, f"unknown kind of document '{kind}'")
-        try:
-            projected = as_tuples(projector(doc_id, root))
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            # valid Automerge, but not the record this kind must be (another writer's bug, or worse)
-            shape = f"the document does not have the shape of a {kind} ({exc!r})"
-            raise CorruptDocument(doc_id, shape) from None
+        projected = as_tuples(projectable(doc_id, kind, root))
         if rows is not None:
             for table, table_rows in projected.items():
                 rows.setdefault(table, []).extend(table_rows)

@@ -19,7 +19,7 @@ from veldclient.errors import CorruptDocument, VeldError
 from veldclient.store import boundary, codec
 from veldclient.store.boundary import Document
 from veldclient.store.docstore import DocStore, Editor, MergeCheck
-from veldclient.store.prepare import claimed_owner, prepare_all
+from veldclient.store.prepare import claimed_owner, prepare_all, projectable
 from veldclient.store.projection import PROJECTORS, Projector
 
 Json = Any
@@ -235,8 +235,16 @@ class Repo:
         ]
         return changed, refused
 
-    def _verify_for(self, doc_id: str) -> MergeCheck | None:
-        return self._node_check(doc_id) if kind_of(doc_id) == "node" else None
+    def _verify_for(self, doc_id: str) -> MergeCheck:
+        kind = kind_of(doc_id)
+        trusted = self._node_check(doc_id) if kind == "node" else None
+
+        def check(doc: Document, before: list[bytes], root: dict[str, Json]) -> None:
+            if trusted is not None:
+                trusted(doc, before, root)
+            projectable(doc_id, kind, root)
+
+        return check
 
     def _node_check(self, doc_id: str) -> MergeCheck:
         node_id = doc_id.split(":", 1)[1]
