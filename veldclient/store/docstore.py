@@ -90,7 +90,6 @@ class DocInfo:
 class _Loaded:
     doc: core.Document
     root: dict[str, Json]
-    checked_at: list[bytes] | None = None  # heads at which a merge check read ``root``
 
 
 class Editor:
@@ -376,6 +375,9 @@ class DocStore:
         try:
             with boundary.guarded("changing"), loaded.doc.transaction() as tx:
                 fn(Editor(tx, loaded.root))
+            if boundary.heads(loaded.doc) != before:
+                with boundary.guarded("reading"):
+                    loaded.root = codec.materialise(loaded.doc)
         except BaseException:
             self.invalidate([doc_id])
             raise
@@ -426,16 +428,17 @@ class DocStore:
         bring_in: Callable[[core.Document], None],
         verify: MergeCheck | None,
     ) -> bool:
-        """Apply in memory and check; on any failure the cached copy is dropped. Whether it changed."""
+        """Apply in memory, refresh the cached root and check; on any failure the cached copy is
+        dropped. Whether it changed."""
         try:
             bring_in(loaded.doc)
             if boundary.heads(loaded.doc) == before:
                 return False
+            with boundary.guarded("reading"):
+                root = codec.materialise(loaded.doc)
             if verify is not None:
-                with boundary.guarded("reading"):
-                    root = codec.materialise(loaded.doc)
                 verify(loaded.doc, before, root)
-                loaded.root, loaded.checked_at = root, boundary.heads(loaded.doc)
+            loaded.root = root  # read once: for the check and for the cache
         except BaseException:
             self.invalidate([doc_id])
             raise
@@ -503,7 +506,8 @@ class DocStore:
 
     def _persist_many(self, entries: list[tuple[str, _Loaded, list[bytes]]], now_ms: int) -> None:
         """Write each document's new changes as one chunk (or a fresh snapshot once the increments
-        outgrow the last one) and its new heads; refreshes the cached roots."""
+        outgrow the last one) and its new heads. The cached roots are already current: whoever
+        changed the document read it again (:meth:`change`, :meth:`_bring_in`)."""
         if not entries:
             return
         sizes = {
@@ -520,10 +524,6 @@ class DocStore:
         docs: list[tuple[Any, ...]] = []
         for n, (doc_id, loaded, before) in enumerate(entries):
             increment = boundary.changes_since(loaded.doc, before)
-            if loaded.checked_at is None or loaded.checked_at != boundary.heads(loaded.doc):
-                with boundary.guarded("reading"):
-                    loaded.root = codec.materialise(loaded.doc)
-            loaded.checked_at = None
             snap_bytes, inc_bytes, seq = sizes[doc_id]
             inc_bytes += len(increment)
             if inc_bytes > snap_bytes:

@@ -81,18 +81,16 @@ def projectable(doc_id: str, kind: str, root: dict[str, Any]) -> Rows:
         raise CorruptDocument(doc_id, f"the document does not have the shape of a {kind} ({exc!r})") from None
 
 
-def prepare_one(doc_id: str, data: bytes, rows: RowTuples | None = None) -> Prepared:
-    """Load, read and project one document; its rows are added to ``rows`` when given."""
+def prepare_one(doc_id: str, data: bytes, rows: RowTuples) -> Prepared:
+    """Load, read and project one document; its rows are added to ``rows``."""
     kind = doc_id.split(":", 1)[0]
     try:
         doc = boundary.load(data)
         with boundary.guarded("reading"):
             root = codec.materialise(doc)
         owner = claimed_owner(doc_id, root)
-        projected = as_tuples(projectable(doc_id, kind, root))
-        if rows is not None:
-            for table, table_rows in projected.items():
-                rows.setdefault(table, []).extend(table_rows)
+        for table, table_rows in as_tuples(projectable(doc_id, kind, root)).items():
+            rows.setdefault(table, []).extend(table_rows)
         return Prepared(doc_id, kind, owner, tuple(boundary.heads(doc)))
     except VeldError as exc:
         return Prepared(doc_id, kind, error=exc.message("en"))

@@ -663,7 +663,9 @@ class Projector:
     def project(self, doc_id: str, kind: str, root: dict[str, Json]) -> None:
         self.project_many([(doc_id, kind, root)])
 
-    def project_many(self, docs: list[tuple[str, str, dict[str, Json]]]) -> None:
+    def project_many(
+        self, docs: list[tuple[str, str, dict[str, Json]]], known: dict[str, Rows] | None = None
+    ) -> None:
         """Re-project many documents, writing only rows that differ from what the tables hold: a
         merged visit rewrites one row, not the case's client row with its indexes and search entry.
         One read and a few batched writes per table, not per document."""
@@ -672,7 +674,10 @@ class Projector:
         for doc_id, kind, root in docs:
             for table in KIND_TABLES[kind]:
                 tables.setdefault(table, []).append(doc_id)
-            for table, table_rows in PROJECTORS[kind](doc_id, root).items():
+            produced = known.get(doc_id) if known else None
+            if produced is None:
+                produced = PROJECTORS[kind](doc_id, root)
+            for table, table_rows in produced.items():
                 rows.setdefault(table, []).extend(table_rows)
         for table, doc_ids in tables.items():
             self._sync_table(table, doc_ids, rows.get(table, []))

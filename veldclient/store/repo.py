@@ -20,7 +20,7 @@ from veldclient.store import boundary, codec
 from veldclient.store.boundary import Document
 from veldclient.store.docstore import DocStore, Editor, MergeCheck
 from veldclient.store.prepare import claimed_owner, prepare_all, projectable
-from veldclient.store.projection import PROJECTORS, Projector
+from veldclient.store.projection import PROJECTORS, Projector, Rows
 
 Json = Any
 SCHEMA_VERSION = 1
@@ -135,21 +135,20 @@ class Repo:
         kind = kind_of(doc_id)
         if self.is_erased(doc_id):
             return False
+        checked: dict[str, Rows] = {}
         with self.transaction():
             changed = self.store.merge_bytes(
-                doc_id, data, kind, node_id, self.clock(), self._verify_for(doc_id)
+                doc_id, data, kind, node_id, self.clock(), self._verify_for(doc_id, checked)
             )
             if changed:
-                self._after_merge(doc_id, kind)
+                self._after_merge_many([doc_id], checked)
         return changed
 
-    def _after_merge(self, doc_id: str, kind: str) -> None:
-        self._after_merge_many([doc_id])
-
-    def _after_merge_many(self, doc_ids: list[str]) -> None:
-        """Re-project what came in; a node document's erasures are obeyed in the same transaction."""
+    def _after_merge_many(self, doc_ids: list[str], checked: dict[str, Rows]) -> None:
+        """Re-project what came in (with the rows the merge check already derived); a node
+        document's erasures are obeyed in the same transaction."""
         docs = [(d, kind_of(d), self.store.read(d)) for d in doc_ids]
-        self.projector.project_many(docs)
+        self.projector.project_many(docs, checked)
         for _, kind, root in docs:
             if kind == "node":
                 self.apply_erasures(root)
@@ -185,9 +184,11 @@ class Repo:
                         doc = boundary.load(data)
                         if sent_heads is not None:
                             sent_heads[doc_id] = boundary.heads(doc)
-                        with boundary.guarded("reading"):
-                            root = codec.materialise(doc)
-                        owner = info.node_id if info else claimed_owner(doc_id, root)
+                        if info is not None:
+                            owner = info.node_id
+                        else:  # a node or share document new here: what does it claim?
+                            with boundary.guarded("reading"):
+                                owner = claimed_owner(doc_id, codec.materialise(doc))
                         if not accept(doc_id, kind, owner):
                             refused.append((doc_id, OUT_OF_SCOPE))
                         elif self.merge(doc_id, data, owner):
@@ -226,23 +227,28 @@ class Repo:
     ) -> tuple[list[str], list[tuple[str, str]]]:
         """:meth:`receive_sync` for a batch in one transaction: (changed ids, refused ids with the
         reason). A refused document stays as it was; the others are merged."""
+        checked: dict[str, Rows] = {}
         with self.transaction():
-            changed, failed = self.store.receive_sync_many(items, self.clock(), self._verify_for)
-            self._after_merge_many(changed)
+            changed, failed = self.store.receive_sync_many(
+                items, self.clock(), lambda doc_id: self._verify_for(doc_id, checked)
+            )
+            self._after_merge_many(changed, checked)
         refused = [
             (d, exc.message("en") if isinstance(exc, VeldError) else f"not held here: {d}")
             for d, exc in failed
         ]
         return changed, refused
 
-    def _verify_for(self, doc_id: str) -> MergeCheck:
+    def _verify_for(self, doc_id: str, checked: dict[str, Rows]) -> MergeCheck:
+        """The merge check: node documents' writers must be trusted, and every merged document must
+        still be a record of its kind. Its projection rows go to ``checked`` for the re-projection."""
         kind = kind_of(doc_id)
         trusted = self._node_check(doc_id) if kind == "node" else None
 
         def check(doc: Document, before: list[bytes], root: dict[str, Json]) -> None:
             if trusted is not None:
                 trusted(doc, before, root)
-            projectable(doc_id, kind, root)
+            checked[doc_id] = projectable(doc_id, kind, root)
 
         return check
 
