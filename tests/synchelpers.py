@@ -6,8 +6,11 @@ sees the same bytes as one over loopback; ``faults`` can drop, duplicate or fail
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
+
+from testenv import FakeClock, make_session
 
 from veldclient.services import clients, placements
 from veldclient.services import peers as peer_service
@@ -35,6 +38,20 @@ def referral(session, name: str = GOOD["name"]):
 
 def doc_ids(session) -> set[str]:
     return {r[0] for r in session.db.execute("SELECT doc_id FROM am_docs")}
+
+
+@contextmanager
+def devices(*specs: tuple[str, str, str], paired: int | None = None) -> Iterator[list[Any]]:
+    """Sessions ``(name, node, role)`` on one frozen clock, closed afterwards; the first ``paired``
+    of them (all by default) pair with one another."""
+    clock = FakeClock()
+    sessions = [make_session(name, node=node, role=role, clock=clock) for name, node, role in specs]
+    try:
+        pair_peers(*sessions[: len(sessions) if paired is None else paired])
+        yield sessions
+    finally:
+        for s in sessions:
+            s.close()
 
 
 def pair_peers(*sessions) -> None:

@@ -9,8 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
-from synchelpers import pair_peers
-from testenv import FakeClock, make_session
+from synchelpers import devices
 
 from veldclient.errors import AccessDenied
 from veldclient.services import peers as peer_service
@@ -73,14 +72,10 @@ def announced(session, port: int) -> Iterator[None]:
 
 @pytest.fixture
 def lan():
-    clock = FakeClock()
-    hub = make_session("hub", node="hengelo", role="admin", clock=clock)
-    lap = make_session("lap", node="hengelo", role="nurse", clock=clock)
-    stranger = make_session("x", node="almelo", role="admin", clock=clock)
-    pair_peers(hub, lap)
-    yield hub, lap, stranger
-    for s in (hub, lap, stranger):
-        s.close()
+    with devices(
+        ("hub", "hengelo", "admin"), ("lap", "hengelo", "nurse"), ("x", "almelo", "admin"), paired=2
+    ) as lan:
+        yield lan
 
 
 def test_paired_peers_are_found_on_the_network_and_strangers_ignored(lan, loopback_mdns):

@@ -6,8 +6,7 @@ from __future__ import annotations
 import queue
 
 import pytest
-from synchelpers import GOOD, pair_peers
-from testenv import FakeClock, make_session
+from synchelpers import GOOD, devices
 
 from veldclient.services import clients
 from veldclient.services import peers as peer_service
@@ -37,13 +36,8 @@ class Events:
 
 @pytest.fixture
 def pair():
-    clock = FakeClock()
-    hub = make_session("hub", node="hengelo", role="nurse", clock=clock)
-    lap = make_session("lap", node="hengelo", role="nurse", clock=clock)
-    pair_peers(hub, lap)
-    yield hub, lap
-    hub.close()
-    lap.close()
+    with devices(("hub", "hengelo", "nurse"), ("lap", "hengelo", "nurse")) as pair:
+        yield pair
 
 
 def serving(session, events: Events, **kw) -> tuple[SyncAgent, int]:
