@@ -484,7 +484,16 @@ class SyncClient:
         self._push([d for d in missing if d in mine], say)
         with replica.locked() as session:
             acked = acks.known(session.db, peer.device_id, sync)
-        synced = self._sync(sync, acked, say)
+        synced, refused_here, refused_there = self._sync(sync, acked, say)
+        if refused_here or refused_there:
+            # A sync message carries part of a history, and a trust check on a part can refuse what
+            # the whole vouches for (an introduction that a Bloom-filter false positive held back
+            # for a round). Node documents refused that way are exchanged whole, once each way,
+            # and checked on the complete history: taken, or refused for good (and reported).
+            whole = sorted(set(refused_here) | set(refused_there))
+            self.report.refused = [r for r in self.report.refused if r[0] not in whole]
+            self._fetch(whole, offered, got, say)
+            self._push(whole, say)
         with replica.locked() as session:
             final = replica.digests(got + synced)
         if final:
@@ -588,7 +597,11 @@ class SyncClient:
             done += len(batch)
             say("push", done, len(items))
 
-    def _sync(self, ids: list[str], acked: dict[str, str], say: Callable[[str, int, int], None]) -> list[str]:
+    def _sync(
+        self, ids: list[str], acked: dict[str, str], say: Callable[[str, int, int], None]
+    ) -> tuple[list[str], list[str], list[str]]:
+        """Sync messages until both sides hold the same: (documents done, node documents this side
+        refused, node documents the server refused)."""
         import json
 
         repo = self.replica.session.repo
@@ -610,6 +623,8 @@ class SyncClient:
                     if first is not None:
                         pending[doc_id] = first
         done: list[str] = []
+        here: list[str] = []
+        there: list[str] = []
         rounds = 0
         while pending:
             rounds += 1
@@ -624,13 +639,16 @@ class SyncClient:
                 server = dict(wire.pairs(answer, "heads", bytes))
                 refused = wire.pairs(answer, "refused", str)
                 self.report.refused += refused
+                there += _node_docs(refused)
                 skip = {d for d, _ in refused}
                 with self.replica.locked() as session, session.transaction():
-                    finished = self._absorb(batch, skip, replies, server, states, pending)
+                    finished, failed = self._absorb(batch, skip, replies, server, states, pending)
                     acks.record(session.db, self.peer.device_id, finished, session.now())
                     done += [d for d, _ in finished]
+                self.report.refused += failed
+                here += _node_docs(failed)
             say("sync", len(done), len(ids))
-        return done
+        return done, here, there
 
     def _absorb(
         self,
@@ -640,14 +658,14 @@ class SyncClient:
         server: dict[str, bytes],
         states: dict[str, Any],
         pending: dict[str, bytes],
-    ) -> list[tuple[str, str]]:
+    ) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
         """Apply the server's answers for one batch (one transaction); returns the documents that
-        now hold what the server holds, and queues the next message for the others."""
+        now hold what the server holds and those refused here, and queues the next message for the
+        others."""
         repo = self.replica.session.repo
         items = [(d, states[d], replies[d]) for d, _ in batch if d not in skip and d in replies]
         changed, failed = repo.receive_sync_many(items)
         self.report.merged += len(changed)
-        self.report.refused += failed
         skip = skip | {d for d, _ in failed}
         current = self.replica.digests([d for d, _ in batch if d not in skip])
         finished = []
@@ -663,7 +681,12 @@ class SyncClient:
                 self.report.unconverged.append(doc_id)
             else:
                 pending[doc_id] = message
-        return finished
+        return finished, failed
+
+
+def _node_docs(refused: list[tuple[str, str]]) -> list[str]:
+    """Node documents refused for a reason other than scope: trust, checked on a partial history."""
+    return [d for d, why in refused if kind_of(d) == "node" and why != OUT_OF_SCOPE]
 
 
 def serve_refusal(exc: BaseException) -> tuple[int, str]:
