@@ -147,8 +147,8 @@ def _own_node_device(session: Session, ref: str) -> str:
 
         device_id = parse_device_id(ref)
         root = session.repo.read(doc_id_for("node", session.actor.node_id))
-        known = (root.get("devices") or {}).get(device_id) or {}
-        node_id = known.get("node_id", "")
+        listed = [e for e in trust.node_entries(root) if e.get("device_id") == device_id]
+        node_id = listed[0].get("node_id", "") if listed else ""
     if node_id != session.actor.node_id:
         raise ValidationError.single(
             "device",
