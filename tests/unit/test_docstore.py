@@ -199,3 +199,60 @@ def test_history_is_readable(repo):
     old_heads = repo.store.heads("case:c1")
     repo.change("case:c1", lambda e: e.set(("client", "name"), "Nieuw"))
     assert repo.store.read_at("case:c1", old_heads)["client"]["name"] == "Jan de Vries"
+
+
+def _doc_with(actor: bytes, **values: int):
+    from automerge import core
+
+    doc = boundary.new_document(actor)
+    for key, value in values.items():
+        with doc.transaction() as tx:
+            tx.put(core.ROOT, key, core.ScalarType.Int, value)
+    return doc
+
+
+def test_a_push_message_is_not_echoed_back_and_both_sides_converge():
+    from automerge import core
+
+    ours = _doc_with(b"\x01" * 16, base=1)
+    base = boundary.heads(ours)
+    theirs = boundary.load(boundary.save(ours), b"\x02" * 16)
+    at_base = boundary.load(boundary.save(ours), b"\x03" * 16)
+    for doc, key in ((ours, "mine"), (theirs, "yours")):
+        with doc.transaction() as tx:
+            tx.put(core.ROOT, key, core.ScalarType.Str, key * 100)
+    state = core.SyncState()
+    boundary.receive_sync_message(theirs, state, boundary.push_sync_message(ours, base))
+    reply = boundary.generate_sync_message(theirs, state)
+    assert reply is not None
+    # a replica still at the base learns from the reply what the peer wrote, and nothing of ours
+    boundary.receive_sync_message(at_base, core.SyncState(), reply)
+    assert at_base.keys(core.ROOT) == ["base", "yours"]
+    boundary.receive_sync_message(ours, core.SyncState(), reply)
+    assert sorted(boundary.heads(ours)) == sorted(boundary.heads(theirs))
+
+
+def test_a_push_from_a_base_the_peer_lacks_falls_back_to_a_normal_sync():
+    from automerge import core
+
+    ours = _doc_with(b"\x01" * 16, base=1)
+    theirs = boundary.load(boundary.save(ours), b"\x02" * 16)
+    with ours.transaction() as tx:
+        tx.put(core.ROOT, "first", core.ScalarType.Int, 1)
+    believed = boundary.heads(ours)  # a stale ack: the peer never got "first"
+    with ours.transaction() as tx:
+        tx.put(core.ROOT, "second", core.ScalarType.Int, 2)
+    with theirs.transaction() as tx:
+        tx.put(core.ROOT, "yours", core.ScalarType.Int, 3)
+    s_ours, s_theirs = core.SyncState(), core.SyncState()
+    message: bytes | None = boundary.push_sync_message(ours, believed)
+    for _ in range(8):  # what SyncClient does: answer until neither side has more to say
+        if message is None:
+            break
+        boundary.receive_sync_message(theirs, s_theirs, message)
+        reply = boundary.generate_sync_message(theirs, s_theirs)
+        if reply is not None:
+            boundary.receive_sync_message(ours, s_ours, reply)
+        message = boundary.generate_sync_message(ours, s_ours)
+    assert sorted(boundary.heads(ours)) == sorted(boundary.heads(theirs))
+    assert sorted(theirs.keys(core.ROOT)) == ["base", "first", "second", "yours"]

@@ -89,6 +89,20 @@ def test_update_keeps_history_and_validates(session):
     assert clients.get_client(session, client.id).postcode == "7511 JM"
 
 
+def test_an_update_naming_a_field_the_record_lacks_is_refused_whole(session):
+    client = clients.register_client(session, GOOD)
+    before = counts(session)
+    with pytest.raises(ValidationError) as caught:
+        clients.update_client(session, client.id, {"address": "Oude Markt 1", "phone": "0612345678"})
+    assert [(e.field, e.code) for e in caught.value.errors] == [("phone", "unknown_field")]
+    assert "niets opgeslagen" in caught.value.message("nl")
+    assert "nothing was saved" in caught.value.message("en")
+    assert counts(session) == before, "no change and no audit entry"
+    assert clients.get_client(session, client.id).address is None
+    with pytest.raises(ValidationError):
+        clients.update_client(session, client.id, {"node_id": "hengelo"})
+
+
 def test_search_is_ranked_prefix_and_audited_without_the_text(session):
     for name in ("Jan Jansen", "Janneke Smit", "Piet Jansma", "Ayşe Demir"):
         clients.register_client(session, {**GOOD, "name": name, "bsn": None})
@@ -155,6 +169,10 @@ def test_volunteer_and_help_request(coordinator):
         },
     )
     assert [r["id"] for r in roster.search_volunteers(coordinator, "sanne")] == [volunteer.id]
+    with pytest.raises(ValidationError) as caught:
+        roster.update_volunteer(coordinator, volunteer.id, {"diagnosis": "x", "bsn": "111222333"})
+    assert sorted(e.field for e in caught.value.errors) == ["bsn", "diagnosis"]
+    assert roster.update_volunteer(coordinator, volunteer.id, {"max_km": 12}).max_km == 12
     request = roster.file_help_request(
         coordinator,
         {

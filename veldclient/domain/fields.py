@@ -7,6 +7,7 @@ sees all mistakes of a form at once instead of fixing them one round trip at a t
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 import uuid
@@ -42,6 +43,25 @@ def fail(field: str, code: str, nl: str, en: str) -> ValidationError:
 def new_id() -> str:
     """Record ids are UUID4 hex (data-model.md): unique without coordination between nodes."""
     return uuid.uuid4().hex
+
+
+def editable(changes: Mapping[str, object], record: type) -> Mapping[str, object]:
+    """``changes`` to an existing record, refused whole if any key is not one of its editable fields
+    (everything but ``id`` and ``node_id``): a misspelt or foreign field would otherwise vanish
+    silently while the audit log claimed it was changed."""
+    allowed = {f.name for f in dataclasses.fields(record)} - {"id", "node_id"}
+    unknown = sorted(k for k in changes if k not in allowed)
+    if unknown:
+        raise ValidationError(
+            FieldError(
+                key,
+                "unknown_field",
+                f"'{key}' is geen veld dat hier gewijzigd kan worden; er is niets opgeslagen.",
+                f"'{key}' is not a field that can be changed here; nothing was saved.",
+            )
+            for key in unknown
+        )
+    return changes
 
 
 def is_blank(value: object) -> bool:

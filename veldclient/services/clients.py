@@ -11,6 +11,7 @@ from dataclasses import replace
 from typing import Any
 
 from veldclient.domain import Client, Visit, check_transition
+from veldclient.domain.fields import editable
 from veldclient.errors import NotFound
 from veldclient.services import events, search
 from veldclient.services.session import Session
@@ -84,6 +85,7 @@ def get_client(session: Session, client_id: str) -> Client:
 
 def update_client(session: Session, client_id: str, changes: Mapping[str, object]) -> Client:
     session.require_role(CARE, "client.update", "client", client_id=client_id)
+    changes = editable(changes, Client)
     current = _case_root(session, client_id)["client"]
     merged = {**current, **changes, "id": client_id, "node_id": current["node_id"]}
     client = Client.parse(merged, today=session.today())

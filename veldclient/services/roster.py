@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from veldclient.domain import HelpRequest, Mantelzorger, Volunteer
+from veldclient.domain.fields import editable
 from veldclient.errors import NotFound
 from veldclient.services import search
 from veldclient.services.clients import _event
@@ -41,6 +42,7 @@ def register_volunteer(session: Session, raw: Mapping[str, object]) -> Volunteer
 
 def update_volunteer(session: Session, volunteer_id: str, changes: Mapping[str, object]) -> Volunteer:
     session.require_role(ROSTER_WRITE, "volunteer.update", "volunteer", object_id=volunteer_id)
+    changes = editable(changes, Volunteer)
     current = _root(session, "volunteer", volunteer_id, "Vrijwilliger / volunteer")["volunteer"]
     volunteer = Volunteer.parse(
         {**current, **changes, "id": volunteer_id, "node_id": current["node_id"]}, today=session.today()

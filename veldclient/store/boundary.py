@@ -151,10 +151,17 @@ def push_sync_message(doc: core.Document, base: list[bytes]) -> bytes:
     we lack, so two replicas that both changed converge in one round trip instead of the two or three
     of a fresh bloom-filter exchange. rc1 cannot seed a ``SyncState`` with known heads, hence the
     hand encoding. Stale ``base`` is harmless: the peer queues changes it cannot place and the normal
-    protocol takes over."""
+    protocol takes over.
+
+    ``have`` names our own heads, not ``base``: the peer takes our changes first, so it holds them,
+    and then sends only what is not behind them, never our own changes back (with ``base`` there it
+    returned them all, and a Bloom filter of them would hold back a change of its own now and then,
+    costing a round). If it cannot take ours (``base`` too new), it answers with a reset, and the
+    next round starts over the usual way."""
     changes = guard("reading changes", doc.get_changes, base)
+    ours = heads(doc)
     body = bytearray(b"\x42")
-    body += _hashes(heads(doc)) + _hashes([]) + _uleb(1) + _hashes(sorted(base)) + _uleb(0)
+    body += _hashes(ours) + _hashes([]) + _uleb(1) + _hashes(sorted(ours)) + _uleb(0)
     body += _uleb(len(changes))
     for change in changes:
         raw = change.bytes
