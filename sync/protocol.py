@@ -602,8 +602,6 @@ class SyncClient:
     ) -> tuple[list[str], list[str], list[str]]:
         """Sync messages until both sides hold the same: (documents done, node documents this side
         refused, node documents the server refused)."""
-        import json
-
         repo = self.replica.session.repo
         states: dict[str, Any] = {}
         pending: dict[str, bytes] = {}

@@ -51,11 +51,10 @@ def remember(
 def still_refused(db: sqlite_utils.Database, device_id: str, offered: dict[str, bytes]) -> dict[str, str]:
     """Of the node documents ``offered`` ({doc id: digest}), those refused before at this very
     version under the same trust: {doc id: reason}."""
-    node_docs = [d for d in offered if d.startswith("node:")]
     sql = (
         "SELECT doc_id, digest, trust, reason FROM sync_refusals WHERE device_id = ? AND doc_id IN ({marks})"
     )
-    rows = list(rows_in(db, sql, node_docs, (device_id,)))
+    rows = list(rows_in(db, sql, list(offered), (device_id,)))
     marks = {_node(r[0]): trust_mark(db, _node(r[0])) for r in rows}
     return {
         doc_id: reason

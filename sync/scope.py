@@ -162,7 +162,7 @@ class Scope:
         db = self.repo.db
         heads: dict[str, str] = dict(db.execute(f"SELECT doc_id, heads FROM am_docs WHERE {_OWN}", [node_id]))
         heads.update((v.doc_id, v.heads) for v in self._shared_rows(node_id, 0))
-        acked = dict(db.execute("SELECT doc_id, heads FROM peer_acks WHERE device_id = ?", [peer]))
+        acked = acks.known(db, peer)
         return heads, {d for d, h in heads.items() if acked.get(d) == h}
 
     def _shared_rows(self, node_id: str, since_version: int) -> list[Visible]:

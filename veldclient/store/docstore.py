@@ -475,9 +475,10 @@ class DocStore:
         now_ms: int,
         verify_for: Callable[[str], MergeCheck | None],
     ) -> tuple[list[str], list[tuple[str, Exception]]]:
-        """:meth:`receive_sync` for many documents, persisted with a handful of statements instead of
-        five per document. A document whose message fails or is refused is left as it was and
-        returned with its error; the others go ahead. Returns (changed ids, failures)."""
+        """Apply a peer's sync message to each document (same refusal rules as :meth:`merge_bytes`),
+        persisted with a handful of statements instead of five per document. A document whose
+        message fails or is refused is left as it was and returned with its error; the others go
+        ahead. Returns (changed ids, failures)."""
         changed: list[tuple[str, _Loaded, list[bytes]]] = []
         failed: list[tuple[str, Exception]] = []
         for doc_id, state, message in items:

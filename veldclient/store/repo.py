@@ -225,8 +225,9 @@ class Repo:
     def receive_sync_many(
         self, items: list[tuple[str, Any, bytes]]
     ) -> tuple[list[str], list[tuple[str, str]]]:
-        """:meth:`receive_sync` for a batch in one transaction: (changed ids, refused ids with the
-        reason). A refused document stays as it was; the others are merged."""
+        """Peer sync messages for a batch of held documents, in one transaction, with the checks of
+        :meth:`merge`: (changed ids, refused ids with the reason). A refused document stays as it
+        was; the others are merged."""
         checked: dict[str, Rows] = {}
         with self.transaction():
             changed, failed = self.store.receive_sync_many(
