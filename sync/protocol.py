@@ -13,7 +13,10 @@ Operations (DESIGN §4; CBOR bodies under ``/v1``, see wire.py):
 - ``push {docs}`` → the server merges documents it lacked; answers each one's digest.
 - ``sync {msgs}`` → Automerge sync messages per document; answers messages and each document's
   digest after receiving. Until both sides are quiet.
-- ``ack {docs}`` → the caller now holds these digests: delivery status on the server side.
+- ``ack {docs}`` → the caller now holds these digests: delivery status on the server side. Answers
+  ``differ`` (digests the server does not hold) and ``refused`` (refused since its last answer): the
+  caller records delivery only for the rest, since a sync answer goes out before the server has
+  checked and stored what it took in (see ``PeerServer._sync``).
 
 Every operation is idempotent (changes dedupe by hash) and the cursor only moves once a run has
 finished, so a connection dropped mid-sync loses and duplicates nothing: the next run repeats.
@@ -37,7 +40,7 @@ from veldclient.db import rows_in
 from veldclient.errors import NotFound, VeldError
 from veldclient.services.session import Session
 from veldclient.store import boundary, prepare
-from veldclient.store.repo import OUT_OF_SCOPE, kind_of
+from veldclient.store.repo import OUT_OF_SCOPE, kind_of, reasons
 from veldclient.sync import acks, peers, refusals, wire
 from veldclient.sync.scope import Scope
 
@@ -45,6 +48,7 @@ PROTO = 1
 SESSION_TTL_S = 300.0
 MAX_SESSIONS = 256
 MAX_ROUNDS = 12
+CHECKED_FIRST = ("node", "share")  # kinds a server checks and stores before it answers a sync call
 
 Transport = Callable[[str, dict[str, Any]], dict[str, Any]]
 Handler = Callable[[peers.Peer, dict[str, Any], "_ServerSession"], dict[str, Any]]
@@ -132,6 +136,12 @@ class _ServerSession:
     seq: int = 0
     last_op: str = ""
     last_answer: dict[str, Any] | None = None
+    # Refused while settling after the answer had gone (see PeerServer._sync): told with the next one.
+    late: list[list[str]] = field(default_factory=list)
+
+    def take_late(self) -> list[list[str]]:
+        late, self.late = self.late, []
+        return late
 
 
 class PeerServer:
@@ -142,7 +152,16 @@ class PeerServer:
         self._clock = clock
         self._sessions: dict[str, _ServerSession] = {}
 
-    def handle(self, device_id: str, op: str, body: dict[str, Any]) -> dict[str, Any]:
+    def handle(
+        self,
+        device_id: str,
+        op: str,
+        body: dict[str, Any],
+        answer_now: Callable[[dict[str, Any]], None] | None = None,
+    ) -> dict[str, Any]:
+        """The answer to one call. A transport that can send before the call is done passes
+        ``answer_now``: a sync call then hands its answer over before it settles what it took in
+        (still under the lock, so no other call sees the documents in between)."""
         handler: Handler | None = {
             "manifest": self._manifest,
             "fetch": self._fetch,
@@ -165,7 +184,7 @@ class PeerServer:
             if seq == state.seq and state.last_answer is not None:
                 return state.last_answer
             state.seq, state.last_op, state.last_answer = seq, op, None
-            answer = handler(peer, body, state)
+            answer = self._sync(peer, body, state, answer_now) if op == "sync" else handler(peer, body, state)
             if op == "sync":
                 state.last_answer = answer
             return answer
@@ -277,10 +296,20 @@ class PeerServer:
             "refused": [[d, r] for d, r in refused],
         }
 
-    def _sync(self, peer: peers.Peer, body: dict[str, Any], state: _ServerSession) -> dict[str, Any]:
+    def _sync(
+        self,
+        peer: peers.Peer,
+        body: dict[str, Any],
+        state: _ServerSession,
+        answer_now: Callable[[dict[str, Any]], None] | None = None,
+    ) -> dict[str, Any]:
+        """Node and share documents are checked and stored before we answer: trust and scope
+        depend on them, and a refusal there starts the whole-document fallback. The rest is taken
+        in memory and answered (``answer_now``: the caller merges our changes while we settle
+        theirs), then checked, stored and projected; a refusal found then reaches the caller with
+        its next call, and its acknowledgement only ever comes from ``ack``."""
         repo = self.replica.session.repo
-        replies: list[list[Any]] = []
-        refused: list[list[str]] = []
+        refused: list[list[str]] = state.take_late()
         msgs = wire.pairs(body, "msgs", bytes)
         if body.get("restart"):
             # A new run starts from fresh states on both sides: what a lost answer made the old
@@ -292,29 +321,51 @@ class PeerServer:
         items = [
             (d, state.states.setdefault(d, boundary.new_sync_state()), m) for d, m in msgs if d in sendable
         ]
-        _, failed = repo.receive_sync_many(items)  # one transaction for the batch
+        first = [i for i in items if kind_of(i[0]) in CHECKED_FIRST]
+        _, failed = repo.receive_sync_many(first)  # one transaction for these
+        intake = repo.take_sync_many([i for i in items if kind_of(i[0]) not in CHECKED_FIRST])
+        failed += reasons(intake.failed)
         skip = {d for d, _ in failed}
         refused += [[d, why] for d, why in failed]
+        replies: list[list[Any]] = []
         for doc_id, sync_state, _ in items:
             if doc_id in skip:
                 state.states.pop(doc_id, None)
                 continue
             try:
-                reply = repo.store.generate_sync(doc_id, sync_state)
+                if doc_id in intake.docs:
+                    reply = intake.generate_sync(doc_id, sync_state)
+                else:
+                    reply = repo.store.generate_sync(doc_id, sync_state)
             except VeldError as exc:
                 state.states.pop(doc_id, None)
                 refused.append([doc_id, exc.message("en")])
                 continue
             if reply is not None:
                 replies.append([doc_id, reply])
-        heads = self.replica.digests([d for d, _ in msgs])
-        return {
+        heads = self.replica.digests([i[0] for i in first])
+        heads.update((d, intake.heads_text(d)) for d in intake.docs if d not in skip)
+        answer = {
             "msgs": replies,
             "heads": [[d, acks.digest(h)] for d, h in heads.items()],
             "refused": refused,
         }
+        if answer_now is not None:
+            answer_now(answer)
+        try:
+            _, late = repo.settle(intake)
+        except BaseException:
+            for doc_id in intake.docs:  # they may believe the caller's changes are here
+                state.states.pop(doc_id, None)
+            raise
+        for doc_id, why in late:
+            state.states.pop(doc_id, None)
+            state.late.append([doc_id, why])
+        return answer
 
     def _ack(self, peer: peers.Peer, body: dict[str, Any], state: _ServerSession) -> dict[str, Any]:
+        """The caller holds these digests; we answer which of them we do not hold (any more), and
+        what was refused since our last answer, so the caller records only what we really hold."""
         session = self.replica.session
         claimed = dict(wire.pairs(body, "docs", bytes))
         current = self.replica.digests(list(claimed))
@@ -323,7 +374,12 @@ class PeerServer:
             acks.record(session.db, peer.device_id, held, session.now())
         for doc_id in claimed:
             state.states.pop(doc_id, None)
-        return {"recorded": len(held)}
+        same = {d for d, _ in held}
+        return {
+            "recorded": len(held),
+            "differ": sorted(d for d in claimed if d not in same),
+            "refused": state.take_late(),
+        }
 
 
 def _held(sent: dict[str, list[bytes]], current: dict[str, str]) -> list[tuple[str, str]]:
@@ -497,7 +553,7 @@ class SyncClient:
         with replica.locked() as session:
             final = replica.digests(got + synced)
         if final:
-            self.call("ack", {"docs": [[d, acks.digest(h)] for d, h in final.items()]})
+            self._ack(final)
         with replica.locked() as session, session.transaction():
             link.remote_cursor = cursor
             link.local_cursor = start_version
@@ -524,6 +580,19 @@ class SyncClient:
                 )
         say("done", 1, 1)
         return self.report
+
+    def _ack(self, final: dict[str, str]) -> None:
+        """Tell the server what we hold; record as delivered only what it answers it holds too (it
+        may have refused, after answering, what it took in during a sync round)."""
+        answer = self.call("ack", {"docs": [[d, acks.digest(h)] for d, h in final.items()]})
+        late = wire.pairs(answer, "refused", str)
+        self.report.refused += late
+        refused = {d for d, _ in late}
+        differ = set(wire.strings(answer, "differ")) - refused
+        self.report.unconverged += sorted(d for d in differ if d in final)
+        with self.replica.locked() as session, session.transaction():
+            held = [(d, h) for d, h in final.items() if d not in differ and d not in refused]
+            acks.record(session.db, self.peer.device_id, held, session.now())
 
     def _skip_known_refusals(self, fetch: list[str], offered: dict[str, bytes]) -> list[str]:
         """Node documents refused before at the version offered now are reported, not fetched."""
@@ -641,8 +710,7 @@ class SyncClient:
                 skip = {d for d, _ in refused}
                 with self.replica.locked() as session, session.transaction():
                     finished, failed = self._absorb(batch, skip, replies, server, states, pending)
-                    acks.record(session.db, self.peer.device_id, finished, session.now())
-                    done += [d for d, _ in finished]
+                    done += finished  # delivered once the server's ack answer says so
                 self.report.refused += failed
                 here += _node_docs(failed)
             say("sync", len(done), len(ids))
@@ -656,7 +724,7 @@ class SyncClient:
         server: dict[str, bytes],
         states: dict[str, Any],
         pending: dict[str, bytes],
-    ) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    ) -> tuple[list[str], list[tuple[str, str]]]:
         """Apply the server's answers for one batch (one transaction); returns the documents that
         now hold what the server holds and those refused here, and queues the next message for the
         others."""
@@ -672,7 +740,7 @@ class SyncClient:
                 continue
             heads = current.get(doc_id, "")
             if acks.digest(heads) == server.get(doc_id):
-                finished.append((doc_id, heads))
+                finished.append(doc_id)
                 continue
             message = repo.store.generate_sync(doc_id, states[doc_id])
             if message is None:

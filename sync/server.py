@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -21,6 +22,7 @@ from veldclient.sync.protocol import PeerServer, Replica, serve_refusal
 
 log = logging.getLogger("veldclient.sync.server")
 REFRESH_S = 2.0
+SEND_WAIT_S = 5.0  # how long a sync call waits for its early answer to be sent before it goes on
 
 
 class PeerHTTPServer:
@@ -89,11 +91,29 @@ class PeerHTTPServer:
             return self._refuse(403, "no client certificate", None, op)
         if (request.content_length or 0) > wire.MAX_BODY:
             return self._refuse(413, "message too large", device, op)
+        early: asyncio.Future[bytes] = loop.create_future()
+        sent = threading.Event()
+
+        def answer_now(answer: dict[str, Any]) -> None:
+            """Called on the worker: encode here, let the loop send, and wait (briefly) until it has,
+            so the send does not queue for the interpreter behind the work that follows."""
+            encoded = wire.encode(answer)
+
+            def hand_over() -> None:
+                if not early.done():
+                    early.set_result(encoded)
+
+            loop.call_soon_threadsafe(hand_over)
+            sent.wait(SEND_WAIT_S)
+
         try:
             body = wire.decode(await request.read())
-            answer: dict[str, Any] = await loop.run_in_executor(
-                self._executor, self.engine.handle, device, op, body
-            )
+            call = loop.run_in_executor(self._executor, self.engine.handle, device, op, body, answer_now)
+            await asyncio.wait([call, early], return_when=asyncio.FIRST_COMPLETED)
+            if early.done() and not call.done():
+                return await self._answer_then_finish(request, early.result(), call, sent, device, op)
+            sent.set()
+            answer: dict[str, Any] = await call
         except web.HTTPRequestEntityTooLarge:
             return self._refuse(413, "message too large", device, op)
         except Exception as exc:  # noqa: BLE001 - every failure becomes one status and one line
@@ -104,6 +124,31 @@ class PeerHTTPServer:
                 log.exception("peer call %s from %s failed", op, format_device_id(device))
             return self._refuse(status, reason, device, op)
         return web.Response(body=wire.encode(answer), content_type=wire.CONTENT_TYPE)
+
+    async def _answer_then_finish(
+        self,
+        request: web.Request,
+        body: bytes,
+        call: asyncio.Future[Any],
+        sent: threading.Event,
+        device: str,
+        op: str,
+    ) -> web.Response:
+        """Send an answer handed over before its call was done (a sync call settling what it took
+        in), then wait for the call: the next call on this connection, like any call on the single
+        worker, only starts once it is over. A failure now cannot change the answer; it is logged,
+        and the caller learns from its ack call what we do not hold."""
+        response = web.Response(body=body, content_type=wire.CONTENT_TYPE)
+        try:
+            await response.prepare(request)
+            await response.write_eof()
+        finally:
+            sent.set()
+        try:
+            await call
+        except Exception:  # noqa: BLE001 - the answer is out; the ack call reports what is missing
+            log.exception("peer call %s from %s failed after its answer", op, format_device_id(device))
+        return response
 
     def _refuse(self, status: int, reason: str, device: str | None, op: str) -> web.Response:
         who = format_device_id(device) if device else "?"

@@ -256,3 +256,42 @@ def test_a_push_from_a_base_the_peer_lacks_falls_back_to_a_normal_sync():
         message = boundary.generate_sync_message(ours, s_ours)
     assert sorted(boundary.heads(ours)) == sorted(boundary.heads(theirs))
     assert sorted(theirs.keys(core.ROOT)) == ["base", "first", "second", "yours"]
+
+
+def _sync_message(sender, receiver, doc_id):
+    """Sender's first sync message for ``doc_id``, told what the receiver holds (its heads)."""
+    return sender.store.push_message(doc_id, receiver.store.heads(doc_id))
+
+
+def test_sync_taken_in_memory_is_stored_only_when_settled(repo):
+    """A server answers between the two halves: nothing is stored or projected until the settle,
+    and what it answers from (the intake's documents) already holds the change."""
+    peer = memory_repo(b"\x02" * 16)
+    repo.create("case", "c1", "n", client_fields("c1"))
+    peer.merge("case:c1", repo.store.save_bytes("case:c1"), "n")
+    peer.change("case:c1", lambda e: e.set(("client", "name"), "Jan Jansen"))
+    stored = repo.store.heads_text("case:c1")
+    message = _sync_message(peer, repo, "case:c1")
+    intake = repo.take_sync_many([("case:c1", boundary.new_sync_state(), message)])
+    assert repo.store.heads_text("case:c1") == stored
+    assert repo.db.execute("SELECT name FROM clients").fetchone() == ("Jan de Vries",)
+    assert intake.heads_text("case:c1") == peer.store.heads_text("case:c1")
+    assert repo.settle(intake) == (["case:c1"], [])
+    assert repo.store.heads_text("case:c1") == peer.store.heads_text("case:c1")
+    assert repo.db.execute("SELECT name FROM clients").fetchone() == ("Jan Jansen",)
+
+
+def test_a_sync_refused_when_settled_leaves_the_stored_document(repo):
+    peer = memory_repo(b"\x02" * 16)
+    repo.create("case", "c1", "n", client_fields("c1"))
+    peer.merge("case:c1", repo.store.save_bytes("case:c1"), "n")
+    peer.store.change("case:c1", lambda e: e.delete(("client",)), 1)  # not a case any more
+    stored = repo.store.heads_text("case:c1")
+    intake = repo.take_sync_many(
+        [("case:c1", boundary.new_sync_state(), _sync_message(peer, repo, "case:c1"))]
+    )
+    changed, refused = repo.settle(intake)
+    assert changed == [] and [d for d, _ in refused] == ["case:c1"]
+    assert "shape of a case" in refused[0][1]
+    assert repo.store.heads_text("case:c1") == stored
+    assert repo.read("case:c1")["client"]["name"] == "Jan de Vries", "memory copy dropped, reloaded"

@@ -12,7 +12,7 @@ from testenv import FakeClock, make_session
 from veldclient.services import clients, sync_service
 from veldclient.services import peers as peer_service
 from veldclient.store.repo import doc_id_for
-from veldclient.sync import identity_file, peers, tls, wire
+from veldclient.sync import acks, identity_file, peers, tls, wire
 from veldclient.sync.client import PeerConnection
 from veldclient.sync.protocol import Replica, SyncFailed
 
@@ -121,3 +121,26 @@ def test_nothing_listening_is_one_clear_line(served):
     with pytest.raises(SyncFailed) as failed:
         sync_service.sync_peer(b, "a")
     assert failed.value.message("en") == "a cannot be reached at 127.0.0.1:1."
+
+
+def test_a_record_the_server_refuses_after_answering_is_reported_and_never_acknowledged(served):
+    """Over HTTP the server answers a sync round before it checks and stores what came in. A change
+    that breaks a record is refused only then: the caller hears it with its ack call, records no
+    delivery for it, and the rest of the run is delivered."""
+    a, b, _ = served
+    broken, fine = (clients.register_client(a, {**GOOD, "name": n}) for n in ("Kapot", "Heel"))
+    sync_service.sync_peer(b, "a")
+    bad, good = doc_id_for("case", broken.id), doc_id_for("case", fine.id)
+    b.repo.store.change(bad, lambda e: e.delete(("client",)), b.clock())  # below the services
+    clients.update_client(b, fine.id, {"postcode": "7522 NB"})
+    clients.update_client(a, fine.id, {"address": "Hoofdstraat 1"})  # both sides: a real sync round
+    report = sync_service.sync_peer(b, "a")
+    assert [d for d, _ in report.refused] == [bad]
+    assert "shape of a case" in report.refused[0][1]
+    assert a.repo.read(bad)["client"]["name"] == "Kapot", "the server's copy is untouched"
+    assert a.repo.store.heads_text(good) == b.repo.store.heads_text(good)
+    delivered = acks.known(b.db, a.actor.device_id, [bad, good])
+    assert delivered[good] == b.repo.store.heads_text(good)
+    assert delivered.get(bad) != b.repo.store.heads_text(bad), "not acknowledged: the server refused it"
+    again = sync_service.sync_peer(b, "a")
+    assert [d for d, _ in again.refused] == [bad], "offered again next run, refused again"

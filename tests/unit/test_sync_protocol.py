@@ -489,3 +489,32 @@ def test_a_node_document_refused_for_trust_is_not_fetched_again_until_trust_chan
     assert not report.refused
     assert heads(a3, "node:almelo") == heads(a1, "node:almelo")
     a3.close()
+
+
+def test_a_sync_round_is_answered_before_the_server_stores_what_came_in(trio, monkeypatch):
+    """A transport that can send early gets the sync answer while the caller's changes are only in
+    memory; they are checked and stored right after, under the same lock, before the call ends."""
+    a1, a2, _ = trio
+    mesh = Mesh(*trio)
+    client = clients.register_client(a1, GOOD)
+    mesh.sync("a2", "a1")
+    doc = doc_id_for("case", client.id)
+    clients.update_client(a2, client.id, {"postcode": "7522 NB"})
+    clients.update_client(a1, client.id, {"address": "Hoofdstraat 1"})
+    stored_when_answered = []
+    server = mesh.servers["a1"]
+    handle = server.handle
+
+    def early(device, op, body, answer_now=None):
+        def sent(answer):
+            stored_when_answered.append((op, heads(a1, doc)))
+
+        return handle(device, op, body, sent)
+
+    monkeypatch.setattr(server, "handle", early)
+    before = heads(a1, doc)
+    mesh.sync("a2", "a1")
+    assert stored_when_answered == [("sync", before)], "answered with the server's copy not yet stored"
+    assert heads(a1, doc) == heads(a2, doc) != before
+    row = a1.db.execute("SELECT postcode, address FROM clients WHERE id = ?", [client.id]).fetchone()
+    assert row == ("7522 NB", "Hoofdstraat 1")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from automerge import core
 
@@ -43,23 +43,29 @@ class AutomergeFailure(VeldError):
 def guarded(what: str) -> Iterator[None]:
     try:
         yield
-    except _PASS_THROUGH:
-        raise
     except BaseException as exc:  # noqa: BLE001 - rc1 panics are BaseExceptions
-        if not _from_automerge(exc):
-            raise
-        raise AutomergeFailure(what, f"{type(exc).__name__}: {exc}") from exc
+        _translate(what, exc)
+
+
+def guard(what: str, fn: Callable[..., T], *args: Any) -> T:
+    """:func:`guarded` around one call, without a context manager: it wraps every Automerge call
+    (eight per document in a sync round), where the generator's cost showed in profiles."""
+    try:
+        return fn(*args)
+    except BaseException as exc:  # noqa: BLE001 - rc1 panics are BaseExceptions
+        _translate(what, exc)
+
+
+def _translate(what: str, exc: BaseException) -> NoReturn:
+    if isinstance(exc, _PASS_THROUGH) or not _from_automerge(exc):
+        raise exc
+    raise AutomergeFailure(what, f"{type(exc).__name__}: {exc}") from exc
 
 
 def _from_automerge(exc: BaseException) -> bool:
     """rc1 signals bad input with a *bare* ``Exception`` and bugs with ``PanicException`` (not an
     ``Exception`` subclass). Anything else (our own errors inside a change) passes through."""
     return type(exc) is Exception or not isinstance(exc, Exception)
-
-
-def guard(what: str, fn: Callable[..., T], *args: Any) -> T:
-    with guarded(what):
-        return fn(*args)
 
 
 def new_document(actor: bytes) -> core.Document:

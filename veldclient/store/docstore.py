@@ -21,7 +21,7 @@ import hashlib
 import json
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import sqlite_utils
@@ -39,6 +39,11 @@ MergeCheck = Callable[[core.Document, list[bytes], dict[str, Any]], None]
 
 def heads_hex(heads: Iterable[bytes]) -> list[str]:
     return sorted(h.hex() for h in heads)
+
+
+def heads_json(doc: core.Document) -> str:
+    """The heads as stored in ``am_docs.heads``: sorted hex, JSON."""
+    return json.dumps(heads_hex(boundary.heads(doc)))
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
@@ -90,6 +95,21 @@ class DocInfo:
 class _Loaded:
     doc: core.Document
     root: dict[str, Json]
+
+
+@dataclass
+class Intake:
+    """Sync messages applied in memory, not yet checked or stored (:meth:`DocStore.settle`)."""
+
+    docs: dict[str, core.Document] = field(default_factory=dict)  # every document taken in, as it is now
+    changed: list[tuple[str, _Loaded, list[bytes]]] = field(default_factory=list)  # with heads before
+    failed: list[tuple[str, Exception]] = field(default_factory=list)
+
+    def heads_text(self, doc_id: str) -> str:
+        return heads_json(self.docs[doc_id])
+
+    def generate_sync(self, doc_id: str, state: core.SyncState) -> bytes | None:
+        return boundary.generate_sync_message(self.docs[doc_id], state)
 
 
 class Editor:
@@ -319,7 +339,7 @@ class DocStore:
                 doc_id,
                 kind,
                 node_id,
-                json.dumps(heads_hex(boundary.heads(doc))),
+                heads_json(doc),
                 len(snapshot),
                 self._bump(),
                 now_ms,
@@ -349,7 +369,7 @@ class DocStore:
                     doc_id,
                     kind,
                     node_id,
-                    json.dumps(heads_hex(boundary.heads(doc))),
+                    heads_json(doc),
                     len(snapshot),
                     first + offset,
                     now_ms,
@@ -430,19 +450,33 @@ class DocStore:
     ) -> bool:
         """Apply in memory, refresh the cached root and check; on any failure the cached copy is
         dropped. Whether it changed."""
+        if not self._take_in(doc_id, loaded, before, bring_in):
+            return False
+        self._check(doc_id, loaded, before, verify)
+        return True
+
+    def _take_in(
+        self, doc_id: str, loaded: _Loaded, before: list[bytes], bring_in: Callable[[core.Document], None]
+    ) -> bool:
+        """Apply in memory only (the cached root is stale until :meth:`_check`). Whether it changed."""
         try:
             bring_in(loaded.doc)
-            if boundary.heads(loaded.doc) == before:
-                return False
+            return boundary.heads(loaded.doc) != before
+        except BaseException:
+            self.invalidate([doc_id])
+            raise
+
+    def _check(self, doc_id: str, loaded: _Loaded, before: list[bytes], verify: MergeCheck | None) -> None:
+        """Read the merged root once, for the check and for the cache; a refusal drops the copy."""
+        try:
             with boundary.guarded("reading"):
                 root = codec.materialise(loaded.doc)
             if verify is not None:
                 verify(loaded.doc, before, root)
-            loaded.root = root  # read once: for the check and for the cache
+            loaded.root = root
         except BaseException:
             self.invalidate([doc_id])
             raise
-        return True
 
     def generate_sync(self, doc_id: str, state: core.SyncState) -> bytes | None:
         return boundary.generate_sync_message(self._open(doc_id).doc, state)
@@ -479,24 +513,45 @@ class DocStore:
         persisted with a handful of statements instead of five per document. A document whose
         message fails or is refused is left as it was and returned with its error; the others go
         ahead. Returns (changed ids, failures)."""
-        changed: list[tuple[str, _Loaded, list[bytes]]] = []
-        failed: list[tuple[str, Exception]] = []
+        intake = self.take_sync_many(items)
+        changed, failed = self.settle(intake, now_ms, verify_for)
+        return changed, intake.failed + failed
+
+    def take_sync_many(self, items: list[tuple[str, core.SyncState, bytes]]) -> Intake:
+        """The in-memory half of :meth:`receive_sync_many`: messages applied, nothing read, checked
+        or written yet. Until :meth:`settle` runs (under the same lock), the documents hold changes
+        that are neither checked nor stored; answer the peer from ``intake.docs``, not from here."""
+        intake = Intake()
         for doc_id, state, message in items:
             try:
                 loaded = self._open(doc_id)
                 before = boundary.heads(loaded.doc)
-                if self._bring_in(
-                    doc_id,
-                    loaded,
-                    before,
-                    functools.partial(_receive, state=state, message=message),
-                    verify_for(doc_id),
+                if self._take_in(
+                    doc_id, loaded, before, functools.partial(_receive, state=state, message=message)
                 ):
-                    changed.append((doc_id, loaded, before))
+                    intake.changed.append((doc_id, loaded, before))
+                intake.docs[doc_id] = loaded.doc
+            except (KeyError, VeldError) as exc:
+                intake.failed.append((doc_id, exc))
+        return intake
+
+    def settle(
+        self, intake: Intake, now_ms: int, verify_for: Callable[[str], MergeCheck | None]
+    ) -> tuple[list[str], list[tuple[str, Exception]]]:
+        """Check and store what :meth:`take_sync_many` took in: (changed ids, refused with the error).
+        A refused document is dropped from memory and stays as stored."""
+        kept: list[tuple[str, _Loaded, list[bytes]]] = []
+        failed: list[tuple[str, Exception]] = []
+        for doc_id, loaded, before in intake.changed:
+            try:
+                self._check(doc_id, loaded, before, verify_for(doc_id))
+                kept.append((doc_id, loaded, before))
             except (KeyError, VeldError) as exc:
                 failed.append((doc_id, exc))
-        self._persist_many(changed, now_ms)
-        return [c[0] for c in changed], failed
+        self._persist_many(kept, now_ms)
+        for doc_id, loaded, _ in kept:  # may have left the cache meanwhile: the stored state is this
+            self._remember(doc_id, loaded)
+        return [k[0] for k in kept], failed
 
     def _persist_new_changes(
         self, doc_id: str, loaded: _Loaded, before: list[bytes], now_ms: int
@@ -534,7 +589,7 @@ class DocStore:
                 snap_bytes, inc_bytes = len(snapshot), 0
             else:
                 chunks.append((doc_id, seq, "inc", increment, hashlib.sha256(increment).hexdigest()))
-            heads = json.dumps(heads_hex(boundary.heads(loaded.doc)))
+            heads = heads_json(loaded.doc)
             docs.append((heads, snap_bytes, inc_bytes, seq + 1, first + n, now_ms, doc_id))
         self.db.conn.executemany("DELETE FROM am_chunks WHERE doc_id = ?", compacted)
         self.db.conn.executemany(

@@ -18,7 +18,7 @@ from veldclient import trust
 from veldclient.errors import CorruptDocument, VeldError
 from veldclient.store import boundary, codec
 from veldclient.store.boundary import Document
-from veldclient.store.docstore import DocStore, Editor, MergeCheck
+from veldclient.store.docstore import DocStore, Editor, Intake, MergeCheck
 from veldclient.store.prepare import claimed_owner, prepare_all, projectable
 from veldclient.store.projection import PROJECTORS, Projector, Rows
 
@@ -228,17 +228,26 @@ class Repo:
         """Peer sync messages for a batch of held documents, in one transaction, with the checks of
         :meth:`merge`: (changed ids, refused ids with the reason). A refused document stays as it
         was; the others are merged."""
+        intake = self.store.take_sync_many(items)
+        changed, refused = self.settle(intake)
+        return changed, reasons(intake.failed) + refused
+
+    def take_sync_many(self, items: list[tuple[str, Any, bytes]]) -> Intake:
+        """Apply sync messages in memory only, so a server can answer before the slow half (check,
+        store, project: :meth:`settle`), which must follow under the same lock. ``intake.failed``
+        holds the messages that could not be applied."""
+        return self.store.take_sync_many(items)
+
+    def settle(self, intake: Intake) -> tuple[list[str], list[tuple[str, str]]]:
+        """Check, store and project what :meth:`take_sync_many` took in, in one transaction:
+        (changed ids, refused ids with the reason)."""
         checked: dict[str, Rows] = {}
         with self.transaction():
-            changed, failed = self.store.receive_sync_many(
-                items, self.clock(), lambda doc_id: self._verify_for(doc_id, checked)
+            changed, failed = self.store.settle(
+                intake, self.clock(), lambda doc_id: self._verify_for(doc_id, checked)
             )
             self._after_merge_many(changed, checked)
-        refused = [
-            (d, exc.message("en") if isinstance(exc, VeldError) else f"not held here: {d}")
-            for d, exc in failed
-        ]
-        return changed, refused
+        return changed, reasons(failed)
 
     def _verify_for(self, doc_id: str, checked: dict[str, Rows]) -> MergeCheck:
         """The merge check: node documents' writers must be trusted, and every merged document must
@@ -313,3 +322,10 @@ class Repo:
                 self.projector.project(info.doc_id, info.kind, root)
         self.store.flush_quarantine()
         return failed
+
+
+def reasons(failed: list[tuple[str, Exception]]) -> list[tuple[str, str]]:
+    """The refusals as the peer is told them (English: the log and the wire speak one language)."""
+    return [
+        (d, exc.message("en") if isinstance(exc, VeldError) else f"not held here: {d}") for d, exc in failed
+    ]
