@@ -26,6 +26,7 @@ play no part: cursors are local version counters, sessions expire on a monotonic
 
 from __future__ import annotations
 
+import functools
 import json
 import secrets
 import threading
@@ -162,13 +163,14 @@ class PeerServer:
         """The answer to one call. A transport that can send before the call is done passes
         ``answer_now``: a sync call then hands its answer over before it settles what it took in
         (still under the lock, so no other call sees the documents in between)."""
-        handler: Handler | None = {
+        handlers: dict[str, Handler] = {
             "manifest": self._manifest,
             "fetch": self._fetch,
             "push": self._push,
-            "sync": self._sync,
+            "sync": functools.partial(self._sync, answer_now=answer_now),
             "ack": self._ack,
-        }.get(op)
+        }
+        handler = handlers.get(op)
         if handler is None and op != "hello":
             raise wire.WireError(f"Onbekende opdracht '{op}'.", f"Unknown operation '{op}'.", 404)
         with self.replica.locked() as session:
@@ -184,7 +186,7 @@ class PeerServer:
             if seq == state.seq and state.last_answer is not None:
                 return state.last_answer
             state.seq, state.last_op, state.last_answer = seq, op, None
-            answer = self._sync(peer, body, state, answer_now) if op == "sync" else handler(peer, body, state)
+            answer = handler(peer, body, state)
             if op == "sync":
                 state.last_answer = answer
             return answer

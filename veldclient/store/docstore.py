@@ -503,24 +503,12 @@ class DocStore:
             ],
         )
 
-    def receive_sync_many(
-        self,
-        items: list[tuple[str, core.SyncState, bytes]],
-        now_ms: int,
-        verify_for: Callable[[str], MergeCheck | None],
-    ) -> tuple[list[str], list[tuple[str, Exception]]]:
-        """Apply a peer's sync message to each document (same refusal rules as :meth:`merge_bytes`),
-        persisted with a handful of statements instead of five per document. A document whose
-        message fails or is refused is left as it was and returned with its error; the others go
-        ahead. Returns (changed ids, failures)."""
-        intake = self.take_sync_many(items)
-        changed, failed = self.settle(intake, now_ms, verify_for)
-        return changed, intake.failed + failed
-
     def take_sync_many(self, items: list[tuple[str, core.SyncState, bytes]]) -> Intake:
-        """The in-memory half of :meth:`receive_sync_many`: messages applied, nothing read, checked
-        or written yet. Until :meth:`settle` runs (under the same lock), the documents hold changes
-        that are neither checked nor stored; answer the peer from ``intake.docs``, not from here."""
+        """Apply a peer's sync message to each document in memory only: nothing read, checked or
+        written yet (the checks of :meth:`merge_bytes` run in :meth:`settle`). Until :meth:`settle`
+        runs, under the same lock, the documents hold changes neither checked nor stored; answer the
+        peer from ``intake.docs``, not from here. A message that cannot be applied is in
+        ``intake.failed`` and its document is left as it was."""
         intake = Intake()
         for doc_id, state, message in items:
             try:

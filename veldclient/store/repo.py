@@ -228,7 +228,7 @@ class Repo:
         """Peer sync messages for a batch of held documents, in one transaction, with the checks of
         :meth:`merge`: (changed ids, refused ids with the reason). A refused document stays as it
         was; the others are merged."""
-        intake = self.store.take_sync_many(items)
+        intake = self.take_sync_many(items)
         changed, refused = self.settle(intake)
         return changed, reasons(intake.failed) + refused
 
