@@ -506,14 +506,17 @@ class SyncClient:
             sendable = replica.sendable(peer.node_id, again)
             mine.update((d, h) for d, h in replica.digests(again).items() if d in sendable)
         say("manifest", 0, 1)
-        answer = self.call(
-            "manifest",
-            {
-                "since": link.remote_cursor,
-                "have": [[d, acks.digest(h)] for d, h in mine.items()],
-                "want": sorted(link.refetch),
-            },
-        )
+        body = {
+            "since": link.remote_cursor,
+            "have": [[d, acks.digest(h)] for d, h in mine.items()],
+            "want": sorted(link.refetch),
+        }
+        with ThreadPoolExecutor(1, thread_name_prefix="veld-manifest") as ahead:
+            travelling = ahead.submit(self.call, "manifest", body)
+            # While it travels: the first message of what we changed since the last run (what we
+            # will sync, unless the peer holds it already). Not on first contact: that is everything.
+            early = {} if full else self._push_messages(list(mine))
+            answer = travelling.result()
         theirs = wire.pairs(answer, "docs", bytes)
         missing = wire.strings(answer, "missing")
         cursor = wire.integer(answer, "cursor")
@@ -540,9 +543,7 @@ class SyncClient:
         fetch.sort()  # batches of neighbouring ids: stored near the end of each index (repo.merge_many)
         self._fetch(self._skip_known_refusals(fetch, offered), offered, got, say)
         self._push([d for d in missing if d in mine], say)
-        with replica.locked() as session:
-            acked = acks.known(session.db, peer.device_id, sync)
-        synced, refused_here, refused_there = self._sync(sync, acked, say)
+        synced, refused_here, refused_there = self._sync(sync, early, say)
         if refused_here or refused_there:
             # A sync message carries part of a history, and a trust check on a part can refuse what
             # the whole vouches for (an introduction that a Bloom-filter false positive held back
@@ -668,26 +669,39 @@ class SyncClient:
             done += len(batch)
             say("push", done, len(items))
 
+    def _push_messages(self, ids: list[str]) -> dict[str, bytes]:
+        """For those of ``ids`` the peer acknowledged at some heads and may see, a first sync message
+        with our changes since then (rather than a round to find out what it lacks). Not for
+        retried documents: their acknowledgements are not trusted."""
+        with self.replica.locked() as session:
+            trusted = [d for d in ids if d not in self.link.retry]
+            acked = acks.known(session.db, self.peer.device_id, trusted)
+            sendable = self.replica.sendable(self.peer.node_id, list(acked))
+            return {
+                doc_id: session.repo.store.push_message(doc_id, [bytes.fromhex(h) for h in json.loads(base)])
+                for doc_id, base in acked.items()
+                if doc_id in sendable
+            }
+
     def _sync(
-        self, ids: list[str], acked: dict[str, str], say: Callable[[str, int, int], None]
+        self, ids: list[str], early: dict[str, bytes], say: Callable[[str, int, int], None]
     ) -> tuple[list[str], list[str], list[str]]:
-        """Sync messages until both sides hold the same: (documents done, node documents this side
-        refused, node documents the server refused)."""
+        """Sync messages until both sides hold the same, starting from the ``early`` first messages
+        where there are: (documents done, node documents this side refused, node documents the server
+        refused)."""
         repo = self.replica.session.repo
         states: dict[str, Any] = {}
-        pending: dict[str, bytes] = {}
+        late = [d for d in ids if d not in early]
+        pending = {d: early[d] for d in ids if d in early}
+        pending.update(self._push_messages(late))
         with self.replica.locked():
             sendable = self.replica.sendable(self.peer.node_id, ids)
             for doc_id in ids:
                 if doc_id not in sendable:
+                    pending.pop(doc_id, None)
                     continue
                 states[doc_id] = boundary.new_sync_state()
-                base = None if doc_id in self.link.retry else acked.get(doc_id)
-                if base is not None:
-                    pending[doc_id] = repo.store.push_message(
-                        doc_id, [bytes.fromhex(h) for h in json.loads(base)]
-                    )
-                else:
+                if doc_id not in pending:
                     first = repo.store.generate_sync(doc_id, states[doc_id])
                     if first is not None:
                         pending[doc_id] = first

@@ -161,7 +161,7 @@ def test_thousand_cases_changed_on_each_side(benchmark, pair_synced):
     def converge():
         reports.append(conn.sync())
 
-    benchmark.pedantic(converge, setup=change_both, rounds=3, iterations=1)
+    benchmark.pedantic(converge, setup=change_both, rounds=7, iterations=1)
     report = reports[-1]
     docs = [f"case:{c}" for c in ids]
     assert hub.heads(docs) == {d: device.repo.store.heads_text(d) for d in docs}

@@ -4,6 +4,7 @@ in the receiver's database, delivery status, refusals, resuming after a dropped 
 from __future__ import annotations
 
 import contextlib
+import threading
 
 import pytest
 from synchelpers import GOOD, Mesh, devices, doc_ids, pair_peers, referral
@@ -516,5 +517,40 @@ def test_a_sync_round_is_answered_before_the_server_stores_what_came_in(trio, mo
     mesh.sync("a2", "a1")
     assert stored_when_answered == [("sync", before)], "answered with the server's copy not yet stored"
     assert heads(a1, doc) == heads(a2, doc) != before
+    row = a1.db.execute("SELECT postcode, address FROM clients WHERE id = ?", [client.id]).fetchone()
+    assert row == ("7522 NB", "Hoofdstraat 1")
+
+
+def test_a_record_changed_while_the_manifest_travels_still_reaches_the_server(trio, monkeypatch):
+    """The first messages of what we changed are made while the manifest is on its way; an edit that
+    lands after they were made (the app kept typing) goes in a later round of the same run."""
+    a1, a2, _ = trio
+    mesh = Mesh(*trio)
+    client = clients.register_client(a2, GOOD)
+    mesh.sync("a2", "a1")
+    doc = doc_id_for("case", client.id)
+    clients.update_client(a2, client.id, {"postcode": "7522 NB"})
+    made = threading.Event()
+    push_messages = SyncClient._push_messages
+
+    def first_messages(self, ids):
+        out = push_messages(self, ids)
+        made.set()
+        return out
+
+    monkeypatch.setattr(SyncClient, "_push_messages", first_messages)
+    stale = []
+
+    def edit_while_travelling(op, _call):
+        if op == "manifest":
+            assert made.wait(10)
+            stale.append(True)
+            with mesh.replicas["a2"].locked():
+                clients.update_client(a2, client.id, {"address": "Hoofdstraat 1"})
+
+    report, _ = mesh.sync("a2", "a1", fault=edit_while_travelling)
+    assert stale and not report.unconverged and not report.refused
+    assert report.round_trips == 4, "manifest, the early message, the late edit, ack"
+    assert heads(a1, doc) == heads(a2, doc)
     row = a1.db.execute("SELECT postcode, address FROM clients WHERE id = ?", [client.id]).fetchone()
     assert row == ("7522 NB", "Hoofdstraat 1")

@@ -8,7 +8,8 @@ boundary's ``guarded`` block.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, cast
 
 from automerge import core
 
@@ -95,41 +96,46 @@ def materialise(
     doc: core.Document | core.Transaction, obj: bytes = ROOT, heads: list[bytes] | None = None
 ) -> Json:
     """The whole object as plain Python values (maps -> dict, lists -> list, text -> str)."""
-    return _object(doc, doc.object_type(obj), obj, heads)
+    return _object(doc, _code(doc.object_type(obj)), obj, heads)
 
 
-def _object(doc: core.Document | core.Transaction, kind: Any, obj: bytes, heads: list[bytes] | None) -> Json:
-    # The hot path of every read and of every document a new device takes in (~50 values per
-    # record): scalars are unpacked inline rather than through a call per value (68 -> 55 µs a record).
-    if kind == _O.Map:
+def _object(doc: core.Document | core.Transaction, kind: int, obj: bytes, heads: list[bytes] | None) -> Json:
+    # The hot path of every read and of every document a new device takes in (~75 values in ~15
+    # objects per case): scalars are unpacked inline rather than through a call per value, and the
+    # enums compared as ints (rc1's enums are unhashable objects whose == is a call into Rust):
+    # 53 -> 46 µs a record, of which ~40 are the calls into automerge.
+    if kind == _MAP:
         keys = doc.keys(obj, heads) if heads is not None else doc.keys(obj)
         values = doc.values(obj, heads) if heads is not None else doc.values(obj)
         out: dict[str, Json] = {}
         for key, (value, exid) in zip(keys, values, strict=True):
             if value.__class__ is tuple:
                 scalar = value[1]
-                if scalar.__class__ is int and value[0] == _COUNTER:  # counters hold ints
+                if scalar.__class__ is int and _code(value[0]) == _COUNTER:  # counters hold ints
                     _refuse_counter()
                 out[key] = scalar
             else:
-                out[key] = _object(doc, value, exid, heads)
+                out[key] = _object(doc, _code(value), exid, heads)
         return out
-    if kind == _O.List:
+    if kind == _LIST:
         values = doc.values(obj, heads) if heads is not None else doc.values(obj)
         items: list[Json] = []
         for value, exid in values:
             if value.__class__ is tuple:
                 scalar = value[1]
-                if scalar.__class__ is int and value[0] == _COUNTER:
+                if scalar.__class__ is int and _code(value[0]) == _COUNTER:
                     _refuse_counter()
                 items.append(scalar)
             else:
-                items.append(_object(doc, value, exid, heads))
+                items.append(_object(doc, _code(value), exid, heads))
         return items
     return doc.text(obj, heads) if heads is not None else doc.text(obj)
 
 
-_COUNTER = _S.Counter
+_code = cast(Callable[[Any], int], int)  # rc1's enums convert to int; its stubs do not say so
+_MAP = _code(_O.Map)
+_LIST = _code(_O.List)
+_COUNTER = _code(_S.Counter)
 
 
 def _refuse_counter() -> None:

@@ -10,6 +10,7 @@ every replica's tables equal after they merge the same documents.
 from __future__ import annotations
 
 import json
+import operator
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -687,26 +688,31 @@ class Projector:
         cols = list(columns)
         keys = (pk,) if isinstance(pk, str) else pk
         at = [cols.index(k) for k in keys]
+        # Keys as tuples, rows as tuples in column order: the per-row work is a few C calls (the
+        # hot path of every merged batch: 1,000 cases are 1,000 client and ~3,000 visit rows).
+        key_of = operator.itemgetter(*at) if len(at) > 1 else lambda row: (row[at[0]],)
         held = {
-            tuple(row[i] for i in at): row
+            key_of(row): row
             for row in rows_in(
                 self.db, f"SELECT {', '.join(cols)} FROM [{table}] WHERE doc_id IN ({{marks}})", doc_ids
             )
         }
-        new = {tuple(r.get(k) for k in keys): tuple(r.get(c) for c in cols) for r in wanted}
+        new = {key_of(row): row for row in (tuple(map(r.get, cols)) for r in wanted)}
         where = " AND ".join(f"[{k}] = ?" for k in keys)
         gone = [key for key in held if key not in new]
         self.db.conn.executemany(f"DELETE FROM [{table}] WHERE {where}", gone)
-        updates: dict[tuple[str, ...], list[list[Json]]] = {}
+        updates: dict[tuple[int, ...], list[list[Json]]] = {}
+        fresh = []
         for key, row in new.items():
             old = held.get(key)
-            if old is not None and old != row:
-                changed = tuple(c for c, a, b in zip(cols, old, row, strict=True) if a != b)
-                updates.setdefault(changed, []).append([row[cols.index(c)] for c in changed] + list(key))
+            if old is None:
+                fresh.append(row)
+            elif old != row:
+                changed = tuple(i for i, (a, b) in enumerate(zip(old, row, strict=True)) if a != b)
+                updates.setdefault(changed, []).append([*(row[i] for i in changed), *key])
         for changed, params in updates.items():
-            sets = ", ".join(f"[{c}] = ?" for c in changed)
+            sets = ", ".join(f"[{cols[i]}] = ?" for i in changed)
             self.db.conn.executemany(f"UPDATE [{table}] SET {sets} WHERE {where}", params)
-        fresh = [row for key, row in new.items() if key not in held]
         if fresh:
             self.db.conn.executemany(_INSERT[table], fresh)
 

@@ -16,7 +16,7 @@ import sqlite_utils
 
 from veldclient import trust
 from veldclient.errors import CorruptDocument, VeldError
-from veldclient.store import boundary, codec
+from veldclient.store import boundary, codec, gc_pause
 from veldclient.store.boundary import Document
 from veldclient.store.docstore import DocStore, Editor, Intake, MergeCheck
 from veldclient.store.prepare import claimed_owner, prepare_all, projectable
@@ -168,7 +168,7 @@ class Repo:
         refused: list[tuple[str, str]] = []
         order = {"node": 0, "share": 1}
         fresh: list[tuple[str, bytes]] = []  # new here: prepared in bulk, maybe in parallel
-        with self.transaction():
+        with gc_pause.paused(), self.transaction():
             held = self.store.existing([doc_id for doc_id, _ in items])
             erased: set[str] | None = None  # read once the node documents (and their erasures) are in
             for doc_id, data in sorted(dict(items).items(), key=lambda i: order.get(kind_of(i[0]), 2)):
@@ -236,13 +236,14 @@ class Repo:
         """Apply sync messages in memory only, so a server can answer before the slow half (check,
         store, project: :meth:`settle`), which must follow under the same lock. ``intake.failed``
         holds the messages that could not be applied."""
-        return self.store.take_sync_many(items)
+        with gc_pause.paused():
+            return self.store.take_sync_many(items)
 
     def settle(self, intake: Intake) -> tuple[list[str], list[tuple[str, str]]]:
         """Check, store and project what :meth:`take_sync_many` took in, in one transaction:
         (changed ids, refused ids with the reason)."""
         checked: dict[str, Rows] = {}
-        with self.transaction():
+        with gc_pause.paused(), self.transaction():
             changed, failed = self.store.settle(
                 intake, self.clock(), lambda doc_id: self._verify_for(doc_id, checked)
             )
