@@ -386,12 +386,12 @@ class PeerServer:
 
 def _held(sent: dict[str, list[bytes]], current: dict[str, str]) -> list[tuple[str, str]]:
     """Received documents whose blobs carried exactly our current heads: the sender holds those."""
-    from veldclient.store.docstore import heads_hex
+    from veldclient.store.docstore import heads_text
 
     out = []
     for doc_id, heads in sent.items():
         text = current.get(doc_id)
-        if text is not None and json.dumps(heads_hex(heads)) == text:
+        if text is not None and heads_text(heads) == text:
             out.append((doc_id, text))
     return out
 
@@ -511,12 +511,8 @@ class SyncClient:
             "have": [[d, acks.digest(h)] for d, h in mine.items()],
             "want": sorted(link.refetch),
         }
-        with ThreadPoolExecutor(1, thread_name_prefix="veld-manifest") as ahead:
-            travelling = ahead.submit(self.call, "manifest", body)
-            # While it travels: the first message of what we changed since the last run (what we
-            # will sync, unless the peer holds it already). Not on first contact: that is everything.
-            early = {} if full else self._push_messages(list(mine))
-            answer = travelling.result()
+        # Not on first contact: it lists everything, most of it equal on both sides.
+        answer, early = self._manifest(body, [] if full else list(mine))
         theirs = wire.pairs(answer, "docs", bytes)
         missing = wire.strings(answer, "missing")
         cursor = wire.integer(answer, "cursor")
@@ -668,6 +664,16 @@ class SyncClient:
             self.report.pushed += len(applied)
             done += len(batch)
             say("push", done, len(items))
+
+    def _manifest(self, body: dict[str, Any], changed: list[str]) -> tuple[dict[str, Any], dict[str, bytes]]:
+        """The manifest's answer, and meanwhile the first messages of the documents we ``changed``
+        since the last run (what we will sync, unless the peer holds it already)."""
+        if not changed:
+            return self.call("manifest", body), {}
+        with ThreadPoolExecutor(1, thread_name_prefix="veld-manifest") as ahead:
+            travelling = ahead.submit(self.call, "manifest", body)
+            early = self._push_messages(changed)
+            return travelling.result(), early
 
     def _push_messages(self, ids: list[str]) -> dict[str, bytes]:
         """For those of ``ids`` the peer acknowledged at some heads and may see, a first sync message

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from storehelpers import client_fields, memory_repo
 
 from veldclient import trust
@@ -295,3 +297,14 @@ def test_a_sync_refused_when_settled_leaves_the_stored_document(repo):
     assert "shape of a case" in refused[0][1]
     assert repo.store.heads_text("case:c1") == stored
     assert repo.read("case:c1")["client"]["name"] == "Jan de Vries", "memory copy dropped, reloaded"
+
+
+@given(st.lists(st.binary(min_size=32, max_size=32), max_size=5))
+def test_heads_text_is_the_sorted_hex_json_every_replica_stores(heads):
+    import json
+
+    from veldclient.store.docstore import heads_text
+
+    text = heads_text(heads)
+    assert text == json.dumps(sorted(h.hex() for h in heads))
+    assert heads_text(reversed(heads)) == text

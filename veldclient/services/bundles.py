@@ -26,7 +26,7 @@ from veldclient.errors import CorruptDocument, NotFound, VeldError
 from veldclient.services import conflicts
 from veldclient.services.session import Session
 from veldclient.store import boundary, prepare
-from veldclient.store.docstore import heads_hex
+from veldclient.store.docstore import heads_text
 from veldclient.store.repo import OUT_OF_SCOPE, kind_of
 from veldclient.sync import acks, age_keys, bundle, bundle_ledger, peers
 from veldclient.sync.bundle import BundleRefused, DocEntry, Header, Manifest
@@ -142,12 +142,8 @@ def _plan(session: Session, recipients: list[peers.Peer], full: bool) -> list[_P
     return out
 
 
-def _hashes(heads_text: str) -> list[bytes]:
-    return [bytes.fromhex(h) for h in json.loads(heads_text)]
-
-
-def _heads_text(hashes: tuple[bytes, ...] | list[bytes]) -> str:
-    return json.dumps(heads_hex(hashes))
+def _hashes(text: str) -> list[bytes]:
+    return [bytes.fromhex(h) for h in json.loads(text)]
 
 
 def _collect(
@@ -512,9 +508,7 @@ def _apply_docs(session: Session, peer: peers.Peer, manifest: Manifest, result: 
             f"After applying, changes are missing in {len(missing)} documents (e.g. {missing[0]});"
             " nothing was stored.",
         )
-    acks.record(
-        session.db, peer.device_id, [(d.doc_id, _heads_text(d.after)) for d in arrived], session.now()
-    )
+    acks.record(session.db, peer.device_id, [(d.doc_id, heads_text(d.after)) for d in arrived], session.now())
     result.acks = len(arrived)
     result.refused = refused
     result.changed = dict(sorted(Counter(kind_of(d) for d in changed).items()))

@@ -37,13 +37,16 @@ Json = Any
 MergeCheck = Callable[[core.Document, list[bytes], dict[str, Any]], None]
 
 
-def heads_hex(heads: Iterable[bytes]) -> list[str]:
-    return sorted(h.hex() for h in heads)
+def heads_text(heads: Iterable[bytes]) -> str:
+    """Heads as stored in ``am_docs.heads``: sorted hex, JSON. Built by hand (hex needs no escaping):
+    this runs for every document a sync or a new device takes in, where the JSON encoder was ~7 µs."""
+    hexes = sorted(h.hex() for h in heads)
+    return '["' + '", "'.join(hexes) + '"]' if hexes else "[]"
 
 
 def heads_json(doc: core.Document) -> str:
-    """The heads as stored in ``am_docs.heads``: sorted hex, JSON."""
-    return json.dumps(heads_hex(boundary.heads(doc)))
+    """The document's heads as stored in ``am_docs.heads``."""
+    return heads_text(boundary.heads(doc))
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
@@ -498,7 +501,7 @@ class DocStore:
             "INSERT INTO am_docs (doc_id, kind, node_id, heads, snap_bytes, inc_bytes, next_seq, version,"
             " updated_at, quarantined) VALUES (?, ?, ?, ?, ?, 0, 1, ?, ?, 0)",
             [
-                (doc_id, kind, node_id, json.dumps(heads_hex(hs)), len(data), first + n, now_ms)
+                (doc_id, kind, node_id, heads_text(hs), len(data), first + n, now_ms)
                 for n, (doc_id, kind, node_id, data, hs) in enumerate(items)
             ],
         )
