@@ -228,8 +228,9 @@ class Repo:
         """Peer sync messages for a batch of held documents, in one transaction, with the checks of
         :meth:`merge`: (changed ids, refused ids with the reason). A refused document stays as it
         was; the others are merged."""
-        intake = self.take_sync_many(items)
-        changed, refused = self.settle(intake)
+        with gc_pause.paused():  # across both halves, not only within each
+            intake = self.take_sync_many(items)
+            changed, refused = self.settle(intake)
         return changed, reasons(intake.failed) + refused
 
     def take_sync_many(self, items: list[tuple[str, Any, bytes]]) -> Intake:
