@@ -41,6 +41,7 @@ from veldclient.db import rows_in
 from veldclient.errors import NotFound, VeldError
 from veldclient.services.session import Session
 from veldclient.store import boundary, prepare
+from veldclient.store.docstore import heads_text
 from veldclient.store.repo import OUT_OF_SCOPE, kind_of, reasons
 from veldclient.sync import acks, peers, refusals, wire
 from veldclient.sync.scope import Scope
@@ -386,8 +387,6 @@ class PeerServer:
 
 def _held(sent: dict[str, list[bytes]], current: dict[str, str]) -> list[tuple[str, str]]:
     """Received documents whose blobs carried exactly our current heads: the sender holds those."""
-    from veldclient.store.docstore import heads_text
-
     out = []
     for doc_id, heads in sent.items():
         text = current.get(doc_id)
@@ -675,14 +674,16 @@ class SyncClient:
             early = self._push_messages(changed)
             return travelling.result(), early
 
-    def _push_messages(self, ids: list[str]) -> dict[str, bytes]:
-        """For those of ``ids`` the peer acknowledged at some heads and may see, a first sync message
-        with our changes since then (rather than a round to find out what it lacks). Not for
-        retried documents: their acknowledgements are not trusted."""
+    def _push_messages(self, ids: list[str], sendable: set[str] | None = None) -> dict[str, bytes]:
+        """For those of ``ids`` the peer acknowledged at some heads and may see (``sendable``, when the
+        caller has just checked), a first sync message with our changes since then (rather than a
+        round to find out what it lacks). Not for retried documents: their acknowledgements are not
+        trusted."""
         with self.replica.locked() as session:
             trusted = [d for d in ids if d not in self.link.retry]
             acked = acks.known(session.db, self.peer.device_id, trusted)
-            sendable = self.replica.sendable(self.peer.node_id, list(acked))
+            if sendable is None:
+                sendable = self.replica.sendable(self.peer.node_id, list(acked))
             return {
                 doc_id: session.repo.store.push_message(doc_id, [bytes.fromhex(h) for h in json.loads(base)])
                 for doc_id, base in acked.items()
@@ -697,14 +698,14 @@ class SyncClient:
         refused)."""
         repo = self.replica.session.repo
         states: dict[str, Any] = {}
-        late = [d for d in ids if d not in early]
-        pending = {d: early[d] for d in ids if d in early}
-        pending.update(self._push_messages(late))
         with self.replica.locked():
+            # Checked again: a share document merged since the manifest may have changed the scope.
             sendable = self.replica.sendable(self.peer.node_id, ids)
+            pending = {d: early[d] for d in ids if d in early and d in sendable}
+            late = [d for d in ids if d in sendable and d not in pending]
+            pending.update(self._push_messages(late, sendable))
             for doc_id in ids:
                 if doc_id not in sendable:
-                    pending.pop(doc_id, None)
                     continue
                 states[doc_id] = boundary.new_sync_state()
                 if doc_id not in pending:

@@ -533,8 +533,8 @@ def test_a_record_changed_while_the_manifest_travels_still_reaches_the_server(tr
     made = threading.Event()
     push_messages = SyncClient._push_messages
 
-    def first_messages(self, ids):
-        out = push_messages(self, ids)
+    def first_messages(self, ids, *sendable):
+        out = push_messages(self, ids, *sendable)
         made.set()
         return out
 
