@@ -326,45 +326,46 @@ class PeerServer:
         ]
         first = [i for i in items if kind_of(i[0]) in CHECKED_FIRST]
         _, failed = repo.receive_sync_many(first)  # one transaction for these
-        intake = repo.take_sync_many([i for i in items if kind_of(i[0]) not in CHECKED_FIRST])
-        failed += reasons(intake.failed)
-        skip = {d for d, _ in failed}
-        refused += [[d, why] for d, why in failed]
-        replies: list[list[Any]] = []
-        for doc_id, sync_state, _ in items:
-            if doc_id in skip:
-                state.states.pop(doc_id, None)
-                continue
+        with repo.transaction():  # the write lock, from taking in until stored (Repo.take_sync_many)
+            intake = repo.take_sync_many([i for i in items if kind_of(i[0]) not in CHECKED_FIRST])
+            failed += reasons(intake.failed)
+            skip = {d for d, _ in failed}
+            refused += [[d, why] for d, why in failed]
+            replies: list[list[Any]] = []
+            for doc_id, sync_state, _ in items:
+                if doc_id in skip:
+                    state.states.pop(doc_id, None)
+                    continue
+                try:
+                    if doc_id in intake.docs:
+                        reply = intake.generate_sync(doc_id, sync_state)
+                    else:
+                        reply = repo.store.generate_sync(doc_id, sync_state)
+                except VeldError as exc:
+                    state.states.pop(doc_id, None)
+                    refused.append([doc_id, exc.message("en")])
+                    continue
+                if reply is not None:
+                    replies.append([doc_id, reply])
+            heads = self.replica.digests([i[0] for i in first])
+            heads.update((d, intake.heads_text(d)) for d in intake.docs if d not in skip)
+            answer = {
+                "msgs": replies,
+                "heads": [[d, acks.digest(h)] for d, h in heads.items()],
+                "refused": refused,
+            }
+            if answer_now is not None:
+                answer_now(answer)
             try:
-                if doc_id in intake.docs:
-                    reply = intake.generate_sync(doc_id, sync_state)
-                else:
-                    reply = repo.store.generate_sync(doc_id, sync_state)
-            except VeldError as exc:
+                _, late = repo.settle(intake)
+            except BaseException:
+                for doc_id in intake.docs:  # they may believe the caller's changes are here
+                    state.states.pop(doc_id, None)
+                raise
+            for doc_id, why in late:
                 state.states.pop(doc_id, None)
-                refused.append([doc_id, exc.message("en")])
-                continue
-            if reply is not None:
-                replies.append([doc_id, reply])
-        heads = self.replica.digests([i[0] for i in first])
-        heads.update((d, intake.heads_text(d)) for d in intake.docs if d not in skip)
-        answer = {
-            "msgs": replies,
-            "heads": [[d, acks.digest(h)] for d, h in heads.items()],
-            "refused": refused,
-        }
-        if answer_now is not None:
-            answer_now(answer)
-        try:
-            _, late = repo.settle(intake)
-        except BaseException:
-            for doc_id in intake.docs:  # they may believe the caller's changes are here
-                state.states.pop(doc_id, None)
-            raise
-        for doc_id, why in late:
-            state.states.pop(doc_id, None)
-            state.late.append([doc_id, why])
-        return answer
+                state.late.append([doc_id, why])
+            return answer
 
     def _ack(self, peer: peers.Peer, body: dict[str, Any], state: _ServerSession) -> dict[str, Any]:
         """The caller holds these digests; we answer which of them we do not hold (any more), and

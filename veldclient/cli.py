@@ -67,11 +67,19 @@ def open_profile(name: str) -> sessmod.Session:
 
     prof = profmod.load(name)
     try:
-        return sessmod.open_session(prof.name, passphrase=profmod.passphrase_from_env())
+        session = sessmod.open_session(prof.name, passphrase=profmod.passphrase_from_env())
     except profmod.UnlockError:
         if profmod.passphrase_from_env() or not sys.stdin.isatty():
             raise
-        return sessmod.open_session(prof.name, passphrase=ask_passphrase())
+        session = sessmod.open_session(prof.name, passphrase=ask_passphrase())
+    session.on_wait(say_waiting)
+    return session
+
+
+def say_waiting() -> None:
+    """One line while another veld process holds the profile's write lock (db.py)."""
+    nl, en = "veld: wacht op een ander veld-proces…", "veld: waiting for another veld process…"
+    click.echo(nl if lang() == "nl" else en, err=True)
 
 
 def echo_json(data: Any) -> None:
@@ -304,6 +312,11 @@ def doctor(ctx: click.Context, rebuild: bool, profile_name: str | None) -> None:
     click.echo(f"documents: {len(report.bad_documents)} quarantined")
     for doc_id, reason in report.bad_documents:
         click.echo(f"  {doc_id}: {reason}")
+    click.echo(f"documents that disagree with their stored changes: {len(report.disagreeing)}")
+    for doc_id, what in report.disagreeing:
+        click.echo(f"  {doc_id}: {what}")
+    if report.disagreeing and not report.rebuilt:
+        click.echo("  'veld doctor --rebuild' derives them again from the documents")
     click.echo(f"audit chain: {'ok' if report.audit_ok else 'BROKEN'}")
     for problem in report.audit_problems:
         click.echo(f"  {problem}")

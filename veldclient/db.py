@@ -4,30 +4,108 @@ SQLCipher with a raw 256-bit key (no KDF at open time: the passphrase KDF alread
 WAL and ``synchronous=FULL`` so an acknowledged commit survives a crash. The connection runs in
 autocommit mode; callers group writes with ``db.atomic()``.
 
+Several processes may open one profile at once (``veld serve`` on a node machine while an admin imports
+a bundle). Every write transaction therefore takes SQLite's write lock when it begins (``BEGIN
+IMMEDIATE``), not at its first write: a deferred transaction that read before another process committed
+cannot upgrade to a writer and fails at once with "database is locked", whatever the busy timeout. A
+writer that finds the lock taken waits for it, says so once (``ProfileDatabase.on_wait``), and gives up
+with one clear line after ``VELD_LOCK_WAIT_S`` seconds (120 by default).
+
 A wrong key must never lead to a fresh empty database: we refuse to open a path that does not exist
 unless asked to create it, and we read the schema before anything can write.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 from typing import Any
 
 import sqlcipher3
 import sqlite_utils
 
-from veldclient.errors import ProfileError, UnlockError
+from veldclient.errors import ProfileBusy, ProfileError, UnlockError
 from veldclient.keys import sqlcipher_key_pragma
 
 DatabaseError = sqlcipher3.DatabaseError
 
 
 CACHE_KIB = 65_536
+BUSY_TIMEOUT_MS = 5_000  # statements outside a write transaction (a checkpoint, a recovering reader)
+FIRST_TRY_MS = 250  # how long a writer waits quietly before it says it is waiting
+LOCK_WAIT_ENV = "VELD_LOCK_WAIT_S"
+LOCK_WAIT_S = 120.0  # then it gives up with one line
 
 
-def open_database(path: Path, key: bytes, *, create: bool = False) -> sqlite_utils.Database:
+def lock_wait_s() -> float:
+    raw = os.environ.get(LOCK_WAIT_ENV, "").strip()
+    if not raw:
+        return LOCK_WAIT_S
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 86_400:
+        raise ProfileError(
+            f"{LOCK_WAIT_ENV}={raw!r} is geen aantal seconden (0 tot 86400).",
+            f"{LOCK_WAIT_ENV}={raw!r} is not a number of seconds (0 to 86400).",
+        )
+    return value
+
+
+class ProfileDatabase(sqlite_utils.Database):
+    """A profile's database: write transactions take the write lock when they begin (see above)."""
+
+    def __init__(self, conn: sqlcipher3.Connection) -> None:
+        super().__init__(conn)
+        # Called once per wait with no arguments; the CLI prints a line, the app shows a notice.
+        self.on_wait: Callable[[], None] | None = None
+
+    @contextlib.contextmanager
+    def atomic(self) -> Generator[sqlite_utils.Database, None, None]:
+        if self.conn.in_transaction:  # nested: a savepoint inside the writer we already are
+            with super().atomic():
+                yield self
+            return
+        self._begin_immediate()
+        try:
+            yield self
+        except BaseException:
+            self.rollback()
+            raise
+        try:
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.rollback()
+            raise
+
+    def _begin_immediate(self) -> None:
+        waited = lock_wait_s()
+        deadline = time.monotonic() + waited
+        self.conn.execute(f"PRAGMA busy_timeout={FIRST_TRY_MS}")
+        try:
+            told = False
+            while True:
+                try:
+                    self.conn.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlcipher3.OperationalError as exc:
+                    if "locked" not in str(exc) and "busy" not in str(exc):
+                        raise
+                    if time.monotonic() >= deadline:
+                        raise ProfileBusy(waited) from None
+                    if not told and self.on_wait is not None:
+                        self.on_wait()
+                    told = True
+                    self.conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS // 5}")
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+
+
+def open_database(path: Path, key: bytes, *, create: bool = False) -> ProfileDatabase:
     exists = path.exists()
     if create and exists:
         raise ProfileError(
@@ -56,12 +134,12 @@ def open_database(path: Path, key: bytes, *, create: bool = False) -> sqlite_uti
     conn.execute("PRAGMA synchronous=FULL")
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute("PRAGMA temp_store=MEMORY")
-    conn.execute("PRAGMA busy_timeout=5000")
+    conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     # Every page read from disk is decrypted and authenticated: a 64 MiB page cache (SQLite's default
     # is 2 MiB) keeps the indexes of a large node in memory, so bulk merges and imports stop
     # re-decrypting the same pages (import of the large demo: ~1 s less, measured).
     conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
-    return sqlite_utils.Database(conn)
+    return ProfileDatabase(conn)
 
 
 IN_BATCH = 500  # below SQLite's bound-parameter limit, with room for the query's own parameters

@@ -25,6 +25,18 @@ class VeldError(Exception):
         return self.en
 
 
+class ProfileBusy(VeldError):
+    """Another process held the profile's write lock for longer than a writer waits."""
+
+    def __init__(self, waited_s: float) -> None:
+        super().__init__(
+            f"Een ander veld-proces schrijft al {waited_s:.0f} s in dit profiel; er is niets opgeslagen."
+            " Probeer het opnieuw als dat klaar is.",
+            f"Another veld process has been writing to this profile for {waited_s:.0f} s; nothing was"
+            " saved. Try again once it has finished.",
+        )
+
+
 @dataclass(frozen=True)
 class FieldError:
     """One problem with one input field; ``field`` is the dotted name of the form field."""

@@ -145,3 +145,34 @@ def test_database_is_not_plain_sqlite(veld):
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     finally:
         conn.close()
+
+
+def test_doctor_finds_heads_and_rows_that_disagree_with_the_stored_changes(veld):
+    """What a process writing from a stale copy leaves behind: heads or rows the stored changes do
+    not make. The doctor names each such document and --rebuild derives them again."""
+    from testenv import PASSPHRASE
+
+    from veldclient.services import clients
+    from veldclient.services.session import open_session
+
+    veld("init", "--node", "hengelo", "--role", "nurse")
+    session = open_session("default", passphrase=PASSPHRASE)
+    try:
+        first = clients.register_client(
+            session, {"name": "Ans Oude", "birth_date": "1940-01-02", "postcode": "7555 DL"}
+        )
+        second = clients.register_client(
+            session, {"name": "Bert Bos", "birth_date": "1941-03-04", "postcode": "7555 DL"}
+        )
+        with session.db.atomic():
+            session.db.execute("UPDATE clients SET name = 'Someone Else' WHERE id = ?", [first.id])
+            session.db.execute("UPDATE am_docs SET heads = '[]' WHERE doc_id = ?", [f"case:{second.id}"])
+    finally:
+        session.close()
+    found = veld("doctor", check=False)
+    assert found.returncode == 1
+    assert f"case:{first.id}: projection differs from the document" in found.stdout
+    assert f"case:{second.id}: stored heads differ from its stored changes" in found.stdout
+    repaired = veld("doctor", "--rebuild")
+    assert "documents that disagree with their stored changes: 0" in repaired.stdout
+    assert veld("doctor").returncode == 0

@@ -99,6 +99,11 @@ class Session:
             f"Your role ({self.actor.role}) may not view or change this.",
         )
 
+    def on_wait(self, notice: Callable[[], None]) -> None:
+        """Call ``notice`` when a write has to wait for another process holding this profile."""
+        if isinstance(self.db, dbmod.ProfileDatabase):
+            self.db.on_wait = notice
+
     def close(self) -> None:
         self.db.close()
 

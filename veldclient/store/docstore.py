@@ -11,6 +11,13 @@ A document that cannot be loaded is **quarantined** (flag + reason in ``am_docs`
 
 All writes happen inside the caller's SQL transaction. If that transaction rolls back, the caller must
 call :meth:`DocStore.invalidate` so the in-memory copies match the database again (``Repo`` does).
+
+Other processes may write the same database (``veld serve`` while an admin imports a bundle). Before a
+cached document is used, SQLite's ``PRAGMA data_version`` tells whether any other connection committed
+since we last looked; if one did, every cached document whose stored heads moved is dropped and read
+again. Inside a write transaction (which holds the write lock from its start, db.py) nobody else can
+commit, so a document checked there is the stored one until the commit: no process writes a document
+from a copy older than the database.
 """
 
 from __future__ import annotations
@@ -180,6 +187,7 @@ class DocStore:
         self._cache: OrderedDict[str, _Loaded] = OrderedDict()
         self._cache_size = cache_size
         self._pending_quarantine: dict[str, str] = {}
+        self._data_version: int | None = None
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -274,7 +282,20 @@ class DocStore:
         row = self.db.execute("SELECT heads FROM am_docs WHERE doc_id = ?", [doc_id]).fetchone()
         return row[0] if row else None
 
+    def notice_other_writers(self) -> None:
+        """Drop cached documents that another connection changed since we last looked."""
+        version = self.db.execute("PRAGMA data_version").fetchone()[0]
+        if version == self._data_version:
+            return
+        self._data_version = version
+        if not self._cache:
+            return
+        stored = self.current_heads(list(self._cache))
+        stale = [d for d, loaded in self._cache.items() if stored.get(d) != heads_json(loaded.doc)]
+        self.invalidate(stale)
+
     def _open(self, doc_id: str) -> _Loaded:
+        self.notice_other_writers()
         loaded = self._cache.get(doc_id)
         if loaded is not None:
             self._cache.move_to_end(doc_id)
@@ -590,6 +611,12 @@ class DocStore:
             "UPDATE am_docs SET heads = ?, snap_bytes = ?, inc_bytes = ?, next_seq = ?, version = ?,"
             " updated_at = ? WHERE doc_id = ?",
             docs,
+        )
+
+    def restore_heads(self, doc_id: str) -> None:
+        """Write the heads the stored changes make into ``am_docs`` (repair; ``veld doctor``)."""
+        self.db.execute(
+            "UPDATE am_docs SET heads = ? WHERE doc_id = ?", [heads_json(self._open(doc_id).doc), doc_id]
         )
 
     def drop(self, doc_id: str) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import operator
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -670,6 +671,40 @@ class Projector:
         """Re-project many documents, writing only rows that differ from what the tables hold: a
         merged visit rewrites one row, not the case's client row with its indexes and search entry.
         One read and a few batched writes per table, not per document."""
+        for table, doc_ids, wanted in self._wanted(docs, known):
+            self._sync_table(table, doc_ids, wanted)
+
+    def disagreeing(self, docs: list[tuple[str, str, dict[str, Json]]]) -> set[str]:
+        """Of ``docs``, those whose rows in the tables are not the rows they project to (``veld
+        doctor``): a table written from an older copy of a document, or edited behind our back."""
+        out: set[str] = set()
+        for table, doc_ids, wanted in self._wanted(docs):
+            cols = list(TABLES[table][0])
+            at = cols.index("doc_id")
+            held: dict[str, Counter[tuple[Json, ...]]] = {d: Counter() for d in doc_ids}
+            sql = f"SELECT {', '.join(cols)} FROM [{table}] WHERE doc_id IN ({{marks}})"
+            for row in rows_in(self.db, sql, doc_ids):
+                held[row[at]][tuple(row)] += 1
+            expected: dict[str, Counter[tuple[Json, ...]]] = {d: Counter() for d in doc_ids}
+            for r in wanted:
+                expected[r["doc_id"]][tuple(map(r.get, cols))] += 1
+            out.update(d for d in doc_ids if held[d] != expected[d])
+        return out
+
+    def orphans(self) -> set[str]:
+        """Document ids that have rows in the tables but no document."""
+        return {
+            r[0]
+            for table in TABLES
+            for r in self.db.execute(
+                f"SELECT DISTINCT doc_id FROM [{table}] WHERE doc_id NOT IN (SELECT doc_id FROM am_docs)"
+            )
+        }
+
+    def _wanted(
+        self, docs: list[tuple[str, str, dict[str, Json]]], known: dict[str, Rows] | None = None
+    ) -> Iterator[tuple[str, list[str], list[dict[str, Json]]]]:
+        """Per table: the documents whose rows live there and the rows they project to."""
         tables: dict[str, list[str]] = {}
         rows: Rows = {}
         for doc_id, kind, root in docs:
@@ -681,7 +716,7 @@ class Projector:
             for table, table_rows in produced.items():
                 rows.setdefault(table, []).extend(table_rows)
         for table, doc_ids in tables.items():
-            self._sync_table(table, doc_ids, rows.get(table, []))
+            yield table, doc_ids, rows.get(table, [])
 
     def _sync_table(self, table: str, doc_ids: list[str], wanted: list[dict[str, Json]]) -> None:
         columns, pk = TABLES[table]

@@ -228,15 +228,16 @@ class Repo:
         """Peer sync messages for a batch of held documents, in one transaction, with the checks of
         :meth:`merge`: (changed ids, refused ids with the reason). A refused document stays as it
         was; the others are merged."""
-        with gc_pause.paused():  # across both halves, not only within each
+        with gc_pause.paused(), self.transaction():  # across both halves, not only within each
             intake = self.take_sync_many(items)
             changed, refused = self.settle(intake)
         return changed, reasons(intake.failed) + refused
 
     def take_sync_many(self, items: list[tuple[str, Any, bytes]]) -> Intake:
         """Apply sync messages in memory only, so a server can answer before the slow half (check,
-        store, project: :meth:`settle`), which must follow under the same lock. ``intake.failed``
-        holds the messages that could not be applied."""
+        store, project: :meth:`settle`), which must follow inside the same write transaction: no
+        other process may commit in between, or the intake would be stored over its change.
+        ``intake.failed`` holds the messages that could not be applied."""
         with gc_pause.paused():
             return self.store.take_sync_many(items)
 
@@ -307,8 +308,31 @@ class Repo:
             self.projector.remove(doc_id, kind_of(doc_id))
             self.store.drop(doc_id)
 
+    def disagreements(self) -> list[tuple[str, str]]:
+        """Documents whose stored heads or projection rows are not what their stored changes make
+        (``veld doctor``): each read fresh from its chunks, never from a copy in memory."""
+        found: list[tuple[str, str]] = []
+        docs: list[tuple[str, str, dict[str, Json]]] = []
+        for info in list(self.store.docs()):
+            if info.quarantined:
+                continue
+            self.store.invalidate([info.doc_id])
+            try:
+                heads = sorted(h.hex() for h in self.store.heads(info.doc_id))
+                docs.append((info.doc_id, info.kind, self.store.read(info.doc_id)))
+            except CorruptDocument:
+                continue  # verify_all reports it
+            if heads != sorted(info.heads):
+                found.append((info.doc_id, "stored heads differ from its stored changes"))
+        for start in range(0, len(docs), 500):
+            for doc_id in sorted(self.projector.disagreeing(docs[start : start + 500])):
+                found.append((doc_id, "projection differs from the document"))
+        found += [(d, "projection rows without a document") for d in sorted(self.projector.orphans())]
+        return found
+
     def rebuild(self) -> list[tuple[str, str]]:
-        """Re-derive every projection table from the documents; returns documents that failed."""
+        """Re-derive every projection table, and each document's stored heads, from the stored
+        changes; returns documents that failed."""
         failed: list[tuple[str, str]] = []
         with self.transaction():
             self.projector.clear()
@@ -316,8 +340,10 @@ class Repo:
                 if info.quarantined:
                     failed.append((info.doc_id, info.error or "quarantined"))
                     continue
+                self.store.invalidate([info.doc_id])
                 try:
                     root = self.store.read(info.doc_id)
+                    self.store.restore_heads(info.doc_id)
                 except CorruptDocument as exc:
                     failed.append((info.doc_id, exc.reason))
                     continue
