@@ -176,3 +176,20 @@ def test_doctor_finds_heads_and_rows_that_disagree_with_the_stored_changes(veld)
     repaired = veld("doctor", "--rebuild")
     assert "documents that disagree with their stored changes: 0" in repaired.stdout
     assert veld("doctor").returncode == 0
+
+
+def test_a_role_written_into_profile_json_is_refused(veld):
+    """The role is what the device certificate says (signed), not what an editable file says."""
+    veld("init", "--node", "hengelo", "--role", "coordinator")
+    path = veld.home / "profiles" / "default" / "profile.json"
+    data = json.loads(path.read_text())
+    for field, value in (("role", "admin"), ("role", "nurse"), ("node_id", "almelo")):
+        path.write_text(json.dumps({**data, field: value}))
+        for args in (("status",), ("peers", "list"), ("cases",)):
+            refused = veld(*args, check=False)
+            assert refused.returncode == 2, (field, value, args)
+            lines = refused.stderr.strip().splitlines()
+            assert len(lines) == 1 and "disagrees with the signed device certificate" in lines[0], lines
+            assert f"{field.split('_')[0]} '{value}'" in lines[0]
+    path.write_text(json.dumps(data))
+    assert json.loads(veld("status", "--json").stdout)["role"] == "coordinator"

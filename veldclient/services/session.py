@@ -20,7 +20,7 @@ from veldclient import audit, identity, trust
 from veldclient import db as dbmod
 from veldclient import profile as profmod
 from veldclient.audit import AuditEvent, AuditLog
-from veldclient.errors import AccessDenied
+from veldclient.errors import AccessDenied, ProfileError
 from veldclient.store.repo import Repo
 from veldclient.store.schema import migrate
 
@@ -108,6 +108,23 @@ class Session:
         self.db.close()
 
 
+def _check_profile_against_certificate(prof: profmod.Profile, device: identity.DeviceIdentity) -> None:
+    """Node, role and device id come from the signed certificate; ``profile.json`` only repeats them
+    for the screens drawn before unlocking. A profile file that says otherwise was edited: refused,
+    so a coordinator cannot become an admin by editing a file."""
+    signed = {"node": device.node_id, "role": device.role.lower(), "device_id": device.device_id}
+    stated = {"node": prof.node_id, "role": prof.role, "device_id": prof.device_id}
+    differ = [k for k in signed if signed[k] != stated[k]]
+    if differ:
+        what = ", ".join(f"{k} {stated[k]!r} ≠ {signed[k]!r}" for k in differ)
+        raise ProfileError(
+            f"Profielbestand {prof.dir / profmod.PROFILE_FILE} klopt niet met het ondertekende"
+            f" apparaatcertificaat ({what}); het profiel wordt niet geopend.",
+            f"Profile file {prof.dir / profmod.PROFILE_FILE} disagrees with the signed device"
+            f" certificate ({what}); the profile is not opened.",
+        )
+
+
 def open_session(
     name: str,
     *,
@@ -121,6 +138,7 @@ def open_session(
     database = dbmod.open_database(prof.db_path, key, create=create)
     migrate(database)
     device = identity.load_device_identity(prof.dir, key_password=key)
+    _check_profile_against_certificate(prof, device)
     if (
         database.execute("SELECT 1 FROM trusted_devices WHERE device_id = ?", [prof.device_id]).fetchone()
         is None
@@ -143,7 +161,7 @@ def open_session(
         db=database,
         repo=Repo(database, actor_id, clk, prof.node_id),
         audit_log=AuditLog(database, clock=clk),
-        actor=Actor(prof.user, prof.role, prof.node_id, prof.device_id),
+        actor=Actor(prof.user, device.role.lower(), device.node_id, device.device_id),
         clock=clk,
         device=device,
         key_password=key,
