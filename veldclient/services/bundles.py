@@ -426,6 +426,11 @@ def _import(session: Session, path: Path) -> ImportResult:
     elif seen.same_seq_other_content:
         result.flag = "seq_reused"
     with session.transaction():
+        again = bundle_ledger.seen(session.db, peer.device_id, h.seq, sha).duplicate
+        if again is not None:  # another process imported it while this one decrypted
+            result.status, result.documents = "duplicate", again
+            _audit_import(session, result)
+            return result
         if h.kind == "ack":
             _apply_acks(session, peer, manifest, result)
         else:
