@@ -14,8 +14,8 @@ from test_shared_profile import serving
 from testenv import PASSPHRASE
 
 from veldclient.services import clients
-from veldclient.sync import peers as sync_peers
 from veldclient.services.session import open_session
+from veldclient.sync import peers as sync_peers
 
 pytestmark = pytest.mark.slow
 CLIENTS = 150
