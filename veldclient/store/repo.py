@@ -16,7 +16,7 @@ import sqlite_utils
 
 from veldclient import trust
 from veldclient.errors import CorruptDocument, VeldError
-from veldclient.store import boundary, codec, gc_pause
+from veldclient.store import boundary, codec, containers, gc_pause
 from veldclient.store.boundary import Document
 from veldclient.store.docstore import DocStore, Editor, Intake, MergeCheck
 from veldclient.store.prepare import claimed_owner, prepare_all, projectable
@@ -89,6 +89,8 @@ class Repo:
         genesis: bool = False,
     ) -> dict[str, Json]:
         doc_id = doc_id_for(kind, record_id)
+        if not genesis:  # a genesis keeps its content: the store adds collections deterministically
+            fields = {**containers.empty(kind), **fields}
         with self.transaction():
             root = self.store.create(
                 doc_id,
@@ -107,7 +109,7 @@ class Repo:
         rows: dict[str, list[dict[str, Json]]] = {}
         for kind, record_id, node_id, fields in records:
             doc_id = doc_id_for(kind, record_id)
-            root = new_root(kind, record_id, node_id, **fields)
+            root = new_root(kind, record_id, node_id, **{**containers.empty(kind), **fields})
             items.append((doc_id, kind, node_id, root))
             for table, table_rows in PROJECTORS[kind](doc_id, root).items():
                 rows.setdefault(table, []).extend(table_rows)
@@ -275,6 +277,7 @@ class Repo:
                 boundary.change_meta(doc, before),
                 allowed,
                 lambda: boundary.change_meta(doc, []),
+                lambda: containers.expected_hashes(doc, doc_id, "node"),
             )
 
         return check
