@@ -41,6 +41,9 @@ def share_doc_id(node_a: str, node_b: str) -> str:
 
 
 OUT_OF_SCOPE = "out of scope"  # merge_many's refusal when the sender's node may not hand us the document
+# Kinds whose documents decide trust (node: device lists) and scope (share: listings) for the rest:
+# whatever arrives together with them is applied after them, in a merge, a bundle and a sync run.
+APPLIED_FIRST = ("node", "share")
 
 
 def new_root(kind: str, record_id: str, node_id: str | None, **fields: Json) -> dict[str, Json]:
@@ -168,7 +171,7 @@ class Repo:
         when given, is filled with the heads each received blob carried (what the sender holds)."""
         changed: list[str] = []
         refused: list[tuple[str, str]] = []
-        order = {"node": 0, "share": 1}
+        order = {kind: n for n, kind in enumerate(APPLIED_FIRST)}
         fresh: list[tuple[str, bytes]] = []  # new here: prepared in bulk, maybe in parallel
         with gc_pause.paused(), self.transaction():
             held = self.store.existing([doc_id for doc_id, _ in items])
