@@ -23,7 +23,8 @@ def test_double_booked_slot_shows_and_resolves(clock):
         conflicts.resolve(gp, item.id, "not-a-side")
     conflicts.resolve(gp, item.id, first, "hengelo was eerst")
     assert conflicts.inbox(gp) == []
-    decision = gp.repo.read("node:enschede-zuid")["resolutions"][item.id]
+    [decision] = gp.repo.read("node:enschede-zuid")["resolutions"].values()
+    assert decision["conflict_id"] == item.id
     assert decision["chosen"] == first and set(decision["conflict"]) == set(item.event_ids)
     with pytest.raises(NotFound):
         conflicts.resolve(gp, item.id, first)
@@ -59,3 +60,35 @@ def test_last_bed_accepted_twice_shows_in_the_inbox_and_resolves_in_both_documen
     # the decision travels with the documents: the sender sees it too
     ship(b, c, doc_c)
     assert any(e["type"] == "RESOLVED" for e in c.repo.read(doc_c)["events"])
+
+
+def test_two_devices_resolving_one_conflict_apart_keep_both_decisions():
+    """Each device of a node records its decision on a slot conflict in the node document; made
+    while apart, neither decision may replace the other when they sync."""
+    from synchelpers import Mesh, devices
+
+    from veldclient.services import slots
+
+    with devices(
+        ("gp", "enschede-zuid", "nurse"), ("a1", "hengelo", "nurse"), ("a2", "hengelo", "nurse")
+    ) as (
+        gp,
+        a1,
+        a2,
+    ):
+        mesh = Mesh(gp, a1, a2)
+        slot = slots.publish(gp, service="GP_CONSULT", start_at=1_795_020_000_000)[0]
+        mesh.sync("a1", "gp")
+        mesh.sync("a2", "gp")
+        first, second = slots.book(a1, slot.id, "a" * 32), slots.book(a2, slot.id, "b" * 32)
+        mesh.sync("a2", "a1")
+        [item] = conflicts.inbox(a1)
+        conflicts.resolve(a1, item.id, first, "a1 koos de eerste")
+        conflicts.resolve(a2, item.id, second, "a2 koos de tweede")  # apart: neither saw the other
+        mesh.sync("a2", "a1")
+        for s in (a1, a2):
+            decisions = [
+                d for d in s.repo.read("node:hengelo")["resolutions"].values() if d["conflict_id"] == item.id
+            ]
+            assert sorted(d["chosen"] for d in decisions) == sorted([first, second])
+            assert conflicts.inbox(s) == []
