@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from synchelpers import Mesh, devices
+from synchelpers import booked_apart
 from testenv import make_session, pair, push
 
 from veldclient import trust
@@ -179,28 +179,16 @@ def test_two_devices_of_one_node_booking_apart_keep_both_bookings_after_sync():
     """Both devices write the first booking of their node while apart: neither may be lost when
     they sync (Automerge keeps one of two maps created concurrently at one key), and the double
     booking must reach the conflict inbox on both."""
-    with devices(
-        ("gp", "enschede-zuid", "nurse"), ("a1", "hengelo", "nurse"), ("a2", "hengelo", "nurse")
-    ) as (
-        gp,
-        a1,
-        a2,
-    ):
-        mesh = Mesh(gp, a1, a2)
-        slot = slots.publish(gp, service="GP_CONSULT", start_at=1_795_020_000_000)[0]
-        mesh.sync("a1", "gp")
-        mesh.sync("a2", "gp")
-        first = slots.book(a1, slot.id, "a" * 32)
-        second = slots.book(a2, slot.id, "b" * 32)  # apart: neither knows the other's booking
+    with booked_apart() as (mesh, a1, a2, slot_id, first, second):
         report, _ = mesh.sync("a2", "a1")
         assert not report.refused and not report.unconverged
         for s in (a1, a2):
-            booked = {r[0] for r in s.db.execute("SELECT id FROM slot_bookings WHERE slot_id = ?", [slot.id])}
+            booked = {r[0] for r in s.db.execute("SELECT id FROM slot_bookings WHERE slot_id = ?", [slot_id])}
             assert booked == {first, second}
             assert set(s.repo.read("node:hengelo")["bookings"]) == {first, second}
             found = [c for c in conflicts.inbox(s) if c.kind == "slot.double_booking"]
             assert len(found) == 1 and set(found[0].event_ids) == {first, second}
-            assert {x["id"]: x["state"] for x in slots.slot_table(s)}[slot.id] == "double_booked"
+            assert {x["id"]: x["state"] for x in slots.slot_table(s)}[slot_id] == "double_booked"
 
 
 def test_erasure_drops_documents_on_every_replica(clock):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from synchelpers import booked_apart
 from test_placement_flow_service import _last_free_bed, almelo_elv_hoog, file_request, nodes, ship  # noqa: F401
 from tuihelpers import double_booked_slot
 
@@ -65,22 +66,7 @@ def test_last_bed_accepted_twice_shows_in_the_inbox_and_resolves_in_both_documen
 def test_two_devices_resolving_one_conflict_apart_keep_both_decisions():
     """Each device of a node records its decision on a slot conflict in the node document; made
     while apart, neither decision may replace the other when they sync."""
-    from synchelpers import Mesh, devices
-
-    from veldclient.services import slots
-
-    with devices(
-        ("gp", "enschede-zuid", "nurse"), ("a1", "hengelo", "nurse"), ("a2", "hengelo", "nurse")
-    ) as (
-        gp,
-        a1,
-        a2,
-    ):
-        mesh = Mesh(gp, a1, a2)
-        slot = slots.publish(gp, service="GP_CONSULT", start_at=1_795_020_000_000)[0]
-        mesh.sync("a1", "gp")
-        mesh.sync("a2", "gp")
-        first, second = slots.book(a1, slot.id, "a" * 32), slots.book(a2, slot.id, "b" * 32)
+    with booked_apart() as (mesh, a1, a2, _, first, second):
         mesh.sync("a2", "a1")
         [item] = conflicts.inbox(a1)
         conflicts.resolve(a1, item.id, first, "a1 koos de eerste")
