@@ -42,7 +42,7 @@ from veldclient.errors import NotFound, VeldError
 from veldclient.services.session import Session
 from veldclient.store import boundary, prepare
 from veldclient.store.docstore import heads_text
-from veldclient.store.repo import OUT_OF_SCOPE, kind_of, reasons
+from veldclient.store.repo import APPLIED_FIRST, OUT_OF_SCOPE, kind_of, reasons
 from veldclient.sync import acks, peers, refusals, wire
 from veldclient.sync.scope import Scope
 
@@ -535,20 +535,10 @@ class SyncClient:
             with session.transaction():
                 acks.record(session.db, peer.device_id, same + equal, session.now())
         got: list[str] = []
+        synced: list[str] = []
         offered = dict(theirs)
-        fetch.sort()  # batches of neighbouring ids: stored near the end of each index (repo.merge_many)
-        self._fetch(self._skip_known_refusals(fetch, offered), offered, got, say)
-        self._push([d for d in missing if d in mine], say)
-        synced, refused_here, refused_there = self._sync(sync, early, say)
-        if refused_here or refused_there:
-            # A sync message carries part of a history, and a trust check on a part can refuse what
-            # the whole vouches for (an introduction that a Bloom-filter false positive held back
-            # for a round). Node documents refused that way are exchanged whole, once each way,
-            # and checked on the complete history: taken, or refused for good (and reported).
-            whole = sorted(set(refused_here) | set(refused_there))
-            self.report.refused = [r for r in self.report.refused if r[0] not in whole]
-            self._fetch(whole, offered, got, say)
-            self._push(whole, say)
+        for part in _phases(fetch, [d for d in missing if d in mine], sync):
+            synced += self._exchange(part, early, offered, got, say)
         with replica.locked() as session:
             final = replica.digests(got + synced)
         if final:
@@ -579,6 +569,29 @@ class SyncClient:
                 )
         say("done", 1, 1)
         return self.report
+
+    def _exchange(
+        self,
+        part: _Phase,
+        early: dict[str, bytes],
+        offered: dict[str, bytes],
+        got: list[str],
+        say: Callable[[str, int, int], None],
+    ) -> list[str]:
+        """Fetch, push and sync one phase's documents; returns those synced to equal heads."""
+        self._fetch(self._skip_known_refusals(part.fetch, offered), offered, got, say)
+        self._push(part.push, say)
+        synced, refused_here, refused_there = self._sync(part.sync, early, say)
+        if refused_here or refused_there:
+            # A sync message carries part of a history, and a trust check on a part can refuse what
+            # the whole vouches for (an introduction that a Bloom-filter false positive held back
+            # for a round). Node documents refused that way are exchanged whole, once each way,
+            # and checked on the complete history: taken, or refused for good (and reported).
+            whole = sorted(set(refused_here) | set(refused_there))
+            self.report.refused = [r for r in self.report.refused if r[0] not in whole]
+            self._fetch(whole, offered, got, say)
+            self._push(whole, say)
+        return synced
 
     def _ack(self, final: dict[str, str]) -> None:
         """Tell the server what we hold; record as delivered only what it answers it holds too (it
@@ -772,6 +785,35 @@ class SyncClient:
             else:
                 pending[doc_id] = message
         return finished, failed
+
+
+@dataclass(frozen=True)
+class _Phase:
+    fetch: list[str]
+    push: list[str]
+    sync: list[str]
+
+
+def _phases(fetch: list[str], push: list[str], sync: list[str]) -> list[_Phase]:
+    """The run's work in the order it must be applied. Node and share documents decide trust and
+    scope for the rest on both sides (repo.APPLIED_FIRST): a share listing that changed releases a
+    request that travels in this very run, and the request is refused as out of scope if it comes
+    in first. A listing both sides hold travels as sync messages, so when such documents are to be
+    synced while other documents are to be fetched or pushed, they get a phase of their own first.
+    Otherwise one phase does: node and share documents lead every batch of a fetch or push, and
+    merge_many takes them first within a batch. Fetches stay in id order within each kind: batches
+    of neighbouring ids are stored near the end of each index (repo.merge_many)."""
+
+    def first(ids: list[str]) -> list[str]:
+        return [d for d in ids if kind_of(d) in APPLIED_FIRST]
+
+    def rest(ids: list[str]) -> list[str]:
+        return [d for d in ids if kind_of(d) not in APPLIED_FIRST]
+
+    fetch, push = sorted(fetch), sorted(push)
+    if first(sync) and (rest(fetch) or rest(push)):
+        return [_Phase(first(fetch), first(push), first(sync)), _Phase(rest(fetch), rest(push), rest(sync))]
+    return [_Phase(first(fetch) + rest(fetch), first(push) + rest(push), sync)]
 
 
 def _node_docs(refused: list[tuple[str, str]]) -> list[str]:

@@ -54,6 +54,28 @@ def devices(*specs: tuple[str, str, str], paired: int | None = None) -> Iterator
             s.close()
 
 
+@contextmanager
+def booked_apart() -> Iterator[tuple[Any, Any, Any, str, str, str]]:
+    """A GP slot of enschede-zuid that two hengelo devices each book while apart (the node's first
+    booking on both): ``(mesh, a1, a2, slot id, a1's booking, a2's booking)``, not yet synced."""
+    from veldclient.services import slots
+
+    with devices(
+        ("gp", "enschede-zuid", "nurse"), ("a1", "hengelo", "nurse"), ("a2", "hengelo", "nurse")
+    ) as (
+        gp,
+        a1,
+        a2,
+    ):
+        mesh = Mesh(gp, a1, a2)
+        slot = slots.publish(gp, service="GP_CONSULT", start_at=1_795_020_000_000)[0]
+        mesh.sync("a1", "gp")
+        mesh.sync("a2", "gp")
+        first = slots.book(a1, slot.id, "a" * 32)
+        second = slots.book(a2, slot.id, "b" * 32)  # apart: neither knows the other's booking
+        yield mesh, a1, a2, slot.id, first, second
+
+
 def pair_peers(*sessions) -> None:
     """Every session pairs every other one from its identity file (as ``veld peers add`` does)."""
     for s in sessions:

@@ -212,8 +212,12 @@ def check_changes(
     new_changes: Iterable[ChangeMeta],
     allowed: set[bytes],
     all_changes: Callable[[], list[ChangeMeta]] | None = None,
+    deterministic: Callable[[], Mapping[bytes, bytes]] | None = None,
 ) -> None:
-    """Refuse when a new change's actor is neither the genesis actor nor a trusted device's.
+    """Refuse when a new change is neither the genesis (the genesis actor's change that depends on
+    nothing), nor one of the document's deterministic container changes (``deterministic`` gives
+    {actor: hash} of those; store/containers.py), nor a trusted device's. Anyone can name an actor,
+    so those two are accepted only as exactly the changes every device makes.
 
     One exception keeps revocation from breaking the mesh: a change by a no-longer-trusted device is
     accepted when a trusted device has built on it (it is an ancestor of a trusted change), because
@@ -223,18 +227,26 @@ def check_changes(
     trusted change on top, is refused.
     """
     genesis = genesis_actor(doc_id)
+    made_by_all: Mapping[bytes, bytes] | None = None
 
-    def ok(actor: bytes) -> bool:
-        return actor == genesis or actor[:TAG_BYTES] in allowed
+    def ok(actor: bytes, change_hash: bytes, deps: list[bytes]) -> bool:
+        nonlocal made_by_all
+        if actor[:TAG_BYTES] in allowed:
+            return True
+        if actor == genesis:
+            return not deps
+        if made_by_all is None:
+            made_by_all = deterministic() if deterministic is not None else {}
+        return made_by_all.get(actor) == change_hash
 
-    suspect = [c for c in new_changes if not ok(c[0])]
+    suspect = [c for c in new_changes if not ok(*c)]
     if not suspect:
         return
     vouched: set[bytes] = set()
     if all_changes is not None:
         changes = all_changes()
         deps = {h: d for _, h, d in changes}
-        stack = [dep for actor, _, d in changes if ok(actor) for dep in d]
+        stack = [dep for actor, h, d in changes if ok(actor, h, d) for dep in d]
         while stack:
             h = stack.pop()
             if h not in vouched:

@@ -94,3 +94,44 @@ def test_a_bundle_for_another_node_is_refused_and_quarantined(veld, tmp_path):
     assert result.returncode == 2 and result.stderr.count("\n") == 1
     assert "addressed to almelo, not to borne" in result.stderr and "Copy quarantined:" in result.stderr
     assert docs(veld, "c") == before
+
+
+def _send_referral(profile: str, name: str, to_node: str) -> str:
+    """File a placement request for a new client on ``profile`` and send it (as the app does)."""
+    from synchelpers import referral
+
+    from veldclient.services import placement_flow
+
+    session = open_session(profile, passphrase=PASSPHRASE)
+    try:
+        _, request = referral(session, name)
+        placement_flow.send(session, request.id, to_node)
+    finally:
+        session.close()
+    return f"placement:{request.id}"
+
+
+def test_a_second_referral_arrives_in_one_bundle(veld, tmp_path):
+    """enschede-centrum referred once to hengelo (imported, acknowledged); the second referral and
+    the listing that releases it travel in one bundle, and hengelo's import takes both."""
+    two_laptops(veld, "enschede-centrum", "hengelo")
+    first = _send_referral("a", "Gerda [test] Nijhuis", "hengelo")
+    stick = tmp_path / "stick"
+    out = json.loads(
+        veld("--profile", "a", "bundle", "export", "--to", "hengelo", "--out", str(stick), "--json").stdout
+    )
+    veld("--profile", "b", "bundle", "import", out["file"], "--ack-out", str(stick))
+    veld("--profile", "a", "bundle", "import", str(stick))  # the acknowledgement: deltas from now on
+    assert first in docs(veld, "b")
+
+    second = _send_referral("a", "Bert [test] Oude Luttikhuis", "hengelo")
+    out = json.loads(
+        veld(
+            "--profile", "a", "bundle", "export", "--to", "hengelo", "--out", str(tmp_path / "2"), "--json"
+        ).stdout
+    )
+    assert out["delta"] >= 1, "the share listing goes as a delta"
+    result = veld("--profile", "b", "bundle", "import", out["file"], check=False)
+    assert result.returncode == 0 and result.stderr == ""
+    assert "0 refused" in result.stdout and "refused:" not in result.stdout and "placement 1" in result.stdout
+    assert docs(veld, "b")[second] == docs(veld, "a")[second]

@@ -184,3 +184,33 @@ def test_conflicts_raised_by_an_import_are_counted(tmp_path):
     assert first.conflicts_raised == 0 and second.conflicts_raised == 1
     for s in (gp, hengelo, borne):
         s.close()
+
+
+@pytest.mark.parametrize("acknowledged", [False, True], ids=["no-ack", "after-ack-bundle"])
+def test_a_second_referral_arrives_in_one_bundle(tmp_path, acknowledged):
+    """The share listing that releases the new request travels in the same bundle as the request
+    (as a delta once the first listing was acknowledged): it must be applied first, whatever its
+    form, or the request is refused as out of scope."""
+    ens, hen = sites(("e1", "enschede-centrum", "nurse"), ("h1", "hengelo", "nurse"))
+    _, first = referral(ens, "Gerda [test] Nijhuis")
+    pf.send(ens, first.id, "hengelo")
+    imported = bundles.import_bundle(
+        hen, bundles.export_bundle(ens, ["hengelo"], tmp_path / "1").path, ack_out=tmp_path / "ack"
+    )
+    assert doc_id_for("placement", first.id) in doc_ids(hen) and imported.refused == []
+    if acknowledged:
+        bundles.import_bundle(ens, tmp_path / "ack" / imported.ack_file.split("/")[-1])
+
+    _, second = referral(ens, "Bert [test] Oude Luttikhuis")
+    pf.send(ens, second.id, "hengelo")
+    exported = bundles.export_bundle(ens, ["hengelo"], tmp_path / "2")
+    share = next(d for d in contents(hen, exported.path).docs if d.doc_id.startswith("share:"))
+    assert share.kind == ("delta" if acknowledged else "full")
+    result = bundles.import_bundle(hen, exported.path)
+    placement = doc_id_for("placement", second.id)
+    assert result.refused == [] and result.changed.get("placement") == 1
+    assert placement in doc_ids(hen)
+    assert hen.repo.store.heads_text(placement) == ens.repo.store.heads_text(placement)
+    assert hen.db.execute("SELECT count(*) FROM placements").fetchone()[0] == 2
+    for s in (ens, hen):
+        s.close()

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from synchelpers import booked_apart
 from testenv import make_session, pair, push
 
 from veldclient import trust
 from veldclient.errors import AccessDenied, InvalidTransition, NotFound, ValidationError
 from veldclient.fixtures import twente
-from veldclient.services import capacity, clients, erasure, placements, settings, slots
+from veldclient.services import capacity, clients, conflicts, erasure, placements, settings, slots
 from veldclient.services.demo import load_nodes
 
 HOUR = 3_600_000
@@ -172,6 +173,22 @@ def test_double_booking_made_apart_is_detected_and_both_kept(clock):
     found = slots.conflicts(gp)
     assert len(found) == 1 and {s["node"] for s in found[0]["sides"]} == {"hengelo", "borne"}
     assert {s["id"]: s["state"] for s in slots.slot_table(gp)}[slot.id] == "double_booked"
+
+
+def test_two_devices_of_one_node_booking_apart_keep_both_bookings_after_sync():
+    """Both devices write the first booking of their node while apart: neither may be lost when
+    they sync (Automerge keeps one of two maps created concurrently at one key), and the double
+    booking must reach the conflict inbox on both."""
+    with booked_apart() as (mesh, a1, a2, slot_id, first, second):
+        report, _ = mesh.sync("a2", "a1")
+        assert not report.refused and not report.unconverged
+        for s in (a1, a2):
+            booked = {r[0] for r in s.db.execute("SELECT id FROM slot_bookings WHERE slot_id = ?", [slot_id])}
+            assert booked == {first, second}
+            assert set(s.repo.read("node:hengelo")["bookings"]) == {first, second}
+            found = [c for c in conflicts.inbox(s) if c.kind == "slot.double_booking"]
+            assert len(found) == 1 and set(found[0].event_ids) == {first, second}
+            assert {x["id"]: x["state"] for x in slots.slot_table(s)}[slot_id] == "double_booked"
 
 
 def test_erasure_drops_documents_on_every_replica(clock):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from synchelpers import booked_apart
 from test_placement_flow_service import _last_free_bed, almelo_elv_hoog, file_request, nodes, ship  # noqa: F401
 from tuihelpers import double_booked_slot
 
@@ -23,7 +24,8 @@ def test_double_booked_slot_shows_and_resolves(clock):
         conflicts.resolve(gp, item.id, "not-a-side")
     conflicts.resolve(gp, item.id, first, "hengelo was eerst")
     assert conflicts.inbox(gp) == []
-    decision = gp.repo.read("node:enschede-zuid")["resolutions"][item.id]
+    [decision] = gp.repo.read("node:enschede-zuid")["resolutions"].values()
+    assert decision["conflict_id"] == item.id
     assert decision["chosen"] == first and set(decision["conflict"]) == set(item.event_ids)
     with pytest.raises(NotFound):
         conflicts.resolve(gp, item.id, first)
@@ -59,3 +61,20 @@ def test_last_bed_accepted_twice_shows_in_the_inbox_and_resolves_in_both_documen
     # the decision travels with the documents: the sender sees it too
     ship(b, c, doc_c)
     assert any(e["type"] == "RESOLVED" for e in c.repo.read(doc_c)["events"])
+
+
+def test_two_devices_resolving_one_conflict_apart_keep_both_decisions():
+    """Each device of a node records its decision on a slot conflict in the node document; made
+    while apart, neither decision may replace the other when they sync."""
+    with booked_apart() as (mesh, a1, a2, _, first, second):
+        mesh.sync("a2", "a1")
+        [item] = conflicts.inbox(a1)
+        conflicts.resolve(a1, item.id, first, "a1 koos de eerste")
+        conflicts.resolve(a2, item.id, second, "a2 koos de tweede")  # apart: neither saw the other
+        mesh.sync("a2", "a1")
+        for s in (a1, a2):
+            decisions = [
+                d for d in s.repo.read("node:hengelo")["resolutions"].values() if d["conflict_id"] == item.id
+            ]
+            assert sorted(d["chosen"] for d in decisions) == sorted([first, second])
+            assert conflicts.inbox(s) == []

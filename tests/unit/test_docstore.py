@@ -9,7 +9,7 @@ from storehelpers import client_fields, memory_repo
 
 from veldclient import trust
 from veldclient.errors import CorruptDocument
-from veldclient.store import boundary
+from veldclient.store import boundary, codec, containers
 
 
 @pytest.fixture
@@ -194,6 +194,74 @@ def test_a_device_cannot_change_another_nodes_document_locally():
     repo.create("node", "borne", "borne", {"profile": {}}, genesis=True)
     with pytest.raises(trust.NodeWriteRejected):
         repo.change("node:borne", lambda e: e.set(("profile", "name"), "x"))
+
+
+def test_the_editor_never_creates_a_container_and_writes_nothing_when_asked_to(repo):
+    repo.create("case", "c1", "n", client_fields("c1"))
+    heads = repo.store.heads("case:c1")
+    for write in (
+        lambda e: e.set(("bookings", "x"), {"id": "x"}),  # no such map: a peer may create it too
+        lambda e: e.set(("client", "nested", "x"), 1),
+        lambda e: e.append(("notes",), {"id": "x"}),
+        lambda e: e.set(("visits",), {"v": {"id": "v"}}),  # a new map in place of the shared one
+        lambda e: e.update(("events",), {}),
+    ):
+        with pytest.raises(containers.ContainerRuleBroken):
+            repo.change("case:c1", write)
+        assert repo.store.heads("case:c1") == heads
+    assert repo.read("case:c1")["visits"] == {} and repo.read("case:c1")["events"] == []
+
+
+def _genesis_node(repo) -> None:
+    fields = {"profile": {"id": "borne", "name": "Borne"}, "capacity": {}}
+    repo.create("node", "borne", "borne", fields, genesis=True)
+
+
+def _forged(repo, actor: bytes, write) -> bytes:
+    """The node document with one more change by ``actor`` (which nobody vouches for)."""
+    doc = boundary.load(repo.store.save_bytes("node:borne"), actor)
+    with doc.transaction() as tx:
+        write(tx)
+    return boundary.save(doc)
+
+
+def test_only_the_exact_deterministic_container_changes_pass_the_node_check():
+    a, b = memory_repo(b"\x01" * 16), memory_repo(b"\x02" * 16)
+    _genesis_node(a)
+    assert set(a.read("node:borne")["bookings"]) == set()  # made by its deterministic change
+    assert b.merge("node:borne", a.store.save_bytes("node:borne"), "borne")  # accepted from anyone
+    bookings = containers.actor("node:borne", "bookings")
+
+    def fill(tx) -> None:
+        codec.put(tx, tx.get(codec.ROOT, "bookings")[1], "x", {"id": "x", "slot_id": "s"})
+
+    forged_genesis = boundary.load(a.store.save_bytes("node:borne"), trust.genesis_actor("node:borne"))
+    with forged_genesis.transaction() as tx:  # the genesis actor, on top of the genesis
+        codec.put(tx, codec.ROOT, "archived", True)
+    for data in (_forged(a, bookings, fill), boundary.save(forged_genesis)):
+        c = memory_repo(b"\x03" * 16)
+        with pytest.raises(trust.NodeWriteRejected):
+            c.merge("node:borne", data, "borne")
+        assert not c.store.exists("node:borne")
+
+
+def test_a_document_made_before_its_collections_were_listed_gets_them_on_the_first_write():
+    """An older profile's node document lacks ``bookings``: every device's first booking creates it
+    by the same change, so two devices that do it apart still merge into one map."""
+    old = boundary.new_document(trust.genesis_actor("node:borne"))
+    with old.transaction() as tx:
+        for key, value in {"kind": "node", "id": "borne", "node_id": "borne", "events": []}.items():
+            codec.put(tx, codec.ROOT, key, value)
+    repos = [memory_repo(bytes([n]) * 16) for n in (1, 2)]
+    for n, repo in enumerate(repos):
+        for m in (1, 2):
+            trust.register(repo.db, f"{m:02x}" * 32, "borne", "paired", None, 0)
+        assert repo.merge("node:borne", boundary.save(old), "borne")
+        assert "bookings" not in repo.read("node:borne")
+        repo.change("node:borne", lambda e, n=n: e.set(("bookings", f"b{n}"), {"id": f"b{n}"}))
+    repos[0].merge("node:borne", repos[1].store.save_bytes("node:borne"), "borne")
+    assert set(repos[0].read("node:borne")["bookings"]) == {"b0", "b1"}
+    assert repos[0].db.execute("SELECT count(*) FROM slot_bookings").fetchone()[0] == 2
 
 
 def test_history_is_readable(repo):

@@ -144,3 +144,31 @@ def test_a_record_the_server_refuses_after_answering_is_reported_and_never_ackno
     assert delivered.get(bad) != b.repo.store.heads_text(bad), "not acknowledged: the server refused it"
     again = sync_service.sync_peer(b, "a")
     assert [d for d, _ in again.refused] == [bad], "offered again next run, refused again"
+
+
+@pytest.mark.parametrize("serving", ["receiver", "sender"])
+def test_a_second_referral_arrives_in_one_run_over_loopback(serving):
+    """enschede-centrum referred once to hengelo; the second referral and the listing that releases
+    it arrive in one `veld sync` over real sockets, whichever node's device serves."""
+    from synchelpers import referral
+
+    from veldclient.services import placement_flow as pf
+
+    with devices(("e", "enschede-centrum", "nurse"), ("h", "hengelo", "nurse")) as (e, h):
+        server_side, client_side = (h, e) if serving == "receiver" else (e, h)
+        server = LoopbackServer(Replica(server_side))
+        try:
+            peer_name = server_side.profile.name
+            _, first = referral(e)
+            pf.send(e, first.id, "hengelo")
+            sync_service.sync_peer(client_side, peer_name, address=server.address)
+            assert h.repo.store.exists(doc_id_for("placement", first.id))
+            _, second = referral(e, "Bert [test] Oude Luttikhuis")
+            pf.send(e, second.id, "hengelo")
+            report = sync_service.sync_peer(client_side, peer_name, address=server.address)
+        finally:
+            server.close()
+        placement = doc_id_for("placement", second.id)
+        assert report.refused == [] and not report.unconverged
+        assert h.repo.store.heads_text(placement) == e.repo.store.heads_text(placement)
+        assert h.db.execute("SELECT count(*) FROM placements").fetchone()[0] == 2

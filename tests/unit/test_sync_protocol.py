@@ -126,6 +126,27 @@ def test_a_forged_share_listing_by_the_other_node_releases_nothing(trio):
     assert doc_id_for("placement", secret.id) not in doc_ids(b1)
 
 
+@pytest.mark.parametrize("runner", ["receiver", "sender"])
+def test_a_second_referral_arrives_in_one_sync_run(trio, runner):
+    """The listing that releases a new request and the request itself travel in one run: the
+    listing (a share document both sides hold, so synced, not fetched) must be in before the
+    request is taken, whichever side runs the sync (fetched by the receiver, pushed by the sender)."""
+    a1, _, b1 = trio
+    mesh = Mesh(*trio)
+    _, first = referral(a1)
+    pf.send(a1, first.id, "almelo")
+    mesh.sync("b1", "a1")
+    assert doc_id_for("placement", first.id) in doc_ids(b1)
+    _, second = referral(a1, "Bert [test] Oude Luttikhuis")
+    pf.send(a1, second.id, "almelo")
+    report, _ = mesh.sync("b1", "a1") if runner == "receiver" else mesh.sync("a1", "b1")
+    placement = doc_id_for("placement", second.id)
+    assert report.refused == [] and not report.unconverged
+    assert placement in doc_ids(b1)
+    assert heads(b1, placement) == heads(a1, placement)
+    assert b1.db.execute("SELECT count(*) FROM placements").fetchone()[0] == 2
+
+
 def test_delivery_status_is_per_peer_and_per_record(trio):
     a1, a2, b1 = trio
     mesh = Mesh(*trio)

@@ -27,7 +27,7 @@ from veldclient.services import conflicts
 from veldclient.services.session import Session
 from veldclient.store import boundary, prepare
 from veldclient.store.docstore import heads_text
-from veldclient.store.repo import OUT_OF_SCOPE, kind_of
+from veldclient.store.repo import APPLIED_FIRST, OUT_OF_SCOPE, Repo, kind_of
 from veldclient.sync import acks, age_keys, bundle, bundle_ledger, peers
 from veldclient.sync.bundle import BundleRefused, DocEntry, Header, Manifest
 from veldclient.sync.protocol import Replica
@@ -476,27 +476,21 @@ def _audit_import(session: Session, result: ImportResult) -> None:
 
 
 def _apply_docs(session: Session, peer: peers.Peer, manifest: Manifest, result: ImportResult) -> None:
-    """Whole documents in bulk, deltas as sync messages; then every promised head must be here."""
+    """Whole documents in bulk, deltas as sync messages; then every promised head must be here.
+    Node and share documents go first, whole or delta: a share listing that releases a request in
+    this bundle usually travels as a delta (the first listing was acknowledged), and the request is
+    only in scope once it is in."""
     repo = session.repo
     accept = Replica(session).accept_from(peer.node_id)
     watch = any(kind_of(d.doc_id) in CONFLICT_KINDS for d in manifest.docs)
     before = {c.id for c in conflicts.open_conflicts(session)} if watch else set()
-    fulls = [(d.doc_id, d.data) for d in manifest.docs if d.kind == "full"]
-    changed, refused = repo.merge_many(fulls, accept)
-    refused = list(refused)
-    deltas = []
-    for d in (d for d in manifest.docs if d.kind == "delta"):
-        info = repo.store.info(d.doc_id)
-        if info is None or info.quarantined:
-            reason = "erased" if repo.is_erased(d.doc_id) else "base missing here: ask for a --full export"
-            refused.append((d.doc_id, reason))
-        elif not accept(d.doc_id, info.kind, info.node_id):
-            refused.append((d.doc_id, OUT_OF_SCOPE))
-        else:
-            deltas.append((d.doc_id, boundary.new_sync_state(), d.data))
-    merged, failed = repo.receive_sync_many(deltas)
-    changed += merged
-    refused += failed
+    changed: list[str] = []
+    refused: list[tuple[str, str]] = []
+    first = [d for d in manifest.docs if kind_of(d.doc_id) in APPLIED_FIRST]
+    for part in (first, [d for d in manifest.docs if kind_of(d.doc_id) not in APPLIED_FIRST]):
+        merged, failed = _apply_part(repo, part, accept)
+        changed += merged
+        refused += failed
     skipped = {r[0] for r in refused}
     arrived = [d for d in manifest.docs if d.doc_id not in skipped]
     now = repo.store.current_heads([d.doc_id for d in arrived])
@@ -519,6 +513,26 @@ def _apply_docs(session: Session, peer: peers.Peer, manifest: Manifest, result: 
     result.changed = dict(sorted(Counter(kind_of(d) for d in changed).items()))
     if watch and any(kind_of(d) in CONFLICT_KINDS for d in changed):
         result.conflicts_raised = len({c.id for c in conflicts.open_conflicts(session)} - before)
+
+
+def _apply_part(
+    repo: Repo, docs: list[DocEntry], accept: Callable[[str, str, str | None], bool]
+) -> tuple[list[str], list[tuple[str, str]]]:
+    """Whole documents in bulk, then deltas as sync messages (one batch): (changed, refused)."""
+    changed, refused = repo.merge_many([(d.doc_id, d.data) for d in docs if d.kind == "full"], accept)
+    refused = list(refused)
+    deltas = []
+    for d in (d for d in docs if d.kind == "delta"):
+        info = repo.store.info(d.doc_id)
+        if info is None or info.quarantined:
+            reason = "erased" if repo.is_erased(d.doc_id) else "base missing here: ask for a --full export"
+            refused.append((d.doc_id, reason))
+        elif not accept(d.doc_id, info.kind, info.node_id):
+            refused.append((d.doc_id, OUT_OF_SCOPE))
+        else:
+            deltas.append((d.doc_id, boundary.new_sync_state(), d.data))
+    merged, failed = repo.receive_sync_many(deltas)
+    return changed + merged, refused + failed
 
 
 def _apply_acks(session: Session, peer: peers.Peer, manifest: Manifest, result: ImportResult) -> None:

@@ -3,13 +3,15 @@
 Nothing here merges anything away. Each provider (placements, matches, slots) reports conflicts it
 can see in the merged documents, with both sides. Resolving records the decision as a new event
 (``RESOLVED``, naming the conflicting events and the chosen one) in every document of the conflict
-that this device may write, and for node documents in the own node's ``resolutions`` map; a conflict
+that this device may write, and for node documents in the own node's ``resolutions`` map (one key per
+decision, ``<conflict id>/<random>``, so decisions made apart all survive); a conflict
 whose events are all covered by a resolution no longer shows.
 """
 
 from __future__ import annotations
 
 import hashlib
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -137,11 +139,10 @@ def resolve(session: Session, conflict: str, chosen_event_id: str | None, note: 
 
             session.repo.change(doc_id, write)
         if any(kind_of(d) == "node" for d in found.doc_ids):
-            session.repo.change(
-                own_node,
-                lambda e: e.update(
-                    ("resolutions", found.id), {**data, "at": session.now(), "by": session.actor.user_id}
-                ),
-            )
+            # Each decision under a key of its own: two devices of the node deciding apart would
+            # otherwise write one key, and one decision would silently replace the other.
+            key = f"{found.id}/{uuid.uuid4().hex}"
+            record = {**data, "at": session.now(), "by": session.actor.user_id}
+            session.repo.change(own_node, lambda e: e.set(("resolutions", key), record))
         session.audit("conflict.resolve", "U", "conflict", object_id=found.id, basis_authorisation=True)
     return found

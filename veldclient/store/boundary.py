@@ -106,6 +106,17 @@ def knows(doc: core.Document, hashes: list[bytes]) -> bool:
     return True
 
 
+def fork_at(doc: core.Document, at: list[bytes]) -> core.Document:
+    """A copy of the document as it was at ``at`` (its own actor: set one before changing it)."""
+    return guard("forking", doc.fork, at)
+
+
+def root_changes(doc: core.Document) -> list[bytes]:
+    """Hashes of the changes that depend on nothing (a document's first change), sorted. Reads the
+    whole history: for the rare cases that need it, not for every read."""
+    return sorted(bytes(c.hash) for c in guard("reading changes", doc.get_changes, []) if not c.deps)
+
+
 def merge(doc: core.Document, other: core.Document) -> None:
     guard("merging", doc.merge, other)
 

@@ -27,7 +27,7 @@ import functools
 import hashlib
 import json
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,7 +36,7 @@ from automerge import core
 
 from veldclient.db import rows_in
 from veldclient.errors import CorruptDocument, VeldError
-from veldclient.store import boundary, codec
+from veldclient.store import boundary, codec, containers
 
 Json = Any
 # Sees the document after the merge, the heads before it (empty for a new document) and the merged
@@ -123,22 +123,27 @@ class Intake:
 
 
 class Editor:
-    """What a change function sees: the current root and diff-writing helpers for one transaction."""
+    """What a change function sees: the current root and diff-writing helpers for one transaction.
 
-    def __init__(self, tx: core.Transaction, root: dict[str, Json]) -> None:
+    It never creates a container on its own: writing below a map or list that does not exist, or
+    replacing one of the document's shared collections whole, raises
+    :class:`~veldclient.store.containers.ContainerRuleBroken` (a concurrent creation elsewhere
+    would hide one side's writes; store/containers.py)."""
+
+    def __init__(
+        self, tx: core.Transaction, root: dict[str, Json], shared: Mapping[str, str] | None = None
+    ) -> None:
         self._tx = tx
         self.root = root
+        self._shared = shared or {}
 
-    def _obj(self, path: tuple[str, ...], create: bool = False) -> bytes:
+    def _obj(self, path: tuple[str, ...]) -> bytes:
         obj = codec.ROOT
-        for key in path:
+        for depth, key in enumerate(path):
             found = self._tx.get(obj, key)
             if found is None or found[0] not in (core.ObjType.Map, core.ObjType.List):
-                if not create:
-                    raise KeyError("/".join(path))
-                obj = self._tx.put_object(obj, key, core.ObjType.Map)
-            else:
-                obj = found[1]
+                raise containers.ContainerRuleBroken(path[: depth + 1], "no map or list")
+            obj = found[1]
         return obj
 
     def _current(self, path: tuple[str, ...]) -> Json:
@@ -148,12 +153,14 @@ class Editor:
         return value
 
     def set(self, path: tuple[str, ...], value: Json) -> None:
-        """Set the value at ``path`` (parents are created as maps); unchanged values write nothing."""
+        """Set the value at ``path`` (its parent must exist); unchanged values write nothing."""
         *parent, key = path
         current = self._current(tuple(parent))
         if isinstance(current, dict) and key in current and current[key] == value:
             return
-        codec.put(self._tx, self._obj(tuple(parent), create=True), key, value)
+        if not parent and key in self._shared:
+            raise containers.ContainerRuleBroken(path, "replacing a shared collection")
+        codec.put(self._tx, self._obj(tuple(parent)), key, value)
 
     def update(self, path: tuple[str, ...], value: dict[str, Json]) -> None:
         """Merge-friendly write of a whole record: only fields that differ become operations."""
@@ -168,14 +175,8 @@ class Editor:
         self._tx.delete(self._obj(tuple(parent)), key)
 
     def append(self, path: tuple[str, ...], value: Json) -> None:
-        """Append to a list (created when missing): the way events are recorded."""
-        found = self._current(path)
-        if not isinstance(found, list):
-            *parent, key = path
-            lst = self._tx.put_object(self._obj(tuple(parent), create=True), key, core.ObjType.List)
-        else:
-            lst = self._obj(path)
-        codec.append(self._tx, lst, value)
+        """Append to an existing list: the way events are recorded."""
+        codec.append(self._tx, self._obj(path), value)
 
 
 class DocStore:
@@ -348,6 +349,8 @@ class DocStore:
         with boundary.guarded("creating"), doc.transaction() as tx:
             for key, value in root.items():
                 codec.put(tx, codec.ROOT, key, value)
+        # A genesis keeps its content; collections it lacks come by their deterministic changes.
+        containers.add_missing(doc, doc_id, kind, root)
         if genesis:
             boundary.guard("setting the actor", doc.set_actor, self.actor)
         return self._insert_new(doc_id, kind, node_id, doc, boundary.save(doc), now_ms)
@@ -416,9 +419,13 @@ class DocStore:
         """
         loaded = self._open(doc_id)
         before = boundary.heads(loaded.doc)
+        kind = doc_id.split(":", 1)[0]
         try:
+            if containers.add_missing(loaded.doc, doc_id, kind, loaded.root):  # made by an older version
+                with boundary.guarded("reading"):
+                    loaded.root = codec.materialise(loaded.doc)
             with boundary.guarded("changing"), loaded.doc.transaction() as tx:
-                fn(Editor(tx, loaded.root))
+                fn(Editor(tx, loaded.root, containers.of(kind)))
             if boundary.heads(loaded.doc) != before:
                 with boundary.guarded("reading"):
                     loaded.root = codec.materialise(loaded.doc)

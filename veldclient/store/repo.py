@@ -16,7 +16,7 @@ import sqlite_utils
 
 from veldclient import trust
 from veldclient.errors import CorruptDocument, VeldError
-from veldclient.store import boundary, codec, gc_pause
+from veldclient.store import boundary, codec, containers, gc_pause
 from veldclient.store.boundary import Document
 from veldclient.store.docstore import DocStore, Editor, Intake, MergeCheck
 from veldclient.store.prepare import claimed_owner, prepare_all, projectable
@@ -41,6 +41,9 @@ def share_doc_id(node_a: str, node_b: str) -> str:
 
 
 OUT_OF_SCOPE = "out of scope"  # merge_many's refusal when the sender's node may not hand us the document
+# Kinds whose documents decide trust (node: device lists) and scope (share: listings) for the rest:
+# whatever arrives together with them is applied after them, in a merge, a bundle and a sync run.
+APPLIED_FIRST = ("node", "share")
 
 
 def new_root(kind: str, record_id: str, node_id: str | None, **fields: Json) -> dict[str, Json]:
@@ -89,6 +92,8 @@ class Repo:
         genesis: bool = False,
     ) -> dict[str, Json]:
         doc_id = doc_id_for(kind, record_id)
+        if not genesis:  # a genesis keeps its content: the store adds collections deterministically
+            fields = {**containers.empty(kind), **fields}
         with self.transaction():
             root = self.store.create(
                 doc_id,
@@ -107,7 +112,7 @@ class Repo:
         rows: dict[str, list[dict[str, Json]]] = {}
         for kind, record_id, node_id, fields in records:
             doc_id = doc_id_for(kind, record_id)
-            root = new_root(kind, record_id, node_id, **fields)
+            root = new_root(kind, record_id, node_id, **{**containers.empty(kind), **fields})
             items.append((doc_id, kind, node_id, root))
             for table, table_rows in PROJECTORS[kind](doc_id, root).items():
                 rows.setdefault(table, []).extend(table_rows)
@@ -166,7 +171,7 @@ class Repo:
         when given, is filled with the heads each received blob carried (what the sender holds)."""
         changed: list[str] = []
         refused: list[tuple[str, str]] = []
-        order = {"node": 0, "share": 1}
+        order = {kind: n for n, kind in enumerate(APPLIED_FIRST)}
         fresh: list[tuple[str, bytes]] = []  # new here: prepared in bulk, maybe in parallel
         with gc_pause.paused(), self.transaction():
             held = self.store.existing([doc_id for doc_id, _ in items])
@@ -276,6 +281,7 @@ class Repo:
                 boundary.change_meta(doc, before),
                 allowed,
                 lambda: boundary.change_meta(doc, []),
+                lambda: containers.expected_hashes(doc, doc_id, "node"),
             )
 
         return check
