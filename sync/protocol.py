@@ -40,7 +40,7 @@ from typing import Any
 from veldclient.db import rows_in
 from veldclient.errors import NotFound, VeldError
 from veldclient.services.session import Session
-from veldclient.store import boundary, prepare
+from veldclient.store import boundary, erasures, prepare
 from veldclient.store.docstore import heads_text
 from veldclient.store.repo import APPLIED_FIRST, OUT_OF_SCOPE, kind_of, reasons
 from veldclient.sync import acks, peers, refusals, wire
@@ -518,12 +518,12 @@ class SyncClient:
         cursor = wire.integer(answer, "cursor")
         with replica.locked() as session:
             local = replica.digests([d for d, _ in theirs])
-            erased = session.repo.erased_ids()
+            erased = session.repo.erased_keys()
             fetch, sync, equal = [], [], []
             for doc_id, digest in theirs:
                 heads = local.get(doc_id)
                 if heads is None:
-                    if doc_id not in erased:
+                    if erasures.key(doc_id) not in erased:
                         fetch.append(doc_id)
                 elif acks.digest(heads) == digest:
                     equal.append((doc_id, heads))

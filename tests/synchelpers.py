@@ -71,8 +71,9 @@ def booked_apart() -> Iterator[tuple[Any, Any, Any, str, str, str]]:
         slot = slots.publish(gp, service="GP_CONSULT", start_at=1_795_020_000_000)[0]
         mesh.sync("a1", "gp")
         mesh.sync("a2", "gp")
-        first = slots.book(a1, slot.id, "a" * 32)
-        second = slots.book(a2, slot.id, "b" * 32)  # apart: neither knows the other's booking
+        first = slots.book(a1, slot.id, clients.register_client(a1, GOOD).id)
+        # apart: neither knows the other's booking
+        second = slots.book(a2, slot.id, clients.register_client(a2, GOOD).id)
         yield mesh, a1, a2, slot.id, first, second
 
 

@@ -45,7 +45,7 @@ def double_booked_slot(clock=None):
     publishing node: returns that node's session (the one that sees the conflict)."""
     from testenv import make_session, pair, push
 
-    from veldclient.services import slots
+    from veldclient.services import clients, slots
 
     clock = clock or FakeClock(FROZEN_NOW_MS)
     gp = make_session("gp", node="enschede-zuid", clock=clock)
@@ -55,9 +55,10 @@ def double_booked_slot(clock=None):
     slot = slots.publish(gp, service="GP_CONSULT", start_at=1_795_020_000_000)[0]
     push(gp, hengelo, ["node:enschede-zuid"])
     push(gp, borne, ["node:enschede-zuid"])
-    slots.book(hengelo, slot.id, "a" * 32)
+    person = {"name": "Gerda Nijhuis", "birth_date": "1936-04-02", "postcode": "7555 DL"}
+    slots.book(hengelo, slot.id, clients.register_client(hengelo, person).id)
     clock.advance(60_000)
-    slots.book(borne, slot.id, "b" * 32)
+    slots.book(borne, slot.id, clients.register_client(borne, {**person, "postcode": "7622 CM"}).id)
     push(hengelo, gp, ["node:hengelo"])
     push(borne, gp, ["node:borne"])
     gp.profile = dataclasses.replace(gp.profile, device_id=FIXED_DEVICE_ID)

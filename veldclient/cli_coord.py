@@ -81,7 +81,11 @@ def conflicts_command(ctx: click.Context, as_json: bool, profile_name: str | Non
 @click.command("resolve")
 @click.argument("conflict_id")
 @click.option("--choose", "chosen", default=None, help="Event id of the side that stands (omit: neither).")
-@click.option("--note", default="", help="Why (kept with the decision).")
+@click.option(
+    "--note",
+    default="",
+    help="Why (kept with a request's decision; a double booking's decision travels without it).",
+)
 @profile_option
 @click.pass_context
 @handles_errors

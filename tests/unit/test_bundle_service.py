@@ -177,8 +177,8 @@ def test_conflicts_raised_by_an_import_are_counted(tmp_path):
     slot = slots.publish(gp, service="GP_CONSULT", start_at=1_795_020_000_000)[0]
     for s in (hengelo, borne):
         bundles.import_bundle(s, bundles.export_bundle(gp, [s.actor.node_id], tmp_path / "gp").path)
-    slots.book(hengelo, slot.id, "a" * 32)
-    slots.book(borne, slot.id, "b" * 32)
+    slots.book(hengelo, slot.id, clients.register_client(hengelo, GOOD).id)
+    slots.book(borne, slot.id, clients.register_client(borne, GOOD).id)
     first = bundles.import_bundle(gp, bundles.export_bundle(hengelo, ["enschede-zuid"], tmp_path / "h").path)
     second = bundles.import_bundle(gp, bundles.export_bundle(borne, ["enschede-zuid"], tmp_path / "b").path)
     assert first.conflicts_raised == 0 and second.conflicts_raised == 1

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from synchelpers import booked_apart
+from synchelpers import GOOD, booked_apart
 from testenv import make_session, pair, push
 
 from veldclient import trust
@@ -166,8 +166,8 @@ def test_double_booking_made_apart_is_detected_and_both_kept(clock):
     slot = slots.publish(gp, service="GP_CONSULT", start_at=1_795_020_000_000)[0]
     for s in (a, b):
         push(gp, s, ["node:enschede-zuid"])
-    slots.book(a, slot.id, "a" * 32)
-    slots.book(b, slot.id, "b" * 32)  # apart: neither knows the other's booking
+    slots.book(a, slot.id, clients.register_client(a, GOOD).id)
+    slots.book(b, slot.id, clients.register_client(b, GOOD).id)  # apart: neither knows the other's booking
     push(a, gp, ["node:hengelo"])
     push(b, gp, ["node:borne"])
     found = slots.conflicts(gp)

@@ -580,13 +580,13 @@ def test_slot_parse() -> None:
     slot = Slot.parse({"node_id": "borne", "service": "gp consult", "start_at": T0})
     assert (slot.service, slot.minutes, slot.status) == ("GP_CONSULT", 10, SlotStatus.FREE)
     assert slot.end_at == T0 + 600_000
-    assert errors_of(
-        Slot.parse, {"node_id": "borne", "service": "GP", "start_at": T0, "booked_for": "c1"}
-    ) == {"booked_for": "free_booked"}
-    booked = Slot.parse(
-        {"node_id": "borne", "service": "GP", "start_at": T0, "status": "busy", "booked_for": "c1"}
-    )
-    assert booked.booked_for == "c1"
+    # a slot travels in the node document to every node: it never names a client (issue 15.7)
+    for status in ("free", "busy"):
+        assert errors_of(
+            Slot.parse,
+            {"node_id": "borne", "service": "GP", "start_at": T0, "status": status, "booked_for": "c1"},
+        ) == {"booked_for": "not_mesh_wide"}
+    assert "booked_for" not in Slot.parse({"node_id": "borne", "service": "GP", "start_at": T0}).to_dict()
 
 
 def test_location_parse() -> None:

@@ -20,7 +20,6 @@ from .fields import (
     integer,
     new_id,
     node_id,
-    optional,
     own_id,
     record_id,
     set_of,
@@ -208,14 +207,15 @@ class CapacityRecord:
 
 @dataclass(frozen=True)
 class Slot:
-    """A unit of micro-capacity (FHIR Slot), e.g. a 10-minute GP consult."""
+    """A unit of micro-capacity (FHIR Slot), e.g. a 10-minute GP consult. It lives in the node
+    document, which every node receives, so it never names a client: a booking's client is an
+    event in that client's case (services/slots.py)."""
 
     node_id: str
     service: str
     start_at: int
     minutes: int = 10
     status: SlotStatus = SlotStatus.FREE
-    booked_for: str | None = None
     id: str = field(default_factory=new_id)
 
     @property
@@ -230,7 +230,6 @@ class Slot:
             "start_at": self.start_at,
             "minutes": self.minutes,
             "status": self.status.value,
-            "booked_for": self.booked_for,
         }
 
     @classmethod
@@ -241,7 +240,6 @@ class Slot:
             start_at=int(d["start_at"]),
             minutes=int(d["minutes"]),
             status=SlotStatus(d["status"]),
-            booked_for=d["booked_for"],
             id=d["id"],
         )
 
@@ -255,14 +253,13 @@ class Slot:
             start_at=f.take("start_at", epoch_ms),
             minutes=f.take("minutes", with_default(integer(1, 480), 10)),
             status=f.take("status", with_default(enum_value(SlotStatus), SlotStatus.FREE)),
-            booked_for=f.take("booked_for", optional(record_id)),
         )
-        if f.ok("status", "booked_for") and slot.booked_for and slot.status is SlotStatus.FREE:
+        if "booked_for" in raw:
             f.add(
                 "booked_for",
-                "free_booked",
-                "Een vrij tijdslot kan niet voor een cliënt geboekt zijn; kies status Bezet.",
-                "A free slot cannot be booked for a client; choose status Busy.",
+                "not_mesh_wide",
+                "Een tijdslot noemt geen cliënt: het gaat naar elk knooppunt. Boek het voor de cliënt.",
+                "A slot names no client: it goes to every node. Book it for the client instead.",
             )
         f.check()
         return slot

@@ -141,8 +141,14 @@ def resolve(session: Session, conflict: str, chosen_event_id: str | None, note: 
         if any(kind_of(d) == "node" for d in found.doc_ids):
             # Each decision under a key of its own: two devices of the node deciding apart would
             # otherwise write one key, and one decision would silently replace the other.
+            # The node document goes to every node: the decision travels, the free-text note (which
+            # may name a client) only in the request documents above, never mesh-wide.
             key = f"{found.id}/{uuid.uuid4().hex}"
-            record = {**data, "at": session.now(), "by": session.actor.user_id}
+            record = {
+                **{k: v for k, v in data.items() if k != "note"},
+                "at": session.now(),
+                "by": session.actor.user_id,
+            }
             session.repo.change(own_node, lambda e: e.set(("resolutions", key), record))
         session.audit("conflict.resolve", "U", "conflict", object_id=found.id, basis_authorisation=True)
     return found

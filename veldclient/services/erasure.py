@@ -1,44 +1,80 @@
-"""Erasure (AVG art. 17): a client's documents dropped on every replica of the mesh.
+"""Erasure (AVG art. 17): everything that names a client, gone from every replica that held it.
 
-The erasing node writes an entry per document in its own node document (``erasures``); every replica
-that merges that node document drops those documents and their rows (store/repo.py), and refuses them
-if they ever arrive again. Automerge history cannot be truncated, which is why the unit of erasure is
-the whole document. The audit log keeps that the erasure happened (client id, who, when), not the data.
+What goes: the client's case document (details, visits, notes, slot bookings), every placement
+request filed for them, and every help request filed on their behalf; a carer stays (a person of
+their own) but loses the link to the client. Automerge history cannot be truncated, which is why the
+unit of erasure is the whole document.
+
+The erasing node writes one entry per erased document into its node document, named by a digest of
+the id and holding only the time (store/erasures.py): every replica that held the document drops it
+and refuses it if it ever arrives again, and a node that never held it learns nothing about it. Who
+erased and why stays in the local audit log (client id, who, when, the reason code), not in the mesh.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from veldclient.errors import NotFound
 from veldclient.services.session import Session
+from veldclient.store import erasures
 from veldclient.store.docstore import Editor
 from veldclient.store.repo import doc_id_for
 
 ERASERS = ("nurse", "admin")
 
 
-def erase_client(session: Session, client_id: str, *, reason: str = "request") -> list[str]:
-    """Erase the client's case document and every placement request filed for them."""
-    session.require_role(ERASERS, "client.erase", "client", client_id=client_id)
+@dataclass(frozen=True)
+class ErasurePlan:
+    """What erasing one client removes: shown to a person before they confirm."""
+
+    client_id: str
+    documents: tuple[str, ...]  # dropped mesh-wide: case, placement requests, help requests
+    carers_unlinked: tuple[str, ...]  # mantelzorger documents that lose their link to the client
+
+
+def plan(session: Session, client_id: str) -> ErasurePlan:
+    """What :func:`erase_client` would remove, without removing it."""
     case_doc = doc_id_for("case", client_id)
     info = session.repo.store.info(case_doc)
     if info is None or info.node_id != session.actor.node_id:
         raise NotFound("Cliënt / client", client_id)
-    doc_ids = [case_doc] + [
+    db = session.db
+    placements = [r[0] for r in db.execute("SELECT doc_id FROM placements WHERE client_id = ?", [client_id])]
+    help_requests = [
         r[0]
-        for r in session.db.execute(
-            "SELECT doc_id FROM placements WHERE client_id = ? ORDER BY doc_id", [client_id]
+        for r in db.execute(
+            "SELECT doc_id FROM help_requests WHERE on_behalf_of = 'CLIENT' AND subject_id = ?", [client_id]
         )
     ]
-    node_doc = doc_id_for("node", session.actor.node_id)
-    entry = {"at": session.now(), "by": session.actor.user_id, "reason": reason}
+    carers = [
+        r[0] for r in db.execute("SELECT doc_id FROM mantelzorgers WHERE care_for_client_id = ?", [client_id])
+    ]
+    return ErasurePlan(
+        client_id, (case_doc, *sorted(placements), *sorted(help_requests)), tuple(sorted(carers))
+    )
 
-    def write(e: Editor) -> None:
-        for doc_id in doc_ids:
-            e.update(("erasures", doc_id), entry)
+
+def erase_client(session: Session, client_id: str, *, reason: str = "request") -> list[str]:
+    """Erase everything that names the client (see the module docstring); returns the erased ids."""
+    session.require_role(ERASERS, "client.erase", "client", client_id=client_id)
+    what = plan(session, client_id)
+    entry = {"at": session.now()}
+
+    def record(e: Editor) -> None:
+        for doc_id in what.documents:
+            e.update(("erasures", erasures.key(doc_id)), entry)
+
+    def unlink(e: Editor) -> None:
+        e.set(("mantelzorger", "care_for_client_id"), None)
 
     with session.transaction():
-        root = session.repo.change(node_doc, write)
-        session.repo.apply_erasures(root)
+        session.repo.change(doc_id_for("node", session.actor.node_id), record)
+        for carer_doc in what.carers_unlinked:
+            session.repo.change(carer_doc, unlink)
+        for doc_id in what.documents:
+            if session.repo.store.exists(doc_id):
+                session.repo.erase(doc_id)
         session.audit(
             "client.erase",
             "D",
@@ -46,6 +82,10 @@ def erase_client(session: Session, client_id: str, *, reason: str = "request") -
             client_id=client_id,
             object_id=client_id,
             basis_authorisation=True,
-            detail={"documents": len(doc_ids), "reason": reason},
+            detail={
+                "documents": len(what.documents),
+                "carers_unlinked": len(what.carers_unlinked),
+                "reason": reason,
+            },
         )
-    return doc_ids
+    return list(what.documents)

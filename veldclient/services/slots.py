@@ -4,6 +4,10 @@ A node publishes slots in its own node document. A booking is written by the **b
 own node document (``bookings``): no node ever writes another node's document, so booking works
 offline from anywhere. A slot is taken when any node document holds an unreleased booking for it;
 two bookings of one slot made while apart are both kept and shown as a double booking.
+
+Node documents go to every node, so a booking there names the slot, the booking node and the time,
+never the client: who the slot is for is an event in the client's own case document, which stays in
+the node (``SLOT_BOOKED``, ``SLOT_RELEASED``).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from typing import Any
 
 from veldclient.domain import Slot
 from veldclient.errors import InvalidTransition, NotFound, ValidationError
+from veldclient.services import events
 from veldclient.services.session import Session
 from veldclient.store.docstore import Editor
 from veldclient.store.repo import doc_id_for
@@ -79,11 +84,14 @@ def book(session: Session, slot_id: str, client_id: str) -> str:
     booking_id = hashlib.sha256(f"{slot_id}:{session.actor.device_id}:{session.now()}".encode()).hexdigest()[
         :32
     ]
+    case_doc = doc_id_for("case", client_id)
+    case = session.repo.store.info(case_doc)
+    if case is None or case.node_id != session.actor.node_id:
+        raise NotFound("Cliënt / client", client_id)
     booking = {
         "id": booking_id,
         "slot_id": slot_id,
         "slot_node": row[0],
-        "client_id": client_id,
         "at": session.now(),
         "by": session.actor.user_id,
         "device": session.actor.device_id,
@@ -93,6 +101,7 @@ def book(session: Session, slot_id: str, client_id: str) -> str:
         session.repo.change(
             doc_id_for("node", session.actor.node_id), lambda e: e.update(("bookings", booking_id), booking)
         )
+        _case_event(session, case_doc, "SLOT_BOOKED", booking_id=booking_id, slot_id=slot_id)
         session.audit(
             "slot.book", "C", "slot", client_id=client_id, object_id=slot_id, basis_care_relation=True
         )
@@ -108,11 +117,38 @@ def release(session: Session, booking_id: str) -> None:
         raise NotFound("Boeking / booking", booking_id)
     if booking.get("released_at") is not None:
         raise InvalidTransition("Deze boeking is al vrijgegeven.", "This booking was already released.")
+    case_doc = _case_of(session, booking_id)
     with session.transaction():
         session.repo.change(node_doc, lambda e: e.set(("bookings", booking_id, "released_at"), session.now()))
+        if case_doc is not None:
+            _case_event(session, case_doc, "SLOT_RELEASED", booking_id=booking_id)
         session.audit(
-            "slot.release", "U", "slot", client_id=booking.get("client_id"), object_id=booking.get("slot_id")
+            "slot.release",
+            "U",
+            "slot",
+            client_id=case_doc.split(":", 1)[1] if case_doc else None,
+            object_id=booking.get("slot_id"),
         )
+
+
+def _case_event(session: Session, case_doc: str, kind: str, **data: str) -> None:
+    def write(e: Editor) -> None:
+        e.append(("events",), events.make(session, kind, e.root.get("events") or [], **data))
+
+    session.repo.change(case_doc, write)
+
+
+def _case_of(session: Session, booking_id: str) -> str | None:
+    """The case document whose client a booking of this node is for (it names the booking)."""
+    rows = session.db.execute(
+        "SELECT DISTINCT doc_id FROM doc_events WHERE type = 'SLOT_BOOKED' AND doc_id LIKE 'case:%'"
+    ).fetchall()
+    for (doc_id,) in rows:
+        for event in session.repo.read(doc_id).get("events") or []:
+            data = event.get("data") or {}
+            if event.get("type") == "SLOT_BOOKED" and data.get("booking_id") == booking_id:
+                return str(doc_id)
+    return None
 
 
 def slot_table(session: Session, node_id: str | None = None) -> list[dict[str, Any]]:

@@ -19,6 +19,7 @@ from typing import Any
 import sqlite_utils
 
 from veldclient.db import rows_in
+from veldclient.store import erasures
 
 Json = Any
 Rows = dict[str, list[dict[str, Json]]]
@@ -568,16 +569,18 @@ def project_node(doc_id: str, root: dict[str, Json]) -> Rows:
             }
             for b in (root.get("bookings") or {}).values()
         ],
-        "erasures": [
-            {
-                "doc_id": doc_id,
-                "erased_doc_id": erased,
-                "node_id": node_id,
-                "at": e.get("at"),
-                "by": e.get("by"),
-            }
-            for erased, e in (root.get("erasures") or {}).items()
-        ],
+        "erasures": list(
+            {  # by digest (store/erasures.py): an older entry naming the id is the same erasure
+                erasures.as_key(erased): {
+                    "doc_id": doc_id,
+                    "erased_doc_id": erasures.as_key(erased),
+                    "node_id": node_id,
+                    "at": e.get("at"),
+                    "by": e.get("by"),
+                }
+                for erased, e in sorted((root.get("erasures") or {}).items())
+            }.values()
+        ),
         "capacity_history": [
             {
                 "doc_id": doc_id,

@@ -16,7 +16,7 @@ import sqlite_utils
 
 from veldclient import trust
 from veldclient.errors import CorruptDocument, VeldError
-from veldclient.store import boundary, codec, containers, gc_pause
+from veldclient.store import boundary, codec, containers, erasures, gc_pause
 from veldclient.store.boundary import Document
 from veldclient.store.docstore import DocStore, Editor, Intake, MergeCheck
 from veldclient.store.prepare import claimed_owner, prepare_all, projectable
@@ -151,12 +151,12 @@ class Repo:
 
     def _after_merge_many(self, doc_ids: list[str], checked: dict[str, Rows]) -> None:
         """Re-project what came in (with the rows the merge check already derived); a node
-        document's erasures are obeyed in the same transaction."""
+        document's new erasures are obeyed in the same transaction."""
         docs = [(d, kind_of(d), self.store.read(d)) for d in doc_ids]
+        new_erasures = {d: self._unapplied_erasures(d, root) for d, kind, root in docs if kind == "node"}
         self.projector.project_many(docs, checked)
-        for _, kind, root in docs:
-            if kind == "node":
-                self.apply_erasures(root)
+        for doc_id, keys in new_erasures.items():
+            self.apply_erasures(doc_id.split(":", 1)[1], keys)
 
     def merge_many(
         self,
@@ -179,9 +179,9 @@ class Repo:
             for doc_id, data in sorted(dict(items).items(), key=lambda i: order.get(kind_of(i[0]), 2)):
                 kind = kind_of(doc_id)
                 if erased is None and kind not in order:
-                    erased = self.erased_ids()
+                    erased = self.erased_keys()
                 try:
-                    if self.is_erased(doc_id) if erased is None else doc_id in erased:
+                    if self.is_erased(doc_id) if erased is None else erasures.key(doc_id) in erased:
                         refused.append((doc_id, "erased"))
                         continue
                     if kind in order or doc_id in held:
@@ -287,24 +287,30 @@ class Repo:
         return check
 
     def is_erased(self, doc_id: str) -> bool:
-        return (
-            self.db.execute("SELECT 1 FROM erasures WHERE erased_doc_id = ?", [doc_id]).fetchone() is not None
-        )
+        sql = "SELECT 1 FROM erasures WHERE erased_doc_id = ?"
+        return self.db.execute(sql, [erasures.key(doc_id)]).fetchone() is not None
 
-    def erased_ids(self) -> set[str]:
+    def erased_keys(self) -> set[str]:
+        """The erasure keys this replica knows: ``erasures.key(doc_id) in erased_keys()``."""
         return {r[0] for r in self.db.execute("SELECT erased_doc_id FROM erasures")}
 
-    def apply_erasures(self, node_root: dict[str, Json]) -> list[str]:
-        """Drop every document a node erased — only documents that belong to that node."""
-        node_id = node_root.get("node_id")
-        dropped = []
-        for erased in node_root.get("erasures") or {}:
-            info = self.store.info(erased)
-            if info is not None and info.node_id == node_id:
-                self.projector.remove(erased, info.kind)
-                self.store.drop(erased)
-                dropped.append(erased)
-        return dropped
+    def _unapplied_erasures(self, node_doc_id: str, root: dict[str, Json]) -> set[str]:
+        """Erasure keys in a node document that its projection does not list yet."""
+        sql = "SELECT erased_doc_id FROM erasures WHERE doc_id = ?"
+        listed = {r[0] for r in self.db.execute(sql, [node_doc_id])}
+        return erasures.keys(root.get("erasures") or {}) - listed
+
+    def apply_erasures(self, node_id: str, keys: set[str]) -> list[str]:
+        """Drop the documents of ``node_id`` held here whose erasure key is among ``keys``: a node
+        erases only what belongs to it."""
+        if not keys:
+            return []
+        held = self.db.execute("SELECT doc_id, kind FROM am_docs WHERE node_id = ?", [node_id]).fetchall()
+        dropped = [(d, kind) for d, kind in held if erasures.key(d) in keys]
+        for doc_id, kind in dropped:
+            self.projector.remove(doc_id, kind)
+            self.store.drop(doc_id)
+        return [d for d, _ in dropped]
 
     def read(self, doc_id: str) -> dict[str, Json]:
         return self.store.read(doc_id)
