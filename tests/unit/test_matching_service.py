@@ -58,7 +58,9 @@ def seed(session, **request_changes):
         v = roster.register_volunteer(session, {**BASE, "first_name": label.replace("_", "-"), **changes})
         ids[label] = v.id
     client = add_client(session)
-    request = roster.file_help_request(session, {**REQUEST, "subject_id": client.id, **request_changes})
+    request = roster.file_help_request(
+        session, {**REQUEST, "subject_id": client.id, **request_changes}
+    ).request
     return ids, request.id
 
 
