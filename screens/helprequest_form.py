@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import Any, ClassVar
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -31,20 +31,25 @@ from veldclient.services import roster
 class DiscardChanges(ModalScreen[bool]):
     """Asks whether typed changes may be thrown away: True to throw away, False to keep editing."""
 
-    KEYS: ClassVar[tuple[KeySpec, ...]] = (
-        ("j,y", "answer(True)", "helprequests.edit.discard_yes"),
-        ("n,escape", "answer(False)", "helprequests.edit.discard_no"),
-    )
     DEFAULT_CSS = """
     DiscardChanges { align: center middle; }
     DiscardChanges > Vertical {
-        width: 60; height: auto; border: thick $warning; background: $surface; padding: 1 2;
+        width: 60; max-width: 100%; height: auto; border: thick $warning; background: $surface;
+        padding: 1 2;
     }
     """
 
+    @staticmethod
+    def key_specs() -> tuple[KeySpec, ...]:
+        """Yes is j in Dutch and y in English; both work, the footer shows the one of the language."""
+        return (
+            ("j,y" if language() == "nl" else "y,j", "answer(True)", "helprequests.edit.discard_yes"),
+            ("n,escape", "answer(False)", "helprequests.edit.discard_no"),
+        )
+
     def __init__(self) -> None:
         cls = type(self)
-        cls.BINDINGS = bindings(cls.__name__, cls.KEYS)  # type: ignore[assignment]
+        cls.BINDINGS = bindings(cls.__name__, cls.key_specs())  # type: ignore[assignment]
         cls._merged_bindings = cls._merge_bindings()
         super().__init__()
 
@@ -64,6 +69,7 @@ class HelpRequestForm(FormScreen):
     TITLE_ID = "helprequests.edit.title"
     HELP = "helprequests.edit.help"
     DEFAULT_CSS = """
+    HelpRequestForm > #form-box { max-width: 100%; }
     HelpRequestForm .screening { color: $warning; text-style: bold; padding-left: 36; height: auto; }
     HelpRequestForm .screening.-empty { display: none; }
     """
