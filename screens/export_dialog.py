@@ -2,8 +2,10 @@
 
 ``services.volunteer_export`` decides what goes in the CSV (task, window, parts of the week, PC4,
 first name, non-medical notes; the street only after a confirmed match) and screens the summary for
-health terms. When it finds any, the notes stay out of the file and this screen shows the service's
-message in words and in the warning colour, so the coordinator can fix the summary and export again.
+what a volunteer may not see (a BSN, a date of birth, an e-mail address, health terms). When it finds
+any, the notes stay out of the file and this screen shows the service's message in words and in the
+warning colour, with where to fix the summary (s on the matching screen), so the coordinator can
+export again.
 A path that cannot be written is reported next to the field, which keeps what was typed.
 """
 
@@ -122,7 +124,7 @@ class ExportScreen(VeldScreen):
         held = self.query_one("#export-held-back", Static)
         if result.held_back is not None:
             message = result.held_back[0 if language() == "nl" else 1]
-            held.update(message)
+            held.update(f"{message}\n{t('helprequests.export.fix_hint')}")
             held.add_class("held-back")
             self.notify(message, severity="warning", markup=False, timeout=10)
         else:

@@ -6,6 +6,11 @@ highlighted candidate; a, c, d, w and k take the highlighted match one step (the
 the requester confirmed, declined, withdrawn, help given). Keys that do not apply to what is
 highlighted are shown dimmed rather than hidden, so the footer always tells the whole story. After
 every step both lists reload from the services, which are the only judge of what is allowed.
+
+s edits the summary and the period (``helprequest_form``). Under the summary a warning line names
+what it holds that no volunteer may see (the export holds that back). A request whose period is over
+is shown as expired, with what the coordinator can do, and lists no candidates: the service refuses
+to rank it rather than filtering out every volunteer with the same reason.
 """
 
 from __future__ import annotations
@@ -19,13 +24,15 @@ from textual.content import Content
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from veldclient.domain import MatchStatus
+from veldclient.domain import HelpRequestStatus, MatchStatus
 from veldclient.domain import matching as dm
 from veldclient.errors import ValidationError, VeldError
 from veldclient.screens.base import KeySpec, VeldScreen
 from veldclient.screens.i18n import language, t
 from veldclient.screens.roster_labels import day, languages_text
 from veldclient.services import matching, roster_view
+from veldclient.services.matching import RequestExpired
+from veldclient.services.roster import HelpRequestSaved
 from veldclient.services.roster_view import HelpRequestView, MatchView
 
 CANDIDATES = 20  # eligible volunteers shown
@@ -85,6 +92,7 @@ class MatchScreen(VeldScreen):
         ("w", "withdraw", "helprequests.key.withdraw"),
         ("k", "complete", "helprequests.key.complete"),
         ("u", "toggle_excluded", "helprequests.key.excluded"),
+        ("s", "edit", "helprequests.key.edit"),
         ("e", "export", "helprequests.key.export"),
         ("r", "refresh", "key.refresh"),
     )
@@ -94,6 +102,8 @@ class MatchScreen(VeldScreen):
     MatchScreen #match-left { width: 1fr; padding: 0 1; }
     MatchScreen #match-right { width: 48; padding: 0 1; border-left: vkey $panel-lighten-2; }
     MatchScreen .heading { text-style: bold; color: $primary; padding-top: 1; }
+    MatchScreen .req-warning { color: $warning; text-style: bold; }
+    MatchScreen .req-warning.-empty { display: none; }
     MatchScreen #matches { height: auto; max-height: 8; }
     MatchScreen #candidates { height: 1fr; }
     MatchScreen #match-steps { height: auto; }
@@ -111,7 +121,9 @@ class MatchScreen(VeldScreen):
         with Vertical(id="req"):
             yield Static(t("table.loading"), id="req-title", classes="area-title", markup=False)
             yield Static("", id="req-summary", markup=False)
+            yield Static("", id="req-warning", classes="req-warning -empty", markup=False)
             yield Static("", id="req-facts", classes="muted", markup=False)
+            yield Static("", id="req-expired", classes="req-warning -empty", markup=False)
         with Horizontal(id="match-body"):
             with Vertical(id="match-left"):
                 yield Static(t("helprequests.match.matches"), classes="heading")
@@ -131,17 +143,29 @@ class MatchScreen(VeldScreen):
 
     def refresh_data(self) -> None:
         self.call(roster_view.help_request_view, self.request_id, done=self._show_request)
-        self.call(ranked, self.request_id, self.with_excluded, done=self._show_candidates)
+        self._rank()
+
+    def _rank(self) -> None:
+        self.call(
+            ranked, self.request_id, self.with_excluded, done=self._show_candidates, failed=self._not_ranked
+        )
 
     def _show_request(self, view: HelpRequestView) -> None:
         keep = self._highlighted_match()  # stay on the same match across a reload
         self.view = view
         r, lang = view.request, language()
         title = t(
-            "helprequests.match.heading", task=r.task.label(lang), pc4=r.pc4, status=r.status.label(lang)
+            "helprequests.match.heading", task=r.task.label(lang), pc4=r.pc4, status=view.status.label(lang)
         )
         self.query_one("#req-title", Static).update(title)
         self.query_one("#req-summary", Static).update(" ".join(r.summary.split()))
+        warning = view.screening.warning()
+        self._line("#req-warning", "" if warning is None else warning[0 if lang == "nl" else 1])
+        expired = ""
+        if view.status is HelpRequestStatus.EXPIRED:
+            which = "helprequests.match.lapsed" if view.lapsed else "helprequests.match.closed_expired"
+            expired = t(which, end=day(r.window.end))
+        self._line("#req-expired", expired)
         slots = [(a.weekday.value, a.dagdeel.value) for a in r.window.availability]
         facts = t(
             "helprequests.match.facts",
@@ -163,6 +187,21 @@ class MatchScreen(VeldScreen):
         else:
             matches.highlighted = 0
         self._show_steps()
+        self.refresh_bindings()
+
+    def _line(self, selector: str, text: str) -> None:
+        line = self.query_one(selector, Static)
+        line.update(text)
+        line.set_class(not text, "-empty")
+
+    def _not_ranked(self, error: VeldError) -> None:
+        if not isinstance(error, RequestExpired):
+            self.notify(error.message(language()), severity="error", markup=False)
+            return
+        self.candidates = []
+        options = self.query_one("#candidates", OptionList)
+        options.set_options([Option(Content(t("helprequests.match.expired_candidates")), disabled=True)])
+        self._show_reasons()
         self.refresh_bindings()
 
     def _show_candidates(self, candidates: list[dm.Candidate]) -> None:
@@ -295,7 +334,23 @@ class MatchScreen(VeldScreen):
 
     def action_toggle_excluded(self) -> None:
         self.with_excluded = not self.with_excluded
-        self.call(ranked, self.request_id, self.with_excluded, done=self._show_candidates)
+        self._rank()
+
+    def action_edit(self) -> None:
+        from veldclient.screens.helprequest_form import HelpRequestForm
+
+        if self.view is not None:
+            self.app.push_screen(HelpRequestForm(self.view.request, self.view.today), self._edited)
+
+    def _edited(self, saved: HelpRequestSaved | None) -> None:
+        if saved is None:
+            return
+        warning = saved.warning
+        if warning is None:
+            self.notify(t("helprequests.edit.saved"), markup=False)
+        else:
+            self.notify(warning[0 if language() == "nl" else 1], severity="warning", markup=False, timeout=10)
+        self.refresh_data()
 
     def action_export(self) -> None:
         from veldclient.screens.export_dialog import ExportScreen

@@ -118,6 +118,7 @@ LAZY_COMMANDS = {
     "cases": ("veldclient.cli_placement", "cases"),
     "match": ("veldclient.cli_matching", "match"),
     "export": ("veldclient.cli_matching", "export"),
+    "helprequest": ("veldclient.cli_helprequest", "helprequest"),
     "bundle": ("veldclient.cli_bundle", "bundle"),
 }
 

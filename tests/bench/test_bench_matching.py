@@ -38,7 +38,7 @@ def anytime_request(session) -> str:
     end = today.replace(year=today.year + 1)
     window = {"start": today.isoformat(), "end": end.isoformat(), "availability": []}
     made = roster.file_help_request(session, {**ANYTIME, "window": window})
-    return made.id
+    return made.request.id
 
 
 @pytest.mark.parametrize("case", list(CASES))

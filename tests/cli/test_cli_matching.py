@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import json
 
-from veldclient.domain import matching as dm
+from veldclient.domain import screening
 from veldclient.services import matching
 from veldclient.services.session import open_session
 from veldclient.services.volunteer_export import COLUMNS
@@ -19,15 +19,21 @@ def demo_requests(veld) -> tuple[str, str]:
     veld("demo", "--no-tui", **DEMO)
     session = open_session("demo", passphrase="demo")
     try:
-        rows = session.db.execute("SELECT id, status, summary FROM help_requests ORDER BY id").fetchall()
+        rows = session.db.execute(
+            "SELECT id, status, summary, window_end >= ? FROM help_requests ORDER BY id",
+            [session.today().isoformat()],
+        ).fetchall()
         clean = next(
             r[0]
             for r in rows
-            if r[1] == "OPEN" and not dm.health_terms(r[2]) and matching.rank(session, r[0], limit=1)
+            if r[1] == "OPEN"
+            and r[3]
+            and not screening.health_terms(r[2])
+            and matching.rank(session, r[0], limit=1)
         )
     finally:
         session.close()
-    health = next(r[0] for r in rows if dm.health_terms(r[2]))
+    health = next(r[0] for r in rows if screening.health_terms(r[2]))
     return clean, health
 
 

@@ -165,3 +165,46 @@ async def test_admin_sees_carers_without_any_burden():
         assert {r.cells[-1] for r in rows(carers)} == {"–"}
         assert {r.tone for r in rows(carers)} == {None}
         assert "overbelast" not in static_text(app, "#roster-attention")
+
+
+async def test_search_finds_languages_and_tasks_by_the_words_the_roster_shows():
+    session = demo_session(role="coordinator")
+    arabic = session.db.execute(
+        "SELECT count(*) FROM volunteers WHERE ' ' || languages || ' ' LIKE '% ar %'"
+    ).fetchone()[0]
+    odd_jobs = session.db.execute(
+        "SELECT count(*) FROM volunteers WHERE ' ' || tasks || ' ' LIKE '% KLUSSEN %'"
+    ).fetchone()[0]
+    assert arabic and odd_jobs
+    app = make_app(session, start="roster")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        table = app.screen.query_one("#volunteer-table", WindowTable)
+        await search(app, pilot, "Arabisch")
+        assert table.total == arabic
+        assert all("Arabisch" in r.cells[3] for r in rows(table))
+        assert "Arabisch" in screen_text(app)
+        await pilot.press(*["backspace"] * len("Arabisch"))
+        await pilot.press(*"arab")  # a prefix is enough
+        await settle(app, pilot)
+        assert table.total == arabic
+        await pilot.press(*["backspace"] * len("arab"))
+        await pilot.press(*"Klussen")
+        await settle(app, pilot)
+        assert table.total == odd_jobs and all("Klussen" in r.cells[2] for r in rows(table))
+
+
+async def test_search_in_english_finds_the_english_names():
+    session = demo_session(role="coordinator")
+    english = session.db.execute(
+        "SELECT count(*) FROM volunteers WHERE ' ' || languages || ' ' LIKE '% en %'"
+    ).fetchone()[0]
+    app = make_app(session, start="roster", lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        table = app.screen.query_one("#volunteer-table", WindowTable)
+        await search(app, pilot, "English")
+        assert table.total == english and all("English" in r.cells[3] for r in rows(table))
+        await pilot.press(*["backspace"] * len("English"))
+        await search(app, pilot, "odd jobs")
+        assert table.total and all("Odd jobs" in r.cells[2] for r in rows(table))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from veldclient.domain import (
     VisitStatus,
     check_transition,
 )
+from veldclient.domain.models_help import status_on
 from veldclient.errors import InvalidTransition
 
 DATA_MODEL = Path(__file__).resolve().parents[2] / "docs" / "data-model.md"
@@ -188,3 +190,12 @@ def test_mixing_lifecycles_is_a_bug() -> None:
 def test_allowed_tables_are_read_only() -> None:
     with pytest.raises(TypeError):
         PlacementStatus.ALLOWED[PlacementStatus.DRAFT] = frozenset()  # type: ignore[index]
+
+
+@pytest.mark.parametrize("stored", list(HelpRequestStatus))
+def test_a_help_request_is_expired_by_the_clock_only_while_waiting_or_matched(stored):
+    end, H = date(2026, 11, 12), HelpRequestStatus
+    waiting = stored in (H.OPEN, H.MATCHING, H.MATCHED)
+    assert status_on(stored, end, date(2026, 11, 13)) is (H.EXPIRED if waiting else stored)
+    assert status_on(stored, end, date(2026, 11, 12)) is stored  # the last day still counts
+    assert status_on(stored, None, date(2030, 1, 1)) is stored

@@ -10,7 +10,6 @@ import pytest
 
 from veldclient.domain import HelpRequestStatus, MatchStatus, Vog, VogStatus, causal
 from veldclient.domain import matching as dm
-from veldclient.fixtures import names
 from veldclient.services import events as service_events
 
 TODAY = date(2026, 11, 18)  # a Wednesday
@@ -254,38 +253,3 @@ def test_causal_helpers_are_one_implementation():
     for _ in range(5):
         rng.shuffle(evs)
         assert [e["id"] for e in causal.ordered(evs)] == ["a", "b", "c"]
-
-
-# --- health terms ----------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("text", "term"),
-    [
-        ("Mevrouw is slechthorend: graag rustig praten", "slechthorend"),
-        ("Meneer heeft Parkinson", "parkinson"),
-        ("DEMENTIE in beginstadium", "dementie"),
-        ("Patiënt met diabetes", "diabetes"),
-        ("Neemt insuline mee", "insuline"),
-        ("Rolstoelbus nodig", "rolstoelbus"),
-        ("Na een beroerte", "beroerte"),
-        ("She is hard of hearing", "hard of hearing"),
-        ("Has COPD", "copd"),
-        ("Psychóse in het verleden", "psychose"),  # diacritics ignored
-    ],
-)
-def test_health_terms_are_caught(text, term):
-    assert term in dm.health_terms(text)
-
-
-@pytest.mark.parametrize(
-    "text", ["Rit naar de markt", "Rolluiken repareren", "Doofpot", "blinds ophangen", ""]
-)
-def test_harmless_text_is_not_flagged(text):
-    assert dm.health_terms(text) == []
-
-
-def test_demo_summaries_split_cleanly():
-    clean = [s for group in names.SUMMARIES.values() for s in group] + list(names.MANTELZORG_SUMMARIES)
-    assert [s for s in clean if dm.health_terms(s)] == []
-    assert all(dm.health_terms(s) for _task, s in names.HEALTH_TERM_SUMMARIES)

@@ -58,7 +58,9 @@ def seed(session, **request_changes):
         v = roster.register_volunteer(session, {**BASE, "first_name": label.replace("_", "-"), **changes})
         ids[label] = v.id
     client = add_client(session)
-    request = roster.file_help_request(session, {**REQUEST, "subject_id": client.id, **request_changes})
+    request = roster.file_help_request(
+        session, {**REQUEST, "subject_id": client.id, **request_changes}
+    ).request
     return ids, request.id
 
 
@@ -232,6 +234,23 @@ def test_proposing_on_a_closed_request_is_refused(coordinator):
     with pytest.raises(InvalidTransition):
         matching.propose(coordinator, rid, ids["best"])
     assert counts(coordinator) == before
+
+
+def test_an_expired_request_is_neither_ranked_nor_proposed_until_its_period_is_extended(coordinator, clock):
+    ids, rid = seed(coordinator)
+    assert matching.rank(coordinator, rid, limit=1)
+    clock.advance(45 * 86_400_000)  # 2027-01-02: the window ended on 2026-12-31
+    before = counts(coordinator)
+    with pytest.raises(matching.RequestExpired) as caught:
+        matching.rank(coordinator, rid, explain=True)
+    assert "2026-12-31" in caught.value.message("en") and "helprequest edit" in caught.value.message("en")
+    with pytest.raises(matching.RequestExpired):
+        matching.propose(coordinator, rid, ids["best"])
+    assert counts(coordinator)[0] == before[0]  # nothing written
+    assert request_status(coordinator, rid) == "OPEN"  # expired is derived, never stored
+    roster.update_help_request(coordinator, rid, {"window": {"end": "2027-02-28"}})
+    assert matching.rank(coordinator, rid, limit=1)[0].volunteer_id == ids["best"]
+    matching.propose(coordinator, rid, ids["best"])
 
 
 def test_unknown_ids_and_ineligible_volunteers_write_nothing(coordinator):

@@ -182,7 +182,7 @@ def test_volunteer_and_help_request(coordinator):
             "pc4": "7512",
             "window": {"start": "2026-11-20", "end": "2026-11-30", "availability": []},
         },
-    )
+    ).request
     assert coordinator.db.execute(
         "SELECT status FROM help_requests WHERE id = ?", [request.id]
     ).fetchone() == ("OPEN",)

@@ -64,7 +64,7 @@ def setup(coordinator):
 
     def request(**changes):
         raw = {**REQUEST, "on_behalf_of": "CLIENT", "subject_id": client.id, **changes}
-        return roster.file_help_request(coordinator, raw)
+        return roster.file_help_request(coordinator, raw).request
 
     return coordinator, client, volunteer, request
 
@@ -141,7 +141,7 @@ def test_carer_request_uses_carer_first_name_and_never_phone_or_burden(setup, tm
     carer = roster.register_mantelzorger(session, CARER)
     req = roster.file_help_request(
         session, {**REQUEST, "on_behalf_of": "MANTELZORGER", "subject_id": carer.id, "pc4": "7512"}
-    )
+    ).request
     out = tmp_path / "carer.csv"
     export_for_volunteer(session, req.id, out)
     data, rows = read(out)
@@ -236,3 +236,38 @@ def test_admin_may_not_export_and_is_audited(clock, tmp_path):
         assert not (tmp_path / "a.csv").exists()
     finally:
         admin.close()
+
+
+@pytest.mark.parametrize(
+    ("summary", "secret", "kind_nl", "kind_en"),
+    [
+        ("Boodschappen doen; BSN 111222333 bij de kassa", "111222333", "een BSN", "a BSN"),
+        ("Boodschappen doen; BSN 1112.22.333 bij de kassa", "1112.22.333", "een BSN", "a BSN"),
+        ("Mevrouw (geboren 05-04-1938) wil naar de markt", "1938", "een geboortedatum", "a date of birth"),
+        ("Mevrouw, geboren 5 april 1938, wil naar de markt", "1938", "een geboortedatum", "a date of birth"),
+        ("Afspraken via dochter: anne.smit@example.nl", "anne.smit", "een e-mailadres", "an e-mail address"),
+    ],
+)
+def test_identifying_details_in_the_summary_are_held_back_by_kind(
+    setup, tmp_path, summary, secret, kind_nl, kind_en
+):
+    session, _client, _volunteer, request = setup
+    req = request(summary=summary)
+    out = tmp_path / "id.csv"
+    result = export_for_volunteer(session, req.id, out)
+    data, rows = read(out)
+    assert dict(zip(rows[0], rows[1], strict=True))["notes"] == ""
+    assert secret.encode() not in data
+    nl, en = result.held_back
+    assert kind_nl in nl and kind_en in en
+    assert secret not in nl and secret not in en  # the kind is named, never the value
+    assert session.audit_log.entries(limit=1)[0].detail["held_back"] is True
+
+
+def test_an_appointment_date_and_phone_number_are_not_held_back(setup, tmp_path):
+    session, _client, _volunteer, request = setup
+    summary = "Rit op 2026-11-24 om 10 uur; bel bij aankomst 06 12345678"
+    req = request(summary=summary)
+    result = export_for_volunteer(session, req.id, tmp_path / "ok.csv")
+    assert result.held_back is None
+    assert dict(zip(*read(tmp_path / "ok.csv")[1], strict=True))["notes"] == summary

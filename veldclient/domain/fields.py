@@ -11,7 +11,7 @@ import dataclasses
 import math
 import re
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any, TypeVar, cast
@@ -45,11 +45,15 @@ def new_id() -> str:
     return uuid.uuid4().hex
 
 
-def editable(changes: Mapping[str, object], record: type) -> Mapping[str, object]:
+def editable(
+    changes: Mapping[str, object], record: type, only: Collection[str] | None = None
+) -> Mapping[str, object]:
     """``changes`` to an existing record, refused whole if any key is not one of its editable fields
-    (everything but ``id`` and ``node_id``): a misspelt or foreign field would otherwise vanish
-    silently while the audit log claimed it was changed."""
+    (everything but ``id`` and ``node_id``, or just ``only``): a misspelt or foreign field would
+    otherwise vanish silently while the audit log claimed it was changed."""
     allowed = {f.name for f in dataclasses.fields(record)} - {"id", "node_id"}
+    if only is not None:
+        allowed &= set(only)
     unknown = sorted(k for k in changes if k not in allowed)
     if unknown:
         raise ValidationError(

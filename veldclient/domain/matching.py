@@ -1,5 +1,4 @@
-"""Volunteer matching: hard filters, a score a coordinator can read, match status from events, and
-health-term screening of text that goes to volunteers.
+"""Volunteer matching: hard filters, a score a coordinator can read, and match status from events.
 
 Pure (no I/O, no clock): callers pass "today" and a distance function, so every device ranks the
 same inputs the same way and tests need no database.
@@ -30,8 +29,6 @@ therefore give the same status on every replica, and the pair is reported as a c
 from __future__ import annotations
 
 import heapq
-import re
-import unicodedata
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -478,71 +475,3 @@ def request_steps(current: HelpRequestStatus, target: HelpRequestStatus) -> list
                 return path[::-1]
             queue.append(nxt)
     return []
-
-
-# --- health terms ---------------------------------------------------------------------------------
-
-# A trailing '*' matches any word that starts with the stem (Dutch compounds and inflections:
-# "dementerend", "rolstoelbus"); other entries match whole words or phrases only. Matching ignores
-# case and diacritics. "Hard of hearing" is health data too (domain-model.md §c), hence the
-# conditions that sound harmless.
-# fmt: off
-HEALTH_TERMS: tuple[str, ...] = (
-    # Dutch
-    "slechthorend*", "doof", "dove", "gehoorapparaat*", "blind", "blinde", "slechtziend*",
-    "dement*", "alzheimer*", "geheugenproblem*", "vergeetachtig*", "diabet*", "suikerziek*",
-    "rolstoel*", "rollator*", "scootmobiel*", "medicatie*", "medicijn*", "insuline*", "incontinen*",
-    "depressie*", "depressief", "kanker*", "chemo*", "bestraling*", "tumor*", "hartfalen",
-    "hartpatient*", "hartaanval*", "hartinfarct*", "copd", "astma*", "longziekte*", "parkinson*",
-    "beroerte*", "herseninfarct*", "epilep*", "psychose*", "psychotisch*", "schizofren*",
-    "bipolair*", "autis*", "adhd", "verslaving*", "verslaafd*", "dialyse*", "stoma*", "katheter*",
-    "sonde*", "zuurstof*", "reuma*", "artrose*", "ms", "hiv", "palliatie*", "terminaal", "ziek",
-    "zieke", "ziekte*", "diagnose*", "operatie*", "fysiotherap*", "slecht ter been",
-    "moeilijk ter been", "valgevaar*",
-    # English
-    "hard of hearing", "deaf", "hearing aid*", "visually impaired", "partially sighted",
-    "dementia", "memory loss", "diabetes", "diabetic", "wheelchair*", "medication*",
-    "medicine*", "insulin", "incontinent", "incontinence", "depression", "depressed", "cancer*",
-    "chemotherapy", "heart failure", "heart attack", "asthma*", "parkinson's", "stroke",
-    "epilepsy", "epileptic", "psychosis", "psychotic", "schizophreni*", "bipolar", "autism",
-    "autistic", "addiction", "addicted", "dialysis", "catheter*", "oxygen", "arthritis",
-    "terminally ill", "palliative", "diagnosis", "diagnosed", "surgery", "physiotherap*",
-)
-# fmt: on
-
-
-def fold(text: str) -> str:
-    """Lower-case without diacritics (NFKD, combining marks dropped): 'Patiënt' -> 'patient'."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
-
-
-def _term_pattern(term: str) -> str:
-    stem = term.rstrip("*")
-    body = r"\s+".join(re.escape(fold(word)) for word in stem.split())
-    tail = r"\w*" if term.endswith("*") else r"(?!\w)"
-    return rf"(?<!\w)({body})" + tail
-
-
-_TERMS_RE = [re.compile(_term_pattern(term)) for term in HEALTH_TERMS]
-
-
-def health_terms(text: str | None) -> list[str]:
-    """The health words found in ``text``, as matched (lower case, no diacritics: 'dementie' for a
-    'dement*' entry), in order of appearance; overlapping entries report the longest match once."""
-    if not text:
-        return []
-    folded = fold(text)
-    spans = sorted(
-        {(m.start(), -m.end()) for pattern in _TERMS_RE for m in pattern.finditer(folded)},
-    )
-    out: list[str] = []
-    covered = -1
-    for start, neg_end in spans:
-        if start < covered:
-            continue
-        word = " ".join(folded[start:-neg_end].split())
-        covered = -neg_end
-        if word not in out:
-            out.append(word)
-    return out

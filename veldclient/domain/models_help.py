@@ -1,6 +1,11 @@
 """Help requests from residents and carers, and the volunteer matches proposed for them.
 
 A help request is what a volunteer may see, so it holds a non-medical summary and a PC4 only.
+
+**Expired is derived, never stored.** A request still waiting or matched (the statuses whose
+lifecycle allows EXPIRED) is expired once the last day of its window lies behind today; moving the
+window's end makes it what it was again. Storing EXPIRED would need a writer at midnight on some
+device, and replicas would disagree until it ran.
 """
 
 from __future__ import annotations
@@ -77,6 +82,17 @@ class Window:
         return window
 
 
+EXPIRES = frozenset(s for s in HelpRequestStatus if HelpRequestStatus.EXPIRED in s.allowed_next())
+
+
+def status_on(status: HelpRequestStatus, window_end: date | None, today: date) -> HelpRequestStatus:
+    """The status as of ``today``: EXPIRED for a request in ``EXPIRES`` whose window ended before
+    today (the last day itself still counts); otherwise the stored status."""
+    if status in EXPIRES and window_end is not None and window_end < today:
+        return HelpRequestStatus.EXPIRED
+    return status
+
+
 @dataclass(frozen=True)
 class HelpRequest:
     node_id: str
@@ -92,6 +108,10 @@ class HelpRequest:
     requires_vog: bool = True
     status: HelpRequestStatus = HelpRequestStatus.OPEN
     id: str = field(default_factory=new_id)
+
+    def status_on(self, today: date) -> HelpRequestStatus:
+        """See :func:`status_on`."""
+        return status_on(self.status, self.window.end, today)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -133,12 +133,14 @@ def occupancy_trends(session: Session, now: int, days: int = TREND_DAYS) -> dict
 
 
 def unmatched_help_requests(session: Session) -> int:
-    """The own node's help requests still waiting for a volunteer (status OPEN or MATCHING)."""
+    """The own node's help requests still waiting for a volunteer (status OPEN or MATCHING, their
+    period not over: an expired request waits for nobody)."""
     from veldclient.domain import HelpRequestStatus
 
     waiting = (HelpRequestStatus.OPEN.value, HelpRequestStatus.MATCHING.value)
     row = session.db.execute(
-        "SELECT count(*) FROM help_requests WHERE node_id = ? AND archived = 0 AND status IN (?, ?)",
-        [session.actor.node_id, *waiting],
+        "SELECT count(*) FROM help_requests WHERE node_id = ? AND archived = 0 AND status IN (?, ?)"
+        " AND (window_end IS NULL OR window_end >= ?)",
+        [session.actor.node_id, *waiting, session.today().isoformat()],
     ).fetchone()
     return int(row[0])

@@ -38,7 +38,7 @@ from veldclient.domain import (
 )
 from veldclient.domain import matching as dm
 from veldclient.domain.fields import from_iso
-from veldclient.errors import InvalidTransition, NotFound, ValidationError
+from veldclient.errors import InvalidTransition, NotFound, ValidationError, VeldError
 from veldclient.fixtures import twente
 from veldclient.services import events
 from veldclient.services.session import Session
@@ -61,6 +61,29 @@ VERBS: Mapping[MatchStatus, str] = {
     MatchStatus.WITHDRAWN: "withdraw",
 }
 STEP_TYPES = tuple(t for s, t in dm.EVENT_TYPES.items() if s is not MatchStatus.PROPOSED)
+
+
+class RequestExpired(VeldError):
+    """A help request whose period is over: nobody can be ranked or proposed for it."""
+
+    def __init__(self, request: HelpRequest) -> None:
+        end = request.window.end.isoformat()
+        if request.status is HelpRequestStatus.EXPIRED:  # closed as expired: final
+            super().__init__(
+                f"Deze hulpvraag is verlopen en afgesloten (de periode liep tot {end}): er wordt "
+                "niemand meer voor gezocht.",
+                f"This help request has expired and is closed (its period ran until {end}): nobody "
+                "is sought for it any more.",
+            )
+            return
+        super().__init__(
+            f"Deze hulpvraag is verlopen: de periode liep tot {end}, dus er kan niemand meer worden "
+            f"voorgesteld. Verleng de periode om weer te zoeken: veld helprequest edit {request.id} "
+            "--end JJJJ-MM-DD.",
+            f"This help request has expired: its period ran until {end}, so nobody can be proposed "
+            f"any more. Extend the period to search again: veld helprequest edit {request.id} "
+            "--end YYYY-MM-DD.",
+        )
 
 
 def safe_id(ident: str) -> str:
@@ -277,12 +300,16 @@ def rank(
     session: Session, help_request_id: str, *, limit: int = 20, explain: bool = False
 ) -> list[dm.Candidate]:
     """The best ``limit`` volunteers for a help request, each with a score and reasons; with
-    ``explain`` every other volunteer follows with the reason they were filtered out."""
+    ``explain`` every other volunteer follows with the reason they were filtered out. An expired
+    request (its period over) raises ``RequestExpired`` rather than filtering out everyone with
+    the same reason."""
     session.require_role(HELP, "match.rank", "help_request", object_id=safe_id(help_request_id))
     _doc_id, root = help_request_root(session, help_request_id)
     request = HelpRequest.from_dict(root["request"])
-    need = dm.Need.of(request)
     today = session.today()
+    if request.status_on(today) is HelpRequestStatus.EXPIRED:
+        raise RequestExpired(request)
+    need = dm.Need.of(request)
     load = _active_load(session)
     on_request = _on_request(root, statuses(root))
 
@@ -350,10 +377,13 @@ def propose(session: Session, help_request_id: str, volunteer_id: str) -> str:
     session.require_role(HELP, "match.propose", "match", object_id=safe_id(help_request_id))
     doc_id, root = help_request_root(session, help_request_id)
     request = HelpRequest.from_dict(root["request"])
-    if request.status not in PROPOSABLE:
+    status = request.status_on(session.today())
+    if status is HelpRequestStatus.EXPIRED:
+        raise RequestExpired(request)
+    if status not in PROPOSABLE:
         raise InvalidTransition(
-            f"Hulpvraag staat op '{request.status.label('nl')}': er kan geen vrijwilliger meer bij.",
-            f"Help request is '{request.status.label('en')}': no volunteer can be proposed.",
+            f"Hulpvraag staat op '{status.label('nl')}': er kan geen vrijwilliger meer bij.",
+            f"Help request is '{status.label('en')}': no volunteer can be proposed.",
         )
     found = _facts(session, [str(volunteer_id)])
     if not found:

@@ -3,19 +3,39 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from veldclient.domain import HelpRequest, Mantelzorger, Volunteer
 from veldclient.domain.fields import editable
+from veldclient.domain.screening import Screening, screen
 from veldclient.errors import NotFound
-from veldclient.services import search
+from veldclient.services import matching, search
 from veldclient.services.clients import _event
 from veldclient.services.session import Session
+from veldclient.store.docstore import Editor
 from veldclient.store.repo import doc_id_for
 
 ROSTER = ("nurse", "coordinator", "admin")
 ROSTER_WRITE = ("coordinator", "admin")
 HELP = ("nurse", "coordinator")
+# What may change once a request is filed: the words and the period. Task, PC4, language and the
+# VOG requirement decide who was matched, so a different need is a new request.
+HELP_REQUEST_EDITABLE = ("summary", "window")
+
+
+@dataclass(frozen=True)
+class HelpRequestSaved:
+    """A filed or edited help request, with what its summary holds that no volunteer may see.
+    Such a summary is saved all the same (the person is warned, not refused); the volunteer export
+    holds it back."""
+
+    request: HelpRequest
+    screening: Screening
+
+    @property
+    def warning(self) -> tuple[str, str] | None:
+        return self.screening.warning()
 
 
 def _root(session: Session, kind: str, record_id: str, label: str) -> dict[str, Any]:
@@ -95,10 +115,12 @@ def register_mantelzorger(session: Session, raw: Mapping[str, object]) -> Mantel
     return carer
 
 
-def file_help_request(session: Session, raw: Mapping[str, object]) -> HelpRequest:
-    """A resident's or carer's request for a volunteer; the summary must stay non-medical."""
+def file_help_request(session: Session, raw: Mapping[str, object]) -> HelpRequestSaved:
+    """A resident's or carer's request for a volunteer; the summary must stay non-medical and hold
+    nothing that identifies anyone (a warning says so when it does)."""
     session.require_role(HELP, "helprequest.create", "help_request")
     request = HelpRequest.parse({**raw, "node_id": session.actor.node_id, "created_at": session.now()})
+    found = screen(request.summary, session.today())
     with session.transaction():
         session.repo.create(
             "helpreq",
@@ -113,5 +135,45 @@ def file_help_request(session: Session, raw: Mapping[str, object]) -> HelpReques
             object_id=request.id,
             client_id=request.subject_id if request.on_behalf_of == "CLIENT" else None,
             basis_authorisation=True,
+            detail={"screened": " ".join(found.kinds)},
         )
-    return request
+    return HelpRequestSaved(request, found)
+
+
+def update_help_request(
+    session: Session, help_request_id: str, changes: Mapping[str, object]
+) -> HelpRequestSaved:
+    """Change a help request's summary and/or period (``window``: ``start`` and/or ``end``; the
+    parts of the week stay). Validated as a whole before anything is written; only the fields that
+    differ are written, so a concurrent match step on another device is kept."""
+    safe = matching.safe_id(help_request_id)
+    session.require_role(HELP, "helprequest.update", "help_request", object_id=safe)
+    editable(changes, HelpRequest, HELP_REQUEST_EDITABLE)
+    doc_id, root = matching.help_request_root(session, help_request_id)
+    current = root["request"]
+    raw: dict[str, object] = {**current, **changes}
+    window = changes.get("window")
+    if isinstance(window, Mapping):
+        raw["window"] = {**current["window"], **window}
+    request = HelpRequest.parse(raw)
+    found = screen(request.summary, session.today())
+    stored = request.to_dict()
+
+    def edit(e: Editor) -> None:
+        e.set(("request", "summary"), stored["summary"])
+        e.set(("request", "window", "start"), stored["window"]["start"])
+        e.set(("request", "window", "end"), stored["window"]["end"])
+
+    with session.transaction():
+        session.repo.change(doc_id, edit)
+        session.audit(
+            "helprequest.update",
+            "U",
+            "help_request",
+            object_id=request.id,
+            client_id=request.subject_id if request.on_behalf_of == "CLIENT" else None,
+            data_part="help_request",
+            basis_authorisation=True,
+            detail={"fields": " ".join(sorted(changes)), "screened": " ".join(found.kinds)},
+        )
+    return HelpRequestSaved(request, found)

@@ -38,6 +38,8 @@ from veldclient.domain import (
 )
 from veldclient.domain import matching as dm
 from veldclient.domain.fields import from_iso
+from veldclient.domain.models_help import EXPIRES
+from veldclient.domain.screening import Screening, screen
 from veldclient.errors import ValidationError
 from veldclient.services import matching, roster
 from veldclient.services.search import fts_query
@@ -46,8 +48,10 @@ from veldclient.services.session import Session
 VOG_WARNING_DAYS = 60
 ROSTER = roster.ROSTER  # nurse, coordinator, admin
 HELP = matching.HELP  # nurse, coordinator
-# Open work first, then what is under way, then what is closed.
-STATUS_ORDER = tuple(HelpRequestStatus)
+_H = HelpRequestStatus
+# Open work first, then what is under way, then what expired (it may still need a decision: a
+# longer period, or recording the help given), then what is closed.
+STATUS_ORDER = (_H.OPEN, _H.MATCHING, _H.MATCHED, _H.IN_PROGRESS, _H.EXPIRED, _H.DONE, _H.CANCELLED)
 
 
 @dataclass(frozen=True)
@@ -389,34 +393,52 @@ class HelpRequestItem:
     pc4: str
     window_start: date | None
     window_end: date | None
-    status: str
+    status: str  # as of the session's today: EXPIRED once a waiting request's window is over
     active_matches: int
     volunteer: str  # who confirmed, completed or (failing those) said yes; else ""
+    stored_status: str = ""
+
+    @property
+    def expired(self) -> bool:
+        return self.status == HelpRequestStatus.EXPIRED.value
 
 
 _ACTIVE = frozenset(dm.ACTIVE_CODES)
 _NAMED = {"CONFIRMED": 0, "COMPLETED": 1, "ACCEPTED": 2}  # whose name the list shows, best first
 
 
+def status_sql(today: date) -> str:
+    """The status as of ``today`` in SQL (``domain.models_help.status_on``) for ``help_requests h``.
+    ``today`` is inlined: an ISO date we format ourselves, so the expression has no parameters."""
+    waiting = ", ".join(f"'{s.value}'" for s in sorted(EXPIRES))
+    return (
+        f"(CASE WHEN h.status IN ({waiting}) AND h.window_end < '{today.isoformat()}'"
+        f" THEN '{HelpRequestStatus.EXPIRED.value}' ELSE h.status END)"
+    )
+
+
 def help_requests_page(
     session: Session, statuses: tuple[str, ...] | None, offset: int, limit: int
 ) -> ListPage:
-    """Help requests of this node, open work first; ``statuses`` None means every status.
+    """Help requests of this node, open work first; ``statuses`` None means every status. Status
+    (shown, filtered and sorted on) is as of the session's today: a request whose window is over
+    is EXPIRED, not OPEN.
 
     The page is read first and its matches in one query after, so the cost is one page, not one
     correlated sub-query per request in the table (2,000 on the large demo)."""
     session.require_role(HELP, "helprequest.list", "help_request")
+    status = status_sql(session.today())
     where, params = ["h.node_id = ?", "h.archived = 0"], [session.actor.node_id]
     if statuses is not None:
-        where.append(f"h.status IN ({', '.join('?' for _ in statuses) or 'NULL'})")
+        where.append(f"{status} IN ({', '.join('?' for _ in statuses) or 'NULL'})")
         params += list(statuses)
     sql_where = " AND ".join(where)
     rank = " ".join(f"WHEN '{s.value}' THEN {i}" for i, s in enumerate(STATUS_ORDER))
     total = session.db.execute(f"SELECT count(*) FROM help_requests h WHERE {sql_where}", params).fetchone()
     rows = session.db.execute(
-        "SELECT h.id, h.task, h.summary, h.pc4, h.window_start, h.window_end, h.status"
+        f"SELECT h.id, h.task, h.summary, h.pc4, h.window_start, h.window_end, {status}, h.status"
         f" FROM help_requests h WHERE {sql_where}"
-        f" ORDER BY CASE h.status {rank} ELSE 99 END, h.window_start, h.id LIMIT ? OFFSET ?",
+        f" ORDER BY CASE {status} {rank} ELSE 99 END, h.window_start, h.id LIMIT ? OFFSET ?",
         [*params, limit, offset],
     ).fetchall()
     active: dict[str, int] = {}
@@ -444,8 +466,9 @@ def help_requests_page(
             status or "",
             active.get(hid, 0),
             named[hid][2] if hid in named else "",
+            stored or "",
         )
-        for hid, task, summary, pc4, start, end, status in rows
+        for hid, task, summary, pc4, start, end, status, stored in rows
     ]
     if offset == 0:
         with session.transaction():
@@ -475,8 +498,16 @@ class MatchView:
 
 @dataclass(frozen=True)
 class HelpRequestView:
+    """``status`` is as of the session's today (``request.status`` is the stored one); ``lapsed``
+    says the window ran out while the request was still waiting or matched, so a longer period
+    makes it what it was again. ``screening``: what the summary holds that no volunteer may see."""
+
     request: HelpRequest
     matches: list[MatchView]
+    status: HelpRequestStatus
+    today: date
+    lapsed: bool = False
+    screening: Screening = field(default_factory=Screening)
 
 
 def help_request_view(session: Session, help_request_id: str) -> HelpRequestView:
@@ -508,6 +539,8 @@ def help_request_view(session: Session, help_request_id: str) -> HelpRequestView
         for mid, m in sorted(records.items())
     ]
     views.sort(key=lambda v: (v.status not in dm.ACTIVE, -v.score, v.match_id))
+    today = session.today()
+    status = request.status_on(today)
     with session.transaction():
         session.audit(
             "helprequest.read",
@@ -518,7 +551,14 @@ def help_request_view(session: Session, help_request_id: str) -> HelpRequestView
             data_part="help_request",
             basis_authorisation=True,
         )
-    return HelpRequestView(request, views)
+    return HelpRequestView(
+        request,
+        views,
+        status,
+        today,
+        lapsed=status is not request.status,
+        screening=screen(request.summary, today),
+    )
 
 
 def _name(first: str | None, last: str | None) -> str:

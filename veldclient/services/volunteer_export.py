@@ -6,10 +6,11 @@ only once a match is CONFIRMED (domain-model.md §c), its name without house num
 name without surname. Nothing else is read into a row, so no BSN, birth date, surname, phone,
 burden or id can leak.
 
-The summary is screened for health terms ("slechthorend" is health data too): when any is found the
-notes column stays empty and ``ExportResult.held_back`` tells the coordinator which terms to take
-out. Cells are data, never formulas: a cell a spreadsheet would evaluate (``=``, ``+``, ``-``, ``@``)
-is prefixed with an apostrophe. The file is written atomically (temp file, fsync, rename).
+The summary is screened (``domain.screening``) for a BSN, a date of birth, an e-mail address and
+health terms ("slechthorend" is health data too): when any is found the notes column stays empty and
+``ExportResult.held_back`` tells the coordinator what kind of thing to take out, never the value.
+Cells are data, never formulas: a cell a spreadsheet would evaluate (``=``, ``+``, ``-``, ``@``) is
+prefixed with an apostrophe. The file is written atomically (temp file, fsync, rename).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from typing import Any
 
 from veldclient.domain import HelpRequest, MatchStatus, OnBehalfOf
 from veldclient.domain import matching as dm
+from veldclient.domain.screening import screen
 from veldclient.errors import VeldError
 from veldclient.services.matching import HELP, help_request_root, safe_id, statuses
 from veldclient.services.session import Session
@@ -46,7 +48,8 @@ class ExportResult:
     rows: int
     street_included: bool
     held_back: tuple[str, str] | None = None  # (nl, en) message for the coordinator
-    terms: tuple[str, ...] = ()
+    terms: tuple[str, ...] = ()  # health words found
+    kinds: tuple[str, ...] = ()  # what was held back: bsn, birth_date, email, health
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -58,6 +61,7 @@ class ExportResult:
             if self.held_back is None
             else {"nl": self.held_back[0], "en": self.held_back[1]},
             "terms": list(self.terms),
+            "held_back_kinds": list(self.kinds),
         }
 
 
@@ -95,16 +99,6 @@ def _person(session: Session, request: HelpRequest) -> tuple[str, str | None]:
     return ((row[0] or "").split()[:1] or [""])[0] if row else "", None
 
 
-def _held_back_message(terms: list[str]) -> tuple[str, str]:
-    listed = ", ".join(f"'{t}'" for t in terms)
-    return (
-        f"De notitie is niet geëxporteerd: de samenvatting bevat gezondheidsinformatie ({listed}). "
-        "Haal dat uit de samenvatting en exporteer opnieuw.",
-        f"The notes were not exported: the summary contains health information ({listed}). "
-        "Remove it from the summary and export again.",
-    )
-
-
 def _write_atomic(out_path: Path, data: bytes) -> None:
     folder = out_path.parent if str(out_path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".tmp", dir=folder)
@@ -138,8 +132,7 @@ def export_for_volunteer(
     request = HelpRequest.from_dict(root["request"])
     first_name, address = _person(session, request)
     confirmed = any(s in STREET_AFTER for s in statuses(root).values())
-    terms = dm.health_terms(request.summary)
-    held_back = _held_back_message(terms) if terms else None
+    found = screen(request.summary, session.today())
     slots = [(a.weekday.value, a.dagdeel.value) for a in request.window.availability]
     row = {
         "task": request.task.label(lang),
@@ -148,7 +141,7 @@ def export_for_volunteer(
         "availability": dm.slots_text(slots)[0 if lang == "nl" else 1],
         "pc4": request.pc4,
         "first_name": first_name,
-        "notes": "" if terms else request.summary,
+        "notes": request.summary if found.clean else "",
         "street": street_of(address) if confirmed else "",
     }
     buffer = io.StringIO()
@@ -165,7 +158,12 @@ def export_for_volunteer(
             client_id=request.subject_id if request.on_behalf_of is OnBehalfOf.CLIENT else None,
             data_part="help_request",
             basis_authorisation=True,
-            detail={"rows": 1, "street": bool(row["street"]), "held_back": bool(terms)},
+            detail={
+                "rows": 1,
+                "street": bool(row["street"]),
+                "held_back": not found.clean,
+                "held_back_kinds": " ".join(found.kinds),
+            },
         )
         try:
             _write_atomic(path, buffer.getvalue().encode("utf-8"))
@@ -180,6 +178,7 @@ def export_for_volunteer(
         columns=COLUMNS,
         rows=1,
         street_included=bool(row["street"]),
-        held_back=held_back,
-        terms=tuple(terms),
+        held_back=found.held_back(),
+        terms=found.terms,
+        kinds=found.kinds,
     )

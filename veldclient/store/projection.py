@@ -99,6 +99,7 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...]]] = {
             "vog_status": str,
             "vog_issued_on": str,
             "archived": int,
+            "labels": str,  # tasks and languages in words, Dutch and English: searchable
         },
         "id",
     ),
@@ -247,8 +248,9 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...]]] = {
 
 FTS = {
     "clients": ["name", "postcode", "address"],
-    "volunteers": ["first_name", "last_name", "pc4", "tasks", "languages"],
+    "volunteers": ["first_name", "last_name", "pc4", "tasks", "languages", "labels"],
 }
+FTS_TOKENIZE = "unicode61 remove_diacritics 2"
 
 
 V1_TABLES = (
@@ -287,12 +289,45 @@ def create_tables(db: sqlite_utils.Database, names: tuple[str, ...] = V1_TABLES)
     db.table("capacity").create_index(["node_id", "care_type"])
     for table, fts_columns in FTS.items():
         db.table(table).enable_fts(
-            fts_columns, fts_version="FTS5", create_triggers=True, tokenize="unicode61 remove_diacritics 2"
+            fts_columns, fts_version="FTS5", create_triggers=True, tokenize=FTS_TOKENIZE
         )
 
 
 def _join(codes: Iterable[str] | None) -> str:
     return " ".join(codes or [])
+
+
+def search_labels(tasks: Iterable[str] | None, languages: Iterable[str] | None) -> str:
+    """What a volunteer's tasks and languages are called, in Dutch and in English ("Boodschappen
+    Shopping Arabisch Arabic"), so a search finds them by the words the roster shows in either
+    language, not only by their codes. A code this version does not know adds no words."""
+    from veldclient.domain import Task
+    from veldclient.domain.matching import LANGUAGE_NAMES
+
+    words: list[str] = []
+    for code in tasks or []:
+        if code in Task.__members__:
+            words += (Task(code).label("nl"), Task(code).label("en"))
+    for code in languages or []:
+        words += LANGUAGE_NAMES.get(code, ())
+    return " ".join(dict.fromkeys(words))
+
+
+def index_volunteer_labels(db: sqlite_utils.Database) -> None:
+    """Bring a volunteers table from before ``labels`` up to date: add the column, fill it from the
+    codes already projected (the same pure function the projector applies to the document), and
+    rebuild the search index with it. Safe to run on a table that already has it."""
+    table = db.table("volunteers")
+    table.disable_fts()
+    if "labels" not in table.columns_dict:
+        table.add_column("labels", str)
+    rows = db.execute("SELECT rowid, tasks, languages FROM volunteers").fetchall()
+    db.conn.executemany(
+        "UPDATE volunteers SET labels = ? WHERE rowid = ?",
+        [(search_labels((t or "").split(), (lg or "").split()), rowid) for rowid, t, lg in rows],
+    )
+    table.enable_fts(FTS["volunteers"], fts_version="FTS5", create_triggers=True, tokenize=FTS_TOKENIZE)
+    table.rebuild_fts()
 
 
 def _archived(root: dict[str, Json]) -> int:
@@ -411,6 +446,7 @@ def project_volunteer(doc_id: str, root: dict[str, Json]) -> Rows:
                 "vog_status": vog.get("status"),
                 "vog_issued_on": vog.get("issued_on"),
                 "archived": _archived(root),
+                "labels": search_labels(v.get("tasks"), v.get("languages")),
             }
         ],
         "volunteer_availability": [

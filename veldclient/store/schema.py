@@ -74,5 +74,12 @@ def _sync_refusals(db: sqlite_utils.Database) -> None:
     refusals.ensure_schema(db)
 
 
+@migrations(name="0012_volunteer_search_labels")
+def _volunteer_search_labels(db: sqlite_utils.Database) -> None:
+    """Roster search finds tasks and languages by their Dutch and English names, not only by code:
+    the volunteers table gains ``labels`` and its search index is rebuilt with it."""
+    projection.index_volunteer_labels(db)
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     migrations.apply(db)
