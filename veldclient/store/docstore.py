@@ -627,10 +627,22 @@ class DocStore:
         )
 
     def drop(self, doc_id: str) -> None:
-        """Remove a document and all its bytes (erasure). History goes with it: that is the point."""
-        self.db.execute("DELETE FROM am_chunks WHERE doc_id = ?", [doc_id])
-        self.db.execute("DELETE FROM am_docs WHERE doc_id = ?", [doc_id])
+        """Remove a document, all its bytes and every row anywhere that is about it (erasure: its
+        projection, what peers acknowledged of it). History goes with it: that is the point."""
+        for table in self._tables_about_documents():
+            self.db.execute(f"DELETE FROM [{table}] WHERE doc_id = ?", [doc_id])
         self.invalidate([doc_id])
+
+    def _tables_about_documents(self) -> list[str]:
+        """Every table with a ``doc_id`` column, whichever layer made it: an erasure must reach
+        tables added later without anyone remembering to list them here."""
+        names = [r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        return [
+            t
+            for t in names
+            if not t.endswith(("_fts", "_data", "_idx", "_docsize", "_config"))
+            and any(c[1] == "doc_id" for c in self.db.execute(f"PRAGMA table_info([{t}])"))
+        ]
 
     def _insert_chunk(self, doc_id: str, seq: int, kind: str, data: bytes) -> None:
         self.db.execute(
