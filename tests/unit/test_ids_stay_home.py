@@ -40,6 +40,10 @@ CARER = {
 }
 
 
+def for_client(client_id: str) -> dict[str, object]:
+    return {**HELP, "on_behalf_of": "CLIENT", "subject_id": client_id}
+
+
 def everything_held(session, without: tuple[str, ...] = (), history: bool = True) -> str:
     """All a replica holds, as text: every row of every table (but ``without``) and every
     document's state after each change in its history (or only its current state)."""
@@ -66,7 +70,7 @@ def test_no_id_of_an_unshared_client_reaches_another_node(tmp_path) -> None:
         kept = clients.register_client(a1, GOOD)
         clients.record_visit(a1, kept.id, {"planned_start_at": 1_795_100_000_000, "planned_minutes": 30})
         unsent = placements.file_placement_request(a1, kept.id, REFERRAL)
-        helped = roster.file_help_request(a1, {**HELP, "on_behalf_of": "CLIENT", "subject_id": kept.id}).request
+        helped = roster.file_help_request(a1, for_client(kept.id)).request
         carer = roster.register_mantelzorger(a1, {**CARER, "care_for_client_id": kept.id})
         booking = slots.book(a1, slot.id, kept.id)
 
@@ -94,7 +98,7 @@ def test_erasing_a_client_removes_everything_that_names_them() -> None:
     with devices(("a1", "enschede-centrum", "nurse"), ("a2", "enschede-centrum", "nurse")) as (a1, a2):
         mesh = Mesh(a1, a2)
         client = clients.register_client(a1, GOOD)
-        helped = roster.file_help_request(a1, {**HELP, "on_behalf_of": "CLIENT", "subject_id": client.id}).request
+        helped = roster.file_help_request(a1, for_client(client.id)).request
         carer = roster.register_mantelzorger(a1, {**CARER, "care_for_client_id": client.id})
         mesh.sync("a2", "a1")
 
@@ -112,4 +116,3 @@ def test_erasing_a_client_removes_everything_that_names_them() -> None:
                 "SELECT care_for_client_id FROM mantelzorgers WHERE id = ?", [carer.id]
             ).fetchone()
             assert carer_row == (None,), "the carer stays, without the link"
-
