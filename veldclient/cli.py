@@ -1,7 +1,8 @@
 """The `veld` command line: the surface scripts, tests and site admins use (DESIGN §7).
 
 Every expected failure is a :class:`VeldError` and ends as one clear line on stderr with exit code 2
-(1 is left for "a check found problems"). ``--json`` output is stable: keys are only ever added.
+(1 is left for "a check found problems", and for a bug: an error that escaped the app or a command,
+as Python itself exits). ``--json`` output is stable: keys are only ever added.
 Messages follow ``VELD_LANG`` (``nl`` by default, ``en``).
 """
 
@@ -164,9 +165,22 @@ def _open_tui(name: str) -> None:
     opening = start_unlock(name)
     from veldclient.app import run_app
 
-    run_app(opening)  # type: ignore[arg-type]  # VeldApp takes a Session or an Unlocking
+    code = run_app(opening)
     if opening.failure is not None:
         raise opening.failure
+    exit_with_app(code)
+
+
+def exit_with_app(code: int | None) -> None:
+    """Exit as the app did: a crash (Textual printed its traceback) must never look like success."""
+    if code:
+        fail(
+            VeldError(
+                "De app is gestopt door een onverwachte fout (zie hierboven); meld dit aan de beheerder.",
+                "The app stopped because of an unexpected error (see above); please report it to the admin.",
+            ),
+            code,
+        )
 
 
 @main.command()
@@ -395,7 +409,7 @@ def demo(no_tui: bool, size: str, node_id: str, role: str, seed: int) -> None:
         return
     from veldclient.app import run_app
 
-    run_app(session)
+    exit_with_app(run_app(session))
 
 
 if __name__ == "__main__":  # pragma: no cover
