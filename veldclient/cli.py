@@ -112,6 +112,7 @@ LAZY_COMMANDS = {
     "match": ("veldclient.cli_matching", "match"),
     "export": ("veldclient.cli_matching", "export"),
     "bundle": ("veldclient.cli_bundle", "bundle"),
+    "demo": ("veldclient.cli_demo", "demo_command"),
 }
 
 
@@ -379,37 +380,6 @@ def audit_log(
         click.echo(
             f"{e.seq:>7} {e.at_iso} {e.action} {e.event:<22} {e.outcome:<6} {e.user_id} ({e.role}){client}"
         )
-
-
-@main.command()
-@click.option("--no-tui", is_flag=True, help="Only prepare the demo data and print where it is.")
-@click.option("--size", type=click.Choice(["small", "large"]), default="small", show_default=True)
-@click.option("--node", "node_id", default="enschede-centrum", show_default=True)
-@click.option("--role", type=click.Choice(profmod.ROLES), default="nurse", show_default=True)
-@click.option("--seed", default=7, show_default=True)
-@handles_errors
-def demo(no_tui: bool, size: str, node_id: str, role: str, seed: int) -> None:
-    """Create (or refresh) the demo profile with Twente demo data and open it."""
-    from veldclient.services import demo as demo_service
-
-    session = demo_service.build_demo(size=size, node_id=node_id, role=role, seed=seed, progress=click.echo)
-    if no_tui:
-        try:
-            st = _status(session, check=False)
-        finally:
-            session.close()
-        click.echo(f"Demo profile '{st.profile}' ready at {session.profile.dir}")
-        click.echo(
-            f"  node {st.node_id}, role {st.role}, "
-            f"{st.counts['clients']} clients, {st.counts['volunteers']} volunteers"
-        )
-        click.echo(
-            f"  open it with: veld --profile {st.profile}   (passphrase: {demo_service.demo_passphrase()})"
-        )
-        return
-    from veldclient.app import run_app
-
-    exit_with_app(run_app(session))
 
 
 if __name__ == "__main__":  # pragma: no cover
