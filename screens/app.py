@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App
 from textual.binding import Binding
-from textual.command import Provider
+from textual.command import CommandPalette, Provider
 from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.screen import Screen
@@ -252,6 +252,11 @@ class VeldApp(ServiceCaller, App[None]):
             else [(b.key, b.description) for b in screen.BINDINGS if isinstance(b, Binding) and b.description]
         )
         self.push_screen(HelpScreen(help_id, keys))
+
+    def action_command_palette(self) -> None:
+        """Textual's palette (as App.action_command_palette), its placeholder in the current language."""
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(placeholder=t("palette.placeholder"), id="--command-palette"))
 
     def apply_language(self, lang: str) -> None:
         """Switch the language everywhere: bindings and screens are rebuilt in the new language."""

@@ -37,7 +37,8 @@ class VeldCommands(Provider):
         if isinstance(screen, VeldScreen):
             for binding in screen.BINDINGS:
                 if isinstance(binding, Binding) and binding.description:
-                    out.append((binding.description, partial(screen.run_action, binding.action), binding.key))
+                    shown = " ".join(app.get_key_display(b) for b in Binding.make_bindings([binding]))
+                    out.append((binding.description, partial(screen.run_action, binding.action), shown))
         for lang in ("nl", "en"):
             out.append((t(f"palette.language.{lang}"), partial(app.apply_language, lang), ""))
         for theme, label in THEMES.items():

@@ -68,6 +68,7 @@ async def test_ctrl_p_opens_filters_runs_and_escape_closes():
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         palette = await open_palette(app, pilot)
+        assert palette.query_one(CommandInput).placeholder == "Zoek een opdracht…"
         everything = entries(palette)
         await pilot.press(*"Capac")
         await settle(app, pilot)
@@ -127,6 +128,7 @@ async def test_after_switching_language_in_f9_the_palette_still_runs_and_speaks_
         assert "Settings saved." in saved and "Instellingen opgeslagen." not in saved
 
         palette = await open_palette(app, pilot)
+        assert palette.query_one(CommandInput).placeholder == "Search for commands…"
         shown = entries(palette)
         assert "Go to: Capacity" in shown and "Language: Dutch" in shown and "Save" in shown
         assert not any(name.startswith("Ga naar") for name in shown)
