@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App
 from textual.binding import Binding
+from textual.command import CommandPalette, Provider
 from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.screen import Screen
@@ -27,6 +28,7 @@ from textual.theme import Theme
 from veldclient.screens import i18n
 from veldclient.screens.backend import Backend, Done, Failed, ServiceReply
 from veldclient.screens.base import KeySpec, ServiceCaller, VeldScreen, bindings, relocalise
+from veldclient.screens.commands import VeldCommands
 from veldclient.screens.i18n import t
 from veldclient.screens.prefs import Prefs
 from veldclient.screens.unlock import Unlocking
@@ -69,6 +71,28 @@ HIGH_CONTRAST = Theme(
 )
 
 
+def app_bindings(keys: tuple[KeySpec, ...]) -> list[Binding]:
+    """The app's keys in the current language, ctrl+p for the palette among them.
+
+    Textual adds its own ctrl+p binding to the app *instance* only when none is declared; the app's
+    bindings are rebuilt on a language switch, which would drop it. Declared here, it is rebuilt
+    (and translated) with the rest. Priority, as Textual's: an input field never swallows it.
+    """
+    palette = t("key.palette")
+    return [
+        *bindings("app", keys),
+        Binding(
+            App.COMMAND_PALETTE_BINDING,
+            "command_palette",
+            palette,
+            id="app.command_palette",
+            tooltip=palette,
+            show=False,  # the footer shows it on its own, at the right
+            priority=True,
+        ),
+    ]
+
+
 def screen_class(mode: str) -> type[VeldScreen]:
     module, name, _label, _key = AREAS[mode]
     return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
@@ -82,8 +106,10 @@ class VeldApp(ServiceCaller, App[None]):
         ("f1", "help", "key.help"),
         ("f10", "quit", "key.quit"),
     )
-    BINDINGS: ClassVar[list[Binding]] = bindings("app", KEYS)  # type: ignore[assignment]
-    COMMANDS = App.COMMANDS | {"veldclient.screens.commands.VeldCommands"}  # type: ignore[operator]
+    BINDINGS: ClassVar[list[Binding]] = app_bindings(KEYS)  # type: ignore[assignment]
+    # Only veldclient's own commands: Textual's system commands are English only and change the
+    # theme behind the settings' back.
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {VeldCommands}
 
     class Unlocked(Message):
         """The background unlock is done; ``prefs`` are the profile's language and theme."""
@@ -107,13 +133,18 @@ class VeldApp(ServiceCaller, App[None]):
         self.prefs = Prefs() if isinstance(session, Unlocking) else prefs.load(session)
         self._lang = lang
         i18n.set_language(lang or self.prefs.language)
-        relocalise(VeldScreen)
-        type(self).BINDINGS = bindings("app", self.KEYS)
-        type(self)._merged_bindings = type(self)._merge_bindings()
+        self._localise_bindings()
         super().__init__()
         self.start_mode = start
         for mode in AREAS:
             self.add_mode(mode, self._factory(mode))
+
+    @classmethod
+    def _localise_bindings(cls) -> None:
+        """Every binding of the app and its screens, described in the current language."""
+        relocalise(VeldScreen)
+        cls.BINDINGS = app_bindings(cls.KEYS)
+        cls._merged_bindings = cls._merge_bindings()
 
     @staticmethod
     def _factory(mode: str) -> Callable[[], VeldScreen]:
@@ -222,12 +253,15 @@ class VeldApp(ServiceCaller, App[None]):
         )
         self.push_screen(HelpScreen(help_id, keys))
 
+    def action_command_palette(self) -> None:
+        """Textual's palette (as App.action_command_palette), its placeholder in the current language."""
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(placeholder=t("palette.placeholder"), id="--command-palette"))
+
     def apply_language(self, lang: str) -> None:
         """Switch the language everywhere: bindings and screens are rebuilt in the new language."""
         i18n.set_language(lang)
-        relocalise(VeldScreen)
-        type(self).BINDINGS = bindings("app", self.KEYS)
-        type(self)._merged_bindings = type(self)._merge_bindings()
+        self._localise_bindings()
         self._bindings = type(self)._merged_bindings.copy()  # type: ignore[union-attr]
         current = self.current_mode
         self.add_mode("_relabel", Screen)

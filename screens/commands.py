@@ -1,13 +1,26 @@
-"""Every action in the command palette (ctrl+p): areas, screen actions, language, theme."""
+"""Every action in the command palette (ctrl+p): areas, screen actions, language, theme, help, quit.
+
+The names are looked up each time the palette asks, so they follow the language setting. The
+screen's actions are those of the screen the palette was opened on (``self.screen``): while the
+palette is open, ``app.screen`` is the palette itself.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
 
+from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from veldclient.screens.i18n import t
+
+# theme -> catalogue id of its name (the same names as in F9 settings)
+THEMES = {
+    "textual-dark": "settings.theme.dark",
+    "textual-light": "settings.theme.light",
+    "veld-high-contrast": "settings.theme.contrast",
+}
 
 
 class VeldCommands(Provider):
@@ -20,16 +33,18 @@ class VeldCommands(Provider):
         out: list[tuple[str, Callable[[], object], str]] = []
         for mode, (_m, _c, label, key) in AREAS.items():
             out.append((f"{t('palette.go')}: {t(label)}", partial(app.action_area, mode), key.upper()))
-        screen = app.screen
+        screen = self.screen
         if isinstance(screen, VeldScreen):
             for binding in screen.BINDINGS:
-                if hasattr(binding, "action"):
-                    out.append((binding.description, partial(screen.run_action, binding.action), binding.key))
+                if isinstance(binding, Binding) and binding.description:
+                    shown = " ".join(app.get_key_display(b) for b in Binding.make_bindings([binding]))
+                    out.append((binding.description, partial(screen.run_action, binding.action), shown))
         for lang in ("nl", "en"):
             out.append((t(f"palette.language.{lang}"), partial(app.apply_language, lang), ""))
-        for theme in ("textual-dark", "textual-light", "veld-high-contrast"):
-            out.append((t("palette.theme", theme=theme), partial(app.apply_theme, theme), ""))
+        for theme, label in THEMES.items():
+            out.append((t("palette.theme", theme=t(label)), partial(app.apply_theme, theme), ""))
         out.append((t("key.help"), app.action_help, "F1"))
+        out.append((t("key.quit"), app.exit, "F10"))
         return out
 
     async def discover(self) -> Hits:

@@ -95,10 +95,11 @@ class SettingsScreen(VeldScreen):
             self.notify(str(error), severity="error", markup=False)
 
     def _saved(self, stored: prefs.Prefs) -> None:
-        self.veld.apply_theme(stored.theme)
-        self.notify(t("settings.saved"), markup=False)
+        app = self.veld  # a language switch replaces this screen: say it through the app, after it
+        app.apply_theme(stored.theme)
         if stored.language != language():
-            self.veld.apply_language(stored.language)
+            app.apply_language(stored.language)
+        app.notify(t("settings.saved"), markup=False)
 
     def action_bundles(self) -> None:
         from veldclient.screens.bundle_dialog import BundleScreen

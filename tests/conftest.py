@@ -7,9 +7,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from testenv import FROZEN_NOW_MS, FakeClock, make_session
 
 os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+
+# Hypothesis fails an example that runs longer than its deadline (200 ms by default): a timed
+# assertion that a loaded machine breaks. Speed is measured in tests/bench; here no deadline.
+settings.register_profile("veld", deadline=None)
+settings.load_profile("veld")
 
 
 @pytest.fixture(autouse=True)

@@ -15,6 +15,7 @@ def demo_session(role: str = "nurse", node: str = "enschede-centrum", size: str 
     """The demo profile (fixed seed, frozen clock) as a session; its device id made constant."""
     from veldclient.services import demo
 
+    demo.remove_demo()  # a fresh demo for each call: tests build it again with another role or size
     session = demo.build_demo(size=size, node_id=node, role=role, clock=FakeClock(FROZEN_NOW_MS))
     session.profile = dataclasses.replace(session.profile, device_id=FIXED_DEVICE_ID)
     return session

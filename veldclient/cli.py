@@ -1,7 +1,8 @@
 """The `veld` command line: the surface scripts, tests and site admins use (DESIGN §7).
 
 Every expected failure is a :class:`VeldError` and ends as one clear line on stderr with exit code 2
-(1 is left for "a check found problems"). ``--json`` output is stable: keys are only ever added.
+(1 is left for "a check found problems", and for a bug: an error that escaped the app or a command,
+as Python itself exits). ``--json`` output is stable: keys are only ever added.
 Messages follow ``VELD_LANG`` (``nl`` by default, ``en``).
 """
 
@@ -120,6 +121,7 @@ LAZY_COMMANDS = {
     "export": ("veldclient.cli_matching", "export"),
     "helprequest": ("veldclient.cli_helprequest", "helprequest"),
     "bundle": ("veldclient.cli_bundle", "bundle"),
+    "demo": ("veldclient.cli_demo", "demo_command"),
 }
 
 
@@ -173,9 +175,22 @@ def _open_tui(name: str) -> None:
     opening = start_unlock(name)
     from veldclient.app import run_app
 
-    run_app(opening)  # type: ignore[arg-type]  # VeldApp takes a Session or an Unlocking
+    code = run_app(opening)
     if opening.failure is not None:
         raise opening.failure
+    exit_with_app(code)
+
+
+def exit_with_app(code: int | None) -> None:
+    """Exit as the app did: a crash (Textual printed its traceback) must never look like success."""
+    if code:
+        fail(
+            VeldError(
+                "De app is gestopt door een onverwachte fout (zie hierboven); meld dit aan de beheerder.",
+                "The app stopped because of an unexpected error (see above); please report it to the admin.",
+            ),
+            code,
+        )
 
 
 @main.command()
@@ -379,37 +394,6 @@ def audit_log(
         click.echo(
             f"{e.seq:>7} {e.at_iso} {e.action} {e.event:<22} {e.outcome:<6} {e.user_id} ({e.role}){client}"
         )
-
-
-@main.command()
-@click.option("--no-tui", is_flag=True, help="Only prepare the demo data and print where it is.")
-@click.option("--size", type=click.Choice(["small", "large"]), default="small", show_default=True)
-@click.option("--node", "node_id", default="enschede-centrum", show_default=True)
-@click.option("--role", type=click.Choice(profmod.ROLES), default="nurse", show_default=True)
-@click.option("--seed", default=7, show_default=True)
-@handles_errors
-def demo(no_tui: bool, size: str, node_id: str, role: str, seed: int) -> None:
-    """Create (or refresh) the demo profile with Twente demo data and open it."""
-    from veldclient.services import demo as demo_service
-
-    session = demo_service.build_demo(size=size, node_id=node_id, role=role, seed=seed, progress=click.echo)
-    if no_tui:
-        try:
-            st = _status(session, check=False)
-        finally:
-            session.close()
-        click.echo(f"Demo profile '{st.profile}' ready at {session.profile.dir}")
-        click.echo(
-            f"  node {st.node_id}, role {st.role}, "
-            f"{st.counts['clients']} clients, {st.counts['volunteers']} volunteers"
-        )
-        click.echo(
-            f"  open it with: veld --profile {st.profile}   (passphrase: {demo_service.demo_passphrase()})"
-        )
-        return
-    from veldclient.app import run_app
-
-    run_app(session)
 
 
 if __name__ == "__main__":  # pragma: no cover

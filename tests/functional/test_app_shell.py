@@ -1,4 +1,5 @@
-"""The app shell: help, areas, roles, settings (language, theme, staleness), conflicts, palette."""
+"""The app shell: help, areas, roles, settings (language, theme, staleness), conflicts (the palette:
+test_command_palette.py)."""
 
 from __future__ import annotations
 
@@ -102,15 +103,3 @@ async def test_conflict_inbox_shows_both_sides_and_resolves(clock):
         await pilot.press("1")
         await settle(app, pilot)
         assert i18n.t("conflicts.none") in texts(app.screen)
-
-
-async def test_palette_lists_every_area_and_the_screen_actions():
-    from veldclient.screens.commands import VeldCommands
-
-    app = make_app(demo_session(), start="settings")
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
-        provider = VeldCommands(app.screen)
-        names = [name for name, _action, _key in provider._commands()]
-        assert sum(name.startswith(i18n.t("palette.go")) for name in names) == 8
-        assert i18n.t("key.save") in names and i18n.t("palette.language.en") in names

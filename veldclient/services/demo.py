@@ -1,4 +1,9 @@
-"""The demo profile: a ready node with deterministic Twente data, rebuilt from scratch on each run.
+"""The demo profile: a ready node with deterministic Twente data, built the first time it is asked for.
+
+Once built, the demo profile is kept as it is, with whatever a person did in it: `veld demo` opens it
+again, and only an explicit reset (:func:`describe` says what it holds, then :func:`remove_demo`)
+builds it anew. What it was built with (size, seed) is stored in its settings, so a different
+``--size`` can be pointed out instead of being applied by throwing the profile away.
 
 Every generated record goes through the domain's ``from_dict`` (so demo data obeys the same rules as
 typed input) and into documents plus projection in one transaction, with one audit entry per record.
@@ -8,23 +13,33 @@ The demo's passphrase is public (``demo``, or ``VELD_PASSPHRASE`` when set): the
 from __future__ import annotations
 
 import hashlib
+import json
 import random
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from veldclient import locations, trust
 from veldclient import profile as profmod
 from veldclient.audit import AuditEvent
 from veldclient.domain import Client, HelpRequest, Mantelzorger, Match, PlacementRequest, Visit, Volunteer
+from veldclient.errors import VeldError
 from veldclient.fixtures import generator, twente
-from veldclient.services import events, setup
+from veldclient.identity import format_device_id
+from veldclient.services import events, settings, setup, status
 from veldclient.services.capacity import write_record
-from veldclient.services.session import Clock, Session, clock_from_env
+from veldclient.services.session import Clock, Session, clock_from_env, open_session
 from veldclient.store.docstore import Editor
 from veldclient.store.repo import Repo, doc_id_for
 
 DEMO_PASSPHRASE = "demo"
+DEFAULT_SIZE = "small"
+DEFAULT_NODE = "enschede-centrum"
+DEFAULT_ROLE = "nurse"
+DEFAULT_SEED = 7
+BUILT_WITH = "demo.built_with"  # settings key: {"size": ..., "seed": ...} as JSON
 HOUR_MS = 3_600_000
 DAY_MS = 24 * HOUR_MS
 HISTORY_DAYS = 13
@@ -36,20 +51,105 @@ def demo_passphrase() -> str:
     return profmod.passphrase_from_env() or DEMO_PASSPHRASE
 
 
+@dataclass(frozen=True)
+class DemoFacts:
+    """What a demo profile is and holds: said when it is kept, and before a reset removes it."""
+
+    name: str
+    folder: Path
+    node_id: str
+    role: str
+    device_id: str  # as people compare it (identity.format_device_id)
+    size: str | None  # None: not recorded, or the database could not be read
+    seed: int | None
+    documents: int | None  # None: the database could not be read (``unreadable`` says why)
+    clients: int | None
+    volunteers: int | None
+    unreadable: VeldError | None = None
+
+    def asked_otherwise(self, **asked: object) -> list[tuple[str, object, object]]:
+        """(option, asked, kept) for every option given (not None) that differs from this profile."""
+        kept = {"size": self.size, "node": self.node_id, "role": self.role, "seed": self.seed}
+        return [
+            (option, value, kept[option])
+            for option, value in asked.items()
+            if value is not None and value != kept[option]
+        ]
+
+
+def exists(profile_name: str = locations.DEMO_PROFILE) -> bool:
+    return profmod.exists(profile_name)
+
+
+def open_demo(profile_name: str = locations.DEMO_PROFILE) -> tuple[Session, DemoFacts]:
+    """The existing demo profile, opened as it is, and what it holds."""
+    session = open_session(profile_name, passphrase=demo_passphrase())
+    try:
+        return session, facts(session)
+    except BaseException:
+        session.close()
+        raise
+
+
+def facts(session: Session) -> DemoFacts:
+    st = status.status(session, check_chunks=False)
+    built = json.loads(settings.get(session, BUILT_WITH) or "{}")
+    return DemoFacts(
+        name=st.profile,
+        folder=session.profile.dir,
+        node_id=st.node_id,
+        role=st.role,
+        device_id=st.device_id_display,
+        size=built.get("size"),
+        seed=built.get("seed"),
+        documents=sum(st.documents.values()),
+        clients=st.counts["clients"],
+        volunteers=st.counts["volunteers"],
+    )
+
+
+def describe(profile_name: str = locations.DEMO_PROFILE) -> DemoFacts:
+    """What the demo profile holds, read before it is removed. When its database cannot be opened
+    (another passphrase, damage) what profile.json says, and why the rest is unknown."""
+    try:
+        session, found = open_demo(profile_name)
+    except VeldError as exc:
+        prof = profmod.load(profile_name)
+        return DemoFacts(
+            name=prof.name,
+            folder=prof.dir,
+            node_id=prof.node_id,
+            role=prof.role,
+            device_id=format_device_id(prof.device_id),
+            size=None,
+            seed=None,
+            documents=None,
+            clients=None,
+            volunteers=None,
+            unreadable=exc,
+        )
+    session.close()
+    return found
+
+
+def remove_demo(profile_name: str = locations.DEMO_PROFILE) -> None:
+    profmod.remove(profile_name)
+
+
 def build_demo(
     *,
-    size: str = "small",
-    node_id: str = "enschede-centrum",
-    role: str = "nurse",
-    seed: int = 7,
+    size: str = DEFAULT_SIZE,
+    node_id: str = DEFAULT_NODE,
+    role: str = DEFAULT_ROLE,
+    seed: int = DEFAULT_SEED,
     clock: Clock | None = None,
     progress: Callable[[str], None] | None = None,
     profile_name: str = locations.DEMO_PROFILE,
 ) -> Session:
+    """A new demo profile; an existing one is never overwritten (profile.create refuses)."""
     say = progress or (lambda _msg: None)
     clk = clock or clock_from_env()
     profmod.check_node_and_role(node_id, role)
-    profmod.remove(profile_name)
     session = setup.init_profile(
         profile_name,
         node_id=node_id,
@@ -64,9 +164,12 @@ def build_demo(
         data = generator.generate(node_id, size, seed=seed, now_ms=clk())  # type: ignore[arg-type]
         load_nodes(session)
         load_records(session, data)
+        with session.transaction():
+            settings.put(session, BUILT_WITH, json.dumps({"size": size, "seed": seed}))
         say(f"demo: {len(data.clients)} clients, {len(data.volunteers)} volunteers loaded")
     except BaseException:
         session.close()
+        remove_demo(profile_name)  # half a demo would be kept and opened next time
         raise
     return session
 
