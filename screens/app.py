@@ -199,6 +199,10 @@ class VeldApp(ServiceCaller, App[None]):
     sync_activity: dict[str, str] = {}  # noqa: RUF012 - replaced per app in _start_sync
 
     def _start_sync(self) -> None:
+        """Once the session is open: background sync, and a notice whenever a write waits for
+        another process on this profile (db.py)."""
+        if not isinstance(self.session, Unlocking):
+            self.session.on_wait(self._another_process_writes)
         self.sync_activity = {}
         self.run_worker(self._sync_worker, thread=True, group="sync-start", exit_on_error=False)
 
@@ -206,6 +210,10 @@ class VeldApp(ServiceCaller, App[None]):
         from veldclient.screens.background_sync import start_agent
 
         self.sync_agent = start_agent(self.backend.session(), self.backend.lock, self.post_message)
+
+    def _another_process_writes(self) -> None:
+        """Called on the worker that waits for the write lock: tell the person on the UI thread."""
+        self.call_from_thread(self.notify, t("error.waiting_other_process"), markup=False)
 
     def sync_now(self) -> None:
         if self.sync_agent is None:

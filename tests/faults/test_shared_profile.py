@@ -8,64 +8,14 @@ laptop that syncs is this test's process.
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-import textwrap
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pytest
+from prochelpers import holding_the_write_lock, in_other_process, serving, start_veld
 from synchelpers import devices
 from testenv import PASSPHRASE
 
 from veldclient.services import capacity, clients, doctor, status, sync_service
 
 pytestmark = pytest.mark.slow
-
-
-def _env() -> dict[str, str]:
-    return {**os.environ, "VELD_PASSPHRASE": PASSPHRASE}
-
-
-@contextmanager
-def serving(profile: str) -> Iterator[str]:
-    """``veld serve`` for ``profile`` on a free loopback port; yields its address."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "veldclient", "serve", "--profile", profile, "--port", "0"],
-        env=_env(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        stdin=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
-        assert "Listening on" in line, proc.stderr.read() if proc.stderr else line
-        yield line.split()[2]
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            raise
-
-
-def in_other_process(profile: str, code: str) -> None:
-    """Run ``code`` with ``session`` open on ``profile`` in a separate interpreter, then close it."""
-    script = (
-        "from veldclient.services.session import open_session\n"
-        "from veldclient.services import clients, capacity\n"
-        f"session = open_session({profile!r}, passphrase={PASSPHRASE!r})\n"
-        "try:\n" + textwrap.indent(textwrap.dedent(code), "    ") + "\nfinally:\n    session.close()\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", script], env=_env(), capture_output=True, text=True, timeout=120
-    )
-    assert done.returncode == 0, done.stderr
 
 
 def test_an_edit_made_by_another_process_while_serving_reaches_the_peer_and_survives() -> None:
@@ -121,47 +71,11 @@ def test_a_node_document_changed_by_another_process_is_offered_as_it_is_now() ->
         assert status.status(y).peers[0]["waiting"] == 0
 
 
-@contextmanager
-def holding_the_write_lock(profile: str) -> Iterator[subprocess.Popen[str]]:
-    """Another process inside a write transaction on ``profile`` until this block ends."""
-    script = (
-        "import sys\n"
-        "from veldclient.services.session import open_session\n"
-        f"session = open_session({profile!r}, passphrase={PASSPHRASE!r})\n"
-        "with session.transaction():\n"
-        "    session.audit('test.hold', 'R', 'database')\n"
-        "    print('holding', flush=True)\n"
-        "    sys.stdin.readline()\n"
-        "session.close()\n"
-    )
-    proc = subprocess.Popen(
-        [sys.executable, "-c", script], env=_env(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert proc.stdout is not None and proc.stdout.readline().strip() == "holding"
-        yield proc
-    finally:
-        if proc.stdin is not None:
-            proc.stdin.close()
-        proc.wait(20)
-
-
-def _veld(*args: str, **env: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "veldclient", *args],
-        env={**_env(), **env},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        stdin=subprocess.DEVNULL,
-        text=True,
-    )
-
-
 def test_a_writer_waits_for_another_process_and_says_so() -> None:
     with devices(("x", "enschede-centrum", "nurse")):
         pass
     with holding_the_write_lock("x"):
-        waiting = _veld("--profile", "x", "audit", "log", "--limit", "1")  # reading the log is logged
+        waiting = start_veld("--profile", "x", "audit", "log", "--limit", "1")  # reading the log is logged
         assert waiting.stderr is not None
         assert waiting.stderr.readline().strip() == "veld: waiting for another veld process…"
         assert waiting.poll() is None  # still waiting, not failed
@@ -174,7 +88,7 @@ def test_a_writer_that_waits_too_long_gives_up_in_one_line_and_writes_nothing() 
     with devices(("x", "enschede-centrum", "nurse")):
         pass
     with holding_the_write_lock("x"):
-        given_up = _veld("--profile", "x", "audit", "log", "--limit", "1", VELD_LOCK_WAIT_S="1")
+        given_up = start_veld("--profile", "x", "audit", "log", "--limit", "1", VELD_LOCK_WAIT_S="1")
         out, err = given_up.communicate(timeout=60)
     assert given_up.returncode == 2
     assert err.splitlines() == [

@@ -9,8 +9,8 @@ import subprocess
 import sys
 
 import pytest
+from prochelpers import serving
 from synchelpers import pair_peers
-from test_shared_profile import serving
 from testenv import PASSPHRASE
 
 from veldclient.services import clients

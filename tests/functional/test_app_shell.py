@@ -4,7 +4,7 @@ test_command_palette.py)."""
 from __future__ import annotations
 
 from textual.widgets import Input, Static
-from tuihelpers import demo_session, double_booked_slot, make_app, settle
+from tuihelpers import demo_session, double_booked_slot, make_app, screen_text, settle
 
 from veldclient.screens import i18n
 from veldclient.screens.help import HelpScreen
@@ -103,3 +103,26 @@ async def test_conflict_inbox_shows_both_sides_and_resolves(clock):
         await pilot.press("1")
         await settle(app, pilot)
         assert i18n.t("conflicts.none") in texts(app.screen)
+
+
+async def test_a_save_waits_for_another_process_on_the_profile_and_says_so():
+    """A node machine's admin tool holds the profile's write lock: the app's save waits (a notice
+    says why), then goes through once the other process is done; nothing is lost."""
+    from prochelpers import holding_the_write_lock
+
+    from veldclient.services import settings
+
+    session = demo_session()
+    app = make_app(session, start="settings")
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(app, pilot)
+        with holding_the_write_lock("demo", passphrase="demo"):
+            app.screen.query_one("#stale", Input).value = "7"
+            await pilot.press("ctrl+s")
+            for _ in range(200):  # bounded wait for the toast, not a timing assertion
+                await pilot.pause(0.05)
+                if "Wacht op een ander veld-proces" in screen_text(app):
+                    break
+            assert "Wacht op een ander veld-proces" in screen_text(app)
+        await settle(app, pilot)
+    assert settings.stale_after_ms(session) == 7 * 3_600_000
