@@ -71,7 +71,11 @@ def holding_the_write_lock(profile: str, passphrase: str = PASSPHRASE) -> Iterat
         "session.close()\n"
     )
     proc = subprocess.Popen(
-        [sys.executable, "-c", script], env=veld_env(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", script],
+        env=veld_env(),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert proc.stdout is not None and proc.stdout.readline().strip() == "holding"
