@@ -23,11 +23,10 @@ import hashlib
 import json
 import os
 import re
-import stat
 import struct
 import zlib
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -35,6 +34,7 @@ from typing import Any, BinaryIO
 import cbor2
 import pyrage
 
+from veldclient import regular_file
 from veldclient.errors import VeldError
 from veldclient.identity import DeviceIdentity, verify_signature
 from veldclient.store.docstore import heads_text
@@ -283,26 +283,14 @@ def unreadable(path: Path, exc: OSError) -> BundleRefused:
 
 
 def open_regular(path: Path) -> BinaryIO:
-    """Open a regular file for reading, or refuse: a named pipe, a device or a folder would block
-    or never end, so the type is checked on the open descriptor before anything is read
-    (non-blocking, so opening a pipe with no writer does not wait)."""
+    """Open a regular file for reading, or refuse before a byte is read: a named pipe, a device
+    or a folder would block or never end (veldclient/regular_file.py)."""
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        return regular_file.open_regular(path)
+    except regular_file.NotRegularFile as exc:
+        raise _refuse("not_file", exc.nl, exc.en) from None
     except OSError as exc:
         raise unreadable(path, exc) from None
-    try:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            raise _refuse(
-                "not_file",
-                f"{path} is geen gewoon bestand (een map, pijp of apparaat) en wordt niet gelezen.",
-                f"{path} is not a regular file (a folder, pipe or device) and is not read.",
-            )
-        os.set_blocking(fd, True)
-        return os.fdopen(fd, "rb")
-    except BaseException:
-        os.close(fd)
-        raise
 
 
 def _read_exactly(f: BinaryIO, length: int) -> bytes:
@@ -505,6 +493,11 @@ def write_atomically(directory: Path, name: str, data: bytes) -> Path:
     the process survives); a ``.part`` left by a killed process is ignored by every importer."""
     target = directory / name
     part = directory / (name + PART_SUFFIX)
+    if directory.exists() and not directory.is_dir():
+        raise BundleWriteFailed(
+            f"{directory} is geen map; kies de map van de stick (--out).",
+            f"{directory} is not a folder; choose the stick's folder (--out).",
+        )
     try:
         directory.mkdir(parents=True, exist_ok=True)
         fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -517,7 +510,8 @@ def write_atomically(directory: Path, name: str, data: bytes) -> Path:
             os.close(fd)
         os.replace(part, target)
     except OSError as exc:
-        part.unlink(missing_ok=True)
+        with suppress(OSError):  # the folder may not be one (a file or pipe given as --out)
+            part.unlink(missing_ok=True)
         raise BundleWriteFailed(
             f"Bundel kon niet worden geschreven naar {directory}: {exc.strerror or exc}.",
             f"The bundle could not be written to {directory}: {exc.strerror or exc}.",
