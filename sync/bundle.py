@@ -20,19 +20,24 @@ has no journal, so the self-verifying format is the real guarantee, not the rena
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import re
 import struct
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import cbor2
 import pyrage
 
+from veldclient import regular_file
 from veldclient.errors import VeldError
 from veldclient.identity import DeviceIdentity, verify_signature
+from veldclient.store.docstore import heads_text
 from veldclient.sync import wire
 
 MAGIC = b"VELDBNDL"
@@ -41,11 +46,21 @@ SUFFIX = ".vbundle"
 PART_SUFFIX = ".part"
 _PREFIX = struct.Struct(">8sBI")
 SIGNATURE_BYTES = 64
-MAX_HEADER = 1 << 20
-MAX_PLAINTEXT = 4 << 30
+# Limits (docs/bundles.md). The clear header is read first and alone; the ciphertext is read only
+# after the sender, the signature and the declared length passed, and never more than declared.
+# The full export of the large demo node (26k documents) is ~25 MB: ten times that still fits.
+MAX_HEADER = 64 << 10  # a header names at most a few hundred recipient devices
+MAX_RECIPIENTS = 256
+MAX_CIPHERTEXT = 256 << 20
+MAX_INFLATED = 512 << 20  # the manifest once inflated (what a trusted sender can make us hold)
 _SIGNING_CONTEXT = b"veld-bundle-v1\x00"
 KINDS = ("data", "ack")
 DOC_KINDS = ("full", "delta")
+_BUNDLE_ID = re.compile(r"[0-9a-f]{16}")
+_HEX64 = re.compile(r"[0-9a-f]{64}")  # device ids (SHA-256 of the certificate) and change hashes
+_NODE_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_INT_MAX = (1 << 63) - 1  # what SQLite can store (sequence numbers, times go into the ledger)
+_BLOCK = 1 << 20
 
 
 class BundleRefused(VeldError):
@@ -66,6 +81,46 @@ def damaged(what_nl: str, what_en: str) -> BundleRefused:
         f"Bundel is beschadigd of afgebroken: {what_nl}.",
         f"Bundle is damaged or truncated: {what_en}.",
     )
+
+
+def too_large(what_nl: str, what_en: str, limit: int) -> BundleRefused:
+    return _refuse(
+        "too_large",
+        f"Bundel is te groot: {what_nl} is meer dan {limit >> 20} MiB; niets is gelezen of opgeslagen.",
+        f"Bundle is too large: {what_en} is more than {limit >> 20} MiB; nothing was read or stored.",
+    )
+
+
+class _Invalid(ValueError):
+    """A header or manifest field that is missing or not what an export writes."""
+
+
+# Everything parsing a hostile file's bytes can raise: cbor2's decode errors, inflate errors, and
+# what a value of the wrong shape raises on the way (a list where a map belongs, an integer out of
+# range, nesting too deep, a length that cannot be allocated). Caught only around parsing.
+_UNREADABLE = (
+    cbor2.CBORDecodeError,
+    zlib.error,
+    ValueError,
+    TypeError,
+    KeyError,
+    IndexError,
+    AttributeError,
+    OverflowError,
+    RecursionError,
+    MemoryError,
+)
+
+
+@contextmanager
+def _parsing(what_nl: str, what_en: str) -> Iterator[None]:
+    """Whatever the bytes make the parser raise is one refusal of this file, naming the field."""
+    try:
+        yield
+    except _Invalid as exc:
+        raise damaged(f"{what_nl} ({exc})", f"{what_en} ({exc})") from None
+    except _UNREADABLE:
+        raise damaged(what_nl, what_en) from None
 
 
 @dataclass(frozen=True)
@@ -96,15 +151,22 @@ class Header:
 
     @staticmethod
     def read_identity(body: Any) -> dict[str, Any]:
+        """The identity fields, each checked to be what an export writes (_Invalid otherwise):
+        nothing from a file reaches the peer registry, the ledger or a message unchecked."""
+        if not isinstance(body, dict):
+            raise _Invalid("not a map")
+        kind = _typed(body, "kind", str)
+        if kind not in KINDS:
+            raise _Invalid("kind")
         return {
-            "bundle_id": _typed(body, "bundle_id", str),
-            "kind": _typed(body, "kind", str),
-            "sender_device": _typed(body, "sender_device", str),
-            "sender_node": _typed(body, "sender_node", str),
-            "seq": _typed(body, "seq", int),
-            "created_at": _typed(body, "created_at", int),
-            "recipients": tuple(_strings(body, "recipients")),
-            "recipient_nodes": tuple(_strings(body, "recipient_nodes")),
+            "bundle_id": _matching(body, "bundle_id", _BUNDLE_ID),
+            "kind": kind,
+            "sender_device": _matching(body, "sender_device", _HEX64),
+            "sender_node": _matching(body, "sender_node", _NODE_ID),
+            "seq": _count(body, "seq"),
+            "created_at": _count(body, "created_at"),
+            "recipients": _all_matching(body, "recipients", _HEX64),
+            "recipient_nodes": _all_matching(body, "recipient_nodes", _NODE_ID),
         }
 
     def as_cbor(self) -> bytes:
@@ -113,70 +175,145 @@ class Header:
 
     @classmethod
     def from_cbor(cls, raw: bytes) -> Header:
-        try:
+        with _parsing("kop onleesbaar", "unreadable header"):
             body = cbor2.loads(raw)
             header = cls(
                 **cls.read_identity(body),
-                cipher_len=_typed(body, "cipher_len", int),
+                cipher_len=_count(body, "cipher_len"),
                 cipher_sha256=_typed(body, "cipher_sha256", bytes),
             )
-        except (cbor2.CBORDecodeError, ValueError, TypeError, KeyError, OverflowError, RecursionError):
-            raise damaged("kop onleesbaar", "unreadable header") from None
-        if header.kind not in KINDS:
-            raise damaged("onbekende soort", "unknown kind")
+            if len(header.cipher_sha256) != 32:
+                raise _Invalid("cipher_sha256")
         return header
 
 
-def _typed(body: Any, key: str, kind: type) -> Any:
-    value = body[key]
+def _typed(body: dict[Any, Any], key: str, kind: type) -> Any:
+    value = body.get(key)
     if not isinstance(value, kind) or isinstance(value, bool):
-        raise TypeError(key)
+        raise _Invalid(key)
     return value
 
 
-def _strings(body: Any, key: str) -> list[str]:
-    value = body[key]
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise TypeError(key)
-    return value
+def _matching(body: dict[Any, Any], key: str, pattern: re.Pattern[str]) -> str:
+    value = _typed(body, key, str)
+    if not pattern.fullmatch(value):
+        raise _Invalid(key)
+    return str(value)
 
 
-@dataclass(frozen=True)
+def _count(body: dict[Any, Any], key: str) -> int:
+    value = _typed(body, key, int)
+    if not 0 <= value <= _INT_MAX:
+        raise _Invalid(key)
+    return int(value)
+
+
+def _all_matching(body: dict[Any, Any], key: str, pattern: re.Pattern[str]) -> tuple[str, ...]:
+    value = body.get(key)
+    if (
+        not isinstance(value, list)
+        or not 0 < len(value) <= MAX_RECIPIENTS
+        or not all(isinstance(v, str) and pattern.fullmatch(v) for v in value)
+    ):
+        raise _Invalid(key)
+    return tuple(str(v) for v in value)
+
+
 class Envelope:
-    """A bundle file read but not yet trusted: the clear header, the signature, the ciphertext."""
+    """A bundle file read but not yet trusted: the clear header and the signature. The ciphertext
+    is read only when asked for, and then exactly the length the header declares, within
+    ``MAX_CIPHERTEXT`` and checked against the declared SHA-256."""
 
-    header: Header
-    signed: bytes
-    signature: bytes
-    ciphertext: bytes
+    def __init__(self, header: Header, signed: bytes, signature: bytes, path: Path, size: int) -> None:
+        self.header = header
+        self.signed = signed
+        self.signature = signature
+        self.path = path
+        self.size = size  # of the file when its header was read
+        self._ciphertext: bytes | None = None
 
     def verify(self, cert_pem: str) -> None:
         """Signature first, then the ciphertext against the signed length and hash."""
+        self.verify_header(cert_pem)
+        self.ciphertext  # noqa: B018 - reads and checks it
+
+    def verify_header(self, cert_pem: str) -> None:
+        """The signature over prefix + header, and the declared length against the limit and the
+        file, before a byte of the ciphertext is read."""
         if not verify_signature(cert_pem, _SIGNING_CONTEXT + self.signed, self.signature):
             raise _refuse(
                 "signature",
                 "Handtekening van de bundel klopt niet: de bundel is gewijzigd of niet van deze afzender.",
                 "The bundle's signature does not verify: it was altered or is not from this sender.",
             )
-        if len(self.ciphertext) != self.header.cipher_len:
+        self._check_length()
+
+    def _check_length(self) -> None:
+        if self.header.cipher_len > MAX_CIPHERTEXT:
+            raise too_large("de versleutelde inhoud", "the encrypted contents", MAX_CIPHERTEXT)
+        if self.size != len(self.signed) + SIGNATURE_BYTES + self.header.cipher_len:
             raise damaged("lengte klopt niet", "length does not match")
-        if hashlib.sha256(self.ciphertext).digest() != self.header.cipher_sha256:
-            raise damaged("controlegetal klopt niet", "checksum does not match")
+
+    @property
+    def ciphertext(self) -> bytes:
+        if self._ciphertext is None:
+            self._check_length()
+            with open_regular(self.path) as f:
+                f.seek(len(self.signed) + SIGNATURE_BYTES)
+                data = _read_exactly(f, self.header.cipher_len)
+            if len(data) != self.header.cipher_len:
+                raise damaged("lengte klopt niet", "length does not match")
+            if hashlib.sha256(data).digest() != self.header.cipher_sha256:
+                raise damaged("controlegetal klopt niet", "checksum does not match")
+            self._ciphertext = data
+        return self._ciphertext
 
 
 def is_bundle_name(path: Path) -> bool:
     return path.name.endswith(SUFFIX)
 
 
-def read_header(path: Path) -> Header:
-    """Only the clear header (deciding what to do with a file on a stick without reading it all)."""
-    with path.open("rb") as f:
-        prefix = f.read(_PREFIX.size)
-        length = _check_prefix(prefix)
-        raw = f.read(length)
+def unreadable(path: Path, exc: OSError) -> BundleRefused:
+    reason = exc.strerror or str(exc)
+    return _refuse(
+        "unreadable",
+        f"Bundel {path} kan niet worden gelezen: {reason}.",
+        f"Bundle {path} cannot be read: {reason}.",
+    )
+
+
+def open_regular(path: Path) -> BinaryIO:
+    """Open a regular file for reading, or refuse before a byte is read: a named pipe, a device
+    or a folder would block or never end (veldclient/regular_file.py)."""
+    try:
+        return regular_file.open_regular(path)
+    except regular_file.NotRegularFile as exc:
+        raise _refuse("not_file", exc.nl, exc.en) from None
+    except OSError as exc:
+        raise unreadable(path, exc) from None
+
+
+def _read_exactly(f: BinaryIO, length: int) -> bytes:
+    try:
+        return f.read(length)
+    except OSError as exc:  # a stick pulled while reading
+        raise unreadable(Path(getattr(f, "name", "?")), exc) from None
+
+
+def _read_start(f: BinaryIO) -> tuple[bytes, Header]:
+    """Prefix and header, at most ``MAX_HEADER`` bytes of it: (signed bytes, header)."""
+    prefix = _read_exactly(f, _PREFIX.size)
+    length = _check_prefix(prefix)
+    raw = _read_exactly(f, length)
     if len(raw) != length:
         raise damaged("kop afgebroken", "header cut off")
-    return Header.from_cbor(raw)
+    return prefix + raw, Header.from_cbor(raw)
+
+
+def read_header(path: Path) -> Header:
+    """Only the clear header (deciding what to do with a file on a stick without reading it all)."""
+    with open_regular(path) as f:
+        return _read_start(f)[1]
 
 
 def _check_prefix(prefix: bytes) -> int:
@@ -197,26 +334,31 @@ def _check_prefix(prefix: bytes) -> int:
 
 
 def read(path: Path) -> Envelope:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise _refuse(
-            "unreadable",
-            f"Bundel {path} kan niet worden gelezen: {exc.strerror}.",
-            f"Bundle {path} cannot be read: {exc.strerror}.",
-        ) from None
-    length = _check_prefix(data[: _PREFIX.size])
-    end = _PREFIX.size + length
-    if len(data) < end + SIGNATURE_BYTES:
+    """The clear header and the signature; the ciphertext stays on disk until asked for."""
+    with open_regular(path) as f:
+        size = os.fstat(f.fileno()).st_size
+        signed, header = _read_start(f)
+        signature = _read_exactly(f, SIGNATURE_BYTES)
+    if len(signature) != SIGNATURE_BYTES:
         raise damaged("kop of handtekening afgebroken", "header or signature cut off")
-    header = Header.from_cbor(data[_PREFIX.size : end])
-    return Envelope(header, data[:end], data[end : end + SIGNATURE_BYTES], data[end + SIGNATURE_BYTES :])
+    return Envelope(header, signed, signature, Path(path), size)
+
+
+def file_sha256(f: BinaryIO) -> tuple[int, str]:
+    """(size, SHA-256 hex) of what is left in ``f``, a block at a time (a file of any size)."""
+    digest = hashlib.sha256()
+    size = 0
+    while block := _read_exactly(f, _BLOCK):
+        digest.update(block)
+        size += len(block)
+    return size, digest.hexdigest()
 
 
 def decrypt(envelope: Envelope, identity: pyrage.x25519.Identity) -> bytes:
+    ciphertext = envelope.ciphertext
     try:
-        return pyrage.decrypt(envelope.ciphertext, [identity])
-    except pyrage.DecryptError:
+        return pyrage.decrypt(ciphertext, [identity])
+    except (pyrage.DecryptError, *_UNREADABLE):
         raise _refuse(
             "decrypt",
             "Bundel kan niet worden ontsleuteld met de sleutel van dit apparaat.",
@@ -274,27 +416,59 @@ def encode_manifest(manifest: Manifest) -> bytes:
 
 
 def decode_manifest(plaintext: bytes) -> Manifest:
+    """Inflate (at most ``MAX_INFLATED``: a bomb from a trusted sender is a clear refusal) and
+    check every field's shape; anything else is ``damaged``."""
     try:
-        body = cbor2.loads(wire.inflate(plaintext, MAX_PLAINTEXT))
-        header = Header(**Header.read_identity(body))
-        docs = tuple(_doc_entry(item) for item in body["docs"])
-        acks = tuple((str(a[0]), str(a[1])) for a in body["acks"])
-    except (cbor2.CBORDecodeError, ValueError, TypeError, KeyError, IndexError, OverflowError):
+        raw = wire.inflate(plaintext, MAX_INFLATED)
+    except wire.InflateError as exc:
+        if exc.reason == "too large":
+            raise too_large("de uitgepakte inhoud", "the unpacked contents", MAX_INFLATED) from None
         raise damaged("inhoud onleesbaar", "unreadable contents") from None
+    with _parsing("inhoud onleesbaar", "unreadable contents"):
+        body = cbor2.loads(raw)
+        del raw
+        header = Header(**Header.read_identity(body))
+        docs = tuple(_doc_entry(item) for item in _list(body, "docs"))
+        acks = tuple(_ack(item) for item in _list(body, "acks"))
     return Manifest(header, docs, acks)
 
 
+def _list(body: dict[Any, Any], key: str) -> list[Any]:
+    value = body.get(key)
+    if not isinstance(value, list):
+        raise _Invalid(key)
+    return value
+
+
+def _heads(value: Any) -> tuple[bytes, ...]:
+    if not isinstance(value, list) or not all(isinstance(h, bytes) and len(h) == 32 for h in value):
+        raise _Invalid("heads")
+    return tuple(value)
+
+
 def _doc_entry(item: Any) -> DocEntry:
+    if not isinstance(item, list) or len(item) != 6:
+        raise _Invalid("docs")
     doc_id, kind, base, after, sha, data = item
     if (
         not isinstance(doc_id, str)
         or kind not in DOC_KINDS
-        or not all(isinstance(h, bytes) and len(h) == 32 for h in [*base, *after])
         or not isinstance(sha, bytes)
         or not isinstance(data, bytes)
     ):
-        raise TypeError("doc entry")
-    return DocEntry(doc_id, kind, tuple(base), tuple(after), sha, data)
+        raise _Invalid("docs")
+    return DocEntry(doc_id, kind, _heads(base), _heads(after), sha, data)
+
+
+def _ack(item: Any) -> tuple[str, str]:
+    """``[doc id, heads text]``; the heads are stored and later used as a delta base, so they
+    must be heads (JSON list of 64-hex), written back in the stored spelling."""
+    if not isinstance(item, list) or len(item) != 2 or not all(isinstance(v, str) for v in item):
+        raise _Invalid("acks")
+    hexes = json.loads(item[1])
+    if not isinstance(hexes, list) or not all(isinstance(h, str) and _HEX64.fullmatch(h) for h in hexes):
+        raise _Invalid("acks")
+    return item[0], heads_text(bytes.fromhex(h) for h in hexes)
 
 
 def check_hashes(manifest: Manifest) -> None:
@@ -319,6 +493,11 @@ def write_atomically(directory: Path, name: str, data: bytes) -> Path:
     the process survives); a ``.part`` left by a killed process is ignored by every importer."""
     target = directory / name
     part = directory / (name + PART_SUFFIX)
+    if directory.exists() and not directory.is_dir():
+        raise BundleWriteFailed(
+            f"{directory} is geen map; kies de map van de stick (--out).",
+            f"{directory} is not a folder; choose the stick's folder (--out).",
+        )
     try:
         directory.mkdir(parents=True, exist_ok=True)
         fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -331,7 +510,8 @@ def write_atomically(directory: Path, name: str, data: bytes) -> Path:
             os.close(fd)
         os.replace(part, target)
     except OSError as exc:
-        part.unlink(missing_ok=True)
+        with suppress(OSError):  # the folder may not be one (a file or pipe given as --out)
+            part.unlink(missing_ok=True)
         raise BundleWriteFailed(
             f"Bundel kon niet worden geschreven naar {directory}: {exc.strerror or exc}.",
             f"The bundle could not be written to {directory}: {exc.strerror or exc}.",

@@ -15,6 +15,7 @@ from typing import Any
 from veldclient.errors import ValidationError, VeldError
 from veldclient.identity import DeviceIdentity, PeerCertificate, format_device_id, read_peer_certificate
 from veldclient.keys import atomic_write
+from veldclient.regular_file import open_regular
 
 FORMAT = "veld-identity"
 VERSION = 1
@@ -37,7 +38,14 @@ def render(device: DeviceIdentity) -> bytes:
 
 
 def export(device: DeviceIdentity, path: Path) -> None:
-    atomic_write(path, render(device), mode=0o644)
+    try:
+        atomic_write(path, render(device), mode=0o644)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise VeldError(
+            f"Identiteitsbestand kan niet worden geschreven naar {path}: {reason}.",
+            f"The identity file cannot be written to {path}: {reason}.",
+        ) from None
 
 
 def _bad(nl: str, en: str) -> ValidationError:
@@ -72,7 +80,7 @@ def parse(data: bytes) -> PeerCertificate:
 
 def read(path: Path) -> PeerCertificate:
     try:
-        with path.open("rb") as fh:
+        with open_regular(path) as fh:  # a named pipe would block for good
             data = fh.read(MAX_BYTES + 1)
     except OSError as exc:
         raise VeldError(

@@ -46,6 +46,13 @@ def handles_errors(fn: F) -> F:
             return fn(*args, **kwargs)
         except VeldError as exc:
             fail(exc)
+        except Exception as exc:
+            from veldclient.db import database_failure  # only now: `veld` starts without SQLite
+
+            failure = database_failure(exc)
+            if failure is None:
+                raise
+            fail(failure)
 
     return wrapper  # type: ignore[return-value]
 
@@ -369,7 +376,7 @@ def audit_verify(ctx: click.Context, profile_name: str | None) -> None:
 
 
 @audit.command("log")
-@click.option("--limit", default=50, show_default=True)
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(min=1))
 @click.option("--client", "client_id", default=None)
 @click.option("--json", "as_json", is_flag=True)
 @profile_option

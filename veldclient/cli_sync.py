@@ -14,6 +14,13 @@ from veldclient.cli import echo_json, handles_errors, lang, open_profile, profil
 T = TypeVar("T")
 
 
+def _finite(value: float) -> float:
+    """click's FloatRange lets NaN through (every comparison with it is false)."""
+    if value != value:
+        raise click.BadParameter("not a number")
+    return value
+
+
 def _say(pair: tuple[str, str]) -> str:
     return pair[0] if lang() == "nl" else pair[1]
 
@@ -195,7 +202,14 @@ _INTERFACE = click.option(
 
 
 @peers_group.command("discover")
-@click.option("--timeout", default=3.0, show_default=True, type=float, help="Seconds to listen.")
+@click.option(
+    "--timeout",
+    default=3.0,
+    show_default=True,
+    type=click.FloatRange(0.1, 300),
+    callback=lambda _ctx, _param, value: _finite(value),
+    help="Seconds to listen.",
+)
 @click.option("--update", is_flag=True, help="Store the addresses found for these peers (admin).")
 @_INTERFACE
 @click.option("--json", "as_json", is_flag=True)
@@ -243,7 +257,9 @@ def peers_discover(
 
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8765, show_default=True, type=int, help="0 picks a free port.")
+@click.option(
+    "--port", default=8765, show_default=True, type=click.IntRange(0, 65535), help="0 picks a free port."
+)
 @click.option(
     "--announce",
     is_flag=True,

@@ -105,8 +105,29 @@ class ProfileDatabase(sqlite_utils.Database):
             self.conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
 
 
+class DatabaseFailed(ProfileError):
+    """SQLite refused a statement: the file is damaged, not a database, or the disk failed."""
+
+
+def database_failure(exc: BaseException) -> DatabaseFailed | None:
+    """The one line for a SQLite error that reached a command (a damaged page is found when it is
+    read, which can be any statement); None for anything else."""
+    if not isinstance(exc, sqlcipher3.DatabaseError):
+        return None
+    return DatabaseFailed(
+        f"De database van het profiel geeft een fout: {exc}. 'veld doctor' controleert haar; is ze"
+        " beschadigd, zet dan een reservekopie terug.",
+        f"The profile's database failed: {exc}. 'veld doctor' checks it; if it is damaged, restore a backup.",
+    )
+
+
 def open_database(path: Path, key: bytes, *, create: bool = False) -> ProfileDatabase:
     exists = path.exists()
+    if exists and not path.is_file():
+        raise ProfileError(
+            f"{path} is geen bestand (een map?); dit profiel kan zo niet worden geopend.",
+            f"{path} is not a file (a folder?); this profile cannot be opened like this.",
+        )
     if create and exists:
         raise ProfileError(
             f"Er bestaat al een database in {path}; die wordt niet overschreven.",
@@ -120,8 +141,17 @@ def open_database(path: Path, key: bytes, *, create: bool = False) -> ProfileDat
     if create:
         # owner-only from the first byte; SQLite gives -wal/-shm the database file's permissions
         os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-    conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False)
     try:
+        conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False)
+    except sqlcipher3.DatabaseError as exc:
+        raise ProfileError(
+            f"De database {path} kan niet worden geopend: {exc}.",
+            f"The database {path} cannot be opened: {exc}.",
+        ) from None
+    try:
+        # SQLCipher writes its own ERROR lines to stderr for a page that fails its HMAC; the error
+        # also reaches us as an exception, which says it in one line (the setting is process-wide)
+        conn.execute("PRAGMA cipher_log_level = NONE")
         conn.execute(sqlcipher_key_pragma(key))
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlcipher3.DatabaseError as exc:

@@ -95,6 +95,10 @@ class ProfileError(VeldError):
     """A profile is missing, already exists, or is damaged."""
 
 
+class ConfigError(VeldError):
+    """An environment setting (VELD_NOW, …) that cannot be used."""
+
+
 class CorruptDocument(VeldError):
     """Automerge bytes that cannot be loaded or merged. Never silently dropped."""
 

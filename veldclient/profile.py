@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -49,13 +50,17 @@ def known_node_ids() -> list[str]:
     return [n.id for n in twente.NODES]
 
 
-def check_node_and_role(node_id: str, role: str) -> None:
+def check_node(node_id: str) -> None:
     nodes = known_node_ids()
     if node_id not in nodes:
         raise ProfileError(
             f"Onbekend knooppunt '{node_id}'. Kies uit: {', '.join(nodes)}.",
             f"Unknown node '{node_id}'. Choose from: {', '.join(nodes)}.",
         )
+
+
+def check_node_and_role(node_id: str, role: str) -> None:
+    check_node(node_id)
     if role not in ROLES:
         raise ProfileError(
             f"Onbekende rol '{role}'. Kies uit: {', '.join(ROLES)}.",
@@ -76,11 +81,39 @@ def load(name: str) -> Profile:
         )
     try:
         data = json.loads(path.read_text("utf-8"))
-        return Profile(**data)
-    except (ValueError, TypeError) as exc:
+        prof = Profile(**data)
+    except (OSError, ValueError, TypeError):  # a folder, unreadable, not JSON, other fields
         raise ProfileError(
             f"Profielbestand {path} is beschadigd.", f"Profile file {path} is damaged."
-        ) from exc
+        ) from None
+    wrong = _wrong_field(prof, name)
+    if wrong:
+        raise ProfileError(
+            f"Profielbestand {path} is beschadigd: {wrong} klopt niet.",
+            f"Profile file {path} is damaged: {wrong} is not valid.",
+        )
+    return prof
+
+
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+
+
+def _wrong_field(prof: Profile, name: str) -> str | None:
+    """The first field an edited or damaged profile.json gets wrong: every later step (unlocking,
+    the device identity, the audit log) relies on these."""
+    if prof.name != name:
+        return "name"
+    if not isinstance(prof.device_id, str) or not _HEX64.fullmatch(prof.device_id):
+        return "device_id"
+    if not isinstance(prof.node_id, str) or prof.node_id not in known_node_ids():
+        return "node_id"
+    if prof.role not in ROLES:
+        return "role"
+    if not isinstance(prof.user, str):
+        return "user"
+    if not isinstance(prof.created_at, int) or isinstance(prof.created_at, bool):
+        return "created_at"
+    return None
 
 
 def list_profiles() -> list[str]:
@@ -115,9 +148,12 @@ def create(
             f"Profile '{name}' already exists at {target}; nothing is overwritten.",
         )
     staging = target.with_name(f".{name}.creating")
-    if staging.exists():
-        shutil.rmtree(staging)
-    staging.mkdir(parents=True, mode=0o700)
+    try:
+        if staging.exists():
+            shutil.rmtree(staging)
+        staging.mkdir(parents=True, mode=0o700)
+    except OSError as exc:  # the data root is a file, read-only, full
+        raise _not_created(staging.parent, exc) from None
     try:
         master = keys.create_master_key(staging, passphrase=passphrase, use_keyring=use_keyring)
         device = identity.create_device_identity(
@@ -126,10 +162,21 @@ def create(
         prof = Profile(name, node_id, role, user, device.device_id, now_ms)
         keys.atomic_write(staging / PROFILE_FILE, json.dumps(asdict(prof), indent=2).encode(), mode=0o600)
         os.replace(staging, target)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise _not_created(staging.parent, exc) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return prof, master
+
+
+def _not_created(folder: Path, exc: OSError) -> ProfileError:
+    reason = exc.strerror or str(exc)
+    return ProfileError(
+        f"De profielmap kan niet worden gemaakt in {folder}: {reason}; er is niets aangemaakt.",
+        f"The profile folder cannot be created in {folder}: {reason}; nothing was created.",
+    )
 
 
 def unlock(prof: Profile, passphrase: str | None) -> bytes:

@@ -7,7 +7,10 @@ from typing import Any
 
 from veldclient import audit
 from veldclient.audit import AuditEntry, VerifyReport
+from veldclient.domain.fields import integer
 from veldclient.services.session import Session
+
+MAX_LIMIT = 100_000
 
 
 def verify(session: Session) -> VerifyReport:
@@ -24,7 +27,9 @@ def verify(session: Session) -> VerifyReport:
 
 
 def read_log(session: Session, *, limit: int = 50, client_id: str | None = None) -> list[AuditEntry]:
-    """Admins read every entry; others only their own (DOMAIN.md roles table)."""
+    """Admins read every entry; others only their own (DOMAIN.md roles table). ``limit`` is 1 or more:
+    SQLite reads a negative LIMIT as "no limit"."""
+    limit = integer(1, MAX_LIMIT)(limit, "limit")
     user = None if session.actor.role == "admin" else session.actor.user_id
     entries = session.audit_log.entries(limit=limit, client_id=client_id, user_id=user)
     with session.transaction():

@@ -12,17 +12,15 @@ reason, and the database is left as it was (the refusal itself is audited).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import secrets
-import shutil
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from veldclient.errors import CorruptDocument, NotFound, VeldError
+from veldclient.errors import CorruptDocument, NotFound, ProfileBusy, VeldError
 from veldclient.services import conflicts
 from veldclient.services.session import Session
 from veldclient.store import boundary, prepare
@@ -35,9 +33,10 @@ from veldclient.sync.scope import Scope
 
 Progress = Callable[[str, int, int], None]
 QUARANTINE_DIR = ("quarantine", "bundles")
+QUARANTINE_PREFIX = 1 << 20  # bytes of a refused file kept: its header, signature and a start
 WARM_FROM_BYTES = 1 << 20  # from about 2,000 documents the merge uses worker processes (prepare.py)
 CONFLICT_KINDS = frozenset({"placement", "helpreq", "node"})  # what the conflict providers read
-_NOT_QUARANTINED = frozenset({"not_bundle", "part", "unreadable"})
+_NOT_QUARANTINED = frozenset({"not_bundle", "part", "unreadable", "not_file"})
 
 
 def _quiet(stage: str, done: int, total: int) -> None:
@@ -311,23 +310,39 @@ def import_bundle(session: Session, path: Path, *, ack_out: Path | None = None) 
                 f"{path.name} is een onvolledige export (.part) en wordt genegeerd; exporteer opnieuw.",
                 f"{path.name} is an unfinished export (.part) and is ignored; export again.",
             )
-        if _size(path) >= WARM_FROM_BYTES:
-            prepare.warm_up()  # worker processes start while the bundle is checked and decrypted
         result = _import(session, path)
-    except BundleRefused as exc:
-        raise _refused(session, path, exc) from None
-    except peers.PeerRefused as exc:
-        raise _refused(session, path, BundleRefused("sender", exc.nl, exc.en)) from None
+    except (VeldError, OSError) as exc:
+        refusal = refusal_for(exc)
+        if refusal is None:
+            raise
+        raise _refused(session, path, refusal) from None
     if ack_out is not None and result.kind == "data":
         result.ack_file = str(write_ack(session, result, Path(ack_out)).path)
     return result
 
 
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0  # reading it will say what is wrong
+def refusal_for(exc: VeldError | OSError) -> BundleRefused | None:
+    """The one place where whatever one file made the import raise becomes that file's refusal.
+
+    The format (sync/bundle.py) already turns every parse error of the header, the age ciphertext,
+    the deflate stream and the CBOR manifest into ``BundleRefused``. What is left comes from the
+    layers a file's contents reach: the peer registry (a sender not paired or revoked), identity
+    parsing (a device id), Automerge and the projection (documents that do not load or are not the
+    record they claim to be), and the disk (a stick pulled mid-read). None: not about this file
+    (another process holds the profile), so it ends the import as it would any command."""
+    if isinstance(exc, BundleRefused):
+        return exc
+    if isinstance(exc, peers.PeerRefused):
+        return BundleRefused("sender", exc.nl, exc.en)
+    if isinstance(exc, ProfileBusy):
+        return None
+    if isinstance(exc, OSError):
+        return bundle.unreadable(Path(exc.filename or "?"), exc)
+    return BundleRefused(
+        "invalid",
+        f"Bundel geweigerd, niets is opgeslagen: {exc.nl}",
+        f"Bundle refused, nothing was stored: {exc.en}",
+    )
 
 
 def _refused(session: Session, path: Path, exc: BundleRefused) -> BundleRefused:
@@ -352,22 +367,36 @@ def _refused(session: Session, path: Path, exc: BundleRefused) -> BundleRefused:
 
 
 def _quarantine(session: Session, path: Path, exc: BundleRefused) -> Path | None:
+    """Keep at most ``QUARANTINE_PREFIX`` bytes of the file (a 4 GB file on a stick must not fill
+    the profile's disk), with the SHA-256 and size of the whole file, read a block at a time."""
     folder = quarantine_dir(session)
     target = folder / path.name
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, target)
-        note = {"file": str(path), "code": exc.code, "reason_nl": exc.nl, "reason_en": exc.en}
+        with bundle.open_regular(path) as f:
+            start = f.read(QUARANTINE_PREFIX)
+            target.write_bytes(start)
+            f.seek(0)
+            size, sha256 = bundle.file_sha256(f)
+        note = {
+            "file": str(path),
+            "code": exc.code,
+            "reason_nl": exc.nl,
+            "reason_en": exc.en,
+            "size": size,
+            "sha256": sha256,
+            "kept_bytes": len(start),
+        }
         (folder / (path.name + ".reason.json")).write_text(
             json.dumps({**note, "at": session.now()}, indent=2)
         )
-    except OSError:
+    except (OSError, BundleRefused):
         return None
     return target
 
 
 def _import(session: Session, path: Path) -> ImportResult:
-    envelope = bundle.read(path)
+    envelope = bundle.read(path)  # the clear header and the signature, nothing more
     h = envelope.header
     if h.sender_device == session.actor.device_id:
         raise BundleRefused(
@@ -380,7 +409,7 @@ def _import(session: Session, path: Path) -> ImportResult:
             f"Afzender {peer.name} hoort bij {peer.node_id}, niet bij {h.sender_node}.",
             f"Sender {peer.name} belongs to {peer.node_id}, not to {h.sender_node}.",
         )
-    envelope.verify(peer.cert_pem)
+    envelope.verify_header(peer.cert_pem)  # signature; declared length within the limit, = the file
     own_node = session.actor.node_id
     if own_node not in h.recipient_nodes:
         raise BundleRefused(
@@ -394,6 +423,9 @@ def _import(session: Session, path: Path) -> ImportResult:
             "Deze bundel is niet voor dit apparaat versleuteld (na de export gekoppeld?); vraag een nieuwe.",
             "This bundle is not encrypted for this device (paired after the export?); ask for a new one.",
         )
+    if h.cipher_len >= WARM_FROM_BYTES:
+        prepare.warm_up()  # worker processes start while the bundle is read, hashed and decrypted
+    envelope.ciphertext  # noqa: B018 - read (as long as declared) and checked against the signed hash
     sha = h.cipher_sha256.hex()
     result = ImportResult(
         file=str(path),
@@ -612,4 +644,5 @@ def import_folder(
 
 def bundle_sha256(path: Path) -> str:
     """SHA-256 of a whole bundle file (shown to people comparing what they carried)."""
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    with bundle.open_regular(Path(path)) as f:
+        return bundle.file_sha256(f)[1]

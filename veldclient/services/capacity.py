@@ -14,7 +14,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from veldclient.domain import CapacityRecord
+from veldclient.domain.enums import Capability, CareType
+from veldclient.domain.fields import enum_value
 from veldclient.errors import NotFound
+from veldclient.profile import check_node
 from veldclient.services import settings
 from veldclient.services.session import Session
 from veldclient.store.docstore import Editor
@@ -112,7 +115,14 @@ def capacity(
     care_type: str | None = None,
     capability: str | None = None,
 ) -> list[CapacityView]:
-    """Every node's capacity with its age and a stale flag (never hidden: stale values are marked)."""
+    """Every node's capacity with its age and a stale flag (never hidden: stale values are marked).
+    A filter that names no node, care type or capability is refused, not answered with nothing."""
+    if node_id is not None:
+        check_node(node_id)
+    if care_type is not None:
+        care_type = enum_value(CareType)(care_type, "care_type").value
+    if capability is not None:
+        capability = enum_value(Capability)(capability, "capability").value
     now = session.now()
     limit = settings.stale_after_ms(session)
     where, params = _where("c.", node_id, care_type)

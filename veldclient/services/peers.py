@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from veldclient import trust
-from veldclient.errors import ValidationError
+from veldclient.errors import NotFound, ValidationError
 from veldclient.identity import PeerCertificate, format_device_id
 from veldclient.services.session import Session
 from veldclient.store.repo import doc_id_for
@@ -142,13 +142,18 @@ def _own_node_device(session: Session, ref: str) -> str:
     try:
         peer = peers.find(session.db, ref, include_removed=True)
         device_id, node_id = peer.device_id, peer.node_id
-    except Exception:  # noqa: BLE001 - not a peer name; try it as a device id
+    except NotFound:  # not a paired device: perhaps one the node document lists
         from veldclient.identity import parse_device_id
 
-        device_id = parse_device_id(ref)
+        try:
+            device_id = parse_device_id(ref)
+        except ValidationError:
+            raise NotFound("peer", ref) from None  # neither a peer's name nor a device id
         root = session.repo.read(doc_id_for("node", session.actor.node_id))
         listed = [e for e in trust.node_entries(root) if e.get("device_id") == device_id]
-        node_id = listed[0].get("node_id", "") if listed else ""
+        if not listed:
+            raise NotFound("device", ref) from None
+        node_id = listed[0].get("node_id", "")
     if node_id != session.actor.node_id:
         raise ValidationError.single(
             "device",

@@ -20,12 +20,13 @@ from veldclient import audit, identity, trust
 from veldclient import db as dbmod
 from veldclient import profile as profmod
 from veldclient.audit import AuditEvent, AuditLog
-from veldclient.errors import AccessDenied, ProfileError
+from veldclient.errors import AccessDenied, ConfigError, ProfileError
 from veldclient.store.repo import Repo
 from veldclient.store.schema import migrate
 
 Clock = Callable[[], int]
 NOW_ENV = "VELD_NOW"
+_LAST_MS = 253_402_300_799_999  # 9999-12-31T23:59:59.999Z: the last instant datetime can show
 
 
 def system_clock() -> int:
@@ -37,7 +38,17 @@ def clock_from_env() -> Clock:
     fixed = os.environ.get(NOW_ENV)
     if not fixed:
         return system_clock
-    value = int(fixed) if fixed.isdigit() else int(datetime.fromisoformat(fixed).timestamp() * 1000)
+    try:
+        value = int(fixed) if fixed.isdigit() else int(datetime.fromisoformat(fixed).timestamp() * 1000)
+    except (ValueError, OverflowError, OSError):
+        value = -1
+    if not 0 <= value <= _LAST_MS:
+        raise ConfigError(
+            f"{NOW_ENV}={fixed!r} is geen tijdstip: gebruik ISO 8601 (zoals 2026-11-18T11:06:40+00:00)"
+            " of milliseconden sinds 1970.",
+            f"{NOW_ENV}={fixed!r} is not a point in time: use ISO 8601 (such as 2026-11-18T11:06:40+00:00)"
+            " or milliseconds since 1970.",
+        )
     return lambda: value
 
 
@@ -133,28 +144,32 @@ def open_session(
     master_key: bytes | None = None,
     create: bool = False,
 ) -> Session:
+    clk = clock or clock_from_env()
     prof = profmod.load(name)
     key = master_key if master_key is not None else profmod.unlock(prof, passphrase)
     database = dbmod.open_database(prof.db_path, key, create=create)
-    migrate(database)
-    device = identity.load_device_identity(prof.dir, key_password=key)
-    _check_profile_against_certificate(prof, device)
-    if (
-        database.execute("SELECT 1 FROM trusted_devices WHERE device_id = ?", [prof.device_id]).fetchone()
-        is None
-    ):
-        with database.atomic():
-            trust.register(
-                database,
-                prof.device_id,
-                prof.node_id,
-                "self",
-                device.certificate_pem.decode()
-                if isinstance(device.certificate_pem, bytes)
-                else device.certificate_pem,
-                prof.created_at,
-            )
-    clk = clock or clock_from_env()
+    try:
+        migrate(database)
+        device = identity.load_device_identity(prof.dir, key_password=key)
+        _check_profile_against_certificate(prof, device)
+        if (
+            database.execute("SELECT 1 FROM trusted_devices WHERE device_id = ?", [prof.device_id]).fetchone()
+            is None
+        ):
+            with database.atomic():
+                trust.register(
+                    database,
+                    prof.device_id,
+                    prof.node_id,
+                    "self",
+                    device.certificate_pem.decode()
+                    if isinstance(device.certificate_pem, bytes)
+                    else device.certificate_pem,
+                    prof.created_at,
+                )
+    except BaseException:
+        database.conn.close()  # a damaged database or identity: nothing left open
+        raise
     actor_id = trust.session_actor(prof.device_id)
     return Session(
         profile=prof,

@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 PARALLEL_FROM = 2_000
 CHUNK = 500  # documents per task: large enough that pickling is cheap, small enough to overlap
+PARENT_GONE = 3  # a worker's exit status when it ends because its parent did
 
 
 class Prepared(NamedTuple):
@@ -146,6 +147,29 @@ def _ready() -> None:
     """A worker's first task: nothing, once its imports are done."""
 
 
+def _end_with_parent() -> None:
+    """Every worker's initializer: the worker exits as soon as the process that started it ends.
+
+    A worker waits for tasks on a pipe whose writing end it holds itself, so it never sees the
+    end of file that would tell it its parent is gone: after a ``kill -9`` (or SIGTERM, whose
+    default ends Python without cleanup) of an import or a sync, the workers and the resource
+    tracker that waits for them would block for good. multiprocessing gives each spawned child a
+    sentinel of its parent (a pipe end the parent alone holds open on POSIX, the process handle on
+    Windows); a daemon thread waits on it and ends the worker. The resource tracker then sees the
+    last holder of its pipe go, cleans up and ends too. (PR_SET_PDEATHSIG is not used: it fires
+    when the parent *thread* that started the worker ends, and the TUI starts them from worker
+    threads that end.)"""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        parent.join()
+        os._exit(PARENT_GONE)
+
+    threading.Thread(target=watch, name="veld-parent-watch", daemon=True).start()
+
+
 def _default_workers() -> int:
     return min(os.cpu_count() or 1, 4)
 
@@ -160,7 +184,9 @@ def _pool(workers: int | None) -> Executor:
     with _lock:
         if size not in _pools:
             # spawn, not fork: the caller may run threads (the TUI's sync agent) and hold SQLite
-            _pools[size] = ProcessPoolExecutor(size, mp_context=multiprocessing.get_context("spawn"))
+            _pools[size] = ProcessPoolExecutor(
+                size, mp_context=multiprocessing.get_context("spawn"), initializer=_end_with_parent
+            )
         return _pools[size]
 
 
