@@ -28,7 +28,7 @@ from veldclient.screens.i18n import language, t
 from veldclient.services import caseload_view
 from veldclient.services import placement_flow as flow
 from veldclient.services.caseload_view import CaseDetail, RequestDetail
-from veldclient.services.placements import OPEN_STATUSES, timers
+from veldclient.services.placements import OPEN_STATUSES, overdue_ms, timers
 
 # --- how states read (shared with the caseload list) ---------------------------------------------------
 
@@ -66,17 +66,34 @@ def capability_text(code: str) -> str:
         return code
 
 
+TIMERS = (
+    ("reply", "caseload.target.reply_left", "caseload.target.reply_late"),
+    ("placed", "caseload.target.place_left", "caseload.target.place_late"),
+)
+
+
 def target(row: Mapping[str, Any]) -> tuple[str, str | None]:
-    """The response target that matters now, as text and a tone (error: missed, warning: soon)."""
+    """The response target that matters now, as text and a tone (error: missed, warning: soon).
+
+    A missed target comes first, because that is what the "missed target" filter is about: when
+    both were missed, the one missed by the most. Otherwise the timer that still runs (the reply
+    before the placement), and after that whether the targets were met."""
     states = (row.get("reply_state"), row.get("placed_state"))
     tone = "error" if "breached" in states else "warning" if "soon" in states else None
-    for left_key, left_id, late_id in (
-        ("reply_left_ms", "caseload.target.reply_left", "caseload.target.reply_late"),
-        ("placed_left_ms", "caseload.target.place_left", "caseload.target.place_late"),
-    ):
-        left = row.get(left_key)
+    missed = [
+        (overdue, late_id)
+        for which, _left_id, late_id in TIMERS
+        if (overdue := overdue_ms(row, which)) is not None
+    ]
+    if missed:
+        overdue, late_id = max(missed)
+        running = any(row.get(f"{which}_left_ms") is not None for which, _l, _m in TIMERS)
+        open_now = running or row.get("status") in OPEN_STATUSES
+        return t(late_id, time=duration(overdue)), "error" if open_now else None
+    for which, left_id, _late_id in TIMERS:
+        left = row.get(f"{which}_left_ms")
         if left is not None:
-            return t(late_id if left < 0 else left_id, time=duration(left)), tone
+            return t(left_id, time=duration(left)), tone
     if "breached" in states:
         return t("caseload.target.met_late"), "error" if row.get("status") in OPEN_STATUSES else None
     if "ok" in states:
