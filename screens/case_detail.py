@@ -21,6 +21,7 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable, Footer, Header, Static
 
 from veldclient.domain import Capability, CareType, PlacementStatus, VisitStatus
+from veldclient.domain import placement_flow as flow_rules
 from veldclient.domain.fields import LOCAL_TZ
 from veldclient.screens.base import KeySpec, VeldScreen
 from veldclient.screens.forms import DeclineForm, OfferForm, PlacementForm
@@ -29,6 +30,8 @@ from veldclient.services import caseload_view
 from veldclient.services import placement_flow as flow
 from veldclient.services.caseload_view import CaseDetail, RequestDetail
 from veldclient.services.placements import OPEN_STATUSES, overdue_ms, timers
+
+SEARCHING_STATUSES = frozenset(s.value for s in flow_rules.SEARCHING)
 
 # --- how states read (shared with the caseload list) ---------------------------------------------------
 
@@ -136,7 +139,8 @@ def event_text(entry: Mapping[str, Any]) -> str:
     elif kind in PLACES and place:
         what = t(PLACES[kind], place=place)
     elif kind == "RESOLVED":
-        what = t("caseload.event.resolved")
+        given_away = data.get("outcome") == "given_away"
+        what = t("caseload.event.resolved_given_away" if given_away else "caseload.event.resolved")
     elif kind in PlacementStatus.__members__:
         what = t("caseload.event.status", status=status_text(kind))
     else:
@@ -144,6 +148,11 @@ def event_text(entry: Mapping[str, Any]) -> str:
     if data.get("reason"):
         what = t("caseload.event.reason", what=what, reason=data["reason"])
     return what
+
+
+def given_away_place(lost: Mapping[str, Any]) -> str:
+    """Location and care type of a bed that went to another request."""
+    return ", ".join(p for p in (lost.get("location_name"), care_text(lost.get("care_type"))) if p)
 
 
 def _cells(*values: object) -> list[Text]:
@@ -169,6 +178,7 @@ class CaseDetailScreen(VeldScreen):
     CaseDetailScreen .heading { text-style: bold; color: $primary; padding: 1 1 0 1; }
     CaseDetailScreen .client { padding: 0 1; height: auto; }
     CaseDetailScreen #requests { height: auto; max-height: 8; }
+    CaseDetailScreen #notices { padding: 0 1; height: auto; color: $warning; }
     CaseDetailScreen #timeline { height: 1fr; }
     """
 
@@ -190,6 +200,7 @@ class CaseDetailScreen(VeldScreen):
             "caseload.col.care_type",
             "caseload.col.target",
         )
+        yield Static("", id="notices", markup=False)
         yield Static(t("caseload.detail.timeline"), classes="heading", markup=False)
         yield _table(
             "timeline",
@@ -228,6 +239,19 @@ class CaseDetailScreen(VeldScreen):
             self.query_one("#particulars", Static).update("\n".join(lines))
         requests = self.query_one("#requests", DataTable)
         requests.clear()
+        notices = [
+            t(
+                "caseload.detail.given_away",
+                received=when_text(r["received_at"]),
+                place=given_away_place(r["bed_given_away"]),
+                node=r["bed_given_away"]["node_name"] or "",
+            )
+            for r in case.requests
+            if r.get("bed_given_away")
+        ]
+        notice = self.query_one("#notices", Static)
+        notice.update("\n".join(notices))
+        notice.display = bool(notices)
         for r in case.requests:
             text, _tone = target(r)
             requests.add_row(
@@ -350,6 +374,7 @@ class RequestScreen(VeldScreen):
         text, _tone = target(placements_timers(r, self.veld.session.now()))
         if text:
             lines.append(text)
+        lines += self._given_away_lines(detail)
         self.query_one("#summary", Static).update("\n".join(lines))
         lang = language()
         candidates = self.query_one("#candidates", DataTable)
@@ -383,6 +408,27 @@ class RequestScreen(VeldScreen):
                 key=o["offer_id"],
             )
         self.refresh_bindings()
+
+    @staticmethod
+    def _given_away_lines(detail: RequestDetail) -> list[str]:
+        """While the request searches again because its accepted bed went to another request: say so,
+        and for the own request name the next step (send it to another candidate)."""
+        r = detail.request
+        lost = [o for o in r.get("offers") or [] if o["state"] == flow_rules.GIVEN_AWAY]
+        if not lost or r.get("status") not in SEARCHING_STATUSES:
+            return []
+        last = max(lost, key=lambda o: (o.get("decided_at") or 0, o["offer_id"]))
+        place = given_away_place(
+            {
+                "location_name": detail.location_names.get(last["location_id"], last["location_id"]),
+                "care_type": last["care_type"],
+            }
+        )
+        node = detail.node_names.get(last["node"], last["node"])
+        lines = [t("caseload.request.given_away", place=place, node=node, when=when_text(last["decided_at"]))]
+        if not detail.incoming:
+            lines.append(t("caseload.request.look_again"))
+        return lines
 
     # -- which actions apply -------------------------------------------------------------------------
 
@@ -473,6 +519,8 @@ def _offer_state(state: str) -> str:
         "accepted": "caseload.offer_state.accepted",
         "admitted": "caseload.offer_state.admitted",
         "discharged": "caseload.offer_state.discharged",
+        "given_away": "caseload.offer_state.given_away",
+        "overruled": "caseload.offer_state.overruled",
     }
     return t(ids[state]) if state in ids else state
 

@@ -22,7 +22,14 @@ ACCEPTED    ``offer_id, node, location_id, care_type`` (node: the offering node)
 ADMITTED    ``offer_id, node, location_id, care_type, admitted_at``                     receiver
 DISCHARGED  ``offer_id, node, location_id, care_type, destination, discharged_at``      receiver
 REJECTED, CANCELLED, NO_PLACE  ``reason`` (optional)                                    sender
+RESOLVED    ``conflict`` (event ids), ``chosen`` (one of them or none), ``note``           either
 =========== =========================================================================== ===========
+
+**Decisions** (``RESOLVED``, services/conflicts.py): an acceptance that is a side of a decided
+conflict but not the chosen side no longer stands. When the chosen side is an event of another
+document (two requests accepted the same last bed), that bed went to the other request: the offer
+reads *given away* and the request searches again, so its nurse can send it elsewhere. Otherwise
+(neither side chosen, or the other acceptance of this same request) the offer is *overruled*.
 
 **Ranking** (:func:`rank_locations`): hard filters first — the care type must match exactly and every
 required capability must be there; a location with no free bed is *listed last* (marked full), not
@@ -55,8 +62,8 @@ SEARCHING = frozenset({P.SUBMITTED, P.IN_REVIEW, P.OFFERED})
 OPEN = frozenset({P.DRAFT, *SEARCHING, P.ACCEPTED})  # not yet placed, not closed: timers run
 CLOSING = frozenset({P.REJECTED, P.CANCELLED, P.NO_PLACE})
 EVENT_TYPES = frozenset(
-    {"SENT", "DECLINED", "WITHDRAWN", *(s.value for s in PlacementStatus)}
-)  # every type the fold reads; anything else (RESOLVED, notes) is ignored
+    {"SENT", "DECLINED", "WITHDRAWN", "RESOLVED", *(s.value for s in PlacementStatus)}
+)  # every type the fold reads; anything else (notes) is ignored
 
 OPEN_OFFER, DECLINED, WITHDRAWN, ACCEPTED, ADMITTED, DISCHARGED = (
     "open",
@@ -66,6 +73,8 @@ OPEN_OFFER, DECLINED, WITHDRAWN, ACCEPTED, ADMITTED, DISCHARGED = (
     "admitted",
     "discharged",
 )
+GIVEN_AWAY = "given_away"  # accepted, but a decision gave the bed to another request
+OVERRULED = "overruled"  # accepted, but a decision set this acceptance aside
 
 
 @dataclass(frozen=True)
@@ -80,6 +89,10 @@ class Offer:
     by: str | None
     state: str = OPEN_OFFER
     accepted_event_id: str | None = None
+    decided_at: int | None = None
+    """When a decision set this offer's acceptance aside (GIVEN_AWAY or OVERRULED) …"""
+    decided_by: str | None = None
+    """… and the id of that RESOLVED event."""
 
 
 @dataclass(frozen=True)
@@ -101,6 +114,12 @@ class Flow:
     @property
     def accepted_offer(self) -> Offer | None:
         return self.offers.get(self.accepted_offer_id) if self.accepted_offer_id else None
+
+    @property
+    def beds_given_away(self) -> tuple[Offer, ...]:
+        """Accepted offers whose bed a decision gave to another request, oldest decision first."""
+        lost = [o for o in self.offers.values() if o.state == GIVEN_AWAY]
+        return tuple(sorted(lost, key=lambda o: (o.decided_at or 0, o.id)))
 
 
 def causal_order(events: Sequence[Event]) -> list[Event]:
@@ -144,6 +163,7 @@ class _Fold:
         self.declined_by: list[str] = []
         self.first_reply_at: int | None = None
         self.placed_at: int | None = None
+        self.seen: set[str] = set()
 
     def reply(self, e: Event) -> None:
         node = e.get("node") or (e.get("data") or {}).get("node")
@@ -167,6 +187,10 @@ class _Fold:
         if kind not in EVENT_TYPES:
             return
         data = e.get("data") or {}
+        self.seen.add(e["id"])
+        if kind == "RESOLVED":  # a decision is not a step of the lifecycle: it never starts one
+            self.on_resolved(e, data)
+            return
         if kind == "SENT":
             to = data.get("to_node")
             if to and to not in self.sent_to:
@@ -234,6 +258,24 @@ class _Fold:
         self.set_offer(offer.id, state=ACCEPTED, accepted_event_id=e["id"])
         if self.status != P.ACCEPTED or self.accepted is None:
             self.status, self.accepted = P.ACCEPTED, offer.id
+
+    def on_resolved(self, e: Event, data: Mapping[str, Any]) -> None:
+        sides = set(data.get("conflict") or [])
+        chosen = data.get("chosen")
+        elsewhere = chosen is not None and chosen not in self.seen  # causal order: a side here came first
+        set_aside = [
+            o
+            for o in self.offers.values()
+            if o.state == ACCEPTED and o.accepted_event_id in sides and o.accepted_event_id != chosen
+        ]
+        if not set_aside:
+            return
+        for offer in set_aside:
+            state = GIVEN_AWAY if elsewhere else OVERRULED
+            self.set_offer(offer.id, state=state, decided_at=int(e.get("at") or 0), decided_by=e["id"])
+        if self.accepted is not None and self.offers[self.accepted].state != ACCEPTED:
+            self.accepted = next((o.id for o in self.offers.values() if o.state == ACCEPTED), None)
+        self.settle_search()
 
     def on_admitted(self, e: Event, data: Mapping[str, Any]) -> None:
         if self.status != P.ACCEPTED:
@@ -313,6 +355,8 @@ _OFFER_STATE = {
     ACCEPTED: ("is al geaccepteerd", "was already accepted"),
     ADMITTED: ("is al gebruikt voor een opname", "was already used for an admission"),
     DISCHARGED: ("is afgesloten na ontslag", "is closed after discharge"),
+    GIVEN_AWAY: ("is naar een andere aanvraag gegaan", "went to another request"),
+    OVERRULED: ("is vervallen door een besluit over een conflict", "was set aside by a conflict decision"),
 }
 
 

@@ -554,6 +554,7 @@ def _offer_view(o: Offer) -> dict[str, Any]:
         "care_type": o.care_type,
         "at": o.at,
         "state": o.state,
+        "decided_at": o.decided_at,
     }
 
 
