@@ -381,6 +381,8 @@ class RequestScreen(VeldScreen):
         candidates.clear()
         for c in detail.candidates:
             free = t("caseload.request.full") if c.full else str(c.free)
+            if not c.reported:  # unknown beds: no number and no score
+                free = t("caseload.request.unreported")
             if c.stale:
                 stale = t("caseload.request.stale")
                 free = f"{free} ({stale})"
@@ -389,7 +391,7 @@ class RequestScreen(VeldScreen):
                     c.location_name or c.location_id,
                     detail.node_names.get(c.node_id, c.node_id),
                     free,
-                    f"{c.score:.1f}",
+                    f"{c.score:.1f}" if c.reported else "–",
                     c.reason_text(lang),
                 ),
                 key=f"{c.node_id}|{c.location_id}",

@@ -366,6 +366,20 @@ def test_full_locations_are_listed_last_and_marked():
     assert ranked[1].full and ranked[1].reasons[0] == ("VOL: geen vrije bedden", "FULL: no free beds")
 
 
+def test_a_location_not_yet_reported_is_unknown_and_listed_after_the_full_ones():
+    unknown = row("unknown", caps="", free=None, beds_total=None, reported_at=None, reported_by=None)
+    rows = [unknown, row("full", free=0), row("free", free=2)]
+    ranked = pf.rank_locations(request(), rows, NOW, STALE, "7555", distance_km=km({"7609": 5}))
+    assert [c.location_id for c in ranked] == ["free", "full", "unknown"]
+    last = ranked[-1]
+    assert (last.reported, last.free, last.full, last.stale, last.age_ms) == (False, None, False, False, None)
+    assert last.reasons[0] == (
+        "nog niet gemeld: vrije bedden onbekend",
+        "not yet reported: free beds unknown",
+    )
+    assert last.to_dict()["free"] is None and last.to_dict()["reported"] is False
+
+
 def test_stale_reports_are_marked_and_rank_lower():
     rows = [row("old", reported_at=NOW - 14 * HOUR), row("fresh", reported_at=NOW - 30 * 60_000)]
     ranked = pf.rank_locations(request(), rows, NOW, STALE, None)

@@ -52,6 +52,9 @@ def ensure_node_document(session: Session, node_id: str) -> None:
     fields = {
         k: v for k, v in seed.items() if k not in ("kind", "id", "node_id", "schema", "archived", "events")
     }
+    # Locations and care types exist from creation; counts, reporter and time only once the node
+    # reports (the fixture's counts are demo data, never a node's report).
+    fields["capacity"] = twente.unreported_capacity(node_id)
     session.repo.create("node", node_id, node_id, fields, genesis=True)
 
 
