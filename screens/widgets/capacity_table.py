@@ -36,8 +36,9 @@ TITLES = {
     "age": "capacity.col.age",
     "capabilities": "capacity.col.capabilities",
 }
-FLEX = (("node", 24, 12), ("location", 20, 12), ("care_type", 28, 14))
-"""Columns that give way on a narrow terminal: (key, width when there is room, narrowest)."""
+FLEX = (("node", 24, 10), ("location", 20, 10), ("care_type", 28, 18))
+"""Columns that give way on a narrow terminal: (key, width when there is room, narrowest). The
+care type keeps the most: its long names differ only at the end ("…, low/high complexity")."""
 BEDS_WIDTH = 11
 CAPABILITIES_MIN = 16
 PADDING = 2  # DataTable's cell padding, one cell each side
@@ -76,16 +77,16 @@ def layout(space: int, full_ages: Sequence[str], short_ages: Sequence[str]) -> L
 
 
 def _share(room: int) -> list[tuple[str, int]]:
-    """Node, location and care type: their full width when there is room, else each its minimum
-    plus a share of what is left, in proportion to what it gave up."""
-    if room >= sum(wide for _key, wide, _least in FLEX):
-        return [(key, wide) for key, wide, _least in FLEX]
-    spare = room - sum(least for _key, _wide, least in FLEX)
-    given_up = sum(wide - least for _key, wide, least in FLEX)
-    out = [(key, least + spare * (wide - least) // given_up) for key, wide, least in FLEX]
-    key, width = out[-1]
-    out[-1] = (key, width + room - sum(w for _k, w in out))  # rounding goes to the care type
-    return out
+    """Node, location and care type: each its minimum, then what is left goes to the care type
+    first, then the node, then the location, each up to its full width."""
+    widths = {key: least for key, _wide, least in FLEX}
+    spare = room - sum(widths.values())
+    full = {key: wide for key, wide, _least in FLEX}
+    for key in ("care_type", "node", "location"):
+        more = max(0, min(spare, full[key] - widths[key]))
+        widths[key] += more
+        spare -= more
+    return [(key, widths[key]) for key, _wide, _least in FLEX]
 
 
 def row_key(view: CapacityView) -> str:

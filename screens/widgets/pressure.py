@@ -29,6 +29,7 @@ from veldclient.services.dashboard_view import TREND_DAYS, CareTypePressure
 LABEL_WIDTH = 38
 LABEL_MIN = 20  # a care type's name stays readable down to here ("Geriatrische revalidat…")
 NUMBER_WIDTHS = (6, 7, 10)  # free, total, reports
+NARROW_NUMBER_WIDTHS = (5, 6)  # free, total without the reports count: room for the care type
 NOW_WIDTH = 5
 FULL, MARKS, ESSENTIAL = 0, 1, 2  # how much of the age text a row keeps
 
@@ -44,7 +45,7 @@ class Columns:
 
 def line(columns: Columns, label: str, numbers: Sequence[str], age_text: str) -> str:
     """One row of text columns: label, right-aligned numbers, then the age (cell widths, not len)."""
-    widths = NUMBER_WIDTHS if columns.reports else NUMBER_WIDTHS[:2]
+    widths = NUMBER_WIDTHS if columns.reports else NARROW_NUMBER_WIDTHS
     cells = [set_cell_size(label, columns.label)]
     cells += [
         set_cell_size(" " * max(0, w - cell_len(n)) + n, w) for n, w in zip(numbers, widths, strict=False)
@@ -78,12 +79,13 @@ def fit(width: int, texts_by_level: Sequence[Sequence[str]], title: str) -> Colu
     for level, texts in enumerate(texts_by_level):
         need = max([cell_len(title), *(cell_len(x) for x in texts)])
         for reports in (True, False):
-            widths = NUMBER_WIDTHS if reports else NUMBER_WIDTHS[:2]
+            widths = NUMBER_WIDTHS if reports else NARROW_NUMBER_WIDTHS
             label = min(LABEL_WIDTH, width - sum(widths) - len(widths) - 2 - need)
             if label >= LABEL_MIN:
                 return Columns(label, reports, level)
     need = max([cell_len(title), *(cell_len(x) for x in texts_by_level[-1])])
-    return Columns(max(8, width - sum(NUMBER_WIDTHS[:2]) - 4 - need), False, len(texts_by_level) - 1)
+    least = width - sum(NARROW_NUMBER_WIDTHS) - len(NARROW_NUMBER_WIDTHS) - 2 - need
+    return Columns(max(8, least), False, len(texts_by_level) - 1)
 
 
 class PressureGrid(Grid):
