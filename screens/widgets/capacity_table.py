@@ -39,6 +39,7 @@ TITLES = {
 FLEX = (("node", 24, 10), ("location", 20, 10), ("care_type", 28, 18))
 """Columns that give way on a narrow terminal: (key, width when there is room, narrowest). The
 care type keeps the most: its long names differ only at the end ("…, low/high complexity")."""
+COMFORTABLE = 52  # node, location and care type together, before the age gives up its number
 BEDS_WIDTH = 11
 CAPABILITIES_MIN = 16
 PADDING = 2  # DataTable's cell padding, one cell each side
@@ -55,22 +56,28 @@ class Layout:
 def layout(space: int, full_ages: Sequence[str], short_ages: Sequence[str]) -> Layout:
     """Column widths for a table ``space`` cells wide. The age column is always as wide as its
     widest cell, so no age or stale word is ever cut; the other columns give way first: the
-    capabilities go, then the full age (``short_ages``), then node, location and care type narrow
-    down to their minimum (below that the table scrolls sideways)."""
+    capabilities go, then the full age (``short_ages``: the word without the age), and only then do
+    node, location and care type narrow below a comfortable width, down to their minimum (below
+    that the table scrolls sideways)."""
     age_title = cell_len(t(TITLES["age"]))
-    for short, ages in ((False, full_ages), (True, short_ages)):
+    tries = [
+        (COMFORTABLE, short, ages, with_capabilities)
+        for short, ages in ((False, full_ages), (True, short_ages))
+        for with_capabilities in (True, False)
+    ]
+    tries.append((sum(least for _key, _wide, least in FLEX), True, short_ages, False))
+    for need, short, ages, with_capabilities in tries:
         age = max([age_title, *(cell_len(a) for a in ages)])
-        for with_capabilities in (True, False):
-            columns = len(TITLES) if with_capabilities else len(TITLES) - 1
-            room = space - PADDING * columns - BEDS_WIDTH - age
-            flex_room = room - (CAPABILITIES_MIN if with_capabilities else 0)
-            if flex_room < sum(least for _key, _wide, least in FLEX):
-                continue
-            flex = _share(flex_room)
-            widths = [*flex, ("beds", BEDS_WIDTH), ("age", age)]
-            if with_capabilities:
-                widths.append(("capabilities", room - sum(w for _k, w in flex)))
-            return Layout(tuple(widths), short)
+        columns = len(TITLES) if with_capabilities else len(TITLES) - 1
+        room = space - PADDING * columns - BEDS_WIDTH - age
+        flex_room = room - (CAPABILITIES_MIN if with_capabilities else 0)
+        if flex_room < need:
+            continue
+        flex = _share(flex_room)
+        widths = [*flex, ("beds", BEDS_WIDTH), ("age", age)]
+        if with_capabilities:
+            widths.append(("capabilities", room - sum(w for _k, w in flex)))
+        return Layout(tuple(widths), short)
     least = [(key, narrowest) for key, _wide, narrowest in FLEX]
     age = max([age_title, *(cell_len(a) for a in short_ages)])
     return Layout((*least, ("beds", BEDS_WIDTH), ("age", age)), True)
