@@ -7,11 +7,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from test_placement_flow_service import file_request
 from testenv import FakeClock, make_session
 
 from veldclient.fixtures import twente
-from veldclient.services import capacity, clients, dashboard_view, placements, setup
+from veldclient.services import capacity, dashboard_view, demo, setup
 from veldclient.services import placement_flow as pf
+from veldclient.store.repo import doc_id_for
 
 HOUR = 3_600_000
 
@@ -73,17 +75,7 @@ def test_unreported_rows_count_as_unknown_in_the_dashboard_totals(hengelo, clock
 
 
 def test_an_unreported_location_is_ranked_last_as_unknown_never_with_free_beds(hengelo, clock):
-    client = clients.register_client(
-        hengelo, {"name": "Gerda Nijhuis", "birth_date": "1936-04-02", "postcode": "7555 DL"}
-    )
-    raw = {
-        "referrer": {"name": "Dr. Bos", "role": "HUISARTS", "agb": None},
-        "urgency": "U3",
-        "triage": {"instability": True},
-        "required_capabilities": ["ZUURSTOF"],
-        "desired_start": "2026-11-19",
-    }
-    request = placements.file_placement_request(hengelo, client.id, raw)
+    request = file_request(hengelo)  # ELV hoog with oxygen, from Hengelo
     before = pf.candidates(hengelo, request.id)
     assert {c.node_id for c in before} == {"hengelo", "almelo"}
     assert all(not c.reported and c.free is None and not c.full for c in before)
@@ -100,3 +92,22 @@ def test_an_unreported_location_is_ranked_last_as_unknown_never_with_free_beds(h
         ("almelo", False, False),
     ]
     assert ranked[-1].to_dict()["free"] is None
+
+
+def test_an_acceptance_at_a_location_this_replica_has_no_report_of_is_no_double_booking(hengelo, clock):
+    """Hengelo holds Almelo's node document as created (no report): its one acceptance of Almelo's
+    offer is not 'more acceptances than free beds' — the free beds are unknown here."""
+    almelo = make_session("almelo", node="almelo", clock=clock)
+    try:
+        demo.load_nodes(almelo)
+        request = file_request(hengelo)
+        doc = doc_id_for("placement", request.id)
+        pf.send(hengelo, request.id, "almelo")
+        for doc_id in pf.outbox(hengelo, "almelo"):
+            almelo.repo.merge(doc_id, hengelo.repo.store.save_bytes(doc_id), None)
+        offer = pf.offer(almelo, request.id, elv_hoog("almelo"), "ELV_HOOG")
+        hengelo.repo.merge(doc, almelo.repo.store.save_bytes(doc), None)
+        pf.accept(hengelo, request.id, offer["id"])
+        assert pf.conflicts(hengelo) == []
+    finally:
+        almelo.close()
