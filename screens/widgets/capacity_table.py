@@ -89,7 +89,7 @@ def _share(room: int) -> list[tuple[str, int]]:
     widths = {key: least for key, _wide, least in FLEX}
     spare = room - sum(widths.values())
     full = {key: wide for key, wide, _least in FLEX}
-    for key in ("care_type", "node", "location"):
+    for key in ["care_type", "node", "location"]:
         more = max(0, min(spare, full[key] - widths[key]))
         widths[key] += more
         spare -= more
