@@ -109,7 +109,13 @@ class CapacityScreen(VeldScreen):
         self._asking = None
         self.query_one(CapacityTable).show(views, self.veld.session.actor.node_id)
         stale = sum(1 for v in views if v.stale)
-        self.query_one("#capacity-count", Static).update(t("capacity.count", n=len(views), stale=stale))
+        unreported = sum(1 for v in views if not v.reported)
+        count = (
+            t("capacity.count_unreported", n=len(views) - unreported, stale=stale, unreported=unreported)
+            if unreported
+            else t("capacity.count", n=len(views), stale=stale)
+        )
+        self.query_one("#capacity-count", Static).update(count)
         self._show_detail(self.query_one(CapacityTable).current())
 
     def on_select_changed(self, event: Select.Changed) -> None:
@@ -131,6 +137,18 @@ class CapacityScreen(VeldScreen):
             detail.update(t("table.empty"))
             return
         lang = language()
+        if not view.reported:
+            lines = [
+                t(
+                    "capacity.detail.unreported",
+                    location=view.location_name,
+                    care_type=CareType(view.care_type).label(lang),
+                )
+            ]
+            if view.node_id == self.veld.session.actor.node_id:
+                lines.append(t("capacity.detail.report_own"))
+            detail.update("\n".join(lines))
+            return
         counts = {
             BedStatus.FREE: view.free,
             BedStatus.OCCUPIED: view.occupied,
@@ -148,7 +166,7 @@ class CapacityScreen(VeldScreen):
                 total=view.beds_total,
             ),
             t("capacity.detail.capabilities", capabilities=capability_labels(view.capabilities, lang)),
-            t("capacity.detail.reported", user=view.reported_by, age=duration(view.age_ms)),
+            t("capacity.detail.reported", user=view.reported_by, age=duration(view.age_ms or 0)),
         ]
         detail.update("\n".join(lines))
 

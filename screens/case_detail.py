@@ -21,6 +21,7 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable, Footer, Header, Static
 
 from veldclient.domain import Capability, CareType, PlacementStatus, VisitStatus
+from veldclient.domain import placement_flow as flow_rules
 from veldclient.domain.fields import LOCAL_TZ
 from veldclient.screens.base import KeySpec, VeldScreen
 from veldclient.screens.forms import DeclineForm, OfferForm, PlacementForm
@@ -28,7 +29,9 @@ from veldclient.screens.i18n import language, t
 from veldclient.services import caseload_view
 from veldclient.services import placement_flow as flow
 from veldclient.services.caseload_view import CaseDetail, RequestDetail
-from veldclient.services.placements import OPEN_STATUSES, timers
+from veldclient.services.placements import OPEN_STATUSES, overdue_ms, timers
+
+SEARCHING_STATUSES = frozenset(s.value for s in flow_rules.SEARCHING)
 
 # --- how states read (shared with the caseload list) ---------------------------------------------------
 
@@ -66,17 +69,34 @@ def capability_text(code: str) -> str:
         return code
 
 
+TIMERS = (
+    ("reply", "caseload.target.reply_left", "caseload.target.reply_late"),
+    ("placed", "caseload.target.place_left", "caseload.target.place_late"),
+)
+
+
 def target(row: Mapping[str, Any]) -> tuple[str, str | None]:
-    """The response target that matters now, as text and a tone (error: missed, warning: soon)."""
+    """The response target that matters now, as text and a tone (error: missed, warning: soon).
+
+    A missed target comes first, because that is what the "missed target" filter is about: when
+    both were missed, the one missed by the most. Otherwise the timer that still runs (the reply
+    before the placement), and after that whether the targets were met."""
     states = (row.get("reply_state"), row.get("placed_state"))
     tone = "error" if "breached" in states else "warning" if "soon" in states else None
-    for left_key, left_id, late_id in (
-        ("reply_left_ms", "caseload.target.reply_left", "caseload.target.reply_late"),
-        ("placed_left_ms", "caseload.target.place_left", "caseload.target.place_late"),
-    ):
-        left = row.get(left_key)
+    missed = [
+        (overdue, late_id)
+        for which, _left_id, late_id in TIMERS
+        if (overdue := overdue_ms(row, which)) is not None
+    ]
+    if missed:
+        overdue, late_id = max(missed)
+        running = any(row.get(f"{which}_left_ms") is not None for which, _l, _m in TIMERS)
+        open_now = running or row.get("status") in OPEN_STATUSES
+        return t(late_id, time=duration(overdue)), "error" if open_now else None
+    for which, left_id, _late_id in TIMERS:
+        left = row.get(f"{which}_left_ms")
         if left is not None:
-            return t(late_id if left < 0 else left_id, time=duration(left)), tone
+            return t(left_id, time=duration(left)), tone
     if "breached" in states:
         return t("caseload.target.met_late"), "error" if row.get("status") in OPEN_STATUSES else None
     if "ok" in states:
@@ -119,7 +139,8 @@ def event_text(entry: Mapping[str, Any]) -> str:
     elif kind in PLACES and place:
         what = t(PLACES[kind], place=place)
     elif kind == "RESOLVED":
-        what = t("caseload.event.resolved")
+        given_away = data.get("outcome") == "given_away"
+        what = t("caseload.event.resolved_given_away" if given_away else "caseload.event.resolved")
     elif kind in PlacementStatus.__members__:
         what = t("caseload.event.status", status=status_text(kind))
     else:
@@ -127,6 +148,11 @@ def event_text(entry: Mapping[str, Any]) -> str:
     if data.get("reason"):
         what = t("caseload.event.reason", what=what, reason=data["reason"])
     return what
+
+
+def given_away_place(lost: Mapping[str, Any]) -> str:
+    """Location and care type of a bed that went to another request."""
+    return ", ".join(p for p in (lost.get("location_name"), care_text(lost.get("care_type"))) if p)
 
 
 def _cells(*values: object) -> list[Text]:
@@ -152,6 +178,7 @@ class CaseDetailScreen(VeldScreen):
     CaseDetailScreen .heading { text-style: bold; color: $primary; padding: 1 1 0 1; }
     CaseDetailScreen .client { padding: 0 1; height: auto; }
     CaseDetailScreen #requests { height: auto; max-height: 8; }
+    CaseDetailScreen #notices { padding: 0 1; height: auto; color: $warning; }
     CaseDetailScreen #timeline { height: 1fr; }
     """
 
@@ -173,6 +200,7 @@ class CaseDetailScreen(VeldScreen):
             "caseload.col.care_type",
             "caseload.col.target",
         )
+        yield Static("", id="notices", markup=False)
         yield Static(t("caseload.detail.timeline"), classes="heading", markup=False)
         yield _table(
             "timeline",
@@ -211,6 +239,19 @@ class CaseDetailScreen(VeldScreen):
             self.query_one("#particulars", Static).update("\n".join(lines))
         requests = self.query_one("#requests", DataTable)
         requests.clear()
+        notices = [
+            t(
+                "caseload.detail.given_away",
+                received=when_text(r["received_at"]),
+                place=given_away_place(r["bed_given_away"]),
+                node=r["bed_given_away"]["node_name"] or "",
+            )
+            for r in case.requests
+            if r.get("bed_given_away")
+        ]
+        notice = self.query_one("#notices", Static)
+        notice.update("\n".join(notices))
+        notice.display = bool(notices)
         for r in case.requests:
             text, _tone = target(r)
             requests.add_row(
@@ -333,12 +374,15 @@ class RequestScreen(VeldScreen):
         text, _tone = target(placements_timers(r, self.veld.session.now()))
         if text:
             lines.append(text)
+        lines += self._given_away_lines(detail)
         self.query_one("#summary", Static).update("\n".join(lines))
         lang = language()
         candidates = self.query_one("#candidates", DataTable)
         candidates.clear()
         for c in detail.candidates:
             free = t("caseload.request.full") if c.full else str(c.free)
+            if not c.reported:  # unknown beds: no number and no score
+                free = t("caseload.request.unreported")
             if c.stale:
                 stale = t("caseload.request.stale")
                 free = f"{free} ({stale})"
@@ -347,7 +391,7 @@ class RequestScreen(VeldScreen):
                     c.location_name or c.location_id,
                     detail.node_names.get(c.node_id, c.node_id),
                     free,
-                    f"{c.score:.1f}",
+                    f"{c.score:.1f}" if c.reported else "–",
                     c.reason_text(lang),
                 ),
                 key=f"{c.node_id}|{c.location_id}",
@@ -366,6 +410,27 @@ class RequestScreen(VeldScreen):
                 key=o["offer_id"],
             )
         self.refresh_bindings()
+
+    @staticmethod
+    def _given_away_lines(detail: RequestDetail) -> list[str]:
+        """While the request searches again because its accepted bed went to another request: say so,
+        and for the own request name the next step (send it to another candidate)."""
+        r = detail.request
+        lost = [o for o in r.get("offers") or [] if o["state"] == flow_rules.GIVEN_AWAY]
+        if not lost or r.get("status") not in SEARCHING_STATUSES:
+            return []
+        last = max(lost, key=lambda o: (o.get("decided_at") or 0, o["offer_id"]))
+        place = given_away_place(
+            {
+                "location_name": detail.location_names.get(last["location_id"], last["location_id"]),
+                "care_type": last["care_type"],
+            }
+        )
+        node = detail.node_names.get(last["node"], last["node"])
+        lines = [t("caseload.request.given_away", place=place, node=node, when=when_text(last["decided_at"]))]
+        if not detail.incoming:
+            lines.append(t("caseload.request.look_again"))
+        return lines
 
     # -- which actions apply -------------------------------------------------------------------------
 
@@ -456,6 +521,8 @@ def _offer_state(state: str) -> str:
         "accepted": "caseload.offer_state.accepted",
         "admitted": "caseload.offer_state.admitted",
         "discharged": "caseload.offer_state.discharged",
+        "given_away": "caseload.offer_state.given_away",
+        "overruled": "caseload.offer_state.overruled",
     }
     return t(ids[state]) if state in ids else state
 

@@ -302,7 +302,11 @@ class OfferForm(FormScreen):
             return
         select.set_options(
             (
-                Text(t("caseload.form.location_option", name=r["location_name"], free=r["free"])),
+                Text(
+                    t("caseload.form.location_unreported", name=r["location_name"])
+                    if r["free"] is None  # nobody reported its beds yet: unknown, not free
+                    else t("caseload.form.location_option", name=r["location_name"], free=r["free"])
+                ),
                 r["location_id"],
             )
             for r in rows

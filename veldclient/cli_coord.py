@@ -41,12 +41,14 @@ def capacity_command(
     if as_json:
         echo_json([r.as_json() for r in rows])
         return
+    unreported = "nog niet gemeld" if lang() == "nl" else "not yet reported"
     for r in rows:
+        where = f"{r.node_id:<17} {r.location_name[:28]:<28} {r.care_type:<24}"
+        if r.age_ms is None:  # no counts until the node reports: unknown, never free
+            click.echo(f"{where} {'–':>3}/{'–':<3} {unreported}")
+            continue
         stale = "  VEROUDERD/STALE" if r.stale else ""
-        click.echo(
-            f"{r.node_id:<17} {r.location_name[:28]:<28} {r.care_type:<24} {r.free:>3}/{r.beds_total:<3}"
-            f" {_age(r.age_ms):>7} {r.reported_by}{stale}"
-        )
+        click.echo(f"{where} {r.free:>3}/{r.beds_total:<3} {_age(r.age_ms):>7} {r.reported_by}{stale}")
 
 
 @click.command("conflicts")

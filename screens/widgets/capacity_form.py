@@ -87,7 +87,8 @@ class CapacityForm(ServiceCaller, ModalScreen[CapacityRecord | None]):
                     for field in FIELDS:
                         with Horizontal(classes="form-row"):
                             yield Label(labels[field], markup=False)
-                            yield Input(str(values[field]), id=f"in-{dom_id(field)}")
+                            value = values[field]  # None: not yet reported, nothing to start from
+                            yield Input("" if value is None else str(value), id=f"in-{dom_id(field)}")
                         yield Static("", id=f"error-{dom_id(field)}", classes="field-error", markup=False)
                     yield Static("", id="error-counts", classes="field-error", markup=False)
                 with Vertical(id="capacity-form-caps"):

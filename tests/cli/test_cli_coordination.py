@@ -34,6 +34,24 @@ def test_capacity_text_marks_stale(veld):
     assert "STALE" in out and "enschede-centrum" in out
 
 
+def test_a_new_profile_invents_no_capacity(veld):
+    """Until the node reports, its locations and care types are listed as not yet reported: no
+    counts, no reporter, no 1970 report, never free beds."""
+    veld("init", "--node", "hengelo", "--role", "nurse", "--no-keyring")
+    rows = json.loads(veld("capacity", "--json").stdout)
+    assert len(rows) == 7 and {r["node_id"] for r in rows} == {"hengelo"}
+    for row in rows:
+        assert row["reported"] is False and row["stale"] is False
+        assert {
+            k: row[k] for k in ("free", "beds_total", "reported_by", "reported_at", "age_ms")
+        } == dict.fromkeys(("free", "beds_total", "reported_by", "reported_at", "age_ms"))
+    for lang, word in (("en", "not yet reported"), ("nl", "nog niet gemeld")):
+        out = veld("capacity", VELD_LANG=lang).stdout
+        lines = out.splitlines()
+        assert len(lines) == 7 and all(word in line for line in lines), out
+        assert "fixture" not in out and "STALE" not in out and " h " not in out
+
+
 def test_conflicts_empty_on_fresh_demo_and_unknown_resolve_fails(veld):
     veld("demo", "--no-tui", **DEMO)
     assert json.loads(veld("--profile", "demo", "conflicts", "--json", **DEMO).stdout) == []

@@ -13,7 +13,7 @@ from tuihelpers import SIZE, demo_session, make_app, screen_text, settle
 from veldclient.screens.case_detail import CaseDetailScreen, RequestScreen
 from veldclient.screens.forms import DeclineForm, OfferForm
 from veldclient.screens.widgets.window_table import WindowTable
-from veldclient.services import clients, demo, placements
+from veldclient.services import capacity, clients, conflicts, demo, placements
 from veldclient.services import placement_flow as pf
 from veldclient.store.repo import doc_id_for
 
@@ -225,3 +225,89 @@ async def test_sending_to_the_own_node_is_refused_with_a_readable_message():
         await settle(app, pilot)
         assert any("eigen knooppunt" in str(n.message) for n in app._notifications)
         assert pf.get_request(session, request_id)["sent_to"] == []
+
+
+def lose_a_double_acceptance(enschede, almelo) -> str:
+    """Enschede and Hengelo both accept Almelo's last ELV-hoog bed while apart; Almelo decides for
+    Hengelo and the decision reaches Enschede with its request's document. Enschede's request id."""
+    hengelo = make_session("hengelo", node="hengelo", clock=FakeClock())
+    demo.load_nodes(hengelo)
+    location = almelo_elv_hoog(almelo)
+    record = almelo.repo.read(doc_id_for("node", "almelo"))["capacity"][f"{location}/ELV_HOOG"]
+    capacity.update_capacity(
+        almelo,
+        location,
+        "ELV_HOOG",
+        {
+            "beds_total": record["beds_total"],
+            "counts": {"FREE": 1, "OCCUPIED": record["beds_total"] - 1},
+            "capabilities": record["capabilities"],
+        },
+    )
+    ids = {}
+    for sender in (enschede, hengelo):
+        ids[sender.actor.node_id] = request_id = file_request(sender)
+        doc = doc_id_for("placement", request_id)
+        pf.send(sender, request_id, "almelo")
+        push(sender, almelo, pf.outbox(sender, "almelo"))
+        offer = pf.offer(almelo, request_id, location, "ELV_HOOG")
+        push(almelo, sender, [doc])
+        pf.accept(sender, request_id, offer["id"])
+        push(sender, almelo, [doc])
+    [clash] = [c for c in conflicts.inbox(almelo) if c.kind == "bed.overbooked"]
+    winner = next(s["event_id"] for s in clash.sides if s["node"] == "hengelo")
+    conflicts.resolve(almelo, clash.id, winner, "Hengelo was eerst")
+    push(almelo, enschede, [doc_id_for("placement", ids["enschede-centrum"])])
+    hengelo.close()
+    return ids["enschede-centrum"]
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+async def test_the_request_that_lost_a_decided_double_acceptance_says_so_and_is_sent_on(almelo, lang):
+    enschede = demo_session()
+    request_id = lose_a_double_acceptance(enschede, almelo)
+    client_id = pf.get_request(enschede, request_id)["client_id"]
+    words = {
+        "nl": (
+            "Plek geaccepteerd",
+            "ging naar een andere aanvraag",
+            "Volgende stap: zoek een ander bed",
+            "naar andere aanvraag",
+            "In behandeling",
+            "Besluit: het bed ging naar een andere aanvraag",
+        ),
+        "en": (
+            "Place accepted",
+            "went to another request",
+            "Next step: look for another bed",
+            "went to another request",
+            "In review",
+            "Decision: the bed went to another request",
+        ),
+    }[lang]
+    accepted, went, next_step, offer_state, searching, decision = words
+    app = make_app(enschede, start="caseload", lang=lang)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        await open_case(app, pilot, client_id)
+        text = screen_text(app)
+        notices = [line for line in text.splitlines() if went in line]
+        assert notices and "ZGT Almelo" in notices[0] and "(Almelo)" in notices[0], text
+        assert accepted not in text
+        assert [r[1] for r in cells(app, "requests")] == [searching]
+        assert any(r[1] == decision for r in cells(app, "timeline"))
+        await pilot.press("enter")  # the request
+        await settle(app, pilot)
+        assert isinstance(app.screen, RequestScreen)
+        text = screen_text(app)
+        assert went in text and next_step in text, text
+        assert cells(app, "offers")[0][-1] == offer_state
+        assert app.screen.check_action("send", ()) is True, "sending on is the step offered"
+        candidates = cells(app, "candidates")
+        row = next(i for i, r in enumerate(candidates) if r[1] == "Hengelo")
+        table = app.screen.query_one("#candidates", DataTable)
+        table.focus()
+        table.move_cursor(row=row)
+        await pilot.press("s")
+        await settle(app, pilot)
+    assert pf.get_request(enschede, request_id)["sent_to"] == ["almelo", "hengelo"]

@@ -4,6 +4,7 @@ status without names, birth dates or BSN."""
 
 from __future__ import annotations
 
+from testenv import FROZEN_NOW_MS, FakeClock, make_session
 from textual.widgets import Input, Static
 from tuihelpers import SIZE, demo_session, make_app, screen_text, settle
 
@@ -11,7 +12,9 @@ from veldclient.screens.case_detail import CaseDetailScreen
 from veldclient.screens.caseload import CaseloadScreen
 from veldclient.screens.forms import ClientForm
 from veldclient.screens.widgets.window_table import WindowTable
-from veldclient.services import placements
+from veldclient.services import demo, placements
+from veldclient.services import placement_flow as flow
+from veldclient.store.repo import doc_id_for
 
 AWKWARD = ("Jan [test] de Vries", "Fien Kamphuis [/]", "Hendrik [bold]Haverkamp[/bold]")
 
@@ -213,3 +216,61 @@ async def test_f1_explains_the_caseload_and_lists_every_key():
         await pilot.press("f1")
         await settle(app, pilot)
         assert "Klopt iets niet, dan staat de uitleg onder het veld" in screen_text(app)
+
+
+async def test_missed_target_filter_shows_the_reply_target_that_was_missed():
+    """A reply that came 40 minutes late while the placement timer still runs on time: with ``b``
+    the row says which target was missed, not the running one."""
+    clock = FakeClock(FROZEN_NOW_MS)
+    session = demo.build_demo(size="small", clock=clock)
+    hengelo = make_session("hengelo", node="hengelo", clock=clock)
+    demo.load_nodes(hengelo)
+    client_id = session.db.execute(
+        "SELECT id FROM clients c WHERE node_id = 'enschede-centrum'"
+        " AND NOT EXISTS (SELECT 1 FROM placements p WHERE p.client_id = c.id) ORDER BY name LIMIT 1"
+    ).fetchone()[0]
+    request = placements.file_placement_request(
+        session,
+        client_id,
+        {
+            "referrer": {"name": "Dr. Bos", "role": "HUISARTS", "agb": None},
+            "urgency": "U3",
+            "triage": {"instability": True},
+            "desired_start": "2026-11-19",
+        },
+    )
+    flow.send(session, request.id, "hengelo")
+    for doc_id in flow.outbox(session, "hengelo"):
+        hengelo.repo.merge(doc_id, session.repo.store.save_bytes(doc_id), None)
+    location = hengelo.db.execute(
+        "SELECT location_id FROM capacity WHERE node_id = 'hengelo' AND care_type = ? AND free > 0",
+        [request.care_type.value],
+    ).fetchone()[0]
+    clock.advance(2 * 3_600_000 + 40 * 60_000)  # the first reply comes 40 minutes after its target
+    flow.offer(hengelo, request.id, location, request.care_type.value)
+    doc = doc_id_for("placement", request.id)
+    session.repo.merge(doc, hengelo.repo.store.save_bytes(doc), None)
+    timers = placements.timers(
+        dict(
+            zip(
+                ("status", "received_at", "first_reply_at", "placed_at"),
+                session.db.execute(
+                    "SELECT status, received_at, first_reply_at, placed_at FROM placements WHERE id = ?",
+                    [request.id],
+                ).fetchone(),
+                strict=True,
+            )
+        ),
+        clock.now,
+    )
+    assert (timers["reply_state"], timers["placed_state"]) == ("breached", "ok")
+    hengelo.close()
+
+    app = make_app(session, start="caseload")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("b")
+        await settle(app, pilot)
+        row = next(r for r in rows(app) if r.key == client_id)
+        assert row.cells[6] == "antwoord 0:40 te laat" and row.tone == "error"
+        assert not any("plaatsen binnen" in r.cells[6] for r in rows(app)), [r.cells[6] for r in rows(app)]

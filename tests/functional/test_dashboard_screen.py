@@ -9,7 +9,7 @@ from veldclient.domain import CareType
 from veldclient.screens import i18n
 from veldclient.screens.dashboard import DashboardScreen
 from veldclient.screens.widgets.durations import age
-from veldclient.screens.widgets.pressure import line
+from veldclient.screens.widgets.pressure import FULL, PressureGrid, line
 from veldclient.services import capacity, matching, placements
 
 MINUTE_MS = 60_000
@@ -40,12 +40,12 @@ async def test_dashboard_shows_the_numbers_the_services_give():
             stale = sum(1 for v in mine if v.stale)
             oldest = age(min(v.reported_at for v in mine), session.now())
             numbers = [str(free[care.value]), str(sum(v.beds_total for v in mine)), str(len(mine))]
-            words = (
-                i18n.t("dashboard.beds.age_stale", age=oldest, n=stale, stale=i18n.t("capacity.stale"))
-                if stale
-                else i18n.t("dashboard.beds.age_fresh", age=oldest)
-            )
-            assert str(row.render()) == line(care.label("nl"), numbers, words)
+            words = i18n.t("dashboard.beds.age_fresh", age=oldest)
+            if stale:
+                words += " · " + i18n.t("dashboard.beds.stale", n=stale, stale=i18n.t("capacity.stale"))
+            columns = screen.query_one(PressureGrid).columns
+            assert columns is not None and columns.reports and columns.level == FULL, "room for all"
+            assert str(row.render()) == line(columns, care.label("nl"), numbers, words)
             assert row.has_class("stale") == bool(stale)
             if stale:
                 assert i18n.t("capacity.stale") in words

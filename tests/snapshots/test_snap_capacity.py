@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from tuihelpers import SIZE, demo_session, make_app, settle
 
 from veldclient.domain import Capability, CareType
+from veldclient.screens.widgets.capacity_table import CapacityTable
 
 
 async def _settle(pilot) -> None:
@@ -50,4 +52,22 @@ def test_capacity_board_filtered(snap_compare):
 def test_capacity_form_with_error(snap_compare):
     assert snap_compare(
         make_app(demo_session(), start="capacity"), terminal_size=SIZE, run_before=_form_with_error
+    )
+
+
+async def _first_stale_row(pilot) -> None:
+    """Put the cursor on the first stale row, so the board scrolls it into view."""
+    await settle(pilot.app, pilot)
+    table = pilot.app.screen.query_one(CapacityTable)
+    first = next(i for i, key in enumerate(table.rows) if table.views[str(key.value)].stale)
+    table.move_cursor(row=first, animate=False)
+    await settle(pilot.app, pilot)
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_capacity_board_stale_mark_at_every_width(snap_compare, lang, size):
+    """Stale rows say "verouderd"/"stale" as a whole word at 80 and at 160 columns."""
+    assert snap_compare(
+        make_app(demo_session(), start="capacity", lang=lang), terminal_size=size, run_before=_first_stale_row
     )

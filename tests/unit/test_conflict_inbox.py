@@ -7,7 +7,7 @@ from synchelpers import booked_apart
 from test_placement_flow_service import _last_free_bed, almelo_elv_hoog, file_request, nodes, ship  # noqa: F401
 from tuihelpers import double_booked_slot
 
-from veldclient.errors import NotFound, ValidationError
+from veldclient.errors import InvalidTransition, NotFound, ValidationError
 from veldclient.services import conflicts
 from veldclient.services import placement_flow as pf
 from veldclient.store.repo import doc_id_for
@@ -32,7 +32,9 @@ def test_double_booked_slot_shows_and_resolves(clock):
     assert gp.audit_log.entries(limit=5)[0].event in {"conflicts.read", "conflict.resolve"}
 
 
-def test_last_bed_accepted_twice_shows_in_the_inbox_and_resolves_in_both_documents(nodes, clock):  # noqa: F811
+def accept_the_last_bed_twice(nodes, clock) -> dict:  # noqa: F811
+    """Hengelo (A) and Oldenzaal (C) each accept Almelo's (B) offer of its last ELV-hoog bed while
+    apart; both acceptances reach Almelo. What the tests below need to look at."""
     a, b, c = nodes["a"], nodes["b"], nodes["c"]
     location = almelo_elv_hoog(b)
     _last_free_bed(b, location)
@@ -50,14 +52,27 @@ def test_last_bed_accepted_twice_shows_in_the_inbox_and_resolves_in_both_documen
     pf.accept(c, from_c.id, offer_c["id"])
     ship(a, b, doc_a)
     ship(c, b, doc_c)
+    return {
+        "from_a": from_a.id,
+        "from_c": from_c.id,
+        "doc_a": doc_a,
+        "doc_c": doc_c,
+        "offer_c": offer_c["id"],
+        "accepted_a": accepted_a["id"],
+    }
 
+
+def test_last_bed_accepted_twice_shows_in_the_inbox_and_resolves_in_both_documents(nodes, clock):  # noqa: F811
+    b, c = nodes["b"], nodes["c"]
+    clash = accept_the_last_bed_twice(nodes, clock)
+    doc_a, doc_c = clash["doc_a"], clash["doc_c"]
     [item] = [c for c in conflicts.inbox(b) if c.kind == "bed.overbooked"]
     assert set(item.doc_ids) == {doc_a, doc_c} and {s["node"] for s in item.sides} == {"hengelo", "oldenzaal"}
-    conflicts.resolve(b, item.id, accepted_a["id"], "Hengelo krijgt het bed")
+    conflicts.resolve(b, item.id, clash["accepted_a"], "Hengelo krijgt het bed")
     assert [c for c in conflicts.inbox(b) if c.kind == "bed.overbooked"] == []
     for doc_id in (doc_a, doc_c):
         resolved = [e for e in b.repo.read(doc_id)["events"] if e["type"] == "RESOLVED"]
-        assert resolved and resolved[0]["data"]["chosen"] == accepted_a["id"]
+        assert resolved and resolved[0]["data"]["chosen"] == clash["accepted_a"]
     # the decision travels with the documents: the sender sees it too
     ship(b, c, doc_c)
     assert any(e["type"] == "RESOLVED" for e in c.repo.read(doc_c)["events"])
@@ -78,3 +93,35 @@ def test_two_devices_resolving_one_conflict_apart_keep_both_decisions():
             ]
             assert sorted(d["chosen"] for d in decisions) == sorted([first, second])
             assert conflicts.inbox(s) == []
+
+
+def test_the_request_that_lost_the_bed_is_told_on_every_replica_and_can_look_again(nodes, clock):  # noqa: F811
+    """Almelo decides a double acceptance of its last bed for Hengelo; Oldenzaal, the loser, merges
+    the decision: its request no longer reads accepted, says where the bed went and can be sent on."""
+    a, b, c = nodes["a"], nodes["b"], nodes["c"]
+    clash = accept_the_last_bed_twice(nodes, clock)
+    from_a, from_c, doc_a, doc_c = clash["from_a"], clash["from_c"], clash["doc_a"], clash["doc_c"]
+    [item] = [x for x in conflicts.inbox(b) if x.kind == "bed.overbooked"]
+    clock.advance(30 * MIN)
+    conflicts.resolve(b, item.id, clash["accepted_a"], "Hengelo krijgt het bed")
+
+    assert pf.get_request(c, from_c)["status"] == "ACCEPTED", "before the decision arrives"
+    ship(b, c, doc_c)
+    ship(b, a, doc_a)
+    for replica in (b, c):
+        view = pf.get_request(replica, from_c)
+        assert view["status"] == "IN_REVIEW"
+        [lost] = view["offers"]
+        assert (lost["offer_id"], lost["state"], lost["decided_at"]) == (
+            clash["offer_c"],
+            "given_away",
+            clock.now,
+        )
+        row = replica.db.execute("SELECT status FROM placements WHERE id = ?", [from_c]).fetchone()
+        assert row == ("IN_REVIEW",)
+    for replica in (a, b):
+        assert pf.get_request(replica, from_a)["status"] == "ACCEPTED", "the chosen request keeps it"
+    with pytest.raises(InvalidTransition):
+        pf.admit(b, from_c)
+    sent = pf.send(c, from_c, "hengelo")  # the next step: look for a bed elsewhere
+    assert sent["type"] == "SENT" and pf.get_request(c, from_c)["sent_to"] == ["almelo", "hengelo"]

@@ -111,6 +111,67 @@ def test_withdrawing_the_accepted_offer_reopens_the_search():
     assert [o.id for o in flow.open_offers] == [second]
 
 
+def accepted_last_bed() -> tuple[Log, str, str]:
+    """A request of Hengelo that accepted Almelo's offer: the log, the offer id, the acceptance id."""
+    log = Log()
+    log.add("DRAFT")
+    log.add("SENT", to_node="almelo")
+    offer = offered(log)
+    accepted = log.add("ACCEPTED", offer_id=offer, node="almelo", location_id="loc-a", care_type="ELV_HOOG")
+    return log, offer, accepted
+
+
+def resolve(log: Log, sides: list[str], chosen: str | None) -> str:
+    """A RESOLVED event as services/conflicts.resolve writes it into each document of the conflict."""
+    return log.add("RESOLVED", "almelo", conflict=sides, chosen=chosen, note="", conflict_id="c0ffee")
+
+
+def test_a_decision_that_gives_the_bed_to_another_request_reopens_the_search():
+    log, offer, accepted = accepted_last_bed()
+    assert log.flow().status is P.ACCEPTED
+    resolve(log, sorted([accepted, "acceptance-in-another-request"]), "acceptance-in-another-request")
+    flow = log.flow()
+    assert flow.status is P.IN_REVIEW and flow.accepted_offer_id is None
+    lost = flow.offers[offer]
+    assert lost.state == pf.GIVEN_AWAY and lost.decided_at == log.events[-1]["at"]
+    assert flow.beds_given_away == (lost,)
+    pf.check_send(flow, "borne")  # the next step: another node
+    with pytest.raises(InvalidTransition):
+        pf.check_accept(flow, offer)
+    with pytest.raises(InvalidTransition):
+        pf.check_admit(flow, "almelo")
+    for seed in range(10):  # every replica folds the same, whatever order it holds the events in
+        shuffled = list(log.events)
+        random.Random(seed).shuffle(shuffled)
+        assert pf.flow_of(shuffled, "hengelo") == flow
+
+
+def test_the_chosen_acceptance_stands_and_other_open_offers_come_back():
+    log, _offer, accepted = accepted_last_bed()
+    resolve(log, sorted([accepted, "acceptance-in-another-request"]), accepted)
+    assert log.flow().status is P.ACCEPTED and log.flow().beds_given_away == ()
+
+    log, offer, accepted = accepted_last_bed()
+    other = offered(log, "borne", "loc-b")
+    resolve(log, sorted([accepted, "acceptance-in-another-request"]), None)  # neither stands
+    flow = log.flow()
+    assert flow.offers[offer].state == pf.OVERRULED and flow.beds_given_away == ()
+    assert flow.status is P.OFFERED and [o.id for o in flow.open_offers] == [other]
+
+
+def test_a_decision_between_two_acceptances_of_one_request_keeps_the_chosen_one():
+    log = Log()
+    log.add("SUBMITTED")
+    one, two = offered(log), offered(log, "borne", "loc-b")
+    frontier = [two]
+    first = log.add("ACCEPTED", parents=frontier, offer_id=one)
+    second = log.add("ACCEPTED", parents=frontier, offer_id=two)
+    resolve(log, sorted([first, second]), second)
+    flow = log.flow()
+    assert flow.status is P.ACCEPTED and flow.accepted_offer_id == two
+    assert flow.offers[one].state == pf.OVERRULED, "not given to another request: this one chose"
+
+
 def test_concurrent_steps_fold_the_same_in_any_input_order():
     log = Log()
     log.add("DRAFT")
@@ -303,6 +364,20 @@ def test_full_locations_are_listed_last_and_marked():
     ranked = pf.rank_locations(request(), rows, NOW, STALE, "7555", distance_km=km({"7555": 0.5, "7609": 40}))
     assert [c.location_id for c in ranked] == ["far", "full"]
     assert ranked[1].full and ranked[1].reasons[0] == ("VOL: geen vrije bedden", "FULL: no free beds")
+
+
+def test_a_location_not_yet_reported_is_unknown_and_listed_after_the_full_ones():
+    unknown = row("unknown", caps="", free=None, beds_total=None, reported_at=None, reported_by=None)
+    rows = [unknown, row("full", free=0), row("free", free=2)]
+    ranked = pf.rank_locations(request(), rows, NOW, STALE, "7555", distance_km=km({"7609": 5}))
+    assert [c.location_id for c in ranked] == ["free", "full", "unknown"]
+    last = ranked[-1]
+    assert (last.reported, last.free, last.full, last.stale, last.age_ms) == (False, None, False, False, None)
+    assert last.reasons[0] == (
+        "nog niet gemeld: vrije bedden onbekend",
+        "not yet reported: free beds unknown",
+    )
+    assert last.to_dict()["free"] is None and last.to_dict()["reported"] is False
 
 
 def test_stale_reports_are_marked_and_rank_lower():

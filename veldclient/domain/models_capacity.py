@@ -126,6 +126,24 @@ def _sum_problem(counts: BedCounts, beds_total: int) -> tuple[str, str] | None:
     )
 
 
+GENESIS_KEYS = ("location_id", "node_id", "care_type")
+"""What a capacity record holds before anyone reported it: where, and which care type."""
+PLACEHOLDER_REPORTER = "fixture"
+"""The reporter of the invented counts that node documents were once created with (1970, "fixture");
+such a record was never reported by anyone and reads as not yet reported."""
+
+
+def is_reported(record: Mapping[str, Any]) -> bool:
+    """Whether a node's device has reported this ``capacity`` record of a node document. A record
+    that only names its location and care type (a new node) has no counts, reporter or time: its
+    beds are unknown, never free."""
+    return (
+        record.get("reported_at") is not None
+        and record.get("counts") is not None
+        and record.get("device_id") not in (None, PLACEHOLDER_REPORTER)
+    )
+
+
 @dataclass(frozen=True)
 class CapacityRecord:
     """Beds of one care type at one location, as last reported."""

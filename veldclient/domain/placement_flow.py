@@ -22,12 +22,21 @@ ACCEPTED    ``offer_id, node, location_id, care_type`` (node: the offering node)
 ADMITTED    ``offer_id, node, location_id, care_type, admitted_at``                     receiver
 DISCHARGED  ``offer_id, node, location_id, care_type, destination, discharged_at``      receiver
 REJECTED, CANCELLED, NO_PLACE  ``reason`` (optional)                                    sender
+RESOLVED    ``conflict`` (event ids), ``chosen`` (one of them or none), ``note``           either
 =========== =========================================================================== ===========
+
+**Decisions** (``RESOLVED``, services/conflicts.py): an acceptance that is a side of a decided
+conflict but not the chosen side no longer stands. When the chosen side is an event of another
+document (two requests accepted the same last bed), that bed went to the other request: the offer
+reads *given away* and the request searches again, so its nurse can send it elsewhere. Otherwise
+(neither side chosen, or the other acceptance of this same request) the offer is *overruled*.
 
 **Ranking** (:func:`rank_locations`): hard filters first — the care type must match exactly and every
 required capability must be there; a location with no free bed is *listed last* (marked full), not
 hidden, because a stale "0" may be wrong and the nurse may still phone. Then a score whose weights are
-the constants below, each part explained by a (nl, en) reason a nurse can read.
+the constants below, each part explained by a (nl, en) reason a nurse can read. A location whose node
+has not reported yet is unknown: never a candidate with free beds, listed after the full ones (its
+capabilities are unknown too, so the capability filter cannot drop it).
 
 The domain never reads the clock or the database: callers pass ``now_ms``, capacity rows and, when the
 events come from a document, put them in causal order first (:func:`causal_order`, the same order as
@@ -55,8 +64,8 @@ SEARCHING = frozenset({P.SUBMITTED, P.IN_REVIEW, P.OFFERED})
 OPEN = frozenset({P.DRAFT, *SEARCHING, P.ACCEPTED})  # not yet placed, not closed: timers run
 CLOSING = frozenset({P.REJECTED, P.CANCELLED, P.NO_PLACE})
 EVENT_TYPES = frozenset(
-    {"SENT", "DECLINED", "WITHDRAWN", *(s.value for s in PlacementStatus)}
-)  # every type the fold reads; anything else (RESOLVED, notes) is ignored
+    {"SENT", "DECLINED", "WITHDRAWN", "RESOLVED", *(s.value for s in PlacementStatus)}
+)  # every type the fold reads; anything else (notes) is ignored
 
 OPEN_OFFER, DECLINED, WITHDRAWN, ACCEPTED, ADMITTED, DISCHARGED = (
     "open",
@@ -66,6 +75,8 @@ OPEN_OFFER, DECLINED, WITHDRAWN, ACCEPTED, ADMITTED, DISCHARGED = (
     "admitted",
     "discharged",
 )
+GIVEN_AWAY = "given_away"  # accepted, but a decision gave the bed to another request
+OVERRULED = "overruled"  # accepted, but a decision set this acceptance aside
 
 
 @dataclass(frozen=True)
@@ -80,6 +91,10 @@ class Offer:
     by: str | None
     state: str = OPEN_OFFER
     accepted_event_id: str | None = None
+    decided_at: int | None = None
+    """When a decision set this offer's acceptance aside (GIVEN_AWAY or OVERRULED) …"""
+    decided_by: str | None = None
+    """… and the id of that RESOLVED event."""
 
 
 @dataclass(frozen=True)
@@ -101,6 +116,12 @@ class Flow:
     @property
     def accepted_offer(self) -> Offer | None:
         return self.offers.get(self.accepted_offer_id) if self.accepted_offer_id else None
+
+    @property
+    def beds_given_away(self) -> tuple[Offer, ...]:
+        """Accepted offers whose bed a decision gave to another request, oldest decision first."""
+        lost = [o for o in self.offers.values() if o.state == GIVEN_AWAY]
+        return tuple(sorted(lost, key=lambda o: (o.decided_at or 0, o.id)))
 
 
 def causal_order(events: Sequence[Event]) -> list[Event]:
@@ -144,6 +165,7 @@ class _Fold:
         self.declined_by: list[str] = []
         self.first_reply_at: int | None = None
         self.placed_at: int | None = None
+        self.seen: set[str] = set()
 
     def reply(self, e: Event) -> None:
         node = e.get("node") or (e.get("data") or {}).get("node")
@@ -167,6 +189,10 @@ class _Fold:
         if kind not in EVENT_TYPES:
             return
         data = e.get("data") or {}
+        self.seen.add(e["id"])
+        if kind == "RESOLVED":  # a decision is not a step of the lifecycle: it never starts one
+            self.on_resolved(e, data)
+            return
         if kind == "SENT":
             to = data.get("to_node")
             if to and to not in self.sent_to:
@@ -234,6 +260,24 @@ class _Fold:
         self.set_offer(offer.id, state=ACCEPTED, accepted_event_id=e["id"])
         if self.status != P.ACCEPTED or self.accepted is None:
             self.status, self.accepted = P.ACCEPTED, offer.id
+
+    def on_resolved(self, e: Event, data: Mapping[str, Any]) -> None:
+        sides = set(data.get("conflict") or [])
+        chosen = data.get("chosen")
+        elsewhere = chosen is not None and chosen not in self.seen  # causal order: a side here came first
+        set_aside = [
+            o
+            for o in self.offers.values()
+            if o.state == ACCEPTED and o.accepted_event_id in sides and o.accepted_event_id != chosen
+        ]
+        if not set_aside:
+            return
+        for offer in set_aside:
+            state = GIVEN_AWAY if elsewhere else OVERRULED
+            self.set_offer(offer.id, state=state, decided_at=int(e.get("at") or 0), decided_by=e["id"])
+        if self.accepted is not None and self.offers[self.accepted].state != ACCEPTED:
+            self.accepted = next((o.id for o in self.offers.values() if o.state == ACCEPTED), None)
+        self.settle_search()
 
     def on_admitted(self, e: Event, data: Mapping[str, Any]) -> None:
         if self.status != P.ACCEPTED:
@@ -313,6 +357,8 @@ _OFFER_STATE = {
     ACCEPTED: ("is al geaccepteerd", "was already accepted"),
     ADMITTED: ("is al gebruikt voor een opname", "was already used for an admission"),
     DISCHARGED: ("is afgesloten na ontslag", "is closed after discharge"),
+    GIVEN_AWAY: ("is naar een andere aanvraag gegaan", "went to another request"),
+    OVERRULED: ("is vervallen door een besluit over een conflict", "was set aside by a conflict decision"),
 }
 
 
@@ -449,6 +495,7 @@ UNKNOWN_KM = 15.0  # a distance we cannot compute counts as a typical in-region 
 W_PER_HOUR_OLD = 1.0  # a fresher report is likelier to be true …
 W_STALE = 25.0  # … and a stale one (older than the stale limit) is doubtful: marked, not hidden
 W_PREFERRED = 40.0  # the client's own choice counts for about 25 km
+PREFERRED_REASON = ("voorkeurslocatie van de cliënt", "the client's preferred location")
 
 
 @dataclass(frozen=True)
@@ -459,18 +506,20 @@ class LocationCandidate:
     location_name: str | None
     node_id: str
     care_type: str
-    free: int
-    beds_total: int
+    free: int | None
+    beds_total: int | None
     capabilities: tuple[str, ...]
-    reported_at: int
+    reported_at: int | None
     reported_by: str | None
-    age_ms: int
+    age_ms: int | None
     stale: bool
     distance_km: float | None
     preferred: bool
     full: bool
     score: float
     reasons: tuple[tuple[str, str], ...]
+    reported: bool = True
+    """False while the location's node has not reported: free, total, time and age are None."""
 
     def reason_text(self, lang: str = "nl") -> str:
         return "; ".join(nl if lang == "nl" else en for nl, en in self.reasons)
@@ -493,6 +542,7 @@ class LocationCandidate:
             "full": self.full,
             "score": self.score,
             "reasons": [{"nl": nl, "en": en} for nl, en in self.reasons],
+            "reported": self.reported,
         }
 
 
@@ -549,8 +599,9 @@ def rank_locations(
 
     ``capacity_rows`` are rows of the ``capacity`` projection (``capabilities`` as a space-separated
     string or a list), optionally with ``location_name`` and ``location_postcode`` joined in from
-    ``locations``. Order: locations with a free bed by score (high first), then full ones; ties by
-    distance and id, so every device shows the same list.
+    ``locations``; a row without ``reported_at`` has not been reported. Order: locations with a free
+    bed by score (high first), then full ones, then the ones not yet reported; ties by distance and
+    id, so every device shows the same list.
     """
     dist_fn = distance_km or _default_distance()
     required = frozenset(c.value for c in request.required_capabilities)
@@ -558,6 +609,9 @@ def rank_locations(
     out: list[LocationCandidate] = []
     for row in capacity_rows:
         if row.get("care_type") != care.value:
+            continue
+        if row.get("reported_at") is None:
+            out.append(_unreported(request, row, care, client_pc4, dist_fn))
             continue
         caps = _codes(row.get("capabilities"))
         if not required <= set(caps):
@@ -567,6 +621,7 @@ def rank_locations(
         )
     out.sort(
         key=lambda c: (
+            not c.reported,
             c.full,
             -c.score,
             UNKNOWN_KM if c.distance_km is None else c.distance_km,
@@ -574,6 +629,58 @@ def rank_locations(
         )
     )
     return out
+
+
+def _distance_reason(km: float | None) -> tuple[str, str]:
+    if km is None:
+        return "afstand onbekend", "distance unknown"
+    return f"{km:.1f} km".replace(".", ","), f"{km:.1f} km"
+
+
+def _place(row: Mapping[str, Any], care: CareType) -> dict[str, Any]:
+    """Which location a capacity row is about (the first fields of a candidate)."""
+    return {
+        "location_id": str(row.get("location_id")),
+        "location_name": row.get("location_name"),
+        "node_id": str(row.get("node_id")),
+        "care_type": care.value,
+    }
+
+
+def _is_preferred(request: PlacementRequest, row: Mapping[str, Any]) -> bool:
+    return bool(request.preferred_location_id) and request.preferred_location_id == row.get("location_id")
+
+
+def _unreported(
+    request: PlacementRequest,
+    row: Mapping[str, Any],
+    care: CareType,
+    client_pc4: str | None,
+    dist_fn: Callable[[str, str], float],
+) -> LocationCandidate:
+    """A location whose node has not reported yet: its beds are unknown, so it gets no score."""
+    km = _distance(dist_fn, client_pc4, row.get("location_postcode"))
+    preferred = _is_preferred(request, row)
+    reasons = [("nog niet gemeld: vrije bedden onbekend", "not yet reported: free beds unknown")]
+    reasons.append(_distance_reason(km))
+    if preferred:
+        reasons.append(PREFERRED_REASON)
+    return LocationCandidate(
+        **_place(row, care),
+        free=None,
+        beds_total=None,
+        capabilities=(),
+        reported_at=None,
+        reported_by=None,
+        age_ms=None,
+        stale=False,
+        distance_km=km,
+        preferred=preferred,
+        full=False,
+        score=0.0,
+        reasons=tuple(reasons),
+        reported=False,
+    )
 
 
 def _candidate(
@@ -592,9 +699,7 @@ def _candidate(
     age = max(0, now_ms - reported_at)
     stale = age > stale_after_ms
     km = _distance(dist_fn, client_pc4, row.get("location_postcode"))
-    preferred = bool(request.preferred_location_id) and request.preferred_location_id == row.get(
-        "location_id"
-    )
+    preferred = _is_preferred(request, row)
 
     reasons: list[tuple[str, str]] = []
     score = 0.0
@@ -612,10 +717,7 @@ def _candidate(
             )
         )
     score -= W_PER_KM * (UNKNOWN_KM if km is None else km)
-    if km is None:
-        reasons.append(("afstand onbekend", "distance unknown"))
-    else:
-        reasons.append((f"{km:.1f} km".replace(".", ","), f"{km:.1f} km"))
+    reasons.append(_distance_reason(km))
     age_nl, age_en = age_text(age)
     if stale:
         score -= W_STALE + W_PER_HOUR_OLD * stale_after_ms / 3_600_000
@@ -625,12 +727,9 @@ def _candidate(
         reasons.append((f"melding {age_nl} oud", f"report {age_en} old"))
     if preferred:
         score += W_PREFERRED
-        reasons.append(("voorkeurslocatie van de cliënt", "the client's preferred location"))
+        reasons.append(PREFERRED_REASON)
     return LocationCandidate(
-        location_id=str(row.get("location_id")),
-        location_name=row.get("location_name"),
-        node_id=str(row.get("node_id")),
-        care_type=care.value,
+        **_place(row, care),
         free=free,
         beds_total=int(row.get("beds_total") or 0),
         capabilities=caps,

@@ -78,23 +78,27 @@ def write_record(e: Editor, record: dict[str, Any]) -> None:
 
 @dataclass(frozen=True)
 class CapacityView:
+    """One location's beds of one care type. Until the node reports it (``reported`` false) every
+    count, the reporter, the time and the age are None: unknown, never free beds."""
+
     node_id: str
     node_name: str
     location_id: str
     location_name: str
     care_type: str
-    beds_total: int
-    free: int
-    occupied: int
-    closed: int
-    cleaning: int
-    isolation: int
+    beds_total: int | None
+    free: int | None
+    occupied: int | None
+    closed: int | None
+    cleaning: int | None
+    isolation: int | None
     capabilities: list[str]
-    reported_by: str
-    reported_at: int
-    device_id: str
-    age_ms: int
+    reported_by: str | None
+    reported_at: int | None
+    device_id: str | None
+    age_ms: int | None
     stale: bool
+    reported: bool
 
     def as_json(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -132,9 +136,11 @@ def capacity(
         caps = (row[11] or "").split()
         if capability and capability not in caps:
             continue
-        reported_at = int(row[13] or 0)
-        age = max(0, now - reported_at)
-        out.append(CapacityView(*row[:11], caps, row[12], reported_at, row[14], age, age > limit))  # type: ignore[call-arg]
+        reported_at = row[13]
+        age = None if reported_at is None else max(0, now - int(reported_at))
+        stale = age is not None and age > limit
+        reported = age is not None
+        out.append(CapacityView(*row[:11], caps, row[12], reported_at, row[14], age, stale, reported))  # type: ignore[call-arg]
     return out
 
 
@@ -146,10 +152,9 @@ def _where(prefix: str, node_id: str | None, care_type: str | None) -> tuple[str
 
 
 def free_beds_by_care_type(session: Session) -> dict[str, int]:
-    return {
-        r[0]: int(r[1])
-        for r in session.db.execute("SELECT care_type, sum(free) FROM capacity GROUP BY care_type")
-    }
+    """Reported free beds per care type (a care type nobody reported is absent, not 0)."""
+    sql = "SELECT care_type, sum(free) FROM capacity WHERE reported_at IS NOT NULL GROUP BY care_type"
+    return {r[0]: int(r[1]) for r in session.db.execute(sql)}
 
 
 def history(

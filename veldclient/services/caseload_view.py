@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from veldclient.domain import SLA_PLACED_MS, SLA_REPLY_MS, Client
-from veldclient.domain.placement_flow import LocationCandidate
+from veldclient.domain.placement_flow import SEARCHING, Flow, LocationCandidate, flow_of
 from veldclient.errors import NotFound
 from veldclient.identity import format_device_id
 from veldclient.services import clients, placements, search
@@ -267,23 +267,50 @@ def detail(session: Session, client_id: str) -> CaseDetail:
 
 def _requests(session: Session, client_id: str, nurse: bool) -> list[dict[str, Any]]:
     cursor = session.db.execute(
-        "SELECT id, status, urgency, care_type, triage_outcome, received_at, first_reply_at, placed_at"
-        " FROM placements WHERE client_id = ? AND archived = 0 ORDER BY received_at DESC, id DESC",
+        "SELECT id, status, urgency, care_type, triage_outcome, received_at, first_reply_at, placed_at,"
+        " doc_id FROM placements WHERE client_id = ? AND archived = 0 ORDER BY received_at DESC, id DESC",
         [client_id],
     )
     keys = (
         "request_id", "status", "urgency", "care_type", "triage_outcome", "received_at", "first_reply_at",
-        "placed_at",
+        "placed_at", "doc_id",
     )  # fmt: skip
     now = session.now()
+    names = _names(session)
     out = []
     for r in cursor.fetchall():
         request = dict(zip(keys, r, strict=True))
         request.update(placements.timers(request, now))
+        request["bed_given_away"] = _bed_given_away(session, request.pop("doc_id"), names)
         if not nurse:
             request["triage_outcome"] = None
         out.append(request)
     return out
+
+
+def _flow(session: Session, doc_id: str) -> Flow:
+    root = session.repo.read(doc_id)
+    return flow_of(root.get("events") or [], (root.get("request") or {}).get("node_id"))
+
+
+def _bed_given_away(
+    session: Session, doc_id: str, names: tuple[dict[str, str], dict[str, str]]
+) -> dict[str, Any] | None:
+    """While a request searches again because a decision gave its accepted bed to another request:
+    where that bed was and when it was decided (what the case screen tells the nurse)."""
+    state = _flow(session, doc_id)
+    if state.status not in SEARCHING or not state.beds_given_away:
+        return None
+    lost = state.beds_given_away[-1]
+    nodes, places = names
+    return {
+        "node": lost.node,
+        "node_name": nodes.get(lost.node or "", lost.node),
+        "location_id": lost.location_id,
+        "location_name": places.get(lost.location_id or "", lost.location_id),
+        "care_type": lost.care_type,
+        "decided_at": lost.decided_at,
+    }
 
 
 def _names(session: Session) -> tuple[dict[str, str], dict[str, str]]:
@@ -349,7 +376,12 @@ def timeline(session: Session, client_id: str) -> list[dict[str, Any]]:
     ).fetchall()
     for request_id, doc_id in docs:
         events = session.repo.read(doc_id).get("events") or []
-        out += [_entry(session, e, "placement", request_id, names, allowed) for e in events]
+        entries = [_entry(session, e, "placement", request_id, names, allowed) for e in events]
+        given_away = {o.decided_by for o in _flow(session, doc_id).beds_given_away}
+        for event, entry in zip(events, entries, strict=True):
+            if event.get("type") == "RESOLVED" and event.get("id") in given_away:
+                entry["data"]["outcome"] = "given_away"
+        out += entries
     out.sort(key=lambda e: e["at"])  # stable: a document's own order breaks ties
     with session.transaction():
         session.audit(

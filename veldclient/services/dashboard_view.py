@@ -37,6 +37,8 @@ class CareTypePressure:
     they stay right while the screen is open without reading the database again."""
     occupancy: tuple[float, ...]
     """Occupied / total beds across the mesh for each day of the trend window, oldest first."""
+    unreported: int = 0
+    """Locations with this care type that have not reported yet: unknown, not in ``free``/``beds_total``."""
 
     def stale_reports(self, now: int, stale_after_ms: int) -> int:
         return sum(1 for at in self.reported_at if now - at > stale_after_ms)
@@ -96,9 +98,13 @@ def pressure(session: Session, now: int) -> tuple[CareTypePressure, ...]:
 
     beds: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # free, total
     reported: dict[str, list[int]] = defaultdict(list)
+    unreported: dict[str, int] = defaultdict(int)
     for view in capacity.capacity(session):
-        beds[view.care_type][0] += view.free
-        beds[view.care_type][1] += view.beds_total
+        if view.reported_at is None:  # unknown: counted apart, never as free beds
+            unreported[view.care_type] += 1
+            continue
+        beds[view.care_type][0] += view.free or 0
+        beds[view.care_type][1] += view.beds_total or 0
         reported[view.care_type].append(view.reported_at)
     trends = occupancy_trends(session, now)
     return tuple(
@@ -108,6 +114,7 @@ def pressure(session: Session, now: int) -> tuple[CareTypePressure, ...]:
             beds_total=beds[care.value][1],
             reported_at=tuple(reported[care.value]),
             occupancy=trends.get(care.value, ()),
+            unreported=unreported[care.value],
         )
         for care in CareType
     )

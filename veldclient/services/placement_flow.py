@@ -554,6 +554,7 @@ def _offer_view(o: Offer) -> dict[str, Any]:
         "care_type": o.care_type,
         "at": o.at,
         "state": o.state,
+        "decided_at": o.decided_at,
     }
 
 
@@ -692,12 +693,14 @@ def _overbooked(session: Session, names: _Names) -> list[dict[str, Any]]:
     found = []
     for key, items in sorted(pending.items()):
         row = session.db.execute("SELECT free FROM capacity WHERE id = ?", [key]).fetchone()
-        if row is None or len(items) <= int(row[0] or 0):
+        if row is None or row[0] is None:  # no report of these beds here: nothing to count against
+            continue
+        if len(items) <= int(row[0]):
             continue
         items.sort(key=lambda item: (item[1].get("at") or 0, item[1]["id"]))
         location_id, care_type = key.split("/", 1)
         where_nl, where_en = names.where(location_id, care_type)
-        free = int(row[0] or 0)
+        free = int(row[0])
         found.append(
             {
                 "kind": "bed.overbooked",

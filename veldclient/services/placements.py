@@ -100,6 +100,19 @@ def timers(row: Mapping[str, Any], now: int, soon_ms: int = SOON_MS) -> dict[str
     }
 
 
+def overdue_ms(timer_row: Mapping[str, Any], which: str) -> int | None:
+    """How far one target (``"reply"`` or ``"placed"``) of a :func:`timers` row was missed: still
+    running past its due time, or met after it. None when that target is not missed."""
+    if timer_row.get(f"{which}_state") != "breached":
+        return None
+    left = timer_row.get(f"{which}_left_ms")
+    if left is not None:
+        return -int(left)
+    done = timer_row.get("first_reply_at" if which == "reply" else "placed_at")
+    due = timer_row.get(f"{which}_due_at")
+    return int(done) - int(due) if done is not None and due is not None else None
+
+
 def _pressing(t: Mapping[str, Any]) -> bool:
     return t["reply_state"] in ("soon", "breached") or t["placed_state"] in ("soon", "breached")
 

@@ -531,18 +531,23 @@ def project_helpreq(doc_id: str, root: dict[str, Json]) -> Rows:
 
 
 def project_node(doc_id: str, root: dict[str, Json]) -> Rows:
+    from veldclient.domain.models_capacity import is_reported
+
     profile = root.get("profile") or {}
     node_id = root.get("node_id")
     capacity = []
     for key, rec in (root.get("capacity") or {}).items():
-        counts = rec.get("counts") or {}
-        capacity.append(
-            {
-                "id": key,
-                "doc_id": doc_id,
-                "node_id": node_id,
-                "location_id": rec.get("location_id"),
-                "care_type": rec.get("care_type"),
+        row: dict[str, Json] = dict.fromkeys(TABLES["capacity"][0])
+        row |= {
+            "id": key,
+            "doc_id": doc_id,
+            "node_id": node_id,
+            "location_id": rec.get("location_id"),
+            "care_type": rec.get("care_type"),
+        }
+        if is_reported(rec):  # otherwise every count, the reporter and the time stay NULL: unknown
+            counts = rec.get("counts") or {}
+            row |= {
                 "beds_total": rec.get("beds_total"),
                 "free": counts.get("FREE", 0),
                 "occupied": counts.get("OCCUPIED", 0),
@@ -554,7 +559,7 @@ def project_node(doc_id: str, root: dict[str, Json]) -> Rows:
                 "reported_at": rec.get("reported_at"),
                 "device_id": rec.get("device_id"),
             }
-        )
+        capacity.append(row)
     return {
         "nodes": [
             {
