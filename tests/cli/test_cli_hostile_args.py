@@ -79,6 +79,10 @@ CASES = [
     case("bundle-export-into-a-pipe", "bundle", "export", "--to", "bee", "--out", "{fifo}",
          says="is not a folder"),
     case("bundle-import-named-pipe", "bundle", "import", "{fifo}", says="not a regular file"),
+    case("helprequest-edit-unknown", "--profile", "nurse", "helprequest", "edit", "nothing", "--summary", "x",
+         says="does not exist"),
+    case("helprequest-list-unknown-status", "--profile", "nurse", "helprequest", "list", "--status", "BOGUS",
+         usage=True),
 ]  # fmt: skip
 
 
