@@ -3,26 +3,30 @@
 Every request is ``POST /v1/<op>`` with a wire body. The handler derives the caller's device id from
 the presented certificate and hands the call to :class:`~veldclient.sync.protocol.PeerServer` in one
 worker thread (SQLite work never blocks the event loop, and calls are serialised by the replica's
-lock anyway). Refusals are answered with a 4xx, written to the audit log and logged as one line.
+lock anyway), with the time the call has (limits.py). Refusals are answered with a 4xx, written to
+the audit log and logged as one line. ``stop`` returns within a couple of seconds, busy or not.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import threading
-from concurrent.futures import ThreadPoolExecutor
+import time
 from typing import Any
 
 from aiohttp import web
 
 from veldclient.identity import format_device_id
-from veldclient.sync import peers, tls, wire
+from veldclient.sync import limits, peers, tls, wire
 from veldclient.sync.protocol import PeerServer, Replica, serve_refusal
+from veldclient.sync.worker import SerialWorker
 
 log = logging.getLogger("veldclient.sync.server")
 REFRESH_S = 2.0
 SEND_WAIT_S = 5.0  # how long a sync call waits for its early answer to be sent before it goes on
+STOP_GRACE_S = 2.0  # what stopping waits for calls in flight (they end at their next clock check)
 
 
 class PeerHTTPServer:
@@ -31,14 +35,14 @@ class PeerHTTPServer:
         self.host = host
         self.port = port
         self.engine = PeerServer(replica)
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="veld-serve")
+        self._worker = SerialWorker("veld-serve")
         self._runner: web.AppRunner | None = None
         self._trusted: set[str] = set()
         self._ctx = None
         self._refresher: asyncio.Task[None] | None = None
 
-    def _peer_pems(self) -> dict[str, str]:
-        with self.replica.locked():
+    def _peer_pems(self, within: float | None = None) -> dict[str, str]:
+        with self.replica.locked() if within is None else self.replica.locked_within(within):
             return {p.device_id: p.cert_pem for p in peers.usable_peers(self.replica.session.repo)}
 
     async def start(self) -> int:
@@ -48,7 +52,7 @@ class PeerHTTPServer:
         self._ctx = tls.server_context(session.profile.dir, session.key_password or b"", list(pems.values()))
         app = web.Application(client_max_size=wire.MAX_BODY)
         app.router.add_post("/v1/{op}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None)
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=STOP_GRACE_S)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port, ssl_context=self._ctx)
         await site.start()
@@ -69,18 +73,37 @@ class PeerHTTPServer:
         once when the pairing happened in this process). Removals and revocations need no reload:
         the handler checks every call against the registry."""
         loop = asyncio.get_running_loop()
-        pems = await loop.run_in_executor(self._executor, self._peer_pems)
+        try:
+            pems = await loop.run_in_executor(self._worker, self._peer_pems, limits.CALL_TIME_S)
+        except wire.WireError:  # the replica is busy: the next round picks the new pairings up
+            return
         new = [pem for device, pem in pems.items() if device not in self._trusted]
         if new and self._ctx is not None:
             self._ctx.load_verify_locations(cadata="\n".join(new))
             self._trusted |= set(pems)
 
-    async def stop(self) -> None:
+    def request_stop(self) -> None:
+        """From any thread: calls in flight end at their next clock check, queued ones at once."""
+        self.engine.stopping.set()
+
+    async def stop(self) -> bool:
+        """Stop serving within about ``STOP_GRACE_S`` (twice, at worst). Returns whether the worker
+        finished; if not (a call stuck inside a library), it is left behind — its thread does not
+        hold up the process's exit and the database rolls back its open transaction — and the
+        caller must not close the session under it."""
+        self.request_stop()
         if self._refresher:
             self._refresher.cancel()
         if self._runner:
             await self._runner.cleanup()
-        self._executor.shutdown(wait=True)
+        self._worker.close()
+        until = time.monotonic() + STOP_GRACE_S
+        while not self._worker.finished.is_set() and time.monotonic() < until:
+            await asyncio.sleep(0.02)
+        if not self._worker.finished.is_set():
+            log.warning("stopped with a call still running; what it had not stored is not stored")
+            return False
+        return True
 
     async def _handle(self, request: web.Request) -> web.Response:
         op = request.match_info["op"]
@@ -91,6 +114,11 @@ class PeerHTTPServer:
             return self._refuse(403, "no client certificate", None, op)
         if (request.content_length or 0) > wire.MAX_BODY:
             return self._refuse(413, "message too large", device, op)
+        try:
+            raw = await request.read()
+        except web.HTTPRequestEntityTooLarge:
+            return self._refuse(413, "message too large", device, op)
+        deadline = self.engine.deadline()  # the call's time runs from here, waiting included
         early: asyncio.Future[bytes] = loop.create_future()
         sent = threading.Event()
 
@@ -104,22 +132,23 @@ class PeerHTTPServer:
                     early.set_result(encoded)
 
             loop.call_soon_threadsafe(hand_over)
-            sent.wait(SEND_WAIT_S)
+            until = time.monotonic() + SEND_WAIT_S
+            while not sent.wait(0.05) and time.monotonic() < until and not self.engine.stopping.is_set():
+                pass
 
         try:
-            body = wire.decode(await request.read())
-            call = loop.run_in_executor(self._executor, self.engine.handle, device, op, body, answer_now)
+            body = wire.decode(raw)
+            handle = functools.partial(self.engine.handle, device, op, body, answer_now, deadline=deadline)
+            call = loop.run_in_executor(self._worker, handle)
             await asyncio.wait([call, early], return_when=asyncio.FIRST_COMPLETED)
             if early.done() and not call.done():
                 return await self._answer_then_finish(request, early.result(), call, sent, device, op)
             sent.set()
             answer: dict[str, Any] = await call
-        except web.HTTPRequestEntityTooLarge:
-            return self._refuse(413, "message too large", device, op)
         except Exception as exc:  # noqa: BLE001 - every failure becomes one status and one line
             status, reason = serve_refusal(exc)
             if isinstance(exc, peers.PeerRefused):
-                await loop.run_in_executor(self._executor, self._audit_refusal, device, op, reason)
+                await loop.run_in_executor(self._worker, self._audit_refusal, device, op, reason)
             if status == 500:
                 log.exception("peer call %s from %s failed", op, format_device_id(device))
             return self._refuse(status, reason, device, op)
@@ -152,7 +181,8 @@ class PeerHTTPServer:
 
     def _refuse(self, status: int, reason: str, device: str | None, op: str) -> web.Response:
         who = format_device_id(device) if device else "?"
-        log.warning("refused %s from %s: %s", op, who, reason)
+        # "busy" is routine under load (the caller asks again); a refusal is worth a warning
+        log.log(logging.INFO if status == 503 else logging.WARNING, "refused %s from %s: %s", op, who, reason)
         return web.Response(status=status, text=reason)
 
     def _audit_refusal(self, device: str, op: str, reason: str) -> None:

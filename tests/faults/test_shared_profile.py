@@ -9,14 +9,12 @@ laptop that syncs is this test's process.
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
+from prochelpers import holding_the_write_lock, serving
 from synchelpers import devices
 from testenv import PASSPHRASE
 
@@ -27,31 +25,6 @@ pytestmark = pytest.mark.slow
 
 def _env() -> dict[str, str]:
     return {**os.environ, "VELD_PASSPHRASE": PASSPHRASE}
-
-
-@contextmanager
-def serving(profile: str) -> Iterator[str]:
-    """``veld serve`` for ``profile`` on a free loopback port; yields its address."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "veldclient", "serve", "--profile", profile, "--port", "0"],
-        env=_env(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        stdin=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
-        assert "Listening on" in line, proc.stderr.read() if proc.stderr else line
-        yield line.split()[2]
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            raise
 
 
 def in_other_process(profile: str, code: str) -> None:
@@ -119,31 +92,6 @@ def test_a_node_document_changed_by_another_process_is_offered_as_it_is_now() ->
         rows = capacity.capacity(y, node_id="enschede-centrum", care_type="ELV_HOOG")
         assert any(r.beds_total == 9 and r.free == 4 for r in rows), rows
         assert status.status(y).peers[0]["waiting"] == 0
-
-
-@contextmanager
-def holding_the_write_lock(profile: str) -> Iterator[subprocess.Popen[str]]:
-    """Another process inside a write transaction on ``profile`` until this block ends."""
-    script = (
-        "import sys\n"
-        "from veldclient.services.session import open_session\n"
-        f"session = open_session({profile!r}, passphrase={PASSPHRASE!r})\n"
-        "with session.transaction():\n"
-        "    session.audit('test.hold', 'R', 'database')\n"
-        "    print('holding', flush=True)\n"
-        "    sys.stdin.readline()\n"
-        "session.close()\n"
-    )
-    proc = subprocess.Popen(
-        [sys.executable, "-c", script], env=_env(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert proc.stdout is not None and proc.stdout.readline().strip() == "holding"
-        yield proc
-    finally:
-        if proc.stdin is not None:
-            proc.stdin.close()
-        proc.wait(20)
 
 
 def _veld(*args: str, **env: str) -> subprocess.Popen[str]:
