@@ -4,7 +4,9 @@ Every request is ``POST /v1/<op>`` with a wire body. The handler derives the cal
 the presented certificate and hands the call to :class:`~veldclient.sync.protocol.PeerServer` in one
 worker thread (SQLite work never blocks the event loop, and calls are serialised by the replica's
 lock anyway), with the time the call has (limits.py). Refusals are answered with a 4xx, written to
-the audit log and logged as one line. ``stop`` returns within a couple of seconds, busy or not.
+the audit log and logged as one line, at most once a minute per device (door.py) — also those made
+by the TLS handshake itself, before any request is read (tls.HandshakeWatch). ``stop`` returns
+within a couple of seconds, busy or not.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Any
 from aiohttp import web
 
 from veldclient.identity import format_device_id
-from veldclient.sync import limits, peers, tls, wire
+from veldclient.sync import door, limits, peers, tls, wire
 from veldclient.sync.protocol import PeerServer, Replica, serve_refusal
 from veldclient.sync.worker import SerialWorker
 
@@ -40,6 +42,9 @@ class PeerHTTPServer:
         self._trusted: set[str] = set()
         self._ctx = None
         self._refresher: asyncio.Task[None] | None = None
+        self._limiter = door.RefusalLimiter()  # refusals of a device: audit entry and log line
+        self._lines = door.RefusalLimiter()  # other refused calls: a log line
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     def _peer_pems(self, within: float | None = None) -> dict[str, str]:
         with self.replica.locked() if within is None else self.replica.locked_within(within):
@@ -47,9 +52,12 @@ class PeerHTTPServer:
 
     async def start(self) -> int:
         session = self.replica.session
+        self._loop = asyncio.get_running_loop()
         pems = self._peer_pems()
         self._trusted = set(pems)
         self._ctx = tls.server_context(session.profile.dir, session.key_password or b"", list(pems.values()))
+        if not tls.HandshakeWatch(self._refused_at_handshake).install(self._ctx):
+            log.warning("this Python cannot see who is refused at the TLS handshake; those go unrecorded")
         app = web.Application(client_max_size=wire.MAX_BODY)
         app.router.add_post("/v1/{op}", self._handle)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=STOP_GRACE_S)
@@ -145,10 +153,10 @@ class PeerHTTPServer:
                 return await self._answer_then_finish(request, early.result(), call, sent, device, op)
             sent.set()
             answer: dict[str, Any] = await call
+        except peers.PeerRefused as exc:
+            return await self._refuse_peer(device, op, exc.message("en"))
         except Exception as exc:  # noqa: BLE001 - every failure becomes one status and one line
             status, reason = serve_refusal(exc)
-            if isinstance(exc, peers.PeerRefused):
-                await loop.run_in_executor(self._worker, self._audit_refusal, device, op, reason)
             if status == 500:
                 log.exception("peer call %s from %s failed", op, format_device_id(device))
             return self._refuse(status, reason, device, op)
@@ -180,18 +188,93 @@ class PeerHTTPServer:
         return response
 
     def _refuse(self, status: int, reason: str, device: str | None, op: str) -> web.Response:
-        who = format_device_id(device) if device else "?"
-        # "busy" is routine under load (the caller asks again); a refusal is worth a warning
-        log.log(logging.INFO if status == 503 else logging.WARNING, "refused %s from %s: %s", op, who, reason)
+        """A 4xx or 5xx with one log line ("busy" is routine under load: the caller asks again)."""
+        level = logging.INFO if status == 503 else logging.WARNING
+        self._log_limited(
+            f"{device}/{status}", "refused %s from %s: %s", op, _who(device), reason, level=level
+        )
         return web.Response(status=status, text=reason)
 
-    def _audit_refusal(self, device: str, op: str, reason: str) -> None:
-        with self.replica.locked() as session, session.transaction():
-            session.audit(
-                "sync.refused",
-                "R",
-                "peer",
-                outcome="denied",
-                object_id=device,
-                detail={"op": op, "why": reason},
+    def _log_limited(self, key: str, message: str, *args: str, level: int = logging.WARNING) -> None:
+        """One log line, at most once a minute per ``key`` (a peer repeating a bad call must not
+        fill the log either)."""
+        admitted = self._lines.admit(key)
+        if admitted is not None:
+            log.log(level, message + "%s", *args, _left_out(admitted))
+
+    # -- refusals of the device itself, written down at most once a minute per device ----------
+
+    async def _refuse_peer(self, device: str, op: str, reason: str) -> web.Response:
+        """403 for a device no longer paired or revoked (the handshake let it in: the trust store
+        only learns of pairings), with its audit entry unless the limiter leaves it out."""
+        admitted = self._limiter.admit(device)
+        if admitted is not None:
+            loop = asyncio.get_running_loop()
+            try:
+                await loop.run_in_executor(self._worker, self._write_refusal, device, op, reason, admitted)
+            except Exception as exc:  # noqa: BLE001 - the refusal stands; the log says what was not written
+                log.warning("could not write a refusal to the audit log: %s", exc)
+        return web.Response(status=403, text=reason)
+
+    def _refused_at_handshake(self, device: str | None, alert: str) -> None:
+        """Called by tls.HandshakeWatch on the event loop while OpenSSL refuses a client: decide
+        here (cheap), write on the worker."""
+        admitted = self._limiter.admit(device)
+        if admitted is None or self._loop is None or self.engine.stopping.is_set():
+            return
+        try:
+            written = self._loop.run_in_executor(
+                self._worker, self._write_refusal, device, "handshake", None, admitted, alert
             )
+        except RuntimeError:  # the worker has stopped
+            return
+        written.add_done_callback(_log_failure)
+
+    def _write_refusal(
+        self, device: str | None, op: str, reason: str | None, admitted: door.Admitted, alert: str = ""
+    ) -> None:
+        who = _who(device)
+        with self.replica.locked_within(limits.CALL_TIME_S) as session:
+            if reason is None:
+                reason = _why_refused(self.replica, device, alert)
+            more = _left_out(admitted)
+            if op == "handshake":
+                log.warning("refused at the handshake: %s: %s%s", who, reason, more)
+            else:
+                log.warning("refused %s from %s: %s%s", op, who, reason, more)
+            detail: dict[str, str | int] = {"op": op, "why": reason}
+            if admitted.device:
+                detail["left_out"] = admitted.device
+            if admitted.capped:
+                detail["left_out_others"] = admitted.capped
+            with session.transaction():
+                session.audit("sync.refused", "R", "peer", outcome="denied", object_id=device, detail=detail)
+
+
+def _who(device: str | None) -> str:
+    return format_device_id(device) if device else "?"
+
+
+def _why_refused(replica: Replica, device: str | None, alert: str) -> str:
+    """In words, from the registry: why the handshake refused ``device``."""
+    if device is None:
+        return "no client certificate"
+    try:
+        peers.usable(replica.session.repo, device)
+    except peers.PeerRefused as exc:
+        return exc.message("en")
+    return f"certificate not accepted ({alert})"  # paired a moment ago, or its certificate expired
+
+
+def _left_out(admitted: door.Admitted) -> str:
+    parts = []
+    if admitted.device:
+        parts.append(f"{admitted.device} more like it")
+    if admitted.capped:
+        parts.append(f"{admitted.capped} of other devices")
+    return f" ({' and '.join(parts)} left out since the last line)" if parts else ""
+
+
+def _log_failure(written: asyncio.Future[None]) -> None:
+    if not written.cancelled() and written.exception() is not None:
+        log.warning("could not write a refusal to the audit log: %s", written.exception())
