@@ -5,8 +5,8 @@ the presented certificate and hands the call to :class:`~veldclient.sync.protoco
 worker thread (SQLite work never blocks the event loop, and calls are serialised by the replica's
 lock anyway), with the time the call has (limits.py). Refusals are answered with a 4xx, written to
 the audit log and logged as one line, at most once a minute per device (door.py) — also those made
-by the TLS handshake itself, before any request is read (tls.HandshakeWatch). ``stop`` returns
-within a couple of seconds, busy or not.
+by the TLS handshake itself, before any request is read (tls.HandshakeWatch). A caller that hangs up
+is one line, not an error. ``stop`` returns within a couple of seconds, busy or not.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import threading
 import time
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 
 from veldclient.identity import format_device_id
@@ -29,6 +30,8 @@ log = logging.getLogger("veldclient.sync.server")
 REFRESH_S = 2.0
 SEND_WAIT_S = 5.0  # how long a sync call waits for its early answer to be sent before it goes on
 STOP_GRACE_S = 2.0  # what stopping waits for calls in flight (they end at their next clock check)
+# A caller that hung up while sending its body (a reset, or the stream ending short of its length).
+HUNG_UP = (ConnectionError, aiohttp.ClientPayloadError, aiohttp.http_exceptions.HttpProcessingError)
 
 
 class PeerHTTPServer:
@@ -126,6 +129,11 @@ class PeerHTTPServer:
             raw = await request.read()
         except web.HTTPRequestEntityTooLarge:
             return self._refuse(413, "message too large", device, op)
+        except HUNG_UP:
+            self._log_limited(
+                f"{device}/hung-up", "%s hung up while sending %s; nothing was done.", _who(device), op
+            )
+            return web.Response(status=400, text="incomplete request")  # nobody is left to read it
         deadline = self.engine.deadline()  # the call's time runs from here, waiting included
         early: asyncio.Future[bytes] = loop.create_future()
         sent = threading.Event()
@@ -179,6 +187,10 @@ class PeerHTTPServer:
         try:
             await response.prepare(request)
             await response.write_eof()
+        except ConnectionError:
+            self._log_limited(
+                f"{device}/hung-up", "%s hung up before its %s answer was sent.", _who(device), op
+            )
         finally:
             sent.set()
         try:

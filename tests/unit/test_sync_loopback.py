@@ -116,7 +116,9 @@ def test_nothing_listening_is_one_clear_line(served):
         peers.set_address(b.db, "a", "127.0.0.1:1")
     with pytest.raises(SyncFailed) as failed:
         sync_service.sync_peer(b, "a")
-    assert failed.value.message("en") == "a cannot be reached at 127.0.0.1:1."
+    assert failed.value.message("en") == (
+        "a cannot be reached at 127.0.0.1:1: nothing is listening there (is veld serve running?)."
+    )
 
 
 def test_a_record_the_server_refuses_after_answering_is_reported_and_never_acknowledged(served):
