@@ -75,6 +75,7 @@ class SyncAgent:
     def stop(self) -> None:
         self._stop.set()
         self._wake.set()
+        self.server.request_stop()  # a call in flight ends at its next look at the clock
         if self._loop is not None:
             self._loop.call_soon_threadsafe(self._loop.stop)
         for thread in self._threads:

@@ -2,17 +2,22 @@
 
 Operations (DESIGN §4; CBOR bodies under ``/v1``, see wire.py):
 
-- ``hello`` → who the server is, the protocol version, body limits and a session id.
-- ``manifest {since, have, full}`` → the server compares the caller's ``have`` ([doc id, heads
-  digest] of documents the *server* may see) with its own documents the *caller* may see, changed
-  after the server-side cursor ``since``. It answers ``docs`` (differ, or the caller lacks them),
-  ``missing`` (the caller has them, the server does not) and a new ``cursor``; equal digests are
-  recorded as delivered on the spot, so no second list travels back.
+- ``hello`` → who the server is, the protocol version, limits (body size, ids per call, time per
+  call) and a session id.
+- ``manifest {since, have, want, after?, upto?}`` → the server compares the caller's ``have`` ([doc
+  id, heads digest] of documents the *server* may see) with its own documents the *caller* may see,
+  changed after the server-side cursor ``since``. It answers ``docs`` (differ, or the caller lacks
+  them), ``missing`` (the caller has them, the server does not) and a new ``cursor``; equal digests
+  are recorded as delivered on the spot, so no second list travels back. A caller with more ids
+  than one call may list sends its manifest in parts, each covering the id range ``after`` < id <=
+  ``upto`` (limits.Part).
 - ``fetch {ids}`` → stored bytes of documents the caller lacks, in batches (the side that lacks a
-  document starts its transfer: one blob instead of a change-by-change sync).
-- ``push {docs}`` → the server merges documents it lacked; answers each one's digest.
+  document starts its transfer: one blob instead of a change-by-change sync); ``rest`` is what did
+  not fit in this answer, or in its time.
+- ``push {docs}`` → the server merges documents it lacked; answers each one's digest, and ``rest``:
+  what it had no time left for (sent again).
 - ``sync {msgs}`` → Automerge sync messages per document; answers messages and each document's
-  digest after receiving. Until both sides are quiet.
+  digest after receiving, and ``rest``: messages it had no time left for. Until both sides are quiet.
 - ``ack {docs}`` → the caller now holds these digests: delivery status on the server side. Answers
   ``differ`` (digests the server does not hold) and ``refused`` (refused since its last answer): the
   caller records delivery only for the rest, since a sync answer goes out before the server has
@@ -20,6 +25,8 @@ Operations (DESIGN §4; CBOR bodies under ``/v1``, see wire.py):
 
 Every operation is idempotent (changes dedupe by hash) and the cursor only moves once a run has
 finished, so a connection dropped mid-sync loses and duplicates nothing: the next run repeats.
+Every call lists at most ``limits.MAX_IDS`` ids and has ``limits.CALL_TIME_S`` (limits.py): a server
+answers what it did in that time or 503, and a client bounds the rounds a peer can make it do.
 Scope is checked on the sending side per document and again on the receiving side (scope.py). Clocks
 play no part: cursors are local version counters, sessions expire on a monotonic clock.
 """
@@ -33,17 +40,17 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
-from veldclient.db import rows_in
-from veldclient.errors import NotFound, VeldError
+from veldclient.db import ProfileDatabase, rows_in
+from veldclient.errors import NotFound, ProfileBusy, VeldError
 from veldclient.services.session import Session
 from veldclient.store import boundary, erasures, prepare
-from veldclient.store.docstore import heads_text
+from veldclient.store.docstore import Intake, heads_text
 from veldclient.store.repo import APPLIED_FIRST, OUT_OF_SCOPE, kind_of, reasons
-from veldclient.sync import acks, peers, refusals, wire
+from veldclient.sync import acks, limits, peers, refusals, wire
 from veldclient.sync.scope import Scope
 
 PROTO = 1
@@ -53,7 +60,15 @@ MAX_ROUNDS = 12
 CHECKED_FIRST = ("node", "share")  # kinds a server checks and stores before it answers a sync call
 
 Transport = Callable[[str, dict[str, Any]], dict[str, Any]]
-Handler = Callable[[peers.Peer, dict[str, Any], "_ServerSession"], dict[str, Any]]
+Handler = Callable[[peers.Peer, dict[str, Any], "_ServerSession", limits.Budget], dict[str, Any]]
+# The lists each call may carry, at most limits.MAX_IDS entries each.
+LISTS = {
+    "manifest": ("have", "want"),
+    "fetch": ("ids",),
+    "push": ("docs",),
+    "sync": ("msgs",),
+    "ack": ("docs",),
+}
 
 
 class SyncFailed(VeldError):
@@ -79,6 +94,22 @@ class Replica:
     def locked(self) -> Iterator[Session]:
         with self.lock:
             yield self.session
+
+    @contextmanager
+    def locked_within(self, seconds: float) -> Iterator[Session]:
+        """:meth:`locked`, or "busy" (503) when the replica is not free within ``seconds``, and
+        the database's write lock waited for at most as long: a server call has a time limit."""
+        if not self.lock.acquire(timeout=max(seconds, 0.0)):
+            raise limits.busy()
+        try:
+            db = self.session.db
+            waiting: AbstractContextManager[None] = (
+                db.waiting_at_most(seconds) if isinstance(db, ProfileDatabase) else nullcontext()
+            )
+            with waiting:
+                yield self.session
+        finally:
+            self.lock.release()
 
     def version(self) -> int:
         row = self.session.db.execute("SELECT value FROM am_meta WHERE key = 'version'").fetchone()
@@ -110,11 +141,13 @@ Items = list[tuple[str, bytes]]
 FETCH_SLICE = 500  # ids the server checks and reads at a time while filling one fetch answer
 
 
-def _batches(items: Items, limit: int = wire.BATCH_BYTES) -> Iterator[Items]:
+def _batches(items: Items, limit: int = wire.BATCH_BYTES, most: int | None = None) -> Iterator[Items]:
+    """``items`` in batches of at most ``limit`` bytes (one item may be larger) and ``most`` items."""
     batch: Items = []
     size = 0
+    most = most or limits.MAX_IDS
     for item in items:
-        if batch and size + len(item[1]) > limit:
+        if batch and (size + len(item[1]) > limit or len(batch) >= most):
             yield batch
             batch, size = [], 0
         batch.append(item)
@@ -147,12 +180,18 @@ class _ServerSession:
 
 
 class PeerServer:
-    """Answers one paired device at a time per call; ``device_id`` comes from the TLS layer."""
+    """Answers one paired device at a time per call; ``device_id`` comes from the TLS layer.
+    ``stopping`` set: calls end at their next look at the clock, with 503."""
 
     def __init__(self, replica: Replica, *, clock: Callable[[], float] = time.monotonic) -> None:
         self.replica = replica
         self._clock = clock
         self._sessions: dict[str, _ServerSession] = {}
+        self.stopping = threading.Event()
+
+    def deadline(self) -> float:
+        """When a call arriving now must be answered (limits.CALL_TIME_S on this server's clock)."""
+        return self._clock() + limits.CALL_TIME_S
 
     def handle(
         self,
@@ -160,10 +199,14 @@ class PeerServer:
         op: str,
         body: dict[str, Any],
         answer_now: Callable[[dict[str, Any]], None] | None = None,
+        *,
+        deadline: float | None = None,
     ) -> dict[str, Any]:
         """The answer to one call. A transport that can send before the call is done passes
         ``answer_now``: a sync call then hands its answer over before it settles what it took in
-        (still under the lock, so no other call sees the documents in between)."""
+        (still under the lock, so no other call sees the documents in between). ``deadline`` is
+        when the call arrived plus its time (:meth:`deadline`); a call that waited past it for the
+        worker, the replica or the write lock is answered 503 without doing anything."""
         handlers: dict[str, Handler] = {
             "manifest": self._manifest,
             "fetch": self._fetch,
@@ -174,10 +217,15 @@ class PeerServer:
         handler = handlers.get(op)
         if handler is None and op != "hello":
             raise wire.WireError(f"Onbekende opdracht '{op}'.", f"Unknown operation '{op}'.", 404)
-        with self.replica.locked() as session:
+        for key in LISTS.get(op, ()):
+            limits.at_most(body, key)  # before any lock: refusing costs nothing
+        budget = limits.Budget(self._clock, self.deadline() if deadline is None else deadline, self.stopping)
+        budget.check()
+        with self.replica.locked_within(budget.left()) as session:
             peer = peers.usable(session.repo, device_id)  # PeerRefused: the caller maps it to 403
             if op in ("hello", "manifest"):  # once per run; not a write on every call
-                peers.record_contact(session.db, device_id, session.now())
+                with session.transaction():  # an UPDATE takes the write lock: wait as writers do
+                    peers.record_contact(session.db, device_id, session.now())
             if handler is None:
                 return self._hello(peer, body)
             state = self._session(peer, body)
@@ -187,7 +235,7 @@ class PeerServer:
             if seq == state.seq and state.last_answer is not None:
                 return state.last_answer
             state.seq, state.last_op, state.last_answer = seq, op, None
-            answer = handler(peer, body, state)
+            answer = handler(peer, body, state, budget)
             if op == "sync":
                 state.last_answer = answer
             return answer
@@ -229,22 +277,31 @@ class PeerServer:
             "device_id": session.actor.device_id,
             "node_id": session.actor.node_id,
             "max_body": wire.MAX_BODY,
+            "max_ids": limits.MAX_IDS,
+            "call_time_s": limits.CALL_TIME_S,
             "session": sid,
         }
 
-    def _manifest(self, peer: peers.Peer, body: dict[str, Any], state: _ServerSession) -> dict[str, Any]:
+    def _manifest(
+        self, peer: peers.Peer, body: dict[str, Any], state: _ServerSession, budget: limits.Budget
+    ) -> dict[str, Any]:
+        """Linear in what is listed and held (dicts and sets, one query per 500 ids), and bounded
+        by limits.MAX_IDS: it needs no look at the clock once started."""
         replica, session = self.replica, self.replica.session
         since = wire.integer(body, "since")
         have = dict(wire.pairs(body, "have", bytes))
+        want = wire.strings(body, "want")
+        part = limits.Part.of(body)
+        part.check("have", list(have))
+        part.check("want", want)
         cursor = replica.version()
         # After a first exchange, what the caller acknowledged at its current heads is left out:
         # the documents it just received from us are not offered back on the next run.
         mine, delivered = replica.scope.offer(peer.node_id, since, peer.device_id)
-        if since:
-            mine = {d: h for d, h in mine.items() if d not in delivered}
+        mine = {d: h for d, h in mine.items() if part.holds(d) and not (since and d in delivered)}
         # Also what the caller holds (to compare) and could not take last time (a listing arrived
         # later), whatever the cursor says.
-        extra = [d for d in dict.fromkeys([*wire.strings(body, "want"), *have]) if d not in mine]
+        extra = [d for d in dict.fromkeys([*want, *have]) if d not in mine]
         sendable = replica.sendable(peer.node_id, extra)
         mine.update((d, h) for d, h in replica.digests(extra).items() if d in sendable)
         docs, equal = [], []
@@ -255,21 +312,26 @@ class PeerServer:
                     equal.append((doc_id, heads))
             else:
                 docs.append([doc_id, digest])
-        missing = [d for d in have if d not in mine and not session.repo.store.exists(d)]
-        ignored = [d for d in have if d not in mine and d not in missing]  # here, but not theirs to see
+        unseen = [d for d in have if d not in mine]
+        held = session.repo.store.existing(unseen)
+        missing = [d for d in unseen if d not in held]
+        ignored = [d for d in unseen if d in held]  # here, but not theirs to see
         with session.transaction():
             acks.record(session.db, peer.device_id, equal, session.now())
         return {"docs": docs, "missing": missing, "ignored": ignored, "cursor": cursor}
 
-    def _fetch(self, peer: peers.Peer, body: dict[str, Any], state: _ServerSession) -> dict[str, Any]:
+    def _fetch(
+        self, peer: peers.Peer, body: dict[str, Any], state: _ServerSession, budget: limits.Budget
+    ) -> dict[str, Any]:
         store = self.replica.session.repo.store
         wanted = wire.strings(body, "ids")
         out: list[list[Any]] = []
         size, rest, unavailable = 0, [], []
-        # a slice at a time, so scope and storage are read only for about what fits in this answer
+        # A slice at a time, so scope and storage are read only for about what fits in this answer
+        # (and in its time). An answer always carries documents when any are to be had.
         for start in range(0, len(wanted), FETCH_SLICE):
             part = wanted[start : start + FETCH_SLICE]
-            if size >= wire.BATCH_BYTES:
+            if out and (size >= wire.BATCH_BYTES or budget.spent()):
                 rest += part
                 continue
             sendable = self.replica.sendable(peer.node_id, part)
@@ -285,18 +347,29 @@ class PeerServer:
                     size += len(data)
         return {"docs": out, "rest": rest, "unavailable": unavailable}
 
-    def _push(self, peer: peers.Peer, body: dict[str, Any], state: _ServerSession) -> dict[str, Any]:
+    def _push(
+        self, peer: peers.Peer, body: dict[str, Any], state: _ServerSession, budget: limits.Budget
+    ) -> dict[str, Any]:
         session = self.replica.session
         items = wire.pairs(body, "docs", bytes)
         sent: dict[str, list[bytes]] = {}
-        _, refused = session.repo.merge_many(items, self.replica.accept_from(peer.node_id), sent)
-        now = self.replica.digests([d for d, _ in items])
+        refused: list[tuple[str, str]] = []
+        taken: list[str] = []
+        rest: list[str] = []
+        for part in limits.slices(items, limits.SLICE):  # one transaction each
+            if taken and budget.spent():
+                rest += [d for d, _ in part]
+                continue
+            refused += session.repo.merge_many(list(part), self.replica.accept_from(peer.node_id), sent)[1]
+            taken += [d for d, _ in part]
+        now = self.replica.digests(taken)
         with session.transaction():
             # The peer holds what it sent: when that is all we now hold, it is delivered.
             acks.record(session.db, peer.device_id, _held(sent, now), session.now())
         return {
             "applied": [[d, acks.digest(h)] for d, h in now.items()],
             "refused": [[d, r] for d, r in refused],
+            "rest": rest,
         }
 
     def _sync(
@@ -304,13 +377,15 @@ class PeerServer:
         peer: peers.Peer,
         body: dict[str, Any],
         state: _ServerSession,
+        budget: limits.Budget,
         answer_now: Callable[[dict[str, Any]], None] | None = None,
     ) -> dict[str, Any]:
         """Node and share documents are checked and stored before we answer: trust and scope
         depend on them, and a refusal there starts the whole-document fallback. The rest is taken
         in memory and answered (``answer_now``: the caller merges our changes while we settle
         theirs), then checked, stored and projected; a refusal found then reaches the caller with
-        its next call, and its acknowledgement only ever comes from ``ack``."""
+        its next call, and its acknowledgement only ever comes from ``ack``. Taken in slices: once
+        the call's time is spent, the messages left are answered as ``rest``, to be sent again."""
         repo = self.replica.session.repo
         refused: list[list[str]] = state.take_late()
         msgs = wire.pairs(body, "msgs", bytes)
@@ -327,12 +402,17 @@ class PeerServer:
         first = [i for i in items if kind_of(i[0]) in CHECKED_FIRST]
         _, failed = repo.receive_sync_many(first)  # one transaction for these
         with repo.transaction():  # the write lock, from taking in until stored (Repo.take_sync_many)
-            intake = repo.take_sync_many([i for i in items if kind_of(i[0]) not in CHECKED_FIRST])
+            intake, rest = self._take(
+                [i for i in items if kind_of(i[0]) not in CHECKED_FIRST], budget, bool(first)
+            )
             failed += reasons(intake.failed)
             skip = {d for d, _ in failed}
             refused += [[d, why] for d, why in failed]
             replies: list[list[Any]] = []
+            later = set(rest)
             for doc_id, sync_state, _ in items:
+                if doc_id in later:
+                    continue
                 if doc_id in skip:
                     state.states.pop(doc_id, None)
                     continue
@@ -353,6 +433,7 @@ class PeerServer:
                 "msgs": replies,
                 "heads": [[d, acks.digest(h)] for d, h in heads.items()],
                 "refused": refused,
+                "rest": rest,
             }
             if answer_now is not None:
                 answer_now(answer)
@@ -367,7 +448,27 @@ class PeerServer:
                 state.late.append([doc_id, why])
             return answer
 
-    def _ack(self, peer: peers.Peer, body: dict[str, Any], state: _ServerSession) -> dict[str, Any]:
+    def _take(
+        self, items: list[tuple[str, Any, bytes]], budget: limits.Budget, started: bool
+    ) -> tuple[Intake, list[str]]:
+        """Take ``items`` in, a slice at a time while the call has time (at least one slice, unless
+        the node and share documents were ``started`` on already); returns the intake and the ids
+        left for the caller to send again."""
+        intake, rest = Intake(), []
+        for part in limits.slices(items, limits.SLICE):
+            if started and budget.spent():
+                rest += [d for d, _, _ in part]
+                continue
+            taken = self.replica.session.repo.take_sync_many(list(part))
+            intake.docs.update(taken.docs)
+            intake.changed += taken.changed
+            intake.failed += taken.failed
+            started = True
+        return intake, rest
+
+    def _ack(
+        self, peer: peers.Peer, body: dict[str, Any], state: _ServerSession, budget: limits.Budget
+    ) -> dict[str, Any]:
         """The caller holds these digests; we answer which of them we do not hold (any more), and
         what was refused since our last answer, so the caller records only what we really hold."""
         session = self.replica.session
@@ -441,6 +542,7 @@ class Link:
     # again in the next run whatever the cursors say, and synced without trusting old acks.
     retry: set[str] = field(default_factory=set)
     refetch: set[str] = field(default_factory=set)
+    max_ids: int | None = None  # what the server announced it takes per call, when less than ours
 
 
 class SyncClient:
@@ -454,11 +556,30 @@ class SyncClient:
         self.report = SyncReport(peer.name)
 
     def call(self, op: str, body: dict[str, Any]) -> dict[str, Any]:
+        """One call; a server that says it is busy (503: nothing done) is asked again after a
+        pause, a few times, with the same number (a repeat of what it did not do)."""
         if op != "hello":
             self.link.seq += 1
             body = {**body, "session": self.link.session_id, "seq": self.link.seq}
-        self.report.round_trips += 1
-        return self.transport(op, body)
+        for pause in (*limits.BUSY_WAITS_S, None):
+            self.report.round_trips += 1
+            try:
+                return self.transport(op, body)
+            except wire.WireError as exc:
+                if exc.status != 503:
+                    raise
+                if pause is None:
+                    raise SyncFailed(
+                        f"{self.peer.name} is bezig; er is niets verloren, probeer het zo opnieuw.",
+                        f"{self.peer.name} is busy; nothing is lost, try again in a moment.",
+                    ) from None
+                time.sleep(pause)
+        raise AssertionError("unreachable")
+
+    @property
+    def max_ids(self) -> int:
+        """Ids this client lists in one call: the limit, or less when the server said so."""
+        return min(limits.MAX_IDS, self.link.max_ids or limits.MAX_IDS)
 
     def run(self, progress: Callable[[str, int, int], None] | None = None) -> SyncReport:
         say = progress or (lambda stage, done, total: None)
@@ -490,6 +611,9 @@ class SyncClient:
                 f"Peer {self.peer.name} speaks protocol version {answer.get('proto')!r}.",
             )
         self.link.session_id = str(answer.get("session"))
+        announced = answer.get("max_ids")
+        if isinstance(announced, int) and not isinstance(announced, bool) and announced > 0:
+            self.link.max_ids = announced
 
     def _run(self, say: Callable[[str, int, int], None]) -> SyncReport:
         replica, link, peer = self.replica, self.link, self.peer
@@ -596,15 +720,18 @@ class SyncClient:
     def _ack(self, final: dict[str, str]) -> None:
         """Tell the server what we hold; record as delivered only what it answers it holds too (it
         may have refused, after answering, what it took in during a sync round)."""
-        answer = self.call("ack", {"docs": [[d, acks.digest(h)] for d, h in final.items()]})
-        late = wire.pairs(answer, "refused", str)
-        self.report.refused += late
-        refused = {d for d, _ in late}
-        differ = set(wire.strings(answer, "differ")) - refused
-        self.report.unconverged += sorted(d for d in differ if d in final)
-        with self.replica.locked() as session, session.transaction():
-            held = [(d, h) for d, h in final.items() if d not in differ and d not in refused]
-            acks.record(session.db, self.peer.device_id, held, session.now())
+        items = list(final.items())
+        for start in range(0, len(items), self.max_ids):
+            part = dict(items[start : start + self.max_ids])
+            answer = self.call("ack", {"docs": [[d, acks.digest(h)] for d, h in part.items()]})
+            late = wire.pairs(answer, "refused", str)
+            self.report.refused += late
+            refused = {d for d, _ in late}
+            differ = set(wire.strings(answer, "differ")) - refused
+            self.report.unconverged += sorted(d for d in differ if d in part)
+            with self.replica.locked() as session, session.transaction():
+                held = [(d, h) for d, h in part.items() if d not in differ and d not in refused]
+                acks.record(session.db, self.peer.device_id, held, session.now())
 
     def _skip_known_refusals(self, fetch: list[str], offered: dict[str, bytes]) -> list[str]:
         """Node documents refused before at the version offered now are reported, not fetched."""
@@ -617,25 +744,45 @@ class SyncClient:
     def _fetch(
         self, ids: list[str], offered: dict[str, bytes], got: list[str], say: Callable[[str, int, int], None]
     ) -> None:
-        """Fetch in batches; the next batch is on its way while this one is stored (the server reads
-        and sends while this side loads and writes). Calls stay one after another on the wire."""
+        """Fetch in calls of at most :attr:`max_ids` ids; the next call is on its way while this
+        answer is stored (the server reads and sends while this side loads and writes). Calls stay
+        one after another on the wire. Only what was asked is taken, and an answer that moves
+        nothing forward (every id listed as still to come) counts against the peer: after
+        ``limits.IDLE_ROUNDS`` of them in a row the run ends, so no peer can keep it going."""
         total = len(ids)
         if not ids:
             return
         if total >= prepare.PARALLEL_FROM:
             prepare.warm_up()  # the worker processes start while the first batch is on its way
+        queue = list(ids)
+        left = total
+        idle = 0
         with ThreadPoolExecutor(1, thread_name_prefix="veld-fetch") as ahead:
-            pending: Future[dict[str, Any]] | None = ahead.submit(self.call, "fetch", {"ids": ids})
+            asked, queue = queue[: self.max_ids], queue[self.max_ids :]
+            pending: Future[dict[str, Any]] | None = ahead.submit(self.call, "fetch", {"ids": asked})
             while pending is not None:
                 answer = pending.result()
-                docs = wire.pairs(answer, "docs", bytes)
-                queue = wire.strings(answer, "rest")
-                if not docs and queue:
-                    raise SyncFailed("De peer stuurt geen documenten.", "The peer sends no documents.")
-                pending = ahead.submit(self.call, "fetch", {"ids": queue}) if queue else None
+                wanted = set(asked)
+                answered = dict(wire.pairs(answer, "docs", bytes))
+                docs = [(d, data) for d, data in answered.items() if d in wanted]
+                sent = {d for d, _ in docs}
+                rest = dict.fromkeys(wire.strings(answer, "rest"))
+                again = [d for d in rest if d in wanted and d not in sent]
+                idle = idle + 1 if len(again) == len(asked) else 0
+                if idle >= limits.IDLE_ROUNDS:
+                    raise SyncFailed(
+                        f"{self.peer.name} blijft documenten noemen die het niet stuurt;"
+                        " deze ronde stopt hier en de volgende probeert het opnieuw.",
+                        f"{self.peer.name} keeps listing documents it does not send;"
+                        " the run stops here and the next one tries again.",
+                    )
+                left -= len(asked) - len(again)  # sent, or not to be had
+                queue = again + queue
+                asked, queue = queue[: self.max_ids], queue[self.max_ids :]
+                pending = ahead.submit(self.call, "fetch", {"ids": asked}) if asked else None
                 self._store_fetched(docs, offered)  # on failure, leaving the block waits for the call
                 got += [d for d, _ in docs]
-                say("fetch", total - len(queue), total)
+                say("fetch", total - left, total)
 
     def _store_fetched(self, docs: list[tuple[str, bytes]], offered: dict[str, bytes]) -> None:
         with self.replica.locked() as session:
@@ -656,6 +803,9 @@ class SyncClient:
                 refusals.remember(session.db, self.peer.device_id, distrusted, session.now())
 
     def _push(self, ids: list[str], say: Callable[[str, int, int], None]) -> None:
+        """Push in batches of at most 4 MB and :attr:`max_ids` documents; what the server had no
+        time for (``rest``) goes again, and a peer that takes nothing ``limits.IDLE_ROUNDS`` times
+        in a row ends the run."""
         with self.replica.locked() as session:
             items = []
             sendable = self.replica.sendable(self.peer.node_id, ids)
@@ -665,26 +815,55 @@ class SyncClient:
                 except (KeyError, VeldError):
                     continue
         done = 0
-        for batch in _batches(items):
+        idle = 0
+        queue = items
+        while queue:
+            batch = next(_batches(queue, most=self.max_ids))
             answer = self.call("push", {"docs": [list(i) for i in batch]})
             applied = wire.pairs(answer, "applied", bytes)
             self.report.refused += wire.pairs(answer, "refused", str)
+            later = set(wire.strings(answer, "rest")) & {d for d, _ in batch}
             with self.replica.locked() as session:
                 local = self.replica.digests([d for d, _ in applied])
                 held = [(d, local[d]) for d, dg in applied if d in local and acks.digest(local[d]) == dg]
                 with session.transaction():
                     acks.record(session.db, self.peer.device_id, held, session.now())
             self.report.pushed += len(applied)
-            done += len(batch)
+            idle = idle + 1 if len(later) == len(batch) else 0
+            if idle >= limits.IDLE_ROUNDS:
+                raise SyncFailed(
+                    f"{self.peer.name} blijft de toegestuurde documenten uitstellen;"
+                    " deze ronde stopt hier en de volgende probeert het opnieuw.",
+                    f"{self.peer.name} keeps putting off the documents sent to it;"
+                    " the run stops here and the next one tries again.",
+                )
+            done += len(batch) - len(later)
+            queue = [i for i in batch if i[0] in later] + queue[len(batch) :]
             say("push", done, len(items))
+
+    def _manifest_call(self, body: dict[str, Any]) -> dict[str, Any]:
+        """The manifest, in parts of at most :attr:`max_ids` ids (limits.Part), answered as one.
+        The cursor is the first part's: what changed on the server while the parts went is newer,
+        and offered again next run."""
+        merged: dict[str, Any] = {"docs": [], "missing": [], "ignored": []}
+        cursor: int | None = None
+        for part in limits.manifest_parts(body["have"], body["want"], self.max_ids):
+            answer = self.call("manifest", {**body, **part})
+            merged["docs"] += wire.pairs(answer, "docs", bytes)
+            merged["missing"] += wire.strings(answer, "missing")
+            merged["ignored"] += wire.strings(answer, "ignored")
+            at = wire.integer(answer, "cursor")
+            cursor = at if cursor is None else min(cursor, at)
+        merged["docs"] = [list(d) for d in merged["docs"]]
+        return {**merged, "cursor": cursor or 0}
 
     def _manifest(self, body: dict[str, Any], changed: list[str]) -> tuple[dict[str, Any], dict[str, bytes]]:
         """The manifest's answer, and meanwhile the first messages of the documents we ``changed``
         since the last run (what we will sync, unless the peer holds it already)."""
         if not changed:
-            return self.call("manifest", body), {}
+            return self._manifest_call(body), {}
         with ThreadPoolExecutor(1, thread_name_prefix="veld-manifest") as ahead:
-            travelling = ahead.submit(self.call, "manifest", body)
+            travelling = ahead.submit(self._manifest_call, body)
             early = self._push_messages(changed)
             return travelling.result(), early
 
@@ -737,7 +916,7 @@ class SyncClient:
                 break
             batch_items = list(pending.items())
             pending = {}
-            for batch in _batches(batch_items):
+            for batch in _batches(batch_items, most=self.max_ids):
                 answer = self.call("sync", {"msgs": [list(i) for i in batch], "restart": rounds == 1})
                 replies = dict(wire.pairs(answer, "msgs", bytes))
                 server = dict(wire.pairs(answer, "heads", bytes))
@@ -745,6 +924,9 @@ class SyncClient:
                 self.report.refused += refused
                 there += _node_docs(refused)
                 skip = {d for d, _ in refused}
+                later = set(wire.strings(answer, "rest")) - skip  # not taken in: sent again next round
+                pending.update((d, m) for d, m in batch if d in later)
+                batch = [(d, m) for d, m in batch if d not in later]
                 with self.replica.locked() as session, session.transaction():
                     finished, failed = self._absorb(batch, skip, replies, server, states, pending)
                     done += finished  # delivered once the server's ack answer says so
@@ -827,6 +1009,8 @@ def serve_refusal(exc: BaseException) -> tuple[int, str]:
         return 403, exc.message("en")
     if isinstance(exc, wire.WireError):
         return exc.status, exc.message("en")
+    if isinstance(exc, ProfileBusy):  # another process writes: the caller asks again soon
+        return 503, limits.busy().message("en")
     if isinstance(exc, NotFound):
         return 404, exc.message("en")
     if isinstance(exc, VeldError):

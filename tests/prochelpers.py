@@ -14,8 +14,9 @@ from contextlib import contextmanager
 from testenv import PASSPHRASE
 
 
-def veld_env() -> dict[str, str]:
-    return {**os.environ, "VELD_PASSPHRASE": PASSPHRASE}
+def profile_env(**extra: str) -> dict[str, str]:
+    """This process's environment (data root, clock, …) plus the passphrase that unlocks profiles."""
+    return {**os.environ, "VELD_PASSPHRASE": PASSPHRASE, **extra}
 
 
 @contextmanager
@@ -23,7 +24,7 @@ def serving(profile: str) -> Iterator[str]:
     """``veld serve`` for ``profile`` on a free loopback port; yields its address."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "veldclient", "serve", "--profile", profile, "--port", "0"],
-        env=veld_env(),
+        env=profile_env(),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         stdin=subprocess.DEVNULL,
@@ -52,7 +53,7 @@ def in_other_process(profile: str, code: str) -> None:
         "try:\n" + textwrap.indent(textwrap.dedent(code), "    ") + "\nfinally:\n    session.close()\n"
     )
     done = subprocess.run(
-        [sys.executable, "-c", script], env=veld_env(), capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", script], env=profile_env(), capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 0, done.stderr
 
@@ -72,7 +73,7 @@ def holding_the_write_lock(profile: str, passphrase: str = PASSPHRASE) -> Iterat
     )
     proc = subprocess.Popen(
         [sys.executable, "-c", script],
-        env=veld_env(),
+        env=profile_env(),
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
@@ -89,7 +90,7 @@ def holding_the_write_lock(profile: str, passphrase: str = PASSPHRASE) -> Iterat
 def start_veld(*args: str, **env: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "veldclient", *args],
-        env={**veld_env(), **env},
+        env=profile_env(**env),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         stdin=subprocess.DEVNULL,

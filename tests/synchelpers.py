@@ -175,3 +175,16 @@ class LoopbackServer:
         asyncio.run_coroutine_threadsafe(self.server.stop(), self.loop).result(10)
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(10)
+
+
+@contextmanager
+def served_pair() -> Iterator[tuple[Any, Any, LoopbackServer]]:
+    """Two paired nurses of one node: ``a`` serving over loopback TLS, ``b`` knowing its address."""
+    with devices(("a", "hengelo", "nurse"), ("b", "hengelo", "nurse")) as (a, b):
+        server = LoopbackServer(Replica(a))
+        try:
+            with b.transaction():
+                peers.set_address(b.db, "a", server.address)
+            yield a, b, server
+        finally:
+            server.close()

@@ -302,8 +302,11 @@ def serve_command(
             )
         )
 
+    clean = True
     try:
-        sync_service.serve(session, host, port, ready, stop, announce=announce, interfaces=list(interfaces))
+        clean = sync_service.serve(
+            session, host, port, ready, stop, announce=announce, interfaces=list(interfaces)
+        )
     except OSError as exc:
         from veldclient.errors import VeldError
 
@@ -312,7 +315,8 @@ def serve_command(
             f"Cannot listen on {host}:{port}: {exc.strerror}.",
         ) from None
     finally:
-        session.close()
+        if clean:  # else a stuck call still holds it; its transaction ends with the process
+            session.close()
 
 
 @click.command("sync")

@@ -63,6 +63,18 @@ class ProfileDatabase(sqlite_utils.Database):
         super().__init__(conn)
         # Called once per wait with no arguments; the CLI prints a line, the app shows a notice.
         self.on_wait: Callable[[], None] | None = None
+        self.max_wait_s: float | None = None  # set by a caller with a time limit of its own
+
+    @contextlib.contextmanager
+    def waiting_at_most(self, seconds: float) -> Iterator[None]:
+        """Write transactions begun inside wait at most ``seconds`` for another process, then
+        raise ProfileBusy: a server call has a time limit, and answers "busy" rather than wait."""
+        before = self.max_wait_s
+        self.max_wait_s = seconds if before is None else min(before, seconds)
+        try:
+            yield
+        finally:
+            self.max_wait_s = before
 
     @contextlib.contextmanager
     def atomic(self) -> Generator[sqlite_utils.Database, None, None]:
@@ -84,6 +96,8 @@ class ProfileDatabase(sqlite_utils.Database):
 
     def _begin_immediate(self) -> None:
         waited = lock_wait_s()
+        if self.max_wait_s is not None:
+            waited = min(waited, self.max_wait_s)
         deadline = time.monotonic() + waited
         self.conn.execute(f"PRAGMA busy_timeout={FIRST_TRY_MS}")
         try:

@@ -80,7 +80,9 @@ def test_sync_failures_are_one_line_with_exit_2(veld, tmp_path: Path):
     veld("--profile", "lap", "peers", "add", str(tmp_path / "other.json"), "--name", "almelo")
     down = veld("--profile", "lap", "sync", "almelo", "--address", "127.0.0.1:1", check=False)
     assert down.returncode == 2
-    assert down.stderr.strip() == "veld: almelo cannot be reached at 127.0.0.1:1."
+    assert down.stderr.strip() == (
+        "veld: almelo cannot be reached at 127.0.0.1:1: nothing is listening there (is veld serve running?)."
+    )
     unknown = veld("--profile", "lap", "sync", "nobody", check=False)
     assert unknown.returncode == 2 and len(unknown.stderr.strip().splitlines()) == 1
     proc, address = _serve(veld, "other")  # 'other' never paired 'lap'

@@ -6,7 +6,7 @@ import ssl
 
 import httpx
 import pytest
-from synchelpers import LoopbackServer, devices
+from synchelpers import LoopbackServer, served_pair
 from testenv import FakeClock, make_session
 
 from veldclient.services import clients, sync_service
@@ -21,12 +21,8 @@ GOOD = {"name": "Henk [H] Jansen", "birth_date": "1941-07-08", "postcode": "7511
 
 @pytest.fixture
 def served():
-    with devices(("a", "hengelo", "nurse"), ("b", "hengelo", "nurse")) as (a, b):
-        server = LoopbackServer(Replica(a))
-        with b.transaction():
-            peers.set_address(b.db, "a", server.address)
-        yield a, b, server
-        server.close()
+    with served_pair() as trio:
+        yield trio
 
 
 def test_sync_over_loopback_converges_and_records_contact(served):
@@ -120,7 +116,9 @@ def test_nothing_listening_is_one_clear_line(served):
         peers.set_address(b.db, "a", "127.0.0.1:1")
     with pytest.raises(SyncFailed) as failed:
         sync_service.sync_peer(b, "a")
-    assert failed.value.message("en") == "a cannot be reached at 127.0.0.1:1."
+    assert failed.value.message("en") == (
+        "a cannot be reached at 127.0.0.1:1: nothing is listening there (is veld serve running?)."
+    )
 
 
 def test_a_record_the_server_refuses_after_answering_is_reported_and_never_acknowledged(served):

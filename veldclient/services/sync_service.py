@@ -60,11 +60,13 @@ def serve(
     *,
     announce: bool = False,
     interfaces: list[str] | None = None,
-) -> None:
+) -> bool:
     """Serve paired peers until ``stop`` is set (or the process is interrupted); with ``announce``,
-    tell the local network where, carrying only the device id (sync/discovery.py)."""
+    tell the local network where, carrying only the device id (sync/discovery.py). Returns whether
+    the server stopped cleanly; if not, a call it could not wait for still uses the session, which
+    the caller must then leave open (the process is ending anyway)."""
 
-    async def main() -> None:
+    async def main() -> bool:
         server = PeerHTTPServer(Replica(session), host, port)
         bound = await server.start()
         announcement = None
@@ -77,9 +79,10 @@ def serve(
         finally:
             if announcement is not None:
                 await announcement.stop()
-            await server.stop()
+            clean = await server.stop()
+        return clean
 
-    asyncio.run(main())
+    return asyncio.run(main())
 
 
 def report_lines(report: SyncReport) -> list[tuple[str, str]]:
