@@ -6,7 +6,7 @@ import ssl
 
 import httpx
 import pytest
-from synchelpers import LoopbackServer, served_pair
+from synchelpers import LoopbackServer, devices, served_pair
 from testenv import FakeClock, make_session
 
 from veldclient.services import clients, sync_service
