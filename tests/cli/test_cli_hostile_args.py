@@ -99,7 +99,13 @@ def leaf_commands(group: click.Group, ctx: click.Context, prefix: tuple[str, ...
     return out
 
 
+def groups() -> set[str]:
+    ctx = click.Context(main)
+    return {n for n in main.list_commands(ctx) if isinstance(main.get_command(ctx, n), click.Group)}
+
+
 def command_of(args: tuple[str, ...]) -> str:
+    group_names = groups()
     words = []
     skip = False
     for arg in args:
@@ -107,7 +113,7 @@ def command_of(args: tuple[str, ...]) -> str:
             skip = False
         elif arg == "--profile":
             skip = True
-        elif arg.startswith("-") or words and words[-1] not in ("audit", "bundle", "peers", "export"):
+        elif arg.startswith("-") or words and words[-1] not in group_names:
             break
         else:
             words.append(arg)
