@@ -16,6 +16,7 @@ from typing import Any
 from veldclient.domain import CapacityRecord
 from veldclient.domain.enums import Capability, CareType
 from veldclient.domain.fields import enum_value
+from veldclient.domain.models_capacity import is_reported
 from veldclient.errors import NotFound
 from veldclient.profile import check_node
 from veldclient.services import settings
@@ -61,7 +62,8 @@ def write_record(e: Editor, record: dict[str, Any]) -> None:
     key = f"{record['location_id']}/{record['care_type']}"
     e.update(("capacity", key), record)
     records = {**(e.root.get("capacity") or {}), key: record}
-    same_type = [r for r in records.values() if r.get("care_type") == record["care_type"]]
+    # only reports count: a record nobody reported (a new node's placeholder) has no beds to add
+    same_type = [r for r in records.values() if r.get("care_type") == record["care_type"] and is_reported(r)]
     day = _day(record["reported_at"])
     e.update(
         ("history", f"{day}/{record['care_type']}"),
