@@ -27,7 +27,7 @@ from textual.theme import Theme
 
 from veldclient.screens import i18n
 from veldclient.screens.backend import Backend, Done, Failed, ServiceReply
-from veldclient.screens.base import KeySpec, ServiceCaller, VeldScreen, bindings, relocalise
+from veldclient.screens.base import KeySpec, LocalisedKeys, ServiceCaller, VeldScreen, bindings
 from veldclient.screens.commands import VeldCommands
 from veldclient.screens.i18n import t
 from veldclient.screens.prefs import Prefs
@@ -98,7 +98,7 @@ def screen_class(mode: str) -> type[VeldScreen]:
     return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
 
 
-class VeldApp(ServiceCaller, App[None]):
+class VeldApp(LocalisedKeys, ServiceCaller, App[None]):
     TITLE = "veldclient"
     CSS_PATH = "app.tcss"
     KEYS: ClassVar[tuple[KeySpec, ...]] = (
@@ -106,7 +106,6 @@ class VeldApp(ServiceCaller, App[None]):
         ("f1", "help", "key.help"),
         ("f10", "quit", "key.quit"),
     )
-    BINDINGS: ClassVar[list[Binding]] = app_bindings(KEYS)  # type: ignore[assignment]
     # Only veldclient's own commands: Textual's system commands are English only and change the
     # theme behind the settings' back.
     COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {VeldCommands}
@@ -133,18 +132,17 @@ class VeldApp(ServiceCaller, App[None]):
         self.prefs = Prefs() if isinstance(session, Unlocking) else prefs.load(session)
         self._lang = lang
         i18n.set_language(lang or self.prefs.language)
-        self._localise_bindings()
         super().__init__()
+        self.use_own_keys()
         self.start_mode = start
         for mode in AREAS:
             self.add_mode(mode, self._factory(mode))
 
-    @classmethod
-    def _localise_bindings(cls) -> None:
-        """Every binding of the app and its screens, described in the current language."""
-        relocalise(VeldScreen)
-        cls.BINDINGS = app_bindings(cls.KEYS)
-        cls._merged_bindings = cls._merge_bindings()
+    def key_owner(self) -> str:
+        return "app"
+
+    def own_bindings(self) -> list[Binding]:
+        return app_bindings(self.key_specs())
 
     @staticmethod
     def _factory(mode: str) -> Callable[[], VeldScreen]:
@@ -254,10 +252,11 @@ class VeldApp(ServiceCaller, App[None]):
         screen = self.screen
         help_id = getattr(screen, "HELP", "help.general")
         key_help = getattr(screen, "key_help", None)
+        own = screen.own_bindings() if isinstance(screen, LocalisedKeys) else screen.BINDINGS
         keys = (
             key_help()
             if callable(key_help)
-            else [(b.key, b.description) for b in screen.BINDINGS if isinstance(b, Binding) and b.description]
+            else [(b.key, b.description) for b in own if isinstance(b, Binding) and b.description]
         )
         self.push_screen(HelpScreen(help_id, keys))
 
@@ -269,8 +268,7 @@ class VeldApp(ServiceCaller, App[None]):
     def apply_language(self, lang: str) -> None:
         """Switch the language everywhere: bindings and screens are rebuilt in the new language."""
         i18n.set_language(lang)
-        self._localise_bindings()
-        self._bindings = type(self)._merged_bindings.copy()  # type: ignore[union-attr]
+        self.use_own_keys()
         current = self.current_mode
         self.add_mode("_relabel", Screen)
         self.switch_mode("_relabel")

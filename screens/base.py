@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingsMap
+from textual.dom import DOMNode
 from textual.screen import Screen
 
 from veldclient.errors import VeldError
@@ -70,37 +71,55 @@ def bindings(owner: str, keys: tuple[KeySpec, ...]) -> list[Binding]:
     ]
 
 
-def relocalise(cls: type) -> None:
-    """Rebuild the translated bindings of ``cls`` and its subclasses after a language switch.
+class LocalisedKeys:
+    """A screen, dialog or app whose keys are described in the current language, per instance.
 
-    Textual merges ``BINDINGS`` once per class (``_merge_bindings``); instances made afterwards copy
-    that map, so the screens are re-created after this (VeldApp.apply_language).
+    ``KEYS`` (or :meth:`key_specs`) give the keys, actions and catalogue ids; an instance turns them
+    into bindings in the language of the moment when it is made (:meth:`use_own_keys`), and again
+    after a language switch. The class is never rewritten, so instances made in different languages
+    each keep their own words.
     """
-    for sub in [cls, *cls.__subclasses__()]:
-        keys = sub.__dict__.get("KEYS")
-        if keys is not None:
-            sub.BINDINGS = bindings(sub.__name__, keys)
-            sub._merged_bindings = sub._merge_bindings()
-        if sub is not cls:
-            relocalise(sub)
+
+    KEYS: ClassVar[tuple[KeySpec, ...]] = ()
+
+    def key_specs(self) -> tuple[KeySpec, ...]:
+        return self.KEYS
+
+    def key_owner(self) -> str:
+        """The prefix of this instance's binding ids (``<owner>.<action>.<key>``)."""
+        return type(self).__name__
+
+    def own_bindings(self) -> list[Binding]:
+        return bindings(self.key_owner(), self.key_specs())
+
+    def use_own_keys(self) -> None:
+        """Put this instance's own bindings, in the current language, over what its class
+        inherited (an own key replaces an inherited one, as a subclass's binding does). Textual
+        keeps an instance's bindings in ``_bindings``; this is the one place that writes it."""
+        node: DOMNode = self  # type: ignore[assignment]
+        prefix = f"{self.key_owner()}."
+        keys = {
+            key: [b for b in found if not (b.id or "").startswith(prefix)]
+            for key, found in node._bindings.key_to_bindings.items()
+        }
+        keys.update(BindingsMap(self.own_bindings()).key_to_bindings)
+        node._bindings = BindingsMap.from_keys({key: found for key, found in keys.items() if found})
+        node.refresh_bindings()
 
 
-class VeldScreen(ServiceCaller, Screen[None]):
+class VeldScreen(LocalisedKeys, ServiceCaller, Screen[None]):
     """A top-level screen. ``HELP`` is the catalogue id of its F1 help text; ``KEYS`` its bindings."""
 
     HELP: ClassVar[str] = "help.general"
     TITLE_ID: ClassVar[str] = "app.title"
-    KEYS: ClassVar[tuple[KeySpec, ...]] = ()
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        if "KEYS" in cls.__dict__:
-            cls.BINDINGS = bindings(cls.__name__, cls.KEYS)
-        super().__init_subclass__(**kwargs)
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.use_own_keys()
 
     def key_help(self) -> list[tuple[str, str]]:
         """(key, description) of every binding this screen and the app offer: shown by F1."""
-        out = [(b.key, b.description) for b in self.BINDINGS if isinstance(b, Binding)]
-        return out + [(b.key, b.description) for b in self.app.BINDINGS if isinstance(b, Binding)]
+        return [(b.key, b.description) for b in [*self.own_bindings(), *self.veld.own_bindings()]]
 
     @property
     def veld(self) -> VeldApp:

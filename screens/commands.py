@@ -35,8 +35,8 @@ class VeldCommands(Provider):
             out.append((f"{t('palette.go')}: {t(label)}", partial(app.action_area, mode), key.upper()))
         screen = self.screen
         if isinstance(screen, VeldScreen):
-            for binding in screen.BINDINGS:
-                if isinstance(binding, Binding) and binding.description:
+            for binding in screen.own_bindings():
+                if binding.description:
                     shown = " ".join(app.get_key_display(b) for b in Binding.make_bindings([binding]))
                     out.append((binding.description, partial(screen.run_action, binding.action), shown))
         for lang in ("nl", "en"):

@@ -20,7 +20,7 @@ from textual.widgets import Checkbox, Footer, Input, Label, Select, SelectionLis
 
 from veldclient.domain import Capability, CareType, ReferrerRole, Urgency
 from veldclient.errors import ValidationError, VeldError
-from veldclient.screens.base import KeySpec, ServiceCaller, bindings
+from veldclient.screens.base import KeySpec, LocalisedKeys, ServiceCaller
 from veldclient.screens.i18n import language, t
 from veldclient.services import caseload_view, clients, placements
 from veldclient.services import placement_flow as flow
@@ -51,7 +51,7 @@ def _value(widget: Widget) -> Any:
     raise TypeError(type(widget).__name__)
 
 
-class FormScreen(ServiceCaller, ModalScreen[Any]):
+class FormScreen(LocalisedKeys, ServiceCaller, ModalScreen[Any]):
     """A modal form whose fields are named like the domain's form fields (dotted for nested ones).
 
     Bindings are rebuilt when a form opens, so they follow the current language."""
@@ -85,10 +85,8 @@ class FormScreen(ServiceCaller, ModalScreen[Any]):
     TITLE_ID: ClassVar[str] = "caseload.form.client_title"
 
     def __init__(self) -> None:
-        cls = type(self)
-        cls.BINDINGS = bindings(cls.__name__, cls.KEYS)  # type: ignore[assignment]
-        cls._merged_bindings = cls._merge_bindings()
         super().__init__()
+        self.use_own_keys()
         self.fields: dict[str, Widget] = {}
         self.saving = False
 

@@ -22,13 +22,13 @@ from textual.widgets import Footer, Input, Static
 
 from veldclient.domain import HelpRequest
 from veldclient.domain.screening import screen
-from veldclient.screens.base import KeySpec, bindings
+from veldclient.screens.base import KeySpec, LocalisedKeys
 from veldclient.screens.forms import FormScreen
 from veldclient.screens.i18n import language, t
 from veldclient.services import roster
 
 
-class DiscardChanges(ModalScreen[bool]):
+class DiscardChanges(LocalisedKeys, ModalScreen[bool]):
     """Asks whether typed changes may be thrown away: True to throw away, False to keep editing."""
 
     DEFAULT_CSS = """
@@ -39,8 +39,7 @@ class DiscardChanges(ModalScreen[bool]):
     }
     """
 
-    @staticmethod
-    def key_specs() -> tuple[KeySpec, ...]:
+    def key_specs(self) -> tuple[KeySpec, ...]:
         """Yes is j in Dutch and y in English; both work, the footer shows the one of the language."""
         return (
             ("j,y" if language() == "nl" else "y,j", "answer(True)", "helprequests.edit.discard_yes"),
@@ -48,10 +47,8 @@ class DiscardChanges(ModalScreen[bool]):
         )
 
     def __init__(self) -> None:
-        cls = type(self)
-        cls.BINDINGS = bindings(cls.__name__, cls.key_specs())  # type: ignore[assignment]
-        cls._merged_bindings = cls._merge_bindings()
         super().__init__()
+        self.use_own_keys()
 
     def compose(self) -> ComposeResult:
         with Vertical():

@@ -17,7 +17,7 @@ from textual.widgets import Footer, Input, Label, SelectionList, Static
 
 from veldclient.domain import BedStatus, Capability, CapacityRecord, CareType
 from veldclient.errors import ValidationError, VeldError
-from veldclient.screens.base import KeySpec, ServiceCaller, bindings, error_text
+from veldclient.screens.base import KeySpec, LocalisedKeys, ServiceCaller, error_text
 from veldclient.screens.i18n import language, t
 from veldclient.services.capacity import CapacityView, update_capacity
 
@@ -31,7 +31,7 @@ def dom_id(field: str) -> str:
     return field.replace(".", "-")
 
 
-class CapacityForm(ServiceCaller, ModalScreen[CapacityRecord | None]):
+class CapacityForm(LocalisedKeys, ServiceCaller, ModalScreen[CapacityRecord | None]):
     """Dismisses with the saved record, or None when cancelled."""
 
     HELP: ClassVar[str] = "capacity.form.help"
@@ -53,10 +53,8 @@ class CapacityForm(ServiceCaller, ModalScreen[CapacityRecord | None]):
     """
 
     def __init__(self, view: CapacityView) -> None:
-        # bindings are described in the current language (the language can change while running)
-        type(self).BINDINGS = bindings(type(self).__name__, self.KEYS)  # type: ignore[assignment]
-        type(self)._merged_bindings = type(self)._merge_bindings()
         super().__init__()
+        self.use_own_keys()
         self.view = view
         self.errors: dict[str, list[str]] = {}  # slot -> messages shown under it
 

@@ -8,7 +8,6 @@ from functools import partial
 
 import pytest
 from textual import events
-from textual.binding import Binding
 from textual.command import CommandInput, CommandList, CommandPalette
 from textual.widgets import Select
 from tuihelpers import SIZE, demo_session, make_app, settle
@@ -56,7 +55,7 @@ async def run_command(app, pilot, name: str, *, paste: bool = False) -> None:
 
 def screen_actions(screen: VeldScreen) -> dict[str, str]:
     """Description -> action of the screen's own keys: each is a palette command."""
-    return {b.description: b.action for b in screen.BINDINGS if isinstance(b, Binding) and b.description}
+    return {b.description: b.action for b in screen.own_bindings() if b.description}
 
 
 def errors(app) -> list[str]:
