@@ -33,29 +33,13 @@ from .enums import (
 )
 from .fields import new_id
 from .identifiers import agb, bsn, language, pc4, postcode
-from .models import (
-    SLA_PLACED_MS,
-    SLA_REPLY_MS,
-    STALE_AFTER_MS,
-    Availability,
-    BedCounts,
-    Burden,
-    CapacityRecord,
-    Client,
-    HelpRequest,
-    Location,
-    Mantelzorger,
-    Match,
-    PlacementRequest,
-    Referrer,
-    Slot,
-    Triage,
-    Visit,
-    Vog,
-    Volunteer,
-    Window,
-)
-from .triage import TriageAdvice, suggest_care_type
+from .models_capacity import STALE_AFTER_MS, BedCounts, CapacityRecord, Location, Slot
+from .models_care import Client, Referrer, Visit
+from .models_carer import Burden, Mantelzorger
+from .models_help import HelpRequest, Match, Window
+from .models_placement import SLA_PLACED_MS, SLA_REPLY_MS, PlacementRequest
+from .models_roster import Availability, Vog, Volunteer
+from .triage import Triage, TriageAdvice, suggest_care_type
 
 __all__ = [
     "SCORE_RANGE",

@@ -640,9 +640,3 @@ def import_folder(
             out.failed.append((path.name, exc.nl, exc.en))
         say("import", n, len(todo))
     return out
-
-
-def bundle_sha256(path: Path) -> str:
-    """SHA-256 of a whole bundle file (shown to people comparing what they carried)."""
-    with bundle.open_regular(Path(path)) as f:
-        return bundle.file_sha256(f)[1]
