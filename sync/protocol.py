@@ -595,6 +595,17 @@ class SyncClient:
             self._hello()
             return self._run(say)
 
+    def _no_progress(self, idle: int, stuck: bool, nl: str, en: str) -> int:
+        """Count answers in a row that moved nothing forward; after ``limits.IDLE_ROUNDS`` the run
+        ends in one line (what the peer keeps doing: ``nl``/``en``), and the next run tries again."""
+        idle = idle + 1 if stuck else 0
+        if idle >= limits.IDLE_ROUNDS:
+            raise SyncFailed(
+                f"{self.peer.name} {nl}; deze ronde stopt hier en de volgende probeert het opnieuw.",
+                f"{self.peer.name} {en}; the run stops here and the next one tries again.",
+            )
+        return idle
+
     def _holds(self, doc_id: str) -> bool:
         return self.replica.session.repo.store.exists(doc_id)
 
@@ -768,14 +779,12 @@ class SyncClient:
                 sent = {d for d, _ in docs}
                 rest = dict.fromkeys(wire.strings(answer, "rest"))
                 again = [d for d in rest if d in wanted and d not in sent]
-                idle = idle + 1 if len(again) == len(asked) else 0
-                if idle >= limits.IDLE_ROUNDS:
-                    raise SyncFailed(
-                        f"{self.peer.name} blijft documenten noemen die het niet stuurt;"
-                        " deze ronde stopt hier en de volgende probeert het opnieuw.",
-                        f"{self.peer.name} keeps listing documents it does not send;"
-                        " the run stops here and the next one tries again.",
-                    )
+                idle = self._no_progress(
+                    idle,
+                    len(again) == len(asked),
+                    "blijft documenten noemen die het niet stuurt",
+                    "keeps listing documents it does not send",
+                )
                 left -= len(asked) - len(again)  # sent, or not to be had
                 queue = again + queue
                 asked, queue = queue[: self.max_ids], queue[self.max_ids :]
@@ -829,14 +838,12 @@ class SyncClient:
                 with session.transaction():
                     acks.record(session.db, self.peer.device_id, held, session.now())
             self.report.pushed += len(applied)
-            idle = idle + 1 if len(later) == len(batch) else 0
-            if idle >= limits.IDLE_ROUNDS:
-                raise SyncFailed(
-                    f"{self.peer.name} blijft de toegestuurde documenten uitstellen;"
-                    " deze ronde stopt hier en de volgende probeert het opnieuw.",
-                    f"{self.peer.name} keeps putting off the documents sent to it;"
-                    " the run stops here and the next one tries again.",
-                )
+            idle = self._no_progress(
+                idle,
+                len(later) == len(batch),
+                "blijft de toegestuurde documenten uitstellen",
+                "keeps putting off the documents sent to it",
+            )
             done += len(batch) - len(later)
             queue = [i for i in batch if i[0] in later] + queue[len(batch) :]
             say("push", done, len(items))
