@@ -22,7 +22,7 @@ from typing import Any
 
 from veldclient.errors import CorruptDocument, NotFound, ProfileBusy, VeldError
 from veldclient.services import conflicts
-from veldclient.services.session import Session
+from veldclient.session import Session
 from veldclient.store import boundary, prepare
 from veldclient.store.docstore import heads_text
 from veldclient.store.repo import APPLIED_FIRST, OUT_OF_SCOPE, Repo, kind_of

@@ -30,7 +30,8 @@ from veldclient.fixtures import generator, twente
 from veldclient.identity import format_device_id
 from veldclient.services import events, settings, setup, status
 from veldclient.services.capacity import write_record
-from veldclient.services.session import Clock, Session, clock_from_env, open_session
+from veldclient.services.session import open_session
+from veldclient.session import Clock, Session, clock_from_env
 from veldclient.store.docstore import Editor
 from veldclient.store.repo import Repo, doc_id_for
 

@@ -30,7 +30,7 @@ from veldclient.errors import AccessDenied, NotFound, ValidationError
 from veldclient.fixtures import twente
 from veldclient.services import events
 from veldclient.services.capacity import write_record
-from veldclient.services.session import Session
+from veldclient.session import Session
 from veldclient.store.docstore import Editor
 from veldclient.store.repo import doc_id_for, share_doc_id
 
