@@ -2,9 +2,9 @@
 date, check the device certificate against the profile file, and hand back the core
 :class:`~veldclient.session.Session`.
 
-Opening lives in services because it knows every layer's migration set; the Session it returns
-is core, so sync and the store can name it. The screens reach core only through services: they
-take :class:`Session`, :class:`Actor` and the clock from here (``__all__``).
+Opening lives in services because it knows every layer's migration set (the store's and sync's);
+the Session it returns is core, so sync and the store can name it. The screens reach core only
+through services: they take :class:`Session`, :class:`Actor` and the clock from here (``__all__``).
 """
 
 from __future__ import annotations
@@ -19,11 +19,14 @@ from veldclient.errors import ProfileError
 from veldclient.session import Actor, Clock, Session, clock_from_env
 from veldclient.store import schema as store_schema
 from veldclient.store.repo import Repo
+from veldclient.sync import schema as sync_schema
 
 
 def migrate(db: sqlite_utils.Database) -> None:
-    """Every migration set the profile's database needs."""
+    """Every migration set, lowest layer first: the store's tables, then sync's (sync_schema also
+    takes over the records of its steps that older profiles keep under the store's set)."""
     store_schema.migrate(db)
+    sync_schema.migrate(db)
 
 
 def _check_profile_against_certificate(prof: profmod.Profile, device: identity.DeviceIdentity) -> None:
