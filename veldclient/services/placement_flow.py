@@ -27,7 +27,7 @@ from veldclient.domain import (
 from veldclient.domain import placement_flow as flow_rules
 from veldclient.domain.placement_flow import Flow, LocationCandidate, Offer
 from veldclient.errors import AccessDenied, NotFound, ValidationError
-from veldclient.fixtures import twente
+from veldclient.reference import twente
 from veldclient.services import events
 from veldclient.services.capacity import write_record
 from veldclient.session import Session
