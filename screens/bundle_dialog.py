@@ -19,7 +19,7 @@ from veldclient.errors import VeldError
 from veldclient.screens.base import KeySpec, VeldScreen
 from veldclient.screens.i18n import language, t
 from veldclient.services import bundles
-from veldclient.sync.peers import Peer
+from veldclient.services.bundles import Peer
 
 
 class BundleProgress(Message):

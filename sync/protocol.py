@@ -46,7 +46,7 @@ from typing import Any
 
 from veldclient.db import ProfileDatabase, rows_in
 from veldclient.errors import NotFound, ProfileBusy, VeldError
-from veldclient.services.session import Session
+from veldclient.session import Session
 from veldclient.store import boundary, erasures, prepare
 from veldclient.store.docstore import Intake, heads_text
 from veldclient.store.repo import APPLIED_FIRST, OUT_OF_SCOPE, kind_of, reasons

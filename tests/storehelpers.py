@@ -6,8 +6,8 @@ import sqlite3
 
 import sqlite_utils
 
+from veldclient.services.session import migrate
 from veldclient.store.repo import Repo
-from veldclient.store.schema import migrate
 
 
 def memory_repo(actor: bytes, now: int = 1_795_000_000_000) -> Repo:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from veldclient.screens.unlock import Unlocking
-    from veldclient.services.session import Session
+    from veldclient.session import Session
 
 
 def run_app(session: Session | Unlocking) -> int:

@@ -25,7 +25,7 @@ from veldclient.errors import VeldError
 
 if TYPE_CHECKING:  # `veld` opens the app without importing the services first (cold start)
     from veldclient.screens.unlock import Unlocking
-    from veldclient.services import session as sessmod
+    from veldclient.session import Session
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -70,7 +70,7 @@ def ask_passphrase(confirm: bool = False) -> str | None:
     return first or None
 
 
-def open_profile(name: str) -> sessmod.Session:
+def open_profile(name: str) -> Session:
     from veldclient.services import session as sessmod
 
     prof = profmod.load(name)
@@ -242,7 +242,7 @@ def _when(ms: int | None) -> str:
     return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
-def _status(session: sessmod.Session, check: bool = True) -> Any:
+def _status(session: Session, check: bool = True) -> Any:
     from veldclient.services import status as status_service
 
     return status_service.status(session, check_chunks=check)

@@ -45,7 +45,7 @@ def passphrase_from_env() -> str | None:
 
 
 def known_node_ids() -> list[str]:
-    from veldclient.fixtures import twente
+    from veldclient.reference import twente
 
     return [n.id for n in twente.NODES]
 

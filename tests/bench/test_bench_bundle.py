@@ -17,7 +17,7 @@ from synchelpers import pair_peers
 from testenv import FakeClock
 
 from veldclient import trust
-from veldclient.fixtures import twente
+from veldclient.reference import twente
 from veldclient.services import bundles, clients, setup
 from veldclient.services import demo as demo_service
 from veldclient.services.session import open_session

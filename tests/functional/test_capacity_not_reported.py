@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Static
 from tuihelpers import SIZE, make_app, screen_text, settle
 
 from veldclient.domain import CareType
-from veldclient.fixtures import twente
+from veldclient.reference import twente
 from veldclient.screens.case_detail import RequestScreen
 from veldclient.screens.widgets.capacity_table import CapacityTable
 from veldclient.services import capacity

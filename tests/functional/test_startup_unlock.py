@@ -20,7 +20,7 @@ from veldclient.screens.dashboard import DashboardScreen
 from veldclient.screens.help import HelpScreen
 from veldclient.screens.unlock import Unlocking
 from veldclient.services.demo import demo_passphrase
-from veldclient.services.session import Session
+from veldclient.session import Session
 
 
 class Gated:

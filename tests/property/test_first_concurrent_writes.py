@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from storehelpers import memory_repo
 
 from veldclient import trust
-from veldclient.fixtures import twente
+from veldclient.reference import twente
 from veldclient.store import boundary, codec, containers
 from veldclient.store.repo import doc_id_for, new_root
 

@@ -8,7 +8,7 @@ from testenv import make_session, pair, push
 
 from veldclient import trust
 from veldclient.errors import AccessDenied, InvalidTransition, NotFound, ValidationError
-from veldclient.fixtures import twente
+from veldclient.reference import twente
 from veldclient.services import capacity, clients, conflicts, erasure, placements, settings, slots
 from veldclient.services.demo import load_nodes
 

@@ -11,7 +11,7 @@ from test_placement_flow_service import file_request
 from testenv import FakeClock, make_session
 
 from veldclient.domain.models_capacity import is_reported
-from veldclient.fixtures import twente
+from veldclient.reference import twente
 from veldclient.services import capacity, dashboard_view, demo, setup
 from veldclient.services import placement_flow as pf
 from veldclient.store.repo import doc_id_for

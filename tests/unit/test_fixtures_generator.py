@@ -17,16 +17,13 @@ from stdnum.nl import postcode as stdnum_postcode
 
 from veldclient.fixtures import (
     FIXED_NOW_MS,
-    NODES,
     SIZES,
     DemoData,
     generate,
-    locations_for,
-    pc4_distance_km,
-    pc4s_for,
 )
 from veldclient.fixtures.generator import VOG_VALID_DAYS
 from veldclient.fixtures.names import HEALTH_TERM_SUMMARIES
+from veldclient.reference.twente import NODES, locations_for, pc4_distance_km, pc4s_for
 
 # Key sets copied from docs/data-model.md "Record shapes".
 CLIENT = {"id", "node_id", "bsn", "name", "birth_date", "postcode", "address", "gp_agb",

@@ -11,6 +11,7 @@ HEADLESS = [
     "veldclient",
     "veldclient.sync",
     "veldclient.cli",
+    "veldclient.session",
     "veldclient.services.session",
     "veldclient.services.status",
     "veldclient.services.clients",

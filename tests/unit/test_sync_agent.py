@@ -10,9 +10,9 @@ from synchelpers import GOOD, devices
 
 from veldclient.services import clients
 from veldclient.services import peers as peer_service
+from veldclient.services.sync_agent import AgentEvent, SyncAgent
 from veldclient.store.repo import doc_id_for
 from veldclient.sync import peers
-from veldclient.sync.agent import AgentEvent, SyncAgent
 from veldclient.sync.protocol import Replica
 
 WAIT = 30  # seconds: an upper bound for a loopback sync, never a timing assertion

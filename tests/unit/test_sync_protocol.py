@@ -12,7 +12,7 @@ from testenv import FakeClock, make_session
 
 from veldclient import trust
 from veldclient.errors import AccessDenied
-from veldclient.fixtures import twente
+from veldclient.reference import twente
 from veldclient.services import capacity, clients
 from veldclient.services import peers as peer_service
 from veldclient.services import placement_flow as pf

@@ -571,8 +571,8 @@ def _beds(n: int, care: CareType) -> tuple[str, str]:
 
 
 def _default_distance() -> Callable[[str, str], float]:
-    """PC4 centroid distances from the Twente fixtures (reference geography, no case data)."""
-    from veldclient.fixtures.twente import pc4_distance_km
+    """PC4 centroid distances from veldclient.reference (reference geography, no case data)."""
+    from veldclient.reference.twente import pc4_distance_km
 
     return pc4_distance_km
 

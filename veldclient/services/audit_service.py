@@ -8,7 +8,7 @@ from typing import Any
 from veldclient import audit
 from veldclient.audit import AuditEntry, VerifyReport
 from veldclient.domain.fields import integer
-from veldclient.services.session import Session
+from veldclient.session import Session
 
 MAX_LIMIT = 100_000
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from veldclient.services.session import Session
+from veldclient.session import Session
 
 VIEWERS = ("admin",)
 

@@ -22,12 +22,13 @@ from typing import Any
 
 from veldclient.errors import CorruptDocument, NotFound, ProfileBusy, VeldError
 from veldclient.services import conflicts
-from veldclient.services.session import Session
+from veldclient.session import Session
 from veldclient.store import boundary, prepare
 from veldclient.store.docstore import heads_text
 from veldclient.store.repo import APPLIED_FIRST, OUT_OF_SCOPE, Repo, kind_of
 from veldclient.sync import acks, age_keys, bundle, bundle_ledger, peers
 from veldclient.sync.bundle import BundleRefused, DocEntry, Header, Manifest
+from veldclient.sync.peers import Peer
 from veldclient.sync.protocol import Replica
 from veldclient.sync.scope import Scope
 
@@ -50,8 +51,8 @@ class NoRecipient(VeldError):
 # -- recipients ------------------------------------------------------------------------------
 
 
-def recipient_choices(session: Session) -> list[peers.Peer]:
-    """Paired, unrevoked devices, by node then name (the TUI's list)."""
+def recipient_choices(session: Session) -> list[Peer]:
+    """Paired, unrevoked devices, by node then name (the TUI's list, which names :class:`Peer` from here)."""
     return sorted(peers.usable_peers(session.repo), key=lambda p: (p.node_id, p.name))
 
 

@@ -20,7 +20,7 @@ from veldclient.domain.models_capacity import is_reported
 from veldclient.errors import NotFound
 from veldclient.profile import check_node
 from veldclient.services import settings
-from veldclient.services.session import Session
+from veldclient.session import Session
 from veldclient.store.docstore import Editor
 from veldclient.store.repo import doc_id_for
 

@@ -28,7 +28,7 @@ from veldclient.errors import NotFound
 from veldclient.identity import format_device_id
 from veldclient.services import clients, placements, search
 from veldclient.services import placement_flow as flow
-from veldclient.services.session import Session
+from veldclient.session import Session
 
 VIEWERS = ("nurse", "coordinator")
 INCOMING_VIEWERS = ("nurse", "coordinator", "admin")

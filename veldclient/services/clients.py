@@ -14,7 +14,7 @@ from veldclient.domain import Client, Visit, check_transition
 from veldclient.domain.fields import editable
 from veldclient.errors import NotFound
 from veldclient.services import events, search
-from veldclient.services.session import Session
+from veldclient.session import Session
 from veldclient.store.docstore import Editor
 from veldclient.store.repo import doc_id_for
 

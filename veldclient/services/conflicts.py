@@ -18,7 +18,7 @@ from typing import Any
 
 from veldclient.errors import NotFound, ValidationError
 from veldclient.services import events
-from veldclient.services.session import Session
+from veldclient.session import Session
 from veldclient.store.docstore import Editor
 from veldclient.store.repo import doc_id_for, kind_of
 

@@ -20,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from veldclient.services.session import Session
+    from veldclient.session import Session
 
 TREND_DAYS = 14
 

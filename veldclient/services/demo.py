@@ -26,11 +26,13 @@ from veldclient import profile as profmod
 from veldclient.audit import AuditEvent
 from veldclient.domain import Client, HelpRequest, Mantelzorger, Match, PlacementRequest, Visit, Volunteer
 from veldclient.errors import VeldError
-from veldclient.fixtures import generator, twente
+from veldclient.fixtures import generator
 from veldclient.identity import format_device_id
+from veldclient.reference import twente
 from veldclient.services import events, settings, setup, status
 from veldclient.services.capacity import write_record
-from veldclient.services.session import Clock, Session, clock_from_env, open_session
+from veldclient.services.session import open_session
+from veldclient.session import Clock, Session, clock_from_env
 from veldclient.store.docstore import Editor
 from veldclient.store.repo import Repo, doc_id_for
 

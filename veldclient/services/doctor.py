@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from veldclient import audit
 from veldclient.db import integrity_check
-from veldclient.services.session import Session
+from veldclient.session import Session
 
 
 @dataclass

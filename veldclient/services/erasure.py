@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from veldclient.errors import NotFound
-from veldclient.services.session import Session
+from veldclient.session import Session
 from veldclient.store import erasures
 from veldclient.store.docstore import Editor
 from veldclient.store.repo import doc_id_for

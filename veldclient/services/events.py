@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from veldclient.domain.causal import Event, ancestors, concurrent, concurrent_pairs, frontier, ordered
-from veldclient.services.session import Session
+from veldclient.session import Session
 
 __all__ = [
     "Event",

@@ -39,9 +39,9 @@ from veldclient.domain import (
 from veldclient.domain import matching as dm
 from veldclient.domain.fields import from_iso
 from veldclient.errors import InvalidTransition, NotFound, ValidationError, VeldError
-from veldclient.fixtures import twente
+from veldclient.reference import twente
 from veldclient.services import events
-from veldclient.services.session import Session
+from veldclient.session import Session
 from veldclient.store.docstore import Editor
 from veldclient.store.repo import doc_id_for
 

@@ -12,7 +12,7 @@ from typing import Any
 from veldclient import trust
 from veldclient.errors import NotFound, ValidationError
 from veldclient.identity import PeerCertificate, format_device_id
-from veldclient.services.session import Session
+from veldclient.session import Session
 from veldclient.store.repo import doc_id_for
 from veldclient.sync import acks, identity_file, peers
 from veldclient.sync.scope import Scope

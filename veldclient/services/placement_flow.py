@@ -27,10 +27,10 @@ from veldclient.domain import (
 from veldclient.domain import placement_flow as flow_rules
 from veldclient.domain.placement_flow import Flow, LocationCandidate, Offer
 from veldclient.errors import AccessDenied, NotFound, ValidationError
-from veldclient.fixtures import twente
+from veldclient.reference import twente
 from veldclient.services import events
 from veldclient.services.capacity import write_record
-from veldclient.services.session import Session
+from veldclient.session import Session
 from veldclient.store.docstore import Editor
 from veldclient.store.repo import doc_id_for, share_doc_id
 

@@ -19,7 +19,7 @@ from veldclient.domain import (
 )
 from veldclient.domain.placement_flow import OPEN
 from veldclient.services.clients import _case_root, _event
-from veldclient.services.session import Session
+from veldclient.session import Session
 
 CARE = ("nurse",)
 

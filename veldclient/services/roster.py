@@ -12,7 +12,7 @@ from veldclient.domain.screening import Screening, screen
 from veldclient.errors import NotFound
 from veldclient.services import matching, search
 from veldclient.services.clients import _event
-from veldclient.services.session import Session
+from veldclient.session import Session
 from veldclient.store.docstore import Editor
 from veldclient.store.repo import doc_id_for
 

@@ -43,7 +43,7 @@ from veldclient.domain.screening import Screening, screen
 from veldclient.errors import ValidationError
 from veldclient.services import matching, roster
 from veldclient.services.search import fts_query
-from veldclient.services.session import Session
+from veldclient.session import Session
 
 VOG_WARNING_DAYS = 60
 ROSTER = roster.ROSTER  # nurse, coordinator, admin

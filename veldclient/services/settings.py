@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from veldclient.domain import STALE_AFTER_MS
 from veldclient.errors import ValidationError
-from veldclient.services.session import Session
+from veldclient.session import Session
 
 HOUR_MS = 3_600_000
 

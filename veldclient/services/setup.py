@@ -6,8 +6,9 @@ import shutil
 
 from veldclient import profile as profmod
 from veldclient import trust
-from veldclient.fixtures import twente
-from veldclient.services.session import Clock, Session, clock_from_env, open_session
+from veldclient.reference import twente
+from veldclient.services.session import open_session
+from veldclient.session import Clock, Session, clock_from_env
 from veldclient.store.repo import doc_id_for
 
 

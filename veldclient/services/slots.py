@@ -19,7 +19,7 @@ from typing import Any
 from veldclient.domain import Slot
 from veldclient.errors import InvalidTransition, NotFound, ValidationError
 from veldclient.services import events
-from veldclient.services.session import Session
+from veldclient.session import Session
 from veldclient.store.docstore import Editor
 from veldclient.store.repo import doc_id_for
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from veldclient.identity import format_device_id
 from veldclient.services import peers as peer_service
-from veldclient.services.session import Session
+from veldclient.session import Session
 
 COUNTED = {
     "clients": "SELECT count(*) FROM clients WHERE archived = 0",

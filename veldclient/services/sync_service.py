@@ -10,7 +10,7 @@ import asyncio
 from collections.abc import Callable
 
 from veldclient.errors import VeldError
-from veldclient.services.session import Session
+from veldclient.session import Session
 from veldclient.sync import discovery, peers
 from veldclient.sync.client import PeerConnection
 from veldclient.sync.protocol import Replica, SyncReport

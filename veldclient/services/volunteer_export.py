@@ -29,7 +29,7 @@ from veldclient.domain import matching as dm
 from veldclient.domain.screening import screen
 from veldclient.errors import VeldError
 from veldclient.services.matching import HELP, help_request_root, safe_id, statuses
-from veldclient.services.session import Session
+from veldclient.session import Session
 
 COLUMNS = ("task", "window_start", "window_end", "availability", "pc4", "first_name", "notes", "street")
 STREET_AFTER = frozenset({MatchStatus.CONFIRMED, MatchStatus.COMPLETED})

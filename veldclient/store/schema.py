@@ -1,4 +1,8 @@
-"""Schema migrations (sqlite-utils ``Migrations``): append new steps, never edit an applied one."""
+"""The store's schema migrations (sqlite-utils ``Migrations``): append new steps, never edit an applied one.
+
+Only tables of core live here; sync keeps its own set (veldclient.sync.schema), and the steps this set
+skips (0009 to 0011) are sync's. veldclient.services.session applies both when a profile is opened.
+"""
 
 from __future__ import annotations
 
@@ -48,30 +52,6 @@ def _matching(db: sqlite_utils.Database) -> None:
 def _caseload_order(db: sqlite_utils.Database) -> None:
     """The caseload pages by name within a node: read in index order, no sort, at any depth."""
     db.table("clients").create_index(["node_id", "archived", "name"], if_not_exists=True)
-
-
-@migrations(name="0009_sync")
-def _sync(db: sqlite_utils.Database) -> None:
-    """Paired peers and what each is known to hold (sync/tables.py)."""
-    from veldclient.sync import tables
-
-    tables.ensure_schema(db)
-
-
-@migrations(name="0010_bundles")
-def _bundles(db: sqlite_utils.Database) -> None:
-    """USB bundles: the export sequence and the import ledger (sync/bundle_ledger.py)."""
-    from veldclient.sync import bundle_ledger
-
-    bundle_ledger.ensure_schema(db)
-
-
-@migrations(name="0011_sync_refusals")
-def _sync_refusals(db: sqlite_utils.Database) -> None:
-    """Node documents refused for trust, so they are not fetched again unchanged (sync/refusals.py)."""
-    from veldclient.sync import refusals
-
-    refusals.ensure_schema(db)
 
 
 @migrations(name="0012_volunteer_search_labels")

@@ -1,4 +1,4 @@
-"""The Twente fixtures must match DOMAIN.md and domain-model.md §d: demos and tests trust them."""
+"""The Twente reference data must match DOMAIN.md and domain-model.md §d: the product and demos trust it."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from collections import Counter
 import pytest
 from stdnum.nl import postcode as stdnum_postcode
 
-from veldclient.fixtures import (
+from veldclient.reference.twente import (
     LOCATIONS,
     NODES,
     PC4_CENTROIDS,

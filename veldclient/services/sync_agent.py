@@ -1,6 +1,14 @@
 """Background sync for a long-running process (the TUI): serve, and sync with every paired peer
 periodically and on demand, without ever holding the caller's thread.
 
+It is a use case over the sync engine, so it lives in services: a failed run is recorded on the
+peer and audited as :func:`veldclient.services.sync_service.record_failure` does for ``veld sync``.
+:func:`start_for_profile` is what the TUI calls once the profile is open; host, port and interval
+come from ``VELD_SYNC_HOST`` (default 127.0.0.1; 0.0.0.0 to serve the LAN), ``VELD_SYNC_PORT``
+(default 8765) and ``VELD_SYNC_INTERVAL`` seconds (default 60); ``VELD_SYNC_ANNOUNCE=1`` also
+announces the server on the local network (off by default; only the device id is announced, see
+veldclient.sync.discovery).
+
 The agent owns one thread running an asyncio loop for the server and one thread for outgoing runs;
 both reach the database only through the :class:`Replica` lock the app's own workers also take, so
 a sync never interleaves with a save. Progress and results go to ``notify`` (called from the agent's
@@ -10,12 +18,15 @@ threads; the TUI turns it into a message).
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from veldclient.errors import VeldError
+from veldclient.services import sync_service
+from veldclient.session import Session
 from veldclient.sync import discovery, peers
 from veldclient.sync.client import PeerConnection
 from veldclient.sync.protocol import Replica, SyncReport
@@ -126,8 +137,6 @@ class SyncAgent:
         return [r for r in reports if r is not None]
 
     def _sync_one(self, peer: peers.Peer) -> SyncReport | None:
-        from veldclient.services import sync_service
-
         conn = self._connections.get(peer.device_id)
         try:
             if conn is None or conn.address != peer.address:
@@ -147,3 +156,22 @@ class SyncAgent:
             return None
         self.notify(AgentEvent("synced", peer.name, report))
         return report
+
+
+def start_for_profile(session: Session, lock: threading.RLock, notify: Notify) -> SyncAgent | None:
+    """The agent for this profile, started, or None when no peer is paired (a profile without peers
+    opens no port). ``lock`` is the one the caller's own work on ``session`` takes."""
+    with lock:
+        paired = peers.usable_peers(session.repo)
+    if not paired:
+        return None
+    agent = SyncAgent(
+        Replica(session, lock),
+        notify,
+        host=os.environ.get("VELD_SYNC_HOST", "127.0.0.1"),
+        port=int(os.environ.get("VELD_SYNC_PORT", "8765")),
+        interval_s=float(os.environ.get("VELD_SYNC_INTERVAL", "60")),
+        announce=os.environ.get("VELD_SYNC_ANNOUNCE", "") == "1",
+    )
+    agent.start()
+    return agent
