@@ -9,6 +9,7 @@ import pyrage
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ed25519, x25519
 
+from veldclient.store.heads import Heads
 from veldclient.sync import age_keys, bundle
 from veldclient.sync.bundle import BundleRefused, Header, Manifest
 
@@ -124,7 +125,7 @@ def test_a_non_bundle_and_a_future_version_are_named(tmp_path):
 
 def test_manifest_round_trip_and_hash_check(session):
     entry = bundle.entry("case:" + "a" * 32, "full", [], [b"\1" * 32], b"automerge bytes")
-    manifest = Manifest(_header(session), (entry,), (("node:x", '["' + "ab" * 32 + '"]'),))
+    manifest = Manifest(_header(session), (entry,), (("node:x", Heads.from_text('["' + "ab" * 32 + '"]')),))
     back = bundle.decode_manifest(bundle.encode_manifest(manifest))
     assert back == manifest
     bundle.check_hashes(back)

@@ -340,14 +340,14 @@ def test_sync_taken_in_memory_is_stored_only_when_settled(repo):
     repo.create("case", "c1", "n", client_fields("c1"))
     peer.merge("case:c1", repo.store.save_bytes("case:c1"), "n")
     peer.change("case:c1", lambda e: e.set(("client", "name"), "Jan Jansen"))
-    stored = repo.store.heads_text("case:c1")
+    stored = repo.store.stored_heads("case:c1")
     message = _sync_message(peer, repo, "case:c1")
     intake = repo.take_sync_many([("case:c1", boundary.new_sync_state(), message)])
-    assert repo.store.heads_text("case:c1") == stored
+    assert repo.store.stored_heads("case:c1") == stored
     assert repo.db.execute("SELECT name FROM clients").fetchone() == ("Jan de Vries",)
-    assert intake.heads_text("case:c1") == peer.store.heads_text("case:c1")
+    assert intake.heads_text("case:c1") == peer.store.stored_heads("case:c1").text
     assert repo.settle(intake) == (["case:c1"], [])
-    assert repo.store.heads_text("case:c1") == peer.store.heads_text("case:c1")
+    assert repo.store.stored_heads("case:c1") == peer.store.stored_heads("case:c1")
     assert repo.db.execute("SELECT name FROM clients").fetchone() == ("Jan Jansen",)
 
 
@@ -356,14 +356,14 @@ def test_a_sync_refused_when_settled_leaves_the_stored_document(repo):
     repo.create("case", "c1", "n", client_fields("c1"))
     peer.merge("case:c1", repo.store.save_bytes("case:c1"), "n")
     peer.store.change("case:c1", lambda e: e.delete(("client",)), 1)  # not a case any more
-    stored = repo.store.heads_text("case:c1")
+    stored = repo.store.stored_heads("case:c1")
     intake = repo.take_sync_many(
         [("case:c1", boundary.new_sync_state(), _sync_message(peer, repo, "case:c1"))]
     )
     changed, refused = repo.settle(intake)
     assert changed == [] and [d for d, _ in refused] == ["case:c1"]
     assert "shape of a case" in refused[0][1]
-    assert repo.store.heads_text("case:c1") == stored
+    assert repo.store.stored_heads("case:c1") == stored
     assert repo.read("case:c1")["client"]["name"] == "Jan de Vries", "memory copy dropped, reloaded"
 
 
