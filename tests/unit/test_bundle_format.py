@@ -139,5 +139,17 @@ def test_manifest_round_trip_and_hash_check(session):
         bundle.decode_manifest(b"not deflate")
 
 
+def test_acknowledged_heads_arrive_in_the_stored_spelling_and_anything_else_is_refused(session):
+    low, high = "ab" * 32, "cd" * 32
+    sent = Manifest(_header(session), (), (("node:x", Heads.from_text(f'["{high}","{low}"]')),))
+    back = bundle.decode_manifest(bundle.encode_manifest(sent))
+    assert [(d, h.text) for d, h in back.acks] == [("node:x", f'["{low}", "{high}"]')]
+    for text in ("not json", '["' + "AB" * 32 + '"]', '["ab"]', "{}"):
+        bad = Manifest(_header(session), (), (("node:x", Heads.from_text(text)),))
+        with pytest.raises(BundleRefused) as caught:
+            bundle.decode_manifest(bundle.encode_manifest(bad))
+        assert caught.value.code == "damaged" and "acks" in caught.value.message("en")
+
+
 def test_file_names_carry_node_sequence_and_id():
     assert bundle.file_name("hengelo", 7, "0123abcd") == "veld-hengelo-000007-0123abcd.vbundle"

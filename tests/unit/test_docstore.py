@@ -10,6 +10,7 @@ from storehelpers import client_fields, memory_repo
 from veldclient import trust
 from veldclient.errors import CorruptDocument
 from veldclient.store import boundary, codec, containers
+from veldclient.store.heads import Heads
 
 
 @pytest.fixture
@@ -376,3 +377,17 @@ def test_heads_text_is_the_sorted_hex_json_every_replica_stores(heads):
     text = heads_text(heads)
     assert text == json.dumps(sorted(h.hex() for h in heads))
     assert heads_text(reversed(heads)) == text
+
+
+def test_stored_heads_are_the_loaded_documents_and_older_heads_are_held(repo):
+    repo.create("case", "c1", "n", client_fields("c1"))
+    first = repo.store.heads("case:c1")
+    repo.change("case:c1", lambda e: e.set(("client", "name"), "Jan Jansen"))
+    now = repo.store.heads("case:c1")
+    assert repo.store.stored_heads("case:c1") == now != first
+    assert repo.store.stored_heads_many(["case:c1", "case:none"]) == {"case:c1": now}
+    assert repo.store.info("case:c1").heads == now
+    assert repo.store.stored_heads("case:none") is None
+    assert repo.store.has_heads("case:c1", now) and repo.store.has_heads("case:c1", first)
+    assert not repo.store.has_heads("case:c1", Heads.from_hashes([b"\x07" * 32]))
+    assert repo.store.has_heads_given("case:none", Heads.from_hashes([]), None), "nothing to hold"

@@ -274,7 +274,7 @@ class DocStore:
 
     def has_heads_given(self, doc_id: str, heads: Heads, stored: Heads | None) -> bool:
         """:meth:`has_heads` when the stored heads were read in bulk already."""
-        if stored is not None and stored.issuperset(heads):
+        if not heads or (stored is not None and stored.issuperset(heads)):
             return True
         return boundary.knows(self._open(doc_id).doc, list(heads))
 
