@@ -347,6 +347,7 @@ def test_sync_taken_in_memory_is_stored_only_when_settled(repo):
     assert repo.store.stored_heads("case:c1") == stored
     assert repo.db.execute("SELECT name FROM clients").fetchone() == ("Jan de Vries",)
     assert intake.heads_text("case:c1") == peer.store.stored_heads("case:c1").text
+    assert intake.heads("case:c1") == peer.store.heads("case:c1")
     assert repo.settle(intake) == (["case:c1"], [])
     assert repo.store.stored_heads("case:c1") == peer.store.stored_heads("case:c1")
     assert repo.db.execute("SELECT name FROM clients").fetchone() == ("Jan Jansen",)

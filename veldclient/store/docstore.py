@@ -112,9 +112,13 @@ class Intake:
     changed: list[tuple[str, _Loaded, list[bytes]]] = field(default_factory=list)  # with heads before
     failed: list[tuple[str, Exception]] = field(default_factory=list)
 
+    def heads(self, doc_id: str) -> Heads:
+        """The document's heads as taken in."""
+        return _heads_of(self.docs[doc_id])
+
     def heads_text(self, doc_id: str) -> str:
-        """The stored text of the document's heads as taken in, for the sync protocol."""
-        return _heads_of(self.docs[doc_id]).text
+        """:meth:`heads` in the stored text, for the sync protocol, which carries heads as that text."""
+        return self.heads(doc_id).text
 
     def generate_sync(self, doc_id: str, state: core.SyncState) -> bytes | None:
         return boundary.generate_sync_message(self.docs[doc_id], state)
