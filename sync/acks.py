@@ -7,22 +7,20 @@ document's current heads; anything else is "waiting", and the UI never says "syn
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import sqlite_utils
 
 from veldclient.db import rows_in
+from veldclient.store.heads import digest_of_text
 
-
-def digest(heads_text: str) -> bytes:
-    """8 bytes that stand for a set of heads in manifests (am_docs.heads text, sorted hex JSON)."""
-    return hashlib.sha256(heads_text.encode()).digest()[:8]
+# The sync protocol carries heads as their stored text; :attr:`Heads.digest` is the rule.
+digest = digest_of_text
 
 
 def record(db: sqlite_utils.Database, device_id: str, items: Iterable[tuple[str, str]], now_ms: int) -> None:
-    """``items``: (doc_id, heads text) the peer holds."""
+    """``items``: (doc_id, stored heads text) the peer holds."""
     db.conn.executemany(
         "INSERT INTO peer_acks (device_id, doc_id, heads, at) VALUES (?, ?, ?, ?)"
         " ON CONFLICT(device_id, doc_id) DO UPDATE SET heads = excluded.heads, at = excluded.at"
@@ -32,7 +30,7 @@ def record(db: sqlite_utils.Database, device_id: str, items: Iterable[tuple[str,
 
 
 def known(db: sqlite_utils.Database, device_id: str, doc_ids: list[str] | None = None) -> dict[str, str]:
-    """{doc id: acknowledged heads} for the peer, for all documents or only ``doc_ids``."""
+    """{doc id: acknowledged heads, stored text} for the peer, for all documents or only ``doc_ids``."""
     if doc_ids is None:
         sql = "SELECT doc_id, heads FROM peer_acks WHERE device_id = ?"
         return dict(db.execute(sql, [device_id]).fetchall())

@@ -20,12 +20,11 @@ has no journal, so the self-verifying format is the real guarantee, not the rena
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 import struct
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -37,7 +36,7 @@ import pyrage
 from veldclient import regular_file
 from veldclient.errors import VeldError
 from veldclient.identity import DeviceIdentity, verify_signature
-from veldclient.store.docstore import heads_text
+from veldclient.store.heads import Heads
 from veldclient.sync import wire
 
 MAGIC = b"VELDBNDL"
@@ -57,7 +56,7 @@ _SIGNING_CONTEXT = b"veld-bundle-v1\x00"
 KINDS = ("data", "ack")
 DOC_KINDS = ("full", "delta")
 _BUNDLE_ID = re.compile(r"[0-9a-f]{16}")
-_HEX64 = re.compile(r"[0-9a-f]{64}")  # device ids (SHA-256 of the certificate) and change hashes
+_HEX64 = re.compile(r"[0-9a-f]{64}")  # device ids (SHA-256 of the certificate)
 _NODE_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _INT_MAX = (1 << 63) - 1  # what SQLite can store (sequence numbers, times go into the ledger)
 _BLOCK = 1 << 20
@@ -387,8 +386,8 @@ def seal(
 class DocEntry:
     doc_id: str
     kind: str  # full | delta
-    base: tuple[bytes, ...]
-    after: tuple[bytes, ...]
+    base: Heads
+    after: Heads
     sha256: bytes
     data: bytes = field(repr=False)
 
@@ -397,11 +396,13 @@ class DocEntry:
 class Manifest:
     header: Header  # the clear header's fields, repeated inside (checked equal on import)
     docs: tuple[DocEntry, ...]
-    acks: tuple[tuple[str, str], ...] = ()  # ack bundles: (doc id, heads text) the sender holds
+    acks: tuple[tuple[str, Heads], ...] = ()  # ack bundles: (doc id, heads) the sender holds
 
 
-def entry(doc_id: str, kind: str, base: Sequence[bytes], after: Sequence[bytes], data: bytes) -> DocEntry:
-    return DocEntry(doc_id, kind, tuple(base), tuple(after), hashlib.sha256(data).digest(), data)
+def entry(doc_id: str, kind: str, base: Iterable[bytes], after: Iterable[bytes], data: bytes) -> DocEntry:
+    return DocEntry(
+        doc_id, kind, Heads.from_hashes(base), Heads.from_hashes(after), hashlib.sha256(data).digest(), data
+    )
 
 
 def encode_manifest(manifest: Manifest) -> bytes:
@@ -410,7 +411,7 @@ def encode_manifest(manifest: Manifest) -> bytes:
         "v": VERSION,
         **h.identity(),
         "docs": [[d.doc_id, d.kind, list(d.base), list(d.after), d.sha256, d.data] for d in manifest.docs],
-        "acks": [list(a) for a in manifest.acks],
+        "acks": [[doc_id, heads.text] for doc_id, heads in manifest.acks],
     }
     return zlib.compress(cbor2.dumps(body), 1)
 
@@ -440,10 +441,10 @@ def _list(body: dict[Any, Any], key: str) -> list[Any]:
     return value
 
 
-def _heads(value: Any) -> tuple[bytes, ...]:
+def _heads(value: Any) -> Heads:
     if not isinstance(value, list) or not all(isinstance(h, bytes) and len(h) == 32 for h in value):
         raise _Invalid("heads")
-    return tuple(value)
+    return Heads.from_hashes(value)
 
 
 def _doc_entry(item: Any) -> DocEntry:
@@ -460,15 +461,15 @@ def _doc_entry(item: Any) -> DocEntry:
     return DocEntry(doc_id, kind, _heads(base), _heads(after), sha, data)
 
 
-def _ack(item: Any) -> tuple[str, str]:
+def _ack(item: Any) -> tuple[str, Heads]:
     """``[doc id, heads text]``; the heads are stored and later used as a delta base, so they
-    must be heads (JSON list of 64-hex), written back in the stored spelling."""
+    must be heads (JSON list of 64-hex), kept in the stored spelling."""
     if not isinstance(item, list) or len(item) != 2 or not all(isinstance(v, str) for v in item):
         raise _Invalid("acks")
-    hexes = json.loads(item[1])
-    if not isinstance(hexes, list) or not all(isinstance(h, str) and _HEX64.fullmatch(h) for h in hexes):
-        raise _Invalid("acks")
-    return item[0], heads_text(bytes.fromhex(h) for h in hexes)
+    try:
+        return item[0], Heads.parse(item[1])
+    except ValueError:
+        raise _Invalid("acks") from None
 
 
 def check_hashes(manifest: Manifest) -> None:

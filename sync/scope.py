@@ -21,6 +21,7 @@ from typing import NamedTuple
 from veldclient import trust
 from veldclient.db import rows_in
 from veldclient.identity import verify_signature
+from veldclient.store.heads import Heads
 from veldclient.store.repo import Repo, doc_id_for
 from veldclient.sync import acks
 
@@ -58,7 +59,7 @@ class Scope:
 
     def __init__(self, repo: Repo) -> None:
         self.repo = repo
-        self._shares: dict[str, tuple[str, frozenset[str]]] = {}
+        self._shares: dict[str, tuple[Heads, frozenset[str]]] = {}
 
     # -- share listings ------------------------------------------------------------------------
 
@@ -68,7 +69,7 @@ class Scope:
         pair = share_pair(share_doc_id)
         if info is None or info.quarantined or pair is None:
             return frozenset()
-        heads = json.dumps(info.heads)
+        heads = info.heads
         cached = self._shares.get(share_doc_id)
         if cached and cached[0] == heads:
             return cached[1]

@@ -68,7 +68,7 @@ def _serve(conn: Any, profile: str) -> None:
             elif op == "rows":
                 return [tuple(r) for r in session.db.execute(args[0], args[1]).fetchall()]
             elif op == "heads":
-                return {d: session.repo.store.heads_text(d) for d in args[0]}
+                return {d: session.repo.store.stored_heads(d) for d in args[0]}
             elif op == "raw":
                 return [session.repo.store.raw_bytes(d) for d in args[0]]
         if op == "pair":

@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import itertools
-import json
 from pathlib import Path
 
 import pytest
@@ -119,7 +118,7 @@ def _raw_changes(session, device, doc_ids: list[str]) -> int:
     """Bytes of the Automerge changes the device lacks: what any transport must carry."""
     total = 0
     for doc_id in doc_ids:
-        base = [bytes.fromhex(h) for h in json.loads(device.repo.store.heads_text(doc_id))]
+        base = list(device.repo.store.stored_heads(doc_id))
         total += len(boundary.changes_since(boundary.load(session.repo.store.raw_bytes(doc_id)), base))
     return total
 

@@ -188,7 +188,7 @@ def test_thousand_cases_changed_on_each_side(benchmark, pair_synced, pouchdb):
     benchmark.pedantic(converge, setup=change_both, rounds=7, iterations=1)
     report = reports[-1]
     docs = [f"case:{c}" for c in ids]
-    assert hub.heads(docs) == {d: device.repo.store.heads_text(d) for d in docs}
+    assert hub.heads(docs) == {d: device.repo.store.stored_heads(d) for d in docs}
     last = len(reports) - 1  # both edits of the last round arrived on both sides: truly two-sided
     sql = "SELECT name, address FROM clients WHERE id = ?"
     for rows in (hub.rows(sql, [ids[7]]), device.db.execute(sql, [ids[7]]).fetchall()):

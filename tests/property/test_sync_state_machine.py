@@ -175,7 +175,7 @@ class SyncMesh(RuleBasedStateMachine):
             for v in scope.visible(other_node):
                 if scope.may_see(mine.actor.node_id, v.doc_id, v.kind, v.node_id):
                     other = a if mine is b else b
-                    assert other.repo.store.heads_text(v.doc_id) == v.heads, (
+                    assert other.repo.store.stored_heads(v.doc_id).text == v.heads, (
                         f"{v.doc_id} differs after a clean run"
                     )
 
@@ -218,7 +218,7 @@ class SyncMesh(RuleBasedStateMachine):
             for client_id, node in self.cases.items():
                 doc = doc_id_for("case", client_id)
                 holders = [d for d in DEVICES if NODES[d] == node]
-                heads = {self.sessions[d].repo.store.heads_text(doc) for d in holders}
+                heads = {self.sessions[d].repo.store.stored_heads(doc) for d in holders}
                 assert len(heads) == 1, f"{doc} did not converge"
                 for d in holders:
                     stored = set(self.sessions[d].repo.read(doc).get("visits") or {})
@@ -226,9 +226,9 @@ class SyncMesh(RuleBasedStateMachine):
             for request_id, (node, target) in self.referrals.items():
                 doc = doc_id_for("placement", request_id)
                 holders = [d for d in DEVICES if NODES[d] in (node, target)]
-                assert len({self.sessions[d].repo.store.heads_text(doc) for d in holders}) == 1
+                assert len({self.sessions[d].repo.store.stored_heads(doc) for d in holders}) == 1
             node_heads = {
-                n: {self.sessions[d].repo.store.heads_text(doc_id_for("node", n)) for d in DEVICES}
+                n: {self.sessions[d].repo.store.stored_heads(doc_id_for("node", n)) for d in DEVICES}
                 for n in set(NODES.values())
             }
             assert all(len(h) == 1 for h in node_heads.values()), "node documents reach every device"

@@ -9,6 +9,7 @@ import pyrage
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ed25519, x25519
 
+from veldclient.store.heads import Heads
 from veldclient.sync import age_keys, bundle
 from veldclient.sync.bundle import BundleRefused, Header, Manifest
 
@@ -124,7 +125,7 @@ def test_a_non_bundle_and_a_future_version_are_named(tmp_path):
 
 def test_manifest_round_trip_and_hash_check(session):
     entry = bundle.entry("case:" + "a" * 32, "full", [], [b"\1" * 32], b"automerge bytes")
-    manifest = Manifest(_header(session), (entry,), (("node:x", '["' + "ab" * 32 + '"]'),))
+    manifest = Manifest(_header(session), (entry,), (("node:x", Heads.from_text('["' + "ab" * 32 + '"]')),))
     back = bundle.decode_manifest(bundle.encode_manifest(manifest))
     assert back == manifest
     bundle.check_hashes(back)
@@ -136,6 +137,18 @@ def test_manifest_round_trip_and_hash_check(session):
     assert caught.value.code == "damaged"
     with pytest.raises(BundleRefused):
         bundle.decode_manifest(b"not deflate")
+
+
+def test_acknowledged_heads_arrive_in_the_stored_spelling_and_anything_else_is_refused(session):
+    low, high = "ab" * 32, "cd" * 32
+    sent = Manifest(_header(session), (), (("node:x", Heads.from_text(f'["{high}","{low}"]')),))
+    back = bundle.decode_manifest(bundle.encode_manifest(sent))
+    assert [(d, h.text) for d, h in back.acks] == [("node:x", f'["{low}", "{high}"]')]
+    for text in ("not json", '["' + "AB" * 32 + '"]', '["ab"]', "{}"):
+        bad = Manifest(_header(session), (), (("node:x", Heads.from_text(text)),))
+        with pytest.raises(BundleRefused) as caught:
+            bundle.decode_manifest(bundle.encode_manifest(bad))
+        assert caught.value.code == "damaged" and "acks" in caught.value.message("en")
 
 
 def test_file_names_carry_node_sequence_and_id():

@@ -41,14 +41,14 @@ def test_same_node_device_gets_everything_and_converges(trio, tmp_path):
     assert exported.recipients == ("a2",) and exported.delta == 0
     result = bundles.import_bundle(a2, exported.path)
     assert result.status == "imported" and result.changed["case"] == 1 and result.refused == []
-    assert a2.repo.store.heads_text(case) == a1.repo.store.heads_text(case)
+    assert a2.repo.store.stored_heads(case) == a1.repo.store.stored_heads(case)
     assert a2.db.execute("SELECT name FROM clients WHERE id = ?", [client.id]).fetchone()[0] == GOOD["name"]
     # the sender holds what it sent: recorded as its acknowledgement
     assert json.loads(
         a2.db.execute(
             "SELECT heads FROM peer_acks WHERE device_id = ? AND doc_id = ?", [a1.actor.device_id, case]
         ).fetchone()[0]
-    ) == json.loads(a1.repo.store.heads_text(case))
+    ) == json.loads(a1.repo.store.stored_heads(case).text)
 
 
 def test_unshared_case_stays_home_node_doc_travels_and_referral_reaches_only_its_target(tmp_path):
@@ -210,7 +210,7 @@ def test_a_second_referral_arrives_in_one_bundle(tmp_path, acknowledged):
     placement = doc_id_for("placement", second.id)
     assert result.refused == [] and result.changed.get("placement") == 1
     assert placement in doc_ids(hen)
-    assert hen.repo.store.heads_text(placement) == ens.repo.store.heads_text(placement)
+    assert hen.repo.store.stored_heads(placement) == ens.repo.store.stored_heads(placement)
     assert hen.db.execute("SELECT count(*) FROM placements").fetchone()[0] == 2
     for s in (ens, hen):
         s.close()

@@ -10,6 +10,7 @@ from storehelpers import client_fields, memory_repo
 from veldclient import trust
 from veldclient.errors import CorruptDocument
 from veldclient.store import boundary, codec, containers
+from veldclient.store.heads import Heads
 
 
 @pytest.fixture
@@ -340,14 +341,15 @@ def test_sync_taken_in_memory_is_stored_only_when_settled(repo):
     repo.create("case", "c1", "n", client_fields("c1"))
     peer.merge("case:c1", repo.store.save_bytes("case:c1"), "n")
     peer.change("case:c1", lambda e: e.set(("client", "name"), "Jan Jansen"))
-    stored = repo.store.heads_text("case:c1")
+    stored = repo.store.stored_heads("case:c1")
     message = _sync_message(peer, repo, "case:c1")
     intake = repo.take_sync_many([("case:c1", boundary.new_sync_state(), message)])
-    assert repo.store.heads_text("case:c1") == stored
+    assert repo.store.stored_heads("case:c1") == stored
     assert repo.db.execute("SELECT name FROM clients").fetchone() == ("Jan de Vries",)
-    assert intake.heads_text("case:c1") == peer.store.heads_text("case:c1")
+    assert intake.heads_text("case:c1") == peer.store.stored_heads("case:c1").text
+    assert intake.heads("case:c1") == peer.store.heads("case:c1")
     assert repo.settle(intake) == (["case:c1"], [])
-    assert repo.store.heads_text("case:c1") == peer.store.heads_text("case:c1")
+    assert repo.store.stored_heads("case:c1") == peer.store.stored_heads("case:c1")
     assert repo.db.execute("SELECT name FROM clients").fetchone() == ("Jan Jansen",)
 
 
@@ -356,14 +358,14 @@ def test_a_sync_refused_when_settled_leaves_the_stored_document(repo):
     repo.create("case", "c1", "n", client_fields("c1"))
     peer.merge("case:c1", repo.store.save_bytes("case:c1"), "n")
     peer.store.change("case:c1", lambda e: e.delete(("client",)), 1)  # not a case any more
-    stored = repo.store.heads_text("case:c1")
+    stored = repo.store.stored_heads("case:c1")
     intake = repo.take_sync_many(
         [("case:c1", boundary.new_sync_state(), _sync_message(peer, repo, "case:c1"))]
     )
     changed, refused = repo.settle(intake)
     assert changed == [] and [d for d, _ in refused] == ["case:c1"]
     assert "shape of a case" in refused[0][1]
-    assert repo.store.heads_text("case:c1") == stored
+    assert repo.store.stored_heads("case:c1") == stored
     assert repo.read("case:c1")["client"]["name"] == "Jan de Vries", "memory copy dropped, reloaded"
 
 
@@ -376,3 +378,17 @@ def test_heads_text_is_the_sorted_hex_json_every_replica_stores(heads):
     text = heads_text(heads)
     assert text == json.dumps(sorted(h.hex() for h in heads))
     assert heads_text(reversed(heads)) == text
+
+
+def test_stored_heads_are_the_loaded_documents_and_older_heads_are_held(repo):
+    repo.create("case", "c1", "n", client_fields("c1"))
+    first = repo.store.heads("case:c1")
+    repo.change("case:c1", lambda e: e.set(("client", "name"), "Jan Jansen"))
+    now = repo.store.heads("case:c1")
+    assert repo.store.stored_heads("case:c1") == now != first
+    assert repo.store.stored_heads_many(["case:c1", "case:none"]) == {"case:c1": now}
+    assert repo.store.info("case:c1").heads == now
+    assert repo.store.stored_heads("case:none") is None
+    assert repo.store.has_heads("case:c1", now) and repo.store.has_heads("case:c1", first)
+    assert not repo.store.has_heads("case:c1", Heads.from_hashes([b"\x07" * 32]))
+    assert repo.store.has_heads_given("case:none", Heads.from_hashes([]), None), "nothing to hold"

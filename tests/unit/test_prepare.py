@@ -58,7 +58,7 @@ def test_a_new_device_bootstrapped_through_workers_matches_the_source(held, monk
     theirs = fresh.repo.projector.dump()
     assert mine["clients"] == theirs["clients"]
     for doc_id, _ in _items(held):
-        assert fresh.repo.store.heads_text(doc_id) == held.repo.store.heads_text(doc_id)
+        assert fresh.repo.store.stored_heads(doc_id) == held.repo.store.stored_heads(doc_id)
     fresh.close()
 
 

@@ -30,7 +30,7 @@ def test_sync_over_loopback_converges_and_records_contact(served):
     client = clients.register_client(a, GOOD)
     report = sync_service.sync_peer(b, "a")
     case = doc_id_for("case", client.id)
-    assert b.repo.store.heads_text(case) == a.repo.store.heads_text(case)
+    assert b.repo.store.stored_heads(case) == a.repo.store.stored_heads(case)
     assert report.fetched >= 1 and report.bytes_received > 0
     assert b.db.execute("SELECT name FROM clients").fetchone()[0] == GOOD["name"]
     row = {p["name"]: p for p in peer_service.status(b)}["a"]
@@ -136,10 +136,12 @@ def test_a_record_the_server_refuses_after_answering_is_reported_and_never_ackno
     assert [d for d, _ in report.refused] == [bad]
     assert "shape of a case" in report.refused[0][1]
     assert a.repo.read(bad)["client"]["name"] == "Kapot", "the server's copy is untouched"
-    assert a.repo.store.heads_text(good) == b.repo.store.heads_text(good)
+    assert a.repo.store.stored_heads(good) == b.repo.store.stored_heads(good)
     delivered = acks.known(b.db, a.actor.device_id, [bad, good])
-    assert delivered[good] == b.repo.store.heads_text(good)
-    assert delivered.get(bad) != b.repo.store.heads_text(bad), "not acknowledged: the server refused it"
+    assert delivered[good] == b.repo.store.stored_heads(good).text
+    assert delivered.get(bad) != b.repo.store.stored_heads(bad).text, (
+        "not acknowledged: the server refused it"
+    )
     again = sync_service.sync_peer(b, "a")
     assert [d for d, _ in again.refused] == [bad], "offered again next run, refused again"
 
@@ -168,5 +170,5 @@ def test_a_second_referral_arrives_in_one_run_over_loopback(serving):
             server.close()
         placement = doc_id_for("placement", second.id)
         assert report.refused == [] and not report.unconverged
-        assert h.repo.store.heads_text(placement) == e.repo.store.heads_text(placement)
+        assert h.repo.store.stored_heads(placement) == e.repo.store.stored_heads(placement)
         assert h.db.execute("SELECT count(*) FROM placements").fetchone()[0] == 2

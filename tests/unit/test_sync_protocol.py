@@ -28,7 +28,7 @@ def trio():
 
 
 def heads(session, doc_id):
-    return session.repo.store.heads_text(doc_id)
+    return session.repo.store.stored_heads(doc_id)
 
 
 def test_a_new_device_of_the_node_gets_everything_and_both_converge(trio):

@@ -24,7 +24,7 @@ from veldclient.errors import CorruptDocument, NotFound, ProfileBusy, VeldError
 from veldclient.services import conflicts
 from veldclient.session import Session
 from veldclient.store import boundary, prepare
-from veldclient.store.docstore import heads_text
+from veldclient.store.heads import Heads
 from veldclient.store.repo import APPLIED_FIRST, OUT_OF_SCOPE, Repo, kind_of
 from veldclient.sync import acks, age_keys, bundle, bundle_ledger, peers
 from veldclient.sync.bundle import BundleRefused, DocEntry, Header, Manifest
@@ -119,8 +119,8 @@ class ExportResult:
 @dataclass(frozen=True)
 class _Planned:
     doc_id: str
-    heads: str
-    base: str | None  # acknowledged heads text: a delta from there; None: the whole document
+    heads: Heads
+    base: Heads | None  # acknowledged heads: a delta from there; None: the whole document
 
 
 def _plan(session: Session, recipients: list[peers.Peer], full: bool) -> list[_Planned]:
@@ -132,18 +132,15 @@ def _plan(session: Session, recipients: list[peers.Peer], full: bool) -> list[_P
     acked = [acks.known(session.db, p.device_id) for p in recipients]
     out = []
     for doc_id in sorted(common):
-        heads = visible[0][doc_id]
+        heads = Heads.from_text(visible[0][doc_id])
         bases = {a.get(doc_id) for a in acked}
-        base = bases.pop() if len(bases) == 1 else None
+        known = bases.pop() if len(bases) == 1 else None
+        base = None if known is None else Heads.from_text(known)
         if full or base is None:
             out.append(_Planned(doc_id, heads, None))
-        elif not set(json.loads(heads)) <= set(json.loads(base)):  # else they hold all we have
+        elif not base.issuperset(heads):  # else they hold all we have
             out.append(_Planned(doc_id, heads, base))
     return out
-
-
-def _hashes(text: str) -> list[bytes]:
-    return [bytes.fromhex(h) for h in json.loads(text)]
 
 
 def _collect(
@@ -154,12 +151,11 @@ def _collect(
     skipped: list[tuple[str, str]] = []
     step = max(1, len(plan) // 100)
     for n, item in enumerate(plan, 1):
-        after = _hashes(item.heads)
+        after, base = item.heads, item.base
         try:
-            if item.base is None or not store.has_heads(item.doc_id, _hashes(item.base)):
+            if base is None or not store.has_heads(item.doc_id, base):
                 entries.append(bundle.entry(item.doc_id, "full", [], after, store.raw_bytes(item.doc_id)))
             else:
-                base = _hashes(item.base)
                 entries.append(
                     bundle.entry(item.doc_id, "delta", base, after, store.push_message(item.doc_id, base))
                 )
@@ -192,7 +188,7 @@ def _write(
     recipients: list[peers.Peer],
     kind: str,
     entries: list[DocEntry],
-    ack_items: tuple[tuple[str, str], ...],
+    ack_items: tuple[tuple[str, Heads], ...],
     out_dir: Path,
     say: Progress,
 ) -> ExportResult:
@@ -526,11 +522,9 @@ def _apply_docs(session: Session, peer: peers.Peer, manifest: Manifest, result: 
         refused += failed
     skipped = {r[0] for r in refused}
     arrived = [d for d in manifest.docs if d.doc_id not in skipped]
-    now = repo.store.current_heads([d.doc_id for d in arrived])
+    now = repo.store.stored_heads_many([d.doc_id for d in arrived])
     missing = [
-        d.doc_id
-        for d in arrived
-        if not repo.store.has_heads_given(d.doc_id, list(d.after), now.get(d.doc_id))
+        d.doc_id for d in arrived if not repo.store.has_heads_given(d.doc_id, d.after, now.get(d.doc_id))
     ]
     if missing:
         raise BundleRefused(
@@ -540,7 +534,7 @@ def _apply_docs(session: Session, peer: peers.Peer, manifest: Manifest, result: 
             f"After applying, changes are missing in {len(missing)} documents (e.g. {missing[0]});"
             " nothing was stored.",
         )
-    acks.record(session.db, peer.device_id, [(d.doc_id, heads_text(d.after)) for d in arrived], session.now())
+    acks.record(session.db, peer.device_id, [(d.doc_id, d.after.text) for d in arrived], session.now())
     result.acks = len(arrived)
     result.refused = refused
     result.changed = dict(sorted(Counter(kind_of(d) for d in changed).items()))
@@ -570,7 +564,7 @@ def _apply_part(
 
 def _apply_acks(session: Session, peer: peers.Peer, manifest: Manifest, result: ImportResult) -> None:
     """The peer holds these heads now: the next export to it can be a delta."""
-    known = [(d, h) for d, h in manifest.acks if session.repo.store.exists(d)]
+    known = [(d, h.text) for d, h in manifest.acks if session.repo.store.exists(d)]
     acks.record(session.db, peer.device_id, known, session.now())
     result.acks = len(known)
 
@@ -580,10 +574,12 @@ def write_ack(session: Session, imported: ImportResult, out_dir: Path) -> Export
     them). Its heads, not ours: ours may hold changes it has never seen and could not use as a base."""
     peer = peers.usable(session.repo, imported.sender_device)
     store = session.repo.store
+    acked = (
+        (doc_id, Heads.from_text(text))
+        for doc_id, text in sorted(acks.known(session.db, peer.device_id).items())
+    )
     held = tuple(
-        (doc_id, heads)
-        for doc_id, heads in sorted(acks.known(session.db, peer.device_id).items())
-        if store.exists(doc_id) and store.has_heads(doc_id, _hashes(heads))
+        (doc_id, heads) for doc_id, heads in acked if store.exists(doc_id) and store.has_heads(doc_id, heads)
     )
     return _write(session, [peer], "ack", [], held, out_dir, _quiet)
 

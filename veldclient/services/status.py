@@ -81,7 +81,7 @@ def documents(session: Session) -> list[dict[str, Any]]:
             "doc_id": info.doc_id,
             "kind": info.kind,
             "node_id": info.node_id,
-            "heads": info.heads,
+            "heads": info.heads.hex,
             "quarantined": info.quarantined,
         }
         for info in session.repo.store.docs()

@@ -25,7 +25,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
-import json
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -37,6 +36,7 @@ from automerge import core
 from veldclient.db import rows_in
 from veldclient.errors import CorruptDocument, VeldError
 from veldclient.store import boundary, codec, containers
+from veldclient.store.heads import Heads
 
 Json = Any
 # Sees the document after the merge, the heads before it (empty for a new document) and the merged
@@ -45,15 +45,12 @@ MergeCheck = Callable[[core.Document, list[bytes], dict[str, Any]], None]
 
 
 def heads_text(heads: Iterable[bytes]) -> str:
-    """Heads as stored in ``am_docs.heads``: sorted hex, JSON. Built by hand (hex needs no escaping):
-    this runs for every document a sync or a new device takes in, where the JSON encoder was ~7 µs."""
-    hexes = sorted(h.hex() for h in heads)
-    return '["' + '", "'.join(hexes) + '"]' if hexes else "[]"
+    """The stored text of ``heads``, for the sync protocol, which carries heads as that text."""
+    return Heads.from_hashes(heads).text
 
 
-def heads_json(doc: core.Document) -> str:
-    """The document's heads as stored in ``am_docs.heads``."""
-    return heads_text(boundary.heads(doc))
+def _heads_of(doc: core.Document) -> Heads:
+    return Heads.from_hashes(boundary.heads(doc))
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
@@ -95,7 +92,7 @@ class DocInfo:
     doc_id: str
     kind: str
     node_id: str | None
-    heads: list[str]
+    heads: Heads  # as stored in am_docs
     version: int
     quarantined: bool
     error: str | None
@@ -115,8 +112,13 @@ class Intake:
     changed: list[tuple[str, _Loaded, list[bytes]]] = field(default_factory=list)  # with heads before
     failed: list[tuple[str, Exception]] = field(default_factory=list)
 
+    def heads(self, doc_id: str) -> Heads:
+        """The document's heads as taken in."""
+        return _heads_of(self.docs[doc_id])
+
     def heads_text(self, doc_id: str) -> str:
-        return heads_json(self.docs[doc_id])
+        """:meth:`heads` in the stored text, for the sync protocol, which carries heads as that text."""
+        return self.heads(doc_id).text
 
     def generate_sync(self, doc_id: str, state: core.SyncState) -> bytes | None:
         return boundary.generate_sync_message(self.docs[doc_id], state)
@@ -201,9 +203,10 @@ class DocStore:
             r[0] for r in rows_in(self.db, "SELECT doc_id FROM am_docs WHERE doc_id IN ({marks})", doc_ids)
         }
 
-    def current_heads(self, doc_ids: list[str]) -> dict[str, str]:
-        """{doc id: heads text} of those held here (bulk)."""
-        return dict(rows_in(self.db, "SELECT doc_id, heads FROM am_docs WHERE doc_id IN ({marks})", doc_ids))
+    def stored_heads_many(self, doc_ids: list[str]) -> dict[str, Heads]:
+        """{doc id: stored heads} of those held here (bulk)."""
+        sql = "SELECT doc_id, heads FROM am_docs WHERE doc_id IN ({marks})"
+        return {doc_id: Heads.from_text(text) for doc_id, text in rows_in(self.db, sql, doc_ids)}
 
     def info(self, doc_id: str) -> DocInfo | None:
         row = self.db.execute(
@@ -225,13 +228,14 @@ class DocStore:
         """The materialised root. Callers must not mutate it (it is the cached copy)."""
         return self._open(doc_id).root
 
-    def read_at(self, doc_id: str, heads: list[bytes]) -> dict[str, Json]:
+    def read_at(self, doc_id: str, heads: Iterable[bytes]) -> dict[str, Json]:
         doc = self._open(doc_id).doc
         with boundary.guarded("reading history"):
-            return codec.materialise(doc, codec.ROOT, heads)
+            return codec.materialise(doc, codec.ROOT, list(heads))
 
-    def heads(self, doc_id: str) -> list[bytes]:
-        return boundary.heads(self._open(doc_id).doc)
+    def heads(self, doc_id: str) -> Heads:
+        """The heads of the document as its stored changes make them (loaded)."""
+        return _heads_of(self._open(doc_id).doc)
 
     def save_bytes(self, doc_id: str) -> bytes:
         return boundary.save(self._open(doc_id).doc)
@@ -268,20 +272,20 @@ class DocStore:
                 blobs[doc_id] = b"".join(p[1] for p in parts)
         return blobs
 
-    def has_heads(self, doc_id: str, hashes: list[bytes]) -> bool:
+    def has_heads(self, doc_id: str, heads: Heads) -> bool:
         """Whether the document here contains these changes (as heads or anywhere in its history)."""
-        return self.has_heads_given(doc_id, hashes, self.heads_text(doc_id))
+        return self.has_heads_given(doc_id, heads, self.stored_heads(doc_id))
 
-    def has_heads_given(self, doc_id: str, hashes: list[bytes], heads_text: str | None) -> bool:
-        """:meth:`has_heads` when the current heads text was read in bulk already."""
-        current = set(json.loads(heads_text or "[]"))
-        if {h.hex() for h in hashes} <= current:
+    def has_heads_given(self, doc_id: str, heads: Heads, stored: Heads | None) -> bool:
+        """:meth:`has_heads` when the stored heads were read in bulk already."""
+        if not heads or (stored is not None and stored.issuperset(heads)):
             return True
-        return boundary.knows(self._open(doc_id).doc, hashes)
+        return boundary.knows(self._open(doc_id).doc, list(heads))
 
-    def heads_text(self, doc_id: str) -> str | None:
+    def stored_heads(self, doc_id: str) -> Heads | None:
+        """The heads ``am_docs`` holds for the document; None when it is not held."""
         row = self.db.execute("SELECT heads FROM am_docs WHERE doc_id = ?", [doc_id]).fetchone()
-        return row[0] if row else None
+        return Heads.from_text(row[0]) if row else None
 
     def notice_other_writers(self) -> None:
         """Drop cached documents that another connection changed since we last looked."""
@@ -291,8 +295,8 @@ class DocStore:
         self._data_version = version
         if not self._cache:
             return
-        stored = self.current_heads(list(self._cache))
-        stale = [d for d, loaded in self._cache.items() if stored.get(d) != heads_json(loaded.doc)]
+        stored = self.stored_heads_many(list(self._cache))
+        stale = [d for d, loaded in self._cache.items() if stored.get(d) != _heads_of(loaded.doc)]
         self.invalidate(stale)
 
     def _open(self, doc_id: str) -> _Loaded:
@@ -366,7 +370,7 @@ class DocStore:
                 doc_id,
                 kind,
                 node_id,
-                heads_json(doc),
+                _heads_of(doc).text,
                 len(snapshot),
                 self._bump(),
                 now_ms,
@@ -396,7 +400,7 @@ class DocStore:
                     doc_id,
                     kind,
                     node_id,
-                    heads_json(doc),
+                    _heads_of(doc).text,
                     len(snapshot),
                     first + offset,
                     now_ms,
@@ -512,12 +516,10 @@ class DocStore:
     def generate_sync(self, doc_id: str, state: core.SyncState) -> bytes | None:
         return boundary.generate_sync_message(self._open(doc_id).doc, state)
 
-    def push_message(self, doc_id: str, base: list[bytes]) -> bytes:
-        return boundary.push_sync_message(self._open(doc_id).doc, base)
+    def push_message(self, doc_id: str, base: Iterable[bytes]) -> bytes:
+        return boundary.push_sync_message(self._open(doc_id).doc, list(base))
 
-    def insert_loaded_many(
-        self, items: list[tuple[str, str, str | None, bytes, list[bytes]]], now_ms: int
-    ) -> None:
+    def insert_loaded_many(self, items: list[tuple[str, str, str | None, bytes, Heads]], now_ms: int) -> None:
         """Store documents new to this replica as received (already loaded and checked by the
         caller): ``(doc_id, kind, node_id, bytes, heads)``. Not cached, as in :meth:`create_many`."""
         first = self._bump_by(len(items))
@@ -529,8 +531,8 @@ class DocStore:
             "INSERT INTO am_docs (doc_id, kind, node_id, heads, snap_bytes, inc_bytes, next_seq, version,"
             " updated_at, quarantined) VALUES (?, ?, ?, ?, ?, 0, 1, ?, ?, 0)",
             [
-                (doc_id, kind, node_id, heads_text(hs), len(data), first + n, now_ms)
-                for n, (doc_id, kind, node_id, data, hs) in enumerate(items)
+                (doc_id, kind, node_id, heads.text, len(data), first + n, now_ms)
+                for n, (doc_id, kind, node_id, data, heads) in enumerate(items)
             ],
         )
 
@@ -608,7 +610,7 @@ class DocStore:
                 snap_bytes, inc_bytes = len(snapshot), 0
             else:
                 chunks.append((doc_id, seq, "inc", increment, hashlib.sha256(increment).hexdigest()))
-            heads = heads_json(loaded.doc)
+            heads = _heads_of(loaded.doc).text
             docs.append((heads, snap_bytes, inc_bytes, seq + 1, first + n, now_ms, doc_id))
         self.db.conn.executemany("DELETE FROM am_chunks WHERE doc_id = ?", compacted)
         self.db.conn.executemany(
@@ -623,7 +625,7 @@ class DocStore:
     def restore_heads(self, doc_id: str) -> None:
         """Write the heads the stored changes make into ``am_docs`` (repair; ``veld doctor``)."""
         self.db.execute(
-            "UPDATE am_docs SET heads = ? WHERE doc_id = ?", [heads_json(self._open(doc_id).doc), doc_id]
+            "UPDATE am_docs SET heads = ? WHERE doc_id = ?", [_heads_of(self._open(doc_id).doc).text, doc_id]
         )
 
     def drop(self, doc_id: str) -> None:
@@ -721,4 +723,4 @@ def _receive(doc: core.Document, *, state: core.SyncState, message: bytes) -> No
 
 def _info(row: tuple[Any, ...]) -> DocInfo:
     doc_id, kind, node_id, heads, version, quarantined, error = row
-    return DocInfo(doc_id, kind, node_id, json.loads(heads), version, bool(quarantined), error)
+    return DocInfo(doc_id, kind, node_id, Heads.from_text(heads), version, bool(quarantined), error)

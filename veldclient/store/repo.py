@@ -19,6 +19,7 @@ from veldclient.errors import CorruptDocument, VeldError
 from veldclient.store import boundary, codec, containers, erasures, gc_pause
 from veldclient.store.boundary import Document
 from veldclient.store.docstore import DocStore, Editor, Intake, MergeCheck
+from veldclient.store.heads import Heads
 from veldclient.store.prepare import claimed_owner, prepare_all, projectable
 from veldclient.store.projection import PROJECTORS, Projector, Rows
 
@@ -220,7 +221,9 @@ class Repo:
                             refused.append((p.doc_id, OUT_OF_SCOPE))
                             left_out.add(p.doc_id)
                             continue
-                        taken.append((p.doc_id, p.kind, p.owner, data_of[p.doc_id], list(p.heads)))
+                        taken.append(
+                            (p.doc_id, p.kind, p.owner, data_of[p.doc_id], Heads.from_hashes(p.heads))
+                        )
                     if taken:
                         self.store.insert_loaded_many(taken, self.clock())
                         self.projector.insert_tuples(chunk.rows_without(left_out))
@@ -330,11 +333,11 @@ class Repo:
                 continue
             self.store.invalidate([info.doc_id])
             try:
-                heads = sorted(h.hex() for h in self.store.heads(info.doc_id))
+                heads = self.store.heads(info.doc_id)
                 docs.append((info.doc_id, info.kind, self.store.read(info.doc_id)))
             except CorruptDocument:
                 continue  # verify_all reports it
-            if heads != sorted(info.heads):
+            if heads.hashes != info.heads.hashes:
                 found.append((info.doc_id, "stored heads differ from its stored changes"))
         for start in range(0, len(docs), 500):
             for doc_id in sorted(self.projector.disagreeing(docs[start : start + 500])):
