@@ -33,6 +33,7 @@ from veldclient.domain import (
     Vog,
     VogStatus,
     category,
+    causal,
     check_transition,
     is_heavy,
 )
@@ -578,7 +579,7 @@ def conflicts(session: Session) -> list[dict[str, Any]]:
         settled = events.resolved_ids(evs)
         pairs = [
             (a, b)
-            for a, b in events.concurrent_pairs(evs, STEP_TYPES)
+            for a, b in causal.concurrent_pairs(evs, STEP_TYPES)
             if _incompatible(a, b) and not {a["id"], b["id"]} <= settled
         ]
         if not pairs:

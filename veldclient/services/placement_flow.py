@@ -23,6 +23,7 @@ from veldclient.domain import (
     DischargeDestination,
     PlacementRequest,
     PlacementStatus,
+    causal,
 )
 from veldclient.domain import placement_flow as flow_rules
 from veldclient.domain.placement_flow import Flow, LocationCandidate, Offer
@@ -652,7 +653,7 @@ def _concurrent(session: Session, names: _Names) -> list[dict[str, Any]]:
     for doc_id in _docs_with(session, "sum(type != 'OFFERED') >= 2"):
         evs = list(session.repo.read(doc_id).get("events") or [])
         settled = events.resolved_ids(evs)
-        for a, b in events.concurrent_pairs(evs, CONTESTED):
+        for a, b in causal.concurrent_pairs(evs, CONTESTED):
             if not _incompatible(a, b) or {a["id"], b["id"]} <= settled:
                 continue
             first, second = sorted((a, b), key=lambda e: (e.get("at") or 0, e["id"]))
