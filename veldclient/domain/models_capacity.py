@@ -73,7 +73,7 @@ class Location:
         return loc
 
 
-_COUNT_FIELDS = {s: s.value.lower() for s in BedStatus}
+_COUNT_FIELDS = {s: s.column for s in BedStatus}
 
 
 @dataclass(frozen=True)
@@ -142,6 +142,11 @@ def is_reported(record: Mapping[str, Any]) -> bool:
         and record.get("counts") is not None
         and record.get("device_id") not in (None, PLACEHOLDER_REPORTER)
     )
+
+
+def beds_in(record: Mapping[str, Any], status: BedStatus) -> int:
+    """How many beds a ``capacity`` record of a node document counts in ``status`` (0: none named)."""
+    return int((record.get("counts") or {}).get(status.value, 0))
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from veldclient.domain import CapacityRecord
-from veldclient.domain.enums import Capability, CareType
+from veldclient.domain.enums import BedStatus, Capability, CareType
 from veldclient.domain.fields import enum_value
-from veldclient.domain.models_capacity import is_reported
+from veldclient.domain.models_capacity import beds_in, is_reported
 from veldclient.errors import NotFound
 from veldclient.profile import check_node
 from veldclient.services import settings
@@ -25,6 +25,7 @@ from veldclient.store.docstore import Editor
 from veldclient.store.repo import doc_id_for
 
 REPORTERS = ("nurse", "admin")
+HISTORY_STATUSES = (BedStatus.FREE, BedStatus.OCCUPIED)  # the day's totals the trends draw
 
 
 def _day(ms: int) -> str:
@@ -71,8 +72,7 @@ def write_record(e: Editor, record: dict[str, Any]) -> None:
             "day": day,
             "care_type": record["care_type"],
             "beds_total": sum(int(r.get("beds_total") or 0) for r in same_type),
-            "free": sum(int((r.get("counts") or {}).get("FREE", 0)) for r in same_type),
-            "occupied": sum(int((r.get("counts") or {}).get("OCCUPIED", 0)) for r in same_type),
+            **{status.column: sum(beds_in(r, status) for r in same_type) for status in HISTORY_STATUSES},
             "reported_at": record["reported_at"],
         },
     )
@@ -102,13 +102,19 @@ class CapacityView:
     stale: bool
     reported: bool
 
+    def count(self, status: BedStatus) -> int | None:
+        """The beds in ``status`` (None until reported)."""
+        value: int | None = getattr(self, status.column)
+        return value
+
     def as_json(self) -> dict[str, Any]:
         return dict(self.__dict__)
 
 
-_VIEW_SQL = """
-SELECT c.node_id, coalesce(n.name, c.node_id), c.location_id, coalesce(l.name, c.location_id), c.care_type,
-       c.beds_total, c.free, c.occupied, c.closed, c.cleaning, c.isolation, c.capabilities, c.reported_by,
+_VIEW_SQL = f"""
+SELECT c.node_id, coalesce(n.name, c.node_id) AS node_name, c.location_id,
+       coalesce(l.name, c.location_id) AS location_name, c.care_type, c.beds_total,
+       {", ".join(f"c.{status.column}" for status in BedStatus)}, c.capabilities, c.reported_by,
        c.reported_at, c.device_id
 FROM capacity c LEFT JOIN nodes n ON n.id = c.node_id LEFT JOIN locations l ON l.id = c.location_id
 """
@@ -134,15 +140,18 @@ def capacity(
     where, params = _where("c.", node_id, care_type)
     sql = _VIEW_SQL + where + " ORDER BY c.node_id, c.location_id, c.care_type"
     out = []
-    for row in session.db.execute(sql, params):
-        caps = (row[11] or "").split()
+    cursor = session.db.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    for values in cursor:
+        row = dict(zip(names, values, strict=True))
+        caps = (row.pop("capabilities") or "").split()
         if capability and capability not in caps:
             continue
-        reported_at = row[13]
+        reported_at = row["reported_at"]
         age = None if reported_at is None else max(0, now - int(reported_at))
         stale = age is not None and age > limit
         reported = age is not None
-        out.append(CapacityView(*row[:11], caps, row[12], reported_at, row[14], age, stale, reported))  # type: ignore[call-arg]
+        out.append(CapacityView(**row, capabilities=caps, age_ms=age, stale=stale, reported=reported))
     return out
 
 

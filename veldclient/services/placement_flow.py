@@ -19,6 +19,7 @@ from typing import Any
 
 from veldclient.domain import (
     STALE_AFTER_MS,
+    BedStatus,
     CareType,
     DischargeDestination,
     PlacementRequest,
@@ -26,6 +27,7 @@ from veldclient.domain import (
     causal,
 )
 from veldclient.domain import placement_flow as flow_rules
+from veldclient.domain.models_capacity import beds_in
 from veldclient.domain.placement_flow import Flow, LocationCandidate, Offer
 from veldclient.errors import AccessDenied, NotFound, ValidationError
 from veldclient.fixtures import twente
@@ -305,7 +307,7 @@ def offer(session: Session, request_id: str, location_id: str, care_type: str) -
     loaded = _as_receiver(session, request_id, "placement.offer")
     care = _care_type(care_type)
     _key, record = _own_capacity(session, location_id, care)
-    if int((record.get("counts") or {}).get("FREE", 0)) <= 0:
+    if beds_in(record, BedStatus.FREE) <= 0:
         raise ValidationError.single(
             "location_id",
             "no_free_bed",
@@ -395,8 +397,8 @@ def _bed_change(
 ) -> Callable[[Editor], None]:
     """FREE += delta, OCCUPIED -= delta on the own node's record, re-reported by this device."""
     counts = {k: int(v) for k, v in (record.get("counts") or {}).items()}
-    counts["FREE"] = counts.get("FREE", 0) + delta_free
-    counts["OCCUPIED"] = counts.get("OCCUPIED", 0) - delta_free
+    counts[BedStatus.FREE.value] = beds_in(record, BedStatus.FREE) + delta_free
+    counts[BedStatus.OCCUPIED.value] = beds_in(record, BedStatus.OCCUPIED) - delta_free
     new = {
         **record,
         "counts": counts,
@@ -415,7 +417,7 @@ def admit(
     loaded = _as_receiver(session, request_id, "placement.admit")
     offered = flow_rules.check_admit(loaded.flow, session.actor.node_id, offer_event_id)
     key, record = _own_capacity(session, str(offered.location_id), str(offered.care_type))
-    if int((record.get("counts") or {}).get("FREE", 0)) <= 0:
+    if beds_in(record, BedStatus.FREE) <= 0:
         raise ValidationError.single(
             "location_id",
             "no_free_bed",
@@ -455,7 +457,7 @@ def discharge(
         ) from None
     offered = flow_rules.check_discharge(loaded.flow, session.actor.node_id)
     key, record = _own_capacity(session, str(offered.location_id), str(offered.care_type))
-    if int((record.get("counts") or {}).get("OCCUPIED", 0)) <= 0:
+    if beds_in(record, BedStatus.OCCUPIED) <= 0:
         raise ValidationError.single(
             "location_id",
             "no_occupied_bed",
