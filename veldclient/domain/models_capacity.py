@@ -144,6 +144,12 @@ def is_reported(record: Mapping[str, Any]) -> bool:
     )
 
 
+def capacity_key(location_id: str, care_type: str) -> str:
+    """Key of a location's record of one care type in a node document's ``capacity`` map (and its
+    row id in the ``capacity`` table)."""
+    return f"{location_id}/{care_type}"
+
+
 def beds_in(record: Mapping[str, Any], status: BedStatus) -> int:
     """How many beds a ``capacity`` record of a node document counts in ``status`` (0: none named)."""
     return int((record.get("counts") or {}).get(status.value, 0))
@@ -177,7 +183,7 @@ class CapacityRecord:
     @property
     def key(self) -> str:
         """Key in the node document's ``capacity`` map."""
-        return f"{self.location_id}/{self.care_type.value}"
+        return capacity_key(self.location_id, self.care_type.value)
 
     def to_dict(self) -> dict[str, Any]:
         return {

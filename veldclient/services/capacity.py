@@ -16,7 +16,7 @@ from typing import Any
 from veldclient.domain import CapacityRecord
 from veldclient.domain.enums import BedStatus, Capability, CareType
 from veldclient.domain.fields import enum_value
-from veldclient.domain.models_capacity import beds_in, is_reported
+from veldclient.domain.models_capacity import beds_in, capacity_key, is_reported
 from veldclient.errors import NotFound
 from veldclient.profile import check_node
 from veldclient.services import settings
@@ -60,20 +60,34 @@ def update_capacity(
 
 def write_record(e: Editor, record: dict[str, Any]) -> None:
     """Write one capacity record and the day's history total for its care type (same change)."""
-    key = f"{record['location_id']}/{record['care_type']}"
+    key = capacity_key(record["location_id"], record["care_type"])
     e.update(("capacity", key), record)
     records = {**(e.root.get("capacity") or {}), key: record}
     # only reports count: a record nobody reported (a new node's placeholder) has no beds to add
     same_type = [r for r in records.values() if r.get("care_type") == record["care_type"] and is_reported(r)]
-    day = _day(record["reported_at"])
+    write_day_total(
+        e,
+        record["care_type"],
+        record["reported_at"],
+        sum(int(r.get("beds_total") or 0) for r in same_type),
+        {status: sum(beds_in(r, status) for r in same_type) for status in HISTORY_STATUSES},
+    )
+
+
+def write_day_total(
+    e: Editor, care_type: str, at: int, beds_total: int, beds: Mapping[BedStatus, int]
+) -> None:
+    """The node's total of one care type on the day of ``at`` (epoch ms) in ``history``: one entry
+    per day and care type, the last write of the day wins."""
+    day = _day(at)
     e.update(
-        ("history", f"{day}/{record['care_type']}"),
+        ("history", f"{day}/{care_type}"),
         {
             "day": day,
-            "care_type": record["care_type"],
-            "beds_total": sum(int(r.get("beds_total") or 0) for r in same_type),
-            **{status.column: sum(beds_in(r, status) for r in same_type) for status in HISTORY_STATUSES},
-            "reported_at": record["reported_at"],
+            "care_type": care_type,
+            "beds_total": beds_total,
+            **{status.column: beds[status] for status in HISTORY_STATUSES},
+            "reported_at": at,
         },
     )
 

@@ -27,7 +27,7 @@ from veldclient.domain import (
     causal,
 )
 from veldclient.domain import placement_flow as flow_rules
-from veldclient.domain.models_capacity import beds_in
+from veldclient.domain.models_capacity import beds_in, capacity_key
 from veldclient.domain.placement_flow import Flow, LocationCandidate, Offer
 from veldclient.errors import AccessDenied, NotFound, ValidationError
 from veldclient.fixtures import twente
@@ -278,7 +278,7 @@ def _own_capacity(session: Session, location_id: str, care_type: str) -> tuple[s
     root = session.repo.read(node_doc)
     if location_id not in (root.get("locations") or {}):
         raise NotFound("Locatie van uw knooppunt / location of your node", location_id)
-    key = f"{location_id}/{care_type}"
+    key = capacity_key(location_id, care_type)
     record = (root.get("capacity") or {}).get(key)
     if record is None:
         raise ValidationError.single(
@@ -692,7 +692,9 @@ def _overbooked(session: Session, names: _Names) -> list[dict[str, Any]]:
             accepted = by_id.get(o.accepted_event_id or "")
             if o.state != flow_rules.ACCEPTED or accepted is None or accepted["id"] in settled:
                 continue
-            pending.setdefault(f"{o.location_id}/{o.care_type}", []).append((doc_id, accepted))
+            pending.setdefault(capacity_key(str(o.location_id), str(o.care_type)), []).append(
+                (doc_id, accepted)
+            )
     found = []
     for key, items in sorted(pending.items()):
         row = session.db.execute("SELECT free FROM capacity WHERE id = ?", [key]).fetchone()
