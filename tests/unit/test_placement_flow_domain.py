@@ -9,7 +9,9 @@ import pytest
 
 from veldclient.domain import PlacementRequest, PlacementStatus, causal
 from veldclient.domain import placement_flow as pf
+from veldclient.domain.models_capacity import report_is_stale
 from veldclient.errors import InvalidTransition, NotFound
+from veldclient.services.dashboard_view import CareTypePressure
 
 P = PlacementStatus
 HOUR = 3_600_000
@@ -386,6 +388,17 @@ def test_stale_reports_are_marked_and_rank_lower():
     ranked = pf.rank_locations(request(), rows, NOW, STALE, None)
     assert [c.location_id for c in ranked] == ["fresh", "old"]
     assert ranked[1].stale and ("VEROUDERD: melding 14 u oud", "STALE: report 14 h old") in ranked[1].reasons
+
+
+def test_ranking_dashboard_and_capacity_record_share_one_staleness():
+    at = [NOW - STALE, NOW - STALE - 1, NOW + HOUR]  # at the limit, just past it, a clock ahead
+    rows = [row(f"l{n}", reported_at=t) for n, t in enumerate(at)]
+    ranked = {c.location_id: c for c in pf.rank_locations(request(), rows, NOW, STALE, None)}
+    marked = [ranked[f"l{n}"].stale for n in range(len(at))]
+    assert marked == [report_is_stale(t, NOW, STALE) for t in at] == [False, True, False]
+    assert [ranked[f"l{n}"].age_ms for n in range(len(at))] == [STALE, STALE + 1, 0]
+    pressure = CareTypePressure("ELV_HOOG", 3, 10, tuple(at), ())
+    assert pressure.stale_reports(NOW, STALE) == 1
 
 
 def test_distance_and_free_beds_weigh_as_documented():

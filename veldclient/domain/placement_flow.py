@@ -55,6 +55,7 @@ from veldclient.errors import InvalidTransition, NotFound
 from . import causal
 from .causal import Event
 from .enums import Capability, CareType, PlacementStatus, check_transition
+from .models_capacity import report_age_ms, report_is_stale
 from .models_placement import PlacementRequest
 
 P = PlacementStatus
@@ -668,8 +669,8 @@ def _candidate(
 ) -> LocationCandidate:
     free = int(row.get("free") or 0)
     reported_at = int(row.get("reported_at") or 0)
-    age = max(0, now_ms - reported_at)
-    stale = age > stale_after_ms
+    age = report_age_ms(reported_at, now_ms)
+    stale = report_is_stale(reported_at, now_ms, stale_after_ms)
     km = _distance(dist_fn, client_pc4, row.get("location_postcode"))
     preferred = _is_preferred(request, row)
 

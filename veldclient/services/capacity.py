@@ -16,7 +16,13 @@ from typing import Any
 from veldclient.domain import CapacityRecord
 from veldclient.domain.enums import BedStatus, Capability, CareType
 from veldclient.domain.fields import enum_value
-from veldclient.domain.models_capacity import beds_in, capacity_key, is_reported
+from veldclient.domain.models_capacity import (
+    beds_in,
+    capacity_key,
+    is_reported,
+    report_age_ms,
+    report_is_stale,
+)
 from veldclient.errors import NotFound
 from veldclient.profile import check_node
 from veldclient.services import settings
@@ -162,9 +168,9 @@ def capacity(
         if capability and capability not in caps:
             continue
         reported_at = row["reported_at"]
-        age = None if reported_at is None else max(0, now - int(reported_at))
-        stale = age is not None and age > limit
-        reported = age is not None
+        reported = reported_at is not None
+        age = report_age_ms(int(reported_at), now) if reported else None
+        stale = reported and report_is_stale(int(reported_at), now, limit)
         out.append(CapacityView(**row, capabilities=caps, age_ms=age, stale=stale, reported=reported))
     return out
 
