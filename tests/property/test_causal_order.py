@@ -92,6 +92,9 @@ def test_event_time_reads_what_is_a_time_and_nothing_else() -> None:
     for odd in (None, "12", True, float("nan"), float("-inf"), [1]):
         assert causal.event_time({"at": odd}) == 0
     assert causal.event_time({}) == 0
+    # the two sides of a conflict are shown in this order: time, then id, odd times as 0
+    sides = [{"id": "b", "at": 5}, {"id": "c", "at": "soon"}, {"id": "a", "at": 5}]
+    assert [e["id"] for e in sorted(sides, key=causal.time_order)] == ["c", "a", "b"]
 
 
 def test_a_long_chain_is_ordered_without_recursion() -> None:

@@ -42,6 +42,13 @@ def event_time(e: Event) -> int:
     return int(at)
 
 
+def time_order(e: Event) -> tuple[int, str]:
+    """Where an event stands among events that did not see each other: by its time, then by its id,
+    the same on every replica. The tie-break of :func:`ordered`, and the order in which the two
+    sides of a conflict are shown."""
+    return event_time(e), str(e.get("id") or "")
+
+
 def _canonical(e: Event) -> str:
     """A text that is equal for equal events, to choose between two entries with one id."""
     return json.dumps(e, sort_keys=True, default=repr)
@@ -128,4 +135,4 @@ def ordered(events: Sequence[Event]) -> list[Event]:
     the order total, so it does not depend on the order of the list."""
     by_id = _by_id(events)
     seen = _ancestors_of(by_id)
-    return sorted(by_id.values(), key=lambda e: (len(seen[e["id"]]), event_time(e), e["id"]))
+    return sorted(by_id.values(), key=lambda e: (len(seen[e["id"]]), time_order(e)))

@@ -591,7 +591,7 @@ def conflicts(session: Session) -> list[dict[str, Any]]:
         what_nl = label.label("nl") if label else str(task)
         what_en = label.label("en") if label else str(task)
         for a, b in pairs:
-            first, second = sorted((a, b), key=lambda e: (e.get("at") or 0, e["id"]))
+            first, second = sorted((a, b), key=causal.time_order)
             double = first.get("data", {}).get("match_id") != second.get("data", {}).get("match_id")
             out.append(
                 {

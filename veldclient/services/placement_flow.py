@@ -424,7 +424,7 @@ def admit(
             "Er is geen vrij bed meer op deze locatie: het laatste bed is al bezet. Zie de conflicten.",
             "There is no free bed left at this location: the last bed is taken. See the conflicts.",
         )
-    accepted_at = int(loaded.event(offered.accepted_event_id).get("at") or 0)
+    accepted_at = causal.event_time(loaded.event(offered.accepted_event_id))
     when = _effective_at(
         session,
         at,
@@ -658,7 +658,7 @@ def _concurrent(session: Session, names: _Names) -> list[dict[str, Any]]:
         for a, b in causal.concurrent_pairs(evs, CONTESTED):
             if not _incompatible(a, b) or {a["id"], b["id"]} <= settled:
                 continue
-            first, second = sorted((a, b), key=lambda e: (e.get("at") or 0, e["id"]))
+            first, second = sorted((a, b), key=causal.time_order)
             found.append(
                 {
                     "kind": "placement.concurrent",
@@ -681,7 +681,7 @@ def _overbooked(session: Session, names: _Names) -> list[dict[str, Any]]:
     "more pending acceptances than free beds" stays true after one of two clashing acceptances is
     admitted, until a person withdraws or resolves the other. Nothing is dropped from any document.
     """
-    pending: dict[str, list[tuple[str, Mapping[str, Any]]]] = {}
+    pending: dict[tuple[str, str], list[tuple[str, Mapping[str, Any]]]] = {}  # by (location, care type)
     for doc_id in _docs_with(session, "sum(type = 'ACCEPTED') >= 1 AND sum(type = 'OFFERED') >= 1"):
         root = session.repo.read(doc_id)
         evs = list(root.get("events") or [])
@@ -692,18 +692,16 @@ def _overbooked(session: Session, names: _Names) -> list[dict[str, Any]]:
             accepted = by_id.get(o.accepted_event_id or "")
             if o.state != flow_rules.ACCEPTED or accepted is None or accepted["id"] in settled:
                 continue
-            pending.setdefault(capacity_key(str(o.location_id), str(o.care_type)), []).append(
-                (doc_id, accepted)
-            )
+            pending.setdefault((str(o.location_id), str(o.care_type)), []).append((doc_id, accepted))
     found = []
-    for key, items in sorted(pending.items()):
+    for (location_id, care_type), items in sorted(pending.items(), key=lambda kv: capacity_key(*kv[0])):
+        key = capacity_key(location_id, care_type)
         row = session.db.execute("SELECT free FROM capacity WHERE id = ?", [key]).fetchone()
         if row is None or row[0] is None:  # no report of these beds here: nothing to count against
             continue
         if len(items) <= int(row[0]):
             continue
-        items.sort(key=lambda item: (item[1].get("at") or 0, item[1]["id"]))
-        location_id, care_type = key.split("/", 1)
+        items.sort(key=lambda item: causal.time_order(item[1]))
         where_nl, where_en = names.where(location_id, care_type)
         free = int(row[0])
         found.append(
