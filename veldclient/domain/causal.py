@@ -78,7 +78,7 @@ def frontier(events: Sequence[Event]) -> list[str]:
     return sorted(key for key in by_id if key not in named)
 
 
-def _ancestors_of(by_id: Mapping[str, Event]) -> dict[str, set[str]]:
+def _ancestors(by_id: Mapping[str, Event]) -> dict[str, set[str]]:
     """Every event id -> the ids of all events it (transitively) saw.
 
     A depth-first walk with its own stack, so a long chain of events never meets the recursion
@@ -105,11 +105,6 @@ def _ancestors_of(by_id: Mapping[str, Event]) -> dict[str, set[str]]:
     return seen
 
 
-def ancestors(events: Sequence[Event]) -> dict[str, set[str]]:
-    """Every event id -> the ids of all events it (transitively) saw."""
-    return _ancestors_of(_by_id(events))
-
-
 def concurrent(a: Event, b: Event, seen: Mapping[str, set[str]]) -> bool:
     return (
         a["id"] != b["id"]
@@ -123,7 +118,7 @@ def concurrent_pairs(events: Sequence[Event], types: Iterable[str]) -> list[tupl
     wanted = set(types)
     by_id = _by_id(events)
     chosen = [e for e in by_id.values() if isinstance(e.get("type"), str) and e["type"] in wanted]
-    seen = _ancestors_of(by_id)
+    seen = _ancestors(by_id)
     return [(a, b) for i, a in enumerate(chosen) for b in chosen[i + 1 :] if concurrent(a, b, seen)]
 
 
@@ -134,5 +129,5 @@ def ordered(events: Sequence[Event]) -> list[Event]:
     ancestors than each of its parents; the time and then the id (unique after :func:`_by_id`) make
     the order total, so it does not depend on the order of the list."""
     by_id = _by_id(events)
-    seen = _ancestors_of(by_id)
+    seen = _ancestors(by_id)
     return sorted(by_id.values(), key=lambda e: (len(seen[e["id"]]), time_order(e)))

@@ -6,7 +6,7 @@ names its ``parents``: the ids of the events that were the latest its author had
 like Automerge heads). After a merge, two events are **concurrent** when neither is an ancestor of the
 other — made while apart. Which concurrent pairs matter (two acceptances of the same offer, accept vs
 cancel) is decided by the service that owns the document; this module only answers "who saw what".
-The pure ordering helpers (frontier, ancestors, concurrency, the causal order) live in
+The pure ordering helpers (frontier, concurrency, the causal order) live in
 ``veldclient.domain.causal``, where the domain and the projection reach them too.
 
 Event shape (a map in the document): ``{id, type, at, by, device, node, data, parents}``.
