@@ -149,14 +149,7 @@ class CapacityScreen(VeldScreen):
                 lines.append(t("capacity.detail.report_own"))
             detail.update("\n".join(lines))
             return
-        counts = {
-            BedStatus.FREE: view.free,
-            BedStatus.OCCUPIED: view.occupied,
-            BedStatus.CLOSED: view.closed,
-            BedStatus.CLEANING: view.cleaning,
-            BedStatus.ISOLATION: view.isolation,
-        }
-        beds = ", ".join(f"{status.label(lang).lower()} {n}" for status, n in counts.items())
+        beds = ", ".join(f"{status.label(lang).lower()} {view.count(status)}" for status in BedStatus)
         lines = [
             t(
                 "capacity.detail.beds",

@@ -25,7 +25,7 @@ import re
 import struct
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -35,6 +35,7 @@ import pyrage
 
 from veldclient import regular_file
 from veldclient.errors import VeldError
+from veldclient.files import atomic_write
 from veldclient.identity import DeviceIdentity, verify_signature
 from veldclient.store.heads import Heads
 from veldclient.sync import wire
@@ -501,34 +502,10 @@ def write_atomically(directory: Path, name: str, data: bytes) -> Path:
         )
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view[: 1 << 20]) :]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(part, target)
+        atomic_write(target, data, temp=part)
     except OSError as exc:
-        with suppress(OSError):  # the folder may not be one (a file or pipe given as --out)
-            part.unlink(missing_ok=True)
         raise BundleWriteFailed(
             f"Bundel kon niet worden geschreven naar {directory}: {exc.strerror or exc}.",
             f"The bundle could not be written to {directory}: {exc.strerror or exc}.",
         ) from None
-    _fsync_dir(directory)
     return target
-
-
-def _fsync_dir(directory: Path) -> None:
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass  # some filesystems (FAT via FUSE, Windows) cannot fsync a directory
-    finally:
-        os.close(fd)

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from veldclient.errors import ValidationError, VeldError
+from veldclient.files import atomic_write
 from veldclient.identity import DeviceIdentity, PeerCertificate, format_device_id, read_peer_certificate
-from veldclient.keys import atomic_write
 from veldclient.regular_file import open_regular
 
 FORMAT = "veld-identity"

@@ -36,7 +36,7 @@ from cryptography.hazmat.primitives.asymmetric import ed25519
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID, ObjectIdentifier
 
 from veldclient.errors import ProfileError, UnlockError, ValidationError
-from veldclient.keys import atomic_write
+from veldclient.files import atomic_write
 
 KEY_FILE = "device_key.pem"
 CERT_FILE = "device_cert.pem"

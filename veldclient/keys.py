@@ -38,6 +38,7 @@ if TYPE_CHECKING:  # keyring is imported only when a keyring is used (it costs ~
 # so the main thread starts Textual without waiting for it.
 
 from veldclient.errors import ProfileError, UnlockError
+from veldclient.files import atomic_write
 
 KEY_FILE = "key.json"
 KEY_FILE_VERSION = 1
@@ -167,51 +168,6 @@ def _keyring_forget(profile_id: str) -> None:
 
 
 # --- files ---------------------------------------------------------------------------------------
-
-
-def _fsync_dir(directory: Path) -> None:
-    """Make a rename durable; best effort because not every platform can open a directory."""
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def atomic_write(path: Path, data: bytes, *, mode: int = 0o600, overwrite: bool = True) -> None:
-    """Write via temp file + fsync + rename, so a crash leaves the old or the new file, never half.
-
-    With ``overwrite=False`` the file is published with ``os.link``, which fails if the target
-    exists even when two processes race; raises ``FileExistsError`` then.
-    """
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)  # the umask may have narrowed it; make the mode exactly what was asked
-        if overwrite:
-            os.replace(tmp, path)
-        else:
-            try:
-                os.link(tmp, path)
-            except FileExistsError:
-                raise
-            except OSError:  # filesystem without hard links
-                if path.exists():
-                    raise FileExistsError(path) from None
-                os.replace(tmp, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-    _fsync_dir(path.parent)
 
 
 def _kdf_params_for_new_wrap() -> KdfParams:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from veldclient import keys, locations
 from veldclient.errors import ProfileError, UnlockError
+from veldclient.files import atomic_write, fsync_dir
 
 ROLES = ("nurse", "coordinator", "admin")
 PROFILE_FILE = "profile.json"
@@ -160,8 +161,9 @@ def create(
             staging, node_id=node_id, role=role, label=user, key_password=master
         )
         prof = Profile(name, node_id, role, user, device.device_id, now_ms)
-        keys.atomic_write(staging / PROFILE_FILE, json.dumps(asdict(prof), indent=2).encode(), mode=0o600)
+        atomic_write(staging / PROFILE_FILE, json.dumps(asdict(prof), indent=2).encode(), mode=0o600)
         os.replace(staging, target)
+        fsync_dir(target.parent)  # the folder's new name survives a power cut, as its files do
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
         raise _not_created(staging.parent, exc) from None

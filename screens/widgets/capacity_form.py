@@ -62,14 +62,7 @@ class CapacityForm(LocalisedKeys, ServiceCaller, ModalScreen[CapacityRecord | No
         v = self.view
         lang = language()
         care = CareType(v.care_type).label(lang)
-        values = {
-            "beds_total": v.beds_total,
-            "counts.FREE": v.free,
-            "counts.OCCUPIED": v.occupied,
-            "counts.CLOSED": v.closed,
-            "counts.CLEANING": v.cleaning,
-            "counts.ISOLATION": v.isolation,
-        }
+        values = {"beds_total": v.beds_total} | {f"counts.{s.value}": v.count(s) for s in BedStatus}
         labels = {"beds_total": t("capacity.form.beds_total")}
         labels |= {f"counts.{s.value}": s.label(lang) for s in BedStatus}
         with Vertical(id="capacity-form"):

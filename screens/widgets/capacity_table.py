@@ -24,6 +24,7 @@ from textual import events
 from textual.widgets import DataTable
 
 from veldclient.domain import Capability, CareType
+from veldclient.domain.models_capacity import capacity_key
 from veldclient.screens.i18n import language, t
 from veldclient.screens.widgets.durations import duration
 from veldclient.services.capacity import CapacityView
@@ -97,7 +98,7 @@ def _share(room: int) -> list[tuple[str, int]]:
 
 
 def row_key(view: CapacityView) -> str:
-    return f"{view.node_id}:{view.location_id}/{view.care_type}"
+    return f"{view.node_id}:{capacity_key(view.location_id, view.care_type)}"
 
 
 def capability_labels(codes: Sequence[str], lang: str) -> str:

@@ -6,6 +6,7 @@ target has left. They share this module so the same age reads the same way on bo
 
 from __future__ import annotations
 
+from veldclient.domain.models_capacity import report_age_ms
 from veldclient.screens.i18n import t
 
 MINUTE_MS = 60_000
@@ -33,4 +34,4 @@ def duration(ms: int) -> str:
 
 def age(reported_at: int, now: int) -> str:
     """How long ago a report was made ("3 u geleden"); clock skew never makes it negative."""
-    return t("capacity.age", d=duration(max(0, now - reported_at)))
+    return t("capacity.age", d=duration(report_age_ms(reported_at, now)))

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from storehelpers import memory_repo
 
 from veldclient import trust
-from veldclient.reference import twente
+from veldclient.domain import node_seed
 from veldclient.store import boundary, codec, containers
 from veldclient.store.repo import doc_id_for, new_root
 
@@ -30,7 +30,7 @@ TARGETS = [(kind, key) for kind, keys in sorted(containers.SHARED.items()) for k
 def _fields(kind: str, record_id: str) -> dict:
     """What the services create a document of ``kind`` with (its own collections left to the store)."""
     if kind == "node":
-        seed = twente.node_document_seed(NODE, reported_at=0)
+        seed = node_seed.node_document_seed(NODE, reported_at=0)
         return {k: v for k, v in seed.items() if k not in ("kind", "id", "node_id", "schema", "archived")}
     if kind == "share":
         return {"nodes": [NODE, "hengelo"], "docs": {}}

@@ -7,10 +7,14 @@ from synchelpers import GOOD, booked_apart
 from testenv import make_session, pair, push
 
 from veldclient import trust
+from veldclient.domain import BedStatus, node_seed
+from veldclient.domain.models_capacity import capacity_key
 from veldclient.errors import AccessDenied, InvalidTransition, NotFound, ValidationError
 from veldclient.reference import twente
 from veldclient.services import capacity, clients, conflicts, erasure, placements, settings, slots
 from veldclient.services.demo import load_nodes
+from veldclient.store.projection import TABLES
+from veldclient.store.repo import doc_id_for
 
 HOUR = 3_600_000
 LOC = twente.locations_for("enschede-centrum")[0].id
@@ -35,6 +39,26 @@ def test_update_capacity_is_visible_with_reporter_device_and_age(session, clock)
     assert view.age_ms == 2 * HOUR and not view.stale
     clock.advance(11 * HOUR)
     assert next(v for v in capacity.capacity(session, care_type="GRZ") if v.location_id == LOC).stale
+
+
+def test_every_bed_status_reaches_the_table_the_view_and_the_fixtures(session):
+    counts = {s.value: n for n, s in enumerate(BedStatus, start=1)}
+    capacity.update_capacity(session, LOC, "GRZ", {"beds_total": sum(counts.values()), "counts": counts})
+    view = next(v for v in capacity.capacity(session, care_type="GRZ") if v.location_id == LOC)
+    assert {s.value: view.count(s) for s in BedStatus} == counts
+    assert {s.column for s in BedStatus} <= set(TABLES["capacity"][0])
+    seed = node_seed.node_document_seed("enschede-centrum", reported_at=0)
+    assert all(set(r["counts"]) == {s.value for s in BedStatus} for r in seed["capacity"].values())
+
+
+def test_one_capacity_key_for_the_document_the_table_and_the_fixtures(session):
+    record = capacity.update_capacity(session, LOC, "GRZ", {"beds_total": 1, "counts": {"FREE": 1}})
+    key = capacity_key(LOC, "GRZ")
+    assert record.key == key
+    assert key in session.repo.read(doc_id_for("node", "enschede-centrum"))["capacity"]
+    assert session.db.execute("SELECT count(*) FROM capacity WHERE id = ?", [key]).fetchone()[0] == 1
+    seed = node_seed.node_document_seed("enschede-centrum", reported_at=0)
+    assert all(k == capacity_key(r["location_id"], r["care_type"]) for k, r in seed["capacity"].items())
 
 
 def test_staleness_limit_is_configurable(session, clock):

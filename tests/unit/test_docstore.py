@@ -103,6 +103,28 @@ def test_many_blobs_at_once_leave_out_what_is_missing_or_corrupt(repo):
     assert repo.store.info("case:c1").quarantined
 
 
+def test_every_reader_finds_a_damaged_chunk_alike(repo):
+    repo.create("case", "c1", "n", client_fields("c1"))
+    repo.change("case:c1", lambda e: e.set(("client", "name"), "Anna de Vries"))
+    data = repo.db.execute("SELECT data FROM am_chunks WHERE doc_id = 'case:c1' AND seq = 1").fetchone()[0]
+    repo.db.execute("UPDATE am_chunks SET data = ? WHERE doc_id = 'case:c1' AND seq = 1", [data + b"!"])
+    reason = "chunk 1 does not match its checksum"
+
+    def unquarantine() -> None:
+        repo.db.execute("UPDATE am_docs SET quarantined = 0, error = NULL WHERE doc_id = 'case:c1'")
+        repo.store.invalidate()
+
+    assert repo.store.verify_checksums() == [("case:c1", reason)]
+    for read in (repo.store.raw_bytes, repo.read):
+        unquarantine()
+        with pytest.raises(CorruptDocument) as caught:
+            read("case:c1")
+        assert caught.value.reason == reason
+    unquarantine()
+    assert repo.store.raw_bytes_many(["case:c1"]) == {}
+    assert repo.store.info("case:c1").error == reason
+
+
 def test_bytes_that_automerge_rejects_are_quarantined_not_dropped(repo):
     """A chunk whose own SHA-256 matches but whose automerge checksum does not (bad writer)."""
     import hashlib

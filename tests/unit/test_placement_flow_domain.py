@@ -7,9 +7,11 @@ from typing import Any
 
 import pytest
 
-from veldclient.domain import PlacementRequest, PlacementStatus
+from veldclient.domain import PlacementRequest, PlacementStatus, causal
 from veldclient.domain import placement_flow as pf
+from veldclient.domain.models_capacity import report_is_stale
 from veldclient.errors import InvalidTransition, NotFound
+from veldclient.services.dashboard_view import CareTypePressure
 
 P = PlacementStatus
 HOUR = 3_600_000
@@ -74,7 +76,7 @@ def test_placement_status_takes_ordered_events_and_defaults_to_draft():
     assert pf.placement_status([]) is P.DRAFT
     log.add("DRAFT")
     log.add("SENT", to_node="almelo")
-    assert pf.placement_status(pf.causal_order(log.events)) is P.SUBMITTED
+    assert pf.placement_status(causal.ordered(log.events)) is P.SUBMITTED
 
 
 def test_a_single_imported_status_event_is_the_start():
@@ -193,9 +195,9 @@ def test_concurrent_steps_fold_the_same_in_any_input_order():
     assert expected.offers[one].state == expected.offers[two].state == pf.ACCEPTED
 
 
-def test_causal_order_matches_services_events_ordered():
-    from veldclient.services import events
-
+def test_the_fold_orders_with_the_one_causal_order():
+    # one causal order for the whole client (domain/causal.py): the fold has no order of its own
+    assert not hasattr(pf, "causal_order")
     rng = random.Random(3)
     for _ in range(30):
         evs: list[dict[str, Any]] = []
@@ -204,7 +206,8 @@ def test_causal_order_matches_services_events_ordered():
             evs.append(
                 {"id": f"{rng.random():.6f}", "type": "X", "at": rng.randint(0, 5), "parents": parents}
             )
-        assert [e["id"] for e in pf.causal_order(evs)] == [e["id"] for e in events.ordered(evs)]
+        shuffled = rng.sample(evs, k=len(evs))
+        assert [e["id"] for e in causal.ordered(shuffled)] == [e["id"] for e in causal.ordered(evs)]
 
 
 def test_steps_that_do_not_fit_are_kept_but_change_nothing():
@@ -385,6 +388,17 @@ def test_stale_reports_are_marked_and_rank_lower():
     ranked = pf.rank_locations(request(), rows, NOW, STALE, None)
     assert [c.location_id for c in ranked] == ["fresh", "old"]
     assert ranked[1].stale and ("VEROUDERD: melding 14 u oud", "STALE: report 14 h old") in ranked[1].reasons
+
+
+def test_ranking_dashboard_and_capacity_record_share_one_staleness():
+    at = [NOW - STALE, NOW - STALE - 1, NOW + HOUR]  # at the limit, just past it, a clock ahead
+    rows = [row(f"l{n}", reported_at=t) for n, t in enumerate(at)]
+    ranked = {c.location_id: c for c in pf.rank_locations(request(), rows, NOW, STALE, None)}
+    marked = [ranked[f"l{n}"].stale for n in range(len(at))]
+    assert marked == [report_is_stale(t, NOW, STALE) for t in at] == [False, True, False]
+    assert [ranked[f"l{n}"].age_ms for n in range(len(at))] == [STALE, STALE + 1, 0]
+    pressure = CareTypePressure("ELV_HOOG", 3, 10, tuple(at), ())
+    assert pressure.stale_reports(NOW, STALE) == 1
 
 
 def test_distance_and_free_beds_weigh_as_documented():

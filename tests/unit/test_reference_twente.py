@@ -9,6 +9,7 @@ from collections import Counter
 import pytest
 from stdnum.nl import postcode as stdnum_postcode
 
+from veldclient.domain.node_seed import node_document_seed
 from veldclient.reference.twente import (
     LOCATIONS,
     NODES,
@@ -17,7 +18,6 @@ from veldclient.reference.twente import (
     location,
     locations_for,
     node,
-    node_document_seed,
     node_ids,
     nodes_for_postcode,
     pc4_distance_km,

@@ -81,11 +81,19 @@ class CareType(LabelledEnum):
     }
 )
 class BedStatus(LabelledEnum):
+    """The statuses a bed can be in (HL7 v2-0116): the one list every count, column and form
+    field of beds derives from."""
+
     FREE = "FREE"
     OCCUPIED = "OCCUPIED"
     CLOSED = "CLOSED"
     CLEANING = "CLEANING"
     ISOLATION = "ISOLATION"
+
+    @property
+    def column(self) -> str:
+        """The name of this status's count as a field and a column: ``free``, ``occupied`` ..."""
+        return self.value.lower()
 
 
 @_labels(

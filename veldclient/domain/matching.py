@@ -377,9 +377,10 @@ def match_statuses(
         known = _code(code)
         if known is not None:
             status[mid] = known
-    by_id = {e["id"]: e for e in events if e.get("id")}
+    order = causal.ordered(events)
+    by_id = {e["id"]: e for e in order}
     started: set[str] = set()
-    for e in causal.ordered(events):
+    for e in order:
         if e.get("type") == RESOLVED:
             _apply_resolution(e, by_id, status, started)
             continue

@@ -73,7 +73,7 @@ class Location:
         return loc
 
 
-_COUNT_FIELDS = {s: s.value.lower() for s in BedStatus}
+_COUNT_FIELDS = {s: s.column for s in BedStatus}
 
 
 @dataclass(frozen=True)
@@ -144,6 +144,28 @@ def is_reported(record: Mapping[str, Any]) -> bool:
     )
 
 
+def report_age_ms(reported_at: int, now_ms: int) -> int:
+    """Time since a capacity report; clock skew between devices never makes it negative."""
+    return max(0, now_ms - reported_at)
+
+
+def report_is_stale(reported_at: int, now_ms: int, stale_after_ms: int = STALE_AFTER_MS) -> bool:
+    """Whether a report is older than the limit: still shown, but marked (and ranked lower), because
+    a stale "free" may no longer be true."""
+    return report_age_ms(reported_at, now_ms) > stale_after_ms
+
+
+def capacity_key(location_id: str, care_type: str) -> str:
+    """Key of a location's record of one care type in a node document's ``capacity`` map (and its
+    row id in the ``capacity`` table)."""
+    return f"{location_id}/{care_type}"
+
+
+def beds_in(record: Mapping[str, Any], status: BedStatus) -> int:
+    """How many beds a ``capacity`` record of a node document counts in ``status`` (0: none named)."""
+    return int((record.get("counts") or {}).get(status.value, 0))
+
+
 @dataclass(frozen=True)
 class CapacityRecord:
     """Beds of one care type at one location, as last reported."""
@@ -163,16 +185,15 @@ class CapacityRecord:
         return self.counts.free
 
     def age_ms(self, now_ms: int) -> int:
-        """Time since the report; clock skew between devices never makes it negative."""
-        return max(0, now_ms - self.reported_at)
+        return report_age_ms(self.reported_at, now_ms)
 
     def is_stale(self, now_ms: int, stale_after_ms: int = STALE_AFTER_MS) -> bool:
-        return self.age_ms(now_ms) > stale_after_ms
+        return report_is_stale(self.reported_at, now_ms, stale_after_ms)
 
     @property
     def key(self) -> str:
         """Key in the node document's ``capacity`` map."""
-        return f"{self.location_id}/{self.care_type.value}"
+        return capacity_key(self.location_id, self.care_type.value)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -39,8 +39,8 @@ has not reported yet is unknown: never a candidate with free beds, listed after 
 capabilities are unknown too, so the capability filter cannot drop it).
 
 The domain never reads the clock or the database: callers pass ``now_ms``, capacity rows and, when the
-events come from a document, put them in causal order first (:func:`causal_order`, the same order as
-``services.events.ordered``, here so the store's projection can use it without importing services).
+events come from a document, put them in causal order first (:func:`veldclient.domain.causal.ordered`,
+or :func:`flow_of` does it).
 """
 
 from __future__ import annotations
@@ -52,10 +52,12 @@ from typing import Any
 
 from veldclient.errors import InvalidTransition, NotFound
 
+from . import causal
+from .causal import Event
 from .enums import Capability, CareType, PlacementStatus, check_transition
+from .models_capacity import report_age_ms, report_is_stale
 from .models_placement import PlacementRequest
 
-Event = Mapping[str, Any]
 P = PlacementStatus
 
 # --- the lifecycle from events ------------------------------------------------------------------
@@ -124,35 +126,6 @@ class Flow:
         return tuple(sorted(lost, key=lambda o: (o.decided_at or 0, o.id)))
 
 
-def causal_order(events: Sequence[Event]) -> list[Event]:
-    """Parents first, ties by (at, id): identical on every replica (= ``services.events.ordered``).
-
-    Sorting by the number of ancestors is a causal order because an event always has strictly more
-    ancestors than each of its parents. Events without an id (hand-made in tests) are skipped.
-    """
-    by_id = {e["id"]: e for e in events if e.get("id")}
-    seen: dict[str, set[str]] = {}
-    for start in by_id:
-        stack = [start]
-        while stack:  # iterative post-order walk: long event chains never hit the recursion limit
-            current = stack[-1]
-            if current in seen:
-                stack.pop()
-                continue
-            parents = [p for p in by_id[current].get("parents") or [] if p in by_id]
-            todo = [p for p in parents if p not in seen and p not in stack]
-            if todo:
-                stack.extend(todo)
-                continue
-            acc: set[str] = set()
-            for p in parents:
-                acc.add(p)
-                acc |= seen.get(p, set())
-            seen[current] = acc
-            stack.pop()
-    return sorted(by_id.values(), key=lambda e: (len(seen[e["id"]]), e.get("at") or 0, e["id"]))
-
-
 class _Fold:
     """Mutable state while folding; frozen into a :class:`Flow` at the end."""
 
@@ -171,7 +144,7 @@ class _Fold:
         node = e.get("node") or (e.get("data") or {}).get("node")
         if self.sender is not None and node == self.sender:
             return
-        at = int(e.get("at") or 0)
+        at = causal.event_time(e)
         self.first_reply_at = at if self.first_reply_at is None else min(self.first_reply_at, at)
 
     def settle_search(self) -> None:
@@ -221,7 +194,7 @@ class _Fold:
             node=data.get("node") or e.get("node"),
             location_id=data.get("location_id"),
             care_type=data.get("care_type"),
-            at=int(e.get("at") or 0),
+            at=causal.event_time(e),
             by=e.get("by"),
         )
         self.reply(e)
@@ -274,7 +247,7 @@ class _Fold:
             return
         for offer in set_aside:
             state = GIVEN_AWAY if elsewhere else OVERRULED
-            self.set_offer(offer.id, state=state, decided_at=int(e.get("at") or 0), decided_by=e["id"])
+            self.set_offer(offer.id, state=state, decided_at=causal.event_time(e), decided_by=e["id"])
         if self.accepted is not None and self.offers[self.accepted].state != ACCEPTED:
             self.accepted = next((o.id for o in self.offers.values() if o.state == ACCEPTED), None)
         self.settle_search()
@@ -287,7 +260,7 @@ class _Fold:
             self.set_offer(offer_id, state=ADMITTED)
             self.accepted = offer_id
         self.status = P.ADMITTED
-        self.placed_at = int(data.get("admitted_at") or e.get("at") or 0)
+        self.placed_at = int(data.get("admitted_at") or causal.event_time(e))
 
     def on_discharged(self, e: Event, data: Mapping[str, Any]) -> None:
         if self.status != P.ADMITTED:
@@ -338,7 +311,7 @@ def placement_status(ordered_events: Iterable[Event]) -> PlacementStatus:
 
 def flow_of(events: Sequence[Event], sender_node: str | None = None) -> Flow:
     """Fold events straight from a document (any order)."""
-    return fold(causal_order(events), sender_node)
+    return fold(causal.ordered(events), sender_node)
 
 
 # --- which steps are possible now ---------------------------------------------------------------
@@ -696,8 +669,8 @@ def _candidate(
 ) -> LocationCandidate:
     free = int(row.get("free") or 0)
     reported_at = int(row.get("reported_at") or 0)
-    age = max(0, now_ms - reported_at)
-    stale = age > stale_after_ms
+    age = report_age_ms(reported_at, now_ms)
+    stale = report_is_stale(reported_at, now_ms, stale_after_ms)
     km = _distance(dist_fn, client_pc4, row.get("location_postcode"))
     preferred = _is_preferred(request, row)
 

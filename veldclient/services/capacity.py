@@ -14,9 +14,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 from veldclient.domain import CapacityRecord
-from veldclient.domain.enums import Capability, CareType
+from veldclient.domain.enums import BedStatus, Capability, CareType
 from veldclient.domain.fields import enum_value
-from veldclient.domain.models_capacity import is_reported
+from veldclient.domain.models_capacity import (
+    beds_in,
+    capacity_key,
+    is_reported,
+    report_age_ms,
+    report_is_stale,
+)
 from veldclient.errors import NotFound
 from veldclient.profile import check_node
 from veldclient.services import settings
@@ -25,6 +31,7 @@ from veldclient.store.docstore import Editor
 from veldclient.store.repo import doc_id_for
 
 REPORTERS = ("nurse", "admin")
+HISTORY_STATUSES = (BedStatus.FREE, BedStatus.OCCUPIED)  # the day's totals the trends draw
 
 
 def _day(ms: int) -> str:
@@ -59,21 +66,34 @@ def update_capacity(
 
 def write_record(e: Editor, record: dict[str, Any]) -> None:
     """Write one capacity record and the day's history total for its care type (same change)."""
-    key = f"{record['location_id']}/{record['care_type']}"
+    key = capacity_key(record["location_id"], record["care_type"])
     e.update(("capacity", key), record)
     records = {**(e.root.get("capacity") or {}), key: record}
     # only reports count: a record nobody reported (a new node's placeholder) has no beds to add
     same_type = [r for r in records.values() if r.get("care_type") == record["care_type"] and is_reported(r)]
-    day = _day(record["reported_at"])
+    write_day_total(
+        e,
+        record["care_type"],
+        record["reported_at"],
+        sum(int(r.get("beds_total") or 0) for r in same_type),
+        {status: sum(beds_in(r, status) for r in same_type) for status in HISTORY_STATUSES},
+    )
+
+
+def write_day_total(
+    e: Editor, care_type: str, at: int, beds_total: int, beds: Mapping[BedStatus, int]
+) -> None:
+    """The node's total of one care type on the day of ``at`` (epoch ms) in ``history``: one entry
+    per day and care type, the last write of the day wins."""
+    day = _day(at)
     e.update(
-        ("history", f"{day}/{record['care_type']}"),
+        ("history", f"{day}/{care_type}"),
         {
             "day": day,
-            "care_type": record["care_type"],
-            "beds_total": sum(int(r.get("beds_total") or 0) for r in same_type),
-            "free": sum(int((r.get("counts") or {}).get("FREE", 0)) for r in same_type),
-            "occupied": sum(int((r.get("counts") or {}).get("OCCUPIED", 0)) for r in same_type),
-            "reported_at": record["reported_at"],
+            "care_type": care_type,
+            "beds_total": beds_total,
+            **{status.column: beds[status] for status in HISTORY_STATUSES},
+            "reported_at": at,
         },
     )
 
@@ -102,13 +122,19 @@ class CapacityView:
     stale: bool
     reported: bool
 
+    def count(self, status: BedStatus) -> int | None:
+        """The beds in ``status`` (None until reported)."""
+        value: int | None = getattr(self, status.column)
+        return value
+
     def as_json(self) -> dict[str, Any]:
         return dict(self.__dict__)
 
 
-_VIEW_SQL = """
-SELECT c.node_id, coalesce(n.name, c.node_id), c.location_id, coalesce(l.name, c.location_id), c.care_type,
-       c.beds_total, c.free, c.occupied, c.closed, c.cleaning, c.isolation, c.capabilities, c.reported_by,
+_VIEW_SQL = f"""
+SELECT c.node_id, coalesce(n.name, c.node_id) AS node_name, c.location_id,
+       coalesce(l.name, c.location_id) AS location_name, c.care_type, c.beds_total,
+       {", ".join(f"c.{status.column}" for status in BedStatus)}, c.capabilities, c.reported_by,
        c.reported_at, c.device_id
 FROM capacity c LEFT JOIN nodes n ON n.id = c.node_id LEFT JOIN locations l ON l.id = c.location_id
 """
@@ -134,15 +160,18 @@ def capacity(
     where, params = _where("c.", node_id, care_type)
     sql = _VIEW_SQL + where + " ORDER BY c.node_id, c.location_id, c.care_type"
     out = []
-    for row in session.db.execute(sql, params):
-        caps = (row[11] or "").split()
+    cursor = session.db.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    for values in cursor:
+        row = dict(zip(names, values, strict=True))
+        caps = (row.pop("capabilities") or "").split()
         if capability and capability not in caps:
             continue
-        reported_at = row[13]
-        age = None if reported_at is None else max(0, now - int(reported_at))
-        stale = age is not None and age > limit
-        reported = age is not None
-        out.append(CapacityView(*row[:11], caps, row[12], reported_at, row[14], age, stale, reported))  # type: ignore[call-arg]
+        reported_at = row["reported_at"]
+        reported = reported_at is not None
+        age = report_age_ms(int(reported_at), now) if reported else None
+        stale = reported and report_is_stale(int(reported_at), now, limit)
+        out.append(CapacityView(**row, capabilities=caps, age_ms=age, stale=stale, reported=reported))
     return out
 
 

@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from veldclient.domain import SLA_PLACED_MS, SLA_REPLY_MS, Client
+from veldclient.domain import SLA_PLACED_MS, SLA_REPLY_MS, Client, causal
 from veldclient.domain.placement_flow import SEARCHING, Flow, LocationCandidate, flow_of
 from veldclient.errors import NotFound
 from veldclient.identity import format_device_id
@@ -345,7 +345,7 @@ def _entry(
         data["location_name"] = places.get(data["location_id"], data["location_id"])
     device = event.get("device")
     return {
-        "at": int(event.get("at") or 0),
+        "at": causal.event_time(event),
         "type": str(event.get("type") or "?"),
         "by": event.get("by"),
         "node": event.get("node"),

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from veldclient.domain import causal
 from veldclient.errors import NotFound, ValidationError
 from veldclient.services import events
 from veldclient.session import Session
@@ -106,7 +107,7 @@ def open_conflicts(session: Session) -> list[Conflict]:
                     title_en=raw["title_en"],
                 )
             )
-    out.sort(key=lambda c: (-max((s.get("at") or 0) for s in c.sides), c.id))
+    out.sort(key=lambda c: (-max(causal.event_time(s) for s in c.sides), c.id))
     return out
 
 

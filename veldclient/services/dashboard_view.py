@@ -41,7 +41,9 @@ class CareTypePressure:
     """Locations with this care type that have not reported yet: unknown, not in ``free``/``beds_total``."""
 
     def stale_reports(self, now: int, stale_after_ms: int) -> int:
-        return sum(1 for at in self.reported_at if now - at > stale_after_ms)
+        from veldclient.domain.models_capacity import report_is_stale
+
+        return sum(1 for at in self.reported_at if report_is_stale(at, now, stale_after_ms))
 
     @property
     def oldest_report_at(self) -> int | None:

@@ -17,20 +17,29 @@ import json
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from veldclient import locations, trust
 from veldclient import profile as profmod
 from veldclient.audit import AuditEvent
-from veldclient.domain import Client, HelpRequest, Mantelzorger, Match, PlacementRequest, Visit, Volunteer
+from veldclient.domain import (
+    BedStatus,
+    Client,
+    HelpRequest,
+    Mantelzorger,
+    Match,
+    PlacementRequest,
+    Visit,
+    Volunteer,
+    node_seed,
+)
 from veldclient.errors import VeldError
 from veldclient.fixtures import generator
 from veldclient.identity import format_device_id
 from veldclient.reference import twente
 from veldclient.services import events, settings, setup, status
-from veldclient.services.capacity import write_record
+from veldclient.services.capacity import write_day_total, write_record
 from veldclient.services.session import open_session
 from veldclient.session import Clock, Session, clock_from_env
 from veldclient.store.docstore import Editor
@@ -192,7 +201,7 @@ def load_nodes(session: Session) -> None:
     for index, node in enumerate(twente.NODES):
         setup.ensure_node_document(session, node.id)
         reported_at = now - int(REPORT_AGE_HOURS[index % len(REPORT_AGE_HOURS)] * HOUR_MS)
-        capacity = twente.node_document_seed(node.id, reported_at=reported_at)["capacity"]
+        capacity = node_seed.node_document_seed(node.id, reported_at=reported_at)["capacity"]
         writer = session.repo
         device_id = session.actor.device_id
         if node.id != session.actor.node_id:
@@ -222,19 +231,10 @@ def write_history(
         totals[record["care_type"]] = totals.get(record["care_type"], 0) + int(record["beds_total"])
     for back in range(days, 0, -1):
         at = now - back * DAY_MS
-        day = datetime.fromtimestamp(at / 1000, UTC).date().isoformat()
         for care_type, total in sorted(totals.items()):
             occupied = min(total, round(total * (0.6 + 0.35 * rng.random())))
-            e.update(
-                ("history", f"{day}/{care_type}"),
-                {
-                    "day": day,
-                    "care_type": care_type,
-                    "beds_total": total,
-                    "free": total - occupied,
-                    "occupied": occupied,
-                    "reported_at": at,
-                },
+            write_day_total(
+                e, care_type, at, total, {BedStatus.FREE: total - occupied, BedStatus.OCCUPIED: occupied}
             )
 
 

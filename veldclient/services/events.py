@@ -6,8 +6,8 @@ names its ``parents``: the ids of the events that were the latest its author had
 like Automerge heads). After a merge, two events are **concurrent** when neither is an ancestor of the
 other — made while apart. Which concurrent pairs matter (two acceptances of the same offer, accept vs
 cancel) is decided by the service that owns the document; this module only answers "who saw what".
-The pure ordering helpers live in ``veldclient.domain.causal`` (the domain and the projection need
-them too) and are re-exported here.
+The pure ordering helpers (frontier, concurrency, the causal order) live in
+``veldclient.domain.causal``, where the domain and the projection reach them too.
 
 Event shape (a map in the document): ``{id, type, at, by, device, node, data, parents}``.
 """
@@ -18,19 +18,8 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from veldclient.domain.causal import Event, ancestors, concurrent, concurrent_pairs, frontier, ordered
+from veldclient.domain.causal import Event, frontier
 from veldclient.session import Session
-
-__all__ = [
-    "Event",
-    "ancestors",
-    "concurrent",
-    "concurrent_pairs",
-    "frontier",
-    "make",
-    "ordered",
-    "resolved_ids",
-]
 
 
 def make(session: Session, kind: str, events: Sequence[Event], **data: Any) -> dict[str, Any]:

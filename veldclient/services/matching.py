@@ -33,6 +33,7 @@ from veldclient.domain import (
     Vog,
     VogStatus,
     category,
+    causal,
     check_transition,
     is_heavy,
 )
@@ -578,7 +579,7 @@ def conflicts(session: Session) -> list[dict[str, Any]]:
         settled = events.resolved_ids(evs)
         pairs = [
             (a, b)
-            for a, b in events.concurrent_pairs(evs, STEP_TYPES)
+            for a, b in causal.concurrent_pairs(evs, STEP_TYPES)
             if _incompatible(a, b) and not {a["id"], b["id"]} <= settled
         ]
         if not pairs:
@@ -590,7 +591,7 @@ def conflicts(session: Session) -> list[dict[str, Any]]:
         what_nl = label.label("nl") if label else str(task)
         what_en = label.label("en") if label else str(task)
         for a, b in pairs:
-            first, second = sorted((a, b), key=lambda e: (e.get("at") or 0, e["id"]))
+            first, second = sorted((a, b), key=causal.time_order)
             double = first.get("data", {}).get("match_id") != second.get("data", {}).get("match_id")
             out.append(
                 {

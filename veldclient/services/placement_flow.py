@@ -19,12 +19,15 @@ from typing import Any
 
 from veldclient.domain import (
     STALE_AFTER_MS,
+    BedStatus,
     CareType,
     DischargeDestination,
     PlacementRequest,
     PlacementStatus,
+    causal,
 )
 from veldclient.domain import placement_flow as flow_rules
+from veldclient.domain.models_capacity import beds_in, capacity_key
 from veldclient.domain.placement_flow import Flow, LocationCandidate, Offer
 from veldclient.errors import AccessDenied, NotFound, ValidationError
 from veldclient.reference import twente
@@ -275,7 +278,7 @@ def _own_capacity(session: Session, location_id: str, care_type: str) -> tuple[s
     root = session.repo.read(node_doc)
     if location_id not in (root.get("locations") or {}):
         raise NotFound("Locatie van uw knooppunt / location of your node", location_id)
-    key = f"{location_id}/{care_type}"
+    key = capacity_key(location_id, care_type)
     record = (root.get("capacity") or {}).get(key)
     if record is None:
         raise ValidationError.single(
@@ -304,7 +307,7 @@ def offer(session: Session, request_id: str, location_id: str, care_type: str) -
     loaded = _as_receiver(session, request_id, "placement.offer")
     care = _care_type(care_type)
     _key, record = _own_capacity(session, location_id, care)
-    if int((record.get("counts") or {}).get("FREE", 0)) <= 0:
+    if beds_in(record, BedStatus.FREE) <= 0:
         raise ValidationError.single(
             "location_id",
             "no_free_bed",
@@ -394,8 +397,8 @@ def _bed_change(
 ) -> Callable[[Editor], None]:
     """FREE += delta, OCCUPIED -= delta on the own node's record, re-reported by this device."""
     counts = {k: int(v) for k, v in (record.get("counts") or {}).items()}
-    counts["FREE"] = counts.get("FREE", 0) + delta_free
-    counts["OCCUPIED"] = counts.get("OCCUPIED", 0) - delta_free
+    counts[BedStatus.FREE.value] = beds_in(record, BedStatus.FREE) + delta_free
+    counts[BedStatus.OCCUPIED.value] = beds_in(record, BedStatus.OCCUPIED) - delta_free
     new = {
         **record,
         "counts": counts,
@@ -414,14 +417,14 @@ def admit(
     loaded = _as_receiver(session, request_id, "placement.admit")
     offered = flow_rules.check_admit(loaded.flow, session.actor.node_id, offer_event_id)
     key, record = _own_capacity(session, str(offered.location_id), str(offered.care_type))
-    if int((record.get("counts") or {}).get("FREE", 0)) <= 0:
+    if beds_in(record, BedStatus.FREE) <= 0:
         raise ValidationError.single(
             "location_id",
             "no_free_bed",
             "Er is geen vrij bed meer op deze locatie: het laatste bed is al bezet. Zie de conflicten.",
             "There is no free bed left at this location: the last bed is taken. See the conflicts.",
         )
-    accepted_at = int(loaded.event(offered.accepted_event_id).get("at") or 0)
+    accepted_at = causal.event_time(loaded.event(offered.accepted_event_id))
     when = _effective_at(
         session,
         at,
@@ -454,7 +457,7 @@ def discharge(
         ) from None
     offered = flow_rules.check_discharge(loaded.flow, session.actor.node_id)
     key, record = _own_capacity(session, str(offered.location_id), str(offered.care_type))
-    if int((record.get("counts") or {}).get("OCCUPIED", 0)) <= 0:
+    if beds_in(record, BedStatus.OCCUPIED) <= 0:
         raise ValidationError.single(
             "location_id",
             "no_occupied_bed",
@@ -652,10 +655,10 @@ def _concurrent(session: Session, names: _Names) -> list[dict[str, Any]]:
     for doc_id in _docs_with(session, "sum(type != 'OFFERED') >= 2"):
         evs = list(session.repo.read(doc_id).get("events") or [])
         settled = events.resolved_ids(evs)
-        for a, b in events.concurrent_pairs(evs, CONTESTED):
+        for a, b in causal.concurrent_pairs(evs, CONTESTED):
             if not _incompatible(a, b) or {a["id"], b["id"]} <= settled:
                 continue
-            first, second = sorted((a, b), key=lambda e: (e.get("at") or 0, e["id"]))
+            first, second = sorted((a, b), key=causal.time_order)
             found.append(
                 {
                     "kind": "placement.concurrent",
@@ -678,7 +681,7 @@ def _overbooked(session: Session, names: _Names) -> list[dict[str, Any]]:
     "more pending acceptances than free beds" stays true after one of two clashing acceptances is
     admitted, until a person withdraws or resolves the other. Nothing is dropped from any document.
     """
-    pending: dict[str, list[tuple[str, Mapping[str, Any]]]] = {}
+    pending: dict[tuple[str, str], list[tuple[str, Mapping[str, Any]]]] = {}  # by (location, care type)
     for doc_id in _docs_with(session, "sum(type = 'ACCEPTED') >= 1 AND sum(type = 'OFFERED') >= 1"):
         root = session.repo.read(doc_id)
         evs = list(root.get("events") or [])
@@ -689,16 +692,16 @@ def _overbooked(session: Session, names: _Names) -> list[dict[str, Any]]:
             accepted = by_id.get(o.accepted_event_id or "")
             if o.state != flow_rules.ACCEPTED or accepted is None or accepted["id"] in settled:
                 continue
-            pending.setdefault(f"{o.location_id}/{o.care_type}", []).append((doc_id, accepted))
+            pending.setdefault((str(o.location_id), str(o.care_type)), []).append((doc_id, accepted))
     found = []
-    for key, items in sorted(pending.items()):
+    for (location_id, care_type), items in sorted(pending.items(), key=lambda kv: capacity_key(*kv[0])):
+        key = capacity_key(location_id, care_type)
         row = session.db.execute("SELECT free FROM capacity WHERE id = ?", [key]).fetchone()
         if row is None or row[0] is None:  # no report of these beds here: nothing to count against
             continue
         if len(items) <= int(row[0]):
             continue
-        items.sort(key=lambda item: (item[1].get("at") or 0, item[1]["id"]))
-        location_id, care_type = key.split("/", 1)
+        items.sort(key=lambda item: causal.time_order(item[1]))
         where_nl, where_en = names.where(location_id, care_type)
         free = int(row[0])
         found.append(

@@ -6,7 +6,7 @@ import shutil
 
 from veldclient import profile as profmod
 from veldclient import trust
-from veldclient.reference import twente
+from veldclient.domain import node_seed
 from veldclient.services.session import open_session
 from veldclient.session import Clock, Session, clock_from_env
 from veldclient.store.repo import doc_id_for
@@ -49,7 +49,7 @@ def ensure_node_document(session: Session, node_id: str) -> None:
     doc_id = doc_id_for("node", node_id)
     if session.repo.store.exists(doc_id):
         return
-    seed = twente.node_document_seed(node_id, reported_at=0)
+    seed = node_seed.node_document_seed(node_id, reported_at=0)
     fields = {
         k: v for k, v in seed.items() if k not in ("kind", "id", "node_id", "schema", "archived", "events")
     }

@@ -16,7 +16,7 @@ import hashlib
 from datetime import UTC, datetime
 from typing import Any
 
-from veldclient.domain import Slot
+from veldclient.domain import Slot, SlotStatus
 from veldclient.errors import InvalidTransition, NotFound, ValidationError
 from veldclient.services import events
 from veldclient.session import Session
@@ -76,7 +76,7 @@ def book(session: Session, slot_id: str, client_id: str) -> str:
     row = session.db.execute("SELECT node_id, status FROM slots WHERE id = ?", [slot_id]).fetchone()
     if row is None:
         raise NotFound("Tijdslot / slot", slot_id)
-    if row[1] != "FREE" or _active_bookings(session, slot_id):
+    if row[1] != SlotStatus.FREE or _active_bookings(session, slot_id):
         raise InvalidTransition(
             "Dit tijdslot is al geboekt; kies een ander tijdslot.",
             "This slot is already booked; choose another slot.",
@@ -167,7 +167,7 @@ def slot_table(session: Session, node_id: str | None = None) -> list[dict[str, A
         sql + " ORDER BY s.start_at", params
     ):
         by = (bookers or "").split()
-        state = "double_booked" if len(by) > 1 else "booked" if by or status != "FREE" else "free"
+        state = "double_booked" if len(by) > 1 else "booked" if by or status != SlotStatus.FREE else "free"
         out.append(
             {
                 "id": sid,

@@ -19,7 +19,6 @@ import csv
 import io
 import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +27,7 @@ from veldclient.domain import HelpRequest, MatchStatus, OnBehalfOf
 from veldclient.domain import matching as dm
 from veldclient.domain.screening import screen
 from veldclient.errors import VeldError
+from veldclient.files import atomic_write
 from veldclient.services.matching import HELP, help_request_root, safe_id, statuses
 from veldclient.session import Session
 
@@ -99,30 +99,6 @@ def _person(session: Session, request: HelpRequest) -> tuple[str, str | None]:
     return ((row[0] or "").split()[:1] or [""])[0] if row else "", None
 
 
-def _write_atomic(out_path: Path, data: bytes) -> None:
-    folder = out_path.parent if str(out_path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, out_path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    try:
-        dir_fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)
-
-
 def export_for_volunteer(
     session: Session, help_request_id: str, out_path: str | os.PathLike[str], *, lang: str = "nl"
 ) -> ExportResult:
@@ -166,7 +142,7 @@ def export_for_volunteer(
             },
         )
         try:
-            _write_atomic(path, buffer.getvalue().encode("utf-8"))
+            atomic_write(path, buffer.getvalue().encode("utf-8"))
         except OSError as exc:
             reason = exc.strerror or type(exc).__name__
             raise ExportFailed(

@@ -87,6 +87,34 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         db.table("am_meta").create({"key": str, "value": int}, pk="key")
 
 
+_INSERT_DOC = (
+    "INSERT INTO am_docs (doc_id, kind, node_id, heads, snap_bytes, inc_bytes, next_seq, version,"
+    " updated_at, quarantined) VALUES (?, ?, ?, ?, ?, 0, 1, ?, ?, 0)"
+)
+"""A document new here: ``(doc_id, kind, node_id, heads, snapshot size, version, now_ms)``; its one
+chunk is its snapshot (sequence 0), so the next chunk is 1."""
+_INSERT_CHUNK = "INSERT INTO am_chunks (doc_id, seq, kind, data, sha256) VALUES (?, ?, ?, ?, ?)"
+
+
+def _digest(data: bytes) -> str:
+    """A chunk's checksum (``am_chunks.sha256``): finds a damaged row without loading the document."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def _chunk_row(doc_id: str, seq: int, kind: str, data: bytes) -> tuple[str, int, str, bytes, str]:
+    """A row of :data:`_INSERT_CHUNK`."""
+    return doc_id, seq, kind, data, _digest(data)
+
+
+def _checksum_problem(chunks: Iterable[tuple[int, bytes, str]]) -> str | None:
+    """Why these stored ``(seq, data, sha256)`` chunks of one document cannot be trusted (the first
+    whose bytes do not match their checksum), or None when all match."""
+    for seq, data, digest in chunks:
+        if _digest(data) != digest:
+            return f"chunk {seq} does not match its checksum"
+    return None
+
+
 @dataclass(frozen=True)
 class DocInfo:
     doc_id: str
@@ -248,9 +276,9 @@ class DocStore:
         ).fetchall()
         if not chunks:
             raise KeyError(doc_id)
-        for seq, data, digest in chunks:
-            if hashlib.sha256(data).hexdigest() != digest:
-                self._fail(doc_id, f"chunk {seq} does not match its checksum")
+        problem = _checksum_problem(chunks)
+        if problem:
+            self._fail(doc_id, problem)
         return b"".join(c[1] for c in chunks)
 
     def raw_bytes_many(self, doc_ids: list[str]) -> dict[str, bytes]:
@@ -264,10 +292,10 @@ class DocStore:
         blobs: dict[str, bytes] = {}
         for doc_id, parts in chunks.items():
             parts.sort()
-            bad = [seq for seq, data, digest in parts if hashlib.sha256(data).hexdigest() != digest]
-            if bad:
+            problem = _checksum_problem(parts)
+            if problem:
                 with contextlib.suppress(CorruptDocument):  # recorded; the others still go
-                    self._fail(doc_id, f"chunk {bad[0]} does not match its checksum")
+                    self._fail(doc_id, problem)
             else:
                 blobs[doc_id] = b"".join(p[1] for p in parts)
         return blobs
@@ -313,9 +341,9 @@ class DocStore:
         chunks = self.db.execute(
             "SELECT seq, data, sha256 FROM am_chunks WHERE doc_id = ? ORDER BY seq", [doc_id]
         ).fetchall()
-        for seq, data, digest in chunks:
-            if hashlib.sha256(data).hexdigest() != digest:
-                self._fail(doc_id, f"chunk {seq} does not match its checksum")
+        problem = _checksum_problem(chunks)
+        if problem:
+            self._fail(doc_id, problem)
         try:
             doc = boundary.load(b"".join(c[1] for c in chunks), self.actor)
             with boundary.guarded("reading"):
@@ -362,10 +390,9 @@ class DocStore:
     def _insert_new(
         self, doc_id: str, kind: str, node_id: str | None, doc: core.Document, snapshot: bytes, now_ms: int
     ) -> dict[str, Json]:
-        self._insert_chunk(doc_id, 0, "snap", snapshot)
+        self.db.execute(_INSERT_CHUNK, _chunk_row(doc_id, 0, "snap", snapshot))
         self.db.execute(
-            "INSERT INTO am_docs (doc_id, kind, node_id, heads, snap_bytes, inc_bytes, next_seq, version,"
-            " updated_at, quarantined) VALUES (?, ?, ?, ?, ?, 0, 1, ?, ?, 0)",
+            _INSERT_DOC,
             [
                 doc_id,
                 kind,
@@ -394,7 +421,7 @@ class DocStore:
                 for key, value in root.items():
                     codec.put(tx, codec.ROOT, key, value)
             snapshot = boundary.save(doc)
-            chunk_rows.append((doc_id, 0, "snap", snapshot, hashlib.sha256(snapshot).hexdigest()))
+            chunk_rows.append(_chunk_row(doc_id, 0, "snap", snapshot))
             doc_rows.append(
                 (
                     doc_id,
@@ -406,14 +433,8 @@ class DocStore:
                     now_ms,
                 )
             )
-        self.db.conn.executemany(
-            "INSERT INTO am_chunks (doc_id, seq, kind, data, sha256) VALUES (?, ?, ?, ?, ?)", chunk_rows
-        )
-        self.db.conn.executemany(
-            "INSERT INTO am_docs (doc_id, kind, node_id, heads, snap_bytes, inc_bytes, next_seq, version,"
-            " updated_at, quarantined) VALUES (?, ?, ?, ?, ?, 0, 1, ?, ?, 0)",
-            doc_rows,
-        )
+        self.db.conn.executemany(_INSERT_CHUNK, chunk_rows)
+        self.db.conn.executemany(_INSERT_DOC, doc_rows)
 
     def change(self, doc_id: str, fn: Callable[[Editor], None], now_ms: int) -> dict[str, Json]:
         """Run ``fn`` in one automerge transaction and persist its changes as one chunk.
@@ -523,13 +544,9 @@ class DocStore:
         """Store documents new to this replica as received (already loaded and checked by the
         caller): ``(doc_id, kind, node_id, bytes, heads)``. Not cached, as in :meth:`create_many`."""
         first = self._bump_by(len(items))
+        self.db.conn.executemany(_INSERT_CHUNK, [_chunk_row(i[0], 0, "snap", i[3]) for i in items])
         self.db.conn.executemany(
-            "INSERT INTO am_chunks (doc_id, seq, kind, data, sha256) VALUES (?, 0, 'snap', ?, ?)",
-            [(i[0], i[3], hashlib.sha256(i[3]).hexdigest()) for i in items],
-        )
-        self.db.conn.executemany(
-            "INSERT INTO am_docs (doc_id, kind, node_id, heads, snap_bytes, inc_bytes, next_seq, version,"
-            " updated_at, quarantined) VALUES (?, ?, ?, ?, ?, 0, 1, ?, ?, 0)",
+            _INSERT_DOC,
             [
                 (doc_id, kind, node_id, heads.text, len(data), first + n, now_ms)
                 for n, (doc_id, kind, node_id, data, heads) in enumerate(items)
@@ -606,16 +623,14 @@ class DocStore:
             if inc_bytes > snap_bytes:
                 snapshot = boundary.save(loaded.doc)
                 compacted.append((doc_id,))
-                chunks.append((doc_id, seq, "snap", snapshot, hashlib.sha256(snapshot).hexdigest()))
+                chunks.append(_chunk_row(doc_id, seq, "snap", snapshot))
                 snap_bytes, inc_bytes = len(snapshot), 0
             else:
-                chunks.append((doc_id, seq, "inc", increment, hashlib.sha256(increment).hexdigest()))
+                chunks.append(_chunk_row(doc_id, seq, "inc", increment))
             heads = _heads_of(loaded.doc).text
             docs.append((heads, snap_bytes, inc_bytes, seq + 1, first + n, now_ms, doc_id))
         self.db.conn.executemany("DELETE FROM am_chunks WHERE doc_id = ?", compacted)
-        self.db.conn.executemany(
-            "INSERT INTO am_chunks (doc_id, seq, kind, data, sha256) VALUES (?, ?, ?, ?, ?)", chunks
-        )
+        self.db.conn.executemany(_INSERT_CHUNK, chunks)
         self.db.conn.executemany(
             "UPDATE am_docs SET heads = ?, snap_bytes = ?, inc_bytes = ?, next_seq = ?, version = ?,"
             " updated_at = ? WHERE doc_id = ?",
@@ -645,12 +660,6 @@ class DocStore:
             if not t.endswith(("_fts", "_data", "_idx", "_docsize", "_config"))
             and any(c[1] == "doc_id" for c in self.db.execute(f"PRAGMA table_info([{t}])"))
         ]
-
-    def _insert_chunk(self, doc_id: str, seq: int, kind: str, data: bytes) -> None:
-        self.db.execute(
-            "INSERT INTO am_chunks (doc_id, seq, kind, data, sha256) VALUES (?, ?, ?, ?, ?)",
-            [doc_id, seq, kind, data, hashlib.sha256(data).hexdigest()],
-        )
 
     def _bump(self) -> int:
         """A local, monotonic version: 'what changed since N' for sync manifests and UI refreshes."""
@@ -710,8 +719,9 @@ class DocStore:
         """Cheap check without loading: every chunk's SHA-256. Quarantines what fails."""
         bad: dict[str, str] = {}
         for doc_id, seq, data, digest in self.db.execute("SELECT doc_id, seq, data, sha256 FROM am_chunks"):
-            if doc_id not in bad and hashlib.sha256(data).hexdigest() != digest:
-                bad[doc_id] = f"chunk {seq} does not match its checksum"
+            problem = None if doc_id in bad else _checksum_problem([(seq, data, digest)])
+            if problem:
+                bad[doc_id] = problem
         for doc_id, reason in bad.items():
             self.quarantine(doc_id, reason)
         return sorted(bad.items())

@@ -19,6 +19,7 @@ from typing import Any
 import sqlite_utils
 
 from veldclient.db import rows_in
+from veldclient.domain.enums import BedStatus
 from veldclient.store import erasures
 
 Json = Any
@@ -180,11 +181,7 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...]]] = {
             "location_id": str,
             "care_type": str,
             "beds_total": int,
-            "free": int,
-            "occupied": int,
-            "closed": int,
-            "cleaning": int,
-            "isolation": int,
+            **{status.column: int for status in BedStatus},
             "capabilities": str,
             "reported_by": str,
             "reported_at": int,
@@ -549,11 +546,7 @@ def project_node(doc_id: str, root: dict[str, Json]) -> Rows:
             counts = rec.get("counts") or {}
             row |= {
                 "beds_total": rec.get("beds_total"),
-                "free": counts.get("FREE", 0),
-                "occupied": counts.get("OCCUPIED", 0),
-                "closed": counts.get("CLOSED", 0),
-                "cleaning": counts.get("CLEANING", 0),
-                "isolation": counts.get("ISOLATION", 0),
+                **{status.column: counts.get(status.value, 0) for status in BedStatus},
                 "capabilities": _join(rec.get("capabilities")),
                 "reported_by": rec.get("reported_by"),
                 "reported_at": rec.get("reported_at"),
