@@ -13,7 +13,7 @@ from rich.text import Text
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, SelectionList, Static
 
-from veldclient.domain import Capability, CareType, ReferrerRole, Urgency
+from veldclient.domain import Capability, CareType, Client, PlacementRequest, ReferrerRole, Urgency
 from veldclient.screens.forms import FormScreen
 from veldclient.screens.i18n import language, t
 from veldclient.services import caseload_view, clients, placements
@@ -28,7 +28,7 @@ TRIAGE = (
 )
 
 
-class ClientForm(FormScreen):
+class ClientForm(FormScreen[Client]):
     """Register a client (nurse only; the service refuses other roles and says why)."""
 
     TITLE_ID = "caseload.form.client_title"
@@ -53,7 +53,7 @@ def _options(enum: Iterable[Any]) -> list[tuple[Text, str]]:
     return [(Text(member.label(lang)), member.value) for member in enum]
 
 
-class PlacementForm(FormScreen):
+class PlacementForm(FormScreen[PlacementRequest]):
     """A placement request with triage: the suggested care type updates as boxes are ticked."""
 
     def __init__(self, client_id: str, client_name: str, *, today: str, wlz: bool = False) -> None:
@@ -89,7 +89,7 @@ class PlacementForm(FormScreen):
             "caseload.form.care_type",
             Select(_options(CareType), prompt=t("caseload.form.choose"), compact=True),
         )
-        capabilities = SelectionList[str](*((label, code) for label, code in _options(Capability)))
+        capabilities = SelectionList[str](*_options(Capability), compact=True)
         yield self.field("required_capabilities", "caseload.form.capabilities", capabilities)
         yield self.field("desired_start", "caseload.form.desired_start", Input(self.today, compact=True))
         yield self.field("expected_end", "caseload.form.expected_end", Input(compact=True))
@@ -110,7 +110,7 @@ class PlacementForm(FormScreen):
         self.submit(placements.file_placement_request, self.client_id, self.values())
 
 
-class OfferForm(FormScreen):
+class OfferForm(FormScreen[dict[str, Any]]):
     """Offer a bed at one of the own node's locations that report this care type."""
 
     TITLE_ID = "caseload.form.offer_title"
@@ -152,7 +152,7 @@ class OfferForm(FormScreen):
         self.submit(flow.offer, self.request_id, values.get("location_id") or "", self.care_type)
 
 
-class DeclineForm(FormScreen):
+class DeclineForm(FormScreen[dict[str, Any]]):
     """Decline a request (receiving node) or one offer (sending node), with an optional note."""
 
     TITLE_ID = "caseload.form.decline_title"

@@ -9,7 +9,7 @@ correction, not a new form. A form dismisses with the service's result once it i
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -20,6 +20,8 @@ from textual.widgets import Checkbox, Footer, Input, Label, Select, SelectionLis
 from veldclient.errors import ValidationError, VeldError
 from veldclient.screens.base import KeySpec, LocalisedKeys, ServiceCaller
 from veldclient.screens.i18n import language, t
+
+ResultT = TypeVar("ResultT")
 
 
 def _slug(field: str) -> str:
@@ -39,10 +41,45 @@ def _value(widget: Widget) -> Any:
     raise TypeError(type(widget).__name__)
 
 
-class FormScreen(LocalisedKeys, ServiceCaller, ModalScreen[Any]):
+class DiscardChanges(LocalisedKeys, ModalScreen[bool]):
+    """Asks whether typed changes may be thrown away: True to throw away, False to keep editing."""
+
+    DEFAULT_CSS = """
+    DiscardChanges { align: center middle; }
+    DiscardChanges > Vertical {
+        width: 60; max-width: 100%; height: auto; border: thick $warning; background: $surface;
+        padding: 1 2;
+    }
+    """
+
+    def key_specs(self) -> tuple[KeySpec, ...]:
+        """Yes is j in Dutch and y in English; both work, the footer shows the one of the language."""
+        return (
+            ("j,y" if language() == "nl" else "y,j", "answer(True)", "form.discard_yes"),
+            ("n,escape", "answer(False)", "form.discard_no"),
+        )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.use_own_keys()
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(t("form.discard"), markup=False)
+            yield Static(t("form.discard_keys"), classes="muted", markup=False)
+        yield Footer()
+
+    def action_answer(self, discard: bool) -> None:
+        self.dismiss(discard)
+
+
+class FormScreen(LocalisedKeys, ServiceCaller, ModalScreen[ResultT]):
     """A modal form whose fields are named like the domain's form fields (dotted for nested ones).
 
-    Bindings are rebuilt when a form opens, so they follow the current language."""
+    It dismisses with what its service returned (``ResultT``), or None when cancelled. Bindings are
+    rebuilt when a form opens, so they follow the current language. A subclass gives ``body`` (its
+    fields, made with :meth:`field` and :meth:`group`) and ``action_save`` (one :meth:`submit`);
+    the look of its rows is its own CSS, everything else is here."""
 
     DEFAULT_CSS = """
     FormScreen { align: center middle; }
@@ -52,12 +89,12 @@ class FormScreen(LocalisedKeys, ServiceCaller, ModalScreen[Any]):
     }
     FormScreen .form-title { text-style: bold; color: $primary; }
     FormScreen .form-hint { color: $text-muted; }
-    FormScreen .field { height: auto; }
+    FormScreen .field, FormScreen .field-group { height: auto; }
     FormScreen .field > Horizontal { height: auto; }
     FormScreen .field Label { width: 36; }
     FormScreen .field Input, FormScreen .field Select { width: 1fr; }
-    FormScreen .field Input { background: $boost; }
-    FormScreen .field SelectionList { width: 1fr; height: auto; border: none; padding: 0; }
+    FormScreen .field Input.-textual-compact { background: $boost; }
+    FormScreen .field SelectionList { width: 1fr; height: auto; }
     FormScreen .field-error { color: $error; padding-left: 36; height: auto; }
     FormScreen .field-error.-empty { display: none; }
     FormScreen #err-general { padding-left: 0; }
@@ -71,17 +108,26 @@ class FormScreen(LocalisedKeys, ServiceCaller, ModalScreen[Any]):
     )
     HELP: ClassVar[str] = "caseload.form.help"
     TITLE_ID: ClassVar[str] = "caseload.form.client_title"
+    HINT_ID: ClassVar[str] = "form.hint"
+    # Escape on a changed form asks before throwing the changes away (a long text is costly to
+    # type again); a form of a few numbers closes at once.
+    ASK_BEFORE_DISCARD: ClassVar[bool] = False
+    # Enter in a text field saves: for a short form where Enter after the last number is "done";
+    # a longer form keeps Enter for its lists and leaves saving to ctrl+s.
+    ENTER_SAVES: ClassVar[bool] = False
 
     def __init__(self) -> None:
         super().__init__()
         self.use_own_keys()
         self.fields: dict[str, Widget] = {}
+        self.groups: set[str] = set()
+        self.initial: dict[str, Any] = {}
         self.saving = False
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="form-box"):
             yield Static(self.title_text(), classes="form-title", markup=False)
-            yield Static(t("caseload.form.hint"), classes="form-hint", markup=False)
+            yield Static(t(self.HINT_ID), classes="form-hint", markup=False)
             yield Static("", id="err-general", classes="field-error -empty", markup=False)
             yield from self.body()
         yield Footer()
@@ -92,15 +138,25 @@ class FormScreen(LocalisedKeys, ServiceCaller, ModalScreen[Any]):
     def body(self) -> Iterable[Widget]:
         raise NotImplementedError
 
-    def field(self, name: str, label_id: str | None, widget: Widget) -> Widget:
-        """A labelled field with its own error line underneath (hidden while empty)."""
+    def field(self, name: str, label_id: str | None, widget: Widget, *, label: str | None = None) -> Widget:
+        """A labelled field with its own error line underneath (hidden while empty).
+
+        The label is a catalogue id, or ``label``: text already in the current language (the
+        domain's enums label themselves)."""
         widget.id = f"f-{_slug(name)}"
         self.fields[name] = widget
-        row = Horizontal(Label(t(label_id), markup=False), widget) if label_id else widget
-        error = Static("", id=f"err-{_slug(name)}", classes="field-error -empty", markup=False)
-        return Vertical(row, error, classes="field")
+        text = label if label is not None else t(label_id) if label_id else None
+        row = Horizontal(Label(text, markup=False), widget) if text is not None else widget
+        return Vertical(row, _error_line(name), classes="field")
+
+    def group(self, name: str, *fields: Widget) -> Widget:
+        """Fields named ``name.*`` kept together, with an error line for what is wrong with them as
+        a whole (the beds per status that do not add up to the total) below the last of them."""
+        self.groups.add(name)
+        return Vertical(*fields, _error_line(name), classes="field-group")
 
     def on_mount(self) -> None:
+        self.initial = self.values()
         first = next(iter(self.fields.values()), None)
         if first is not None:
             first.focus()
@@ -118,13 +174,18 @@ class FormScreen(LocalisedKeys, ServiceCaller, ModalScreen[Any]):
             node[leaf] = _value(widget)
         return out
 
+    def changed(self) -> bool:
+        """Whether anything differs from what the form opened with."""
+        return self.values() != self.initial
+
     def clear_errors(self) -> None:
         for error in self.query(".field-error").results(Static):
             error.update("")
             error.add_class("-empty")
 
     def show_errors(self, error: VeldError) -> None:
-        """Each field's problems under that field; anything else on the general line."""
+        """Each field's problems under that field; anything else on the general line. The first
+        field with a problem gets the focus, so the person can correct it straight away."""
         self.saving = False
         self.clear_errors()
         if not isinstance(error, ValidationError):
@@ -135,22 +196,23 @@ class FormScreen(LocalisedKeys, ServiceCaller, ModalScreen[Any]):
         for problem in error.errors:
             owner = self._owner(problem.field)
             if owner is None:
-                text = t("caseload.form.other_error", field=problem.field, message=problem.message(lang))
+                text = t("form.other_error", field=problem.field, message=problem.message(lang))
                 lines.setdefault("err-general", []).append(text)
             else:
                 lines.setdefault(f"err-{_slug(owner)}", []).append(problem.message(lang))
         for target, texts in lines.items():
             self._put(target, "\n".join(texts))
-        first = next((self._owner(p.field) for p in error.errors if self._owner(p.field)), None)
+        owners = (self._owner(p.field) for p in error.errors)
+        first = next((owner for owner in owners if owner in self.fields), None)
         if first is not None:
             self.fields[first].focus()
 
     def _owner(self, field: str) -> str | None:
-        """The form field an error belongs to: the same name, or the closest enclosing one."""
+        """Where an error belongs: the field or group of that name, or the closest enclosing one."""
         parts = field.split(".")
         while parts:
             name = ".".join(parts)
-            if name in self.fields:
+            if name in self.fields or name in self.groups:
                 return name
             parts.pop()
         return None
@@ -162,22 +224,39 @@ class FormScreen(LocalisedKeys, ServiceCaller, ModalScreen[Any]):
 
     # -- actions -----------------------------------------------------------------------------------
 
-    def submit(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+    def submit(self, fn: Callable[..., ResultT], *args: Any, **kwargs: Any) -> None:
         """Hand the input to a service; saved -> dismiss with its result, refused -> show why."""
         if self.saving:
             return
         self.saving = True
         self.call(fn, *args, done=self.saved, failed=self.show_errors, **kwargs)
 
-    def saved(self, result: Any) -> None:
+    def saved(self, result: ResultT) -> None:
         self.saving = False
         self.dismiss(result)
 
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if self.ENTER_SAVES:
+            event.stop()
+            self.action_save()
+
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if not (self.ASK_BEFORE_DISCARD and self.changed()):
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(DiscardChanges(), answered)
 
     def action_save(self) -> None:
         raise NotImplementedError
 
 
-__all__ = ["FormScreen"]
+def _error_line(name: str) -> Static:
+    return Static("", id=f"err-{_slug(name)}", classes="field-error -empty", markup=False)
+
+
+__all__ = ["DiscardChanges", "FormScreen"]
