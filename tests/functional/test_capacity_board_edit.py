@@ -15,7 +15,7 @@ from veldclient.services import capacity
 
 async def replace(pilot, field: str, text: str) -> None:
     """Type into one form field the way a person does: focus it, clear it, type."""
-    widget = pilot.app.screen.query_one(f"#in-{field}", Input)
+    widget = pilot.app.screen.query_one(f"#f-{field}", Input)
     widget.focus()
     await pilot.pause()
     await pilot.press("end", *["backspace"] * len(widget.value), *list(text))
@@ -72,21 +72,21 @@ async def test_invalid_counts_show_the_error_next_to_the_field_and_keep_the_form
         await settle(app, pilot)
 
         assert app.screen is form
-        error = form.query_one("#error-counts-OCCUPIED", Static)
-        assert error.has_class("-shown") and str(error.render())
-        assert not form.query_one("#error-counts-FREE", Static).has_class("-shown")
-        assert form.query_one("#in-counts-OCCUPIED", Input).value == "veel"
-        assert app.focused is form.query_one("#in-counts-OCCUPIED", Input)
+        error = form.query_one("#err-counts-OCCUPIED", Static)
+        assert error.display and str(error.render())
+        assert not form.query_one("#err-counts-FREE", Static).display
+        assert form.query_one("#f-counts-OCCUPIED", Input).value == "veel"
+        assert app.focused is form.query_one("#f-counts-OCCUPIED", Input)
 
         # a count that parses but does not add up: the sum error shows under the counts
         await replace(pilot, "counts-OCCUPIED", str(before.occupied))
-        await replace(pilot, "beds_total", str(before.beds_total + 5))
+        await replace(pilot, "beds-total", str(before.beds_total + 5))
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert app.screen is form
-        assert not form.query_one("#error-counts-OCCUPIED", Static).has_class("-shown")
-        assert form.query_one("#error-counts", Static).has_class("-shown")
-        assert form.query_one("#in-beds_total", Input).value == str(before.beds_total + 5)
+        assert not form.query_one("#err-counts-OCCUPIED", Static).display
+        assert form.query_one("#err-counts", Static).display
+        assert form.query_one("#f-beds-total", Input).value == str(before.beds_total + 5)
 
         (unchanged,) = [
             v
