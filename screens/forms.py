@@ -84,7 +84,7 @@ class FormScreen(LocalisedKeys, ServiceCaller, ModalScreen[ResultT]):
     DEFAULT_CSS = """
     FormScreen { align: center middle; }
     FormScreen > #form-box {
-        width: 96; height: auto; max-height: 100%;
+        width: 96; max-width: 100%; height: auto; max-height: 100%;
         border: thick $primary; background: $surface; padding: 0 1;
     }
     FormScreen .form-title { text-style: bold; color: $primary; }

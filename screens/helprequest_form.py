@@ -32,7 +32,6 @@ class HelpRequestForm(FormScreen[HelpRequestSaved]):
     HELP = "helprequests.edit.help"
     ASK_BEFORE_DISCARD = True
     DEFAULT_CSS = """
-    HelpRequestForm > #form-box { max-width: 100%; }
     HelpRequestForm .screening { color: $warning; text-style: bold; padding-left: 36; height: auto; }
     HelpRequestForm .screening.-empty { display: none; }
     """
