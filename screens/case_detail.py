@@ -24,7 +24,7 @@ from veldclient.domain import Capability, CareType, PlacementStatus, VisitStatus
 from veldclient.domain import placement_flow as flow_rules
 from veldclient.domain.fields import LOCAL_TZ
 from veldclient.screens.base import KeySpec, VeldScreen
-from veldclient.screens.forms import DeclineForm, OfferForm, PlacementForm
+from veldclient.screens.caseload_forms import DeclineForm, OfferForm, PlacementForm
 from veldclient.screens.i18n import language, t
 from veldclient.services import caseload_view
 from veldclient.services import placement_flow as flow

@@ -29,7 +29,7 @@ from veldclient.screens.case_detail import (
     target,
     when_text,
 )
-from veldclient.screens.forms import ClientForm, PlacementForm
+from veldclient.screens.caseload_forms import ClientForm, PlacementForm
 from veldclient.screens.i18n import language, t
 from veldclient.screens.widgets.window_table import Column, Page, Row, WindowTable
 from veldclient.services import caseload_view

@@ -1,37 +1,27 @@
-"""Forms of the caseload: new client, new placement request (triage with live advice), offer, decline.
+"""The one form framework: a modal whose fields are named like the domain's form fields.
 
-Why they look alike: each form collects raw text and choices, hands them to the service in a worker
-(``self.call``) and lets the domain validate. On a ``ValidationError`` every ``FieldError`` is shown
-under its own field and nothing the person typed is touched, so a wrong BSN costs one correction, not
-a new form. Each form dismisses with the service's result once it is saved.
+Why every form works alike: a form collects raw text and choices, hands them to a service in a
+worker (``self.call``) and lets the domain validate. On a ``ValidationError`` every ``FieldError`` is
+shown under its own field and nothing the person typed is touched, so a wrong BSN costs one
+correction, not a new form. A form dismisses with the service's result once it is saved.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from typing import Any, ClassVar
+from collections.abc import Callable, Iterable
+from typing import Any, ClassVar, TypeVar
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Checkbox, Footer, Input, Label, Select, SelectionList, Static
 
-from veldclient.domain import Capability, CareType, ReferrerRole, Urgency
 from veldclient.errors import ValidationError, VeldError
 from veldclient.screens.base import KeySpec, LocalisedKeys, ServiceCaller
 from veldclient.screens.i18n import language, t
-from veldclient.services import caseload_view, clients, placements
-from veldclient.services import placement_flow as flow
 
-TRIAGE = (
-    ("instability", "caseload.form.instability"),
-    ("unplanned_nursing", "caseload.form.unplanned_nursing"),
-    ("adl_takeover", "caseload.form.adl_takeover"),
-    ("wlz_indication", "caseload.form.wlz_indication"),
-    ("specialist_needed", "caseload.form.specialist_needed"),
-)
+ResultT = TypeVar("ResultT")
 
 
 def _slug(field: str) -> str:
@@ -51,25 +41,60 @@ def _value(widget: Widget) -> Any:
     raise TypeError(type(widget).__name__)
 
 
-class FormScreen(LocalisedKeys, ServiceCaller, ModalScreen[Any]):
+class DiscardChanges(LocalisedKeys, ModalScreen[bool]):
+    """Asks whether typed changes may be thrown away: True to throw away, False to keep editing."""
+
+    DEFAULT_CSS = """
+    DiscardChanges { align: center middle; }
+    DiscardChanges > Vertical {
+        width: 60; max-width: 100%; height: auto; border: thick $warning; background: $surface;
+        padding: 1 2;
+    }
+    """
+
+    def key_specs(self) -> tuple[KeySpec, ...]:
+        """Yes is j in Dutch and y in English; both work, the footer shows the one of the language."""
+        return (
+            ("j,y" if language() == "nl" else "y,j", "answer(True)", "form.discard_yes"),
+            ("n,escape", "answer(False)", "form.discard_no"),
+        )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.use_own_keys()
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(t("form.discard"), markup=False)
+            yield Static(t("form.discard_keys"), classes="muted", markup=False)
+        yield Footer()
+
+    def action_answer(self, discard: bool) -> None:
+        self.dismiss(discard)
+
+
+class FormScreen(LocalisedKeys, ServiceCaller, ModalScreen[ResultT]):
     """A modal form whose fields are named like the domain's form fields (dotted for nested ones).
 
-    Bindings are rebuilt when a form opens, so they follow the current language."""
+    It dismisses with what its service returned (``ResultT``), or None when cancelled. Bindings are
+    rebuilt when a form opens, so they follow the current language. A subclass gives ``body`` (its
+    fields, made with :meth:`field` and :meth:`group`) and ``action_save`` (one :meth:`submit`);
+    the look of its rows is its own CSS, everything else is here."""
 
     DEFAULT_CSS = """
     FormScreen { align: center middle; }
     FormScreen > #form-box {
-        width: 96; height: auto; max-height: 100%;
+        width: 96; max-width: 100%; height: auto; max-height: 100%;
         border: thick $primary; background: $surface; padding: 0 1;
     }
     FormScreen .form-title { text-style: bold; color: $primary; }
     FormScreen .form-hint { color: $text-muted; }
-    FormScreen .field { height: auto; }
+    FormScreen .field, FormScreen .field-group { height: auto; }
     FormScreen .field > Horizontal { height: auto; }
     FormScreen .field Label { width: 36; }
     FormScreen .field Input, FormScreen .field Select { width: 1fr; }
-    FormScreen .field Input { background: $boost; }
-    FormScreen .field SelectionList { width: 1fr; height: auto; border: none; padding: 0; }
+    FormScreen .field Input.-textual-compact { background: $boost; }
+    FormScreen .field SelectionList { width: 1fr; height: auto; }
     FormScreen .field-error { color: $error; padding-left: 36; height: auto; }
     FormScreen .field-error.-empty { display: none; }
     FormScreen #err-general { padding-left: 0; }
@@ -83,17 +108,26 @@ class FormScreen(LocalisedKeys, ServiceCaller, ModalScreen[Any]):
     )
     HELP: ClassVar[str] = "caseload.form.help"
     TITLE_ID: ClassVar[str] = "caseload.form.client_title"
+    HINT_ID: ClassVar[str] = "form.hint"
+    # Escape on a changed form asks before throwing the changes away (a long text is costly to
+    # type again); a form of a few numbers closes at once.
+    ASK_BEFORE_DISCARD: ClassVar[bool] = False
+    # Enter in a text field saves: for a short form where Enter after the last number is "done";
+    # a longer form keeps Enter for its lists and leaves saving to ctrl+s.
+    ENTER_SAVES: ClassVar[bool] = False
 
     def __init__(self) -> None:
         super().__init__()
         self.use_own_keys()
         self.fields: dict[str, Widget] = {}
+        self.groups: set[str] = set()
+        self.initial: dict[str, Any] = {}
         self.saving = False
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="form-box"):
             yield Static(self.title_text(), classes="form-title", markup=False)
-            yield Static(t("caseload.form.hint"), classes="form-hint", markup=False)
+            yield Static(t(self.HINT_ID), classes="form-hint", markup=False)
             yield Static("", id="err-general", classes="field-error -empty", markup=False)
             yield from self.body()
         yield Footer()
@@ -104,15 +138,25 @@ class FormScreen(LocalisedKeys, ServiceCaller, ModalScreen[Any]):
     def body(self) -> Iterable[Widget]:
         raise NotImplementedError
 
-    def field(self, name: str, label_id: str | None, widget: Widget) -> Widget:
-        """A labelled field with its own error line underneath (hidden while empty)."""
+    def field(self, name: str, label_id: str | None, widget: Widget, *, label: str | None = None) -> Widget:
+        """A labelled field with its own error line underneath (hidden while empty).
+
+        The label is a catalogue id, or ``label``: text already in the current language (the
+        domain's enums label themselves)."""
         widget.id = f"f-{_slug(name)}"
         self.fields[name] = widget
-        row = Horizontal(Label(t(label_id), markup=False), widget) if label_id else widget
-        error = Static("", id=f"err-{_slug(name)}", classes="field-error -empty", markup=False)
-        return Vertical(row, error, classes="field")
+        text = label if label is not None else t(label_id) if label_id else None
+        row = Horizontal(Label(text, markup=False), widget) if text is not None else widget
+        return Vertical(row, _error_line(name), classes="field")
+
+    def group(self, name: str, *fields: Widget) -> Widget:
+        """Fields named ``name.*`` kept together, with an error line for what is wrong with them as
+        a whole (the beds per status that do not add up to the total) below the last of them."""
+        self.groups.add(name)
+        return Vertical(*fields, _error_line(name), classes="field-group")
 
     def on_mount(self) -> None:
+        self.initial = self.values()
         first = next(iter(self.fields.values()), None)
         if first is not None:
             first.focus()
@@ -130,13 +174,18 @@ class FormScreen(LocalisedKeys, ServiceCaller, ModalScreen[Any]):
             node[leaf] = _value(widget)
         return out
 
+    def changed(self) -> bool:
+        """Whether anything differs from what the form opened with."""
+        return self.values() != self.initial
+
     def clear_errors(self) -> None:
         for error in self.query(".field-error").results(Static):
             error.update("")
             error.add_class("-empty")
 
     def show_errors(self, error: VeldError) -> None:
-        """Each field's problems under that field; anything else on the general line."""
+        """Each field's problems under that field; anything else on the general line. The first
+        field with a problem gets the focus, so the person can correct it straight away."""
         self.saving = False
         self.clear_errors()
         if not isinstance(error, ValidationError):
@@ -147,22 +196,23 @@ class FormScreen(LocalisedKeys, ServiceCaller, ModalScreen[Any]):
         for problem in error.errors:
             owner = self._owner(problem.field)
             if owner is None:
-                text = t("caseload.form.other_error", field=problem.field, message=problem.message(lang))
+                text = t("form.other_error", field=problem.field, message=problem.message(lang))
                 lines.setdefault("err-general", []).append(text)
             else:
                 lines.setdefault(f"err-{_slug(owner)}", []).append(problem.message(lang))
         for target, texts in lines.items():
             self._put(target, "\n".join(texts))
-        first = next((self._owner(p.field) for p in error.errors if self._owner(p.field)), None)
+        owners = (self._owner(p.field) for p in error.errors)
+        first = next((owner for owner in owners if owner in self.fields), None)
         if first is not None:
             self.fields[first].focus()
 
     def _owner(self, field: str) -> str | None:
-        """The form field an error belongs to: the same name, or the closest enclosing one."""
+        """Where an error belongs: the field or group of that name, or the closest enclosing one."""
         parts = field.split(".")
         while parts:
             name = ".".join(parts)
-            if name in self.fields:
+            if name in self.fields or name in self.groups:
                 return name
             parts.pop()
         return None
@@ -174,164 +224,39 @@ class FormScreen(LocalisedKeys, ServiceCaller, ModalScreen[Any]):
 
     # -- actions -----------------------------------------------------------------------------------
 
-    def submit(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+    def submit(self, fn: Callable[..., ResultT], *args: Any, **kwargs: Any) -> None:
         """Hand the input to a service; saved -> dismiss with its result, refused -> show why."""
         if self.saving:
             return
         self.saving = True
         self.call(fn, *args, done=self.saved, failed=self.show_errors, **kwargs)
 
-    def saved(self, result: Any) -> None:
+    def saved(self, result: ResultT) -> None:
         self.saving = False
         self.dismiss(result)
 
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if self.ENTER_SAVES:
+            event.stop()
+            self.action_save()
+
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if not (self.ASK_BEFORE_DISCARD and self.changed()):
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(DiscardChanges(), answered)
 
     def action_save(self) -> None:
         raise NotImplementedError
 
 
-class ClientForm(FormScreen):
-    """Register a client (nurse only; the service refuses other roles and says why)."""
-
-    TITLE_ID = "caseload.form.client_title"
-
-    def body(self) -> Iterable[Widget]:
-        yield self.field("name", "caseload.form.name", Input(compact=True))
-        yield self.field(
-            "birth_date", "caseload.form.birth_date", Input(compact=True, placeholder="1940-05-31")
-        )
-        yield self.field("postcode", "caseload.form.postcode", Input(compact=True, placeholder="7511 JM"))
-        yield self.field("bsn", "caseload.form.bsn", Input(compact=True))
-        yield self.field("address", "caseload.form.address", Input(compact=True))
-        yield self.field("gp_agb", "caseload.form.gp_agb", Input(compact=True))
-        yield self.field("wlz_indicatie", None, Checkbox(t("caseload.form.wlz"), compact=True))
-
-    def action_save(self) -> None:
-        self.submit(clients.register_client, self.values())
+def _error_line(name: str) -> Static:
+    return Static("", id=f"err-{_slug(name)}", classes="field-error -empty", markup=False)
 
 
-def _options(enum: Iterable[Any]) -> list[tuple[Text, str]]:
-    lang = language()
-    return [(Text(member.label(lang)), member.value) for member in enum]
-
-
-class PlacementForm(FormScreen):
-    """A placement request with triage: the suggested care type updates as boxes are ticked."""
-
-    def __init__(self, client_id: str, client_name: str, *, today: str, wlz: bool = False) -> None:
-        super().__init__()
-        self.client_id = client_id
-        self.client_name = client_name
-        self.today = today
-        self.wlz = wlz
-
-    def title_text(self) -> str:
-        return t("caseload.form.request_title", name=self.client_name)
-
-    def body(self) -> Iterable[Widget]:
-        yield self.field("referrer.name", "caseload.form.referrer_name", Input(compact=True))
-        yield self.field(
-            "referrer.role",
-            "caseload.form.referrer_role",
-            Select(_options(ReferrerRole), prompt=t("caseload.form.choose"), compact=True),
-        )
-        yield self.field("referrer.agb", "caseload.form.referrer_agb", Input(compact=True))
-        yield self.field(
-            "urgency",
-            "caseload.form.urgency",
-            Select(_options(Urgency), prompt=t("caseload.form.choose"), compact=True),
-        )
-        yield Label(t("caseload.form.triage"), markup=False)
-        for key, label_id in TRIAGE:
-            box = Checkbox(t(label_id), value=self.wlz and key == "wlz_indication", compact=True)
-            yield self.field(f"triage.{key}", None, box)
-        yield Static(self.advice_text(), id="advice", classes="advice", markup=False)
-        yield self.field(
-            "care_type",
-            "caseload.form.care_type",
-            Select(_options(CareType), prompt=t("caseload.form.choose"), compact=True),
-        )
-        capabilities = SelectionList[str](*((label, code) for label, code in _options(Capability)))
-        yield self.field("required_capabilities", "caseload.form.capabilities", capabilities)
-        yield self.field("desired_start", "caseload.form.desired_start", Input(self.today, compact=True))
-        yield self.field("expected_end", "caseload.form.expected_end", Input(compact=True))
-
-    def advice_text(self) -> str:
-        """The ELV rules applied to what is ticked now (pure domain code, no I/O)."""
-        triage = {key: False for key, _ in TRIAGE}
-        triage["wlz_indication"] = self.wlz
-        for name, widget in self.fields.items():
-            if name.startswith("triage.") and isinstance(widget, Checkbox):
-                triage[name.split(".", 1)[1]] = widget.value
-        return t("caseload.form.advice", reason=placements.advise(triage).reason(language()))
-
-    def on_checkbox_changed(self, _event: Checkbox.Changed) -> None:
-        self.query_one("#advice", Static).update(self.advice_text())
-
-    def action_save(self) -> None:
-        self.submit(placements.file_placement_request, self.client_id, self.values())
-
-
-class OfferForm(FormScreen):
-    """Offer a bed at one of the own node's locations that report this care type."""
-
-    TITLE_ID = "caseload.form.offer_title"
-
-    def __init__(self, request_id: str, care_type: str) -> None:
-        super().__init__()
-        self.request_id = request_id
-        self.care_type = care_type
-
-    def body(self) -> Iterable[Widget]:
-        select: Select[str] = Select([], prompt=t("caseload.form.choose"), compact=True)
-        yield self.field("location_id", "caseload.form.location", select)
-
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.call(caseload_view.offer_options, self.care_type, done=self._options)
-
-    def _options(self, rows: list[Mapping[str, Any]]) -> None:
-        select = self.fields["location_id"]
-        assert isinstance(select, Select)
-        if not rows:
-            self._put("err-general", t("caseload.form.no_locations"))
-            return
-        select.set_options(
-            (
-                Text(
-                    t("caseload.form.location_unreported", name=r["location_name"])
-                    if r["free"] is None  # nobody reported its beds yet: unknown, not free
-                    else t("caseload.form.location_option", name=r["location_name"], free=r["free"])
-                ),
-                r["location_id"],
-            )
-            for r in rows
-        )
-        select.value = rows[0]["location_id"]
-
-    def action_save(self) -> None:
-        values = self.values()
-        self.submit(flow.offer, self.request_id, values.get("location_id") or "", self.care_type)
-
-
-class DeclineForm(FormScreen):
-    """Decline a request (receiving node) or one offer (sending node), with an optional note."""
-
-    TITLE_ID = "caseload.form.decline_title"
-
-    def __init__(self, request_id: str, offer_id: str | None = None) -> None:
-        super().__init__()
-        self.request_id = request_id
-        self.offer_id = offer_id
-
-    def body(self) -> Iterable[Widget]:
-        yield self.field("reason", "caseload.form.reason", Input(compact=True))
-
-    def action_save(self) -> None:
-        reason = self.values()["reason"] or None
-        self.submit(flow.decline, self.request_id, self.offer_id, reason=reason)
-
-
-__all__ = ["ClientForm", "DeclineForm", "FormScreen", "OfferForm", "PlacementForm"]
+__all__ = ["DiscardChanges", "FormScreen"]

@@ -14,59 +14,24 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from textual.app import ComposeResult
-from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from veldclient.domain import HelpRequest
 from veldclient.domain.screening import screen
-from veldclient.screens.base import KeySpec, LocalisedKeys
 from veldclient.screens.forms import FormScreen
-from veldclient.screens.i18n import language, t
+from veldclient.screens.i18n import language
 from veldclient.services import roster
+from veldclient.services.roster import HelpRequestSaved
 
 
-class DiscardChanges(LocalisedKeys, ModalScreen[bool]):
-    """Asks whether typed changes may be thrown away: True to throw away, False to keep editing."""
-
-    DEFAULT_CSS = """
-    DiscardChanges { align: center middle; }
-    DiscardChanges > Vertical {
-        width: 60; max-width: 100%; height: auto; border: thick $warning; background: $surface;
-        padding: 1 2;
-    }
-    """
-
-    def key_specs(self) -> tuple[KeySpec, ...]:
-        """Yes is j in Dutch and y in English; both work, the footer shows the one of the language."""
-        return (
-            ("j,y" if language() == "nl" else "y,j", "answer(True)", "helprequests.edit.discard_yes"),
-            ("n,escape", "answer(False)", "helprequests.edit.discard_no"),
-        )
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.use_own_keys()
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(t("helprequests.edit.discard"), markup=False)
-            yield Static(t("helprequests.edit.discard_keys"), classes="muted", markup=False)
-        yield Footer()
-
-    def action_answer(self, discard: bool) -> None:
-        self.dismiss(discard)
-
-
-class HelpRequestForm(FormScreen):
+class HelpRequestForm(FormScreen[HelpRequestSaved]):
     """The summary and the period of one help request, prefilled with what is stored."""
 
     TITLE_ID = "helprequests.edit.title"
     HELP = "helprequests.edit.help"
+    ASK_BEFORE_DISCARD = True
     DEFAULT_CSS = """
-    HelpRequestForm > #form-box { max-width: 100%; }
     HelpRequestForm .screening { color: $warning; text-style: bold; padding-left: 36; height: auto; }
     HelpRequestForm .screening.-empty { display: none; }
     """
@@ -75,7 +40,6 @@ class HelpRequestForm(FormScreen):
         super().__init__()
         self.request = request
         self.today = today
-        self.initial: dict[str, Any] = {}
 
     def body(self) -> Iterable[Widget]:
         r = self.request
@@ -88,7 +52,6 @@ class HelpRequestForm(FormScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.initial = self.values()
         self._screen_summary(self.request.summary)
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -115,14 +78,3 @@ class HelpRequestForm(FormScreen):
             self.dismiss(None)
             return
         self.submit(roster.update_help_request, self.request.id, changes)
-
-    def action_cancel(self) -> None:
-        if not self.changes():
-            self.dismiss(None)
-            return
-
-        def answered(discard: bool | None) -> None:
-            if discard:
-                self.dismiss(None)
-
-        self.app.push_screen(DiscardChanges(), answered)

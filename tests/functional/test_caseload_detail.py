@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Input
 from tuihelpers import SIZE, demo_session, make_app, screen_text, settle
 
 from veldclient.screens.case_detail import CaseDetailScreen, RequestScreen
-from veldclient.screens.forms import DeclineForm, OfferForm
+from veldclient.screens.caseload_forms import DeclineForm, OfferForm
 from veldclient.screens.widgets.window_table import WindowTable
 from veldclient.services import capacity, clients, conflicts, demo, placements
 from veldclient.services import placement_flow as pf

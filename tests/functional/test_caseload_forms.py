@@ -8,7 +8,7 @@ from tuihelpers import SIZE, demo_session, make_app, screen_text, settle
 
 from veldclient.screens.case_detail import CaseDetailScreen, RequestScreen
 from veldclient.screens.caseload import CaseloadScreen
-from veldclient.screens.forms import ClientForm, PlacementForm
+from veldclient.screens.caseload_forms import ClientForm, PlacementForm
 from veldclient.screens.widgets.window_table import WindowTable
 
 NAME = "Gerda [test] Nijhuis"

@@ -10,7 +10,7 @@ from tuihelpers import SIZE, demo_session, make_app, screen_text, settle
 
 from veldclient.screens.case_detail import CaseDetailScreen
 from veldclient.screens.caseload import CaseloadScreen
-from veldclient.screens.forms import ClientForm
+from veldclient.screens.caseload_forms import ClientForm
 from veldclient.screens.widgets.window_table import WindowTable
 from veldclient.services import demo, placements
 from veldclient.services import placement_flow as flow

@@ -10,7 +10,8 @@ from textual.widgets import Input
 from tuihelpers import SIZE, demo_session, make_app, screen_text, settle
 
 from veldclient.screens.export_dialog import ExportScreen
-from veldclient.screens.helprequest_form import DiscardChanges, HelpRequestForm
+from veldclient.screens.forms import DiscardChanges
+from veldclient.screens.helprequest_form import HelpRequestForm
 from veldclient.screens.helprequest_match import MatchScreen
 from veldclient.screens.widgets.window_table import WindowTable
 
