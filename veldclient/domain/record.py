@@ -79,7 +79,7 @@ def _id_first(names: list[str]) -> list[str]:
     return ["id", *(n for n in names if n != "id")] if "id" in names else names
 
 
-def _optional_of(tp: Any) -> Any | None:
+def optional_of(tp: Any) -> Any | None:
     """``X`` for ``X | None``; None for any other type."""
     if typing.get_origin(tp) in (typing.Union, types.UnionType):
         args = [a for a in typing.get_args(tp) if a is not type(None)]
@@ -98,7 +98,7 @@ def _or_none(convert: Convert | None) -> Convert | None:
 def _conversions(tp: Any) -> tuple[Convert | None, Convert | None]:
     """How a value of type ``tp`` is stored, and how a stored value becomes one again (None: as
     it is)."""
-    inner = _optional_of(tp)
+    inner = optional_of(tp)
     if inner is not None:
         store, load = _conversions(inner)
         return _or_none(store), _or_none(load)
