@@ -123,11 +123,6 @@ def record_id(value: object, field: str) -> str:
     return cleaned
 
 
-def own_id(value: object, field: str) -> str:
-    """The record's own id: generated when not given, so a new form needs no id field."""
-    return new_id() if is_blank(value) else record_id(value, field)
-
-
 def node_id(value: object, field: str) -> str:
     required(value, field)
     cleaned = str(value).strip().lower()

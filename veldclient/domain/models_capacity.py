@@ -20,7 +20,6 @@ from .fields import (
     integer,
     new_id,
     node_id,
-    own_id,
     record_id,
     set_of,
     text,
@@ -41,7 +40,7 @@ class Location(FormRecord):
     agb: str = spec(ids.agb)
     postcode: str = spec(ids.postcode)
     address: str = spec(text())
-    id: str = spec(own_id, default_factory=new_id)
+    id: str = spec(record_id, default_factory=new_id)
 
 
 _COUNT_FIELDS = {s: s.value.lower() for s in BedStatus}
@@ -169,9 +168,9 @@ class Slot(Record):
     node_id: str = spec(node_id)
     service: str = spec(_service)
     start_at: int = spec(epoch_ms)
-    minutes: int = spec(with_default(integer(1, 480), 10), default=10)
-    status: SlotStatus = spec(with_default(enum_value(SlotStatus), SlotStatus.FREE), default=SlotStatus.FREE)
-    id: str = spec(own_id, default_factory=new_id)
+    minutes: int = spec(integer(1, 480), default=10)
+    status: SlotStatus = spec(enum_value(SlotStatus), default=SlotStatus.FREE)
+    id: str = spec(record_id, default_factory=new_id)
 
     @property
     def end_at(self) -> int:

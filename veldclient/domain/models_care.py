@@ -22,13 +22,10 @@ from .fields import (
     new_id,
     node_id,
     not_after,
-    optional,
-    own_id,
     record_id,
     set_of,
     text,
     tuple_of,
-    with_default,
 )
 from .record import FormRecord, Record, spec
 
@@ -55,12 +52,12 @@ class Client(Record):
     name: str = spec(text(120))
     birth_date: date = spec(iso_date)
     postcode: str = spec(ids.postcode)
-    bsn: str | None = spec(optional(ids.bsn), default=None)
-    address: str | None = spec(optional(text()), default=None)
-    gp_agb: str | None = spec(optional(ids.agb), default=None)
-    wlz_indicatie: bool = spec(with_default(boolean, False), default=False)
+    bsn: str | None = spec(ids.bsn, default=None)
+    address: str | None = spec(text(), default=None)
+    gp_agb: str | None = spec(ids.agb, default=None)
+    wlz_indicatie: bool = spec(boolean, default=False)
     consents: frozenset[str] = spec(set_of(text(60)), default=frozenset())
-    id: str = spec(own_id, default_factory=new_id)
+    id: str = spec(record_id, default_factory=new_id)
 
     @classmethod
     def parse(cls, raw: Mapping[str, object], *, today: date) -> Client:
@@ -85,13 +82,11 @@ class Visit(FormRecord):
     nurse: str = spec(text(80))
     planned_start_at: int = spec(epoch_ms)
     planned_minutes: int = spec(integer(1, 720))
-    actual_start_at: int | None = spec(optional(epoch_ms), default=None)
-    actual_end_at: int | None = spec(optional(epoch_ms), default=None)
+    actual_start_at: int | None = spec(epoch_ms, default=None)
+    actual_end_at: int | None = spec(epoch_ms, default=None)
     interventions: tuple[str, ...] = spec(tuple_of(text(120)), default=())
-    status: VisitStatus = spec(
-        with_default(enum_value(VisitStatus), VisitStatus.PLANNED), default=VisitStatus.PLANNED
-    )
-    id: str = spec(own_id, default_factory=new_id)
+    status: VisitStatus = spec(enum_value(VisitStatus), default=VisitStatus.PLANNED)
+    id: str = spec(record_id, default_factory=new_id)
 
     @classmethod
     def check(cls, f: Form, record: Visit) -> None:
@@ -118,4 +113,4 @@ class Referrer(FormRecord):
 
     name: str = spec(text(120))
     role: ReferrerRole = spec(enum_value(ReferrerRole))
-    agb: str | None = spec(optional(ids.agb), default=None)
+    agb: str | None = spec(ids.agb, default=None)

@@ -18,8 +18,6 @@ from .fields import (
     iso_date,
     new_id,
     not_after,
-    optional,
-    own_id,
     record_id,
     set_of,
     text,
@@ -80,12 +78,12 @@ class Mantelzorger(Person):
 
     relationship: str = spec(text(60))
     hours_per_week: int = spec(integer(0, 168))
-    phone: str | None = spec(optional(phone), default=None)
-    care_for_client_id: str | None = spec(optional(record_id), default=None)
-    since: date | None = spec(optional(iso_date), default=None)
+    phone: str | None = spec(phone, default=None)
+    care_for_client_id: str | None = spec(record_id, default=None)
+    since: date | None = spec(iso_date, default=None)
     burden: Burden | None = None
     respite_needs: frozenset[RespiteNeed] = spec(set_of(enum_value(RespiteNeed)), default=frozenset())
-    id: str = spec(own_id, default_factory=new_id)
+    id: str = spec(record_id, default_factory=new_id)
 
     @property
     def overloaded(self) -> bool:

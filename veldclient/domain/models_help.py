@@ -24,12 +24,9 @@ from .fields import (
     new_id,
     node_id,
     number,
-    optional,
-    own_id,
     record_id,
     set_of,
     text,
-    with_default,
 )
 from .models_roster import Availability, availability
 from .record import FormRecord, spec, sub
@@ -95,14 +92,12 @@ class HelpRequest(FormRecord):
     pc4: str = spec(ids.pc4)
     window: Window = sub(Window.read, Window)
     created_at: int = spec(epoch_ms)
-    subject_id: str | None = spec(optional(record_id), default=None)
-    recurrence: str | None = spec(optional(text(60)), default=None)
-    language: str | None = spec(optional(ids.language), default=None)
-    requires_vog: bool = spec(with_default(boolean, True), default=True)
-    status: HelpRequestStatus = spec(
-        with_default(enum_value(HelpRequestStatus), HelpRequestStatus.OPEN), default=HelpRequestStatus.OPEN
-    )
-    id: str = spec(own_id, default_factory=new_id)
+    subject_id: str | None = spec(record_id, default=None)
+    recurrence: str | None = spec(text(60), default=None)
+    language: str | None = spec(ids.language, default=None)
+    requires_vog: bool = spec(boolean, default=True)
+    status: HelpRequestStatus = spec(enum_value(HelpRequestStatus), default=HelpRequestStatus.OPEN)
+    id: str = spec(record_id, default_factory=new_id)
 
     def status_on(self, today: date) -> HelpRequestStatus:
         """See :func:`status_on`."""
@@ -117,8 +112,6 @@ class Match(FormRecord):
     score: float = spec(number(-1e6, 1e6))
     distance_km: float = spec(number(0, 1000))
     proposed_by: str = spec(text(80))
-    status: MatchStatus = spec(
-        with_default(enum_value(MatchStatus), MatchStatus.PROPOSED), default=MatchStatus.PROPOSED
-    )
-    feedback: str | None = spec(optional(text(1000)), default=None)
-    id: str = spec(own_id, default_factory=new_id)
+    status: MatchStatus = spec(enum_value(MatchStatus), default=MatchStatus.PROPOSED)
+    feedback: str | None = spec(text(1000), default=None)
+    id: str = spec(record_id, default_factory=new_id)

@@ -19,10 +19,8 @@ from .fields import (
     new_id,
     node_id,
     optional,
-    own_id,
     record_id,
     set_of,
-    with_default,
 )
 from .models_care import Referrer
 from .record import Record, spec, sub
@@ -68,17 +66,13 @@ class PlacementRequest(Record):
     received_at: int = spec(epoch_ms)
     triage_outcome: CareType | None = None
     required_capabilities: frozenset[Capability] = spec(set_of(enum_value(Capability)), default=frozenset())
-    preferred_location_id: str | None = spec(optional(record_id), default=None)
-    expected_end: date | None = spec(optional(iso_date), default=None)
-    first_reply_at: int | None = spec(optional(epoch_ms), default=None)
-    placed_at: int | None = spec(optional(epoch_ms), default=None)
-    discharge_destination: DischargeDestination | None = spec(
-        optional(enum_value(DischargeDestination)), default=None
-    )
-    status: PlacementStatus = spec(
-        with_default(enum_value(PlacementStatus), PlacementStatus.DRAFT), default=PlacementStatus.DRAFT
-    )
-    id: str = spec(own_id, default_factory=new_id)
+    preferred_location_id: str | None = spec(record_id, default=None)
+    expected_end: date | None = spec(iso_date, default=None)
+    first_reply_at: int | None = spec(epoch_ms, default=None)
+    placed_at: int | None = spec(epoch_ms, default=None)
+    discharge_destination: DischargeDestination | None = spec(enum_value(DischargeDestination), default=None)
+    status: PlacementStatus = spec(enum_value(PlacementStatus), default=PlacementStatus.DRAFT)
+    id: str = spec(record_id, default_factory=new_id)
 
     @property
     def reply_due_at(self) -> int:

@@ -23,11 +23,9 @@ from .fields import (
     new_id,
     node_id,
     not_after,
-    optional,
-    own_id,
+    record_id,
     set_of,
     text,
-    with_default,
 )
 from .record import Record, spec
 
@@ -84,8 +82,8 @@ def _add_years(day: date, years: int) -> date:
 class Vog(Record):
     """Certificate of conduct (Verklaring Omtrent het Gedrag), required for some help requests."""
 
-    status: VogStatus = spec(with_default(enum_value(VogStatus), VogStatus.NONE), default=VogStatus.NONE)
-    issued_on: date | None = spec(optional(iso_date), default=None)
+    status: VogStatus = spec(enum_value(VogStatus), default=VogStatus.NONE)
+    issued_on: date | None = spec(iso_date, default=None)
 
     @property
     def expires_on(self) -> date | None:
@@ -199,13 +197,13 @@ class Volunteer(Person):
 
     birth_year: int = spec(integer(1900, 9999))
     max_km: int = spec(integer(1, 100))
-    phone: str | None = spec(optional(phone), default=None)
-    email: str | None = spec(optional(email), default=None)
+    phone: str | None = spec(phone, default=None)
+    email: str | None = spec(email, default=None)
     tasks: frozenset[Task] = spec(set_of(volunteer_task), default=frozenset())
     languages: frozenset[str] = spec(set_of(ids.language), default=frozenset())
     availability: frozenset[Availability] = spec(set_of(availability), default=frozenset())
     vog: Vog = Vog()
-    id: str = spec(own_id, default_factory=new_id)
+    id: str = spec(record_id, default_factory=new_id)
 
     @classmethod
     def parse(cls, raw: Mapping[str, object], *, today: date) -> Volunteer:

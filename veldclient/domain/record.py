@@ -27,7 +27,7 @@ from datetime import date
 from enum import Enum
 from typing import Any, ClassVar, Self, TypeVar
 
-from .fields import Form, Parser
+from .fields import Form, Parser, is_blank, with_default
 
 T = TypeVar("T")
 Convert = Callable[[Any], Any]
@@ -38,8 +38,21 @@ READ = "veld.read"  # dataclass field metadata: how a form fills the field in
 def spec(
     parser: Parser[T], *, default: Any = dataclasses.MISSING, default_factory: Any = dataclasses.MISSING
 ) -> T:
-    """A field that a form fills in with ``parser``."""
+    """A field that a form fills in with ``parser``. Left blank, it takes its default (a record's
+    own id: a new one, so a new form needs no id field); a field without one is what ``parser``
+    makes of blank input, mostly "required"."""
+    if default is not dataclasses.MISSING:
+        parser = with_default(parser, default)
+    elif default_factory is not dataclasses.MISSING:
+        parser = _with_factory(parser, default_factory)
     return _field(lambda f, key: f.take(key, parser), default, default_factory)
+
+
+def _with_factory(parser: Parser[T], factory: Callable[[], T]) -> Parser[T]:
+    def parse(value: object, field: str) -> T:
+        return factory() if is_blank(value) else parser(value, field)
+
+    return parse
 
 
 def sub(

@@ -10,20 +10,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .enums import CareType
-from .fields import boolean, with_default
+from .fields import boolean
 from .record import FormRecord, spec
-
-_ANSWER = with_default(boolean, False)
 
 
 class Triage(FormRecord):
     """The five yes/no triage answers; an unticked box means 'no'."""
 
-    instability: bool = spec(_ANSWER, default=False)
-    unplanned_nursing: bool = spec(_ANSWER, default=False)
-    adl_takeover: bool = spec(_ANSWER, default=False)
-    wlz_indication: bool = spec(_ANSWER, default=False)
-    specialist_needed: bool = spec(_ANSWER, default=False)
+    instability: bool = spec(boolean, default=False)
+    unplanned_nursing: bool = spec(boolean, default=False)
+    adl_takeover: bool = spec(boolean, default=False)
+    wlz_indication: bool = spec(boolean, default=False)
+    specialist_needed: bool = spec(boolean, default=False)
 
 
 @dataclass(frozen=True)
