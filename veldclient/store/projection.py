@@ -35,18 +35,20 @@ BULK_FROM = 2_000  # new documents from which Projector.bulk_insert rebuilds the
 
 ARCHIVED = {"archived": int}  # from the document root: an archived record stays, hidden by default
 
-# Tables of one record model each: what differs from the model's stored fields is named here.
+# Tables of one record model each (store/columns.py): only what differs from the model's stored
+# fields is named here; {} leaves a field out. The projectors fill the columns named here.
 VISITS = Mapped(Visit, instead={"client_id": {"client_id": str}, "interventions": {}})
 VOLUNTEERS = Mapped(
     Volunteer,
-    instead={"availability": {}, "vog": {"vog_status": str, "vog_issued_on": str}},  # own table; flat
+    # availability has a table of its own (volunteer_availability), the certificate two columns
+    instead={"availability": {}, "vog": {"vog_status": str, "vog_issued_on": str}},
     extra=ARCHIVED | {"labels": str},  # tasks and languages in words, Dutch and English: searchable
 )
 MANTELZORGERS = Mapped(
     Mantelzorger,
     instead={
         "phone": {},
-        "hours_per_week": {"hours_per_week": float},
+        "hours_per_week": {"hours_per_week": float},  # REAL, as in every device's table
         "since": {},
         "burden": {"burden_instrument": str, "burden_score": int, "burden_category": str, "overloaded": int},
         "respite_needs": {},
@@ -63,9 +65,12 @@ MATCHES = Mapped(
     instead={"help_request_id": {"help_request_id": str}, "status": {"status": str}, "feedback": {}},
 )
 LOCATIONS = Mapped(Location)
-SLOTS = Mapped(Slot, extra={"booked_for": str})  # written by versions before bookings were events
+# booked_for: a client named on the slot itself, as older documents may hold (Slot.parse refuses it)
+SLOTS = Mapped(Slot, extra={"booked_for": str})
 
-# table -> (columns in order with their types, primary key)
+# table -> (columns in order with their types, primary key). Clients, placements and capacity are
+# spelt out: their column order (the schema on every device) is not their model's stored order, and
+# many of their columns are derived (pc4; statuses and timers from events; counts NULL until reported).
 TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...]]] = {
     "clients": (
         {
