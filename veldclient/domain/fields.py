@@ -13,7 +13,6 @@ import re
 import uuid
 from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import UTC, date, datetime
-from enum import StrEnum
 from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo
 
@@ -122,11 +121,6 @@ def record_id(value: object, field: str) -> str:
             "Invalid reference: use only letters, digits, '-', '_', '.' or ':'.",
         )
     return cleaned
-
-
-def own_id(value: object, field: str) -> str:
-    """The record's own id: generated when not given, so a new form needs no id field."""
-    return new_id() if is_blank(value) else record_id(value, field)
 
 
 def node_id(value: object, field: str) -> str:
@@ -333,9 +327,13 @@ def set_of(parser: Parser[T]) -> Parser[frozenset[T]]:
     return parse
 
 
-def sorted_codes(values: Iterable[StrEnum | str]) -> list[str]:
-    """Sets are stored as sorted lists so documents and hashes are deterministic."""
-    return sorted(str(v) for v in values)
+def tuple_of(parser: Parser[T]) -> Parser[tuple[T, ...]]:
+    listed = each(parser)
+
+    def parse(value: object, field: str) -> tuple[T, ...]:
+        return tuple(listed(value, field))
+
+    return parse
 
 
 class Form:
@@ -384,11 +382,6 @@ class Form:
     def check(self) -> None:
         if self.errors:
             raise ValidationError(self.errors)
-
-
-def iso(value: date | None) -> str | None:
-    """Dates are stored as 'YYYY-MM-DD' strings (data-model.md)."""
-    return None if value is None else value.isoformat()
 
 
 def from_iso(value: object) -> date | None:

@@ -8,7 +8,7 @@ never hidden, because a stale "free" is worse than none.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from . import identifiers as ids
@@ -20,57 +20,27 @@ from .fields import (
     integer,
     new_id,
     node_id,
-    own_id,
     record_id,
     set_of,
-    sorted_codes,
     text,
     with_default,
 )
+from .record import FormRecord, Record, spec, sub
 
 HOUR_MS = 3_600_000
 STALE_AFTER_MS = 12 * HOUR_MS  # reference/domain-model.md: capacity goes stale after 12 h
 MAX_BEDS = 1000
 
 
-@dataclass(frozen=True)
-class Location:
+class Location(FormRecord):
     """A care location of a provider (identified nationally by its AGB code)."""
 
-    node_id: str
-    name: str
-    agb: str
-    postcode: str
-    address: str
-    id: str = field(default_factory=new_id)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "node_id": self.node_id,
-            "name": self.name,
-            "agb": self.agb,
-            "postcode": self.postcode,
-            "address": self.address,
-        }
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Location:
-        return cls(d["node_id"], d["name"], d["agb"], d["postcode"], d["address"], d["id"])
-
-    @classmethod
-    def parse(cls, raw: Mapping[str, object]) -> Location:
-        f = Form(raw)
-        loc = cls(
-            id=f.take("id", own_id),
-            node_id=f.take("node_id", node_id),
-            name=f.take("name", text()),
-            agb=f.take("agb", ids.agb),
-            postcode=f.take("postcode", ids.postcode),
-            address=f.take("address", text()),
-        )
-        f.check()
-        return loc
+    node_id: str = spec(node_id)
+    name: str = spec(text())
+    agb: str = spec(ids.agb)
+    postcode: str = spec(ids.postcode)
+    address: str = spec(text())
+    id: str = spec(record_id, default_factory=new_id)
 
 
 _COUNT_FIELDS = {s: s.column for s in BedStatus}
@@ -166,19 +136,18 @@ def beds_in(record: Mapping[str, Any], status: BedStatus) -> int:
     return int((record.get("counts") or {}).get(status.value, 0))
 
 
-@dataclass(frozen=True)
-class CapacityRecord:
+class CapacityRecord(Record):
     """Beds of one care type at one location, as last reported."""
 
-    location_id: str
-    node_id: str
-    care_type: CareType
-    beds_total: int
-    counts: BedCounts
-    capabilities: frozenset[Capability]
-    reported_by: str
-    reported_at: int
-    device_id: str
+    location_id: str = spec(record_id)
+    node_id: str = spec(node_id)
+    care_type: CareType = spec(enum_value(CareType))
+    beds_total: int = spec(integer(0, MAX_BEDS))
+    counts: BedCounts = sub(BedCounts.read, BedCounts)
+    capabilities: frozenset[Capability] = spec(set_of(enum_value(Capability)))
+    reported_by: str = spec(text(80))
+    reported_at: int = spec(epoch_ms)
+    device_id: str = spec(record_id)
 
     @property
     def free(self) -> int:
@@ -195,47 +164,10 @@ class CapacityRecord:
         """Key in the node document's ``capacity`` map."""
         return capacity_key(self.location_id, self.care_type.value)
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "location_id": self.location_id,
-            "node_id": self.node_id,
-            "care_type": self.care_type.value,
-            "beds_total": self.beds_total,
-            "counts": self.counts.to_dict(),
-            "capabilities": sorted_codes(self.capabilities),
-            "reported_by": self.reported_by,
-            "reported_at": self.reported_at,
-            "device_id": self.device_id,
-        }
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> CapacityRecord:
-        return cls(
-            location_id=d["location_id"],
-            node_id=d["node_id"],
-            care_type=CareType(d["care_type"]),
-            beds_total=int(d["beds_total"]),
-            counts=BedCounts.from_dict(d["counts"]),
-            capabilities=frozenset(Capability(c) for c in d["capabilities"]),
-            reported_by=d["reported_by"],
-            reported_at=int(d["reported_at"]),
-            device_id=d["device_id"],
-        )
-
     @classmethod
     def parse(cls, raw: Mapping[str, object]) -> CapacityRecord:
         f = Form(raw)
-        rec = cls(
-            location_id=f.take("location_id", record_id),
-            node_id=f.take("node_id", node_id),
-            care_type=f.take("care_type", enum_value(CareType)),
-            beds_total=f.take("beds_total", integer(0, MAX_BEDS)),
-            counts=f.sub("counts", BedCounts.read, BedCounts),
-            capabilities=f.take("capabilities", set_of(enum_value(Capability))),
-            reported_by=f.take("reported_by", text(80)),
-            reported_at=f.take("reported_at", epoch_ms),
-            device_id=f.take("device_id", record_id),
-        )
+        rec = cls(**cls.fields_from(f))
         if f.ok("beds_total", "counts"):
             problem = _sum_problem(rec.counts, rec.beds_total)
             if problem:
@@ -244,55 +176,31 @@ class CapacityRecord:
         return rec
 
 
-@dataclass(frozen=True)
-class Slot:
+def _service(value: object, field: str) -> str:
+    """Service codes (GP_CONSULT, WV_VISIT, ...) are stored upper-case with underscores."""
+    return "_".join(text(40)(value, field).upper().replace("-", " ").split())
+
+
+class Slot(Record):
     """A unit of micro-capacity (FHIR Slot), e.g. a 10-minute GP consult. It lives in the node
     document, which every node receives, so it never names a client: a booking's client is an
     event in that client's case (services/slots.py)."""
 
-    node_id: str
-    service: str
-    start_at: int
-    minutes: int = 10
-    status: SlotStatus = SlotStatus.FREE
-    id: str = field(default_factory=new_id)
+    node_id: str = spec(node_id)
+    service: str = spec(_service)
+    start_at: int = spec(epoch_ms)
+    minutes: int = spec(integer(1, 480), default=10)
+    status: SlotStatus = spec(enum_value(SlotStatus), default=SlotStatus.FREE)
+    id: str = spec(record_id, default_factory=new_id)
 
     @property
     def end_at(self) -> int:
         return self.start_at + self.minutes * 60_000
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "node_id": self.node_id,
-            "service": self.service,
-            "start_at": self.start_at,
-            "minutes": self.minutes,
-            "status": self.status.value,
-        }
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Slot:
-        return cls(
-            node_id=d["node_id"],
-            service=d["service"],
-            start_at=int(d["start_at"]),
-            minutes=int(d["minutes"]),
-            status=SlotStatus(d["status"]),
-            id=d["id"],
-        )
-
     @classmethod
     def parse(cls, raw: Mapping[str, object]) -> Slot:
         f = Form(raw)
-        slot = cls(
-            id=f.take("id", own_id),
-            node_id=f.take("node_id", node_id),
-            service=f.take("service", _service),
-            start_at=f.take("start_at", epoch_ms),
-            minutes=f.take("minutes", with_default(integer(1, 480), 10)),
-            status=f.take("status", with_default(enum_value(SlotStatus), SlotStatus.FREE)),
-        )
+        slot = cls(**cls.fields_from(f))
         if "booked_for" in raw:
             f.add(
                 "booked_for",
@@ -302,8 +210,3 @@ class Slot:
             )
         f.check()
         return slot
-
-
-def _service(value: object, field: str) -> str:
-    """Service codes (GP_CONSULT, WV_VISIT, ...) are stored upper-case with underscores."""
-    return "_".join(text(40)(value, field).upper().replace("-", " ").split())

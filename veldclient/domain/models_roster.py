@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from veldclient.errors import ValidationError
 
@@ -20,27 +18,26 @@ from .fields import (
     Form,
     enum_value,
     fail,
-    from_iso,
     integer,
-    iso,
     iso_date,
     new_id,
     node_id,
     not_after,
-    optional,
-    own_id,
+    record_id,
     set_of,
-    sorted_codes,
     text,
-    with_default,
 )
+from .record import Record, spec
 
 VOG_VALID_YEARS = 3  # renewal advised every 3 years; we treat older certificates as expired
 MIN_VOLUNTEER_AGE = 16
 
 
-@dataclass(frozen=True)
-class Availability:
+_WEEK_ORDER = {day: i for i, day in enumerate(Weekday)}
+_DAY_ORDER = {part: i for i, part in enumerate(Dagdeel)}
+
+
+class Availability(Record):
     """One part of one weekday (e.g. Monday morning) when someone can help."""
 
     weekday: Weekday
@@ -48,17 +45,11 @@ class Availability:
 
     @property
     def sort_key(self) -> tuple[int, int]:
-        return list(Weekday).index(self.weekday), list(Dagdeel).index(self.dagdeel)
+        """Week order, Monday morning first: how sets of them are stored and how people read them."""
+        return _WEEK_ORDER[self.weekday], _DAY_ORDER[self.dagdeel]
 
     def label(self, lang: str = "nl") -> str:
         return f"{self.weekday.label(lang)} {self.dagdeel.label(lang)}"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"weekday": self.weekday.value, "dagdeel": self.dagdeel.value}
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Availability:
-        return cls(Weekday(d["weekday"]), Dagdeel(d["dagdeel"]))
 
 
 def availability(value: object, field: str) -> Availability:
@@ -81,11 +72,6 @@ def availability(value: object, field: str) -> Availability:
         ) from exc
 
 
-def sorted_availability(items: frozenset[Availability]) -> list[dict[str, Any]]:
-    """Stored in week order (Monday morning first), which is also how people read it."""
-    return [a.to_dict() for a in sorted(items, key=lambda a: a.sort_key)]
-
-
 def _add_years(day: date, years: int) -> date:
     try:
         return day.replace(year=day.year + years)
@@ -93,12 +79,11 @@ def _add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
-@dataclass(frozen=True)
-class Vog:
+class Vog(Record):
     """Certificate of conduct (Verklaring Omtrent het Gedrag), required for some help requests."""
 
-    status: VogStatus = VogStatus.NONE
-    issued_on: date | None = None
+    status: VogStatus = spec(enum_value(VogStatus), default=VogStatus.NONE)
+    issued_on: date | None = spec(iso_date, default=None)
 
     @property
     def expires_on(self) -> date | None:
@@ -111,19 +96,9 @@ class Vog:
         expires = self.expires_on
         return expires is not None and self.issued_on <= day < expires
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"status": self.status.value, "issued_on": iso(self.issued_on)}
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Vog:
-        return cls(VogStatus(d["status"]), from_iso(d["issued_on"]))
-
     @classmethod
     def read(cls, f: Form, today: date) -> Vog:
-        vog = cls(
-            status=f.take("status", with_default(enum_value(VogStatus), VogStatus.NONE)),
-            issued_on=f.take("issued_on", optional(iso_date)),
-        )
+        vog = cls(**cls.fields_from(f))
         not_after(f, "issued_on", vog.issued_on, today, ("De afgiftedatum", "The issue date"))
         if not f.ok("status", "issued_on"):
             return vog
@@ -197,75 +172,47 @@ def volunteer_task(value: object, field: str) -> Task:
     return task
 
 
-@dataclass(frozen=True)
-class Volunteer:
-    node_id: str
-    first_name: str
-    last_name: str
-    pc4: str
-    birth_year: int
-    max_km: int
-    phone: str | None = None
-    email: str | None = None
-    tasks: frozenset[Task] = frozenset()
-    languages: frozenset[str] = frozenset()
-    availability: frozenset[Availability] = frozenset()
+class Person(Record):
+    """Someone on the coordinator's roster: named, and placed by PC4 only (data minimisation)."""
+
+    node_id: str = spec(node_id)
+    first_name: str = spec(text(60))
+    last_name: str = spec(text(80))
+    pc4: str = spec(ids.pc4)
+
+
+class Volunteer(Person):
+    STORED = (
+        "id",
+        *Person.stored_keys(),
+        "phone",
+        "email",
+        "birth_year",
+        "tasks",
+        "languages",
+        "availability",
+        "max_km",
+        "vog",
+    )
+
+    birth_year: int = spec(integer(1900, 9999))
+    max_km: int = spec(integer(1, 100))
+    phone: str | None = spec(phone, default=None)
+    email: str | None = spec(email, default=None)
+    tasks: frozenset[Task] = spec(set_of(volunteer_task), default=frozenset())
+    languages: frozenset[str] = spec(set_of(ids.language), default=frozenset())
+    availability: frozenset[Availability] = spec(set_of(availability), default=frozenset())
     vog: Vog = Vog()
-    id: str = field(default_factory=new_id)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "node_id": self.node_id,
-            "first_name": self.first_name,
-            "last_name": self.last_name,
-            "pc4": self.pc4,
-            "phone": self.phone,
-            "email": self.email,
-            "birth_year": self.birth_year,
-            "tasks": sorted_codes(self.tasks),
-            "languages": sorted(self.languages),
-            "availability": sorted_availability(self.availability),
-            "max_km": self.max_km,
-            "vog": self.vog.to_dict(),
-        }
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Volunteer:
-        return cls(
-            id=d["id"],
-            node_id=d["node_id"],
-            first_name=d["first_name"],
-            last_name=d["last_name"],
-            pc4=d["pc4"],
-            phone=d["phone"],
-            email=d["email"],
-            birth_year=int(d["birth_year"]),
-            tasks=frozenset(Task(t) for t in d["tasks"]),
-            languages=frozenset(d["languages"]),
-            availability=frozenset(Availability.from_dict(a) for a in d["availability"]),
-            max_km=int(d["max_km"]),
-            vog=Vog.from_dict(d["vog"]),
-        )
+    id: str = spec(record_id, default_factory=new_id)
 
     @classmethod
     def parse(cls, raw: Mapping[str, object], *, today: date) -> Volunteer:
         f = Form(raw)
         latest = today.year - MIN_VOLUNTEER_AGE
         vol = cls(
-            id=f.take("id", own_id),
-            node_id=f.take("node_id", node_id),
-            first_name=f.take("first_name", text(60)),
-            last_name=f.take("last_name", text(80)),
-            pc4=f.take("pc4", ids.pc4),
-            phone=f.take("phone", optional(phone)),
-            email=f.take("email", optional(email)),
-            birth_year=f.take("birth_year", integer(1900, 9999)),
-            tasks=f.take("tasks", set_of(volunteer_task)),
-            languages=f.take("languages", set_of(ids.language)),
-            availability=f.take("availability", set_of(availability)),
-            max_km=f.take("max_km", integer(1, 100)),
-            vog=f.sub("vog", lambda g: Vog.read(g, today), Vog, need=False) or Vog(),
+            **cls.fields_from(
+                f, vog=lambda g: g.sub("vog", lambda h: Vog.read(h, today), Vog, need=False) or Vog()
+            )
         )
         if f.ok("birth_year") and vol.birth_year > latest:
             f.add(

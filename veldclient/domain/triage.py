@@ -7,48 +7,21 @@ expectancy and is not one of the triage questions), and both are stored on the p
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from .enums import CareType
-from .fields import Form, boolean, with_default
+from .fields import boolean
+from .record import FormRecord, spec
 
 
-@dataclass(frozen=True)
-class Triage:
+class Triage(FormRecord):
     """The five yes/no triage answers; an unticked box means 'no'."""
 
-    instability: bool = False
-    unplanned_nursing: bool = False
-    adl_takeover: bool = False
-    wlz_indication: bool = False
-    specialist_needed: bool = False
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "instability": self.instability,
-            "unplanned_nursing": self.unplanned_nursing,
-            "adl_takeover": self.adl_takeover,
-            "wlz_indication": self.wlz_indication,
-            "specialist_needed": self.specialist_needed,
-        }
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Triage:
-        return cls(**{k: bool(d[k]) for k in cls().to_dict()})
-
-    @classmethod
-    def read(cls, f: Form) -> Triage:
-        answer = with_default(boolean, False)
-        return cls(**{k: f.take(k, answer) for k in cls().to_dict()})
-
-    @classmethod
-    def parse(cls, raw: Mapping[str, object]) -> Triage:
-        f = Form(raw)
-        triage = cls.read(f)
-        f.check()
-        return triage
+    instability: bool = spec(boolean, default=False)
+    unplanned_nursing: bool = spec(boolean, default=False)
+    adl_takeover: bool = spec(boolean, default=False)
+    wlz_indication: bool = spec(boolean, default=False)
+    specialist_needed: bool = spec(boolean, default=False)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,13 @@ import sqlite_utils
 
 from veldclient.db import rows_in
 from veldclient.domain.enums import BedStatus
+from veldclient.domain.models_capacity import Location, Slot
+from veldclient.domain.models_care import Visit
+from veldclient.domain.models_carer import Mantelzorger
+from veldclient.domain.models_help import HelpRequest, Match
+from veldclient.domain.models_roster import Volunteer
 from veldclient.store import erasures
+from veldclient.store.columns import Mapped, join
 
 Json = Any
 Rows = dict[str, list[dict[str, Json]]]
@@ -28,7 +34,44 @@ RowTuples = dict[str, list[tuple[Json, ...]]]  # the same rows in each table's c
 
 BULK_FROM = 2_000  # new documents from which Projector.bulk_insert rebuilds the search index once
 
-# table -> (columns in order with their types, primary key)
+ARCHIVED = {"archived": int}  # from the document root: an archived record stays, hidden by default
+
+# Tables of one record model each (store/columns.py): only what differs from the model's stored
+# fields is named here; {} leaves a field out. The projectors fill the columns named here.
+VISITS = Mapped(Visit, instead={"client_id": {"client_id": str}, "interventions": {}})
+VOLUNTEERS = Mapped(
+    Volunteer,
+    # availability has a table of its own (volunteer_availability), the certificate two columns
+    instead={"availability": {}, "vog": {"vog_status": str, "vog_issued_on": str}},
+    extra=ARCHIVED | {"labels": str},  # tasks and languages in words, Dutch and English: searchable
+)
+MANTELZORGERS = Mapped(
+    Mantelzorger,
+    instead={
+        "phone": {},
+        "hours_per_week": {"hours_per_week": float},  # REAL, as in every device's table
+        "since": {},
+        "burden": {"burden_instrument": str, "burden_score": int, "burden_category": str, "overloaded": int},
+        "respite_needs": {},
+    },
+    extra=ARCHIVED,
+)
+HELP_REQUESTS = Mapped(
+    HelpRequest,
+    instead={"window": {"window_start": str, "window_end": str}, "recurrence": {}},
+    extra=ARCHIVED,
+)
+MATCHES = Mapped(
+    Match,
+    instead={"help_request_id": {"help_request_id": str}, "status": {"status": str}, "feedback": {}},
+)
+LOCATIONS = Mapped(Location)
+# booked_for: a client named on the slot itself, as older documents may hold (Slot.parse refuses it)
+SLOTS = Mapped(Slot, extra={"booked_for": str})
+
+# table -> (columns in order with their types, primary key). Clients, placements and capacity are
+# spelt out: their column order (the schema on every device) is not their model's stored order, and
+# many of their columns are derived (pc4; statuses and timers from events; counts NULL until reported).
 TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...]]] = {
     "clients": (
         {
@@ -47,20 +90,7 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...]]] = {
         },
         "id",
     ),
-    "visits": (
-        {
-            "id": str,
-            "doc_id": str,
-            "client_id": str,
-            "nurse": str,
-            "planned_start_at": int,
-            "planned_minutes": int,
-            "actual_start_at": int,
-            "actual_end_at": int,
-            "status": str,
-        },
-        "id",
-    ),
+    "visits": (VISITS.columns, "id"),
     "placements": (
         {
             "id": str,
@@ -83,96 +113,16 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...]]] = {
         },
         "id",
     ),
-    "volunteers": (
-        {
-            "id": str,
-            "doc_id": str,
-            "node_id": str,
-            "first_name": str,
-            "last_name": str,
-            "pc4": str,
-            "phone": str,
-            "email": str,
-            "birth_year": int,
-            "tasks": str,
-            "languages": str,
-            "max_km": int,
-            "vog_status": str,
-            "vog_issued_on": str,
-            "archived": int,
-            "labels": str,  # tasks and languages in words, Dutch and English: searchable
-        },
-        "id",
-    ),
+    "volunteers": (VOLUNTEERS.columns, "id"),
     "volunteer_availability": (
         {"doc_id": str, "volunteer_id": str, "weekday": str, "dagdeel": str},
         ("volunteer_id", "weekday", "dagdeel"),
     ),
-    "mantelzorgers": (
-        {
-            "id": str,
-            "doc_id": str,
-            "node_id": str,
-            "first_name": str,
-            "last_name": str,
-            "pc4": str,
-            "care_for_client_id": str,
-            "relationship": str,
-            "hours_per_week": float,
-            "burden_instrument": str,
-            "burden_score": int,
-            "burden_category": str,
-            "overloaded": int,
-            "archived": int,
-        },
-        "id",
-    ),
-    "help_requests": (
-        {
-            "id": str,
-            "doc_id": str,
-            "node_id": str,
-            "on_behalf_of": str,
-            "subject_id": str,
-            "task": str,
-            "summary": str,
-            "pc4": str,
-            "window_start": str,
-            "window_end": str,
-            "language": str,
-            "requires_vog": int,
-            "status": str,
-            "created_at": int,
-            "archived": int,
-        },
-        "id",
-    ),
-    "matches": (
-        {
-            "id": str,
-            "doc_id": str,
-            "help_request_id": str,
-            "volunteer_id": str,
-            "score": float,
-            "distance_km": float,
-            "proposed_by": str,
-            "status": str,
-        },
-        "id",
-    ),
+    "mantelzorgers": (MANTELZORGERS.columns, "id"),
+    "help_requests": (HELP_REQUESTS.columns, "id"),
+    "matches": (MATCHES.columns, "id"),
     "nodes": ({"id": str, "doc_id": str, "name": str, "focus": str, "pc4_ranges": str}, "id"),
-    "locations": (
-        {
-            "id": str,
-            "doc_id": str,
-            "node_id": str,
-            "name": str,
-            "agb": str,
-            "postcode": str,
-            "address": str,
-        },
-        "id",
-    ),
+    "locations": (LOCATIONS.columns, "id"),
     "capacity": (
         {
             "id": str,
@@ -189,19 +139,7 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...]]] = {
         },
         "id",
     ),
-    "slots": (
-        {
-            "id": str,
-            "doc_id": str,
-            "node_id": str,
-            "service": str,
-            "start_at": int,
-            "minutes": int,
-            "status": str,
-            "booked_for": str,
-        },
-        "id",
-    ),
+    "slots": (SLOTS.columns, "id"),
     "doc_events": (
         {"doc_id": str, "idx": int, "type": str, "at": int, "by": str, "device": str},
         ("doc_id", "idx"),
@@ -290,10 +228,6 @@ def create_tables(db: sqlite_utils.Database, names: tuple[str, ...] = V1_TABLES)
         )
 
 
-def _join(codes: Iterable[str] | None) -> str:
-    return " ".join(codes or [])
-
-
 def search_labels(tasks: Iterable[str] | None, languages: Iterable[str] | None) -> str:
     """What a volunteer's tasks and languages are called, in Dutch and in English ("Boodschappen
     Shopping Arabisch Arabic"), so a search finds them by the words the roster shows in either
@@ -348,20 +282,7 @@ def _events(doc_id: str, root: dict[str, Json]) -> list[dict[str, Json]]:
 def project_case(doc_id: str, root: dict[str, Json]) -> Rows:
     c = root["client"]
     postcode = c.get("postcode") or ""
-    visits = [
-        {
-            "id": v["id"],
-            "doc_id": doc_id,
-            "client_id": c["id"],
-            "nurse": v.get("nurse"),
-            "planned_start_at": v.get("planned_start_at"),
-            "planned_minutes": v.get("planned_minutes"),
-            "actual_start_at": v.get("actual_start_at"),
-            "actual_end_at": v.get("actual_end_at"),
-            "status": v.get("status"),
-        }
-        for v in (root.get("visits") or {}).values()
-    ]
+    visits = [VISITS.row(doc_id, v) | {"client_id": c["id"]} for v in (root.get("visits") or {}).values()]
     return {
         "clients": [
             {
@@ -408,7 +329,7 @@ def project_placement(doc_id: str, root: dict[str, Json]) -> Rows:
                 "triage_outcome": r.get("triage_outcome"),
                 "status": flow.status.value if flow.status is not None else r.get("status"),
                 "referrer_role": (r.get("referrer") or {}).get("role"),
-                "required_capabilities": _join(r.get("required_capabilities")),
+                "required_capabilities": join(r.get("required_capabilities")),
                 "preferred_location_id": r.get("preferred_location_id"),
                 "desired_start": r.get("desired_start"),
                 "expected_end": r.get("expected_end"),
@@ -427,19 +348,8 @@ def project_volunteer(doc_id: str, root: dict[str, Json]) -> Rows:
     vog = v.get("vog") or {}
     return {
         "volunteers": [
-            {
-                "id": v["id"],
-                "doc_id": doc_id,
-                "node_id": root.get("node_id"),
-                "first_name": v.get("first_name"),
-                "last_name": v.get("last_name"),
-                "pc4": v.get("pc4"),
-                "phone": v.get("phone"),
-                "email": v.get("email"),
-                "birth_year": v.get("birth_year"),
-                "tasks": _join(v.get("tasks")),
-                "languages": _join(v.get("languages")),
-                "max_km": v.get("max_km"),
+            VOLUNTEERS.row(doc_id, v, root.get("node_id"))
+            | {
                 "vog_status": vog.get("status"),
                 "vog_issued_on": vog.get("issued_on"),
                 "archived": _archived(root),
@@ -459,15 +369,8 @@ def project_mantelzorger(doc_id: str, root: dict[str, Json]) -> Rows:
     burden = m.get("burden") or {}
     return {
         "mantelzorgers": [
-            {
-                "id": m["id"],
-                "doc_id": doc_id,
-                "node_id": root.get("node_id"),
-                "first_name": m.get("first_name"),
-                "last_name": m.get("last_name"),
-                "pc4": m.get("pc4"),
-                "care_for_client_id": m.get("care_for_client_id"),
-                "relationship": m.get("relationship"),
+            MANTELZORGERS.row(doc_id, m, root.get("node_id"))
+            | {
                 "hours_per_week": m.get("hours_per_week"),
                 "burden_instrument": burden.get("instrument"),
                 "burden_score": burden.get("score"),
@@ -492,33 +395,17 @@ def project_helpreq(doc_id: str, root: dict[str, Json]) -> Rows:
     derived = match_statuses(events, stored) if has_match_events(events) else {}
     return {
         "help_requests": [
-            {
-                "id": r["id"],
-                "doc_id": doc_id,
-                "node_id": root.get("node_id"),
-                "on_behalf_of": r.get("on_behalf_of"),
-                "subject_id": r.get("subject_id"),
-                "task": r.get("task"),
-                "summary": r.get("summary"),
-                "pc4": r.get("pc4"),
+            HELP_REQUESTS.row(doc_id, r, root.get("node_id"))
+            | {
                 "window_start": window.get("start"),
                 "window_end": window.get("end"),
-                "language": r.get("language"),
-                "requires_vog": int(bool(r.get("requires_vog"))),
-                "status": r.get("status"),
-                "created_at": r.get("created_at"),
                 "archived": _archived(root),
             }
         ],
         "matches": [
-            {
-                "id": m["id"],
-                "doc_id": doc_id,
+            MATCHES.row(doc_id, m)
+            | {
                 "help_request_id": r["id"],
-                "volunteer_id": m.get("volunteer_id"),
-                "score": m.get("score"),
-                "distance_km": m.get("distance_km"),
-                "proposed_by": m.get("proposed_by"),
                 "status": derived[k].value if k in derived else m.get("status"),
             }
             for k, m in (root.get("matches") or {}).items()
@@ -547,7 +434,7 @@ def project_node(doc_id: str, root: dict[str, Json]) -> Rows:
             row |= {
                 "beds_total": rec.get("beds_total"),
                 **{status.column: counts.get(status.value, 0) for status in BedStatus},
-                "capabilities": _join(rec.get("capabilities")),
+                "capabilities": join(rec.get("capabilities")),
                 "reported_by": rec.get("reported_by"),
                 "reported_at": rec.get("reported_at"),
                 "device_id": rec.get("device_id"),
@@ -563,30 +450,10 @@ def project_node(doc_id: str, root: dict[str, Json]) -> Rows:
                 "pc4_ranges": json.dumps(profile.get("pc4_ranges") or []),
             }
         ],
-        "locations": [
-            {
-                "id": loc["id"],
-                "doc_id": doc_id,
-                "node_id": node_id,
-                "name": loc.get("name"),
-                "agb": loc.get("agb"),
-                "postcode": loc.get("postcode"),
-                "address": loc.get("address"),
-            }
-            for loc in (root.get("locations") or {}).values()
-        ],
+        "locations": [LOCATIONS.row(doc_id, loc, node_id) for loc in (root.get("locations") or {}).values()],
         "capacity": capacity,
         "slots": [
-            {
-                "id": s["id"],
-                "doc_id": doc_id,
-                "node_id": node_id,
-                "service": s.get("service"),
-                "start_at": s.get("start_at"),
-                "minutes": s.get("minutes"),
-                "status": s.get("status"),
-                "booked_for": s.get("booked_for"),
-            }
+            SLOTS.row(doc_id, s, node_id) | {"booked_for": s.get("booked_for")}
             for s in (root.get("slots") or {}).values()
         ],
         "slot_bookings": [
