@@ -33,6 +33,7 @@ from veldclient.errors import AccessDenied, NotFound, ValidationError
 from veldclient.reference import twente
 from veldclient.services import events
 from veldclient.services.capacity import write_record
+from veldclient.services.reservations import reserved_beds
 from veldclient.session import Session
 from veldclient.store.docstore import Editor
 from veldclient.store.repo import doc_id_for, share_doc_id
@@ -306,13 +307,20 @@ def offer(session: Session, request_id: str, location_id: str, care_type: str) -
     """A receiving node offers a bed at one of its own locations that it reports free."""
     loaded = _as_receiver(session, request_id, "placement.offer")
     care = _care_type(care_type)
-    _key, record = _own_capacity(session, location_id, care)
+    key, record = _own_capacity(session, location_id, care)
     if beds_in(record, BedStatus.FREE) <= 0:
         raise ValidationError.single(
             "location_id",
             "no_free_bed",
             "Deze locatie meldt geen vrij bed voor deze zorgsoort; werk eerst de capaciteit bij.",
             "This location reports no free bed for this care type; update the capacity first.",
+        )
+    if beds_in(record, BedStatus.FREE) <= reserved_beds(session).get(key, 0):
+        raise ValidationError.single(
+            "location_id",
+            "all_reserved",
+            "Elk vrij bed van deze locatie is al gereserveerd door een geaccepteerd aanbod.",
+            "Every free bed of this location is already reserved by an accepted offer.",
         )
     flow_rules.check_offer(loaded.flow, session.actor.node_id)
     return _commit(
@@ -524,7 +532,8 @@ COORDINATOR_HIDDEN = ("triage", "triage_outcome", "referrer", "required_capabili
 
 def get_request(session: Session, request_id: str) -> dict[str, Any]:
     """The request with its derived status and offers. The coordinator sees status, care type and
-    timers, never triage or referrer (DOMAIN.md roles)."""
+    timers, never triage, referrer or the client's name (DOMAIN.md roles); the nurse of the filing
+    node also gets ``client_name``, a receiving node never does."""
     session.require_role(("nurse", "coordinator"), "placement.read", "placement", object_id=request_id)
     loaded = Loaded(session, request_id)
     view = dict(loaded.request)
@@ -532,12 +541,22 @@ def get_request(session: Session, request_id: str) -> dict[str, Any]:
     view["offers"] = [_offer_view(o) for o in loaded.flow.offers.values()]
     view["sent_to"] = list(loaded.flow.sent_to)
     nurse = session.actor.role == "nurse"
+    view["client_name"] = _client_name(session, loaded) if nurse else None
     if not nurse:
         for key in COORDINATOR_HIDDEN:
             view.pop(key, None)
     with session.transaction():
         _audit(session, loaded, "placement.read", "R", data_part="placement" if nurse else "placement status")
     return view
+
+
+def _client_name(session: Session, loaded: Loaded) -> str | None:
+    """The client's name, for the own node's nurse only: the case document never leaves its node,
+    so on a receiving node there is no name to find (and none is looked for)."""
+    if loaded.sender != session.actor.node_id:
+        return None
+    row = session.db.execute("SELECT name FROM clients WHERE id = ?", [loaded.client_id]).fetchone()
+    return str(row[0]) if row else None
 
 
 def triage_of(session: Session, request_id: str) -> dict[str, Any]:
