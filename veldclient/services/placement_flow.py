@@ -33,7 +33,6 @@ from veldclient.errors import AccessDenied, NotFound, ValidationError
 from veldclient.reference import twente
 from veldclient.services import events
 from veldclient.services.capacity import write_record
-from veldclient.services.reservations import reserved_beds
 from veldclient.session import Session
 from veldclient.store.docstore import Editor
 from veldclient.store.repo import doc_id_for, share_doc_id
@@ -226,8 +225,13 @@ def candidates(
 # --- the steps ----------------------------------------------------------------------------------
 
 
-def send(session: Session, request_id: str, to_node: str) -> dict[str, Any]:
-    """Share this request (and nothing else) with ``to_node`` and record that it was sent."""
+def check_send(session: Session, request_id: str, to_node: str) -> None:
+    """Raise what :func:`send` would refuse, writing nothing: a screen asks this before it asks the
+    nurse to confirm, so nobody confirms a step that cannot happen."""
+    _checked_send(session, request_id, to_node)
+
+
+def _checked_send(session: Session, request_id: str, to_node: str) -> Loaded:
     loaded = _as_sender(session, request_id, "placement.send")
     if to_node not in twente.node_ids():
         raise NotFound("Knooppunt / node", to_node)
@@ -239,6 +243,12 @@ def send(session: Session, request_id: str, to_node: str) -> dict[str, Any]:
             "This is your own node; choose another node.",
         )
     flow_rules.check_send(loaded.flow, to_node)
+    return loaded
+
+
+def send(session: Session, request_id: str, to_node: str) -> dict[str, Any]:
+    """Share this request (and nothing else) with ``to_node`` and record that it was sent."""
+    loaded = _checked_send(session, request_id, to_node)
     share = share_doc_id(loaded.sender, to_node)
     from veldclient.sync.scope import entry_payload
 
@@ -307,20 +317,13 @@ def offer(session: Session, request_id: str, location_id: str, care_type: str) -
     """A receiving node offers a bed at one of its own locations that it reports free."""
     loaded = _as_receiver(session, request_id, "placement.offer")
     care = _care_type(care_type)
-    key, record = _own_capacity(session, location_id, care)
+    _key, record = _own_capacity(session, location_id, care)
     if beds_in(record, BedStatus.FREE) <= 0:
         raise ValidationError.single(
             "location_id",
             "no_free_bed",
             "Deze locatie meldt geen vrij bed voor deze zorgsoort; werk eerst de capaciteit bij.",
             "This location reports no free bed for this care type; update the capacity first.",
-        )
-    if beds_in(record, BedStatus.FREE) <= reserved_beds(session).get(key, 0):
-        raise ValidationError.single(
-            "location_id",
-            "all_reserved",
-            "Elk vrij bed van deze locatie is al gereserveerd door een geaccepteerd aanbod.",
-            "Every free bed of this location is already reserved by an accepted offer.",
         )
     flow_rules.check_offer(loaded.flow, session.actor.node_id)
     return _commit(
@@ -370,8 +373,15 @@ def withdraw(
     )
 
 
+def check_accept(session: Session, request_id: str, offer_event_id: str) -> None:
+    """Raise what :func:`accept` would refuse, writing nothing (asked before the confirmation)."""
+    flow_rules.check_accept(_as_sender(session, request_id, "placement.accept").flow, offer_event_id)
+
+
 def accept(session: Session, request_id: str, offer_event_id: str) -> dict[str, Any]:
-    """The sender accepts one offer (refused for a declined, withdrawn or already accepted one)."""
+    """The sender accepts one offer (refused for a declined, withdrawn or already accepted one); from
+    then on the bed counts as reserved on every device that holds this request
+    (services/reservations.py)."""
     loaded = _as_sender(session, request_id, "placement.accept")
     offered = flow_rules.check_accept(loaded.flow, offer_event_id)
     return _commit(
@@ -417,11 +427,14 @@ def _bed_change(
     return lambda e: write_record(e, new)
 
 
-def admit(
-    session: Session, request_id: str, *, offer_event_id: str | None = None, at: int | None = None
-) -> dict[str, Any]:
-    """The receiving node admits the client on its accepted offer: one bed goes from free to occupied
-    in the node's own document, in the same transaction as the ADMITTED event."""
+def check_admit(session: Session, request_id: str, *, offer_event_id: str | None = None) -> None:
+    """Raise what :func:`admit` would refuse, writing nothing (asked before the confirmation)."""
+    _checked_admit(session, request_id, offer_event_id)
+
+
+def _checked_admit(
+    session: Session, request_id: str, offer_event_id: str | None
+) -> tuple[Loaded, Offer, str, dict[str, Any]]:
     loaded = _as_receiver(session, request_id, "placement.admit")
     offered = flow_rules.check_admit(loaded.flow, session.actor.node_id, offer_event_id)
     key, record = _own_capacity(session, str(offered.location_id), str(offered.care_type))
@@ -432,6 +445,16 @@ def admit(
             "Er is geen vrij bed meer op deze locatie: het laatste bed is al bezet. Zie de conflicten.",
             "There is no free bed left at this location: the last bed is taken. See the conflicts.",
         )
+    return loaded, offered, key, record
+
+
+def admit(
+    session: Session, request_id: str, *, offer_event_id: str | None = None, at: int | None = None
+) -> dict[str, Any]:
+    """The receiving node admits the client on its accepted offer: one bed goes from free to occupied
+    in the node's own document, in the same transaction as the ADMITTED event (the reservation the
+    acceptance made ends with it)."""
+    loaded, offered, key, record = _checked_admit(session, request_id, offer_event_id)
     accepted_at = causal.event_time(loaded.event(offered.accepted_event_id))
     when = _effective_at(
         session,
