@@ -509,7 +509,11 @@ class RequestScreen(VeldScreen):
             return
         key = self._row_key("candidates")
         if key is None or self.detail is None:
-            self.notify(t("caseload.request.pick_candidate"), severity="warning", markup=False)
+            status = self.detail.request.get("status") if self.detail else None
+            if status not in OPEN_STATUSES:  # no candidates are listed for a closed request
+                self.notify(t("caseload.request.closed", status=status_text(status)), markup=False)
+            else:
+                self.notify(t("caseload.request.pick_candidate"), severity="warning", markup=False)
             return
         node_id = key.split("|", 1)[0]
         name = self.detail.node_names.get(node_id, node_id)

@@ -78,6 +78,9 @@ async def test_send_asks_first_and_no_leaves_it_unsent_then_withdraw_cancels():
         await settle(app, pilot)
         assert isinstance(app.screen, RequestScreen)
         assert "status: Geannuleerd" in screen_text(app)
+        await pilot.press("s")  # nothing to send any more: says why
+        await settle(app, pilot)
+        assert any("zoekt geen plek meer" in n for n in notes(app))
     events = session.repo.read(doc_id_for("placement", request_id))["events"]
     assert events[-1]["type"] == "CANCELLED" and events[-1]["data"]["reason"] == "familie zorgt"
 
