@@ -13,6 +13,7 @@ from tuihelpers import SIZE, demo_session, make_app, screen_text, settle
 from veldclient.screens.case_detail import RequestScreen
 from veldclient.screens.caseload_forms import DischargeForm, WithdrawForm
 from veldclient.screens.confirm import ConfirmStep
+from veldclient.screens.widgets.capacity_table import CapacityTable, row_key
 from veldclient.services import capacity, demo
 from veldclient.services import placement_flow as pf
 from veldclient.store.repo import doc_id_for
@@ -163,3 +164,33 @@ async def test_the_receiving_node_withdraws_its_offer_and_the_request_may_go_els
         assert cells(app, "offers")[0][-1] == "ingetrokken"
     push(almelo, enschede, [doc])
     pf.check_send(enschede, request_id, "hengelo")  # no offer stands: it may be sent on
+
+
+async def test_the_capacity_board_shows_the_reserved_bed_from_acceptance(almelo):
+    enschede = demo_session()
+    request_id = file_request(enschede)
+    doc = doc_id_for("placement", request_id)
+    location = almelo_elv_hoog(almelo)
+    pf.send(enschede, request_id, "almelo")
+    push(enschede, almelo, pf.outbox(enschede, "almelo"))
+    offer = pf.offer(almelo, request_id, location, "ELV_HOOG")
+    push(almelo, enschede, [doc])
+    pf.accept(enschede, request_id, offer["id"])
+    push(enschede, almelo, [doc])
+    [beds] = [v for v in capacity.capacity(almelo, care_type="ELV_HOOG") if v.location_id == location]
+
+    app = make_app(almelo, start="capacity")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        table = app.screen.query_one(CapacityTable)
+        table.focus()
+        await settle(app, pilot)
+        row = table.get_row_index(row_key(beds))
+        await pilot.press(*["down"] * row)
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert f"{beds.free - 1}/{beds.beds_total}*" in text
+        assert (
+            f"* 1 gereserveerd voor een geaccepteerd aanbod (nog niet opgenomen); nog vrij: {beds.free - 1}"
+            in (" ".join(text.split()))
+        )
