@@ -86,9 +86,9 @@ async def test_send_asks_first_and_no_leaves_it_unsent_then_withdraw_cancels():
     assert events[-1]["type"] == "CANCELLED" and events[-1]["data"]["reason"] == "familie zorgt"
 
 
-@pytest.mark.parametrize("lang", ["nl", "en"])
-async def test_accept_reserves_then_the_receiving_node_admits_and_discharges(almelo, lang):
-    enschede = demo_session()
+def offered_by_almelo(enschede, almelo) -> tuple[str, str, str, dict]:
+    """Enschede's request sent to Almelo, with Almelo's offer of ZGT Almelo's ELV-hoog bed back at
+    Enschede: request id, document id, location id and the offer event."""
     request_id = file_request(enschede)
     doc = doc_id_for("placement", request_id)
     location = almelo_elv_hoog(almelo)
@@ -96,6 +96,13 @@ async def test_accept_reserves_then_the_receiving_node_admits_and_discharges(alm
     push(enschede, almelo, pf.outbox(enschede, "almelo"))
     offer = pf.offer(almelo, request_id, location, "ELV_HOOG")
     push(almelo, enschede, [doc])
+    return request_id, doc, location, offer
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+async def test_accept_reserves_then_the_receiving_node_admits_and_discharges(almelo, lang):
+    enschede = demo_session()
+    request_id, doc, location, offer = offered_by_almelo(enschede, almelo)
     yes = "j" if lang == "nl" else "y"
 
     app = make_app(enschede, start="caseload", lang=lang)
@@ -168,13 +175,7 @@ async def test_the_receiving_node_withdraws_its_offer_and_the_request_may_go_els
 
 async def test_the_capacity_board_shows_the_reserved_bed_from_acceptance(almelo):
     enschede = demo_session()
-    request_id = file_request(enschede)
-    doc = doc_id_for("placement", request_id)
-    location = almelo_elv_hoog(almelo)
-    pf.send(enschede, request_id, "almelo")
-    push(enschede, almelo, pf.outbox(enschede, "almelo"))
-    offer = pf.offer(almelo, request_id, location, "ELV_HOOG")
-    push(almelo, enschede, [doc])
+    request_id, doc, location, offer = offered_by_almelo(enschede, almelo)
     pf.accept(enschede, request_id, offer["id"])
     push(enschede, almelo, [doc])
     [beds] = [v for v in capacity.capacity(almelo, care_type="ELV_HOOG") if v.location_id == location]
