@@ -129,6 +129,8 @@ LAZY_COMMANDS = {
     "helprequest": ("veldclient.cli_helprequest", "helprequest"),
     "bundle": ("veldclient.cli_bundle", "bundle"),
     "demo": ("veldclient.cli_demo", "demo_command"),
+    "request": ("veldclient.cli_request", "request"),
+    "requests": ("veldclient.cli_placement", "requests"),
 }
 
 

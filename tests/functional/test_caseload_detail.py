@@ -116,6 +116,8 @@ async def send_to_almelo(app, pilot, request_id: str) -> None:
     table.move_cursor(row=row)
     await pilot.press("s")
     await settle(app, pilot)
+    await pilot.press("j")  # yes: the request may leave this device
+    await settle(app, pilot)
 
 
 async def test_send_offer_and_accept_between_two_nodes(almelo):
@@ -171,6 +173,8 @@ async def test_send_offer_and_accept_between_two_nodes(almelo):
         assert isinstance(app.screen, RequestScreen)
         app.screen.query_one("#offers", DataTable).focus()
         await pilot.press("a")
+        await settle(app, pilot)
+        await pilot.press("j")  # yes: accepting reserves the bed
         await settle(app, pilot)
         assert cells(app, "offers")[0][-1] == "geaccepteerd"
         assert "status: Plek geaccepteerd" in screen_text(app)
@@ -309,5 +313,7 @@ async def test_the_request_that_lost_a_decided_double_acceptance_says_so_and_is_
         table.focus()
         table.move_cursor(row=row)
         await pilot.press("s")
+        await settle(app, pilot)
+        await pilot.press("y")  # yes (y and j both answer yes in either language)
         await settle(app, pilot)
     assert pf.get_request(enschede, request_id)["sent_to"] == ["almelo", "hengelo"]
