@@ -287,11 +287,54 @@ def join(
     return session
 
 
+def join_and_introduce(
+    name: str,
+    path: Path,
+    *,
+    user: str,
+    passphrase: str | None,
+    use_keyring: bool = True,
+    clock: Clock | None = None,
+) -> tuple[Session, dict[str, Any] | None, VeldError | None]:
+    """:func:`join`, then the first contact at once: (session, what :func:`introduce` answered,
+    why the node machine could not be reached). Unreachable keeps the profile, which introduces
+    itself at its first sync; refused (the invitation used, expired or cancelled, or this device
+    turned away) removes the profile again, so the nurse can join with a new invitation."""
+    session = join(name, path, user=user, passphrase=passphrase, use_keyring=use_keyring, clock=clock)
+    try:
+        return session, introduce(session), None
+    except (InvitationRefused, peers.PeerRefused):
+        discard_profile(session)
+        raise
+    except VeldError as exc:
+        return session, None, exc
+    except BaseException:
+        session.close()
+        raise
+
+
 def discard_profile(session: Session) -> None:
     """Remove a profile that joining made and that cannot be used (its invitation was refused)."""
     folder = session.profile.dir
     session.close()
     shutil.rmtree(folder, ignore_errors=True)
+
+
+def joined(session: Session) -> dict[str, Any]:
+    """What a joined laptop shows: its own id and the node machine's, for comparing with the admin."""
+    waiting = invitations.pending_join(session.db)
+    node = (
+        peers.all_peers(session.db)[0] if waiting is None else peers.find(session.db, waiting.node_machine_id)
+    )
+    return {
+        "profile": session.profile.name,
+        "node_id": session.actor.node_id,
+        "role": session.actor.role,
+        "device_id": session.actor.device_id,
+        "display_id": session.device.display_id,
+        "node_machine": node.name,
+        "node_machine_display_id": node.display_id,
+    }
 
 
 def pending(session: Session) -> dict[str, Any] | None:
