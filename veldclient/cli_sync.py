@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 import click
 
+from veldclient import profile as profmod
 from veldclient.cli import (
     _when,
     echo_json,
@@ -204,7 +205,7 @@ def peers_revoke(ctx: click.Context, device: str, profile_name: str | None) -> N
 @peers_group.command("invite")
 @click.option(
     "--role",
-    type=click.Choice(["nurse", "coordinator", "admin"]),
+    type=click.Choice(profmod.ROLES),
     required=True,
     help="Role of the new device.",
 )

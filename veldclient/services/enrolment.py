@@ -119,7 +119,7 @@ def _role(role: str) -> str:
 
 def issue_invitation(
     session: Session,
-    path: Path,
+    path: Path | str,
     *,
     role: str,
     expires: str,
@@ -130,11 +130,15 @@ def issue_invitation(
     only) and store it. ``name`` is what the device will be called in the peer list (default: the
     label it has when it joins). Returns what the admin should see and compare."""
     session.require_role(ADMIN, "invitation.issue", "invitation")
+    if not str(path).strip():
+        raise ValidationError.single(
+            "out", "required", "Kies een bestand voor de uitnodiging.", "Choose a file for the invitation."
+        )
+    path = Path(str(path).strip()).expanduser()
     role = _role(role)
     lifetime = parse_expiry(expires)
     address = peers.check_address(address)
-    if name is not None:
-        name = peers.check_name(session.db, name, "")
+    name = peers.check_name(session.db, name, "") if name and name.strip() else None
     node_id = session.actor.node_id
     invitation_id = secrets.token_hex(8)
     key_pem, cert_pem = identity.new_key_and_certificate(
