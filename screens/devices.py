@@ -100,7 +100,7 @@ class DevicesScreen(VeldScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#devices-table", DataTable)
-        for column in ("name", "node", "role", "device", "state"):
+        for column in ("name", "node", "role", "state", "device"):  # the long id last: narrow screens
             table.add_column(t(f"devices.col.{column}"), key=column)
 
     def refresh_data(self) -> None:
@@ -112,7 +112,7 @@ class DevicesScreen(VeldScreen):
         table.clear()
         for d in self.devices:
             state = t("devices.revoked") if d["revoked"] else when_text(d["last_contact"])
-            cells = (d["name"], d["node_id"], d["role"].lower(), d["display_id"], state)
+            cells = (d["name"], d["node_id"], d["role"].lower(), state, d["display_id"])
             table.add_row(*(Text(str(c)) for c in cells), key=d["device_id"])
         self.query_one("#devices-none", Static).update("" if self.devices else t("devices.none"))
         lines = [

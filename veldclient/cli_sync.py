@@ -503,7 +503,7 @@ def join_command(
     click.echo(
         _say(
             (
-                f"Knooppuntmachine : {node} {info['node_machine_display_id']}",
+                f"Knooppuntmachine  : {node} {info['node_machine_display_id']}",
                 f"Node machine      : {node} {info['node_machine_display_id']}",
             )
         )
