@@ -117,12 +117,13 @@ def all_issued(db: sqlite_utils.Database) -> list[Issued]:
 
 
 def handshake_pems(db: sqlite_utils.Database) -> dict[str, str]:
-    """One-time certificates the TLS server admits, used and expired ones included: their holder
-    then hears *why* it is refused (used, expired) from the ``enrol`` call instead of a bare
-    handshake failure. Admitted, such a certificate can make no other call: it is no peer."""
+    """One-time certificates the TLS server admits, used, expired and cancelled ones included: their
+    holder then hears *why* it is refused from the ``enrol`` call instead of a bare handshake
+    failure (and a running server cannot drop a certificate from its trust store anyway).
+    Admitted, such a certificate can make no other call: it is no peer."""
     if "invitations" not in db.table_names():
         return {}
-    rows = db.execute("SELECT one_time_id, cert_pem FROM invitations WHERE cancelled = 0")
+    rows = db.execute("SELECT one_time_id, cert_pem FROM invitations")
     return {device: pem for device, pem in rows}
 
 
