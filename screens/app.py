@@ -213,6 +213,12 @@ class VeldApp(LocalisedKeys, ServiceCaller, App[None]):
         """Called on the worker that waits for the write lock: tell the person on the UI thread."""
         self.call_from_thread(self.notify, t("error.waiting_other_process"), markup=False)
 
+    def ensure_sync_agent(self) -> None:
+        """Start background sync if it is not running (an admin just invited a laptop, whose first
+        contact needs this machine to serve); the agent decides whether there is anything to do."""
+        if self.sync_agent is None:
+            self.run_worker(self._sync_worker, thread=True, group="sync-start", exit_on_error=False)
+
     def sync_now(self) -> None:
         if self.sync_agent is None:
             self.notify(t("dashboard.sync.no_agent"), markup=False)

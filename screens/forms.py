@@ -41,36 +41,52 @@ def _value(widget: Widget) -> Any:
     raise TypeError(type(widget).__name__)
 
 
-class DiscardChanges(LocalisedKeys, ModalScreen[bool]):
-    """Asks whether typed changes may be thrown away: True to throw away, False to keep editing."""
+class Confirm(LocalisedKeys, ModalScreen[bool]):
+    """Asks one yes/no question before a step that cannot be undone or leaves the device: True
+    for yes. Yes is j in Dutch and y in English; both work, the footer shows the one of the
+    language; n and Escape say no."""
 
     DEFAULT_CSS = """
-    DiscardChanges { align: center middle; }
-    DiscardChanges > Vertical {
+    Confirm { align: center middle; }
+    Confirm > Vertical {
         width: 60; max-width: 100%; height: auto; border: thick $warning; background: $surface;
         padding: 1 2;
     }
     """
+    YES_ID: ClassVar[str] = "devices.yes"
+    NO_ID: ClassVar[str] = "devices.no"
+    KEYS_ID: ClassVar[str] = "devices.confirm_keys"
 
     def key_specs(self) -> tuple[KeySpec, ...]:
-        """Yes is j in Dutch and y in English; both work, the footer shows the one of the language."""
         return (
-            ("j,y" if language() == "nl" else "y,j", "answer(True)", "form.discard_yes"),
-            ("n,escape", "answer(False)", "form.discard_no"),
+            ("j,y" if language() == "nl" else "y,j", "answer(True)", self.YES_ID),
+            ("n,escape", "answer(False)", self.NO_ID),
         )
 
-    def __init__(self) -> None:
+    def __init__(self, question: str) -> None:
         super().__init__()
+        self.question = question
         self.use_own_keys()
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(t("form.discard"), markup=False)
-            yield Static(t("form.discard_keys"), classes="muted", markup=False)
+            yield Static(self.question, markup=False)
+            yield Static(t(self.KEYS_ID), classes="muted", markup=False)
         yield Footer()
 
-    def action_answer(self, discard: bool) -> None:
-        self.dismiss(discard)
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+
+class DiscardChanges(Confirm):
+    """Asks whether typed changes may be thrown away: True to throw away, False to keep editing."""
+
+    YES_ID = "form.discard_yes"
+    NO_ID = "form.discard_no"
+    KEYS_ID = "form.discard_keys"
+
+    def __init__(self) -> None:
+        super().__init__(t("form.discard"))
 
 
 class FormScreen(LocalisedKeys, ServiceCaller, ModalScreen[ResultT]):
@@ -259,4 +275,4 @@ def _error_line(name: str) -> Static:
     return Static("", id=f"err-{_slug(name)}", classes="field-error -empty", markup=False)
 
 
-__all__ = ["DiscardChanges", "FormScreen"]
+__all__ = ["Confirm", "DiscardChanges", "FormScreen"]

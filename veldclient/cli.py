@@ -131,6 +131,7 @@ LAZY_COMMANDS = {
     "demo": ("veldclient.cli_demo", "demo_command"),
     "request": ("veldclient.cli_request", "request"),
     "requests": ("veldclient.cli_placement", "requests"),
+    "join": ("veldclient.cli_sync", "join_command"),
 }
 
 
