@@ -31,7 +31,7 @@ from veldclient.screens.caseload_forms import (
     PlacementForm,
     WithdrawForm,
 )
-from veldclient.screens.confirm import ConfirmStep
+from veldclient.screens.confirm import Confirm
 from veldclient.screens.i18n import language, t
 from veldclient.services import caseload_view
 from veldclient.services import placement_flow as flow
@@ -502,7 +502,7 @@ class RequestScreen(VeldScreen):
             if go:
                 step()
 
-        self.call(check, *args, done=lambda _ok: self.app.push_screen(ConfirmStep(question), answered))
+        self.call(check, *args, done=lambda _ok: self.app.push_screen(Confirm(question), answered))
 
     def action_send(self) -> None:
         if not self._can("send"):

@@ -1,6 +1,9 @@
-"""Ask once before a step that leaves the device or cannot be undone (send, accept, admit)."""
+"""Ask once before a step that leaves the device or cannot be undone (send, accept, admit, revoke,
+discard a filled-in form)."""
 
 from __future__ import annotations
+
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -11,22 +14,26 @@ from veldclient.screens.base import KeySpec, LocalisedKeys
 from veldclient.screens.i18n import language, t
 
 
-class ConfirmStep(LocalisedKeys, ModalScreen[bool]):
-    """A question in the current language; dismisses True to go ahead, False to leave it."""
+class Confirm(LocalisedKeys, ModalScreen[bool]):
+    """One yes/no question in the current language: dismisses True to go ahead, False to leave it.
+    Yes is j in Dutch and y in English; both work, the footer shows the one of the language; n and
+    Escape say no. A subclass may name its own answers (``YES_ID``, ``NO_ID``, ``KEYS_ID``)."""
 
     DEFAULT_CSS = """
-    ConfirmStep { align: center middle; }
-    ConfirmStep > Vertical {
+    Confirm { align: center middle; }
+    Confirm > Vertical {
         width: 70; max-width: 100%; height: auto; border: thick $warning; background: $surface;
         padding: 1 2;
     }
     """
+    YES_ID: ClassVar[str] = "confirm.yes"
+    NO_ID: ClassVar[str] = "confirm.no"
+    KEYS_ID: ClassVar[str] = "confirm.keys"
 
     def key_specs(self) -> tuple[KeySpec, ...]:
-        """Yes is j in Dutch and y in English; both work, the footer shows the one of the language."""
         return (
-            ("j,y" if language() == "nl" else "y,j", "answer(True)", "confirm.yes"),
-            ("n,escape", "answer(False)", "confirm.no"),
+            ("j,y" if language() == "nl" else "y,j", "answer(True)", self.YES_ID),
+            ("n,escape", "answer(False)", self.NO_ID),
         )
 
     def __init__(self, question: str) -> None:
@@ -37,8 +44,8 @@ class ConfirmStep(LocalisedKeys, ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(self.question, id="question", markup=False)
-            yield Static(t("confirm.keys"), classes="muted", markup=False)
+            yield Static(t(self.KEYS_ID), classes="muted", markup=False)
         yield Footer()
 
-    def action_answer(self, go: bool) -> None:
-        self.dismiss(go)
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)

@@ -20,7 +20,8 @@ from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 from veldclient.profile import ROLES
 from veldclient.screens.base import KeySpec, VeldScreen
 from veldclient.screens.case_detail import when_text
-from veldclient.screens.forms import Confirm, FormScreen
+from veldclient.screens.confirm import Confirm
+from veldclient.screens.forms import FormScreen
 from veldclient.screens.i18n import t
 from veldclient.services import enrolment
 from veldclient.services import peers as peer_service

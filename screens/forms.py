@@ -19,6 +19,7 @@ from textual.widgets import Checkbox, Footer, Input, Label, Select, SelectionLis
 
 from veldclient.errors import ValidationError, VeldError
 from veldclient.screens.base import KeySpec, LocalisedKeys, ServiceCaller
+from veldclient.screens.confirm import Confirm
 from veldclient.screens.i18n import language, t
 
 ResultT = TypeVar("ResultT")
@@ -39,43 +40,6 @@ def _value(widget: Widget) -> Any:
     if isinstance(widget, SelectionList):
         return list(widget.selected)
     raise TypeError(type(widget).__name__)
-
-
-class Confirm(LocalisedKeys, ModalScreen[bool]):
-    """Asks one yes/no question before a step that cannot be undone or leaves the device: True
-    for yes. Yes is j in Dutch and y in English; both work, the footer shows the one of the
-    language; n and Escape say no."""
-
-    DEFAULT_CSS = """
-    Confirm { align: center middle; }
-    Confirm > Vertical {
-        width: 60; max-width: 100%; height: auto; border: thick $warning; background: $surface;
-        padding: 1 2;
-    }
-    """
-    YES_ID: ClassVar[str] = "devices.yes"
-    NO_ID: ClassVar[str] = "devices.no"
-    KEYS_ID: ClassVar[str] = "devices.confirm_keys"
-
-    def key_specs(self) -> tuple[KeySpec, ...]:
-        return (
-            ("j,y" if language() == "nl" else "y,j", "answer(True)", self.YES_ID),
-            ("n,escape", "answer(False)", self.NO_ID),
-        )
-
-    def __init__(self, question: str) -> None:
-        super().__init__()
-        self.question = question
-        self.use_own_keys()
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(self.question, markup=False)
-            yield Static(t(self.KEYS_ID), classes="muted", markup=False)
-        yield Footer()
-
-    def action_answer(self, yes: bool) -> None:
-        self.dismiss(yes)
 
 
 class DiscardChanges(Confirm):
@@ -275,4 +239,4 @@ def _error_line(name: str) -> Static:
     return Static("", id=f"err-{_slug(name)}", classes="field-error -empty", markup=False)
 
 
-__all__ = ["Confirm", "DiscardChanges", "FormScreen"]
+__all__ = ["DiscardChanges", "FormScreen"]

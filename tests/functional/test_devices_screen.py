@@ -10,8 +10,8 @@ from synchelpers import pair_peers
 from testenv import FROZEN_NOW_MS, FakeClock, make_session
 from tuihelpers import SIZE, make_app, screen_text, settle
 
+from veldclient.screens.confirm import Confirm
 from veldclient.screens.devices import DevicesScreen, InviteForm
-from veldclient.screens.forms import Confirm
 from veldclient.services import enrolment
 from veldclient.sync import invitation_file, peers
 

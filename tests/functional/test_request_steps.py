@@ -12,7 +12,7 @@ from tuihelpers import SIZE, demo_session, make_app, screen_text, settle
 
 from veldclient.screens.case_detail import RequestScreen
 from veldclient.screens.caseload_forms import DischargeForm, WithdrawForm
-from veldclient.screens.confirm import ConfirmStep
+from veldclient.screens.confirm import Confirm
 from veldclient.screens.widgets.capacity_table import CapacityTable, row_key
 from veldclient.services import capacity, demo
 from veldclient.services import placement_flow as pf
@@ -60,7 +60,7 @@ async def test_send_asks_first_and_no_leaves_it_unsent_then_withdraw_cancels():
         await pick(app, "candidates", row)
         await pilot.press("s")
         await settle(app, pilot)
-        assert isinstance(app.screen, ConfirmStep)
+        assert isinstance(app.screen, Confirm)
         assert "Almelo" in str(app.screen.query_one("#question").render())
         await pilot.press("n")
         await settle(app, pilot)
@@ -112,7 +112,7 @@ async def test_accept_reserves_then_the_receiving_node_admits_and_discharges(alm
         await pick(app, "offers")
         await pilot.press("a")
         await settle(app, pilot)
-        assert isinstance(app.screen, ConfirmStep)
+        assert isinstance(app.screen, Confirm)
         await pilot.press(yes)
         await settle(app, pilot)
         assert cells(app, "offers")[0][-1] == ("geaccepteerd" if lang == "nl" else "accepted")
@@ -131,7 +131,7 @@ async def test_accept_reserves_then_the_receiving_node_admits_and_discharges(alm
         assert any(why in n for n in notes(receiving))
         await pilot.press("m")
         await settle(receiving, pilot)
-        assert isinstance(receiving.screen, ConfirmStep)
+        assert isinstance(receiving.screen, Confirm)
         await pilot.press(yes)
         await settle(receiving, pilot)
         assert pf.get_request(almelo, request_id)["status"] == "ADMITTED"
