@@ -129,6 +129,7 @@ LAZY_COMMANDS = {
     "helprequest": ("veldclient.cli_helprequest", "helprequest"),
     "bundle": ("veldclient.cli_bundle", "bundle"),
     "demo": ("veldclient.cli_demo", "demo_command"),
+    "slots": ("veldclient.cli_slots", "slots_group"),
 }
 
 

@@ -84,6 +84,7 @@ EVENT_NAMES: Mapping[str, tuple[str, str]] = {
     "projection.rebuild": ("Tabellen herbouwd", "Tables rebuilt"),
     "settings.update": ("Instellingen gewijzigd", "Settings changed"),
     "slot.book": ("Tijdslot geboekt", "Slot booked"),
+    "slot.clients": ("Cliënten gekozen voor tijdslot", "Clients listed for a slot"),
     "slot.publish": ("Tijdsloten gepubliceerd", "Slots published"),
     "slot.release": ("Tijdslot vrijgegeven", "Slot released"),
     "sync.refused": ("Synchronisatie geweigerd", "Sync refused"),
