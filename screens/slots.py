@@ -76,16 +76,13 @@ class SlotsScreen(VeldScreen):
         table.clear()
         self.rows = {r["id"]: r for r in rows}
         for r in rows:
-            by = ", ".join(r["booked_by_nodes"])
-            if r["own_booking"]:
-                by = t("slots.own_booking", nodes=by)
             table.add_row(
                 slots.when(r["start_at"]),
                 str(r["minutes"]),
                 r["service"],
                 r["node_id"],
                 slots.STATE_NAMES[r["state"]][lang],
-                by,
+                self._bookers(r),
                 key=r["id"],
             )
         if keep is not None and keep["id"] in self.rows:
@@ -100,6 +97,11 @@ class SlotsScreen(VeldScreen):
         self.query_one("#slots-count", Static).update(count if rows else t("slots.none"))
         self._show_status()
 
+    @staticmethod
+    def _bookers(slot: dict[str, Any]) -> str:
+        by = ", ".join(slot["booked_by_nodes"])
+        return t("slots.own_booking", nodes=by) if slot["own_booking"] else by
+
     def current(self) -> dict[str, Any] | None:
         table = self.query_one(DataTable)
         if not self.rows or table.row_count == 0:
@@ -112,9 +114,13 @@ class SlotsScreen(VeldScreen):
         self._show_status()
 
     def _show_status(self, text: str = "") -> None:
+        """What is asked, else the highlighted slot's bookers (the column is cut off on a narrow
+        terminal), with the way to the inbox for a double booking."""
         slot = self.current()
-        if not text and slot is not None and slot["state"] == "double_booked":
-            text = t("slots.double")
+        if not text and slot is not None and slot["booked_by_nodes"]:
+            text = t("slots.booked_by", nodes=self._bookers(slot))
+            if slot["state"] == "double_booked":
+                text += " · " + t("slots.double")
         self.query_one("#slots-status", Static).update(text)
 
     # -- actions ---------------------------------------------------------------------------------
