@@ -14,7 +14,7 @@ from textual.widgets import Footer, Header, Input, Select, Static
 from veldclient import audit
 from veldclient.audit import LogFilter
 from veldclient.errors import ValidationError
-from veldclient.screens.base import KeySpec, VeldScreen, error_text
+from veldclient.screens.base import KeySpec, VeldScreen
 from veldclient.screens.i18n import language, t
 from veldclient.screens.widgets.window_table import Column, Page, Row, WindowTable
 from veldclient.services import audit_names, audit_service, audit_view
@@ -132,8 +132,8 @@ class AuditScreen(VeldScreen):
         status = self.query_one("#audit-status", Static)
         try:
             where = self.typed_filter()
-        except ValidationError as error:
-            status.update(error_text(error))
+        except ValidationError as error:  # each field's own words, without the field's code name
+            status.update(" ".join(e.message(language()) for e in error.errors))
             status.add_class("breached")
             return
         status.remove_class("breached")
