@@ -18,6 +18,7 @@ from functools import wraps
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+from click.core import ParameterSource
 
 from veldclient import keys, locations
 from veldclient import profile as profmod
@@ -350,9 +351,42 @@ def doctor(ctx: click.Context, rebuild: bool, profile_name: str | None) -> None:
         sys.exit(1)
 
 
-@main.group()
-def audit() -> None:
-    """The NEN 7513 audit log."""
+def log_options(fn: F) -> F:
+    """The options that choose which audit entries to show (``veld audit`` and ``veld audit log``)."""
+    for option in reversed(
+        (
+            click.option("--limit", default=50, show_default=True, type=click.IntRange(min=1)),
+            click.option("--client", "client_id", default=None, help="Only entries about this client."),
+            click.option("--user", "user_id", default=None, help="Only entries by this user."),
+            click.option("--action", default=None, help="Only this action letter: C R U D E S X L."),
+            click.option("--event", default=None, help="Only this event code (see 'veld audit events')."),
+            click.option("--since", default=None, help="From this day on (YYYY-MM-DD, UTC)."),
+            click.option("--until", default=None, help="Up to and including this day (YYYY-MM-DD, UTC)."),
+            click.option("--json", "as_json", is_flag=True),
+            profile_option,
+        )
+    ):
+        fn = option(fn)
+    return fn
+
+
+@main.group(invoke_without_command=True)
+@log_options
+@click.pass_context
+@handles_errors
+def audit(ctx: click.Context, **chosen: Any) -> None:
+    """The NEN 7513 audit log; without a command, the newest entries as 'veld audit log' shows them."""
+    if ctx.invoked_subcommand is None:
+        show_log(ctx, **chosen)
+        return
+    typed = (
+        n for n in chosen if n != "profile_name" and ctx.get_parameter_source(n) != ParameterSource.DEFAULT
+    )
+    if any(typed):
+        raise VeldError(
+            "Zet de filters achter 'log' (of laat de opdracht weg): 'veld audit log --client ...'.",
+            "Put the filters after 'log' (or leave the command out): 'veld audit log --client ...'.",
+        )
 
 
 @audit.command("verify")
@@ -377,19 +411,17 @@ def audit_verify(ctx: click.Context, profile_name: str | None) -> None:
 
 
 @audit.command("log")
-@click.option("--limit", default=50, show_default=True, type=click.IntRange(min=1))
-@click.option("--client", "client_id", default=None, help="Only entries about this client.")
-@click.option("--user", "user_id", default=None, help="Only entries by this user.")
-@click.option("--action", default=None, help="Only this action letter: C R U D E S X L.")
-@click.option("--event", default=None, help="Only this event code (see 'veld audit events').")
-@click.option("--since", default=None, help="From this day on (YYYY-MM-DD, UTC).")
-@click.option("--until", default=None, help="Up to and including this day (YYYY-MM-DD, UTC).")
-@click.option("--json", "as_json", is_flag=True)
-@profile_option
+@log_options
 @click.pass_context
 @handles_errors
-def audit_log(
+def audit_log(ctx: click.Context, **chosen: Any) -> None:
+    """Newest audit entries, filtered as asked (reading the log is itself logged)."""
+    show_log(ctx, **chosen)
+
+
+def show_log(
     ctx: click.Context,
+    *,
     limit: int,
     client_id: str | None,
     user_id: str | None,
@@ -400,7 +432,6 @@ def audit_log(
     as_json: bool,
     profile_name: str | None,
 ) -> None:
-    """Newest audit entries, filtered as asked (reading the log is itself logged)."""
     from veldclient.services import audit_names, audit_service, audit_view
 
     where = audit_view.parse_filter(

@@ -62,3 +62,16 @@ def test_events_lists_every_name_in_the_chosen_language(veld):
     assert "Tijdslot geboekt" in dutch.stdout
     both = json.loads(veld("audit", "events", "--json").stdout)
     assert both["audit.read"] == {"nl": "Auditlog gelezen", "en": "Audit log read"}
+
+
+def test_audit_without_a_command_filters_as_log_does(veld):
+    admin_demo(veld)
+    rows = json.loads(
+        veld("--profile", "demo", "audit", "--event", "profile.create", "--json", **ADMIN).stdout
+    )
+    assert [r["event_name"] for r in rows] == ["Profile created"]
+    assert "audit log ok" in veld("--profile", "demo", "audit", "verify", **ADMIN).stdout
+    mixed = veld(
+        "--profile", "demo", "audit", "--client", "x", "verify", check=False, VELD_LANG="nl", **ADMIN
+    )
+    assert mixed.returncode == 2 and "Zet de filters achter 'log'" in mixed.stderr
