@@ -174,12 +174,13 @@ def release_slot(session: Session, slot_id: str) -> str:
 
 def bookable_clients(session: Session) -> list[tuple[str, str]]:
     """(id, name) of the node's current clients, to choose whom a slot is for. Names are client
-    data, so listing them is audited (a count, never the names)."""
+    data, so listing them is audited (a count, never the names). A coordinator sees a client's
+    name only where a help request exists for that client, as in the caseload (caseload_view)."""
     session.require_role(BOOKERS, "slot.clients", "client")
-    rows = session.db.execute(
-        "SELECT id, name FROM clients WHERE node_id = ? AND NOT coalesce(archived, 0) ORDER BY name, id",
-        [session.actor.node_id],
-    ).fetchall()
+    sql = "SELECT id, name FROM clients WHERE node_id = ? AND NOT coalesce(archived, 0)"
+    if session.actor.role != "nurse":
+        sql += " AND id IN (SELECT subject_id FROM help_requests)"
+    rows = session.db.execute(sql + " ORDER BY name, id", [session.actor.node_id]).fetchall()
     with session.transaction():
         session.audit("slot.clients", "R", "client", data_part="name", detail={"count": len(rows)})
     return [(str(cid), str(name)) for cid, name in rows]
