@@ -46,6 +46,7 @@ AREAS: dict[str, tuple[str, str, str, str]] = {
     "conflicts": ("veldclient.screens.conflicts", "ConflictsScreen", "area.conflicts", "f7"),
     "audit": ("veldclient.screens.audit_log", "AuditScreen", "area.audit", "f8"),
     "settings": ("veldclient.screens.settings", "SettingsScreen", "area.settings", "f9"),
+    "slots": ("veldclient.screens.slots", "SlotsScreen", "area.slots", "f11"),
 }
 
 # Areas that only some roles may open (DOMAIN.md roles table; the services enforce it as well).

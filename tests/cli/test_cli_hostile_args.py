@@ -109,6 +109,15 @@ CASES = [
     case("request-discharge-unknown", "--profile", "nurse", "request", "discharge", "nothing", "HOME",
          says="does not exist"),
     case("requests-without-incoming", "--profile", "nurse", "requests", says="--incoming"),
+    case("audit-log-since-not-a-date", "audit", "log", "--since", "18-11-2026", says="is not a date"),
+    case("audit-events-unknown-option", "audit", "events", "--bogus", usage=True),
+    case("slots-list-unknown-profile", "--profile", "nobody", "slots", "list", says="does not exist"),
+    case("slots-publish-start-garbage", "--profile", "nurse", "slots", "publish", "--service", "GP",
+         "--start", "garbage", says="Enter date and time"),
+    case("slots-book-unknown-slot", "--profile", "nurse", "slots", "book", "nothing", "--client", "x",
+         says="does not exist"),
+    case("slots-release-unknown-slot", "--profile", "nurse", "slots", "release", "nothing",
+         says="nothing to release"),
 ]  # fmt: skip
 
 
