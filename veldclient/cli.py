@@ -129,6 +129,8 @@ LAZY_COMMANDS = {
     "helprequest": ("veldclient.cli_helprequest", "helprequest"),
     "bundle": ("veldclient.cli_bundle", "bundle"),
     "demo": ("veldclient.cli_demo", "demo_command"),
+    "client": ("veldclient.cli_client", "client"),
+    "search": ("veldclient.cli_client", "search"),
 }
 
 

@@ -1,0 +1,59 @@
+"""The one yes/no question: a step that cannot be undone or throws work away asks it first.
+
+Yes is j in Dutch and y in English (both work; the footer shows the one of the language); no is n
+or Escape, so a reflexive Escape never confirms. The dialog dismisses with True for yes.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Static
+
+from veldclient.screens.base import KeySpec, LocalisedKeys
+from veldclient.screens.i18n import language
+
+
+class Confirm(LocalisedKeys, ModalScreen[bool]):
+    """Asks ``question`` (with ``lines`` under it, e.g. what goes) and the keys that answer it;
+    ``yes_id`` and ``no_id`` are the catalogue ids of what the footer calls the two answers."""
+
+    DEFAULT_CSS = """
+    Confirm { align: center middle; }
+    Confirm > Vertical {
+        width: 76; max-width: 100%; height: auto; max-height: 100%; border: thick $warning;
+        background: $surface; padding: 0 1;
+    }
+    Confirm #confirm-lines { height: auto; max-height: 12; }
+    Confirm .muted { color: $text-muted; }
+    """
+
+    def __init__(
+        self, question: str, hint: str, *, yes_id: str, no_id: str, lines: tuple[str, ...] = ()
+    ) -> None:
+        super().__init__()
+        self.question = question
+        self.hint = hint
+        self.lines = lines
+        self.yes_id = yes_id
+        self.no_id = no_id
+        self.use_own_keys()
+
+    def key_specs(self) -> tuple[KeySpec, ...]:
+        return (
+            ("j,y" if language() == "nl" else "y,j", "answer(True)", self.yes_id),
+            ("n,escape", "answer(False)", self.no_id),
+        )
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self.question, id="confirm-question", markup=False)
+            if self.lines:
+                with VerticalScroll(id="confirm-lines"):
+                    yield Static("\n".join(self.lines), markup=False)
+            yield Static(self.hint, classes="muted", markup=False)
+        yield Footer()
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
