@@ -217,6 +217,8 @@ class CaseDetailScreen(ClientActions):
         yield Footer()
 
     def refresh_data(self) -> None:
+        if self.erasing:
+            return
         self.call(caseload_view.detail, self.client_id, done=self.show)
         visits = self.query_one("#visits", Static)
         visits.display = self.veld.session.actor.role in clients.CARE  # visits are care data
@@ -224,7 +226,12 @@ class CaseDetailScreen(ClientActions):
             self.call(clients.visits, self.client_id, done=self.show_visits)
 
     def show_visits(self, visits: list[Visit]) -> None:
-        """The latest visits, newest first, with the nurse's note."""
+        """The three visits nearest to now, in time order, with the nurse's note: what was just
+        recorded and what comes next, rather than the far end of a long plan."""
+        now = self.veld.session.now()
+        nearest = sorted(
+            sorted(visits, key=lambda v: abs(v.planned_start_at - now))[:3], key=lambda v: v.planned_start_at
+        )
         lines = [
             t(
                 "caseload.client.visit_line",
@@ -233,7 +240,7 @@ class CaseDetailScreen(ClientActions):
                 status=v.status.label(language()),
                 note=f" · {v.note}" if v.note else "",
             )
-            for v in reversed(visits[-3:])
+            for v in nearest
         ]
         heading = t("caseload.client.visits")
         self.query_one("#visits", Static).update(

@@ -19,7 +19,7 @@ from textual.containers import Horizontal
 from textual.widgets import Footer, Header, Input, Label, Static
 
 from veldclient.domain import PlacementStatus, Urgency
-from veldclient.screens.base import KeySpec
+from veldclient.screens.base import KeySpec, VeldScreen
 from veldclient.screens.case_detail import (
     CaseDetailScreen,
     RequestScreen,
@@ -30,7 +30,6 @@ from veldclient.screens.case_detail import (
     when_text,
 )
 from veldclient.screens.caseload_forms import ClientForm, PlacementForm
-from veldclient.screens.client_actions import CLIENT_KEYS, ClientActions
 from veldclient.screens.i18n import language, t
 from veldclient.screens.widgets.window_table import Column, Page, Row, WindowTable
 from veldclient.services import caseload_view
@@ -108,7 +107,7 @@ def incoming_page(session: Session, offset: int, limit: int) -> Page:
     return Page(answer.total, rows)
 
 
-class CaseloadScreen(ClientActions):
+class CaseloadScreen(VeldScreen):
     """The list, its search box and filters, and the switch to incoming requests (``i``).
 
     Focus starts in the list so the letter keys filter; "/" moves to the search box, and Enter,
@@ -127,7 +126,6 @@ class CaseloadScreen(ClientActions):
         ("p", "new_request", "caseload.key.new_request"),
         ("i", "toggle_incoming", "caseload.key.incoming"),
         ("r", "refresh", "key.refresh"),
-        *CLIENT_KEYS,
     )
     DEFAULT_CSS = """
     CaseloadScreen #caseload-title { text-style: bold; color: $primary; padding: 0 1; }
@@ -276,13 +274,6 @@ class CaseloadScreen(ClientActions):
         if request is not None:
             self.notify(t("caseload.form.request_saved"), markup=False)
             self.app.push_screen(RequestScreen(request.id))
-
-    def current_client(self) -> tuple[str, str] | None:
-        row = self.highlighted
-        return None if row is None or self.incoming else (row.key, row.cells[0])
-
-    def client_changed(self, gone: bool) -> None:
-        self.action_refresh()
 
     def action_toggle_incoming(self) -> None:
         if self.incoming and self.veld.session.actor.role not in caseload_view.VIEWERS:

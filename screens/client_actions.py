@@ -1,10 +1,11 @@
-"""One client's own steps, on the caseload list and on the case: edit, record a visit, archive, erase.
+"""One client's own steps on the case screen: edit, record a visit, archive, erase.
 
-Why a shared base: both screens offer the same four keys on "the client in front of you" (the
-highlighted row, or the open case), so the role checks, the confirmations and what follows a step
-live here once. A key always acts: for a role that may not take the step it says why, instead of
-doing nothing. Archiving and erasing ask first; the erase question lists what goes on which node
-(services/erasure.py ``preview``), because erasing reaches every node that holds a copy.
+Why a base of its own: the steps act on "the client in front of you" (:meth:`current_client`), so
+the role checks, the confirmations and what follows a step live here once, apart from the case
+screen's placement requests. A key always acts: for a role that may not take the step it says
+why, instead of doing nothing. Archiving and erasing ask first; the erase question lists what goes
+on which node (services/erasure.py ``preview``), because erasing reaches every node that holds a
+copy.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from veldclient.domain import Client
+from veldclient.errors import VeldError
 from veldclient.screens.base import KeySpec, VeldScreen
 from veldclient.screens.client_forms import EditClientForm, VisitForm
 from veldclient.screens.confirm import Confirm
@@ -32,6 +34,9 @@ class ClientActions(VeldScreen):
     shows the result of a step (``gone``: archived or erased)."""
 
     KEYS: ClassVar[tuple[KeySpec, ...]] = CLIENT_KEYS
+    # True while an erasure runs: the screen must not reload a client that is about to be gone
+    # (closing the question resumes the screen, whose reload would queue behind the erasure).
+    erasing = False
 
     def current_client(self) -> tuple[str, str] | None:
         """(id, name) of the client the keys act on; None when there is none (or it is hidden)."""
@@ -118,7 +123,8 @@ class ClientActions(VeldScreen):
             if not yes:
                 self.notify(t("caseload.client.cancelled"), markup=False)
                 return
-            self.call(erasure.erase_client, client_id, done=self._erased(name))
+            self.erasing = True
+            self.call(erasure.erase_client, client_id, done=self._erased(name), failed=self._not_erased)
 
         self.app.push_screen(question, answered)
 
@@ -128,6 +134,11 @@ class ClientActions(VeldScreen):
             self.client_changed(gone=True)
 
         return erased
+
+    def _not_erased(self, error: VeldError) -> None:
+        self.erasing = False
+        self.notify(error.message(language()), severity="error", markup=False)
+        self.client_changed(gone=False)
 
     def _gone(self, message_id: str, **values: object) -> Any:
         def gone(_result: Any) -> None:
