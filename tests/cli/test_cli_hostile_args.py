@@ -83,6 +83,17 @@ CASES = [
          says="does not exist"),
     case("helprequest-list-unknown-status", "--profile", "nurse", "helprequest", "list", "--status", "BOGUS",
          usage=True),
+    case("client-add-bad-birth-date", "--profile", "nurse", "client", "add", "--name", "X", "--birth-date",
+         "31-02-1940", "--postcode", "7511 JM", says="--birth-date: Enter a real date"),
+    case("client-edit-unknown", "--profile", "nurse", "client", "edit", "nothing", "--name", "X",
+         says="does not exist"),
+    case("client-archive-unknown", "--profile", "nurse", "client", "archive", "nothing",
+         says="does not exist"),
+    case("client-erase-unknown", "--profile", "nurse", "client", "erase", "nothing", "--yes",
+         says="does not exist"),
+    case("client-visit-unknown", "--profile", "nurse", "client", "visit", "nothing", "--at",
+         "2026-11-18 09:30", says="does not exist"),
+    case("search-zero-limit", "--profile", "nurse", "search", "jan", "--limit", "0", usage=True),
 ]  # fmt: skip
 
 
