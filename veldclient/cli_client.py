@@ -203,8 +203,10 @@ def erase_command(
                     "Niets gewist: bevestig met --yes (er is geen terminal om het te vragen).",
                     "Nothing erased: confirm with --yes (there is no terminal to ask on).",
                 )
-            question = "Definitief wissen?" if language == "nl" else "Erase for good?"
-            if not click.confirm(question, default=False, err=as_json):
+            # Yes is j(a) in Dutch and y(es) in English, both accepted, as in the app's dialogs.
+            question = "Definitief wissen? [j/N]" if language == "nl" else "Erase for good? [y/N]"
+            answer = click.prompt(question, default="", show_default=False, err=as_json)
+            if answer.strip().lower() not in ("j", "ja", "y", "yes"):
                 raise VeldError("Niets gewist.", "Nothing erased.")
         erased = erasure.erase_client(session, client_id, reason=reason)
     finally:
@@ -212,7 +214,7 @@ def erase_command(
     if as_json:
         echo_json({"id": client_id, "erased": erased, "items": [_item_json(i) for i in items]})
     else:
-        _say(f"Gewist: {len(erased)} documenten.", f"Erased: {len(erased)} documents.")
+        _say(f"Gewist (documenten: {len(erased)}).", f"Erased (documents: {len(erased)}).")
 
 
 def _item_json(item: Any) -> dict[str, Any]:

@@ -128,7 +128,7 @@ async def test_erase_names_what_goes_on_which_node_and_erases_after_yes():
         await press(app, pilot, "delete")
         await press(app, pilot, "j")
         assert isinstance(app.screen, CaseloadScreen)
-        assert any(n.startswith(f"{name} is gewist: ") for n in notes(app))
+        assert any(n.startswith(f"{name} is gewist (documenten: ") for n in notes(app))
         assert not [n.message for n in app._notifications if n.severity == "error"], (
             "no reload of the gone case"
         )
