@@ -20,7 +20,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Footer, Header, Static
 
-from veldclient.domain import Capability, CareType, PlacementStatus, VisitStatus
+from veldclient.domain import Capability, CareType, PlacementStatus, Visit, VisitStatus
 from veldclient.domain import placement_flow as flow_rules
 from veldclient.domain.fields import LOCAL_TZ
 from veldclient.screens.base import KeySpec, VeldScreen
@@ -31,9 +31,10 @@ from veldclient.screens.caseload_forms import (
     PlacementForm,
     WithdrawForm,
 )
+from veldclient.screens.client_actions import CLIENT_KEYS, ClientActions
 from veldclient.screens.confirm import Confirm
 from veldclient.screens.i18n import language, t
-from veldclient.services import caseload_view
+from veldclient.services import caseload_view, clients
 from veldclient.services import placement_flow as flow
 from veldclient.services.caseload_view import CaseDetail, RequestDetail
 from veldclient.services.placements import OPEN_STATUSES, overdue_ms, timers
@@ -172,7 +173,7 @@ def _table(table_id: str, *column_ids: str) -> DataTable[Text]:
     return table
 
 
-class CaseDetailScreen(VeldScreen):
+class CaseDetailScreen(ClientActions):
     """The case of one client (pushed over the caseload; Escape goes back)."""
 
     HELP = "caseload.detail.help"
@@ -180,12 +181,14 @@ class CaseDetailScreen(VeldScreen):
     KEYS: ClassVar[tuple[KeySpec, ...]] = (
         ("escape", "back", "caseload.key.back"),
         ("p", "new_request", "caseload.key.new_request"),
+        *CLIENT_KEYS,
     )
     DEFAULT_CSS = """
     CaseDetailScreen .heading { text-style: bold; color: $primary; padding: 1 1 0 1; }
     CaseDetailScreen .client { padding: 0 1; height: auto; }
     CaseDetailScreen #requests { height: auto; max-height: 8; }
     CaseDetailScreen #notices { padding: 0 1; height: auto; color: $warning; }
+    CaseDetailScreen #visits { padding: 0 1; height: auto; max-height: 4; }
     CaseDetailScreen #timeline { height: 1fr; }
     """
 
@@ -198,6 +201,7 @@ class CaseDetailScreen(VeldScreen):
         yield Header()
         yield Static(t("caseload.detail.loading"), id="identity", classes="client", markup=False)
         yield Static("", id="particulars", classes="client", markup=False)
+        yield Static("", id="visits", markup=False)
         yield Static(t("caseload.detail.requests"), classes="heading", markup=False)
         yield _table(
             "requests",
@@ -220,7 +224,45 @@ class CaseDetailScreen(VeldScreen):
         yield Footer()
 
     def refresh_data(self) -> None:
+        if self.erasing:
+            return
         self.call(caseload_view.detail, self.client_id, done=self.show)
+        visits = self.query_one("#visits", Static)
+        visits.display = self.veld.session.actor.role in clients.CARE  # visits are care data
+        if visits.display:
+            self.call(clients.visits, self.client_id, done=self.show_visits)
+
+    def show_visits(self, visits: list[Visit]) -> None:
+        """The three visits nearest to now, in time order, with the nurse's note: what was just
+        recorded and what comes next, rather than the far end of a long plan."""
+        now = self.veld.session.now()
+        nearest = sorted(
+            sorted(visits, key=lambda v: abs(v.planned_start_at - now))[:3], key=lambda v: v.planned_start_at
+        )
+        lines = [
+            t(
+                "caseload.client.visit_line",
+                when=when_text(v.planned_start_at),
+                minutes=v.planned_minutes,
+                status=v.status.label(language()),
+                note=f" · {v.note}" if v.note else "",
+            )
+            for v in nearest
+        ]
+        heading = t("caseload.client.visits")
+        self.query_one("#visits", Static).update(
+            "\n".join([heading, *(lines or [t("caseload.client.no_visits")])])
+        )
+
+    def current_client(self) -> tuple[str, str] | None:
+        case = self.case
+        return None if case is None or case.client is None else (case.client_id, case.client.name)
+
+    def client_changed(self, gone: bool) -> None:
+        if gone:
+            self.dismiss(None)  # archived or erased: back to the list, which no longer shows them
+        else:
+            self.refresh_data()
 
     def show(self, case: CaseDetail) -> None:
         self.case = case

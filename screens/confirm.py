@@ -1,12 +1,16 @@
-"""Ask once before a step that leaves the device or cannot be undone (send, accept, admit, revoke,
-discard a filled-in form)."""
+"""The one yes/no question: a step that leaves the device, cannot be undone or throws work away asks
+it first (send, accept, admit, archive, erase, revoke, discard a filled-in form).
+
+Yes is j in Dutch and y in English (both work; the footer shows the one of the language); no is n or
+Escape, so a reflexive Escape never confirms. The dialog dismisses with True for yes.
+"""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
@@ -15,36 +19,53 @@ from veldclient.screens.i18n import language, t
 
 
 class Confirm(LocalisedKeys, ModalScreen[bool]):
-    """One yes/no question in the current language: dismisses True to go ahead, False to leave it.
-    Yes is j in Dutch and y in English; both work, the footer shows the one of the language; n and
-    Escape say no. A subclass may name its own answers (``YES_ID``, ``NO_ID``, ``KEYS_ID``)."""
+    """Asks ``question`` (with ``lines`` under it, e.g. what goes) and shows the keys that answer
+    it (``hint``); ``yes_id`` and ``no_id`` are the catalogue ids of what the footer calls the two
+    answers. A subclass may set its own defaults (``YES_ID``, ``NO_ID``, ``KEYS_ID``)."""
 
     DEFAULT_CSS = """
     Confirm { align: center middle; }
     Confirm > Vertical {
-        width: 70; max-width: 100%; height: auto; border: thick $warning; background: $surface;
-        padding: 1 2;
+        width: 76; max-width: 100%; height: auto; max-height: 100%; border: thick $warning;
+        background: $surface; padding: 0 1;
     }
+    Confirm #confirm-lines { height: auto; max-height: 12; }
+    Confirm .muted { color: $text-muted; }
     """
     YES_ID: ClassVar[str] = "confirm.yes"
     NO_ID: ClassVar[str] = "confirm.no"
     KEYS_ID: ClassVar[str] = "confirm.keys"
 
-    def key_specs(self) -> tuple[KeySpec, ...]:
-        return (
-            ("j,y" if language() == "nl" else "y,j", "answer(True)", self.YES_ID),
-            ("n,escape", "answer(False)", self.NO_ID),
-        )
-
-    def __init__(self, question: str) -> None:
+    def __init__(
+        self,
+        question: str,
+        hint: str | None = None,
+        *,
+        yes_id: str | None = None,
+        no_id: str | None = None,
+        lines: tuple[str, ...] = (),
+    ) -> None:
         super().__init__()
         self.question = question
+        self.hint = t(self.KEYS_ID) if hint is None else hint
+        self.lines = lines
+        self.yes_id = yes_id or self.YES_ID
+        self.no_id = no_id or self.NO_ID
         self.use_own_keys()
+
+    def key_specs(self) -> tuple[KeySpec, ...]:
+        return (
+            ("j,y" if language() == "nl" else "y,j", "answer(True)", self.yes_id),
+            ("n,escape", "answer(False)", self.no_id),
+        )
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(self.question, id="question", markup=False)
-            yield Static(t(self.KEYS_ID), classes="muted", markup=False)
+            if self.lines:
+                with VerticalScroll(id="confirm-lines"):
+                    yield Static("\n".join(self.lines), markup=False)
+            yield Static(self.hint, classes="muted", markup=False)
         yield Footer()
 
     def action_answer(self, yes: bool) -> None:

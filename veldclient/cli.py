@@ -134,6 +134,8 @@ LAZY_COMMANDS = {
     "requests": ("veldclient.cli_placement", "requests"),
     "join": ("veldclient.cli_sync", "join_command"),
     "slots": ("veldclient.cli_slots", "slots_group"),
+    "client": ("veldclient.cli_client", "client"),
+    "search": ("veldclient.cli_client", "search"),
 }
 
 

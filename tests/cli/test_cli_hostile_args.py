@@ -118,6 +118,17 @@ CASES = [
          says="does not exist"),
     case("slots-release-unknown-slot", "--profile", "nurse", "slots", "release", "nothing",
          says="nothing to release"),
+    case("client-add-bad-birth-date", "--profile", "nurse", "client", "add", "--name", "X", "--birth-date",
+         "31-02-1940", "--postcode", "7511 JM", says="--birth-date: Enter a real date"),
+    case("client-edit-unknown", "--profile", "nurse", "client", "edit", "nothing", "--name", "X",
+         says="does not exist"),
+    case("client-archive-unknown", "--profile", "nurse", "client", "archive", "nothing",
+         says="does not exist"),
+    case("client-erase-unknown", "--profile", "nurse", "client", "erase", "nothing", "--yes",
+         says="does not exist"),
+    case("client-visit-unknown", "--profile", "nurse", "client", "visit", "nothing", "--at",
+         "2026-11-18 09:30", says="does not exist"),
+    case("search-zero-limit", "--profile", "nurse", "search", "jan", "--limit", "0", usage=True),
 ]  # fmt: skip
 
 

@@ -73,7 +73,7 @@ def test_sets_of_availabilities_are_stored_in_week_order() -> None:
 
 
 def test_a_model_table_has_the_models_fields_as_columns_typed_by_them() -> None:
-    visits = Mapped(Visit, instead={"interventions": {}})
+    visits = Mapped(Visit, instead={"interventions": {}, "note": {}})
     assert visits.columns == {
         "id": str,
         "doc_id": str,

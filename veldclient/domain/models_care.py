@@ -86,6 +86,9 @@ class Visit(FormRecord):
     actual_end_at: int | None = spec(epoch_ms, default=None)
     interventions: tuple[str, ...] = spec(tuple_of(text(120)), default=())
     status: VisitStatus = spec(enum_value(VisitStatus), default=VisitStatus.PLANNED)
+    # The nurse's own words about the visit: clinical, so it stays in the case document (which never
+    # leaves its node) and out of the plain visits table (store/projection.py).
+    note: str | None = spec(text(2000), default=None)
     id: str = spec(record_id, default_factory=new_id)
 
     @classmethod

@@ -86,6 +86,17 @@ class _Codec:
         self.encode = tuple((k, store) for k, store, _ in conversions)
         self.decode = tuple((k, load) for k, _, load in conversions)
         self.readers = tuple((k, fields[k].metadata.get(READ)) for k in order)
+        self.fields = fields
+
+    def default(self, key: str) -> Any:
+        """The value of a field a stored dict lacks: its declared default (a field added to the
+        model after the dict was written); a required field cannot be missing."""
+        field = self.fields[key]
+        if field.default is not dataclasses.MISSING:
+            return field.default
+        if field.default_factory is not dataclasses.MISSING:
+            return field.default_factory()
+        raise KeyError(key)
 
 
 def _id_first(names: list[str]) -> list[str]:
@@ -207,7 +218,15 @@ class Record:
         object rather than through the frozen ``__init__``, whose ``object.__setattr__`` per field
         is half the time of reading a record."""
         record = _new(cls)
-        _set(record, "__dict__", {k: d[k] if dec is None else dec(d[k]) for k, dec in cls._codec.decode})
+        codec = cls._codec
+        try:
+            values = {k: d[k] if dec is None else dec(d[k]) for k, dec in codec.decode}
+        except KeyError:  # written before a field was added: that field reads as its default
+            values = {
+                k: codec.default(k) if k not in d else d[k] if dec is None else dec(d[k])
+                for k, dec in codec.decode
+            }
+        _set(record, "__dict__", values)
         return record
 
     @classmethod

@@ -14,7 +14,9 @@ erased and why stays in the local audit log (client id, who, when, the reason co
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
+from veldclient.domain import CareType, HelpRequestStatus, PlacementStatus, Task
 from veldclient.errors import NotFound
 from veldclient.session import Session
 from veldclient.store import erasures
@@ -53,6 +55,89 @@ def plan(session: Session, client_id: str) -> ErasurePlan:
     return ErasurePlan(
         client_id, (case_doc, *sorted(placements), *sorted(help_requests)), tuple(sorted(carers))
     )
+
+
+@dataclass(frozen=True)
+class ErasedItem:
+    """One document of a plan, as a person recognises it, with the nodes that hold a replica."""
+
+    doc_id: str
+    kind: str  # "case", "placement", "help_request"; "carer" for a carer that is only unlinked
+    name: str  # the client's or carer's name; a request's care type or task code
+    status: str | None  # a request's status code
+    nodes: tuple[str, ...]  # node names, this node first
+
+    def text(self, lang: str) -> str:
+        """What it is in words, never a note or a BSN: "Plaatsingsaanvraag: ELV hoog complex (Open)"."""
+        kind = _KINDS[self.kind][lang == "en"]
+        name, status = self.name, self.status or ""
+        if self.kind == "placement":
+            name, status = _label(CareType, name, lang), _label(PlacementStatus, status, lang)
+        elif self.kind == "help_request":
+            name, status = _label(Task, name, lang), _label(HelpRequestStatus, status, lang)
+        return f"{kind}: {name}" + (f" ({status})" if status else "")
+
+
+_KINDS = {
+    "case": ("Dossier", "Case"),
+    "placement": ("Plaatsingsaanvraag", "Placement request"),
+    "help_request": ("Hulpvraag", "Help request"),
+    "carer": ("Mantelzorger (blijft, zonder koppeling)", "Carer (stays, unlinked)"),
+    "document": ("Document", "Document"),
+}
+
+
+def _label(enum: Any, code: str, lang: str) -> str:
+    try:
+        return str(enum(code).label(lang))
+    except ValueError:
+        return code
+
+
+_LABELS = (
+    ("case", "SELECT name, NULL FROM clients WHERE doc_id = ?"),
+    ("placement", "SELECT care_type, status FROM placements WHERE doc_id = ?"),
+    ("help_request", "SELECT task, status FROM help_requests WHERE doc_id = ?"),
+    ("carer", "SELECT first_name || ' ' || last_name, NULL FROM mantelzorgers WHERE doc_id = ?"),
+)
+
+
+def preview(session: Session, client_id: str) -> list[ErasedItem]:
+    """The plan in words, for the confirmation a person reads before :func:`erase_client`.
+
+    Checked and audited as the erasure itself would be (reading names of a client the role may
+    not erase is refused), so asking what would go never shows more than erasing would touch."""
+    session.require_role(ERASERS, "client.erase_preview", "client", client_id=client_id)
+    what = plan(session, client_id)
+    db = session.db
+    own = session.actor.node_id
+    names = dict(db.execute("SELECT id, name FROM nodes").fetchall())
+
+    def holders(doc_id: str) -> tuple[str, ...]:
+        shared = db.execute("SELECT node_a, node_b FROM shares WHERE shared_doc_id = ?", [doc_id]).fetchall()
+        others = sorted({n for pair in shared for n in pair if n != own})
+        return tuple(names.get(n) or n for n in (own, *others))
+
+    def label(doc_id: str) -> tuple[str, str, str | None]:
+        for kind, sql in _LABELS:
+            row = db.execute(sql, [doc_id]).fetchone()
+            if row is not None:
+                return kind, row[0], row[1]
+        return "document", doc_id, None
+
+    items = [ErasedItem(d, *label(d), holders(d)) for d in (*what.documents, *what.carers_unlinked)]
+    with session.transaction():
+        session.audit(
+            "client.erase_preview",
+            "R",
+            "client",
+            client_id=client_id,
+            object_id=client_id,
+            data_part="identification",
+            basis_authorisation=True,
+            detail={"documents": len(what.documents), "carers_unlinked": len(what.carers_unlinked)},
+        )
+    return items
 
 
 def erase_client(session: Session, client_id: str, *, reason: str = "request") -> list[str]:

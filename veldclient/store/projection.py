@@ -38,7 +38,7 @@ ARCHIVED = {"archived": int}  # from the document root: an archived record stays
 
 # Tables of one record model each (store/columns.py): only what differs from the model's stored
 # fields is named here; {} leaves a field out. The projectors fill the columns named here.
-VISITS = Mapped(Visit, instead={"client_id": {"client_id": str}, "interventions": {}})
+VISITS = Mapped(Visit, instead={"client_id": {"client_id": str}, "interventions": {}, "note": {}})
 VOLUNTEERS = Mapped(
     Volunteer,
     # availability has a table of its own (volunteer_availability), the certificate two columns
