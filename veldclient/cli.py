@@ -129,6 +129,8 @@ LAZY_COMMANDS = {
     "helprequest": ("veldclient.cli_helprequest", "helprequest"),
     "bundle": ("veldclient.cli_bundle", "bundle"),
     "demo": ("veldclient.cli_demo", "demo_command"),
+    "volunteer": ("veldclient.cli_roster", "volunteer"),
+    "carer": ("veldclient.cli_roster", "carer"),
 }
 
 

@@ -18,7 +18,7 @@ from veldclient.domain.burden import RespiteAdvice, respite_advice, trend
 from veldclient.domain.enums import BurdenTrend
 from veldclient.domain.fields import editable
 from veldclient.errors import NotFound
-from veldclient.services import events, matching
+from veldclient.services import events, matching, roster
 from veldclient.services.roster import HELP, _root
 from veldclient.services.roster_view import BurdenView, burden_view
 from veldclient.session import Session
@@ -71,6 +71,23 @@ def _stored(session: Session, carer_id: str) -> tuple[str, dict[str, Any]]:
     return doc_id, _root(session, "mantelzorger", str(carer_id), CARER_LABEL)
 
 
+def _check_client(session: Session, client_id: str) -> None:
+    """A carer is linked only to a client of this node: a link to nobody would make the carer's
+    audit entries name a stranger. Only the document's existence is read, none of its content."""
+    info = session.repo.store.info(doc_id_for("case", str(client_id)))
+    if info is None or info.node_id != session.actor.node_id:
+        raise NotFound(CLIENT_LABEL, matching.safe_id(client_id))
+
+
+def register(session: Session, raw: Mapping[str, object]) -> Mantelzorger:
+    """Register a carer, linked at once when ``care_for_client_id`` names a client of this node."""
+    client_id = raw.get("care_for_client_id")
+    if client_id:
+        session.require_role(CARERS, "mantelzorger.create", "mantelzorger")
+        _check_client(session, str(client_id))
+    return roster.register_mantelzorger(session, raw)
+
+
 def update_mantelzorger(session: Session, carer_id: str, changes: Mapping[str, object]) -> Mantelzorger:
     """Change a carer's details; validated whole against the stored record, nothing half-written."""
     safe = matching.safe_id(carer_id)
@@ -92,15 +109,12 @@ def update_mantelzorger(session: Session, carer_id: str, changes: Mapping[str, o
 
 
 def link_carer(session: Session, carer_id: str, client_id: str | None) -> Mantelzorger:
-    """Link a carer to the client of this node they care for (None unlinks). The client must exist
-    here: a link to nobody would make the carer's burden audit entries name a stranger."""
+    """Link a carer to the client of this node they care for (None unlinks)."""
     safe = matching.safe_id(carer_id)
     session.require_role(CARERS, "mantelzorger.link", "mantelzorger", object_id=safe)
     doc_id, root = _stored(session, carer_id)
     if client_id is not None:
-        info = session.repo.store.info(doc_id_for("case", str(client_id)))
-        if info is None or info.node_id != session.actor.node_id:
-            raise NotFound(CLIENT_LABEL, matching.safe_id(client_id))
+        _check_client(session, client_id)
     carer = Mantelzorger.parse(
         {**root["mantelzorger"], "care_for_client_id": client_id}, today=session.today()
     )

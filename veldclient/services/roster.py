@@ -69,12 +69,15 @@ def register_volunteer(session: Session, raw: Mapping[str, object]) -> Volunteer
 
 
 def update_volunteer(session: Session, volunteer_id: str, changes: Mapping[str, object]) -> Volunteer:
+    """Change a volunteer's details; a set (tasks, languages, availability) given is the new set."""
     session.require_role(ROSTER_WRITE, "volunteer.update", "volunteer", object_id=volunteer_id)
     changes = editable(changes, Volunteer)
     current = _root(session, "volunteer", volunteer_id, "Vrijwilliger / volunteer")["volunteer"]
-    volunteer = Volunteer.parse(
-        {**current, **changes, "id": volunteer_id, "node_id": current["node_id"]}, today=session.today()
-    )
+    raw: dict[str, object] = {**current, **changes, "id": volunteer_id, "node_id": current["node_id"]}
+    vog = changes.get("vog")
+    if isinstance(vog, Mapping):  # a new date alone keeps the status, and the other way round
+        raw["vog"] = {**(current.get("vog") or {}), **vog}
+    volunteer = Volunteer.parse(raw, today=session.today())
     with session.transaction():
         session.repo.change(
             doc_id_for("volunteer", volunteer_id), lambda e: e.update(("volunteer",), volunteer.to_dict())
