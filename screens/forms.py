@@ -38,11 +38,15 @@ def _value(widget: Widget) -> Any:
         return None if widget.value is Select.NULL else widget.value
     if isinstance(widget, SelectionList):
         return list(widget.selected)
+    form_value = getattr(widget, "form_value", None)  # a widget of our own says what it holds
+    if callable(form_value):
+        return form_value()
     raise TypeError(type(widget).__name__)
 
 
 class DiscardChanges(LocalisedKeys, ModalScreen[bool]):
-    """Asks whether typed changes may be thrown away: True to throw away, False to keep editing."""
+    """A yes/no question, by default whether typed changes may be thrown away: True for yes (throw
+    away), False to keep editing. A subclass asks another question with its own catalogue ids."""
 
     DEFAULT_CSS = """
     DiscardChanges { align: center middle; }
@@ -52,11 +56,17 @@ class DiscardChanges(LocalisedKeys, ModalScreen[bool]):
     }
     """
 
+    # catalogue ids of the question, the line naming the keys, and the two answers
+    QUESTION: ClassVar[str] = "form.discard"
+    KEYS_LINE: ClassVar[str] = "form.discard_keys"
+    YES: ClassVar[str] = "form.discard_yes"
+    NO: ClassVar[str] = "form.discard_no"
+
     def key_specs(self) -> tuple[KeySpec, ...]:
         """Yes is j in Dutch and y in English; both work, the footer shows the one of the language."""
         return (
-            ("j,y" if language() == "nl" else "y,j", "answer(True)", "form.discard_yes"),
-            ("n,escape", "answer(False)", "form.discard_no"),
+            ("j,y" if language() == "nl" else "y,j", "answer(True)", self.YES),
+            ("n,escape", "answer(False)", self.NO),
         )
 
     def __init__(self) -> None:
@@ -65,9 +75,12 @@ class DiscardChanges(LocalisedKeys, ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(t("form.discard"), markup=False)
-            yield Static(t("form.discard_keys"), classes="muted", markup=False)
+            yield Static(self.question(), markup=False)
+            yield Static(t(self.KEYS_LINE), classes="muted", markup=False)
         yield Footer()
+
+    def question(self) -> str:
+        return t(self.QUESTION)
 
     def action_answer(self, discard: bool) -> None:
         self.dismiss(discard)
