@@ -111,10 +111,10 @@ class NewHelpRequestForm(ScreenedSummaryForm):
             "task", "helprequests.new.task", Select(tasks, prompt=t("caseload.form.choose"), compact=True)
         )
         yield from self.summary_field("")
-        yield self.field("pc4", "helprequests.new.pc4", Input(placeholder="7511", compact=True))
+        yield self.field("pc4", "helprequests.new.pc4", Input(compact=True))
         start = Input(self.today.isoformat(), compact=True)
         yield self.field("window.start", "helprequests.edit.start", start)
-        yield self.field("window.end", "helprequests.edit.end", Input(placeholder="2026-12-31", compact=True))
+        yield self.field("window.end", "helprequests.edit.end", Input(compact=True))
         yield self.field("window.availability", "helprequests.new.slots", AvailabilityPicker())
         yield self.field("language", "helprequests.new.language", Input("nl", compact=True))
         who = [(Text(o.label(lang)), o.value) for o in OnBehalfOf]

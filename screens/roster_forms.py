@@ -85,9 +85,7 @@ class VolunteerForm(_EditForm):
             "first_name", "roster.form.first_name", Input(v.first_name if v else "", compact=True)
         )
         yield self.field("last_name", "roster.form.last_name", Input(v.last_name if v else "", compact=True))
-        yield self.field(
-            "pc4", "roster.form.pc4", Input(v.pc4 if v else "", placeholder="7511", compact=True)
-        )
+        yield self.field("pc4", "roster.form.pc4", Input(v.pc4 if v else "", compact=True))
         yield self.field(
             "birth_year", "roster.form.birth_year", Input(_text(v and v.birth_year), compact=True)
         )
@@ -97,16 +95,14 @@ class VolunteerForm(_EditForm):
         tasks = [task for task in Task if task is not Task.PERSOONLIJKE_VERZORGING]  # nursing, not volunteers
         yield self.field("tasks", "roster.form.tasks", _picks(tasks, v.tasks if v else ()))
         languages = ", ".join(sorted(v.languages)) if v else "nl"
-        yield self.field(
-            "languages", "roster.form.languages", Input(languages, placeholder="nl, tr", compact=True)
-        )
+        yield self.field("languages", "roster.form.languages", Input(languages, compact=True))
         grid = AvailabilityPicker(v.availability if v else frozenset())
         yield self.field("availability", "roster.form.availability", grid)
         status = Select(
             _options(VogStatus), value=(v.vog.status.value if v else "NONE"), allow_blank=False, compact=True
         )
         yield self.field("vog.status", "roster.form.vog_status", status)
-        issued = Input(_text(v and v.vog.issued_on), placeholder="2025-03-01", compact=True)
+        issued = Input(_text(v and v.vog.issued_on), compact=True)
         yield self.field("vog.issued_on", "roster.form.vog_date", issued)
 
 
@@ -124,9 +120,7 @@ class CarerForm(_EditForm):
             "first_name", "roster.form.first_name", Input(c.first_name if c else "", compact=True)
         )
         yield self.field("last_name", "roster.form.last_name", Input(c.last_name if c else "", compact=True))
-        yield self.field(
-            "pc4", "roster.form.pc4", Input(c.pc4 if c else "", placeholder="7511", compact=True)
-        )
+        yield self.field("pc4", "roster.form.pc4", Input(c.pc4 if c else "", compact=True))
         options = [(Text(t(msg)), code) for code, msg in RELATIONSHIPS.items()]
         if c is not None and c.relationship not in RELATIONSHIPS:
             options.append((Text(c.relationship), c.relationship))  # typed elsewhere: kept as it is
@@ -138,9 +132,7 @@ class CarerForm(_EditForm):
             "hours_per_week", "roster.form.hours", Input(_text(c and c.hours_per_week), compact=True)
         )
         yield self.field("phone", "roster.form.phone", Input(_text(c and c.phone), compact=True))
-        yield self.field(
-            "since", "roster.form.since", Input(_text(c and c.since), placeholder="2024-01-01", compact=True)
-        )
+        yield self.field("since", "roster.form.since", Input(_text(c and c.since), compact=True))
         yield self.field(
             "respite_needs", "roster.form.respite", _picks(RespiteNeed, c.respite_needs if c else ())
         )
@@ -161,16 +153,13 @@ class BurdenForm(FormScreen[BurdenRecord]):
         self.today = today
 
     def body(self) -> Iterable[Widget]:
+        # the score first: the instrument is EDIZ nearly always, so the typing starts there
+        yield self.field("score", "roster.form.score", Input(compact=True))
         tool = Select(_options(BurdenInstrument), value="EDIZ", allow_blank=False, compact=True)
         yield self.field("instrument", "roster.form.instrument", tool)
-        yield self.field("score", "roster.form.score", Input(compact=True))
         yield self.field(
             "measured_on", "roster.form.measured_on", Input(self.today.isoformat(), compact=True)
         )
-
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.fields["score"].focus()
 
     def action_save(self) -> None:
         self.submit(carers.record_burden, self.carer_id, self.values())

@@ -19,7 +19,7 @@ from veldclient.screens.roster_labels import dagdeel_label, weekday_short
 
 DAYS = tuple(Weekday)
 PARTS = tuple(Dagdeel)
-CELL = 5
+CELL = 4
 
 
 class AvailabilityPicker(LocalisedKeys, Widget, can_focus=True):

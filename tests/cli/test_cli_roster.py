@@ -106,7 +106,7 @@ def test_carer_register_edit_link_and_burden(coord):
     assert "hours_per_week" in nl and "since" in en
 
     nl, en = refused(coord, "carer", "link", cid, "nobody")
-    assert "'nobody' bestaat niet" in nl and "does not exist" in en
+    assert "care_for_client_id: Cliënt 'nobody' bestaat niet" in nl and "does not exist" in en
     session = open_session("default", passphrase=PASSPHRASE)
     try:
         raw = {"name": "Fatma Yilmaz", "birth_date": "1941-02-03", "postcode": "7511 JM", "bsn": "111222333"}

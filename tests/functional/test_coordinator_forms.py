@@ -198,7 +198,7 @@ async def test_register_a_carer_record_burden_and_link_to_a_client():
         await typed(app, pilot, "care-for-client-id", "niemand")
         await pilot.press("enter")
         await settle(app, pilot)
-        assert "bestaat niet" in str(app.screen.query_one("#err-general").content)
+        assert "bestaat niet" in str(app.screen.query_one("#err-care-for-client-id").content)
         await typed(app, pilot, "care-for-client-id", client_id)
         await pilot.press("enter")
         await settle(app, pilot)

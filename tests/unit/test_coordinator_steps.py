@@ -94,8 +94,9 @@ def test_editing_a_carer_keeps_the_rest_and_refuses_bad_input_whole(coordinator)
 
 def test_linking_needs_a_client_of_this_node(coordinator):
     carer = roster.register_mantelzorger(coordinator, CARER)
-    with pytest.raises(NotFound):
+    with pytest.raises(ValidationError) as bad:
         carers.link_carer(coordinator, carer.id, "nobody")
+    assert bad.value.errors[0].field == "care_for_client_id"
     raw = {"name": "Fatma Yilmaz", "birth_date": "1941-02-03", "postcode": "7511 JM", "bsn": "111222333"}
     client = Client.parse({**raw, "node_id": coordinator.actor.node_id}, today=coordinator.today())
     coordinator.repo.create("case", client.id, client.node_id, {"client": client.to_dict(), "visits": {}})

@@ -17,7 +17,7 @@ from veldclient.domain import Burden, Mantelzorger
 from veldclient.domain.burden import RespiteAdvice, respite_advice, trend
 from veldclient.domain.enums import BurdenTrend
 from veldclient.domain.fields import editable
-from veldclient.errors import NotFound
+from veldclient.errors import ValidationError
 from veldclient.services import events, matching, roster
 from veldclient.services.roster import HELP, _root
 from veldclient.services.roster_view import BurdenView, burden_view
@@ -27,7 +27,6 @@ from veldclient.store.repo import doc_id_for
 
 CARERS = (*HELP, "admin")  # who registers carers (roster.register_mantelzorger) and edits them
 CARER_LABEL = "Mantelzorger / informal carer"
-CLIENT_LABEL = "Cliënt / client"
 BURDEN_EVENT = "BURDEN"
 # What the edit form changes: the burden has its own step (a new measurement, never an overwrite)
 # and the person cared for its own (a link to a client of this node).
@@ -76,7 +75,13 @@ def _check_client(session: Session, client_id: str) -> None:
     audit entries name a stranger. Only the document's existence is read, none of its content."""
     info = session.repo.store.info(doc_id_for("case", str(client_id)))
     if info is None or info.node_id != session.actor.node_id:
-        raise NotFound(CLIENT_LABEL, matching.safe_id(client_id))
+        shown = matching.safe_id(client_id)
+        raise ValidationError.single(
+            "care_for_client_id",
+            "not_found",
+            f"Cliënt '{shown}' bestaat niet op dit knooppunt.",
+            f"Client '{shown}' does not exist at this node.",
+        )
 
 
 def register(session: Session, raw: Mapping[str, object]) -> Mantelzorger:
