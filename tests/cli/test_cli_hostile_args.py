@@ -83,6 +83,19 @@ CASES = [
          says="does not exist"),
     case("helprequest-list-unknown-status", "--profile", "nurse", "helprequest", "list", "--status", "BOGUS",
          usage=True),
+    case("helprequest-add-bad-input", "--profile", "nurse", "helprequest", "add", "--pc4", "12",
+         "--end", "31-12-2026", says="pc4"),
+    case("helprequest-close-unknown", "--profile", "nurse", "helprequest", "close", "nothing", "--yes",
+         says="does not exist"),
+    case("volunteer-add-too-young", "volunteer", "add", "--first-name", "A", "--last-name", "B", "--pc4",
+         "7551", "--birth-year", "2015", "--max-km", "10", says="at least 16"),
+    case("volunteer-edit-unknown", "volunteer", "edit", "nothing", "--pc4", "7551", says="does not exist"),
+    case("volunteer-list-unknown-profile", "--profile", "nobody", "volunteer", "list", says="does not exist"),
+    case("carer-add-unknown-client", "carer", "add", "--first-name", "A", "--last-name", "B", "--pc4", "7551",
+         "--relationship", "PARTNER", "--hours", "5", "--for", "nobody", says="does not exist"),
+    case("carer-edit-unknown", "carer", "edit", "nothing", "--hours", "5", says="does not exist"),
+    case("carer-link-unknown", "carer", "link", "nothing", "x", says="does not exist"),
+    case("carer-burden-bad-score", "carer", "burden", "nothing", "--score", "x", says="score"),
 ]  # fmt: skip
 
 

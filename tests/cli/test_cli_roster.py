@@ -63,6 +63,10 @@ def test_file_and_close_a_help_request(coord):
     nl, en = refused(coord, "helprequest", "add", *REQUEST[:-4], "--end", "2026-11-01", "--pc4", "12")
     assert "window.end" in nl and "einddatum" in nl and "end date" in en and "pc4" in en
 
+    with_bsn = coord("helprequest", "add", *REQUEST[:3], "Boodschappen; BSN 111222333", *REQUEST[4:])
+    assert "Saved" in with_bsn.stdout and "a BSN" in with_bsn.stderr and "111222333" not in with_bsn.stderr
+    coord("helprequest", "close", with_bsn.stdout.split()[-1], "--yes")
+
     rid = filed["id"]
     nl, en = refused(coord, "helprequest", "close", rid)  # not a terminal: --yes is needed
     assert "--yes" in nl and "cannot be undone" in en
@@ -71,7 +75,7 @@ def test_file_and_close_a_help_request(coord):
     nl, en = refused(coord, "helprequest", "close", rid, "--yes")
     assert "Geannuleerd" in nl or "geannuleerd" in nl.lower()
     listed = out(coord, "helprequest", "list")["help_requests"]
-    assert [i["status"] for i in listed] == ["CANCELLED"]
+    assert [i["status"] for i in listed] == ["CANCELLED", "CANCELLED"]
 
 
 def test_register_edit_and_list_volunteers(coord):
