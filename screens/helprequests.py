@@ -179,7 +179,8 @@ class HelpRequestsScreen(VeldScreen):
     def action_new(self) -> None:
         from veldclient.screens.helprequest_form import NewHelpRequestForm
 
-        self.app.push_screen(NewHelpRequestForm(self.veld.session.today()), self._after_file)
+        if self.may(roster.HELP):
+            self.app.push_screen(NewHelpRequestForm(self.veld.session.today()), self._after_file)
 
     def _after_file(self, saved: HelpRequestSaved | None) -> None:
         if saved is None:
@@ -191,6 +192,8 @@ class HelpRequestsScreen(VeldScreen):
 
     def action_close_request(self) -> None:
         """Ask first (closing cannot be undone); a request already closed says so instead."""
+        if not self.may(roster.HELP):
+            return
         table = self.query_one("#hr-table", WindowTable)
         row = table.row_at(table.cursor)
         if row is None:

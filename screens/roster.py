@@ -19,7 +19,7 @@ from veldclient.screens import roster_labels as lbl
 from veldclient.screens.base import KeySpec, VeldScreen
 from veldclient.screens.i18n import t
 from veldclient.screens.widgets.window_table import Column, Page, Query, Row, WindowTable
-from veldclient.services import roster, roster_view
+from veldclient.services import carers, roster, roster_view
 from veldclient.services.roster_view import MantelzorgerItem, RosterSummary, VolunteerItem
 
 VOLUNTEER_COLUMNS = (
@@ -199,8 +199,9 @@ class RosterScreen(VeldScreen):
         """A new volunteer or carer, by the tab that is open."""
         from veldclient.screens.roster_forms import CarerForm, VolunteerForm
 
-        form = CarerForm() if self._active_table().id == "carer-table" else VolunteerForm()
-        self.app.push_screen(form, self._after_save)
+        carer = self._active_table().id == "carer-table"
+        if self.may(carers.CARERS if carer else roster.ROSTER_WRITE):
+            self.app.push_screen(CarerForm() if carer else VolunteerForm(), self._after_save)
 
     def action_edit(self) -> None:
         """The highlighted volunteer or carer in a prefilled form (read, and audited, first)."""
@@ -210,6 +211,8 @@ class RosterScreen(VeldScreen):
         row = table.row_at(table.cursor)
         if row is None:
             self.notify(t("roster.form.none"), markup=False)
+            return
+        if not self.may(carers.CARERS if table.id == "carer-table" else roster.ROSTER_WRITE):
             return
         if table.id == "carer-table":
             self.call(

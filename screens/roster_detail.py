@@ -20,7 +20,7 @@ from veldclient.domain import Availability, Dagdeel, Mantelzorger, Volunteer, We
 from veldclient.screens import roster_labels as lbl
 from veldclient.screens.base import KeySpec, VeldScreen
 from veldclient.screens.i18n import language, t
-from veldclient.services import carers, roster_view
+from veldclient.services import carers, roster, roster_view
 from veldclient.services.carers import BurdenRecord
 from veldclient.services.roster_view import MantelzorgerProfile, VolunteerProfile
 
@@ -104,6 +104,8 @@ class VolunteerScreen(ProfileScreen):
     def action_edit(self) -> None:
         from veldclient.screens.roster_forms import VolunteerForm
 
+        if not self.may(roster.ROSTER_WRITE):
+            return
         if self.volunteer is None:
             self.notify(t("table.loading"), markup=False)
             return
@@ -168,7 +170,7 @@ class MantelzorgerScreen(ProfileScreen):
 
     def refresh_data(self) -> None:
         self.call(roster_view.mantelzorger_profile, self.record_id, done=self._show)
-        if self.veld.session.actor.role != "admin":  # an admin sees no burden at all
+        if self.veld.session.actor.role in carers.BURDEN:  # an admin sees no burden at all
             self.call(carers.burden_record, self.record_id, done=self._show_history)
 
     def _show_history(self, record: BurdenRecord) -> None:
@@ -194,17 +196,23 @@ class MantelzorgerScreen(ProfileScreen):
     def action_edit(self) -> None:
         from veldclient.screens.roster_forms import CarerForm
 
+        if not self.may(carers.CARERS):
+            return
         if self.carer is not None:
             self.app.push_screen(CarerForm(self.carer), self._after_change)
 
     def action_burden(self) -> None:
         from veldclient.screens.roster_forms import BurdenForm
 
+        if not self.may(carers.BURDEN):
+            return
         self.app.push_screen(BurdenForm(self.record_id, self.veld.session.today()), self._after_change)
 
     def action_link(self) -> None:
         from veldclient.screens.roster_forms import LinkForm
 
+        if not self.may(carers.CARERS):
+            return
         if self.carer is not None:
             self.app.push_screen(LinkForm(self.record_id, self.carer.care_for_client_id), self._after_change)
 

@@ -95,7 +95,8 @@ CASES = [
          "--relationship", "PARTNER", "--hours", "5", "--for", "nobody", says="does not exist"),
     case("carer-edit-unknown", "carer", "edit", "nothing", "--hours", "5", says="does not exist"),
     case("carer-link-unknown", "carer", "link", "nothing", "x", says="does not exist"),
-    case("carer-burden-bad-score", "carer", "burden", "nothing", "--score", "x", says="score"),
+    case("carer-burden-bad-score", "--profile", "nurse", "carer", "burden", "nothing", "--score", "x",
+         says="score"),
 ]  # fmt: skip
 
 

@@ -205,3 +205,17 @@ async def test_register_a_carer_record_burden_and_link_to_a_client():
         assert isinstance(app.screen, MantelzorgerScreen)
         linked = session.db.execute("SELECT care_for_client_id FROM mantelzorgers WHERE id = ?", [cid])
         assert linked.fetchone()[0] == client_id
+
+
+async def test_a_nurse_is_told_at_once_that_she_may_not_register_a_volunteer():
+    session = demo_session(role="nurse")
+    app = make_app(session, start="roster")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, VolunteerForm)
+        assert any("Dat mag de rol nurse niet." in n.message for n in app._notifications)
+        await pilot.press("m", "n")  # a nurse does register carers
+        await settle(app, pilot)
+        assert isinstance(app.screen, CarerForm)

@@ -12,7 +12,7 @@ from testenv import make_session
 from veldclient.domain.burden import respite_advice, trend
 from veldclient.domain.enums import BurdenCategory, BurdenTrend
 from veldclient.domain.models_care import Client
-from veldclient.errors import InvalidTransition, NotFound, ValidationError
+from veldclient.errors import AccessDenied, InvalidTransition, NotFound, ValidationError
 from veldclient.services import carers, matching, roster
 
 VOLUNTEER = {
@@ -169,3 +169,17 @@ def test_advice_asks_for_respite_when_heavy_or_moderate_and_rising():
     assert "stijgt" in respite_advice(BurdenCategory.MODERATE, day, BurdenTrend.RISING).nl
     calm = respite_advice(BurdenCategory.LIGHT, day, BurdenTrend.FALLING)
     assert calm.en == "No respite care needed." and calm.remeasure_on == date(2027, 5, 2)
+
+
+def test_an_admin_registers_carers_but_records_and_reads_no_burden(clock):
+    admin = make_session("admin", role="admin", clock=clock)
+    try:
+        carer = carers.register(admin, {k: v for k, v in CARER.items() if k != "burden"})
+        with pytest.raises(AccessDenied):
+            carers.record_burden(
+                admin, carer.id, {"instrument": "EDIZ", "score": 2, "measured_on": "2026-11-01"}
+            )
+        with pytest.raises(AccessDenied):
+            carers.burden_record(admin, carer.id)
+    finally:
+        admin.close()

@@ -26,6 +26,7 @@ from veldclient.store.docstore import Editor
 from veldclient.store.repo import doc_id_for
 
 CARERS = (*HELP, "admin")  # who registers carers (roster.register_mantelzorger) and edits them
+BURDEN = HELP  # who records and reads measurements: an admin sees no burden (roster_view.burden_view)
 CARER_LABEL = "Mantelzorger / informal carer"
 BURDEN_EVENT = "BURDEN"
 # What the edit form changes: the burden has its own step (a new measurement, never an overwrite)
@@ -162,7 +163,7 @@ def record_burden(session: Session, carer_id: str, raw: Mapping[str, object]) ->
     """Record a new measurement (instrument, score, date): appended as an event; the record's
     ``burden`` follows when it is the latest by date (a late-entered older one only adds history)."""
     safe = matching.safe_id(carer_id)
-    session.require_role(CARERS, "mantelzorger.burden", "mantelzorger", object_id=safe)
+    session.require_role(BURDEN, "mantelzorger.burden", "mantelzorger", object_id=safe)
     burden = Burden.parse(raw, today=session.today())
     doc_id, root = _stored(session, carer_id)
     carer = Mantelzorger.from_dict(root["mantelzorger"])
@@ -195,7 +196,7 @@ def record_burden(session: Session, carer_id: str, raw: Mapping[str, object]) ->
 def burden_record(session: Session, carer_id: str) -> BurdenRecord:
     """The carer's measurements with trend and advice; audited as a read of their burden."""
     safe = matching.safe_id(carer_id)
-    session.require_role(CARERS, "mantelzorger.read", "mantelzorger", object_id=safe)
+    session.require_role(BURDEN, "mantelzorger.read", "mantelzorger", object_id=safe)
     _, root = _stored(session, carer_id)
     carer = Mantelzorger.from_dict(root["mantelzorger"])
     with session.transaction():
