@@ -139,5 +139,14 @@ class VeldScreen(LocalisedKeys, ServiceCaller, Screen[None]):
         self._refresh_queued = False
         self.refresh_data()
 
+    def may(self, roles: tuple[str, ...]) -> bool:
+        """Whether this role may take a step (the service's own role list); says why not before a
+        form is typed in vain. The service checks again, and audits a refusal."""
+        role = self.veld.session.actor.role
+        if role in roles:
+            return True
+        self.notify(t("form.not_allowed", role=role), severity="warning", markup=False)
+        return False
+
     def refresh_data(self) -> None:
         """Reload what the screen shows (after a change, a merge or a language switch)."""

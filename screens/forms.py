@@ -39,6 +39,9 @@ def _value(widget: Widget) -> Any:
         return None if widget.value is Select.NULL else widget.value
     if isinstance(widget, SelectionList):
         return list(widget.selected)
+    form_value = getattr(widget, "form_value", None)  # a widget of our own says what it holds
+    if callable(form_value):
+        return form_value()
     raise TypeError(type(widget).__name__)
 
 

@@ -2,8 +2,10 @@
 
 A window table over ``roster_view.help_requests_page``; the status filter is a Select (all, not yet
 matched, or one status). Enter opens matching for the highlighted request (``helprequest_match``), e
-the volunteer export (``export_dialog``). The list reloads whenever the screen is shown again, so a
-match confirmed on the matching screen shows here as "Vrijwilliger gekoppeld" at once.
+the volunteer export (``export_dialog``), n a new request (``helprequest_form``) and x closes the
+highlighted one after asking (it cannot be undone; open matches are withdrawn). The list reloads
+whenever the screen is shown again, so a match confirmed on the matching screen shows here as
+"Vrijwilliger gekoppeld" at once.
 """
 
 from __future__ import annotations
@@ -14,12 +16,14 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Footer, Header, Label, Select, Static
 
-from veldclient.domain import HelpRequestStatus
+from veldclient.domain import HelpRequest, HelpRequestStatus
 from veldclient.screens.base import KeySpec, VeldScreen
+from veldclient.screens.confirm import Confirm
 from veldclient.screens.i18n import language, t
 from veldclient.screens.roster_labels import day, task_label
 from veldclient.screens.widgets.window_table import Column, Page, Query, Row, WindowTable
-from veldclient.services import roster_view
+from veldclient.services import roster, roster_view
+from veldclient.services.roster import HelpRequestSaved
 from veldclient.services.roster_view import HelpRequestItem
 
 COLUMNS = (
@@ -77,12 +81,26 @@ def request_query(statuses: tuple[str, ...] | None) -> Query:
     return query
 
 
+class ConfirmClose(Confirm):
+    """Closing a help request cannot be undone: the question names the request and the outcome."""
+
+    YES_ID = "helprequests.close.yes"
+    NO_ID = "helprequests.close.no"
+    KEYS_ID = "helprequests.close.keys"
+
+    def __init__(self, task: str, summary: str, outcome: str) -> None:
+        status = HelpRequestStatus(outcome).label(language())
+        super().__init__(t("helprequests.close.question", task=task, summary=summary, status=status))
+
+
 class HelpRequestsScreen(VeldScreen):
     HELP = "helprequests.help"
     TITLE_ID = "area.helprequests"
     KEYS: ClassVar[tuple[KeySpec, ...]] = (
         ("enter", "open", "helprequests.key.match"),
         ("e", "export", "helprequests.key.export"),
+        ("n", "new", "helprequests.key.new"),
+        ("x", "close_request", "helprequests.key.close"),
         ("f", "focus_filter", "helprequests.key.filter"),
         ("r", "refresh", "key.refresh"),
     )
@@ -152,6 +170,48 @@ class HelpRequestsScreen(VeldScreen):
         request_id = self._current()
         if request_id is not None:
             self.app.push_screen(ExportScreen(request_id))
+
+    def action_new(self) -> None:
+        from veldclient.screens.helprequest_form import NewHelpRequestForm
+
+        if self.may(roster.HELP):
+            self.app.push_screen(NewHelpRequestForm(self.veld.session.today()), self._after_file)
+
+    def _after_file(self, saved: HelpRequestSaved | None) -> None:
+        if saved is None:
+            return
+        warning = saved.warning
+        note = t("helprequests.new.saved") if warning is None else warning[0 if language() == "nl" else 1]
+        self.notify(note, severity="information" if warning is None else "warning", markup=False)
+        self.action_refresh()
+
+    def action_close_request(self) -> None:
+        """Ask first (closing cannot be undone); a request already closed says so instead."""
+        if not self.may(roster.HELP):
+            return
+        table = self.query_one("#hr-table", WindowTable)
+        row = table.row_at(table.cursor)
+        if row is None:
+            self.notify(t("helprequests.close.none"), markup=False)
+            return
+        status = row.cells[4]  # the row shows the status as of today, as its label
+        code = {status_label(s.value): s for s in HelpRequestStatus}.get(status)
+        # one whose period is over may still be cancelled (the service knows if it was closed)
+        if code is not None and code.is_final and code is not HelpRequestStatus.EXPIRED:
+            self.notify(t("helprequests.close.final", status=status), severity="warning", markup=False)
+            return
+        outcome = "DONE" if code is HelpRequestStatus.IN_PROGRESS else "CANCELLED"
+        request_id = row.key
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.call(roster.close_help_request, request_id, outcome, done=self._after_close)
+
+        self.app.push_screen(ConfirmClose(row.cells[0], row.cells[7], outcome), answered)
+
+    def _after_close(self, request: HelpRequest) -> None:
+        self.notify(t("helprequests.close.done", status=request.status.label(language())), markup=False)
+        self.action_refresh()
 
     def action_focus_filter(self) -> None:
         self.query_one("#hr-status", Select).focus()

@@ -3,7 +3,8 @@
 Two window tables (one per tab) over SQLite, fed by ``services.roster_view``; the search box and the
 warnings filter apply to both. A line above the tabs counts what needs attention (VOG expired or
 expiring, carers overloaded), because a coordinator should not have to scroll to find it. Enter
-opens the profile (``roster_detail``).
+opens the profile (``roster_detail``); n registers a volunteer or carer (by the open tab) and e edits
+the highlighted one (``roster_forms``).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from veldclient.screens import roster_labels as lbl
 from veldclient.screens.base import KeySpec, VeldScreen
 from veldclient.screens.i18n import t
 from veldclient.screens.widgets.window_table import Column, Page, Query, Row, WindowTable
-from veldclient.services import roster_view
+from veldclient.services import carers, roster, roster_view
 from veldclient.services.roster_view import MantelzorgerItem, RosterSummary, VolunteerItem
 
 VOLUNTEER_COLUMNS = (
@@ -94,6 +95,8 @@ class RosterScreen(VeldScreen):
         ("v", "tab('volunteers')", "roster.key.volunteers"),
         ("m", "tab('carers')", "roster.key.carers"),
         ("w", "toggle_warnings", "roster.key.warnings"),
+        ("n", "new", "roster.key.new"),
+        ("e", "edit", "roster.key.edit"),
         ("r", "refresh", "key.refresh"),
     )
     DEFAULT_CSS = """
@@ -191,6 +194,43 @@ class RosterScreen(VeldScreen):
         row = table.row_at(table.cursor)
         if row is not None:
             self._open(table, row)
+
+    def action_new(self) -> None:
+        """A new volunteer or carer, by the tab that is open."""
+        from veldclient.screens.roster_forms import CarerForm, VolunteerForm
+
+        carer = self._active_table().id == "carer-table"
+        if self.may(carers.CARERS if carer else roster.ROSTER_WRITE):
+            self.app.push_screen(CarerForm() if carer else VolunteerForm(), self._after_save)
+
+    def action_edit(self) -> None:
+        """The highlighted volunteer or carer in a prefilled form (read, and audited, first)."""
+        from veldclient.screens.roster_forms import CarerForm, VolunteerForm
+
+        table = self._active_table()
+        row = table.row_at(table.cursor)
+        if row is None:
+            self.notify(t("roster.form.none"), markup=False)
+            return
+        if not self.may(carers.CARERS if table.id == "carer-table" else roster.ROSTER_WRITE):
+            return
+        if table.id == "carer-table":
+            self.call(
+                roster_view.mantelzorger_profile,
+                row.key,
+                done=lambda p: self.app.push_screen(CarerForm(p.carer), self._after_save),
+            )
+        else:
+            self.call(
+                roster.get_volunteer,
+                row.key,
+                done=lambda v: self.app.push_screen(VolunteerForm(v), self._after_save),
+            )
+
+    def _after_save(self, record: Any) -> None:
+        if record is not None:
+            self.notify(t("roster.form.saved", name=f"{record.first_name} {record.last_name}"), markup=False)
+            self.refresh_data()
 
     def action_focus_search(self) -> None:
         self.query_one("#roster-search", Input).focus()

@@ -3,7 +3,9 @@
 Both load in a worker (``roster_view.volunteer_profile`` / ``mantelzorger_profile``, each audited as
 a read) and show "loading…" until then. Every value that a person typed is drawn with
 ``markup=False``. The mantelzorger's burden is shown as the service sent it: category for a
-coordinator, score too for a nurse, nothing for an admin.
+coordinator, score too for a nurse, nothing for an admin; below it every measurement, the trend and
+the respite advice (``carers.burden_record``). e edits either profile, b records a new burden
+measurement and l links the carer to the client they care for (``roster_forms``).
 """
 
 from __future__ import annotations
@@ -14,11 +16,12 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
-from veldclient.domain import Availability, Dagdeel, Weekday
+from veldclient.domain import Availability, Dagdeel, Mantelzorger, Volunteer, Weekday
 from veldclient.screens import roster_labels as lbl
 from veldclient.screens.base import KeySpec, VeldScreen
 from veldclient.screens.i18n import language, t
-from veldclient.services import roster_view
+from veldclient.services import carers, roster, roster_view
+from veldclient.services.carers import BurdenRecord
 from veldclient.services.roster_view import MantelzorgerProfile, VolunteerProfile
 
 AVAILABLE, UNAVAILABLE = "●", "·"
@@ -80,6 +83,8 @@ class ProfileScreen(VeldScreen):
 class VolunteerScreen(ProfileScreen):
     HELP = "roster.volunteer.help"
     TITLE_ID = "roster.volunteer.title"
+    KEYS: ClassVar[tuple[KeySpec, ...]] = (*ProfileScreen.KEYS, ("e", "edit", "roster.key.edit"))
+    volunteer: Volunteer | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -96,8 +101,23 @@ class VolunteerScreen(ProfileScreen):
     def refresh_data(self) -> None:
         self.call(roster_view.volunteer_profile, self.record_id, done=self._show)
 
+    def action_edit(self) -> None:
+        from veldclient.screens.roster_forms import VolunteerForm
+
+        if not self.may(roster.ROSTER_WRITE):
+            return
+        if self.volunteer is None:
+            self.notify(t("table.loading"), markup=False)
+            return
+        self.app.push_screen(VolunteerForm(self.volunteer), self._after_edit)
+
+    def _after_edit(self, saved: Volunteer | None) -> None:
+        if saved is not None:
+            self.notify(t("roster.form.saved", name=f"{saved.first_name} {saved.last_name}"), markup=False)
+            self.refresh_data()
+
     def _show(self, profile: VolunteerProfile) -> None:
-        v = profile.volunteer
+        v = self.volunteer = profile.volunteer
         self.query_one("#vol-name", Static).update(f"{v.first_name} {v.last_name}")
         facts = [
             t("roster.volunteer.where", pc4=v.pc4, km=v.max_km, year=v.birth_year),
@@ -128,6 +148,13 @@ class VolunteerScreen(ProfileScreen):
 class MantelzorgerScreen(ProfileScreen):
     HELP = "roster.carer.help"
     TITLE_ID = "roster.carer.title"
+    KEYS: ClassVar[tuple[KeySpec, ...]] = (
+        *ProfileScreen.KEYS,
+        ("e", "edit", "roster.key.edit"),
+        ("b", "burden", "roster.key.burden"),
+        ("l", "link", "roster.key.link"),
+    )
+    carer: Mantelzorger | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -136,15 +163,67 @@ class MantelzorgerScreen(ProfileScreen):
             yield Static("", id="mz-facts", markup=False)
             yield Static(t("roster.carer.burden_heading"), classes="heading")
             yield Static("", id="mz-burden", markup=False)
+            yield Static("", id="mz-history", markup=False)
             yield Static(t("roster.carer.requests"), classes="heading")
             yield Static("", id="mz-requests", markup=False)
         yield Footer()
 
     def refresh_data(self) -> None:
         self.call(roster_view.mantelzorger_profile, self.record_id, done=self._show)
+        if self.veld.session.actor.role in carers.BURDEN:  # an admin sees no burden at all
+            self.call(carers.burden_record, self.record_id, done=self._show_history)
+
+    def _show_history(self, record: BurdenRecord) -> None:
+        """Every measurement by date, how the category moved, and what to do about it."""
+        lang = language()
+        if not record.history:
+            self.query_one("#mz-history", Static).update("")
+            return
+        lines = [t("roster.carer.measurements")]
+        lines += [f"  {lbl.day(day)}  {lbl.burden_text(view)}" for day, view in record.history]
+        if record.trend is not None:
+            lines.append(t("roster.carer.trend", trend=record.trend.label(lang)))
+        if record.advice is not None:
+            if not record.history[-1][1].heavy:  # a heavy burden has its own line above
+                lines.append(record.advice.text(lang))
+            again = record.advice.remeasure_on
+            late = again < self.veld.session.today()
+            lines.append(
+                t("roster.carer.remeasure_late" if late else "roster.carer.remeasure", day=lbl.day(again))
+            )
+        self.query_one("#mz-history", Static).update("\n".join(lines))
+
+    def action_edit(self) -> None:
+        from veldclient.screens.roster_forms import CarerForm
+
+        if not self.may(carers.CARERS):
+            return
+        if self.carer is not None:
+            self.app.push_screen(CarerForm(self.carer), self._after_change)
+
+    def action_burden(self) -> None:
+        from veldclient.screens.roster_forms import BurdenForm
+
+        if not self.may(carers.BURDEN):
+            return
+        self.app.push_screen(BurdenForm(self.record_id, self.veld.session.today()), self._after_change)
+
+    def action_link(self) -> None:
+        from veldclient.screens.roster_forms import LinkForm
+
+        if not self.may(carers.CARERS):
+            return
+        if self.carer is not None:
+            self.app.push_screen(LinkForm(self.record_id, self.carer.care_for_client_id), self._after_change)
+
+    def _after_change(self, saved: object) -> None:
+        if saved is not None:
+            self.notify(t("roster.form.saved_plain"), markup=False)
+            self.refresh_data()
 
     def _show(self, profile: MantelzorgerProfile) -> None:
         c, lang = profile.carer, language()
+        self.carer = c
         self.query_one("#mz-name", Static).update(f"{c.first_name} {c.last_name}")
         needs = ", ".join(sorted(n.label(lang) for n in c.respite_needs)) or "–"
         facts = [
@@ -156,6 +235,7 @@ class MantelzorgerScreen(ProfileScreen):
                 since=lbl.day(c.since),
             ),
             t("roster.carer.phone", phone=c.phone or "–"),
+            t("roster.carer.cares_for", client=c.care_for_client_id or "–"),
             t("roster.carer.respite", needs=needs),
         ]
         self.query_one("#mz-facts", Static).update("\n".join(facts))

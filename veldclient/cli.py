@@ -136,6 +136,8 @@ LAZY_COMMANDS = {
     "slots": ("veldclient.cli_slots", "slots_group"),
     "client": ("veldclient.cli_client", "client"),
     "search": ("veldclient.cli_client", "search"),
+    "volunteer": ("veldclient.cli_roster", "volunteer"),
+    "carer": ("veldclient.cli_roster", "carer"),
 }
 
 

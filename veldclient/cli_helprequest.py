@@ -1,15 +1,17 @@
-"""`veld helprequest list` and `veld helprequest edit`: the node's help requests from the command line.
+"""`veld helprequest list|add|edit|close`: the node's help requests from the command line.
 
 Registered on ``veldclient.cli.main`` as ``helprequest``. Both only call services (which check the
 role and write the audit entry). ``list`` shows each request's status as of today (``VELD_NOW``
 freezes it): a request whose period is over reads "Verlopen"/"Expired", never "Open". ``edit``
 changes the summary and/or the period; what the summary holds that no volunteer may see (a BSN, a
 date of birth, an e-mail address, health terms) is saved but named in a warning on stderr (exit 0).
-Errors follow cli.py: one line on stderr, exit 2.
+``add`` files one (screened the same way), ``close`` ends one for good after ``--yes`` (or a
+question on a terminal). Errors follow cli.py: one line on stderr, exit 2.
 """
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import click
@@ -24,7 +26,7 @@ STATUS_CHOICES = ("all", "unmatched", *(s.value for s in HelpRequestStatus))
 
 @click.group("helprequest")
 def helprequest() -> None:
-    """Help requests of this node: list them, change a summary or period."""
+    """Help requests of this node: list, file, change and close them."""
 
 
 @helprequest.command("list")
@@ -129,22 +131,104 @@ def edit_command(
         saved = roster.update_help_request(session, request_id, changes)
     finally:
         session.close()
+    _say_saved(saved, as_json)
+
+
+def _saved_json(saved: Any) -> dict[str, Any]:
     warning = saved.warning
+    return {
+        "id": saved.request.id,
+        "task": saved.request.task.value,
+        "summary": saved.request.summary,
+        "pc4": saved.request.pc4,
+        "status": saved.request.status.value,
+        "window": {
+            "start": saved.request.window.start.isoformat(),
+            "end": saved.request.window.end.isoformat(),
+            "availability": [
+                a.label("nl") for a in sorted(saved.request.window.availability, key=lambda a: a.sort_key)
+            ],
+        },
+        "screened": saved.screening.as_json(),
+        "warning": None if warning is None else {"nl": warning[0], "en": warning[1]},
+    }
+
+
+def _say_saved(saved: Any, as_json: bool) -> None:
+    """What the app's form shows after saving: the id, and the screening warning (on stderr)."""
     if as_json:
-        echo_json(
-            {
-                "id": saved.request.id,
-                "summary": saved.request.summary,
-                "window": {
-                    "start": saved.request.window.start.isoformat(),
-                    "end": saved.request.window.end.isoformat(),
-                },
-                "screened": saved.screening.as_json(),
-                "warning": None if warning is None else {"nl": warning[0], "en": warning[1]},
-            }
-        )
+        echo_json(_saved_json(saved))
     else:
         i = 0 if lang() == "nl" else 1
         click.echo(("Opgeslagen: ", "Saved: ")[i] + plain(saved.request.id))
-    if warning is not None:
-        click.echo(plain(warning[0 if lang() == "nl" else 1]), err=True)
+    if saved.warning is not None:
+        click.echo(plain(saved.warning[0 if lang() == "nl" else 1]), err=True)
+
+
+@helprequest.command("add")
+@click.option("--task", default=None, help="What help: a task code or label (BOODSCHAPPEN, 'vervoer', ...).")
+@click.option("--summary", default=None, help="Non-medical summary (no BSN, birth date, e-mail).")
+@click.option("--pc4", default=None, help="Four-digit postcode area where the help is wanted.")
+@click.option("--start", default=None, help="First day help is wanted (YYYY-MM-DD).")
+@click.option("--end", default=None, help="Last day help is wanted (YYYY-MM-DD).")
+@click.option("--slot", "slots", multiple=True, help="A part of the week, e.g. 'di ochtend' (repeatable).")
+@click.option("--language", default=None, help="Language the helper must speak (nl, en, tr, ...).")
+@click.option(
+    "--for", "on_behalf_of", default="MANTELZORGER", show_default=True, help="CLIENT or MANTELZORGER."
+)
+@click.option("--subject", "subject_id", default=None, help="Id of the client or carer it is for.")
+@click.option("--recurrence", default=None, help="How often it recurs ('elke week'); empty: once.")
+@click.option("--vog/--no-vog", "requires_vog", default=True, show_default=True, help="VOG required.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@profile_option
+@click.pass_context
+@handles_errors
+def add_command(
+    ctx: click.Context, as_json: bool, profile_name: str | None, slots: tuple[str, ...], **fields: Any
+) -> None:
+    """File a new help request (the form the app shows with n)."""
+    from veldclient.services import roster
+
+    start, end = fields.pop("start"), fields.pop("end")
+    raw = {**fields, "window": {"start": start, "end": end, "availability": list(slots)}}
+    session = open_profile(resolve_profile(ctx, profile_name))
+    try:
+        saved = roster.file_help_request(session, raw)
+    finally:
+        session.close()
+    _say_saved(saved, as_json)
+
+
+@helprequest.command("close")
+@click.argument("request_id")
+@click.option("--done", is_flag=True, help="The help was given (recurring help); default: cancelled.")
+@click.option("--yes", is_flag=True, help="Close without asking (it cannot be undone).")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@profile_option
+@click.pass_context
+@handles_errors
+def close_command(
+    ctx: click.Context, request_id: str, done: bool, yes: bool, as_json: bool, profile_name: str | None
+) -> None:
+    """Close a help request for good; its open matches are withdrawn."""
+    from veldclient.services import roster
+
+    if not yes:
+        nl = "Een hulpvraag afsluiten kan niet ongedaan worden. Doorgaan?"
+        en = "Closing a help request cannot be undone. Go on?"
+        if not sys.stdin.isatty():
+            raise VeldError(
+                "Afsluiten kan niet ongedaan worden: bevestig met --yes.",
+                "Closing cannot be undone: confirm with --yes.",
+            )
+        if not click.confirm(nl if lang() == "nl" else en, default=False):
+            raise VeldError("Niets afgesloten.", "Nothing was closed.")
+    session = open_profile(resolve_profile(ctx, profile_name))
+    try:
+        closed = roster.close_help_request(session, request_id, "DONE" if done else "CANCELLED")
+    finally:
+        session.close()
+    if as_json:
+        echo_json({"id": closed.id, "status": closed.status.value})
+        return
+    click.echo(f"{plain(closed.id)}: {closed.status.label(lang())}")

@@ -129,6 +129,20 @@ CASES = [
     case("client-visit-unknown", "--profile", "nurse", "client", "visit", "nothing", "--at",
          "2026-11-18 09:30", says="does not exist"),
     case("search-zero-limit", "--profile", "nurse", "search", "jan", "--limit", "0", usage=True),
+    case("helprequest-add-bad-input", "--profile", "nurse", "helprequest", "add", "--pc4", "12",
+         "--end", "31-12-2026", says="pc4"),
+    case("helprequest-close-unknown", "--profile", "nurse", "helprequest", "close", "nothing", "--yes",
+         says="does not exist"),
+    case("volunteer-add-too-young", "volunteer", "add", "--first-name", "A", "--last-name", "B", "--pc4",
+         "7551", "--birth-year", "2015", "--max-km", "10", says="at least 16"),
+    case("volunteer-edit-unknown", "volunteer", "edit", "nothing", "--pc4", "7551", says="does not exist"),
+    case("volunteer-list-unknown-profile", "--profile", "nobody", "volunteer", "list", says="does not exist"),
+    case("carer-add-unknown-client", "carer", "add", "--first-name", "A", "--last-name", "B", "--pc4", "7551",
+         "--relationship", "PARTNER", "--hours", "5", "--for", "nobody", says="does not exist"),
+    case("carer-edit-unknown", "carer", "edit", "nothing", "--hours", "5", says="does not exist"),
+    case("carer-link-unknown", "carer", "link", "nothing", "x", says="does not exist"),
+    case("carer-burden-bad-score", "--profile", "nurse", "carer", "burden", "nothing", "--score", "x",
+         says="score"),
 ]  # fmt: skip
 
 

@@ -12,10 +12,12 @@ most items answered yes, in line with the CSI cut-off on a similar number of ite
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from veldclient.errors import FieldError, ValidationError
 
-from .enums import BurdenCategory, BurdenInstrument
+from .enums import BurdenCategory, BurdenInstrument, BurdenTrend
 from .fields import boolean, is_blank
 
 SCORE_RANGE: dict[BurdenInstrument, tuple[int, int]] = {
@@ -125,3 +127,67 @@ def score_csi(answers: Sequence[bool | str]) -> int:
     """CSI: 13 yes/no items; each yes counts 1."""
     _count(answers, 13, ("CSI", "CSI"))
     return _items(answers, _yes_no_item)
+
+
+# --- trend and respite advice ----------------------------------------------------------------------
+
+_RANK = {c: i for i, c in enumerate(BurdenCategory)}
+# Weeks until the next measurement, by category: the heavier the burden, the sooner it is checked
+# again, so respite that was arranged is seen to help (or not) while it still matters.
+REMEASURE_WEEKS: dict[BurdenCategory, int] = {
+    BurdenCategory.HEAVY: 4,
+    BurdenCategory.MODERATE: 12,
+    BurdenCategory.LIGHT: 26,
+    BurdenCategory.NONE: 52,
+}
+
+
+def trend(earlier: BurdenCategory, later: BurdenCategory) -> BurdenTrend:
+    """Compared by category, not by score: measurements may use different instruments, and a
+    category is what every instrument's bands agree on."""
+    if _RANK[later] > _RANK[earlier]:
+        return BurdenTrend.RISING
+    if _RANK[later] < _RANK[earlier]:
+        return BurdenTrend.FALLING
+    return BurdenTrend.STEADY
+
+
+@dataclass(frozen=True)
+class RespiteAdvice:
+    """What the coordinator should do about a carer's burden, and when to measure again."""
+
+    nl: str
+    en: str
+    remeasure_on: date
+
+    def text(self, lang: str) -> str:
+        return self.nl if lang == "nl" else self.en
+
+
+def respite_advice(latest: BurdenCategory, measured_on: date, change: BurdenTrend | None) -> RespiteAdvice:
+    """Advice from the latest category and how it moved: heavy always asks for respite now; a
+    moderate burden that is rising asks to plan it before it becomes heavy."""
+    again = measured_on + timedelta(weeks=REMEASURE_WEEKS[latest])
+    if latest is BurdenCategory.HEAVY:
+        return RespiteAdvice(
+            "Overbelast: regel nu respijtzorg (logeeropvang, dagopvang of een vrijwilliger thuis).",
+            "Overloaded: arrange respite care now (respite stay, day care or a volunteer at home).",
+            again,
+        )
+    if latest is BurdenCategory.MODERATE and change is BurdenTrend.RISING:
+        return RespiteAdvice(
+            "De belasting stijgt: bespreek respijtzorg voordat de mantelzorger overbelast raakt.",
+            "The burden is rising: discuss respite care before the carer becomes overloaded.",
+            again,
+        )
+    if latest is BurdenCategory.MODERATE:
+        return RespiteAdvice(
+            "Matig belast: houd contact en bied zo nodig een vrijwilliger thuis aan.",
+            "Moderate burden: keep in touch and offer a volunteer at home if needed.",
+            again,
+        )
+    return RespiteAdvice(
+        "Geen respijtzorg nodig.",
+        "No respite care needed.",
+        again,
+    )

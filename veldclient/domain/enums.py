@@ -278,6 +278,21 @@ class BurdenCategory(LabelledEnum):
 
 @_labels(
     {
+        "RISING": ("Stijgend", "Rising"),
+        "STEADY": ("Gelijk", "Steady"),
+        "FALLING": ("Dalend", "Falling"),
+    }
+)
+class BurdenTrend(LabelledEnum):
+    """How a carer's burden category moved between the last two measurements."""
+
+    RISING = "RISING"
+    STEADY = "STEADY"
+    FALLING = "FALLING"
+
+
+@_labels(
+    {
         "LOGEER": ("Logeeropvang", "Respite stay"),
         "DAGOPVANG": ("Dagopvang", "Day care"),
         "VRIJWILLIGE_THUISHULP": ("Vrijwillige hulp thuis", "Volunteer help at home"),

@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from veldclient.domain import HelpRequest, Mantelzorger, Volunteer
-from veldclient.domain.fields import editable
+from veldclient.domain import (
+    HelpRequest,
+    HelpRequestStatus,
+    Mantelzorger,
+    MatchStatus,
+    Volunteer,
+    check_transition,
+)
+from veldclient.domain import matching as dm
+from veldclient.domain.fields import editable, enum_value
 from veldclient.domain.screening import Screening, screen
-from veldclient.errors import NotFound
-from veldclient.services import matching, search
+from veldclient.errors import NotFound, ValidationError
+from veldclient.services import events, matching, search
 from veldclient.services.clients import _event
 from veldclient.session import Session
 from veldclient.store.docstore import Editor
@@ -61,12 +69,15 @@ def register_volunteer(session: Session, raw: Mapping[str, object]) -> Volunteer
 
 
 def update_volunteer(session: Session, volunteer_id: str, changes: Mapping[str, object]) -> Volunteer:
+    """Change a volunteer's details; a set (tasks, languages, availability) given is the new set."""
     session.require_role(ROSTER_WRITE, "volunteer.update", "volunteer", object_id=volunteer_id)
     changes = editable(changes, Volunteer)
     current = _root(session, "volunteer", volunteer_id, "Vrijwilliger / volunteer")["volunteer"]
-    volunteer = Volunteer.parse(
-        {**current, **changes, "id": volunteer_id, "node_id": current["node_id"]}, today=session.today()
-    )
+    raw: dict[str, object] = {**current, **changes, "id": volunteer_id, "node_id": current["node_id"]}
+    vog = changes.get("vog")
+    if isinstance(vog, Mapping):  # a new date alone keeps the status, and the other way round
+        raw["vog"] = {**(current.get("vog") or {}), **vog}
+    volunteer = Volunteer.parse(raw, today=session.today())
     with session.transaction():
         session.repo.change(
             doc_id_for("volunteer", volunteer_id), lambda e: e.update(("volunteer",), volunteer.to_dict())
@@ -140,6 +151,20 @@ def file_help_request(session: Session, raw: Mapping[str, object]) -> HelpReques
     return HelpRequestSaved(request, found)
 
 
+def _audit_change(session: Session, event: str, request: HelpRequest, detail: dict[str, object]) -> None:
+    """One entry for a change to a filed request, naming the client it is for (if any)."""
+    session.audit(
+        event,
+        "U",
+        "help_request",
+        object_id=request.id,
+        client_id=request.subject_id if request.on_behalf_of == "CLIENT" else None,
+        data_part="help_request",
+        basis_authorisation=True,
+        detail=detail,
+    )
+
+
 def update_help_request(
     session: Session, help_request_id: str, changes: Mapping[str, object]
 ) -> HelpRequestSaved:
@@ -166,14 +191,62 @@ def update_help_request(
 
     with session.transaction():
         session.repo.change(doc_id, edit)
-        session.audit(
+        _audit_change(
+            session,
             "helprequest.update",
-            "U",
-            "help_request",
-            object_id=request.id,
-            client_id=request.subject_id if request.on_behalf_of == "CLIENT" else None,
-            data_part="help_request",
-            basis_authorisation=True,
-            detail={"fields": " ".join(sorted(changes)), "screened": " ".join(found.kinds)},
+            request,
+            {"fields": " ".join(sorted(changes)), "screened": " ".join(found.kinds)},
         )
     return HelpRequestSaved(request, found)
+
+
+# A coordinator closes a request as CANCELLED (no help needed any more) or, for help that recurs,
+# DONE once it has been given; both only along the request's lifecycle (``check_transition``).
+CLOSE_OUTCOMES = (HelpRequestStatus.CANCELLED, HelpRequestStatus.DONE)
+
+
+def close_help_request(session: Session, help_request_id: str, outcome: str = "CANCELLED") -> HelpRequest:
+    """Close a help request for good. Every match still open on it (proposed, accepted,
+    confirmed) is withdrawn in the same change, each as its own ``MATCH_WITHDRAWN`` event, so no
+    volunteer keeps counting it as work and a step made elsewhere meanwhile shows as a conflict."""
+    safe = matching.safe_id(help_request_id)
+    session.require_role(HELP, "helprequest.close", "help_request", object_id=safe)
+    target = enum_value(HelpRequestStatus)(outcome, "outcome")
+    if target not in CLOSE_OUTCOMES:
+        raise ValidationError.single(
+            "outcome",
+            "choice",
+            "Sluit af als 'CANCELLED' (geannuleerd) of 'DONE' (afgerond).",
+            "Close as 'CANCELLED' or 'DONE'.",
+        )
+    doc_id, root = matching.help_request_root(session, help_request_id)
+    request = HelpRequest.from_dict(root["request"])
+    check_transition(request.status, target)
+    open_matches = [mid for mid, s in matching.statuses(root).items() if s in dm.ACTIVE]
+
+    def edit(e: Editor) -> None:
+        for mid in open_matches:
+            record = (e.root.get("matches") or {}).get(mid) or {}
+            prior = matching.statuses(e.root).get(mid, MatchStatus.PROPOSED)
+            data = {"match_id": mid, "volunteer_id": record.get("volunteer_id"), "prior": prior.value}
+            step = dm.EVENT_TYPES[MatchStatus.WITHDRAWN]
+            e.append(("events",), events.make(session, step, e.root.get("events") or [], **data))
+            e.set(("matches", mid, "status"), MatchStatus.WITHDRAWN.value)
+        prior_status = request.status.value
+        e.append(
+            ("events",),
+            events.make(
+                session, "CLOSED", e.root.get("events") or [], status=target.value, prior=prior_status
+            ),
+        )
+        e.set(("request", "status"), target.value)
+
+    with session.transaction():
+        session.repo.change(doc_id, edit)
+        _audit_change(
+            session,
+            "helprequest.close",
+            request,
+            {"from": request.status.value, "to": target.value, "withdrawn": len(open_matches)},
+        )
+    return replace(request, status=target)
