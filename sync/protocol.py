@@ -16,12 +16,12 @@ Operations (DESIGN §4; CBOR bodies under ``/v1``, see wire.py):
   not fit in this answer, or in its time.
 - ``push {docs}`` → the server merges documents it lacked; answers each one's digest, and ``rest``:
   what it had no time left for (sent again).
-- ``sync {msgs}`` → Automerge sync messages per document; answers messages and each document's
-  digest after receiving, and ``rest``: messages it had no time left for. Until both sides are quiet.
+- ``sync {msgs}`` → Automerge sync messages per document; the server checks, stores and projects
+  what they bring before it answers, so an answer means received: messages back, each document's
+  digest as now stored, ``refused`` (every message it did not take, with the reason) and ``rest``
+  (messages it had no time left for, sent again). Until both sides are quiet.
 - ``ack {docs}`` → the caller now holds these digests: delivery status on the server side. Answers
-  ``differ`` (digests the server does not hold) and ``refused`` (refused since its last answer): the
-  caller records delivery only for the rest, since a sync answer goes out before the server has
-  checked and stored what it took in (see ``PeerServer._sync``).
+  ``differ``: digests the server does not hold; the caller records delivery only for the rest.
 
 Every operation is idempotent (changes dedupe by hash) and the cursor only moves once a run has
 finished, so a connection dropped mid-sync loses and duplicates nothing: the next run repeats.
@@ -33,7 +33,6 @@ play no part: cursors are local version counters, sessions expire on a monotonic
 
 from __future__ import annotations
 
-import functools
 import json
 import secrets
 import threading
@@ -48,8 +47,8 @@ from veldclient.db import ProfileDatabase, rows_in
 from veldclient.errors import NotFound, ProfileBusy, VeldError
 from veldclient.services.session import Session
 from veldclient.store import boundary, erasures, prepare
-from veldclient.store.docstore import Intake, heads_text
-from veldclient.store.repo import APPLIED_FIRST, OUT_OF_SCOPE, kind_of, reasons
+from veldclient.store.docstore import heads_text
+from veldclient.store.repo import APPLIED_FIRST, OUT_OF_SCOPE, kind_of
 from veldclient.sync import acks, limits, peers, refusals, wire
 from veldclient.sync.scope import Scope
 
@@ -57,7 +56,6 @@ PROTO = 1
 SESSION_TTL_S = 300.0
 MAX_SESSIONS = 256
 MAX_ROUNDS = 12
-CHECKED_FIRST = ("node", "share")  # kinds a server checks and stores before it answers a sync call
 
 Transport = Callable[[str, dict[str, Any]], dict[str, Any]]
 Handler = Callable[[peers.Peer, dict[str, Any], "_ServerSession", limits.Budget], dict[str, Any]]
@@ -171,12 +169,6 @@ class _ServerSession:
     seq: int = 0
     last_op: str = ""
     last_answer: dict[str, Any] | None = None
-    # Refused while settling after the answer had gone (see PeerServer._sync): told with the next one.
-    late: list[list[str]] = field(default_factory=list)
-
-    def take_late(self) -> list[list[str]]:
-        late, self.late = self.late, []
-        return late
 
 
 class PeerServer:
@@ -198,20 +190,17 @@ class PeerServer:
         device_id: str,
         op: str,
         body: dict[str, Any],
-        answer_now: Callable[[dict[str, Any]], None] | None = None,
         *,
         deadline: float | None = None,
     ) -> dict[str, Any]:
-        """The answer to one call. A transport that can send before the call is done passes
-        ``answer_now``: a sync call then hands its answer over before it settles what it took in
-        (still under the lock, so no other call sees the documents in between). ``deadline`` is
-        when the call arrived plus its time (:meth:`deadline`); a call that waited past it for the
-        worker, the replica or the write lock is answered 503 without doing anything."""
+        """The answer to one call, once it is done. ``deadline`` is when the call arrived plus its
+        time (:meth:`deadline`); a call that waited past it for the worker, the replica or the write
+        lock is answered 503 without doing anything."""
         handlers: dict[str, Handler] = {
             "manifest": self._manifest,
             "fetch": self._fetch,
             "push": self._push,
-            "sync": functools.partial(self._sync, answer_now=answer_now),
+            "sync": self._sync,
             "ack": self._ack,
         }
         handler = handlers.get(op)
@@ -373,21 +362,14 @@ class PeerServer:
         }
 
     def _sync(
-        self,
-        peer: peers.Peer,
-        body: dict[str, Any],
-        state: _ServerSession,
-        budget: limits.Budget,
-        answer_now: Callable[[dict[str, Any]], None] | None = None,
+        self, peer: peers.Peer, body: dict[str, Any], state: _ServerSession, budget: limits.Budget
     ) -> dict[str, Any]:
-        """Node and share documents are checked and stored before we answer: trust and scope
-        depend on them, and a refusal there starts the whole-document fallback. The rest is taken
-        in memory and answered (``answer_now``: the caller merges our changes while we settle
-        theirs), then checked, stored and projected; a refusal found then reaches the caller with
-        its next call, and its acknowledgement only ever comes from ``ack``. Taken in slices: once
-        the call's time is spent, the messages left are answered as ``rest``, to be sent again."""
+        """Take the caller's messages in, check, store and project them, then answer: the answer's
+        heads are what we hold, and its refusals are all there are. Node and share documents go
+        first (trust and scope depend on them; a refusal there starts the whole-document fallback),
+        then the rest a slice at a time, one transaction each; once the call's time is spent, the
+        messages left are answered as ``rest``, to be sent again."""
         repo = self.replica.session.repo
-        refused: list[list[str]] = state.take_late()
         msgs = wire.pairs(body, "msgs", bytes)
         if body.get("restart"):
             # A new run starts from fresh states on both sides: what a lost answer made the old
@@ -395,82 +377,58 @@ class PeerServer:
             for doc_id, _ in msgs:
                 state.states.pop(doc_id, None)
         sendable = self.replica.sendable(peer.node_id, [d for d, _ in msgs])
-        refused += [[d, "unknown"] for d, _ in msgs if d not in sendable]
+        refused: list[list[str]] = [[d, "unknown"] for d, _ in msgs if d not in sendable]
         items = [
             (d, state.states.setdefault(d, boundary.new_sync_state()), m) for d, m in msgs if d in sendable
         ]
-        first = [i for i in items if kind_of(i[0]) in CHECKED_FIRST]
-        _, failed = repo.receive_sync_many(first)  # one transaction for these
-        with repo.transaction():  # the write lock, from taking in until stored (Repo.take_sync_many)
-            intake, rest = self._take(
-                [i for i in items if kind_of(i[0]) not in CHECKED_FIRST], budget, bool(first)
-            )
-            failed += reasons(intake.failed)
-            skip = {d for d, _ in failed}
-            refused += [[d, why] for d, why in failed]
-            replies: list[list[Any]] = []
-            later = set(rest)
-            for doc_id, sync_state, _ in items:
-                if doc_id in later:
+        first = [i for i in items if kind_of(i[0]) in APPLIED_FIRST]
+        try:
+            _, failed = repo.receive_sync_many(first)
+            rest: list[str] = []
+            started = bool(first)
+            for part in limits.slices([i for i in items if kind_of(i[0]) not in APPLIED_FIRST], limits.SLICE):
+                if started and budget.spent():
+                    rest += [d for d, _, _ in part]
                     continue
-                if doc_id in skip:
-                    state.states.pop(doc_id, None)
-                    continue
-                try:
-                    if doc_id in intake.docs:
-                        reply = intake.generate_sync(doc_id, sync_state)
-                    else:
-                        reply = repo.store.generate_sync(doc_id, sync_state)
-                except VeldError as exc:
-                    state.states.pop(doc_id, None)
-                    refused.append([doc_id, exc.message("en")])
-                    continue
-                if reply is not None:
-                    replies.append([doc_id, reply])
-            heads = self.replica.digests([i[0] for i in first])
-            heads.update((d, intake.heads_text(d)) for d in intake.docs if d not in skip)
-            answer = {
-                "msgs": replies,
-                "heads": [[d, acks.digest(h)] for d, h in heads.items()],
-                "refused": refused,
-                "rest": rest,
-            }
-            if answer_now is not None:
-                answer_now(answer)
-            try:
-                _, late = repo.settle(intake)
-            except BaseException:
-                for doc_id in intake.docs:  # they may believe the caller's changes are here
-                    state.states.pop(doc_id, None)
-                raise
-            for doc_id, why in late:
+                failed += repo.receive_sync_many(list(part))[1]
+                started = True
+        except BaseException:
+            for doc_id, _, _ in items:  # they may believe the caller's changes are here
                 state.states.pop(doc_id, None)
-                state.late.append([doc_id, why])
-            return answer
-
-    def _take(
-        self, items: list[tuple[str, Any, bytes]], budget: limits.Budget, started: bool
-    ) -> tuple[Intake, list[str]]:
-        """Take ``items`` in, a slice at a time while the call has time (at least one slice, unless
-        the node and share documents were ``started`` on already); returns the intake and the ids
-        left for the caller to send again."""
-        intake, rest = Intake(), []
-        for part in limits.slices(items, limits.SLICE):
-            if started and budget.spent():
-                rest += [d for d, _, _ in part]
+            raise
+        skip = {d for d, _ in failed}
+        refused += [[d, why] for d, why in failed]
+        replies: list[list[Any]] = []
+        later = set(rest)
+        answered: list[str] = []
+        for doc_id, sync_state, _ in items:
+            if doc_id in later:
                 continue
-            taken = self.replica.session.repo.take_sync_many(list(part))
-            intake.docs.update(taken.docs)
-            intake.changed += taken.changed
-            intake.failed += taken.failed
-            started = True
-        return intake, rest
+            if doc_id in skip:
+                state.states.pop(doc_id, None)
+                continue
+            try:
+                reply = repo.store.generate_sync(doc_id, sync_state)
+            except VeldError as exc:
+                state.states.pop(doc_id, None)
+                refused.append([doc_id, exc.message("en")])
+                continue
+            answered.append(doc_id)
+            if reply is not None:
+                replies.append([doc_id, reply])
+        heads = self.replica.digests(answered)
+        return {
+            "msgs": replies,
+            "heads": [[d, acks.digest(h)] for d, h in heads.items()],
+            "refused": refused,
+            "rest": rest,
+        }
 
     def _ack(
         self, peer: peers.Peer, body: dict[str, Any], state: _ServerSession, budget: limits.Budget
     ) -> dict[str, Any]:
-        """The caller holds these digests; we answer which of them we do not hold (any more), and
-        what was refused since our last answer, so the caller records only what we really hold."""
+        """The caller holds these digests; we answer which of them we do not hold (any more), so the
+        caller records only what we really hold."""
         session = self.replica.session
         claimed = dict(wire.pairs(body, "docs", bytes))
         current = self.replica.digests(list(claimed))
@@ -480,11 +438,7 @@ class PeerServer:
         for doc_id in claimed:
             state.states.pop(doc_id, None)
         same = {d for d, _ in held}
-        return {
-            "recorded": len(held),
-            "differ": sorted(d for d in claimed if d not in same),
-            "refused": state.take_late(),
-        }
+        return {"recorded": len(held), "differ": sorted(d for d in claimed if d not in same)}
 
 
 def _held(sent: dict[str, list[bytes]], current: dict[str, str]) -> list[tuple[str, str]]:
@@ -729,19 +683,16 @@ class SyncClient:
         return synced
 
     def _ack(self, final: dict[str, str]) -> None:
-        """Tell the server what we hold; record as delivered only what it answers it holds too (it
-        may have refused, after answering, what it took in during a sync round)."""
+        """Tell the server what we hold; record as delivered only what it answers it holds too (its copy
+        may have changed, or been erased, since it answered)."""
         items = list(final.items())
         for start in range(0, len(items), self.max_ids):
             part = dict(items[start : start + self.max_ids])
             answer = self.call("ack", {"docs": [[d, acks.digest(h)] for d, h in part.items()]})
-            late = wire.pairs(answer, "refused", str)
-            self.report.refused += late
-            refused = {d for d, _ in late}
-            differ = set(wire.strings(answer, "differ")) - refused
+            differ = set(wire.strings(answer, "differ"))
             self.report.unconverged += sorted(d for d in differ if d in part)
             with self.replica.locked() as session, session.transaction():
-                held = [(d, h) for d, h in part.items() if d not in differ and d not in refused]
+                held = [(d, h) for d, h in part.items() if d not in differ]
                 acks.record(session.db, self.peer.device_id, held, session.now())
 
     def _skip_known_refusals(self, fetch: list[str], offered: dict[str, bytes]) -> list[str]:

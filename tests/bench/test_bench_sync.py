@@ -11,7 +11,7 @@ roughly 200 B per request on top). Each figure is printed with its ratio to the 
 
 The hub runs in a process of its own (hubproc.py), as the peer laptop would: two devices, two
 interpreters. Server and caller in one process would share one interpreter lock, which no pair of
-real devices does (and which hides that a server answers a sync round before it stores it).
+real devices does.
 """
 
 from __future__ import annotations

@@ -121,10 +121,10 @@ def test_nothing_listening_is_one_clear_line(served):
     )
 
 
-def test_a_record_the_server_refuses_after_answering_is_reported_and_never_acknowledged(served):
-    """Over HTTP the server answers a sync round before it checks and stores what came in. A change
-    that breaks a record is refused only then: the caller hears it with its ack call, records no
-    delivery for it, and the rest of the run is delivered."""
+def test_a_record_the_server_refuses_in_a_sync_round_is_reported_and_never_acknowledged(served):
+    """Over HTTP the server checks and stores a sync round before it answers. A change that breaks
+    a record is refused in that answer: the caller reports it, records no delivery for it, and the
+    rest of the run is delivered."""
     a, b, _ = served
     broken, fine = (clients.register_client(a, {**GOOD, "name": n}) for n in ("Kapot", "Heel"))
     sync_service.sync_peer(b, "a")

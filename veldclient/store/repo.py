@@ -16,7 +16,7 @@ import sqlite_utils
 
 from veldclient import trust
 from veldclient.errors import CorruptDocument, VeldError
-from veldclient.store import boundary, codec, containers, erasures, gc_pause
+from veldclient.store import boundary, codec, containers, erasures
 from veldclient.store.boundary import Document
 from veldclient.store.docstore import DocStore, Editor, Intake, MergeCheck
 from veldclient.store.prepare import claimed_owner, prepare_all, projectable
@@ -173,7 +173,7 @@ class Repo:
         refused: list[tuple[str, str]] = []
         order = {kind: n for n, kind in enumerate(APPLIED_FIRST)}
         fresh: list[tuple[str, bytes]] = []  # new here: prepared in bulk, maybe in parallel
-        with gc_pause.paused(), self.transaction():
+        with self.transaction():
             held = self.store.existing([doc_id for doc_id, _ in items])
             erased: set[str] | None = None  # read once the node documents (and their erasures) are in
             for doc_id, data in sorted(dict(items).items(), key=lambda i: order.get(kind_of(i[0]), 2)):
@@ -233,24 +233,23 @@ class Repo:
         """Peer sync messages for a batch of held documents, in one transaction, with the checks of
         :meth:`merge`: (changed ids, refused ids with the reason). A refused document stays as it
         was; the others are merged."""
-        with gc_pause.paused(), self.transaction():  # across both halves, not only within each
+        with self.transaction():  # the write lock from taking in until stored (take_sync_many)
             intake = self.take_sync_many(items)
             changed, refused = self.settle(intake)
         return changed, reasons(intake.failed) + refused
 
     def take_sync_many(self, items: list[tuple[str, Any, bytes]]) -> Intake:
-        """Apply sync messages in memory only, so a server can answer before the slow half (check,
-        store, project: :meth:`settle`), which must follow inside the same write transaction: no
-        other process may commit in between, or the intake would be stored over its change.
-        ``intake.failed`` holds the messages that could not be applied."""
-        with gc_pause.paused():
-            return self.store.take_sync_many(items)
+        """Apply sync messages in memory only; :meth:`settle` checks, stores and projects them, and
+        must follow inside the same write transaction: no other process may commit in between, or
+        the intake would be stored over its change. ``intake.failed`` holds the messages that could
+        not be applied."""
+        return self.store.take_sync_many(items)
 
     def settle(self, intake: Intake) -> tuple[list[str], list[tuple[str, str]]]:
         """Check, store and project what :meth:`take_sync_many` took in, in one transaction:
         (changed ids, refused ids with the reason)."""
         checked: dict[str, Rows] = {}
-        with gc_pause.paused(), self.transaction():
+        with self.transaction():
             changed, failed = self.store.settle(
                 intake, self.clock(), lambda doc_id: self._verify_for(doc_id, checked)
             )
