@@ -59,7 +59,7 @@ def start_agent(session: Session, lock: Any, post: Any) -> SyncAgent | None:
     """Runs in a worker: the agent for this profile, started, or None when no peer is paired."""
     from veldclient.sync import peers
     from veldclient.sync.agent import SyncAgent
-    from veldclient.sync.protocol import Replica
+    from veldclient.sync.replica import Replica
 
     with lock:
         paired = peers.usable_peers(session.repo)

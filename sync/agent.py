@@ -18,7 +18,8 @@ from typing import Any
 from veldclient.errors import VeldError
 from veldclient.sync import discovery, peers
 from veldclient.sync.client import PeerConnection
-from veldclient.sync.protocol import Replica, SyncReport
+from veldclient.sync.replica import Replica
+from veldclient.sync.report import SyncReport
 from veldclient.sync.server import PeerHTTPServer
 
 

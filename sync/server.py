@@ -1,7 +1,7 @@
 """The peer server: aiohttp over mutual TLS (aiohttp exposes the client certificate; uvicorn does not).
 
 Every request is ``POST /v1/<op>`` with a wire body. The handler derives the caller's device id from
-the presented certificate and hands the call to :class:`~veldclient.sync.protocol.PeerServer` in one
+the presented certificate and hands the call to :class:`~veldclient.sync.answering.PeerServer` in one
 worker thread (SQLite work never blocks the event loop, and calls are serialised by the replica's
 lock anyway), with the time the call has (limits.py). Refusals are answered with a 4xx, written to
 the audit log and logged as one line, at most once a minute per device (door.py) — also those made
@@ -22,7 +22,8 @@ from aiohttp import web
 
 from veldclient.identity import format_device_id
 from veldclient.sync import door, limits, peers, tls, wire
-from veldclient.sync.protocol import PeerServer, Replica, serve_refusal
+from veldclient.sync.answering import PeerServer, serve_refusal
+from veldclient.sync.replica import Replica
 from veldclient.sync.worker import SerialWorker
 
 log = logging.getLogger("veldclient.sync.server")

@@ -28,7 +28,7 @@ from veldclient.services import clients, setup
 from veldclient.services import peers as peer_service
 from veldclient.sync import identity_file, peers
 from veldclient.sync.client import PeerConnection
-from veldclient.sync.protocol import Replica
+from veldclient.sync.replica import Replica
 
 _names = itertools.count()
 RESULTS: dict[str, float] = {}

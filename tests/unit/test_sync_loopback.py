@@ -14,7 +14,8 @@ from veldclient.services import peers as peer_service
 from veldclient.store.repo import doc_id_for
 from veldclient.sync import acks, identity_file, peers, tls, wire
 from veldclient.sync.client import PeerConnection
-from veldclient.sync.protocol import Replica, SyncFailed
+from veldclient.sync.replica import Replica
+from veldclient.sync.report import SyncFailed
 
 GOOD = {"name": "Henk [H] Jansen", "birth_date": "1941-07-08", "postcode": "7511 JM"}
 

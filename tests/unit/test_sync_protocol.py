@@ -17,8 +17,9 @@ from veldclient.services import capacity, clients
 from veldclient.services import peers as peer_service
 from veldclient.services import placement_flow as pf
 from veldclient.store.repo import doc_id_for
-from veldclient.sync import acks, peers, protocol, wire
-from veldclient.sync.protocol import Replica, SyncClient
+from veldclient.sync import acks, answering, peers, wire
+from veldclient.sync.replica import Replica
+from veldclient.sync.running import SyncClient
 
 
 @pytest.fixture
@@ -318,7 +319,7 @@ def test_many_small_fetch_answers_bring_everything_and_a_corrupt_document_stays_
     a1.db.execute("UPDATE am_chunks SET data = ? WHERE doc_id = ?", [flipped, bad])
     a1.repo.store.invalidate()
     monkeypatch.setattr(wire, "BATCH_BYTES", 3000)  # a few documents per answer
-    monkeypatch.setattr(protocol, "FETCH_SLICE", 4)
+    monkeypatch.setattr(answering, "FETCH_SLICE", 4)
     report, _ = Mesh(*trio).sync("a2", "a1")
     assert report.round_trips >= 6
     for client in made:

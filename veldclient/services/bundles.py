@@ -28,7 +28,7 @@ from veldclient.store.docstore import heads_text
 from veldclient.store.repo import APPLIED_FIRST, OUT_OF_SCOPE, Repo, kind_of
 from veldclient.sync import acks, age_keys, bundle, bundle_ledger, peers
 from veldclient.sync.bundle import BundleRefused, DocEntry, Header, Manifest
-from veldclient.sync.protocol import Replica
+from veldclient.sync.replica import Replica
 from veldclient.sync.scope import Scope
 
 Progress = Callable[[str, int, int], None]

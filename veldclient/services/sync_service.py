@@ -13,7 +13,8 @@ from veldclient.errors import VeldError
 from veldclient.services.session import Session
 from veldclient.sync import discovery, peers
 from veldclient.sync.client import PeerConnection
-from veldclient.sync.protocol import Replica, SyncReport
+from veldclient.sync.replica import Replica
+from veldclient.sync.report import SyncReport
 from veldclient.sync.server import PeerHTTPServer
 
 Progress = Callable[[str, int, int], None]
