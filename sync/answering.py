@@ -206,7 +206,7 @@ class PeerServer:
             else:
                 docs.append([doc_id, digest])
         unseen = [d for d in have if d not in mine]
-        held = session.repo.store.existing(unseen)
+        held = session.repo.held(unseen)
         missing = [d for d in unseen if d not in held]
         ignored = [d for d in unseen if d in held]  # here, but not theirs to see
         with session.transaction():
@@ -216,7 +216,7 @@ class PeerServer:
     def _fetch(
         self, peer: peers.Peer, body: dict[str, Any], state: _ServerSession, budget: limits.Budget
     ) -> dict[str, Any]:
-        store = self.replica.session.repo.store
+        repo = self.replica.session.repo
         wanted = wire.strings(body, "ids")
         out: list[list[Any]] = []
         size, rest, unavailable = 0, [], []
@@ -228,7 +228,7 @@ class PeerServer:
                 rest += part
                 continue
             sendable = self.replica.sendable(peer.node_id, part)
-            blobs = store.raw_bytes_many([d for d in part if d in sendable])
+            blobs = repo.stored_bytes_many([d for d in part if d in sendable])
             for doc_id in part:
                 data = blobs.get(doc_id)
                 if data is None:
@@ -312,7 +312,7 @@ class PeerServer:
                 state.states.pop(doc_id, None)
                 continue
             try:
-                reply = repo.store.generate_sync(doc_id, sync_state)
+                reply = repo.generate_sync(doc_id, sync_state)
             except VeldError as exc:
                 state.states.pop(doc_id, None)
                 refused.append([doc_id, exc.message("en")])

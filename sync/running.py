@@ -121,7 +121,7 @@ class SyncClient:
         return idle
 
     def _holds(self, doc_id: str) -> bool:
-        return self.replica.session.repo.store.exists(doc_id)
+        return self.replica.session.repo.holds(doc_id)
 
     def _hello(self) -> None:
         answer = self.call("hello", {"proto": wire.PROTO})
@@ -331,7 +331,7 @@ class SyncClient:
             sendable = self.replica.sendable(self.peer.node_id, ids)
             for doc_id in (d for d in ids if d in sendable):
                 try:
-                    items.append((doc_id, session.repo.store.raw_bytes(doc_id)))
+                    items.append((doc_id, session.repo.stored_bytes(doc_id)))
                 except (KeyError, VeldError):
                     continue
         done = 0
@@ -396,7 +396,7 @@ class SyncClient:
             if sendable is None:
                 sendable = self.replica.sendable(self.peer.node_id, list(acked))
             return {
-                doc_id: session.repo.store.push_message(doc_id, [bytes.fromhex(h) for h in json.loads(base)])
+                doc_id: session.repo.push_message(doc_id, [bytes.fromhex(h) for h in json.loads(base)])
                 for doc_id, base in acked.items()
                 if doc_id in sendable
             }
@@ -420,7 +420,7 @@ class SyncClient:
                     continue
                 states[doc_id] = boundary.new_sync_state()
                 if doc_id not in pending:
-                    first = repo.store.generate_sync(doc_id, states[doc_id])
+                    first = repo.generate_sync(doc_id, states[doc_id])
                     if first is not None:
                         pending[doc_id] = first
         done: list[str] = []
@@ -479,7 +479,7 @@ class SyncClient:
             if acks.digest(heads) == server.get(doc_id):
                 finished.append(doc_id)
                 continue
-            message = repo.store.generate_sync(doc_id, states[doc_id])
+            message = repo.generate_sync(doc_id, states[doc_id])
             if message is None:
                 self.report.unconverged.append(doc_id)
             else:

@@ -21,6 +21,7 @@ T = TypeVar("T")
 
 ROOT = core.ROOT
 Document = core.Document
+SyncState = core.SyncState
 ScalarType = core.ScalarType
 ObjType = core.ObjType
 

@@ -17,8 +17,8 @@ import sqlite_utils
 from veldclient import trust
 from veldclient.errors import CorruptDocument, VeldError
 from veldclient.store import boundary, codec, containers, erasures
-from veldclient.store.boundary import Document
-from veldclient.store.docstore import DocStore, Editor, Intake, MergeCheck
+from veldclient.store.boundary import Document, SyncState
+from veldclient.store.docstore import DocInfo, DocStore, Editor, Intake, MergeCheck
 from veldclient.store.prepare import claimed_owner, prepare_all, projectable
 from veldclient.store.projection import PROJECTORS, Projector, Rows
 
@@ -313,6 +313,55 @@ class Repo:
 
     def read(self, doc_id: str) -> dict[str, Json]:
         return self.store.read(doc_id)
+
+    # What the layers above read of documents (sync, services) goes through here, not the store.
+
+    def holds(self, doc_id: str) -> bool:
+        """Whether ``doc_id`` is held here (quarantined or not)."""
+        return self.store.exists(doc_id)
+
+    def held(self, doc_ids: list[str]) -> set[str]:
+        """Which of ``doc_ids`` are held here (one query per 500 ids)."""
+        return self.store.existing(doc_ids)
+
+    def info(self, doc_id: str) -> DocInfo | None:
+        """Kind, owning node, heads and health of a held document; None when not held."""
+        return self.store.info(doc_id)
+
+    def stored_bytes(self, doc_id: str) -> bytes:
+        """The document as stored, checksums verified: what a peer loads to start from nothing.
+        KeyError when not held; CorruptDocument (quarantined) when a chunk fails its checksum."""
+        return self.store.raw_bytes(doc_id)
+
+    def stored_bytes_many(self, doc_ids: list[str]) -> dict[str, bytes]:
+        """:meth:`stored_bytes` of those of ``doc_ids`` held and sound (a failing one is quarantined
+        and left out)."""
+        return self.store.raw_bytes_many(doc_ids)
+
+    def generate_sync(self, doc_id: str, state: SyncState) -> bytes | None:
+        """The next Automerge sync message for a peer in ``state``; None when it has nothing to say."""
+        return self.store.generate_sync(doc_id, state)
+
+    def push_message(self, doc_id: str, base: list[bytes]) -> bytes:
+        """A sync message carrying every change after ``base`` (heads a peer acknowledged)."""
+        return self.store.push_message(doc_id, base)
+
+    def docs(self, kind: str | None = None) -> Iterator[DocInfo]:
+        """Every held document's :meth:`info`, or those of one ``kind``."""
+        return self.store.docs(kind)
+
+    def forget_cached(self) -> None:
+        """Read every document from the database again on next use: another writer on this
+        database (a second Repo, another process) may have changed it."""
+        self.store.invalidate()
+
+    def verify_checksums(self) -> list[tuple[str, str]]:
+        """Every stored chunk's SHA-256, without loading: quarantines and returns what fails."""
+        return self.store.verify_checksums()
+
+    def verify_all(self) -> list[tuple[str, str]]:
+        """Load every document: quarantines and returns those that fail (``veld doctor``)."""
+        return self.store.verify_all()
 
     def erase(self, doc_id: str) -> None:
         with self.transaction():
