@@ -14,7 +14,9 @@ from typing import Any
 import httpx
 
 from veldclient.sync import peers, tls, wire
-from veldclient.sync.protocol import Link, Replica, SyncClient, SyncFailed, SyncReport
+from veldclient.sync.replica import Replica
+from veldclient.sync.report import SyncFailed, SyncReport
+from veldclient.sync.running import Link, SyncClient
 
 TIMEOUT_S = 30.0  # for an answer (the server answers within limits.CALL_TIME_S, or says "busy")
 CONNECT_TIMEOUT_S = 10.0  # for the connection and its TLS handshake

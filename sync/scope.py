@@ -65,7 +65,7 @@ class Scope:
 
     def shared_docs(self, share_doc_id: str) -> frozenset[str]:
         """Placement ids this share lists with a valid signature from the owning node."""
-        info = self.repo.store.info(share_doc_id)
+        info = self.repo.info(share_doc_id)
         pair = share_pair(share_doc_id)
         if info is None or info.quarantined or pair is None:
             return frozenset()
@@ -97,7 +97,7 @@ class Scope:
 
     def _trusted_certs(self, node_id: str) -> dict[str, str | None]:
         node_doc = doc_id_for("node", node_id)
-        root = self.repo.read(node_doc) if self.repo.store.exists(node_doc) else None
+        root = self.repo.read(node_doc) if self.repo.holds(node_doc) else None
         certs, revoked = trust.resolve_devices(self.repo.db, node_id, root)
         return {d: c for d, c in certs.items() if d not in revoked}
 

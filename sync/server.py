@@ -1,7 +1,7 @@
 """The peer server: aiohttp over mutual TLS (aiohttp exposes the client certificate; uvicorn does not).
 
 Every request is ``POST /v1/<op>`` with a wire body. The handler derives the caller's device id from
-the presented certificate and hands the call to :class:`~veldclient.sync.protocol.PeerServer` in one
+the presented certificate and hands the call to :class:`~veldclient.sync.answering.PeerServer` in one
 worker thread (SQLite work never blocks the event loop, and calls are serialised by the replica's
 lock anyway), with the time the call has (limits.py). Refusals are answered with a 4xx, written to
 the audit log and logged as one line, at most once a minute per device (door.py) — also those made
@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -24,7 +23,8 @@ from aiohttp import web
 
 from veldclient.identity import format_device_id
 from veldclient.sync import door, invitations, limits, peers, tls, wire
-from veldclient.sync.protocol import PeerServer, Replica, serve_refusal
+from veldclient.sync.answering import PeerServer, serve_refusal
+from veldclient.sync.replica import Replica
 from veldclient.sync.worker import SerialWorker
 
 log = logging.getLogger("veldclient.sync.server")
@@ -32,7 +32,6 @@ ENROL_OP = "enrol"  # a joining laptop's first call, made with its invitation (s
 # (session, caller's device id, request body) -> answer; runs on the worker under the replica lock
 Enrol = Callable[[Any, str, dict[str, Any]], dict[str, Any]]
 REFRESH_S = 2.0
-SEND_WAIT_S = 5.0  # how long a sync call waits for its early answer to be sent before it goes on
 STOP_GRACE_S = 2.0  # what stopping waits for calls in flight (they end at their next clock check)
 # A caller that hung up while sending its body (a reset, or the stream ending short of its length).
 HUNG_UP = (ConnectionError, aiohttp.ClientPayloadError, aiohttp.http_exceptions.HttpProcessingError)
@@ -145,34 +144,12 @@ class PeerHTTPServer:
             )
             return web.Response(status=400, text="incomplete request")  # nobody is left to read it
         deadline = self.engine.deadline()  # the call's time runs from here, waiting included
-        early: asyncio.Future[bytes] = loop.create_future()
-        sent = threading.Event()
-
-        def answer_now(answer: dict[str, Any]) -> None:
-            """Called on the worker: encode here, let the loop send, and wait (briefly) until it has,
-            so the send does not queue for the interpreter behind the work that follows."""
-            encoded = wire.encode(answer)
-
-            def hand_over() -> None:
-                if not early.done():
-                    early.set_result(encoded)
-
-            loop.call_soon_threadsafe(hand_over)
-            until = time.monotonic() + SEND_WAIT_S
-            while not sent.wait(0.05) and time.monotonic() < until and not self.engine.stopping.is_set():
-                pass
-
         if op == ENROL_OP and self.enrol is not None:
             return await self._enrol(device, raw)
         try:
             body = wire.decode(raw)
-            handle = functools.partial(self.engine.handle, device, op, body, answer_now, deadline=deadline)
-            call = loop.run_in_executor(self._worker, handle)
-            await asyncio.wait([call, early], return_when=asyncio.FIRST_COMPLETED)
-            if early.done() and not call.done():
-                return await self._answer_then_finish(request, early.result(), call, sent, device, op)
-            sent.set()
-            answer: dict[str, Any] = await call
+            handle = functools.partial(self.engine.handle, device, op, body, deadline=deadline)
+            answer: dict[str, Any] = await loop.run_in_executor(self._worker, handle)
         except peers.PeerRefused as exc:
             return await self._refuse_peer(device, op, exc.message("en"))
         except Exception as exc:  # noqa: BLE001 - every failure becomes one status and one line
@@ -202,35 +179,6 @@ class PeerHTTPServer:
             return self._refuse(status, reason, device, ENROL_OP)
         await self.refresh_trust()
         return web.Response(body=wire.encode(answer), content_type=wire.CONTENT_TYPE)
-
-    async def _answer_then_finish(
-        self,
-        request: web.Request,
-        body: bytes,
-        call: asyncio.Future[Any],
-        sent: threading.Event,
-        device: str,
-        op: str,
-    ) -> web.Response:
-        """Send an answer handed over before its call was done (a sync call settling what it took
-        in), then wait for the call: the next call on this connection, like any call on the single
-        worker, only starts once it is over. A failure now cannot change the answer; it is logged,
-        and the caller learns from its ack call what we do not hold."""
-        response = web.Response(body=body, content_type=wire.CONTENT_TYPE)
-        try:
-            await response.prepare(request)
-            await response.write_eof()
-        except ConnectionError:
-            self._log_limited(
-                f"{device}/hung-up", "%s hung up before its %s answer was sent.", _who(device), op
-            )
-        finally:
-            sent.set()
-        try:
-            await call
-        except Exception:  # noqa: BLE001 - the answer is out; the ack call reports what is missing
-            log.exception("peer call %s from %s failed after its answer", op, format_device_id(device))
-        return response
 
     def _refuse(self, status: int, reason: str, device: str | None, op: str) -> web.Response:
         """A 4xx or 5xx with one log line ("busy" is routine under load: the caller asks again)."""

@@ -15,6 +15,7 @@ import cbor2
 from veldclient.errors import VeldError
 
 CONTENT_TYPE = "application/vnd.veld+cbor"
+PROTO = 1  # the protocol version both sides speak: hello refuses any other
 MAX_BODY = 16 * 1024 * 1024  # compressed bytes accepted in one request or response
 MAX_INFLATED = 64 * 1024 * 1024
 BATCH_BYTES = 4 * 1024 * 1024  # payload a sender puts in one batch (documents, messages)

@@ -51,7 +51,7 @@ def _serve(conn: Any, profile: str) -> None:
     from veldclient.services import peers as peer_service
     from veldclient.services.session import open_session
     from veldclient.sync import identity_file
-    from veldclient.sync.protocol import Replica
+    from veldclient.sync.replica import Replica
 
     session = open_session(profile, passphrase="demo", clock=FakeClock())
     replica = Replica(session)

@@ -15,7 +15,10 @@ from testenv import FakeClock, make_session
 from veldclient.services import clients, placements
 from veldclient.services import peers as peer_service
 from veldclient.sync import identity_file, peers, wire
-from veldclient.sync.protocol import Link, PeerServer, Replica, SyncClient, SyncReport
+from veldclient.sync.answering import PeerServer
+from veldclient.sync.replica import Replica
+from veldclient.sync.report import SyncReport
+from veldclient.sync.running import Link, SyncClient
 
 GOOD = {"name": "Gerda [test] Nijhuis", "birth_date": "1936-04-02", "postcode": "7555 DL"}
 

@@ -14,7 +14,7 @@ CBOR+deflate bodies (TLS and HTTP headers add roughly 200 B per request on top).
 
 The hub runs in a process of its own (hubproc.py), as the peer laptop would: two devices, two
 interpreters. Server and caller in one process would share one interpreter lock, which no pair of
-real devices does (and which hides that a server answers a sync round before it stores it).
+real devices does.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from veldclient.services import clients, setup
 from veldclient.services import peers as peer_service
 from veldclient.sync import identity_file, peers
 from veldclient.sync.client import PeerConnection
-from veldclient.sync.protocol import Replica
+from veldclient.sync.replica import Replica
 
 _names = itertools.count()
 RESULTS: dict[str, float] = {}

@@ -22,7 +22,7 @@ from synchelpers import devices
 
 from veldclient.services import clients, sync_service
 from veldclient.sync import limits, peers, tls, wire
-from veldclient.sync.protocol import SyncFailed
+from veldclient.sync.report import SyncFailed
 
 pytestmark = pytest.mark.slow
 

@@ -12,7 +12,7 @@ from veldclient.screens.dashboard import DashboardScreen
 from veldclient.services import clients
 from veldclient.store.repo import doc_id_for
 from veldclient.sync import peers
-from veldclient.sync.protocol import Replica
+from veldclient.sync.replica import Replica
 
 
 async def _until(pilot, done, rounds: int = 600) -> None:

@@ -23,6 +23,7 @@ EVENT_ARG = {
     "audit": 0,
     "require_role": 1,
     "_audit": 2,
+    "_audit_carer": 1,
     "_deny": 2,
     "_as_sender": 2,
     "_as_receiver": 2,

@@ -357,8 +357,8 @@ def _sync_message(sender, receiver, doc_id):
 
 
 def test_sync_taken_in_memory_is_stored_only_when_settled(repo):
-    """A server answers between the two halves: nothing is stored or projected until the settle,
-    and what it answers from (the intake's documents) already holds the change."""
+    """Nothing is stored or projected until the settle, and the intake's documents already hold
+    the change."""
     peer = memory_repo(b"\x02" * 16)
     repo.create("case", "c1", "n", client_fields("c1"))
     peer.merge("case:c1", repo.store.save_bytes("case:c1"), "n")

@@ -17,7 +17,7 @@ from veldclient.services import clients, enrolment, sync_service
 from veldclient.services import peers as peer_service
 from veldclient.store.repo import doc_id_for
 from veldclient.sync import invitation_file, invitations, peers
-from veldclient.sync.protocol import Replica
+from veldclient.sync.replica import Replica
 
 HOUR = 3_600_000
 GOOD = {"name": "Henk [H] Jansen", "birth_date": "1941-07-08", "postcode": "7511 JM"}

@@ -13,7 +13,7 @@ from veldclient.services import peers as peer_service
 from veldclient.services.sync_agent import AgentEvent, SyncAgent
 from veldclient.store.repo import doc_id_for
 from veldclient.sync import peers
-from veldclient.sync.protocol import Replica
+from veldclient.sync.replica import Replica
 
 WAIT = 30  # seconds: an upper bound for a loopback sync, never a timing assertion
 

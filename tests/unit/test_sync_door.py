@@ -24,7 +24,7 @@ from veldclient.identity import format_device_id
 from veldclient.services import peers as peer_service
 from veldclient.services import sync_service
 from veldclient.sync import door, identity_file, peers, tls, wire
-from veldclient.sync.protocol import Replica
+from veldclient.sync.replica import Replica
 
 WAIT = 30.0  # seconds: an upper bound for a loopback round, never a timing assertion
 

@@ -24,7 +24,8 @@ from veldclient.services import peers as peer_service
 from veldclient.services import sync_service
 from veldclient.sync import client as client_mod
 from veldclient.sync import identity_file, peers, tls, wire
-from veldclient.sync.protocol import Replica, SyncFailed
+from veldclient.sync.replica import Replica
+from veldclient.sync.report import SyncFailed
 
 WAIT = 30.0
 

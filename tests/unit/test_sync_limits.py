@@ -24,8 +24,9 @@ from synchelpers import GOOD, LoopbackServer, Mesh, Wire, devices, served_pair
 
 from veldclient.services import clients, sync_service
 from veldclient.store.repo import doc_id_for
-from veldclient.sync import limits, peers, protocol, tls, wire
-from veldclient.sync.protocol import PeerServer, SyncFailed
+from veldclient.sync import answering, limits, peers, running, tls, wire
+from veldclient.sync.answering import PeerServer
+from veldclient.sync.report import SyncFailed, SyncReport
 
 HANG = 90.0  # seconds: only a server that does not answer at all takes this long
 TESTS = Path(__file__).resolve().parents[1]
@@ -104,14 +105,14 @@ class Limited:
         return self.inner(op, body)
 
 
-def _run(mesh: Mesh, client: str, server: str, wrap) -> protocol.SyncReport:
+def _run(mesh: Mesh, client: str, server: str, wrap) -> SyncReport:
     """One run of ``client`` against ``server`` over a transport wrapped by ``wrap``."""
     replica = mesh.replicas[client]
     target = mesh.replicas[server].session
     peer = peers.find(replica.session.db, target.actor.device_id)
     transport = wrap(Wire(mesh.servers[server], replica.session.actor.device_id))
-    link = mesh.links.setdefault((client, server), protocol.Link())
-    runner = protocol.SyncClient(replica, peer, transport, link)
+    link = mesh.links.setdefault((client, server), running.Link())
+    runner = running.SyncClient(replica, peer, transport, link)
     try:
         return runner.run()
     finally:
@@ -160,8 +161,8 @@ def test_manifest_handling_is_linear_in_the_ids_listed(tmp_path):
     script = textwrap.dedent(
         """
         from synchelpers import devices
-        from veldclient.sync import protocol
-        from veldclient.sync.protocol import PeerServer, Replica
+        from veldclient.sync.answering import PeerServer
+        from veldclient.sync.replica import Replica
         try:
             from veldclient.sync import limits
             limits.MAX_IDS = 1_000_000
@@ -221,8 +222,8 @@ class Answers:
 def test_a_call_out_of_time_answers_what_it_has_and_the_run_still_converges(monkeypatch):
     monkeypatch.setattr(limits, "CALL_TIME_S", 2.5)
     monkeypatch.setattr(limits, "SLICE", 2)
-    monkeypatch.setattr(protocol, "FETCH_SLICE", 2)
-    monkeypatch.setattr(protocol, "SESSION_TTL_S", 1e9)
+    monkeypatch.setattr(answering, "FETCH_SLICE", 2)
+    monkeypatch.setattr(answering, "SESSION_TTL_S", 1e9)
     with devices(("a", "hengelo", "nurse"), ("b", "hengelo", "nurse")) as (a, b):
         for i in range(8):
             clients.register_client(a, {**GOOD, "name": f"Hub {i}"})

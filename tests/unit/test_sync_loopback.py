@@ -14,7 +14,8 @@ from veldclient.services import peers as peer_service
 from veldclient.store.repo import doc_id_for
 from veldclient.sync import acks, identity_file, peers, tls, wire
 from veldclient.sync.client import PeerConnection
-from veldclient.sync.protocol import Replica, SyncFailed
+from veldclient.sync.replica import Replica
+from veldclient.sync.report import SyncFailed
 
 GOOD = {"name": "Henk [H] Jansen", "birth_date": "1941-07-08", "postcode": "7511 JM"}
 
@@ -121,10 +122,10 @@ def test_nothing_listening_is_one_clear_line(served):
     )
 
 
-def test_a_record_the_server_refuses_after_answering_is_reported_and_never_acknowledged(served):
-    """Over HTTP the server answers a sync round before it checks and stores what came in. A change
-    that breaks a record is refused only then: the caller hears it with its ack call, records no
-    delivery for it, and the rest of the run is delivered."""
+def test_a_record_the_server_refuses_in_a_sync_round_is_reported_and_never_acknowledged(served):
+    """Over HTTP the server checks and stores a sync round before it answers. A change that breaks
+    a record is refused in that answer: the caller reports it, records no delivery for it, and the
+    rest of the run is delivered."""
     a, b, _ = served
     broken, fine = (clients.register_client(a, {**GOOD, "name": n}) for n in ("Kapot", "Heel"))
     sync_service.sync_peer(b, "a")

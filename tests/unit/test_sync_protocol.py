@@ -17,8 +17,9 @@ from veldclient.services import capacity, clients
 from veldclient.services import peers as peer_service
 from veldclient.services import placement_flow as pf
 from veldclient.store.repo import doc_id_for
-from veldclient.sync import peers, protocol, wire
-from veldclient.sync.protocol import Replica, SyncClient
+from veldclient.sync import answering, peers, wire
+from veldclient.sync.replica import Replica
+from veldclient.sync.running import SyncClient
 
 
 @pytest.fixture
@@ -318,7 +319,7 @@ def test_many_small_fetch_answers_bring_everything_and_a_corrupt_document_stays_
     a1.db.execute("UPDATE am_chunks SET data = ? WHERE doc_id = ?", [flipped, bad])
     a1.repo.store.invalidate()
     monkeypatch.setattr(wire, "BATCH_BYTES", 3000)  # a few documents per answer
-    monkeypatch.setattr(protocol, "FETCH_SLICE", 4)
+    monkeypatch.setattr(answering, "FETCH_SLICE", 4)
     report, _ = Mesh(*trio).sync("a2", "a1")
     assert report.round_trips >= 6
     for client in made:
@@ -513,9 +514,9 @@ def test_a_node_document_refused_for_trust_is_not_fetched_again_until_trust_chan
     a3.close()
 
 
-def test_a_sync_round_is_answered_before_the_server_stores_what_came_in(trio, monkeypatch):
-    """A transport that can send early gets the sync answer while the caller's changes are only in
-    memory; they are checked and stored right after, under the same lock, before the call ends."""
+def test_a_sync_answer_comes_after_the_server_stored_what_came_in(trio, monkeypatch):
+    """An answer means received: when a sync call is answered, the caller's changes are checked,
+    stored and projected, and the heads the answer names are the ones the server holds."""
     a1, a2, _ = trio
     mesh = Mesh(*trio)
     client = clients.register_client(a1, GOOD)
@@ -527,16 +528,19 @@ def test_a_sync_round_is_answered_before_the_server_stores_what_came_in(trio, mo
     server = mesh.servers["a1"]
     handle = server.handle
 
-    def early(device, op, body, answer_now=None):
-        def sent(answer):
-            stored_when_answered.append((op, heads(a1, doc)))
+    def watched(device, op, body, **kwargs):
+        answer = handle(device, op, body, **kwargs)
+        if op == "sync":
+            named = dict(wire.pairs(answer, "heads", bytes))
+            stored = heads(a1, doc)
+            postcode = a1.db.execute("SELECT postcode FROM clients WHERE id = ?", [client.id]).fetchone()
+            stored_when_answered.append((named.get(doc) == stored.digest, postcode))
+        return answer
 
-        return handle(device, op, body, sent)
-
-    monkeypatch.setattr(server, "handle", early)
+    monkeypatch.setattr(server, "handle", watched)
     before = heads(a1, doc)
     mesh.sync("a2", "a1")
-    assert stored_when_answered == [("sync", before)], "answered with the server's copy not yet stored"
+    assert stored_when_answered[0] == (True, ("7522 NB",)), "answered with the caller's change stored"
     assert heads(a1, doc) == heads(a2, doc) != before
     row = a1.db.execute("SELECT postcode, address FROM clients WHERE id = ?", [client.id]).fetchone()
     assert row == ("7522 NB", "Hoofdstraat 1")

@@ -29,7 +29,7 @@ from veldclient.store.repo import APPLIED_FIRST, OUT_OF_SCOPE, Repo, kind_of
 from veldclient.sync import acks, age_keys, bundle, bundle_ledger, peers
 from veldclient.sync.bundle import BundleRefused, DocEntry, Header, Manifest
 from veldclient.sync.peers import Peer
-from veldclient.sync.protocol import Replica
+from veldclient.sync.replica import Replica
 from veldclient.sync.scope import Scope
 
 Progress = Callable[[str, int, int], None]
@@ -550,7 +550,7 @@ def _apply_part(
     refused = list(refused)
     deltas = []
     for d in (d for d in docs if d.kind == "delta"):
-        info = repo.store.info(d.doc_id)
+        info = repo.info(d.doc_id)
         if info is None or info.quarantined:
             reason = "erased" if repo.is_erased(d.doc_id) else "base missing here: ask for a --full export"
             refused.append((d.doc_id, reason))
@@ -564,7 +564,7 @@ def _apply_part(
 
 def _apply_acks(session: Session, peer: peers.Peer, manifest: Manifest, result: ImportResult) -> None:
     """The peer holds these heads now: the next export to it can be a delta."""
-    known = [(d, h.text) for d, h in manifest.acks if session.repo.store.exists(d)]
+    known = [(d, h.text) for d, h in manifest.acks if session.repo.holds(d)]
     acks.record(session.db, peer.device_id, known, session.now())
     result.acks = len(known)
 

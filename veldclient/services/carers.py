@@ -54,7 +54,7 @@ class BurdenRecord:
     advice: RespiteAdvice | None
 
 
-def _audit(session: Session, event: str, action: str, carer: Mantelzorger, **fields: Any) -> None:
+def _audit_carer(session: Session, event: str, action: str, carer: Mantelzorger, **fields: Any) -> None:
     session.audit(
         event,
         action,
@@ -110,7 +110,7 @@ def update_mantelzorger(session: Session, carer_id: str, changes: Mapping[str, o
 
     with session.transaction():
         session.repo.change(doc_id, edit)
-        _audit(session, "mantelzorger.update", "U", carer, detail={"fields": " ".join(sorted(changes))})
+        _audit_carer(session, "mantelzorger.update", "U", carer, detail={"fields": " ".join(sorted(changes))})
     return carer
 
 
@@ -130,7 +130,7 @@ def link_carer(session: Session, carer_id: str, client_id: str | None) -> Mantel
 
     with session.transaction():
         session.repo.change(doc_id, edit)
-        _audit(session, "mantelzorger.link", "U", carer, data_part="care_relation")
+        _audit_carer(session, "mantelzorger.link", "U", carer, data_part="care_relation")
     return carer
 
 
@@ -182,7 +182,7 @@ def record_burden(session: Session, carer_id: str, raw: Mapping[str, object]) ->
 
     with session.transaction():
         session.repo.change(doc_id, edit)
-        _audit(
+        _audit_carer(
             session,
             "mantelzorger.burden",
             "C",
@@ -200,5 +200,5 @@ def burden_record(session: Session, carer_id: str) -> BurdenRecord:
     _, root = _stored(session, carer_id)
     carer = Mantelzorger.from_dict(root["mantelzorger"])
     with session.transaction():
-        _audit(session, "mantelzorger.read", "R", carer, data_part="burden")
+        _audit_carer(session, "mantelzorger.read", "R", carer, data_part="burden")
     return _record(session.actor.role, carer, _history(root))

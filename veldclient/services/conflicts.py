@@ -69,7 +69,7 @@ def _doc_ids(raw: dict[str, Any]) -> tuple[str, ...]:
 def _resolved(session: Session, doc_ids: tuple[str, ...]) -> set[str]:
     done: set[str] = set()
     for doc_id in doc_ids:
-        if session.repo.store.exists(doc_id):
+        if session.repo.holds(doc_id):
             done |= events.resolved_ids(session.repo.read(doc_id).get("events") or [])
     own = session.repo.read(doc_id_for("node", session.actor.node_id))
     for entry in (own.get("resolutions") or {}).values():
@@ -132,7 +132,7 @@ def resolve(session: Session, conflict: str, chosen_event_id: str | None, note: 
     own_node = doc_id_for("node", session.actor.node_id)
     with session.transaction():
         for doc_id in found.doc_ids:
-            if kind_of(doc_id) == "node" or not session.repo.store.exists(doc_id):
+            if kind_of(doc_id) == "node" or not session.repo.holds(doc_id):
                 continue
 
             def write(e: Editor) -> None:

@@ -218,7 +218,7 @@ def load_nodes(session: Session) -> None:
                 write_record(e, {**record, "reported_by": f"demo-{node_id}", "device_id": device})
 
         writer.change(doc_id_for("node", node.id), report)
-    session.repo.store.invalidate()
+    session.repo.forget_cached()
 
 
 def write_history(

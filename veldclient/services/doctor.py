@@ -27,8 +27,8 @@ class DoctorReport:
 def check(session: Session, *, rebuild: bool = False) -> DoctorReport:
     report = DoctorReport(integrity=integrity_check(session.db))
     with session.transaction():
-        session.repo.store.verify_checksums()
-    report.bad_documents = session.repo.store.verify_all()
+        session.repo.verify_checksums()
+    report.bad_documents = session.repo.verify_all()
     report.disagreeing = session.repo.disagreements()
     verified = audit.verify(session.db)
     report.audit_ok = verified.ok

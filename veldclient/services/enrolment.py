@@ -40,7 +40,7 @@ from veldclient.session import Clock, Session, clock_from_env
 from veldclient.sync import invitation_file, invitations, peers
 from veldclient.sync.client import PeerConnection
 from veldclient.sync.invitation_file import Invitation
-from veldclient.sync.protocol import Replica
+from veldclient.sync.replica import Replica
 from veldclient.sync.server import ENROL_OP
 
 ADMIN = ("admin",)

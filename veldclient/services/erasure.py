@@ -38,7 +38,7 @@ class ErasurePlan:
 def plan(session: Session, client_id: str) -> ErasurePlan:
     """What :func:`erase_client` would remove, without removing it."""
     case_doc = doc_id_for("case", client_id)
-    info = session.repo.store.info(case_doc)
+    info = session.repo.info(case_doc)
     if info is None or info.node_id != session.actor.node_id:
         raise NotFound("Cliënt / client", client_id)
     db = session.db
@@ -158,7 +158,7 @@ def erase_client(session: Session, client_id: str, *, reason: str = "request") -
         for carer_doc in what.carers_unlinked:
             session.repo.change(carer_doc, unlink)
         for doc_id in what.documents:
-            if session.repo.store.exists(doc_id):
+            if session.repo.holds(doc_id):
                 session.repo.erase(doc_id)
         session.audit(
             "client.erase",

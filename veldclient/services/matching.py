@@ -108,7 +108,7 @@ def distance_km(a: str, b: str) -> float | None:
 def help_request_root(session: Session, help_request_id: str) -> tuple[str, dict[str, Any]]:
     """The help-request document of this node, or ``NotFound``."""
     doc_id = doc_id_for("helpreq", str(help_request_id))
-    info = session.repo.store.info(doc_id)
+    info = session.repo.info(doc_id)
     if info is None or info.node_id != session.actor.node_id:
         raise NotFound(REQUEST_LABEL, safe_id(help_request_id))
     return doc_id, session.repo.read(doc_id)
@@ -571,7 +571,7 @@ def conflicts(session: Session) -> list[dict[str, Any]]:
     ]
     out: list[dict[str, Any]] = []
     for doc_id in doc_ids:
-        info = session.repo.store.info(doc_id)
+        info = session.repo.info(doc_id)
         if info is None or info.quarantined or info.node_id != session.actor.node_id:
             continue
         root = session.repo.read(doc_id)

@@ -229,7 +229,7 @@ def discover(
 def held_by(session: Session, doc_id: str) -> list[dict[str, Any]]:
     """Per peer that should hold ``doc_id``: whether it acknowledged the current version."""
     scope = Scope(session.repo)
-    info = session.repo.store.info(doc_id)
+    info = session.repo.info(doc_id)
     if info is None:
         return []
     holders = {h.device_id: h for h in acks.held_by(session.db, doc_id)}

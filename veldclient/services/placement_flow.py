@@ -52,7 +52,7 @@ class Loaded:
 
     def __init__(self, session: Session, request_id: str) -> None:
         self.doc_id = doc_id_for("placement", request_id)
-        info = session.repo.store.info(self.doc_id)
+        info = session.repo.info(self.doc_id)
         if info is None or info.kind != "placement":
             raise NotFound("Plaatsingsaanvraag / placement request", request_id)
         self.root: Root = session.repo.read(self.doc_id)
@@ -73,7 +73,7 @@ class Loaded:
 
     def shared_with(self, session: Session, node_id: str) -> bool:
         share = share_doc_id(self.sender, node_id)
-        if node_id == self.sender or not session.repo.store.exists(share):
+        if node_id == self.sender or not session.repo.holds(share):
             return False
         return self.doc_id in (session.repo.read(share).get("docs") or {})
 
@@ -263,7 +263,7 @@ def send(session: Session, request_id: str, to_node: str) -> dict[str, Any]:
     }
     event, write = _step(session, loaded, "SENT", to_node=to_node)
     with session.transaction():
-        if not session.repo.store.exists(share):
+        if not session.repo.holds(share):
             # Genesis: both nodes may create this document while apart; identical first changes
             # merge into one ``docs`` map instead of two competing ones (one would be lost).
             a, b = sorted((loaded.sender, to_node))
@@ -278,7 +278,7 @@ def outbox(session: Session, node_id: str) -> list[str]:
     """Document ids this node may hand to ``node_id`` for placements: the share document and exactly
     the ids it lists. What a sync or bundle transport should send; never a case document."""
     share = share_doc_id(session.actor.node_id, node_id)
-    if node_id == session.actor.node_id or not session.repo.store.exists(share):
+    if node_id == session.actor.node_id or not session.repo.holds(share):
         return []
     listed = sorted(d for d in session.repo.read(share).get("docs") or {} if d.startswith("placement:"))
     return [share, *listed]

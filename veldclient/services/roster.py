@@ -48,7 +48,7 @@ class HelpRequestSaved:
 
 def _root(session: Session, kind: str, record_id: str, label: str) -> dict[str, Any]:
     doc_id = doc_id_for(kind, record_id)
-    info = session.repo.store.info(doc_id)
+    info = session.repo.info(doc_id)
     if info is None or info.node_id != session.actor.node_id:
         raise NotFound(label, record_id)
     return session.repo.read(doc_id)

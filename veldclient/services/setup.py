@@ -47,7 +47,7 @@ def init_profile(
 def ensure_node_document(session: Session, node_id: str) -> None:
     """The well-known node document, created identically on every device (genesis change)."""
     doc_id = doc_id_for("node", node_id)
-    if session.repo.store.exists(doc_id):
+    if session.repo.holds(doc_id):
         return
     seed = node_seed.node_document_seed(node_id, reported_at=0)
     fields = {

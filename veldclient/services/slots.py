@@ -109,7 +109,7 @@ def book(session: Session, slot_id: str, client_id: str) -> str:
         :32
     ]
     case_doc = doc_id_for("case", client_id)
-    case = session.repo.store.info(case_doc)
+    case = session.repo.info(case_doc)
     if case is None or case.node_id != session.actor.node_id:
         raise NotFound("Cliënt / client", client_id)
     booking = {

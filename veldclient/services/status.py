@@ -45,7 +45,7 @@ def status(session: Session, *, check_chunks: bool = True) -> Status:
     """Counts come from the projection; a chunk checksum pass first quarantines damaged documents."""
     if check_chunks:
         with session.transaction():
-            session.repo.store.verify_checksums()
+            session.repo.verify_checksums()
     counts = {name: int(session.db.execute(sql).fetchone()[0]) for name, sql in COUNTED.items()}
     documents = {
         kind: int(n)
@@ -84,5 +84,5 @@ def documents(session: Session) -> list[dict[str, Any]]:
             "heads": info.heads.hex,
             "quarantined": info.quarantined,
         }
-        for info in session.repo.store.docs()
+        for info in session.repo.docs()
     ]

@@ -29,7 +29,8 @@ from veldclient.services import enrolment, sync_service
 from veldclient.session import Session
 from veldclient.sync import discovery, invitations, peers
 from veldclient.sync.client import PeerConnection
-from veldclient.sync.protocol import Replica, SyncReport
+from veldclient.sync.replica import Replica
+from veldclient.sync.report import SyncReport
 from veldclient.sync.server import PeerHTTPServer
 
 

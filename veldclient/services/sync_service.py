@@ -14,7 +14,8 @@ from veldclient.services import enrolment
 from veldclient.session import Session
 from veldclient.sync import discovery, invitations, peers
 from veldclient.sync.client import PeerConnection
-from veldclient.sync.protocol import Replica, SyncReport
+from veldclient.sync.replica import Replica
+from veldclient.sync.report import SyncReport
 from veldclient.sync.server import PeerHTTPServer
 
 Progress = Callable[[str, int, int], None]

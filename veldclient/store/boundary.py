@@ -21,6 +21,7 @@ T = TypeVar("T")
 
 ROOT = core.ROOT
 Document = core.Document
+SyncState = core.SyncState
 ScalarType = core.ScalarType
 ObjType = core.ObjType
 
@@ -144,7 +145,7 @@ def generate_sync_message(doc: core.Document, state: core.SyncState) -> bytes | 
 
 def receive_sync_message(doc: core.Document, state: core.SyncState, data: bytes) -> None:
     """Apply a peer's sync message. rc1 drops corrupt change bytes silently, so callers verify the
-    heads they were promised afterwards (sync/protocol.py does)."""
+    heads they were promised afterwards (sync/running.py and sync/answering.py do)."""
     msg = guard("decoding a sync message", core.Message.decode, data)
     guard("receiving a sync message", doc.receive_sync_message, state, msg)
 

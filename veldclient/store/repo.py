@@ -16,9 +16,9 @@ import sqlite_utils
 
 from veldclient import trust
 from veldclient.errors import CorruptDocument, VeldError
-from veldclient.store import boundary, codec, containers, erasures, gc_pause
-from veldclient.store.boundary import Document
-from veldclient.store.docstore import DocStore, Editor, Intake, MergeCheck
+from veldclient.store import boundary, codec, containers, erasures
+from veldclient.store.boundary import Document, SyncState
+from veldclient.store.docstore import DocInfo, DocStore, Editor, Intake, MergeCheck
 from veldclient.store.heads import Heads
 from veldclient.store.prepare import claimed_owner, prepare_all, projectable
 from veldclient.store.projection import PROJECTORS, Projector, Rows
@@ -174,7 +174,7 @@ class Repo:
         refused: list[tuple[str, str]] = []
         order = {kind: n for n, kind in enumerate(APPLIED_FIRST)}
         fresh: list[tuple[str, bytes]] = []  # new here: prepared in bulk, maybe in parallel
-        with gc_pause.paused(), self.transaction():
+        with self.transaction():
             held = self.store.existing([doc_id for doc_id, _ in items])
             erased: set[str] | None = None  # read once the node documents (and their erasures) are in
             for doc_id, data in sorted(dict(items).items(), key=lambda i: order.get(kind_of(i[0]), 2)):
@@ -236,24 +236,23 @@ class Repo:
         """Peer sync messages for a batch of held documents, in one transaction, with the checks of
         :meth:`merge`: (changed ids, refused ids with the reason). A refused document stays as it
         was; the others are merged."""
-        with gc_pause.paused(), self.transaction():  # across both halves, not only within each
+        with self.transaction():  # the write lock from taking in until stored (take_sync_many)
             intake = self.take_sync_many(items)
             changed, refused = self.settle(intake)
         return changed, reasons(intake.failed) + refused
 
     def take_sync_many(self, items: list[tuple[str, Any, bytes]]) -> Intake:
-        """Apply sync messages in memory only, so a server can answer before the slow half (check,
-        store, project: :meth:`settle`), which must follow inside the same write transaction: no
-        other process may commit in between, or the intake would be stored over its change.
-        ``intake.failed`` holds the messages that could not be applied."""
-        with gc_pause.paused():
-            return self.store.take_sync_many(items)
+        """Apply sync messages in memory only; :meth:`settle` checks, stores and projects them, and
+        must follow inside the same write transaction: no other process may commit in between, or
+        the intake would be stored over its change. ``intake.failed`` holds the messages that could
+        not be applied."""
+        return self.store.take_sync_many(items)
 
     def settle(self, intake: Intake) -> tuple[list[str], list[tuple[str, str]]]:
         """Check, store and project what :meth:`take_sync_many` took in, in one transaction:
         (changed ids, refused ids with the reason)."""
         checked: dict[str, Rows] = {}
-        with gc_pause.paused(), self.transaction():
+        with self.transaction():
             changed, failed = self.store.settle(
                 intake, self.clock(), lambda doc_id: self._verify_for(doc_id, checked)
             )
@@ -317,6 +316,55 @@ class Repo:
 
     def read(self, doc_id: str) -> dict[str, Json]:
         return self.store.read(doc_id)
+
+    # What the layers above read of documents (sync, services) goes through here, not the store.
+
+    def holds(self, doc_id: str) -> bool:
+        """Whether ``doc_id`` is held here (quarantined or not)."""
+        return self.store.exists(doc_id)
+
+    def held(self, doc_ids: list[str]) -> set[str]:
+        """Which of ``doc_ids`` are held here (one query per 500 ids)."""
+        return self.store.existing(doc_ids)
+
+    def info(self, doc_id: str) -> DocInfo | None:
+        """Kind, owning node, heads and health of a held document; None when not held."""
+        return self.store.info(doc_id)
+
+    def stored_bytes(self, doc_id: str) -> bytes:
+        """The document as stored, checksums verified: what a peer loads to start from nothing.
+        KeyError when not held; CorruptDocument (quarantined) when a chunk fails its checksum."""
+        return self.store.raw_bytes(doc_id)
+
+    def stored_bytes_many(self, doc_ids: list[str]) -> dict[str, bytes]:
+        """:meth:`stored_bytes` of those of ``doc_ids`` held and sound (a failing one is quarantined
+        and left out)."""
+        return self.store.raw_bytes_many(doc_ids)
+
+    def generate_sync(self, doc_id: str, state: SyncState) -> bytes | None:
+        """The next Automerge sync message for a peer in ``state``; None when it has nothing to say."""
+        return self.store.generate_sync(doc_id, state)
+
+    def push_message(self, doc_id: str, base: list[bytes]) -> bytes:
+        """A sync message carrying every change after ``base`` (heads a peer acknowledged)."""
+        return self.store.push_message(doc_id, base)
+
+    def docs(self, kind: str | None = None) -> Iterator[DocInfo]:
+        """Every held document's :meth:`info`, or those of one ``kind``."""
+        return self.store.docs(kind)
+
+    def forget_cached(self) -> None:
+        """Read every document from the database again on next use: another writer on this
+        database (a second Repo, another process) may have changed it."""
+        self.store.invalidate()
+
+    def verify_checksums(self) -> list[tuple[str, str]]:
+        """Every stored chunk's SHA-256, without loading: quarantines and returns what fails."""
+        return self.store.verify_checksums()
+
+    def verify_all(self) -> list[tuple[str, str]]:
+        """Load every document: quarantines and returns those that fail (``veld doctor``)."""
+        return self.store.verify_all()
 
     def erase(self, doc_id: str) -> None:
         with self.transaction():
