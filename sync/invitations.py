@@ -8,9 +8,7 @@ so two laptops racing with copies of one file cannot both get in.
 On the joining laptop, ``join_pending`` keeps the invitation's one-time key until the first contact
 with the node machine has introduced the laptop; the key is then deleted.
 
-The tables are made by the first invitation issued or accepted on a profile (:func:`ensure_schema`
-inside that write), not by a migration step: most profiles never hold one, and every reader here
-treats a missing table as "none".
+Created by migration 0013_invitations (sync/schema.py).
 """
 
 from __future__ import annotations
@@ -89,21 +87,16 @@ def _issued(row: tuple[Any, ...]) -> Issued:
 
 
 def record(db: sqlite_utils.Database, issued: Issued) -> None:
-    ensure_schema(db)
     db.table("invitations").insert(asdict(issued))
 
 
 def by_one_time(db: sqlite_utils.Database, device_id: str) -> Issued | None:
     """The invitation whose one-time certificate has this device id (the caller of ``enrol``)."""
-    if "invitations" not in db.table_names():
-        return None
     row = db.execute(f"SELECT {_COLUMNS} FROM invitations WHERE one_time_id = ?", [device_id]).fetchone()
     return _issued(row) if row else None
 
 
 def find(db: sqlite_utils.Database, invitation_id: str) -> Issued | None:
-    if "invitations" not in db.table_names():
-        return None
     row = db.execute(
         f"SELECT {_COLUMNS} FROM invitations WHERE invitation_id = ?", [invitation_id]
     ).fetchone()
@@ -111,8 +104,6 @@ def find(db: sqlite_utils.Database, invitation_id: str) -> Issued | None:
 
 
 def all_issued(db: sqlite_utils.Database) -> list[Issued]:
-    if "invitations" not in db.table_names():
-        return []
     return [_issued(r) for r in db.execute(f"SELECT {_COLUMNS} FROM invitations ORDER BY issued_at DESC")]
 
 
@@ -121,15 +112,11 @@ def handshake_pems(db: sqlite_utils.Database) -> dict[str, str]:
     holder then hears *why* it is refused from the ``enrol`` call instead of a bare handshake
     failure (and a running server cannot drop a certificate from its trust store anyway).
     Admitted, such a certificate can make no other call: it is no peer."""
-    if "invitations" not in db.table_names():
-        return {}
     rows = db.execute("SELECT one_time_id, cert_pem FROM invitations")
     return {device: pem for device, pem in rows}
 
 
 def any_open(db: sqlite_utils.Database, now_ms: int) -> bool:
-    if "invitations" not in db.table_names():
-        return False
     row = db.execute(
         "SELECT 1 FROM invitations WHERE used_at IS NULL AND cancelled = 0 AND expires_at > ? LIMIT 1",
         [now_ms],
@@ -167,13 +154,10 @@ class PendingJoin:
 
 
 def remember_join(db: sqlite_utils.Database, pending: PendingJoin) -> None:
-    ensure_schema(db)
     db.table("join_pending").insert(asdict(pending), replace=True)
 
 
 def pending_join(db: sqlite_utils.Database, node_machine_id: str | None = None) -> PendingJoin | None:
-    if "join_pending" not in db.table_names():
-        return None
     sql = "SELECT invitation_id, node_machine_id, key_pem, cert_pem, at FROM join_pending"
     args: list[str] = []
     if node_machine_id is not None:

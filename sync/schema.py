@@ -13,7 +13,7 @@ import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
 from veldclient.store import schema as store_schema
-from veldclient.sync import bundle_ledger, refusals, tables
+from veldclient.sync import bundle_ledger, invitations, refusals, tables
 
 migrations = Migrations("veldclient.sync")
 
@@ -34,6 +34,14 @@ def _bundles(db: sqlite_utils.Database) -> None:
 def _sync_refusals(db: sqlite_utils.Database) -> None:
     """Node documents refused for trust, so they are not fetched again unchanged (sync/refusals.py)."""
     refusals.ensure_schema(db)
+
+
+@migrations(name="0013_invitations")
+def _invitations(db: sqlite_utils.Database) -> None:
+    """Invitations issued here and a join waiting for its first contact (sync/invitations.py). A
+    profile whose first invitation made these tables on demand holds them already, so the step
+    creates only what is missing."""
+    invitations.ensure_schema(db)
 
 
 def adopt_store_records(db: sqlite_utils.Database) -> None:
