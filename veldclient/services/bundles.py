@@ -132,10 +132,9 @@ def _plan(session: Session, recipients: list[peers.Peer], full: bool) -> list[_P
     acked = [acks.known(session.db, p.device_id) for p in recipients]
     out = []
     for doc_id in sorted(common):
-        heads = Heads.from_text(visible[0][doc_id])
+        heads = visible[0][doc_id]
         bases = {a.get(doc_id) for a in acked}
-        known = bases.pop() if len(bases) == 1 else None
-        base = None if known is None else Heads.from_text(known)
+        base = bases.pop() if len(bases) == 1 else None
         if full or base is None:
             out.append(_Planned(doc_id, heads, None))
         elif not base.issuperset(heads):  # else they hold all we have
@@ -534,7 +533,7 @@ def _apply_docs(session: Session, peer: peers.Peer, manifest: Manifest, result: 
             f"After applying, changes are missing in {len(missing)} documents (e.g. {missing[0]});"
             " nothing was stored.",
         )
-    acks.record(session.db, peer.device_id, [(d.doc_id, d.after.text) for d in arrived], session.now())
+    acks.record(session.db, peer.device_id, [(d.doc_id, d.after) for d in arrived], session.now())
     result.acks = len(arrived)
     result.refused = refused
     result.changed = dict(sorted(Counter(kind_of(d) for d in changed).items()))
@@ -564,7 +563,7 @@ def _apply_part(
 
 def _apply_acks(session: Session, peer: peers.Peer, manifest: Manifest, result: ImportResult) -> None:
     """The peer holds these heads now: the next export to it can be a delta."""
-    known = [(d, h.text) for d, h in manifest.acks if session.repo.holds(d)]
+    known = [(d, h) for d, h in manifest.acks if session.repo.holds(d)]
     acks.record(session.db, peer.device_id, known, session.now())
     result.acks = len(known)
 
@@ -574,10 +573,7 @@ def write_ack(session: Session, imported: ImportResult, out_dir: Path) -> Export
     them). Its heads, not ours: ours may hold changes it has never seen and could not use as a base."""
     peer = peers.usable(session.repo, imported.sender_device)
     store = session.repo.store
-    acked = (
-        (doc_id, Heads.from_text(text))
-        for doc_id, text in sorted(acks.known(session.db, peer.device_id).items())
-    )
+    acked = sorted(acks.known(session.db, peer.device_id).items())
     held = tuple(
         (doc_id, heads) for doc_id, heads in acked if store.exists(doc_id) and store.has_heads(doc_id, heads)
     )
