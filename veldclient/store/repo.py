@@ -344,6 +344,17 @@ class Repo:
         """The next Automerge sync message for a peer in ``state``; None when it has nothing to say."""
         return self.store.generate_sync(doc_id, state)
 
+    def has_heads(self, doc_id: str, heads: Heads) -> bool:
+        """Whether the held document contains these changes (as heads or anywhere in its history).
+        KeyError when not held."""
+        return self.store.has_heads(doc_id, heads)
+
+    def lacking(self, items: list[tuple[str, Heads]]) -> list[str]:
+        """Of ``(doc_id, heads)``, the documents here that lack some of those changes (their stored
+        heads read in bulk; history loaded only where the heads alone do not tell)."""
+        stored = self.store.stored_heads_many([doc_id for doc_id, _ in items])
+        return [d for d, heads in items if not self.store.has_heads_given(d, heads, stored.get(d))]
+
     def push_message(self, doc_id: str, base: Heads) -> bytes:
         """A sync message carrying every change after ``base`` (heads a peer acknowledged)."""
         return self.store.push_message(doc_id, base)
