@@ -13,29 +13,30 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from veldclient.db import rows_in
-from veldclient.store.heads import digest_of_text
-
-# The sync protocol carries heads as their stored text; :attr:`Heads.digest` is the rule.
-digest = digest_of_text
+from veldclient.store.heads import Heads
 
 
-def record(db: sqlite_utils.Database, device_id: str, items: Iterable[tuple[str, str]], now_ms: int) -> None:
-    """``items``: (doc_id, stored heads text) the peer holds."""
+def record(
+    db: sqlite_utils.Database, device_id: str, items: Iterable[tuple[str, Heads]], now_ms: int
+) -> None:
+    """``items``: (doc_id, heads) the peer holds."""
     db.conn.executemany(
         "INSERT INTO peer_acks (device_id, doc_id, heads, at) VALUES (?, ?, ?, ?)"
         " ON CONFLICT(device_id, doc_id) DO UPDATE SET heads = excluded.heads, at = excluded.at"
         " WHERE peer_acks.heads != excluded.heads",
-        [(device_id, doc_id, heads, now_ms) for doc_id, heads in items],
+        [(device_id, doc_id, heads.text, now_ms) for doc_id, heads in items],
     )
 
 
-def known(db: sqlite_utils.Database, device_id: str, doc_ids: list[str] | None = None) -> dict[str, str]:
-    """{doc id: acknowledged heads, stored text} for the peer, for all documents or only ``doc_ids``."""
+def known(db: sqlite_utils.Database, device_id: str, doc_ids: list[str] | None = None) -> dict[str, Heads]:
+    """{doc id: acknowledged heads} for the peer, for all documents or only ``doc_ids``."""
     if doc_ids is None:
         sql = "SELECT doc_id, heads FROM peer_acks WHERE device_id = ?"
-        return dict(db.execute(sql, [device_id]).fetchall())
-    sql = "SELECT doc_id, heads FROM peer_acks WHERE device_id = ? AND doc_id IN ({marks})"
-    return dict(rows_in(db, sql, doc_ids, (device_id,)))
+        rows: Iterable[tuple[str, str]] = db.execute(sql, [device_id]).fetchall()
+    else:
+        sql = "SELECT doc_id, heads FROM peer_acks WHERE device_id = ? AND doc_id IN ({marks})"
+        rows = rows_in(db, sql, doc_ids, (device_id,))
+    return {doc_id: Heads.from_text(text) for doc_id, text in rows}
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,7 @@ from typing import Any
 
 from veldclient.errors import NotFound, ProfileBusy, VeldError
 from veldclient.store import boundary
+from veldclient.store.heads import Heads
 from veldclient.store.repo import APPLIED_FIRST, kind_of
 from veldclient.sync import acks, limits, peers, wire
 from veldclient.sync.replica import Replica, held_by_sender
@@ -196,10 +197,10 @@ class PeerServer:
         # later), whatever the cursor says.
         extra = [d for d in dict.fromkeys([*want, *have]) if d not in mine]
         sendable = replica.sendable(peer.node_id, extra)
-        mine.update((d, h) for d, h in replica.digests(extra).items() if d in sendable)
+        mine.update((d, h) for d, h in replica.heads_of(extra).items() if d in sendable)
         docs, equal = [], []
         for doc_id, heads in mine.items():
-            digest = acks.digest(heads)
+            digest = heads.digest
             if have.get(doc_id) == digest:
                 if doc_id not in delivered:
                     equal.append((doc_id, heads))
@@ -245,7 +246,7 @@ class PeerServer:
     ) -> dict[str, Any]:
         session = self.replica.session
         items = wire.pairs(body, "docs", bytes)
-        sent: dict[str, list[bytes]] = {}
+        sent: dict[str, Heads] = {}
         refused: list[tuple[str, str]] = []
         taken: list[str] = []
         rest: list[str] = []
@@ -255,12 +256,12 @@ class PeerServer:
                 continue
             refused += session.repo.merge_many(list(part), self.replica.accept_from(peer.node_id), sent)[1]
             taken += [d for d, _ in part]
-        now = self.replica.digests(taken)
+        now = self.replica.heads_of(taken)
         with session.transaction():
             # The peer holds what it sent: when that is all we now hold, it is delivered.
             acks.record(session.db, peer.device_id, held_by_sender(sent, now), session.now())
         return {
-            "applied": [[d, acks.digest(h)] for d, h in now.items()],
+            "applied": [[d, h.digest] for d, h in now.items()],
             "refused": [[d, r] for d, r in refused],
             "rest": rest,
         }
@@ -320,10 +321,10 @@ class PeerServer:
             answered.append(doc_id)
             if reply is not None:
                 replies.append([doc_id, reply])
-        heads = self.replica.digests(answered)
+        heads = self.replica.heads_of(answered)
         return {
             "msgs": replies,
-            "heads": [[d, acks.digest(h)] for d, h in heads.items()],
+            "heads": [[d, h.digest] for d, h in heads.items()],
             "refused": refused,
             "rest": rest,
         }
@@ -335,8 +336,8 @@ class PeerServer:
         caller records only what we really hold."""
         session = self.replica.session
         claimed = dict(wire.pairs(body, "docs", bytes))
-        current = self.replica.digests(list(claimed))
-        held = [(d, h) for d, h in current.items() if acks.digest(h) == claimed[d]]
+        current = self.replica.heads_of(list(claimed))
+        held = [(d, h) for d, h in current.items() if h.digest == claimed[d]]
         with session.transaction():
             acks.record(session.db, peer.device_id, held, session.now())
         for doc_id in claimed:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from veldclient.db import ProfileDatabase, rows_in
 from veldclient.session import Session
-from veldclient.store.docstore import heads_text
+from veldclient.store.heads import Heads
 from veldclient.sync import limits
 from veldclient.sync.scope import Scope
 
@@ -59,10 +59,10 @@ class Replica:
         row = self.session.db.execute("SELECT value FROM am_meta WHERE key = 'version'").fetchone()
         return int(row[0]) if row else 0
 
-    def digests(self, doc_ids: list[str]) -> dict[str, str]:
-        """{doc id: heads text} for the healthy documents among ``doc_ids``."""
+    def heads_of(self, doc_ids: list[str]) -> dict[str, Heads]:
+        """{doc id: stored heads} for the healthy documents among ``doc_ids``."""
         sql = "SELECT doc_id, heads FROM am_docs WHERE quarantined = 0 AND doc_id IN ({marks})"
-        return dict(rows_in(self.session.db, sql, doc_ids))
+        return {doc_id: Heads.from_text(text) for doc_id, text in rows_in(self.session.db, sql, doc_ids)}
 
     def accept_from(self, peer_node: str) -> Callable[[str, str, str | None], bool]:
         """Receiving-side scope: a document both the sender and we may hold."""
@@ -81,11 +81,6 @@ class Replica:
         return {d for d, kind, owner in rows if self.scope.may_see(peer_node, d, kind, owner)}
 
 
-def held_by_sender(sent: dict[str, list[bytes]], current: dict[str, str]) -> list[tuple[str, str]]:
+def held_by_sender(sent: dict[str, Heads], current: dict[str, Heads]) -> list[tuple[str, Heads]]:
     """Received documents whose blobs carried exactly our current heads: the sender holds those."""
-    out = []
-    for doc_id, heads in sent.items():
-        text = current.get(doc_id)
-        if text is not None and heads_text(heads) == text:
-            out.append((doc_id, text))
-    return out
+    return [(doc_id, heads) for doc_id, heads in sent.items() if current.get(doc_id) == heads]

@@ -8,7 +8,6 @@ any call is made good by the next. A peer cannot keep a run going: rounds are bo
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -17,6 +16,7 @@ from typing import Any
 
 from veldclient.errors import VeldError
 from veldclient.store import boundary, erasures, prepare
+from veldclient.store.heads import Heads
 from veldclient.store.repo import OUT_OF_SCOPE, kind_of
 from veldclient.sync import acks, limits, peers, refusals, wire
 from veldclient.sync.phases import Phase, plan
@@ -153,11 +153,11 @@ class SyncClient:
                 mine = {d: h for d, h in mine.items() if d not in delivered}
             again = [d for d in link.retry if d not in mine]
             sendable = replica.sendable(peer.node_id, again)
-            mine.update((d, h) for d, h in replica.digests(again).items() if d in sendable)
+            mine.update((d, h) for d, h in replica.heads_of(again).items() if d in sendable)
         say("manifest", 0, 1)
         body = {
             "since": link.remote_cursor,
-            "have": [[d, acks.digest(h)] for d, h in mine.items()],
+            "have": [[d, h.digest] for d, h in mine.items()],
             "want": sorted(link.refetch),
         }
         # Not on first contact: it lists everything, most of it equal on both sides.
@@ -166,7 +166,7 @@ class SyncClient:
         missing = wire.strings(answer, "missing")
         cursor = wire.integer(answer, "cursor")
         with replica.locked() as session:
-            local = replica.digests([d for d, _ in theirs])
+            local = replica.heads_of([d for d, _ in theirs])
             erased = session.repo.erased_keys()
             fetch, sync, equal = [], [], []
             for doc_id, digest in theirs:
@@ -174,7 +174,7 @@ class SyncClient:
                 if heads is None:
                     if erasures.key(doc_id) not in erased:
                         fetch.append(doc_id)
-                elif acks.digest(heads) == digest:
+                elif heads.digest == digest:
                     equal.append((doc_id, heads))
                 else:
                     sync.append(doc_id)
@@ -189,7 +189,7 @@ class SyncClient:
         for part in plan(fetch, [d for d in missing if d in mine], sync):
             synced += self._exchange(part, early, offered, got, say)
         with replica.locked() as session:
-            final = replica.digests(got + synced)
+            final = replica.heads_of(got + synced)
         if final:
             self._ack(final)
         with replica.locked() as session, session.transaction():
@@ -242,13 +242,13 @@ class SyncClient:
             self._push(whole, say)
         return synced
 
-    def _ack(self, final: dict[str, str]) -> None:
+    def _ack(self, final: dict[str, Heads]) -> None:
         """Tell the server what we hold; record as delivered only what it answers it holds too (its copy
         may have changed, or been erased, since it answered)."""
         items = list(final.items())
         for start in range(0, len(items), self.max_ids):
             part = dict(items[start : start + self.max_ids])
-            answer = self.call("ack", {"docs": [[d, acks.digest(h)] for d, h in part.items()]})
+            answer = self.call("ack", {"docs": [[d, h.digest] for d, h in part.items()]})
             differ = set(wire.strings(answer, "differ"))
             self.report.unconverged += sorted(d for d in differ if d in part)
             with self.replica.locked() as session, session.transaction():
@@ -306,13 +306,13 @@ class SyncClient:
 
     def _store_fetched(self, docs: list[tuple[str, bytes]], offered: dict[str, bytes]) -> None:
         with self.replica.locked() as session:
-            sent: dict[str, list[bytes]] = {}
+            sent: dict[str, Heads] = {}
             accept = self.replica.accept_from(self.peer.node_id)
             changed, refused = session.repo.merge_many(docs, accept, sent)
             self.report.refused += refused
             self.report.fetched += len(docs) - len(refused)
             self.report.merged += len(changed)
-            held = held_by_sender(sent, self.replica.digests([d for d, _ in docs]))
+            held = held_by_sender(sent, self.replica.heads_of([d for d, _ in docs]))
             distrusted = [
                 (d, offered[d], why)
                 for d, why in refused
@@ -344,8 +344,8 @@ class SyncClient:
             self.report.refused += wire.pairs(answer, "refused", str)
             later = set(wire.strings(answer, "rest")) & {d for d, _ in batch}
             with self.replica.locked() as session:
-                local = self.replica.digests([d for d, _ in applied])
-                held = [(d, local[d]) for d, dg in applied if d in local and acks.digest(local[d]) == dg]
+                local = self.replica.heads_of([d for d, _ in applied])
+                held = [(d, local[d]) for d, dg in applied if d in local and local[d].digest == dg]
                 with session.transaction():
                     acks.record(session.db, self.peer.device_id, held, session.now())
             self.report.pushed += len(applied)
@@ -396,7 +396,7 @@ class SyncClient:
             if sendable is None:
                 sendable = self.replica.sendable(self.peer.node_id, list(acked))
             return {
-                doc_id: session.repo.push_message(doc_id, [bytes.fromhex(h) for h in json.loads(base)])
+                doc_id: session.repo.push_message(doc_id, base)
                 for doc_id, base in acked.items()
                 if doc_id in sendable
             }
@@ -470,13 +470,13 @@ class SyncClient:
         changed, failed = repo.receive_sync_many(items)
         self.report.merged += len(changed)
         skip = skip | {d for d, _ in failed}
-        current = self.replica.digests([d for d, _ in batch if d not in skip])
+        current = self.replica.heads_of([d for d, _ in batch if d not in skip])
         finished = []
         for doc_id, _ in batch:
             if doc_id in skip:
                 continue
-            heads = current.get(doc_id, "")
-            if acks.digest(heads) == server.get(doc_id):
+            heads = current.get(doc_id)
+            if heads is not None and heads.digest == server.get(doc_id):
                 finished.append(doc_id)
                 continue
             message = repo.generate_sync(doc_id, states[doc_id])

@@ -45,9 +45,23 @@ class Visible(NamedTuple):  # a tuple: manifests build tens of thousands of thes
     doc_id: str
     kind: str
     node_id: str | None
-    heads: str  # am_docs.heads text: comparable with peer_acks.heads
+    heads: Heads
     version: int
-    acked: str | None = None  # the heads the peer acknowledged (when asked for a peer)
+    acked: Heads | None = None  # the heads the peer acknowledged (when asked for a peer)
+
+    @classmethod
+    def of_row(cls, row: tuple[str, str, str | None, str, int, str | None]) -> Visible:
+        """From ``doc_id, kind, node_id, heads, version, acked heads`` as ``am_docs`` and
+        ``peer_acks`` store them."""
+        doc_id, kind, node_id, heads, version, acked = row
+        return cls(
+            doc_id,
+            kind,
+            node_id,
+            Heads.from_text(heads),
+            version,
+            None if acked is None else Heads.from_text(acked),
+        )
 
     @property
     def delivered(self) -> bool:
@@ -145,14 +159,14 @@ class Scope:
             f" WHERE {_OWN}{changed}",
             [peer, node_id, since_version][: 3 if since_version else 2],
         ).fetchall()
-        out = list(map(Visible._make, rows))
+        out = list(map(Visible.of_row, rows))
         shared = self._shared_rows(node_id, since_version)
         if shared and peer is not None:
             acked = acks.known(self.repo.db, peer, [v.doc_id for v in shared])
             shared = [v._replace(acked=acked.get(v.doc_id)) for v in shared]
         return out + shared
 
-    def offer(self, node_id: str, since_version: int, peer: str) -> tuple[dict[str, str], set[str]]:
+    def offer(self, node_id: str, since_version: int, peer: str) -> tuple[dict[str, Heads], set[str]]:
         """What a manifest for ``peer`` (a device of ``node_id``) starts from: {doc id: heads} of the
         documents :meth:`visible` lists, and the ids the peer acknowledged at those heads. From
         version 0 (a first contact lists every document: 26k in the large demo) two plain scans
@@ -161,7 +175,8 @@ class Scope:
             seen = self.visible(node_id, since_version, peer)
             return {v.doc_id: v.heads for v in seen}, {v.doc_id for v in seen if v.delivered}
         db = self.repo.db
-        heads: dict[str, str] = dict(db.execute(f"SELECT doc_id, heads FROM am_docs WHERE {_OWN}", [node_id]))
+        rows = db.execute(f"SELECT doc_id, heads FROM am_docs WHERE {_OWN}", [node_id])
+        heads = {doc_id: Heads.from_text(text) for doc_id, text in rows}
         heads.update((v.doc_id, v.heads) for v in self._shared_rows(node_id, 0))
         acked = acks.known(db, peer)
         return heads, {d for d, h in heads.items() if acked.get(d) == h}
@@ -203,4 +218,5 @@ class Scope:
             "SELECT doc_id, kind, node_id, heads, version FROM am_docs WHERE quarantined = 0"
             " AND version > ? AND doc_id IN ({marks})"
         )
-        return [Visible(*r) for r in rows_in(self.repo.db, sql, list(doc_ids), (since_version,))]
+        rows = rows_in(self.repo.db, sql, list(doc_ids), (since_version,))
+        return [Visible.of_row((*r, None)) for r in rows]

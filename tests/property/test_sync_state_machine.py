@@ -175,7 +175,7 @@ class SyncMesh(RuleBasedStateMachine):
             for v in scope.visible(other_node):
                 if scope.may_see(mine.actor.node_id, v.doc_id, v.kind, v.node_id):
                     other = a if mine is b else b
-                    assert other.repo.store.stored_heads(v.doc_id).text == v.heads, (
+                    assert other.repo.store.stored_heads(v.doc_id) == v.heads, (
                         f"{v.doc_id} differs after a clean run"
                     )
 

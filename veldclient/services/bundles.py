@@ -132,10 +132,9 @@ def _plan(session: Session, recipients: list[peers.Peer], full: bool) -> list[_P
     acked = [acks.known(session.db, p.device_id) for p in recipients]
     out = []
     for doc_id in sorted(common):
-        heads = Heads.from_text(visible[0][doc_id])
+        heads = visible[0][doc_id]
         bases = {a.get(doc_id) for a in acked}
-        known = bases.pop() if len(bases) == 1 else None
-        base = None if known is None else Heads.from_text(known)
+        base = bases.pop() if len(bases) == 1 else None
         if full or base is None:
             out.append(_Planned(doc_id, heads, None))
         elif not base.issuperset(heads):  # else they hold all we have
@@ -146,18 +145,18 @@ def _plan(session: Session, recipients: list[peers.Peer], full: bool) -> list[_P
 def _collect(
     session: Session, plan: list[_Planned], say: Progress
 ) -> tuple[list[DocEntry], list[tuple[str, str]]]:
-    store = session.repo.store
+    repo = session.repo
     entries: list[DocEntry] = []
     skipped: list[tuple[str, str]] = []
     step = max(1, len(plan) // 100)
     for n, item in enumerate(plan, 1):
         after, base = item.heads, item.base
         try:
-            if base is None or not store.has_heads(item.doc_id, base):
-                entries.append(bundle.entry(item.doc_id, "full", [], after, store.raw_bytes(item.doc_id)))
+            if base is None or not repo.has_heads(item.doc_id, base):
+                entries.append(bundle.entry(item.doc_id, "full", [], after, repo.stored_bytes(item.doc_id)))
             else:
                 entries.append(
-                    bundle.entry(item.doc_id, "delta", base, after, store.push_message(item.doc_id, base))
+                    bundle.entry(item.doc_id, "delta", base, after, repo.push_message(item.doc_id, base))
                 )
         except (CorruptDocument, KeyError) as exc:
             skipped.append((item.doc_id, exc.reason if isinstance(exc, CorruptDocument) else "missing"))
@@ -522,10 +521,7 @@ def _apply_docs(session: Session, peer: peers.Peer, manifest: Manifest, result: 
         refused += failed
     skipped = {r[0] for r in refused}
     arrived = [d for d in manifest.docs if d.doc_id not in skipped]
-    now = repo.store.stored_heads_many([d.doc_id for d in arrived])
-    missing = [
-        d.doc_id for d in arrived if not repo.store.has_heads_given(d.doc_id, d.after, now.get(d.doc_id))
-    ]
+    missing = repo.lacking([(d.doc_id, d.after) for d in arrived])
     if missing:
         raise BundleRefused(
             "heads",
@@ -534,7 +530,7 @@ def _apply_docs(session: Session, peer: peers.Peer, manifest: Manifest, result: 
             f"After applying, changes are missing in {len(missing)} documents (e.g. {missing[0]});"
             " nothing was stored.",
         )
-    acks.record(session.db, peer.device_id, [(d.doc_id, d.after.text) for d in arrived], session.now())
+    acks.record(session.db, peer.device_id, [(d.doc_id, d.after) for d in arrived], session.now())
     result.acks = len(arrived)
     result.refused = refused
     result.changed = dict(sorted(Counter(kind_of(d) for d in changed).items()))
@@ -564,7 +560,7 @@ def _apply_part(
 
 def _apply_acks(session: Session, peer: peers.Peer, manifest: Manifest, result: ImportResult) -> None:
     """The peer holds these heads now: the next export to it can be a delta."""
-    known = [(d, h.text) for d, h in manifest.acks if session.repo.holds(d)]
+    known = [(d, h) for d, h in manifest.acks if session.repo.holds(d)]
     acks.record(session.db, peer.device_id, known, session.now())
     result.acks = len(known)
 
@@ -573,13 +569,10 @@ def write_ack(session: Session, imported: ImportResult, out_dir: Path) -> Export
     """A small bundle back to the sender: which of its heads we hold (recorded when we imported
     them). Its heads, not ours: ours may hold changes it has never seen and could not use as a base."""
     peer = peers.usable(session.repo, imported.sender_device)
-    store = session.repo.store
-    acked = (
-        (doc_id, Heads.from_text(text))
-        for doc_id, text in sorted(acks.known(session.db, peer.device_id).items())
-    )
+    repo = session.repo
+    acked = sorted(acks.known(session.db, peer.device_id).items())
     held = tuple(
-        (doc_id, heads) for doc_id, heads in acked if store.exists(doc_id) and store.has_heads(doc_id, heads)
+        (doc_id, heads) for doc_id, heads in acked if repo.holds(doc_id) and repo.has_heads(doc_id, heads)
     )
     return _write(session, [peer], "ack", [], held, out_dir, _quiet)
 

@@ -74,7 +74,7 @@ def _stored(session: Session, carer_id: str) -> tuple[str, dict[str, Any]]:
 def _check_client(session: Session, client_id: str) -> None:
     """A carer is linked only to a client of this node: a link to nobody would make the carer's
     audit entries name a stranger. Only the document's existence is read, none of its content."""
-    info = session.repo.store.info(doc_id_for("case", str(client_id)))
+    info = session.repo.info(doc_id_for("case", str(client_id)))
     if info is None or info.node_id != session.actor.node_id:
         shown = matching.safe_id(client_id)
         raise ValidationError.single(

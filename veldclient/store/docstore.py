@@ -44,11 +44,6 @@ Json = Any
 MergeCheck = Callable[[core.Document, list[bytes], dict[str, Any]], None]
 
 
-def heads_text(heads: Iterable[bytes]) -> str:
-    """The stored text of ``heads``, for the sync protocol, which carries heads as that text."""
-    return Heads.from_hashes(heads).text
-
-
 def _heads_of(doc: core.Document) -> Heads:
     return Heads.from_hashes(boundary.heads(doc))
 
@@ -143,10 +138,6 @@ class Intake:
     def heads(self, doc_id: str) -> Heads:
         """The document's heads as taken in."""
         return _heads_of(self.docs[doc_id])
-
-    def heads_text(self, doc_id: str) -> str:
-        """:meth:`heads` in the stored text, for the sync protocol, which carries heads as that text."""
-        return self.heads(doc_id).text
 
     def generate_sync(self, doc_id: str, state: core.SyncState) -> bytes | None:
         return boundary.generate_sync_message(self.docs[doc_id], state)

@@ -24,12 +24,6 @@ _HASH_HEX = re.compile(r"[0-9a-f]{64}")
 DIGEST_BYTES = 8
 
 
-def digest_of_text(text: str) -> bytes:
-    """:attr:`Heads.digest` of heads given in their stored text, without making the value: for code
-    that holds only the text read from the database (the sync protocol)."""
-    return hashlib.sha256(text.encode()).digest()[:DIGEST_BYTES]
-
-
 @final
 class Heads:
     """The sorted change hashes of one document version. Immutable: made only by the class
@@ -93,7 +87,7 @@ class Heads:
     @property
     def digest(self) -> bytes:
         """The 8 bytes a sync manifest lists for these heads: the start of the stored text's SHA-256."""
-        return digest_of_text(self._text)
+        return hashlib.sha256(self._text.encode()).digest()[:DIGEST_BYTES]
 
     def issuperset(self, other: Iterable[bytes]) -> bool:
         """Whether every hash of ``other`` is one of these heads."""

@@ -163,7 +163,7 @@ class Repo:
         self,
         items: list[tuple[str, bytes]],
         accept: Callable[[str, str, str | None], bool],
-        sent_heads: dict[str, list[bytes]] | None = None,
+        sent_heads: dict[str, Heads] | None = None,
     ) -> tuple[list[str], list[tuple[str, str]]]:
         """Merge documents from a peer or bundle in one transaction: (changed ids, refused ids with
         the reason). Node and share documents go first, because trust and scope decisions about the
@@ -189,7 +189,7 @@ class Repo:
                         info = self.store.info(doc_id)
                         doc = boundary.load(data)
                         if sent_heads is not None:
-                            sent_heads[doc_id] = boundary.heads(doc)
+                            sent_heads[doc_id] = Heads.from_hashes(boundary.heads(doc))
                         if info is not None:
                             owner = info.node_id
                         else:  # a node or share document new here: what does it claim?
@@ -215,15 +215,14 @@ class Repo:
                         if p.error is not None:
                             refused.append((p.doc_id, p.error))
                             continue
+                        heads = Heads.from_hashes(p.heads)
                         if sent_heads is not None:
-                            sent_heads[p.doc_id] = list(p.heads)
+                            sent_heads[p.doc_id] = heads
                         if not accept(p.doc_id, p.kind, p.owner):
                             refused.append((p.doc_id, OUT_OF_SCOPE))
                             left_out.add(p.doc_id)
                             continue
-                        taken.append(
-                            (p.doc_id, p.kind, p.owner, data_of[p.doc_id], Heads.from_hashes(p.heads))
-                        )
+                        taken.append((p.doc_id, p.kind, p.owner, data_of[p.doc_id], heads))
                     if taken:
                         self.store.insert_loaded_many(taken, self.clock())
                         self.projector.insert_tuples(chunk.rows_without(left_out))
@@ -345,7 +344,18 @@ class Repo:
         """The next Automerge sync message for a peer in ``state``; None when it has nothing to say."""
         return self.store.generate_sync(doc_id, state)
 
-    def push_message(self, doc_id: str, base: list[bytes]) -> bytes:
+    def has_heads(self, doc_id: str, heads: Heads) -> bool:
+        """Whether the held document contains these changes (as heads or anywhere in its history).
+        KeyError when not held."""
+        return self.store.has_heads(doc_id, heads)
+
+    def lacking(self, items: list[tuple[str, Heads]]) -> list[str]:
+        """Of ``(doc_id, heads)``, the documents here that lack some of those changes (their stored
+        heads read in bulk; history loaded only where the heads alone do not tell)."""
+        stored = self.store.stored_heads_many([doc_id for doc_id, _ in items])
+        return [d for d, heads in items if not self.store.has_heads_given(d, heads, stored.get(d))]
+
+    def push_message(self, doc_id: str, base: Heads) -> bytes:
         """A sync message carrying every change after ``base`` (heads a peer acknowledged)."""
         return self.store.push_message(doc_id, base)
 
