@@ -19,6 +19,7 @@ from textual.widgets import Checkbox, Footer, Input, Label, Select, SelectionLis
 
 from veldclient.errors import ValidationError, VeldError
 from veldclient.screens.base import KeySpec, LocalisedKeys, ServiceCaller
+from veldclient.screens.confirm import Confirm
 from veldclient.screens.i18n import language, t
 
 ResultT = TypeVar("ResultT")
@@ -41,36 +42,11 @@ def _value(widget: Widget) -> Any:
     raise TypeError(type(widget).__name__)
 
 
-class DiscardChanges(LocalisedKeys, ModalScreen[bool]):
+class DiscardChanges(Confirm):
     """Asks whether typed changes may be thrown away: True to throw away, False to keep editing."""
 
-    DEFAULT_CSS = """
-    DiscardChanges { align: center middle; }
-    DiscardChanges > Vertical {
-        width: 60; max-width: 100%; height: auto; border: thick $warning; background: $surface;
-        padding: 1 2;
-    }
-    """
-
-    def key_specs(self) -> tuple[KeySpec, ...]:
-        """Yes is j in Dutch and y in English; both work, the footer shows the one of the language."""
-        return (
-            ("j,y" if language() == "nl" else "y,j", "answer(True)", "form.discard_yes"),
-            ("n,escape", "answer(False)", "form.discard_no"),
-        )
-
     def __init__(self) -> None:
-        super().__init__()
-        self.use_own_keys()
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(t("form.discard"), markup=False)
-            yield Static(t("form.discard_keys"), classes="muted", markup=False)
-        yield Footer()
-
-    def action_answer(self, discard: bool) -> None:
-        self.dismiss(discard)
+        super().__init__(t("form.discard"), yes_id="form.discard_yes", no_id="form.discard_no")
 
 
 class FormScreen(LocalisedKeys, ServiceCaller, ModalScreen[ResultT]):
