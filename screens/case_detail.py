@@ -25,6 +25,7 @@ from veldclient.domain import placement_flow as flow_rules
 from veldclient.domain.fields import LOCAL_TZ
 from veldclient.screens.base import KeySpec, VeldScreen
 from veldclient.screens.caseload_forms import DeclineForm, OfferForm, PlacementForm
+from veldclient.screens.confirm import ask
 from veldclient.screens.i18n import language, t
 from veldclient.services import caseload_view
 from veldclient.services import placement_flow as flow
@@ -269,15 +270,21 @@ class CaseDetailScreen(VeldScreen):
         for e in case.timeline:
             device = t("caseload.detail.this_device") if e["own_device"] else e["device"]
             timeline.add_row(*_cells(when_text(e["at"]), event_text(e), e["by"], e["node_name"], device))
+        self.refresh_bindings()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.data_table.id == "requests" and event.row_key.value:
             self.app.push_screen(RequestScreen(event.row_key.value))
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    def refusal(self, action: str, parameters: tuple[object, ...]) -> str | None:
+        """Only a nurse files a placement request (the services refuse other roles as well)."""
         if action == "new_request" and self.veld.session.actor.role != "nurse":
-            return None  # shown, but greyed out: the services refuse it for other roles
-        return True
+            return self.not_for_role("caseload.refusal.nurse_files")
+        if action == "new_request" and self.case is None:
+            return t("refusal.loading")
+        if action == "new_request" and self.case is not None and self.case.client is None:
+            return t("caseload.detail.hidden")
+        return None
 
     def action_back(self) -> None:
         self.dismiss(None)
@@ -434,21 +441,27 @@ class RequestScreen(VeldScreen):
 
     # -- which actions apply -------------------------------------------------------------------------
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Greyed out (None) when the step does not fit this request or this role: the sending node's
-        nurse sends, accepts and declines offers; the receiving node's nurse or admin offers and
-        declines the request (services/placement_flow.py enforces the same)."""
-        detail = self.detail
+    def refusal(self, action: str, parameters: tuple[object, ...]) -> str | None:
+        """Why a step does not fit this request or this role: the sending node's nurse sends,
+        accepts and declines offers; the receiving node's nurse or admin offers and declines the
+        request (services/placement_flow.py enforces the same)."""
         if action not in {"send", "accept", "offer", "decline"}:
-            return True
-        if detail is None:
             return None
+        detail = self.detail
+        if detail is None:
+            return t("refusal.loading")
         role = self.veld.session.actor.role
         if detail.incoming:
-            fits = action in {"offer", "decline"} and role in flow.RECEIVERS
-        else:
-            fits = action in {"send", "accept", "decline"} and role in flow.CARE
-        return True if fits else None
+            if action in {"send", "accept"}:
+                return t("caseload.refusal.incoming_request")
+            if role not in flow.RECEIVERS:
+                return self.not_for_role("caseload.refusal.receivers_decide")
+            return None
+        if action == "offer":
+            return t("caseload.refusal.own_request")
+        if role not in flow.CARE:
+            return self.not_for_role("caseload.refusal.sender_decides")
+        return None
 
     def _row_key(self, table_id: str) -> str | None:
         table = self.query_one(f"#{table_id}", DataTable)
@@ -476,14 +489,35 @@ class RequestScreen(VeldScreen):
             return
         node_id = key.split("|", 1)[0]
         name = self.detail.node_names.get(node_id, node_id)
-        self.call(flow.send, self.request_id, node_id, done=self._done("caseload.request.sent", node=name))
+        sent = self._done("caseload.request.sent", node=name)
+        ask(
+            self.app,
+            t("caseload.request.confirm_send", node=name),
+            lambda: self.call(flow.send, self.request_id, node_id, done=sent),
+            yes_id="caseload.key.send",
+        )
 
     def action_accept(self) -> None:
         offer_id = self._row_key("offers")
-        if offer_id is None:
+        if offer_id is None or self.detail is None:
             self.notify(t("caseload.request.pick_offer"), severity="warning", markup=False)
             return
-        self.call(flow.accept, self.request_id, offer_id, done=self._done("caseload.request.accepted"))
+        detail = self.detail
+        offers: list[dict[str, Any]] = detail.request.get("offers") or []
+        offer = next((o for o in offers if o["offer_id"] == offer_id), {})
+        accepted = self._done("caseload.request.accepted")
+        location = str(offer.get("location_id") or "")
+        node = str(offer.get("node") or "")
+        ask(
+            self.app,
+            t(
+                "caseload.request.confirm_accept",
+                location=detail.location_names.get(location, location),
+                node=detail.node_names.get(node, node),
+            ),
+            lambda: self.call(flow.accept, self.request_id, offer_id, done=accepted),
+            yes_id="caseload.key.accept",
+        )
 
     def action_decline(self) -> None:
         if self.detail is None:
