@@ -56,6 +56,7 @@ AREAS: dict[str, tuple[str, str, str, str]] = {
     "conflicts": ("veldclient.screens.conflicts", "ConflictsScreen", "area.conflicts", "f7"),
     "audit": ("veldclient.screens.audit_log", "AuditScreen", "area.audit", "f8"),
     "settings": ("veldclient.screens.settings", "SettingsScreen", "area.settings", "f9"),
+    "slots": ("veldclient.screens.slots", "SlotsScreen", "area.slots", "f11"),
 }
 
 # Areas that only some roles may open (DOMAIN.md roles table; the services enforce it as well).
@@ -222,6 +223,12 @@ class VeldApp(LocalisedKeys, ServiceCaller, App[None]):
     def _another_process_writes(self) -> None:
         """Called on the worker that waits for the write lock: tell the person on the UI thread."""
         self.call_from_thread(self.notify, t("error.waiting_other_process"), markup=False)
+
+    def ensure_sync_agent(self) -> None:
+        """Start background sync if it is not running (an admin just invited a laptop, whose first
+        contact needs this machine to serve); the agent decides whether there is anything to do."""
+        if self.sync_agent is None:
+            self.run_worker(self._sync_worker, thread=True, group="sync-start", exit_on_error=False)
 
     def sync_now(self) -> None:
         if self.sync_agent is None:

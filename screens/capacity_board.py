@@ -163,6 +163,8 @@ class CapacityScreen(VeldScreen):
             t("capacity.detail.capabilities", capabilities=capability_labels(view.capabilities, lang)),
             t("capacity.detail.reported", user=view.reported_by, age=duration(view.age_ms or 0)),
         ]
+        if view.reserved:  # accepted offers not yet admitted (services/reservations.py)
+            lines.insert(1, t("capacity.detail.reserved", reserved=view.reserved, available=view.available))
         detail.update("\n".join(lines))
 
     # -- actions ---------------------------------------------------------------------------------

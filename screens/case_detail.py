@@ -24,8 +24,14 @@ from veldclient.domain import Capability, CareType, PlacementStatus, VisitStatus
 from veldclient.domain import placement_flow as flow_rules
 from veldclient.domain.fields import LOCAL_TZ
 from veldclient.screens.base import KeySpec, VeldScreen
-from veldclient.screens.caseload_forms import DeclineForm, OfferForm, PlacementForm
-from veldclient.screens.confirm import ask
+from veldclient.screens.caseload_forms import (
+    DeclineForm,
+    DischargeForm,
+    OfferForm,
+    PlacementForm,
+    WithdrawForm,
+)
+from veldclient.screens.confirm import Confirm
 from veldclient.screens.i18n import language, t
 from veldclient.services import caseload_view
 from veldclient.services import placement_flow as flow
@@ -278,11 +284,13 @@ class CaseDetailScreen(VeldScreen):
 
     def refusal(self, action: str, parameters: tuple[object, ...]) -> str | None:
         """Only a nurse files a placement request (the services refuse other roles as well)."""
-        if action == "new_request" and self.veld.session.actor.role != "nurse":
+        if action != "new_request":
+            return None
+        if self.veld.session.actor.role != "nurse":
             return self.not_for_role("caseload.refusal.nurse_files")
-        if action == "new_request" and self.case is None:
+        if self.case is None:
             return t("refusal.loading")
-        if action == "new_request" and self.case is not None and self.case.client is None:
+        if self.case.client is None:
             return t("caseload.detail.hidden")
         return None
 
@@ -308,7 +316,8 @@ class CaseDetailScreen(VeldScreen):
 
 
 class RequestScreen(VeldScreen):
-    """One placement request: send it (own), accept/decline its offers (own), offer/decline (incoming)."""
+    """One placement request: send, withdraw, accept/decline its offers (own); offer, decline,
+    withdraw an offer, admit and discharge (incoming). Every key acts or says why it cannot."""
 
     HELP = "caseload.request.help"
     TITLE_ID = "caseload.request.title"
@@ -318,6 +327,9 @@ class RequestScreen(VeldScreen):
         ("a", "accept", "caseload.key.accept"),
         ("d", "decline", "caseload.key.decline"),
         ("o", "offer", "caseload.key.offer"),
+        ("w", "withdraw", "caseload.key.withdraw"),
+        ("m", "admit", "caseload.key.admit"),
+        ("x", "discharge", "caseload.key.discharge"),
     )
     DEFAULT_CSS = """
     RequestScreen .heading { text-style: bold; color: $primary; padding: 1 1 0 1; }
@@ -368,6 +380,8 @@ class RequestScreen(VeldScreen):
                 status=status_text(r.get("status")),
             ),
         ]
+        if r.get("client_name"):
+            lines.insert(0, t("caseload.request.client", name=r["client_name"]))
         if detail.incoming:
             lines.append(t("caseload.request.origin", node=detail.node_names.get(r["node_id"], r["node_id"])))
         if r.get("sent_to"):
@@ -441,27 +455,32 @@ class RequestScreen(VeldScreen):
 
     # -- which actions apply -------------------------------------------------------------------------
 
-    def refusal(self, action: str, parameters: tuple[object, ...]) -> str | None:
-        """Why a step does not fit this request or this role: the sending node's nurse sends,
-        accepts and declines offers; the receiving node's nurse or admin offers and declines the
-        request (services/placement_flow.py enforces the same)."""
-        if action not in {"send", "accept", "offer", "decline"}:
-            return None
+    OWN_STEPS = frozenset({"send", "accept"})
+    INCOMING_STEPS = frozenset({"offer", "admit", "discharge"})
+
+    def why_not(self, action: str) -> str | None:
+        """Why a step does not fit this request or this role (None: it does; the service still checks
+        the status). The sending node's nurse sends, withdraws and accepts or declines offers; the
+        receiving node's nurse or admin offers, declines, withdraws its offer, admits and discharges
+        (services/placement_flow.py enforces the same)."""
         detail = self.detail
         if detail is None:
-            return t("refusal.loading")
-        role = self.veld.session.actor.role
-        if detail.incoming:
-            if action in {"send", "accept"}:
-                return t("caseload.refusal.incoming_request")
-            if role not in flow.RECEIVERS:
-                return self.not_for_role("caseload.refusal.receivers_decide")
-            return None
-        if action == "offer":
-            return t("caseload.refusal.own_request")
-        if role not in flow.CARE:
-            return self.not_for_role("caseload.refusal.sender_decides")
+            return t("caseload.request.loading")
+        if detail.incoming and action in self.OWN_STEPS:
+            return t("caseload.request.only_own")
+        if not detail.incoming and action in self.INCOMING_STEPS:
+            return t("caseload.request.only_incoming")
+        roles = flow.RECEIVERS if detail.incoming else flow.CARE
+        if self.veld.session.actor.role not in roles:
+            return t("caseload.request.not_your_role")
         return None
+
+    def _can(self, action: str) -> bool:
+        """True when the step fits; otherwise say why (a key in the footer never does nothing)."""
+        reason = self.why_not(action)
+        if reason is not None:
+            self.notify(reason, severity="warning", markup=False)
+        return reason is None
 
     def _row_key(self, table_id: str) -> str | None:
         table = self.query_one(f"#{table_id}", DataTable)
@@ -482,45 +501,99 @@ class RequestScreen(VeldScreen):
     def action_back(self) -> None:
         self.dismiss(None)
 
+    def _confirmed(self, question: str, step: Any, check: Any, *args: Any) -> None:
+        """Ask ``question``, then run ``step`` once the nurse said yes (it leaves the device or cannot
+        be undone). ``check(*args)`` (the service's own check, writing nothing) runs first, so a step that
+        cannot happen says why at once instead of asking."""
+
+        def answered(go: bool | None) -> None:
+            if go:
+                step()
+
+        self.call(check, *args, done=lambda _ok: self.app.push_screen(Confirm(question), answered))
+
     def action_send(self) -> None:
+        if not self._can("send"):
+            return
         key = self._row_key("candidates")
         if key is None or self.detail is None:
-            self.notify(t("caseload.request.pick_candidate"), severity="warning", markup=False)
+            status = self.detail.request.get("status") if self.detail else None
+            if status not in OPEN_STATUSES:  # no candidates are listed for a closed request
+                self.notify(t("caseload.request.closed", status=status_text(status)), markup=False)
+            else:
+                self.notify(t("caseload.request.pick_candidate"), severity="warning", markup=False)
             return
         node_id = key.split("|", 1)[0]
         name = self.detail.node_names.get(node_id, node_id)
-        sent = self._done("caseload.request.sent", node=name)
-        ask(
-            self.app,
+        self._confirmed(
             t("caseload.request.confirm_send", node=name),
-            lambda: self.call(flow.send, self.request_id, node_id, done=sent),
-            yes_id="caseload.key.send",
+            lambda: self.call(
+                flow.send, self.request_id, node_id, done=self._done("caseload.request.sent", node=name)
+            ),
+            flow.check_send,
+            self.request_id,
+            node_id,
         )
+
+    def _offer_row(self) -> Mapping[str, Any] | None:
+        """The offer under the cursor, or None after saying to pick one."""
+        offer_id = self._row_key("offers")
+        offers = (self.detail.request.get("offers") or []) if self.detail else []
+        chosen = next((o for o in offers if o["offer_id"] == offer_id), None)
+        if chosen is None:
+            self.notify(t("caseload.request.pick_offer"), severity="warning", markup=False)
+        return chosen
 
     def action_accept(self) -> None:
-        offer_id = self._row_key("offers")
-        if offer_id is None or self.detail is None:
-            self.notify(t("caseload.request.pick_offer"), severity="warning", markup=False)
+        if not self._can("accept") or (chosen := self._offer_row()) is None or self.detail is None:
             return
-        detail = self.detail
-        offers: list[dict[str, Any]] = detail.request.get("offers") or []
-        offer = next((o for o in offers if o["offer_id"] == offer_id), {})
-        accepted = self._done("caseload.request.accepted")
-        location = str(offer.get("location_id") or "")
-        node = str(offer.get("node") or "")
-        ask(
-            self.app,
-            t(
-                "caseload.request.confirm_accept",
-                location=detail.location_names.get(location, location),
-                node=detail.node_names.get(node, node),
+        place = given_away_place(
+            {
+                "location_name": self.detail.location_names.get(chosen["location_id"], chosen["location_id"]),
+                "care_type": chosen["care_type"],
+            }
+        )
+        node = self.detail.node_names.get(chosen["node"], chosen["node"])
+        self._confirmed(
+            t("caseload.request.confirm_accept", place=place, node=node),
+            lambda: self.call(
+                flow.accept, self.request_id, chosen["offer_id"], done=self._done("caseload.request.accepted")
             ),
-            lambda: self.call(flow.accept, self.request_id, offer_id, done=accepted),
-            yes_id="caseload.key.accept",
+            flow.check_accept,
+            self.request_id,
+            chosen["offer_id"],
         )
 
+    def action_withdraw(self) -> None:
+        if not self._can("withdraw"):
+            return
+        assert self.detail is not None
+        offer_id = None
+        if self.detail.incoming:
+            if (chosen := self._offer_row()) is None:
+                return
+            offer_id = chosen["offer_id"]
+        self.app.push_screen(
+            WithdrawForm(self.request_id, offer_id), self._answered("caseload.request.withdrawn")
+        )
+
+    def action_admit(self) -> None:
+        if not self._can("admit"):
+            return
+        self._confirmed(
+            t("caseload.request.confirm_admit"),
+            lambda: self.call(flow.admit, self.request_id, done=self._done("caseload.request.admitted")),
+            flow.check_admit,
+            self.request_id,
+        )
+
+    def action_discharge(self) -> None:
+        if not self._can("discharge"):
+            return
+        self.app.push_screen(DischargeForm(self.request_id), self._answered("caseload.request.discharged"))
+
     def action_decline(self) -> None:
-        if self.detail is None:
+        if not self._can("decline") or self.detail is None:
             return
         offer_id = None
         if not self.detail.incoming:
@@ -533,7 +606,7 @@ class RequestScreen(VeldScreen):
         )
 
     def action_offer(self) -> None:
-        if self.detail is None:
+        if not self._can("offer") or self.detail is None:
             return
         form = OfferForm(self.request_id, str(self.detail.request.get("care_type") or ""))
         self.app.push_screen(form, self._answered("caseload.request.offered"))

@@ -1,4 +1,5 @@
-"""Forms of the caseload: new client, new placement request (triage with live advice), offer, decline.
+"""Forms of the caseload: new client, new placement request (triage with live advice), offer, decline,
+withdraw, discharge.
 
 Each is a ``FormScreen`` (``screens/forms.py``): the service validates, errors show under their
 fields and what was typed stays.
@@ -13,7 +14,15 @@ from rich.text import Text
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, SelectionList, Static
 
-from veldclient.domain import Capability, CareType, Client, PlacementRequest, ReferrerRole, Urgency
+from veldclient.domain import (
+    Capability,
+    CareType,
+    Client,
+    DischargeDestination,
+    PlacementRequest,
+    ReferrerRole,
+    Urgency,
+)
 from veldclient.screens.forms import FormScreen
 from veldclient.screens.i18n import language, t
 from veldclient.services import caseload_view, clients, placements
@@ -170,4 +179,54 @@ class DeclineForm(FormScreen[dict[str, Any]]):
         self.submit(flow.decline, self.request_id, self.offer_id, reason=reason)
 
 
-__all__ = ["ClientForm", "DeclineForm", "OfferForm", "PlacementForm"]
+class WithdrawForm(FormScreen[dict[str, Any]]):
+    """Withdraw the own request (no offer id: it is cancelled) or one offer the own node made.
+    Saving the form is the confirmation: neither step can be undone."""
+
+    TITLE_ID = "caseload.form.withdraw_title"
+
+    def __init__(self, request_id: str, offer_id: str | None = None) -> None:
+        super().__init__()
+        self.request_id = request_id
+        self.offer_id = offer_id
+
+    def title_text(self) -> str:
+        return t("caseload.form.withdraw_offer_title" if self.offer_id else self.TITLE_ID)
+
+    def body(self) -> Iterable[Widget]:
+        yield self.field("reason", "caseload.form.reason", Input(compact=True))
+
+    def action_save(self) -> None:
+        reason = self.values()["reason"] or None
+        if self.offer_id is None:
+            self.submit(flow.cancel, self.request_id, reason=reason)
+        else:
+            self.submit(flow.withdraw, self.request_id, self.offer_id, reason=reason)
+
+
+class DischargeForm(FormScreen[dict[str, Any]]):
+    """Record the discharge of a client admitted at the own node, and where they go."""
+
+    TITLE_ID = "caseload.form.discharge_title"
+
+    def __init__(self, request_id: str) -> None:
+        super().__init__()
+        self.request_id = request_id
+
+    def body(self) -> Iterable[Widget]:
+        options = [(Text(d.label(language())), d.value) for d in DischargeDestination]
+        select: Select[str] = Select(options, prompt=t("caseload.form.choose"), compact=True)
+        yield self.field("destination", "caseload.form.destination", select)
+
+    def action_save(self) -> None:
+        self.submit(flow.discharge, self.request_id, self.values().get("destination") or "")
+
+
+__all__ = [
+    "ClientForm",
+    "DeclineForm",
+    "DischargeForm",
+    "OfferForm",
+    "PlacementForm",
+    "WithdrawForm",
+]

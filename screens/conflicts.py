@@ -157,7 +157,6 @@ class ConflictsScreen(VeldScreen):
             self.app,
             question,
             lambda: self.call(conflicts.resolve, item.id, chosen, "", done=self._resolved),
-            yes_id="conflicts.decide",
         )
 
     def _resolved(self, _result: object) -> None:

@@ -45,8 +45,12 @@ def _value(widget: Widget) -> Any:
 class DiscardChanges(Confirm):
     """Asks whether typed changes may be thrown away: True to throw away, False to keep editing."""
 
+    YES_ID = "form.discard_yes"
+    NO_ID = "form.discard_no"
+    KEYS_ID = "form.discard_keys"
+
     def __init__(self) -> None:
-        super().__init__(t("form.discard"), yes_id="form.discard_yes", no_id="form.discard_no")
+        super().__init__(t("form.discard"))
 
 
 class FormScreen(LocalisedKeys, ServiceCaller, ModalScreen[ResultT]):

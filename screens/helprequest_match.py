@@ -325,7 +325,7 @@ class MatchScreen(VeldScreen):
         m = self._highlighted_match()
         if m is not None:
             question = t("helprequests.match.confirm_question", name=m.name)
-            ask(self.app, question, lambda: self._step("confirm"), yes_id="helprequests.key.confirm")
+            ask(self.app, question, lambda: self._step("confirm"))
 
     def action_decline(self) -> None:
         self._step("decline")

@@ -35,6 +35,12 @@ class SettingsScreen(VeldScreen):
         ("ctrl+s", "save", "key.save"),
         ("ctrl+b", "bundles", "bundles.key.open"),
     )
+    ADMIN_KEYS: ClassVar[tuple[KeySpec, ...]] = (("ctrl+d", "devices", "devices.key.open"),)
+
+    def key_specs(self) -> tuple[KeySpec, ...]:
+        """Devices are an admin's: the key is offered to an admin only."""
+        admin = self.veld.session.actor.role == "admin"
+        return self.KEYS + self.ADMIN_KEYS if admin else self.KEYS
 
     def compose(self) -> ComposeResult:
         session = self.veld.session
@@ -105,3 +111,13 @@ class SettingsScreen(VeldScreen):
         from veldclient.screens.bundle_dialog import BundleScreen
 
         self.app.push_screen(BundleScreen())
+
+    def action_devices(self) -> None:
+        """Admin only (the palette may still offer it); anyone else is told why not, and how a new
+        laptop joins instead."""
+        if self.veld.session.actor.role != "admin":
+            self.notify(t("devices.admin_only"), markup=False)
+            return
+        from veldclient.screens.devices import DevicesScreen
+
+        self.app.push_screen(DevicesScreen())

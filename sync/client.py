@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ssl
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -20,7 +21,13 @@ CONNECT_TIMEOUT_S = 10.0  # for the connection and its TLS handshake
 
 
 class PeerConnection:
-    def __init__(self, replica: Replica, peer: peers.Peer, address: str | None = None) -> None:
+    def __init__(
+        self,
+        replica: Replica,
+        peer: peers.Peer,
+        address: str | None = None,
+        identity: tuple[Path, Path] | None = None,
+    ) -> None:
         self.replica = replica
         self.peer = peer
         self.address = address or peer.address
@@ -30,7 +37,7 @@ class PeerConnection:
                 f"No address known for peer {peer.name}; give --address host:port.",
             )
         session = replica.session
-        ctx = tls.client_context(session.profile.dir, session.key_password or b"", peer.cert_pem)
+        ctx = tls.client_context(session.profile.dir, session.key_password or b"", peer.cert_pem, identity)
         self.http = httpx.Client(
             verify=ctx,
             base_url=f"https://{self.address}",

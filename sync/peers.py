@@ -62,7 +62,7 @@ def all_peers(db: sqlite_utils.Database, *, include_removed: bool = False) -> li
     return [_peer(r) for r in db.execute(sql + " ORDER BY name")]
 
 
-def _check_name(db: sqlite_utils.Database, name: str, device_id: str) -> str:
+def check_name(db: sqlite_utils.Database, name: str, device_id: str) -> str:
     name = name.strip()
     if not name or len(name) > _MAX_NAME or not name.isprintable():
         raise ValidationError.single(
@@ -84,7 +84,7 @@ def _check_name(db: sqlite_utils.Database, name: str, device_id: str) -> str:
     return name
 
 
-def _check_address(address: str | None) -> str | None:
+def check_address(address: str | None) -> str | None:
     if address is None or not address.strip():
         return None
     host, sep, port = address.strip().rpartition(":")
@@ -116,7 +116,7 @@ def add(
             "Dit is het identiteitsbestand van dit apparaat zelf.",
             "This is this device's own identity file.",
         )
-    name = _check_name(db, name, cert.device_id)
+    name = check_name(db, name, cert.device_id)
     db.execute(
         "INSERT INTO peers (device_id, name, node_id, role, label, cert_pem, address, paired_at, paired_by,"
         " removed, remote_cursor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0)"
@@ -129,7 +129,7 @@ def add(
             cert.role,
             cert.label,
             cert.certificate_pem,
-            _check_address(address),
+            check_address(address),
             now_ms,
             paired_by,
         ],
@@ -163,7 +163,7 @@ def remove(db: sqlite_utils.Database, ref: str) -> Peer:
 
 def set_address(db: sqlite_utils.Database, ref: str, address: str) -> Peer:
     peer = find(db, ref)
-    db.execute("UPDATE peers SET address = ? WHERE device_id = ?", [_check_address(address), peer.device_id])
+    db.execute("UPDATE peers SET address = ? WHERE device_id = ?", [check_address(address), peer.device_id])
     return find(db, peer.device_id)
 
 

@@ -16,17 +16,21 @@ import functools
 import logging
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 import aiohttp
 from aiohttp import web
 
 from veldclient.identity import format_device_id
-from veldclient.sync import door, limits, peers, tls, wire
+from veldclient.sync import door, invitations, limits, peers, tls, wire
 from veldclient.sync.protocol import PeerServer, Replica, serve_refusal
 from veldclient.sync.worker import SerialWorker
 
 log = logging.getLogger("veldclient.sync.server")
+ENROL_OP = "enrol"  # a joining laptop's first call, made with its invitation (sync/invitation_file.py)
+# (session, caller's device id, request body) -> answer; runs on the worker under the replica lock
+Enrol = Callable[[Any, str, dict[str, Any]], dict[str, Any]]
 REFRESH_S = 2.0
 SEND_WAIT_S = 5.0  # how long a sync call waits for its early answer to be sent before it goes on
 STOP_GRACE_S = 2.0  # what stopping waits for calls in flight (they end at their next clock check)
@@ -35,8 +39,11 @@ HUNG_UP = (ConnectionError, aiohttp.ClientPayloadError, aiohttp.http_exceptions.
 
 
 class PeerHTTPServer:
-    def __init__(self, replica: Replica, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self, replica: Replica, host: str = "127.0.0.1", port: int = 0, enrol: Enrol | None = None
+    ) -> None:
         self.replica = replica
+        self.enrol = enrol  # the use case behind ENROL_OP, given by the service that serves
         self.host = host
         self.port = port
         self.engine = PeerServer(replica)
@@ -51,7 +58,10 @@ class PeerHTTPServer:
 
     def _peer_pems(self, within: float | None = None) -> dict[str, str]:
         with self.replica.locked() if within is None else self.replica.locked_within(within):
-            return {p.device_id: p.cert_pem for p in peers.usable_peers(self.replica.session.repo)}
+            session = self.replica.session
+            pems = invitations.handshake_pems(session.db) if self.enrol is not None else {}
+            pems.update({p.device_id: p.cert_pem for p in peers.usable_peers(session.repo)})
+            return pems
 
     async def start(self) -> int:
         session = self.replica.session
@@ -152,6 +162,8 @@ class PeerHTTPServer:
             while not sent.wait(0.05) and time.monotonic() < until and not self.engine.stopping.is_set():
                 pass
 
+        if op == ENROL_OP and self.enrol is not None:
+            return await self._enrol(device, raw)
         try:
             body = wire.decode(raw)
             handle = functools.partial(self.engine.handle, device, op, body, answer_now, deadline=deadline)
@@ -168,6 +180,27 @@ class PeerHTTPServer:
             if status == 500:
                 log.exception("peer call %s from %s failed", op, format_device_id(device))
             return self._refuse(status, reason, device, op)
+        return web.Response(body=wire.encode(answer), content_type=wire.CONTENT_TYPE)
+
+    async def _enrol(self, device: str, raw: bytes) -> web.Response:
+        """A joining laptop's first contact, made with its invitation's one-time certificate: the
+        service checks and uses the invitation and pairs the laptop; its own certificate is then
+        trusted at once, so its first sync can follow on the next connection."""
+        enrol = self.enrol
+        assert enrol is not None
+
+        def call() -> dict[str, Any]:
+            with self.replica.locked_within(limits.CALL_TIME_S) as session:
+                return enrol(session, device, wire.decode(raw))
+
+        try:
+            answer = await asyncio.get_running_loop().run_in_executor(self._worker, call)
+        except Exception as exc:  # noqa: BLE001 - every failure becomes one status and one line
+            status, reason = serve_refusal(exc)
+            if status == 500:
+                log.exception("enrolment from %s failed", format_device_id(device))
+            return self._refuse(status, reason, device, ENROL_OP)
+        await self.refresh_trust()
         return web.Response(body=wire.encode(answer), content_type=wire.CONTENT_TYPE)
 
     async def _answer_then_finish(

@@ -22,10 +22,17 @@ from veldclient.identity import CERT_FILE, KEY_FILE
 log = logging.getLogger("veldclient.sync.tls")
 
 
-def _base(purpose: int, profile_dir: Path, key_password: bytes, trusted_pems: list[str]) -> ssl.SSLContext:
+def _base(
+    purpose: int,
+    profile_dir: Path,
+    key_password: bytes,
+    trusted_pems: list[str],
+    identity: tuple[Path, Path] | None = None,
+) -> ssl.SSLContext:
     ctx = ssl.SSLContext(purpose)
     ctx.minimum_version = ssl.TLSVersion.TLSv1_3
-    ctx.load_cert_chain(profile_dir / CERT_FILE, profile_dir / KEY_FILE, password=key_password)
+    cert_file, key_file = identity or (profile_dir / CERT_FILE, profile_dir / KEY_FILE)
+    ctx.load_cert_chain(cert_file, key_file, password=key_password)
     ctx.verify_mode = ssl.CERT_REQUIRED
     if trusted_pems:
         ctx.load_verify_locations(cadata="\n".join(trusted_pems))
@@ -36,8 +43,12 @@ def server_context(profile_dir: Path, key_password: bytes, trusted_pems: list[st
     return _base(ssl.PROTOCOL_TLS_SERVER, profile_dir, key_password, trusted_pems)
 
 
-def client_context(profile_dir: Path, key_password: bytes, peer_pem: str) -> ssl.SSLContext:
-    ctx = _base(ssl.PROTOCOL_TLS_CLIENT, profile_dir, key_password, [peer_pem])
+def client_context(
+    profile_dir: Path, key_password: bytes, peer_pem: str, identity: tuple[Path, Path] | None = None
+) -> ssl.SSLContext:
+    """``identity`` (certificate file, key file) stands in for the device's own: a joining laptop
+    presents its invitation's one-time certificate at its first contact (sync/invitation_file.py)."""
+    ctx = _base(ssl.PROTOCOL_TLS_CLIENT, profile_dir, key_password, [peer_pem], identity)
     ctx.check_hostname = False
     ctx.verify_mode = ssl.CERT_REQUIRED
     return ctx

@@ -36,7 +36,7 @@ import hashlib
 import json
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import sqlite_utils
@@ -52,6 +52,7 @@ __all__ = [
     "AuditEvent",
     "AuditLog",
     "AuditProblem",
+    "LogFilter",
     "VerifyReport",
     "ensure_schema",
     "verify",
@@ -442,25 +443,72 @@ class AuditLog:
         before_seq: int | None = None,
         client_id: str | None = None,
         user_id: str | None = None,
+        *,
+        where: LogFilter | None = None,
+        offset: int = 0,
     ) -> list[AuditEntry]:
-        """Newest first; page with ``before_seq``. Callers showing these must log an ``L`` event."""
-        where: list[str] = []
-        params: list[Any] = []
+        """Newest first; page with ``before_seq`` or ``offset``. Callers showing these must log an
+        ``L`` event."""
+        chosen = (where or LogFilter()).narrowed(client_id=client_id, user_id=user_id)
+        clauses, params = chosen.clauses()
         if before_seq is not None:
-            where.append("seq < ?")
+            clauses.append("seq < ?")
             params.append(before_seq)
-        if client_id is not None:
-            where.append("client_id = ?")
-            params.append(client_id)
-        if user_id is not None:
-            where.append("user_id = ?")
-            params.append(user_id)
         sql = f'SELECT {_SELECT} FROM "{LOG_TABLE}"'
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY seq DESC LIMIT ?"
-        params.append(limit)
+        if clauses:
+            sql += " WHERE " + " AND ".join(clauses)
+        sql += " ORDER BY seq DESC LIMIT ? OFFSET ?"
+        params.extend([limit, offset])
         return [AuditEntry._from_row(row) for row in self._db.execute(sql, params)]
+
+    def count(self, where: LogFilter | None = None) -> int:
+        """How many entries ``where`` selects (all of them without one)."""
+        clauses, params = (where or LogFilter()).clauses()
+        sql = f'SELECT count(*) FROM "{LOG_TABLE}"'
+        if clauses:
+            sql += " WHERE " + " AND ".join(clauses)
+        return int(self._db.execute(sql, params).fetchone()[0])
+
+
+@dataclass(frozen=True)
+class LogFilter:
+    """Which entries to read: each field set narrows the selection (all of them must hold).
+    ``since_ms`` is inclusive, ``until_ms`` exclusive, both on ``at_ms``."""
+
+    client_id: str | None = None
+    user_id: str | None = None
+    action: str | None = None
+    event: str | None = None
+    since_ms: int | None = None
+    until_ms: int | None = None
+
+    def narrowed(self, *, client_id: str | None = None, user_id: str | None = None) -> LogFilter:
+        """This filter with the client and/or user set as well (``None`` leaves it as it is)."""
+        return replace(
+            self,
+            client_id=self.client_id if client_id is None else client_id,
+            user_id=self.user_id if user_id is None else user_id,
+        )
+
+    def clauses(self) -> tuple[list[str], list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        for column in ("client_id", "user_id", "action", "event"):
+            value = getattr(self, column)
+            if value is not None:
+                clauses.append(f'"{column}" = ?')
+                params.append(value)
+        if self.since_ms is not None:
+            clauses.append("at_ms >= ?")
+            params.append(self.since_ms)
+        if self.until_ms is not None:
+            clauses.append("at_ms < ?")
+            params.append(self.until_ms)
+        return clauses, params
+
+    @property
+    def active(self) -> bool:
+        return self != LogFilter()
 
 
 def _range(first: int, last: int) -> str:

@@ -18,6 +18,7 @@ from functools import wraps
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+from click.core import ParameterSource
 
 from veldclient import keys, locations
 from veldclient import profile as profmod
@@ -129,6 +130,10 @@ LAZY_COMMANDS = {
     "helprequest": ("veldclient.cli_helprequest", "helprequest"),
     "bundle": ("veldclient.cli_bundle", "bundle"),
     "demo": ("veldclient.cli_demo", "demo_command"),
+    "request": ("veldclient.cli_request", "request"),
+    "requests": ("veldclient.cli_placement", "requests"),
+    "join": ("veldclient.cli_sync", "join_command"),
+    "slots": ("veldclient.cli_slots", "slots_group"),
 }
 
 
@@ -349,9 +354,42 @@ def doctor(ctx: click.Context, rebuild: bool, profile_name: str | None) -> None:
         sys.exit(1)
 
 
-@main.group()
-def audit() -> None:
-    """The NEN 7513 audit log."""
+def log_options(fn: F) -> F:
+    """The options that choose which audit entries to show (``veld audit`` and ``veld audit log``)."""
+    for option in reversed(
+        (
+            click.option("--limit", default=50, show_default=True, type=click.IntRange(min=1)),
+            click.option("--client", "client_id", default=None, help="Only entries about this client."),
+            click.option("--user", "user_id", default=None, help="Only entries by this user."),
+            click.option("--action", default=None, help="Only this action letter: C R U D E S X L."),
+            click.option("--event", default=None, help="Only this event code (see 'veld audit events')."),
+            click.option("--since", default=None, help="From this day on (YYYY-MM-DD, UTC)."),
+            click.option("--until", default=None, help="Up to and including this day (YYYY-MM-DD, UTC)."),
+            click.option("--json", "as_json", is_flag=True),
+            profile_option,
+        )
+    ):
+        fn = option(fn)
+    return fn
+
+
+@main.group(invoke_without_command=True)
+@log_options
+@click.pass_context
+@handles_errors
+def audit(ctx: click.Context, **chosen: Any) -> None:
+    """The NEN 7513 audit log; without a command, the newest entries as 'veld audit log' shows them."""
+    if ctx.invoked_subcommand is None:
+        show_log(ctx, **chosen)
+        return
+    typed = (
+        n for n in chosen if n != "profile_name" and ctx.get_parameter_source(n) != ParameterSource.DEFAULT
+    )
+    if any(typed):
+        raise VeldError(
+            "Zet de filters achter 'log' (of laat de opdracht weg): 'veld audit log --client ...'.",
+            "Put the filters after 'log' (or leave the command out): 'veld audit log --client ...'.",
+        )
 
 
 @audit.command("verify")
@@ -376,31 +414,77 @@ def audit_verify(ctx: click.Context, profile_name: str | None) -> None:
 
 
 @audit.command("log")
-@click.option("--limit", default=50, show_default=True, type=click.IntRange(min=1))
-@click.option("--client", "client_id", default=None)
-@click.option("--json", "as_json", is_flag=True)
-@profile_option
+@log_options
 @click.pass_context
 @handles_errors
-def audit_log(
-    ctx: click.Context, limit: int, client_id: str | None, as_json: bool, profile_name: str | None
-) -> None:
-    """Newest audit entries (reading the log is itself logged)."""
-    from veldclient.services import audit_service
+def audit_log(ctx: click.Context, **chosen: Any) -> None:
+    """Newest audit entries, filtered as asked (reading the log is itself logged)."""
+    show_log(ctx, **chosen)
 
+
+def show_log(
+    ctx: click.Context,
+    *,
+    limit: int,
+    client_id: str | None,
+    user_id: str | None,
+    action: str | None,
+    event: str | None,
+    since: str | None,
+    until: str | None,
+    as_json: bool,
+    profile_name: str | None,
+) -> None:
+    from veldclient.services import audit_names, audit_service, audit_view
+
+    where = audit_view.parse_filter(
+        client_id=client_id, user_id=user_id, action=action, event=event, since=since, until=until
+    )
     session = open_profile(resolve_profile(ctx, profile_name))
     try:
-        entries = audit_service.read_log(session, limit=limit, client_id=client_id)
+        entries = audit_service.read_log(session, limit=limit, where=where)
     finally:
         session.close()
+    language = lang()
     if as_json:
-        echo_json([audit_service.entry_json(e) for e in entries])
+        echo_json(
+            [
+                {
+                    **audit_service.entry_json(e),
+                    "event_name": audit_names.event_name(e.event, language),
+                    "action_name": audit_names.action_name(e.action, language),
+                }
+                for e in entries
+            ]
+        )
         return
+    if not entries:
+        click.echo("Geen auditregels gevonden." if language == "nl" else "No audit entries found.")
     for e in entries:
         client = f" client={e.client_id}" if e.client_id else ""
         click.echo(
-            f"{e.seq:>7} {e.at_iso} {e.action} {e.event:<22} {e.outcome:<6} {e.user_id} ({e.role}){client}"
+            f"{e.seq:>7} {e.at_iso} {audit_names.action_name(e.action, language):<17} "
+            f"{audit_names.event_name(e.event, language):<32} {e.outcome:<6} {e.user_id} ({e.role}){client}"
         )
+
+
+@audit.command("events")
+@click.option("--json", "as_json", is_flag=True)
+def audit_events(as_json: bool) -> None:
+    """Every event code the log can hold, with its readable name (for --event)."""
+    from veldclient.services import audit_names
+
+    language = lang()
+    if as_json:
+        echo_json(
+            {
+                code: dict(zip(("nl", "en"), names, strict=True))
+                for code, names in audit_names.EVENT_NAMES.items()
+            }
+        )
+        return
+    for code in audit_names.event_codes():
+        click.echo(f"{code:<26} {audit_names.event_name(code, language)}")
 
 
 if __name__ == "__main__":  # pragma: no cover

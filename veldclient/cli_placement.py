@@ -14,6 +14,7 @@ import click
 
 from veldclient.cli import echo_json, handles_errors, lang, open_profile, profile_option, resolve_profile
 from veldclient.domain import CareType, PlacementStatus
+from veldclient.errors import VeldError
 
 _STATE = {
     "nl": {"ok": "op tijd", "soon": "bijna", "breached": "OVERSCHREDEN", None: "—"},
@@ -75,3 +76,36 @@ def cases(ctx: click.Context, as_json: bool, breaching: bool, profile_name: str 
         click.echo(f"{case['name'] or '—'}  [{case['client_id'][:8]}]")
         for request in case["requests"]:
             click.echo(_line(request, language))
+
+
+@click.command("requests")
+@click.option("--incoming", is_flag=True, help="Requests other nodes sent to this node.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@profile_option
+@click.pass_context
+@handles_errors
+def requests(ctx: click.Context, incoming: bool, as_json: bool, profile_name: str | None) -> None:
+    """Requests other nodes sent here, newest first: no names (the case stays on its node)."""
+    from veldclient.services import caseload_view
+
+    if not incoming:  # the own node's requests, with their clients, are `veld cases`
+        raise VeldError(
+            "Gebruik --incoming; de eigen aanvragen staan in 'veld cases'.",
+            "Use --incoming; your node's own requests are in 'veld cases'.",
+        )
+    session = open_profile(resolve_profile(ctx, profile_name))
+    try:
+        page = caseload_view.incoming(session, 0, 1_000_000)
+        node_id, role = session.actor.node_id, session.actor.role
+    finally:
+        session.close()
+    if as_json:
+        echo_json({"node_id": node_id, "role": role, "incoming": page.rows})
+        return
+    language = lang()
+    if not page.rows:
+        click.echo("Geen binnengekomen aanvragen." if language == "nl" else "No incoming requests.")
+        return
+    for row in page.rows:
+        click.echo(f"{row['node_name']}:")
+        click.echo(_line(row, language))

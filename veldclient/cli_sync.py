@@ -9,7 +9,16 @@ from typing import Any, TypeVar
 
 import click
 
-from veldclient.cli import echo_json, handles_errors, lang, open_profile, profile_option, resolve_profile
+from veldclient import profile as profmod
+from veldclient.cli import (
+    _when,
+    echo_json,
+    handles_errors,
+    lang,
+    open_profile,
+    profile_option,
+    resolve_profile,
+)
 
 T = TypeVar("T")
 
@@ -193,6 +202,106 @@ def peers_revoke(ctx: click.Context, device: str, profile_name: str | None) -> N
     )
 
 
+@peers_group.command("invite")
+@click.option(
+    "--role",
+    type=click.Choice(profmod.ROLES),
+    required=True,
+    help="Role of the new device.",
+)
+@click.option(
+    "--expires", default="24h", show_default=True, help="How long it works: 30m, 24h, 7d (at most 30d)."
+)
+@click.option(
+    "--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="File to write."
+)
+@click.option("--address", default=None, help="host:port where this device serves (veld serve --host ...).")
+@click.option(
+    "--name", default=None, help="Name for the new device in the peer list (default: its own label)."
+)
+@click.option("--json", "as_json", is_flag=True)
+@profile_option
+@click.pass_context
+@handles_errors
+def peers_invite(
+    ctx: click.Context,
+    role: str,
+    expires: str,
+    out: Path,
+    address: str | None,
+    name: str | None,
+    as_json: bool,
+    profile_name: str | None,
+) -> None:
+    """Write a one-time invitation for a new device of this node (admin): `veld join FILE` on it."""
+    from veldclient.services import enrolment
+
+    info = _with_session(
+        ctx,
+        profile_name,
+        lambda s: enrolment.issue_invitation(s, out, role=role, expires=expires, address=address, name=name),
+    )
+    if as_json:
+        echo_json(info)
+        return
+    until = _when(info["expires_at"])
+    click.echo(
+        _say(
+            (
+                f"Uitnodiging {info['invitation_id']} geschreven naar {out}: rol {role}, geldig tot {until},"
+                " één keer te gebruiken. Geef het bestand alleen aan wie het apparaat instelt.",
+                f"Invitation {info['invitation_id']} written to {out}: role {role}, valid until {until},"
+                " usable once. Hand the file only to whoever sets up the device.",
+            )
+        )
+    )
+    click.echo(
+        _say(
+            (
+                f"Dit apparaat: {info['node_machine_display_id']} (de laptop toont dit id na veld join).",
+                f"This device: {info['node_machine_display_id']} (the laptop shows this id after veld join).",
+            )
+        )
+    )
+    if not info["address"]:
+        click.echo(
+            _say(
+                (
+                    "Zonder --address moet de laptop het adres zelf opgeven (veld sync ... --address).",
+                    "Without --address the laptop must give the address itself (veld sync ... --address).",
+                )
+            )
+        )
+
+
+@peers_group.command("invitations")
+@click.option("--cancel", "cancel", default=None, help="Cancel this unused invitation (its id).")
+@click.option("--json", "as_json", is_flag=True)
+@profile_option
+@click.pass_context
+@handles_errors
+def peers_invitations(
+    ctx: click.Context, cancel: str | None, as_json: bool, profile_name: str | None
+) -> None:
+    """Invitations this device issued: open, used (by which device), expired or cancelled (admin)."""
+    from veldclient.services import enrolment
+
+    def use(session: Any) -> list[dict[str, Any]]:
+        if cancel:
+            enrolment.cancel_invitation(session, cancel)
+        return enrolment.list_invitations(session)
+
+    rows = _with_session(ctx, profile_name, use)
+    if as_json:
+        echo_json(rows)
+        return
+    if not rows:
+        click.echo(_say(("Nog geen uitnodigingen.", "No invitations yet.")))
+    for r in rows:
+        used = r["used_by_display_id"] or "-"
+        click.echo(f"{r['invitation_id']}  {r['role']:<12} {r['state']:<10} {_when(r['expires_at'])}  {used}")
+
+
 _INTERFACE = click.option(
     "--interface",
     "interfaces",
@@ -344,4 +453,90 @@ def sync_command(
         click.echo(_say(line))
 
 
-__all__: list[Any] = ["identity_command", "peers_group", "serve_command", "sync_command"]
+@click.command("join")
+@click.argument("invitation", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--user", default=None, help="Your name or login (for the audit log).")
+@click.option("--no-keyring", is_flag=True, help="Do not store the key in the OS keyring.")
+@click.option("--json", "as_json", is_flag=True)
+@profile_option
+@click.pass_context
+@handles_errors
+def join_command(
+    ctx: click.Context,
+    invitation: Path,
+    user: str | None,
+    no_keyring: bool,
+    as_json: bool,
+    profile_name: str | None,
+) -> None:
+    """Set this laptop up for its node with the admin's INVITATION file (a new profile)."""
+    import getpass
+
+    from veldclient import locations
+    from veldclient.cli import ask_passphrase
+    from veldclient.services import enrolment
+
+    name = locations.check_profile_name(
+        profile_name or (ctx.obj or {}).get("profile") or locations.DEFAULT_PROFILE
+    )
+    session, introduced, unreachable = enrolment.join_and_introduce(
+        name,
+        invitation,
+        user=user or getpass.getuser(),
+        passphrase=ask_passphrase(confirm=True),
+        use_keyring=not no_keyring,
+    )
+    try:
+        info = enrolment.joined(session)
+    finally:
+        session.close()
+    info["introduced"] = introduced is not None
+    info["waiting_because"] = unreachable.message(lang()) if unreachable else None
+    node = info["node_machine"]
+    if as_json:
+        echo_json(info)
+        return
+    click.echo(f"Profiel '{name}' aangemaakt / created: node {info['node_id']}, role {info['role']}")
+    click.echo(
+        _say((f"Dit apparaat      : {info['display_id']}", f"This device       : {info['display_id']}"))
+    )
+    click.echo(
+        _say(
+            (
+                f"Knooppuntmachine  : {node} {info['node_machine_display_id']}",
+                f"Node machine      : {node} {info['node_machine_display_id']}",
+            )
+        )
+    )
+    click.echo(
+        _say(
+            (
+                "Vergelijk beide id's met het scherm van de beheerder.",
+                "Compare both ids with the admin's screen.",
+            )
+        )
+    )
+    if introduced is not None:
+        click.echo(
+            _say(
+                (
+                    f"Aangemeld bij {node}; synchroniseer met: veld sync {node}",
+                    f"Introduced to {node}; sync with: veld sync {node}",
+                )
+            )
+        )
+    else:
+        why = info["waiting_because"]
+        click.echo(
+            _say(
+                (
+                    f"{node} nog niet bereikt ({why}). Deze laptop meldt zich aan bij de eerste"
+                    f" synchronisatie: veld sync {node}",
+                    f"{node} not reached yet ({why}). This laptop introduces itself at its first"
+                    f" sync: veld sync {node}",
+                )
+            )
+        )
+
+
+__all__: list[Any] = ["identity_command", "join_command", "peers_group", "serve_command", "sync_command"]

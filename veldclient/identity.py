@@ -281,6 +281,28 @@ def create_device_identity(
     )
 
 
+def new_key_and_certificate(*, node_id: str, role: str, label: str) -> tuple[bytes, bytes]:
+    """A fresh key pair and certificate kept nowhere (PKCS#8 PEM without encryption, certificate
+    PEM): an invitation's one-time identity (sync/invitation_file.py), which its holder presents at
+    the TLS handshake of its first contact and which is useless once that is over."""
+    node_id, role, label = _check_inputs(node_id, role, label)
+    key = ed25519.Ed25519PrivateKey.generate()
+    cert = _build_certificate(key, node_id, role, label)
+    key_pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    return key_pem, cert.public_bytes(serialization.Encoding.PEM)
+
+
+def encrypt_key_pem(key_pem: bytes, password: bytes | None) -> bytes:
+    """The same private key as PKCS#8 PEM, encrypted with ``password`` (as the device key is)."""
+    key = serialization.load_pem_private_key(key_pem, password=None)
+    encryption: serialization.KeySerializationEncryption = (
+        serialization.BestAvailableEncryption(password) if password else serialization.NoEncryption()
+    )
+    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption)
+
+
 def load_device_identity(profile_dir: Path, key_password: bytes | None = None) -> DeviceIdentity:
     """Read the key and certificate back and check that they belong together."""
     key_path, cert_path = profile_dir / KEY_FILE, profile_dir / CERT_FILE

@@ -182,6 +182,8 @@ class CapacityTable(DataTable[Text]):
             full, short = age_texts(view)
             mark = unknown_style if view.age_ms is None else stale_style if view.stale else ""
             beds = "–" if view.age_ms is None else f"{view.free}/{view.beds_total}"
+            if view.reserved and view.age_ms is not None:  # free to offer: less what is reserved
+                beds = f"{view.available}/{view.beds_total}*"
             cells = {
                 "node": Text(node, style=own_style if own else ""),
                 "location": Text(view.location_name),

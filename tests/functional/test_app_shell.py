@@ -43,7 +43,7 @@ async def test_audit_log_is_for_admins_and_reading_it_is_logged():
 
         table = admin.screen.query_one(WindowTable)
         assert table.total == admin_session.audit_log.head()[0]
-        assert table.row_at(0).cells[3] == "audit.read"
+        assert table.row_at(0).cells[3] == "Auditlog gelezen"  # audit.read, named (audit_names)
         await pilot.press("v")
         await settle(admin, pilot)
         assert "audit" in texts(admin.screen).lower()

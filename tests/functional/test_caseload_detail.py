@@ -116,7 +116,7 @@ async def send_to_almelo(app, pilot, request_id: str) -> None:
     table.move_cursor(row=row)
     await pilot.press("s")
     await settle(app, pilot)
-    await pilot.press("j")  # yes, send
+    await pilot.press("j")  # yes: the request may leave this device
     await settle(app, pilot)
 
 
@@ -174,7 +174,7 @@ async def test_send_offer_and_accept_between_two_nodes(almelo):
         app.screen.query_one("#offers", DataTable).focus()
         await pilot.press("a")
         await settle(app, pilot)
-        await pilot.press("j")  # yes, accept
+        await pilot.press("j")  # yes: accepting reserves the bed
         await settle(app, pilot)
         assert cells(app, "offers")[0][-1] == "geaccepteerd"
         assert "status: Plek geaccepteerd" in screen_text(app)
@@ -226,8 +226,6 @@ async def test_sending_to_the_own_node_is_refused_with_a_readable_message():
         table.focus()
         table.move_cursor(row=own)
         await pilot.press("s")
-        await settle(app, pilot)
-        await pilot.press("j")  # yes, send
         await settle(app, pilot)
         assert any("eigen knooppunt" in str(n.message) for n in app._notifications)
         assert pf.get_request(session, request_id)["sent_to"] == []
@@ -316,6 +314,6 @@ async def test_the_request_that_lost_a_decided_double_acceptance_says_so_and_is_
         table.move_cursor(row=row)
         await pilot.press("s")
         await settle(app, pilot)
-        await pilot.press("j")  # yes, send
+        await pilot.press("y")  # yes (y and j both answer yes in either language)
         await settle(app, pilot)
     assert pf.get_request(enschede, request_id)["sent_to"] == ["almelo", "hengelo"]

@@ -14,7 +14,7 @@ async def _answers(keys: str, lang: str) -> list[str]:
     try:
         app: App[None] = App()
         async with app.run_test() as pilot:
-            ask(app, "Send?", lambda: ran.append("sent"), yes_id="confirm.yes")
+            ask(app, "Send?", lambda: ran.append("sent"))
             await pilot.pause()
             assert isinstance(app.screen, Confirm)
             await pilot.press(keys)

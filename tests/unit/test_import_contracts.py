@@ -61,3 +61,36 @@ def test_an_import_up_the_layers_is_caught(tmp_path: Path) -> None:
     result = lint_imports(path)
     assert result.returncode != 0
     assert "veldclient.sync is not allowed to import veldclient.services" in result.stdout
+
+
+def _contract(contract_id: str) -> dict[str, object]:
+    contracts = tomllib.loads(PYPROJECT.read_text())["tool"]["importlinter"]["contracts"]
+    return next(c for c in contracts if c["id"] == contract_id)
+
+
+def test_every_module_of_the_package_has_a_layer() -> None:
+    """A module no layer names is checked by no contract: each new one must be placed."""
+    named = {
+        name.strip()
+        for layer in _contract("layers")["layers"]  # type: ignore[attr-defined]
+        for name in layer.replace("|", ":").split(":")
+    }
+    modules = {p.stem for p in (ROOT / "veldclient").glob("*.py") if p.stem != "__init__"}
+    packages = {p.parent.name for p in (ROOT / "veldclient").glob("*/__init__.py")}
+    subpackages = {
+        package.split(".")[1]
+        for package in tomllib.loads(PYPROJECT.read_text())["tool"]["setuptools"]["package-dir"]
+        if "." in package
+    }
+    assert modules | packages | subpackages <= named, sorted((modules | packages | subpackages) - named)
+
+
+def test_everything_below_the_screens_is_held_headless() -> None:
+    """The headless contract names every layer below the screens."""
+    layers = _contract("layers")["layers"]  # type: ignore[index]
+    below = {
+        f"veldclient.{name.strip()}"
+        for layer in layers[2:]  # type: ignore[index]
+        for name in layer.replace("|", ":").split(":")
+    }
+    assert below <= set(_contract("headless")["source_modules"])  # type: ignore[arg-type]

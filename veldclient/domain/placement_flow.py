@@ -375,6 +375,25 @@ def check_send(flow: Flow, to_node: str) -> None:
         raise InvalidTransition(
             f"Deze aanvraag is al naar {to_node} verstuurd.", f"This request was already sent to {to_node}."
         )
+    _one_active_offer(flow)
+
+
+def _one_active_offer(flow: Flow) -> None:
+    """One node's bed at a time: while an offer is open or accepted, the request is sent to no other
+    node and no other node offers (the offering node may still offer another of its own beds); after
+    a decline or a withdrawal it may go elsewhere. Earlier asks stay in ``sent_to`` and earlier
+    offers in ``offers``, as history. A node that never answers holds no offer, so the nurse may
+    send the request on without waiting."""
+    if flow.open_offers:
+        raise InvalidTransition(
+            "Er ligt al een aanbod open: accepteer of wijs dat eerst af.",
+            "An offer is already open: accept or decline it first.",
+        )
+    if flow.accepted_offer is not None:
+        raise InvalidTransition(
+            "Er is al een aanbod geaccepteerd; trek de aanvraag in om elders te zoeken.",
+            "An offer was already accepted; withdraw the request to look elsewhere.",
+        )
 
 
 def check_offer(flow: Flow, node: str) -> None:
@@ -383,6 +402,8 @@ def check_offer(flow: Flow, node: str) -> None:
         raise InvalidTransition(
             "Uw knooppunt heeft deze aanvraag al afgewezen.", "Your node already declined this request."
         )
+    others = replace(flow, offers={k: o for k, o in flow.offers.items() if o.node != node})
+    _one_active_offer(others)
 
 
 def check_decline_request(flow: Flow, node: str) -> None:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import Any
 
 from veldclient import audit
-from veldclient.audit import AuditEntry, VerifyReport
+from veldclient.audit import AuditEntry, LogFilter, VerifyReport
 from veldclient.domain.fields import integer
 from veldclient.session import Session
 
@@ -26,22 +26,31 @@ def verify(session: Session) -> VerifyReport:
     return report
 
 
-def read_log(session: Session, *, limit: int = 50, client_id: str | None = None) -> list[AuditEntry]:
+def read_log(
+    session: Session, *, limit: int = 50, client_id: str | None = None, where: LogFilter | None = None
+) -> list[AuditEntry]:
     """Admins read every entry; others only their own (DOMAIN.md roles table). ``limit`` is 1 or more:
-    SQLite reads a negative LIMIT as "no limit"."""
+    SQLite reads a negative LIMIT as "no limit". ``where`` narrows what is read (audit_view.parse_filter)."""
     limit = integer(1, MAX_LIMIT)(limit, "limit")
-    user = None if session.actor.role == "admin" else session.actor.user_id
-    entries = session.audit_log.entries(limit=limit, client_id=client_id, user_id=user)
+    chosen = (where or LogFilter()).narrowed(client_id=client_id)
+    if session.actor.role != "admin":
+        chosen = replace(chosen, user_id=session.actor.user_id)
+    entries = session.audit_log.entries(limit=limit, where=chosen)
+    log_read(session, chosen, returned=len(entries))
+    return entries
+
+
+def log_read(session: Session, where: LogFilter, **detail: str | int | bool) -> None:
+    """Write the NEN 7513 entry for reading the log: the client it was narrowed to, and counts."""
     with session.transaction():
         session.audit(
             "audit.read",
             "L",
             "audit_log",
-            client_id=client_id,
+            client_id=where.client_id,
             basis_authorisation=True,
-            detail={"returned": len(entries)},
+            detail={**detail, "filtered": where.active},
         )
-    return entries
 
 
 def entry_json(entry: AuditEntry) -> dict[str, Any]:

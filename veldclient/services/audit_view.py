@@ -1,10 +1,16 @@
-"""The audit log as pages for the admin's screen. Opening the log is logged once (NEN 7513: reading
-the log); paging through it is part of that one read."""
+"""The audit log as pages for the admin's screen, and the filter both the screen and ``veld audit log``
+take. Opening the log is logged once (NEN 7513: reading the log); paging through it is part of that
+one read, and so is choosing another filter."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 
+from veldclient.audit import ACTIONS, LogFilter
+from veldclient.errors import FieldError, ValidationError
+from veldclient.services import audit_service
+from veldclient.services.audit_names import EVENT_NAMES
 from veldclient.session import Session
 
 VIEWERS = ("admin",)
@@ -23,21 +29,106 @@ class AuditRow:
     device_id: str
 
 
-def open_log(session: Session) -> int:
-    """Check the role, log the read, return how many entries there are."""
-    session.require_role(VIEWERS, "audit.read", "audit_log")
-    with session.transaction():
-        session.audit("audit.read", "L", "audit_log", basis_authorisation=True, detail={"via": "tui"})
-    return session.audit_log.head()[0]
+def parse_filter(
+    *,
+    client_id: str | None = None,
+    user_id: str | None = None,
+    action: str | None = None,
+    event: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+) -> LogFilter:
+    """The filter as typed (blank means "any"); every mistake is named at once, nothing is guessed.
+
+    ``since`` and ``until`` are days (YYYY-MM-DD, UTC), both included."""
+    errors: list[FieldError] = []
+    letter = _blank(action)
+    if letter is not None:
+        letter = letter.upper()
+        if letter not in ACTIONS:
+            errors.append(
+                FieldError(
+                    "action",
+                    "choice",
+                    f"Actie '{letter}' bestaat niet; kies uit {', '.join(ACTIONS)}.",
+                    f"Action '{letter}' does not exist; choose from {', '.join(ACTIONS)}.",
+                )
+            )
+    code = _blank(event)
+    if code is not None and code not in EVENT_NAMES:
+        errors.append(
+            FieldError(
+                "event",
+                "choice",
+                f"Gebeurtenis '{code}' bestaat niet (zie 'veld audit events').",
+                f"Event '{code}' does not exist (see 'veld audit events').",
+            )
+        )
+    first = _day(since, "since", errors)
+    last = _day(until, "until", errors)
+    if first is not None and last is not None and last < first:
+        errors.append(
+            FieldError(
+                "until",
+                "order",
+                "De einddatum ligt vóór de begindatum.",
+                "The end date is before the start date.",
+            )
+        )
+    if errors:
+        raise ValidationError(errors)
+    return LogFilter(
+        client_id=_blank(client_id),
+        user_id=_blank(user_id),
+        action=letter,
+        event=code,
+        since_ms=None if first is None else _ms(first),
+        until_ms=None if last is None else _ms(last + timedelta(days=1)),
+    )
 
 
-def page(session: Session, offset: int, limit: int) -> tuple[int, list[AuditRow]]:
-    """Newest first."""
+def _blank(value: str | None) -> str | None:
+    return value.strip() or None if value is not None else None
+
+
+def _day(value: str | None, field: str, errors: list[FieldError]) -> date | None:
+    text = _blank(value)
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        errors.append(
+            FieldError(
+                field,
+                "date",
+                f"'{text}' is geen datum; schrijf JJJJ-MM-DD, bijvoorbeeld 2026-12-01.",
+                f"'{text}' is not a date; write YYYY-MM-DD, for example 2026-12-01.",
+            )
+        )
+        return None
+
+
+def _ms(day: date) -> int:
+    return int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp() * 1000)
+
+
+def open_log(session: Session, where: LogFilter | None = None) -> int:
+    """Check the role, log the read, return how many entries ``where`` selects."""
     session.require_role(VIEWERS, "audit.read", "audit_log")
-    total = session.db.execute("SELECT count(*) FROM audit_log").fetchone()[0]
-    rows = session.db.execute(
-        "SELECT seq, at_iso, action, event, outcome, user_id, role, client_id, device_id FROM audit_log"
-        " ORDER BY seq DESC LIMIT ? OFFSET ?",
-        [limit, offset],
-    ).fetchall()
-    return int(total), [AuditRow(*r) for r in rows]
+    chosen = where or LogFilter()
+    audit_service.log_read(session, chosen, via="tui")
+    return session.audit_log.count(chosen)
+
+
+def page(
+    session: Session, offset: int, limit: int, where: LogFilter | None = None
+) -> tuple[int, list[AuditRow]]:
+    """Newest first, only what ``where`` selects."""
+    session.require_role(VIEWERS, "audit.read", "audit_log")
+    total = session.audit_log.count(where)
+    entries = session.audit_log.entries(limit=limit, offset=offset, where=where)
+    return total, [
+        AuditRow(e.seq, e.at_iso, e.action, e.event, e.outcome, e.user_id, e.role, e.client_id, e.device_id)
+        for e in entries
+    ]

@@ -26,6 +26,7 @@ from veldclient.domain.models_capacity import (
 from veldclient.errors import NotFound
 from veldclient.profile import check_node
 from veldclient.services import settings
+from veldclient.services.reservations import reserved_beds
 from veldclient.session import Session
 from veldclient.store.docstore import Editor
 from veldclient.store.repo import doc_id_for
@@ -121,6 +122,14 @@ class CapacityView:
     age_ms: int | None
     stale: bool
     reported: bool
+    reserved: int = 0
+    """Beds of an accepted offer not yet admitted (services/reservations.py): still counted in
+    ``free`` as the node reported it, but no longer free to offer (see :attr:`available`)."""
+
+    @property
+    def available(self) -> int | None:
+        """Free beds nobody has accepted yet (None until reported)."""
+        return None if self.free is None else max(0, self.free - self.reserved)
 
     def count(self, status: BedStatus) -> int | None:
         """The beds in ``status`` (None until reported)."""
@@ -128,7 +137,7 @@ class CapacityView:
         return value
 
     def as_json(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        return {**self.__dict__, "available": self.available}
 
 
 _VIEW_SQL = f"""
@@ -160,6 +169,7 @@ def capacity(
     where, params = _where("c.", node_id, care_type)
     sql = _VIEW_SQL + where + " ORDER BY c.node_id, c.location_id, c.care_type"
     out = []
+    reserved = reserved_beds(session)
     cursor = session.db.execute(sql, params)
     names = [d[0] for d in cursor.description]
     for values in cursor:
@@ -171,7 +181,17 @@ def capacity(
         reported = reported_at is not None
         age = report_age_ms(int(reported_at), now) if reported else None
         stale = reported and report_is_stale(int(reported_at), now, limit)
-        out.append(CapacityView(**row, capabilities=caps, age_ms=age, stale=stale, reported=reported))
+        key = capacity_key(row["location_id"], row["care_type"])
+        out.append(
+            CapacityView(
+                **row,
+                capabilities=caps,
+                age_ms=age,
+                stale=stale,
+                reported=reported,
+                reserved=reserved.get(key, 0),
+            )
+        )
     return out
 
 

@@ -225,8 +225,13 @@ def candidates(
 # --- the steps ----------------------------------------------------------------------------------
 
 
-def send(session: Session, request_id: str, to_node: str) -> dict[str, Any]:
-    """Share this request (and nothing else) with ``to_node`` and record that it was sent."""
+def check_send(session: Session, request_id: str, to_node: str) -> None:
+    """Raise what :func:`send` would refuse, writing nothing: a screen asks this before it asks the
+    nurse to confirm, so nobody confirms a step that cannot happen."""
+    _checked_send(session, request_id, to_node)
+
+
+def _checked_send(session: Session, request_id: str, to_node: str) -> Loaded:
     loaded = _as_sender(session, request_id, "placement.send")
     if to_node not in twente.node_ids():
         raise NotFound("Knooppunt / node", to_node)
@@ -238,6 +243,12 @@ def send(session: Session, request_id: str, to_node: str) -> dict[str, Any]:
             "This is your own node; choose another node.",
         )
     flow_rules.check_send(loaded.flow, to_node)
+    return loaded
+
+
+def send(session: Session, request_id: str, to_node: str) -> dict[str, Any]:
+    """Share this request (and nothing else) with ``to_node`` and record that it was sent."""
+    loaded = _checked_send(session, request_id, to_node)
     share = share_doc_id(loaded.sender, to_node)
     from veldclient.sync.scope import entry_payload
 
@@ -362,8 +373,15 @@ def withdraw(
     )
 
 
+def check_accept(session: Session, request_id: str, offer_event_id: str) -> None:
+    """Raise what :func:`accept` would refuse, writing nothing (asked before the confirmation)."""
+    flow_rules.check_accept(_as_sender(session, request_id, "placement.accept").flow, offer_event_id)
+
+
 def accept(session: Session, request_id: str, offer_event_id: str) -> dict[str, Any]:
-    """The sender accepts one offer (refused for a declined, withdrawn or already accepted one)."""
+    """The sender accepts one offer (refused for a declined, withdrawn or already accepted one); from
+    then on the bed counts as reserved on every device that holds this request
+    (services/reservations.py)."""
     loaded = _as_sender(session, request_id, "placement.accept")
     offered = flow_rules.check_accept(loaded.flow, offer_event_id)
     return _commit(
@@ -409,11 +427,14 @@ def _bed_change(
     return lambda e: write_record(e, new)
 
 
-def admit(
-    session: Session, request_id: str, *, offer_event_id: str | None = None, at: int | None = None
-) -> dict[str, Any]:
-    """The receiving node admits the client on its accepted offer: one bed goes from free to occupied
-    in the node's own document, in the same transaction as the ADMITTED event."""
+def check_admit(session: Session, request_id: str, *, offer_event_id: str | None = None) -> None:
+    """Raise what :func:`admit` would refuse, writing nothing (asked before the confirmation)."""
+    _checked_admit(session, request_id, offer_event_id)
+
+
+def _checked_admit(
+    session: Session, request_id: str, offer_event_id: str | None
+) -> tuple[Loaded, Offer, str, dict[str, Any]]:
     loaded = _as_receiver(session, request_id, "placement.admit")
     offered = flow_rules.check_admit(loaded.flow, session.actor.node_id, offer_event_id)
     key, record = _own_capacity(session, str(offered.location_id), str(offered.care_type))
@@ -424,6 +445,16 @@ def admit(
             "Er is geen vrij bed meer op deze locatie: het laatste bed is al bezet. Zie de conflicten.",
             "There is no free bed left at this location: the last bed is taken. See the conflicts.",
         )
+    return loaded, offered, key, record
+
+
+def admit(
+    session: Session, request_id: str, *, offer_event_id: str | None = None, at: int | None = None
+) -> dict[str, Any]:
+    """The receiving node admits the client on its accepted offer: one bed goes from free to occupied
+    in the node's own document, in the same transaction as the ADMITTED event (the reservation the
+    acceptance made ends with it)."""
+    loaded, offered, key, record = _checked_admit(session, request_id, offer_event_id)
     accepted_at = causal.event_time(loaded.event(offered.accepted_event_id))
     when = _effective_at(
         session,
@@ -524,7 +555,8 @@ COORDINATOR_HIDDEN = ("triage", "triage_outcome", "referrer", "required_capabili
 
 def get_request(session: Session, request_id: str) -> dict[str, Any]:
     """The request with its derived status and offers. The coordinator sees status, care type and
-    timers, never triage or referrer (DOMAIN.md roles)."""
+    timers, never triage, referrer or the client's name (DOMAIN.md roles); the nurse of the filing
+    node also gets ``client_name``, a receiving node never does."""
     session.require_role(("nurse", "coordinator"), "placement.read", "placement", object_id=request_id)
     loaded = Loaded(session, request_id)
     view = dict(loaded.request)
@@ -532,12 +564,22 @@ def get_request(session: Session, request_id: str) -> dict[str, Any]:
     view["offers"] = [_offer_view(o) for o in loaded.flow.offers.values()]
     view["sent_to"] = list(loaded.flow.sent_to)
     nurse = session.actor.role == "nurse"
+    view["client_name"] = _client_name(session, loaded) if nurse else None
     if not nurse:
         for key in COORDINATOR_HIDDEN:
             view.pop(key, None)
     with session.transaction():
         _audit(session, loaded, "placement.read", "R", data_part="placement" if nurse else "placement status")
     return view
+
+
+def _client_name(session: Session, loaded: Loaded) -> str | None:
+    """The client's name, for the own node's nurse only: the case document never leaves its node,
+    so on a receiving node there is no name to find (and none is looked for)."""
+    if loaded.sender != session.actor.node_id:
+        return None
+    row = session.db.execute("SELECT name FROM clients WHERE id = ?", [loaded.client_id]).fetchone()
+    return str(row[0]) if row else None
 
 
 def triage_of(session: Session, request_id: str) -> dict[str, Any]:

@@ -13,11 +13,12 @@ the node (``SLOT_BOOKED``, ``SLOT_RELEASED``).
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from veldclient.domain import Slot, SlotStatus
-from veldclient.errors import InvalidTransition, NotFound, ValidationError
+from veldclient.domain.fields import LOCAL_TZ, integer
+from veldclient.errors import FieldError, InvalidTransition, NotFound, ValidationError
 from veldclient.services import events
 from veldclient.session import Session
 from veldclient.store.docstore import Editor
@@ -26,35 +27,54 @@ from veldclient.store.repo import doc_id_for
 PUBLISHERS = ("nurse", "admin")
 BOOKERS = ("nurse", "coordinator")
 MAX_SLOTS = 200
+# a slot's derived state (slot_table) -> (nl, en), as the app and ``veld slots list`` show it
+STATE_NAMES = {
+    "free": ("Vrij", "Free"),
+    "booked": ("Geboekt", "Booked"),
+    "double_booked": ("Dubbel geboekt", "Double booked"),
+}
 
 
 def publish(
-    session: Session, *, service: str, start_at: int, minutes: int = 10, count: int = 1
+    session: Session,
+    *,
+    service: str,
+    start_at: int | str,
+    minutes: int | str = 10,
+    count: int | str = 1,
 ) -> list[Slot]:
-    """Publish ``count`` consecutive slots of ``minutes`` from ``start_at`` for one service."""
+    """Publish ``count`` consecutive slots of ``minutes`` from ``start_at`` for one service.
+
+    Typed input is accepted as typed (``"2026-11-20 09:00"`` is Dutch wall-clock time) and every
+    mistake is named at once; nothing is written unless all of it is right."""
     session.require_role(PUBLISHERS, "slot.publish", "slot")
-    if not 1 <= count <= MAX_SLOTS:
-        raise ValidationError.single(
-            "count",
-            "range",
-            f"Publiceer 1 tot {MAX_SLOTS} tijdsloten tegelijk.",
-            f"Publish 1 to {MAX_SLOTS} slots at once.",
-        )
     node = session.actor.node_id
-    slots = [
-        Slot.parse(
-            {
-                "node_id": node,
-                "service": service,
-                "start_at": start_at + i * minutes * 60_000,
-                "minutes": minutes,
-            }
+    problems: list[FieldError] = []
+    first: Slot | None = None
+    try:
+        first = Slot.parse({"node_id": node, "service": service, "start_at": start_at, "minutes": minutes})
+    except ValidationError as error:
+        problems.extend(error.errors)
+    try:
+        how_many = integer(1, MAX_SLOTS)(count, "count")
+    except ValidationError:
+        how_many = 0
+        problems.append(
+            FieldError(
+                "count",
+                "range",
+                f"Publiceer 1 tot {MAX_SLOTS} tijdsloten tegelijk.",
+                f"Publish 1 to {MAX_SLOTS} slots at once.",
+            )
         )
-        for i in range(count)
-    ]
+    if problems or first is None:
+        raise ValidationError(problems)
+    step = first.minutes * 60_000
+    raw = {"node_id": node, "service": first.service, "minutes": first.minutes}
+    slots = [first] + [Slot.parse({**raw, "start_at": first.start_at + i * step}) for i in range(1, how_many)]
     with session.transaction():
         session.repo.change(doc_id_for("node", node), lambda e: _write_slots(e, slots))
-        session.audit("slot.publish", "C", "slot", detail={"count": count, "service": service})
+        session.audit("slot.publish", "C", "slot", detail={"count": how_many, "service": first.service})
     return slots
 
 
@@ -73,6 +93,10 @@ def _active_bookings(session: Session, slot_id: str) -> list[tuple[str, str]]:
 def book(session: Session, slot_id: str, client_id: str) -> str:
     """Book a free slot for a client; refused when this replica already knows a booking for it."""
     session.require_role(BOOKERS, "slot.book", "slot", client_id=client_id)
+    if not (client_id or "").strip():
+        raise ValidationError.single(
+            "client_id", "required", "Kies voor wie het tijdslot is.", "Choose who the slot is for."
+        )
     row = session.db.execute("SELECT node_id, status FROM slots WHERE id = ?", [slot_id]).fetchone()
     if row is None:
         raise NotFound("Tijdslot / slot", slot_id)
@@ -131,6 +155,48 @@ def release(session: Session, booking_id: str) -> None:
         )
 
 
+def release_slot(session: Session, slot_id: str) -> str:
+    """Release this node's booking of a slot (the earliest, should it hold two); returns its id."""
+    session.require_role(BOOKERS, "slot.release", "slot")
+    row = session.db.execute(
+        "SELECT id FROM slot_bookings WHERE slot_id = ? AND booking_node = ? AND released_at IS NULL"
+        " ORDER BY at, id LIMIT 1",
+        [slot_id, session.actor.node_id],
+    ).fetchone()
+    if row is None:
+        raise InvalidTransition(
+            "Dit knooppunt heeft dit tijdslot niet geboekt; er is niets vrij te geven.",
+            "This node has not booked this slot; there is nothing to release.",
+        )
+    release(session, row[0])
+    return str(row[0])
+
+
+def bookable_clients(session: Session) -> list[tuple[str, str]]:
+    """(id, name) of the node's current clients, to choose whom a slot is for. Names are client
+    data, so listing them is audited (a count, never the names). A coordinator sees a client's
+    name only where a help request exists for that client, as in the caseload (caseload_view)."""
+    session.require_role(BOOKERS, "slot.clients", "client")
+    sql = "SELECT id, name FROM clients WHERE node_id = ? AND NOT coalesce(archived, 0)"
+    if session.actor.role != "nurse":
+        sql += " AND id IN (SELECT subject_id FROM help_requests)"
+    rows = session.db.execute(sql + " ORDER BY name, id", [session.actor.node_id]).fetchall()
+    with session.transaction():
+        session.audit("slot.clients", "R", "client", data_part="name", detail={"count": len(rows)})
+    return [(str(cid), str(name)) for cid, name in rows]
+
+
+def suggested_start(session: Session) -> str:
+    """Where a new run of slots most likely begins: 09:00 tomorrow, Dutch time (the form's default)."""
+    today = datetime.fromtimestamp(session.now() / 1000, LOCAL_TZ).date()
+    return f"{today + timedelta(days=1):%Y-%m-%d} 09:00"
+
+
+def when(start_at: int) -> str:
+    """A slot's start as the people at the node read it: Dutch wall-clock time."""
+    return f"{datetime.fromtimestamp(start_at / 1000, LOCAL_TZ):%Y-%m-%d %H:%M}"
+
+
 def _case_event(session: Session, case_doc: str, kind: str, **data: str) -> None:
     def write(e: Editor) -> None:
         e.append(("events",), events.make(session, kind, e.root.get("events") or [], **data))
@@ -152,18 +218,21 @@ def _case_of(session: Session, booking_id: str) -> str | None:
 
 
 def slot_table(session: Session, node_id: str | None = None) -> list[dict[str, Any]]:
-    """Slots with their derived state: free, booked (with the booking nodes) or double booked."""
+    """Slots with their derived state: free, booked (with the booking nodes) or double booked, and
+    the id of this node's own unreleased booking of it (``own_booking``, the one it may release)."""
     sql = (
         "SELECT s.id, s.node_id, s.service, s.start_at, s.minutes, s.status,"
         " (SELECT group_concat(b.booking_node, ' ') FROM slot_bookings b WHERE b.slot_id = s.id"
-        "  AND b.released_at IS NULL) FROM slots s"
+        "  AND b.released_at IS NULL),"
+        " (SELECT min(b.id) FROM slot_bookings b WHERE b.slot_id = s.id AND b.released_at IS NULL"
+        "  AND b.booking_node = ?) FROM slots s"
     )
-    params = []
+    params = [session.actor.node_id]
     if node_id:
         sql += " WHERE s.node_id = ?"
         params.append(node_id)
     out = []
-    for sid, node, service, start, minutes, status, bookers in session.db.execute(
+    for sid, node, service, start, minutes, status, bookers, own in session.db.execute(
         sql + " ORDER BY s.start_at", params
     ):
         by = (bookers or "").split()
@@ -177,6 +246,7 @@ def slot_table(session: Session, node_id: str | None = None) -> list[dict[str, A
                 "minutes": minutes,
                 "state": state,
                 "booked_by_nodes": by,
+                "own_booking": own,
             }
         )
     return out
@@ -196,11 +266,7 @@ def conflicts(session: Session) -> list[dict[str, Any]]:
         slot = session.db.execute(
             "SELECT service, start_at, node_id FROM slots WHERE id = ?", [slot_id]
         ).fetchone()
-        what = (
-            f"{slot[0]} {datetime.fromtimestamp(slot[1] / 1000, UTC):%Y-%m-%d %H:%M} ({slot[2]})"
-            if slot
-            else slot_id[:8]
-        )
+        what = f"{slot[0]} {when(slot[1])} ({slot[2]})" if slot else slot_id[:8]
         out.append(
             {
                 "kind": "slot.double_booking",

@@ -25,9 +25,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from veldclient.errors import VeldError
-from veldclient.services import sync_service
+from veldclient.services import enrolment, sync_service
 from veldclient.session import Session
-from veldclient.sync import discovery, peers
+from veldclient.sync import discovery, invitations, peers
 from veldclient.sync.client import PeerConnection
 from veldclient.sync.protocol import Replica, SyncReport
 from veldclient.sync.server import PeerHTTPServer
@@ -60,7 +60,7 @@ class SyncAgent:
         self.interval_s = interval_s
         self._serve = serve
         self._announce = announce  # LAN discovery, off by default (discovery.py)
-        self.server = PeerHTTPServer(replica, host, port)
+        self.server = PeerHTTPServer(replica, host, port, enrol=enrolment.accept)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._threads: list[threading.Thread] = []
         self._wake = threading.Event()
@@ -140,6 +140,10 @@ class SyncAgent:
         conn = self._connections.get(peer.device_id)
         try:
             if conn is None or conn.address != peer.address:
+                with self.replica.locked() as session:
+                    joining = invitations.pending_join(session.db, peer.device_id) is not None
+                if joining:  # a laptop that joined with an invitation introduces itself first
+                    enrolment.introduce(self.replica.session, replica=self.replica)
                 conn = PeerConnection(self.replica, peer)
                 self._connections[peer.device_id] = conn
 
@@ -159,11 +163,13 @@ class SyncAgent:
 
 
 def start_for_profile(session: Session, lock: threading.RLock, notify: Notify) -> SyncAgent | None:
-    """The agent for this profile, started, or None when no peer is paired (a profile without peers
-    opens no port). ``lock`` is the one the caller's own work on ``session`` takes."""
+    """The agent for this profile, started, or None when no peer is paired and no invitation is open
+    (a profile without either opens no port; an open invitation needs it, so the laptop can join).
+    ``lock`` is the one the caller's own work on ``session`` takes."""
     with lock:
         paired = peers.usable_peers(session.repo)
-    if not paired:
+        inviting = invitations.any_open(session.db, session.now())
+    if not paired and not inviting:
         return None
     agent = SyncAgent(
         Replica(session, lock),

@@ -10,8 +10,9 @@ import asyncio
 from collections.abc import Callable
 
 from veldclient.errors import VeldError
+from veldclient.services import enrolment
 from veldclient.session import Session
-from veldclient.sync import discovery, peers
+from veldclient.sync import discovery, invitations, peers
 from veldclient.sync.client import PeerConnection
 from veldclient.sync.protocol import Replica, SyncReport
 from veldclient.sync.server import PeerHTTPServer
@@ -30,7 +31,10 @@ def sync_peer(
     replica = replica or Replica(session)
     with replica.locked():
         peer = peers.usable(session.repo, peers.find(session.db, ref).device_id)
+        joining = invitations.pending_join(session.db, peer.device_id) is not None
     try:
+        if joining:  # a laptop that joined with an invitation introduces itself first
+            enrolment.introduce(session, replica=replica, address=address)
         with PeerConnection(replica, peer, address) as conn:
             return conn.sync(progress)
     except VeldError as exc:
@@ -67,7 +71,7 @@ def serve(
     the caller must then leave open (the process is ending anyway)."""
 
     async def main() -> bool:
-        server = PeerHTTPServer(Replica(session), host, port)
+        server = PeerHTTPServer(Replica(session), host, port, enrol=enrolment.accept)
         bound = await server.start()
         announcement = None
         try:

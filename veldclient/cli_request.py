@@ -1,0 +1,357 @@
+"""`veld request new|show|send|withdraw|offer|accept|decline|admit|discharge`: one placement request's
+steps from the command line, the same use cases as the request screen.
+
+Every command only calls a service (services/placements.py files, services/placement_flow.py moves),
+which validates, checks the role and node, and writes the event and its audit entry in one
+transaction: a refused step writes nothing and exits 2 with one line in ``VELD_LANG``. Sending (the
+request leaves the device) and accepting (it reserves another node's bed) ask to confirm on a
+terminal; a script passes ``--yes``, and without a terminal and without ``--yes`` they are refused.
+A request id may be shortened to a unique prefix (``veld cases`` prints the first 8 characters).
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from veldclient.cli import echo_json, handles_errors, lang, open_profile, profile_option, resolve_profile
+from veldclient.cli_matching import plain
+from veldclient.domain import CareType, PlacementStatus
+from veldclient.domain.triage import Triage
+from veldclient.errors import NotFound, VeldError
+from veldclient.session import Session
+
+TRIAGE_FLAGS = tuple(Triage.__dataclass_fields__)
+ID_MIN = 4  # a shorter prefix would match too much to be meant
+
+
+def _full_id(session: Session, typed: str) -> str:
+    """The request id a (unique) prefix stands for; an unknown or ambiguous one is refused."""
+    text = typed.strip()
+    if len(text) >= ID_MIN and "%" not in text and "_" not in text:
+        found = session.db.execute(
+            "SELECT id FROM placements WHERE id LIKE ? ORDER BY id LIMIT 2", [text + "%"]
+        ).fetchall()
+        if len(found) == 1:
+            return str(found[0][0])
+        if len(found) > 1:
+            raise VeldError(
+                f"'{text}' past bij meer dan één aanvraag; typ meer tekens.",
+                f"'{text}' matches more than one request; type more characters.",
+            )
+    raise NotFound("Plaatsingsaanvraag / placement request", plain(text))
+
+
+def _confirm(yes: bool, nl: str, en: str) -> None:
+    """Ask before a step that leaves the device or cannot be undone (``--yes`` answers for a script)."""
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise VeldError(
+            f"{nl} Bevestig met --yes (er is geen terminal om het te vragen).",
+            f"{en} Confirm with --yes (there is no terminal to ask).",
+        )
+    if not click.confirm(nl if lang() == "nl" else en, default=False):
+        raise VeldError("Niets gedaan.", "Nothing done.")
+
+
+def _step_json(session: Session, request_id: str, event: dict[str, Any]) -> dict[str, Any]:
+    status = session.db.execute("SELECT status FROM placements WHERE id = ?", [request_id]).fetchone()
+    return {"request_id": request_id, "status": status[0] if status else None, "event": event}
+
+
+def _report(
+    session: Session, request_id: str, event: dict[str, Any], as_json: bool, nl: str, en: str
+) -> None:
+    out = _step_json(session, request_id, event)
+    if as_json:
+        echo_json(out)
+        return
+    label = PlacementStatus(out["status"]).label(lang()) if out["status"] else "?"
+    click.echo(f"{nl if lang() == 'nl' else en} ({request_id[:8]}: {label})")
+
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+yes_option = click.option("--yes", is_flag=True, help="Do not ask to confirm (for scripts).")
+reason_option = click.option("--reason", default=None, help="A short note (at most 500 characters).")
+
+
+@click.group("request")
+def request() -> None:
+    """One placement request: file, send, withdraw, offer, accept, decline, admit, discharge."""
+
+
+@request.command("new")
+@click.argument("client_id")
+@click.option("--urgency", required=True, help="U1 (most urgent) to U4.")
+@click.option("--referrer-name", required=True)
+@click.option("--referrer-role", required=True, help="e.g. HUISARTS, SPECIALIST.")
+@click.option("--referrer-agb", default=None)
+@click.option("--desired-start", required=True, help="YYYY-MM-DD.")
+@click.option("--care-type", default=None, help="Default: what the triage advises.")
+@click.option("--capability", "capabilities", multiple=True, help="A required capability (repeatable).")
+@click.option(
+    "--triage",
+    "triage",
+    multiple=True,
+    type=click.Choice(TRIAGE_FLAGS, case_sensitive=False),
+    help="A triage answer that is yes (repeatable).",
+)
+@json_option
+@profile_option
+@click.pass_context
+@handles_errors
+def new(
+    ctx: click.Context,
+    client_id: str,
+    urgency: str,
+    referrer_name: str,
+    referrer_role: str,
+    referrer_agb: str | None,
+    desired_start: str,
+    care_type: str | None,
+    capabilities: tuple[str, ...],
+    triage: tuple[str, ...],
+    as_json: bool,
+    profile_name: str | None,
+) -> None:
+    """File a placement request for one of the node's clients (not sent yet)."""
+    from veldclient.services import placements
+
+    raw = {
+        "referrer": {"name": referrer_name, "role": referrer_role, "agb": referrer_agb},
+        "urgency": urgency,
+        "triage": {flag: True for flag in triage},
+        "required_capabilities": list(capabilities),
+        "desired_start": desired_start,
+        "care_type": care_type,
+    }
+    session = open_profile(resolve_profile(ctx, profile_name))
+    try:
+        filed = placements.file_placement_request(session, client_id, raw)
+    finally:
+        session.close()
+    if as_json:
+        echo_json(filed.to_dict())
+        return
+    care = CareType(filed.care_type).label(lang())
+    click.echo(f"{'Aanvraag vastgelegd' if lang() == 'nl' else 'Request filed'}: {filed.id} ({care})")
+
+
+@request.command("show")
+@click.argument("request_id")
+@json_option
+@profile_option
+@click.pass_context
+@handles_errors
+def show(ctx: click.Context, request_id: str, as_json: bool, profile_name: str | None) -> None:
+    """The request with its status, where it was sent and its offers (the name only on its own node)."""
+    from veldclient.services import placement_flow as flow
+
+    session = open_profile(resolve_profile(ctx, profile_name))
+    try:
+        view = flow.get_request(session, _full_id(session, request_id))
+    finally:
+        session.close()
+    if as_json:
+        echo_json(view)
+        return
+    language = lang()
+    name = plain(view.get("client_name") or "—")
+    status = PlacementStatus(view["status"]).label(language)
+    click.echo(f"{view['id']}  {name}  {status}  {CareType(view['care_type']).label(language)}")
+    if view.get("sent_to"):
+        click.echo(f"  {'verstuurd naar' if language == 'nl' else 'sent to'}: {', '.join(view['sent_to'])}")
+    for o in view["offers"]:
+        click.echo(f"  {o['offer_id']}  {o['node']}  {o['location_id']}  {o['care_type']}  {o['state']}")
+
+
+@request.command("send")
+@click.argument("request_id")
+@click.argument("node_id")
+@yes_option
+@json_option
+@profile_option
+@click.pass_context
+@handles_errors
+def send(
+    ctx: click.Context, request_id: str, node_id: str, yes: bool, as_json: bool, profile_name: str | None
+) -> None:
+    """Send the request to another node (it leaves this device at the next sync or bundle)."""
+    from veldclient.services import placement_flow as flow
+
+    session = open_profile(resolve_profile(ctx, profile_name))
+    try:
+        rid = _full_id(session, request_id)
+        target = plain(node_id)
+        _confirm(yes, f"Aanvraag {rid[:8]} naar {target} versturen?", f"Send request {rid[:8]} to {target}?")
+        event = flow.send(session, rid, node_id)
+        _report(session, rid, event, as_json, f"Verstuurd naar {target}", f"Sent to {target}")
+    finally:
+        session.close()
+
+
+@request.command("withdraw")
+@click.argument("request_id")
+@click.option("--offer", "offer_id", default=None, help="Withdraw this offer of your node instead.")
+@reason_option
+@json_option
+@profile_option
+@click.pass_context
+@handles_errors
+def withdraw(
+    ctx: click.Context,
+    request_id: str,
+    offer_id: str | None,
+    reason: str | None,
+    as_json: bool,
+    profile_name: str | None,
+) -> None:
+    """Withdraw (cancel) your node's request; with --offer, take back an offer your node made."""
+    from veldclient.services import placement_flow as flow
+
+    session = open_profile(resolve_profile(ctx, profile_name))
+    try:
+        rid = _full_id(session, request_id)
+        if offer_id is None:
+            event = flow.cancel(session, rid, reason=reason)
+            _report(session, rid, event, as_json, "Aanvraag ingetrokken", "Request withdrawn")
+        else:
+            event = flow.withdraw(session, rid, offer_id, reason=reason)
+            _report(session, rid, event, as_json, "Aanbod ingetrokken", "Offer withdrawn")
+    finally:
+        session.close()
+
+
+@request.command("offer")
+@click.argument("request_id")
+@click.argument("location_id")
+@click.option("--care-type", default=None, help="Default: the request's care type.")
+@json_option
+@profile_option
+@click.pass_context
+@handles_errors
+def offer(
+    ctx: click.Context,
+    request_id: str,
+    location_id: str,
+    care_type: str | None,
+    as_json: bool,
+    profile_name: str | None,
+) -> None:
+    """Offer a free bed at one of your node's locations for a request sent to your node."""
+    from veldclient.services import placement_flow as flow
+
+    session = open_profile(resolve_profile(ctx, profile_name))
+    try:
+        rid = _full_id(session, request_id)
+        care = (
+            care_type
+            or session.db.execute("SELECT care_type FROM placements WHERE id = ?", [rid]).fetchone()[0]
+        )
+        event = flow.offer(session, rid, location_id, care)
+        _report(session, rid, event, as_json, f"Aanbod gedaan: {event['id']}", f"Offer made: {event['id']}")
+    finally:
+        session.close()
+
+
+@request.command("accept")
+@click.argument("request_id")
+@click.argument("offer_id")
+@yes_option
+@json_option
+@profile_option
+@click.pass_context
+@handles_errors
+def accept(
+    ctx: click.Context, request_id: str, offer_id: str, yes: bool, as_json: bool, profile_name: str | None
+) -> None:
+    """Accept an offer: the bed is reserved for this client until admission."""
+    from veldclient.services import placement_flow as flow
+
+    session = open_profile(resolve_profile(ctx, profile_name))
+    try:
+        rid = _full_id(session, request_id)
+        _confirm(
+            yes,
+            f"Aanbod {plain(offer_id)[:8]} accepteren? Het bed wordt gereserveerd.",
+            f"Accept offer {plain(offer_id)[:8]}? The bed is reserved.",
+        )
+        event = flow.accept(session, rid, offer_id)
+        _report(session, rid, event, as_json, "Aanbod geaccepteerd", "Offer accepted")
+    finally:
+        session.close()
+
+
+@request.command("decline")
+@click.argument("request_id")
+@click.option("--offer", "offer_id", default=None, help="Decline this offer (your own request).")
+@reason_option
+@json_option
+@profile_option
+@click.pass_context
+@handles_errors
+def decline(
+    ctx: click.Context,
+    request_id: str,
+    offer_id: str | None,
+    reason: str | None,
+    as_json: bool,
+    profile_name: str | None,
+) -> None:
+    """Decline a request sent to your node; with --offer, decline an offer made for your request."""
+    from veldclient.services import placement_flow as flow
+
+    session = open_profile(resolve_profile(ctx, profile_name))
+    try:
+        rid = _full_id(session, request_id)
+        event = flow.decline(session, rid, offer_id, reason=reason)
+        _report(session, rid, event, as_json, "Afgewezen", "Declined")
+    finally:
+        session.close()
+
+
+@request.command("admit")
+@click.argument("request_id")
+@click.option("--offer", "offer_id", default=None, help="The accepted offer (if your node has several).")
+@json_option
+@profile_option
+@click.pass_context
+@handles_errors
+def admit(
+    ctx: click.Context, request_id: str, offer_id: str | None, as_json: bool, profile_name: str | None
+) -> None:
+    """Record the admission on your node's accepted offer (a free bed becomes occupied)."""
+    from veldclient.services import placement_flow as flow
+
+    session = open_profile(resolve_profile(ctx, profile_name))
+    try:
+        rid = _full_id(session, request_id)
+        event = flow.admit(session, rid, offer_event_id=offer_id)
+        _report(session, rid, event, as_json, "Opname vastgelegd", "Admission recorded")
+    finally:
+        session.close()
+
+
+@request.command("discharge")
+@click.argument("request_id")
+@click.argument("destination")
+@json_option
+@profile_option
+@click.pass_context
+@handles_errors
+def discharge(
+    ctx: click.Context, request_id: str, destination: str, as_json: bool, profile_name: str | None
+) -> None:
+    """Record the discharge and where to (e.g. HOME, HOME_WV); the bed becomes free again."""
+    from veldclient.services import placement_flow as flow
+
+    session = open_profile(resolve_profile(ctx, profile_name))
+    try:
+        rid = _full_id(session, request_id)
+        event = flow.discharge(session, rid, destination)
+        _report(session, rid, event, as_json, "Ontslag vastgelegd", "Discharge recorded")
+    finally:
+        session.close()

@@ -1,0 +1,120 @@
+"""Readable names for the audit log's event codes and action letters, in Dutch and English.
+
+The log stores codes (``client.read``, ``L``) because they are stable and hashed into the chain; an
+admin reading it needs words. Both the app and ``veld audit log`` name entries through here, and
+tests/unit/test_audit_names.py checks that every event code a service writes has a name in both
+languages, so a new event cannot reach the log unnamed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from veldclient.audit import ACTIONS
+
+# action letter -> (nl, en); the letters and their meaning are audit.ACTIONS (NEN 7513).
+ACTION_NAMES: Mapping[str, tuple[str, str]] = {
+    "C": ("aanmaken", "create"),
+    "R": ("inzien", "read"),
+    "U": ("wijzigen", "update"),
+    "D": ("verwijderen", "delete"),
+    "E": ("export/overdracht", "export/transfer"),
+    "S": ("zoeken", "search"),
+    "X": ("noodtoegang", "emergency access"),
+    "L": ("auditlog lezen", "reading the audit log"),
+}
+assert set(ACTION_NAMES) == set(ACTIONS), "every NEN 7513 action letter needs a readable name"
+
+# event code -> (nl, en)
+EVENT_NAMES: Mapping[str, tuple[str, str]] = {
+    "audit.read": ("Auditlog gelezen", "Audit log read"),
+    "audit.verify": ("Auditketen gecontroleerd", "Audit chain verified"),
+    "bundle.export": ("Bundel gemaakt (USB)", "Bundle made (USB)"),
+    "bundle.import": ("Bundel ingelezen (USB)", "Bundle imported (USB)"),
+    "capacity.update": ("Capaciteit gemeld", "Capacity reported"),
+    "caseload.detail": ("Cliëntdossier geopend", "Client record opened"),
+    "caseload.list": ("Caseload bekeken", "Caseload viewed"),
+    "client.archive": ("Cliënt gearchiveerd", "Client archived"),
+    "client.create": ("Cliënt aangemaakt", "Client created"),
+    "client.erase": ("Cliënt gewist", "Client erased"),
+    "client.read": ("Cliënt ingezien", "Client viewed"),
+    "client.search": ("Cliënten gezocht", "Clients searched"),
+    "client.timeline": ("Tijdlijn cliënt ingezien", "Client timeline viewed"),
+    "client.update": ("Cliënt gewijzigd", "Client changed"),
+    "conflict.resolve": ("Conflict besloten", "Conflict resolved"),
+    "conflicts.read": ("Conflicten bekeken", "Conflicts viewed"),
+    "device.revoke": ("Apparaat ingetrokken", "Device revoked"),
+    "helprequest.create": ("Hulpvraag aangemaakt", "Help request created"),
+    "helprequest.export": ("Hulpvraag geëxporteerd", "Help request exported"),
+    "helprequest.list": ("Hulpvragen bekeken", "Help requests viewed"),
+    "helprequest.read": ("Hulpvraag ingezien", "Help request viewed"),
+    "helprequest.update": ("Hulpvraag gewijzigd", "Help request changed"),
+    "identity.export": ("Identiteit gedeeld", "Identity shared"),
+    "mantelzorger.create": ("Mantelzorger aangemaakt", "Carer created"),
+    "mantelzorger.list": ("Mantelzorgers bekeken", "Carers viewed"),
+    "mantelzorger.overloaded": ("Overbelaste mantelzorgers bekeken", "Overloaded carers viewed"),
+    "mantelzorger.read": ("Mantelzorger ingezien", "Carer viewed"),
+    "match.accept": ("Koppeling geaccepteerd", "Match accepted"),
+    "match.complete": ("Koppeling afgerond", "Match completed"),
+    "match.confirm": ("Koppeling bevestigd", "Match confirmed"),
+    "match.decline": ("Koppeling afgeslagen", "Match declined"),
+    "match.propose": ("Koppeling voorgesteld", "Match proposed"),
+    "match.rank": ("Vrijwilligers gerangschikt", "Volunteers ranked"),
+    "match.withdraw": ("Koppeling ingetrokken", "Match withdrawn"),
+    "peer.add": ("Peer gekoppeld", "Peer paired"),
+    "peer.address": ("Adres peer gewijzigd", "Peer address changed"),
+    "peer.remove": ("Peer ontkoppeld", "Peer removed"),
+    "placement.accept": ("Plaatsing geaccepteerd", "Placement accepted"),
+    "placement.admit": ("Cliënt opgenomen", "Client admitted"),
+    "placement.candidates": ("Plaatsen gezocht", "Places searched"),
+    "placement.caseload": ("Plaatsingen bekeken", "Placements viewed"),
+    "placement.close": ("Plaatsingsaanvraag gesloten", "Placement request closed"),
+    "placement.conflicts": ("Plaatsingsconflicten bekeken", "Placement conflicts viewed"),
+    "placement.create": ("Plaatsingsaanvraag aangemaakt", "Placement request created"),
+    "placement.decline": ("Plaatsing afgewezen", "Placement declined"),
+    "placement.discharge": ("Cliënt ontslagen", "Client discharged"),
+    "placement.incoming": ("Binnenkomende aanvragen bekeken", "Incoming requests viewed"),
+    "placement.offer": ("Plaats aangeboden", "Place offered"),
+    "placement.read": ("Plaatsingsaanvraag ingezien", "Placement request viewed"),
+    "placement.send": ("Plaatsingsaanvraag verstuurd", "Placement request sent"),
+    "placement.targets": ("Doelen plaatsing bekeken", "Placement targets viewed"),
+    "placement.triage": ("Triage ingezien", "Triage viewed"),
+    "placement.withdraw": ("Aanbod ingetrokken", "Offer withdrawn"),
+    "profile.create": ("Profiel aangemaakt", "Profile created"),
+    "projection.rebuild": ("Tabellen herbouwd", "Tables rebuilt"),
+    "settings.update": ("Instellingen gewijzigd", "Settings changed"),
+    "slot.book": ("Tijdslot geboekt", "Slot booked"),
+    "slot.clients": ("Cliënten gekozen voor tijdslot", "Clients listed for a slot"),
+    "slot.publish": ("Tijdsloten gepubliceerd", "Slots published"),
+    "slot.release": ("Tijdslot vrijgegeven", "Slot released"),
+    "sync.refused": ("Synchronisatie geweigerd", "Sync refused"),
+    "sync.run": ("Gesynchroniseerd", "Synced"),
+    "sync.session": ("Synchronisatie met peer", "Sync session with peer"),
+    "visit.create": ("Bezoek gepland", "Visit planned"),
+    "visit.read": ("Bezoeken ingezien", "Visits viewed"),
+    "visit.update": ("Bezoek gewijzigd", "Visit changed"),
+    "volunteer.create": ("Vrijwilliger aangemaakt", "Volunteer created"),
+    "volunteer.read": ("Vrijwilliger ingezien", "Volunteer viewed"),
+    "volunteer.search": ("Vrijwilligers gezocht", "Volunteers searched"),
+    "volunteer.update": ("Vrijwilliger gewijzigd", "Volunteer changed"),
+}
+
+
+def _pick(names: tuple[str, str], lang: str) -> str:
+    return names[1] if lang == "en" else names[0]
+
+
+def event_name(code: str, lang: str) -> str:
+    """The event's readable name; an unknown code (written by a newer version) shows as itself."""
+    names = EVENT_NAMES.get(code)
+    return code if names is None else _pick(names, lang)
+
+
+def action_name(letter: str, lang: str) -> str:
+    names = ACTION_NAMES.get(letter)
+    return letter if names is None else _pick(names, lang)
+
+
+def event_codes() -> list[str]:
+    """Every named event code, sorted (the filter's choices)."""
+    return sorted(EVENT_NAMES)
