@@ -34,10 +34,12 @@ class Seen:
     walked: set[tuple[str, frozenset[tuple[str, bool]]]] = field(default_factory=set)
     silent: list[str] = field(default_factory=list)
     pressed: int = 0
+    palette_pressed: bool = False
 
 
-def footer_keys(app: Any) -> list[tuple[str, str, bool]]:
-    """(key, action, enabled) of every key the footer shows, one per action, plus ctrl+p."""
+def footer_keys(app: Any, palette_pressed: bool = True) -> list[tuple[str, str, bool]]:
+    """(key, action, enabled) of every key the footer shows, one per action, and ctrl+p unless it
+    was pressed already (it opens the same palette everywhere: once per role keeps the walk quick)."""
     out: dict[tuple[int, str], tuple[str, str, bool]] = {}
     for key, active in app.screen.active_bindings.items():
         binding = active.binding
@@ -45,7 +47,7 @@ def footer_keys(app: Any) -> list[tuple[str, str, bool]]:
             continue
         out.setdefault((id(active.node), binding.action), (key, binding.action, active.enabled))
     keys = list(out.values())
-    if app.screen.query("Footer") and app.ENABLE_COMMAND_PALETTE:
+    if app.screen.query("Footer") and app.ENABLE_COMMAND_PALETTE and not palette_pressed:
         keys.append(("ctrl+p", "command_palette", True))
     # keys that leave the screen last, so the others are pressed on it
     return sorted(keys, key=lambda k: k[0] == "escape")
@@ -90,7 +92,8 @@ async def walk(app: Any, pilot: Any, seen: Seen, mode: str, path: str, depth: in
         await open_with_enter(app, pilot, seen, mode, path, depth, screen)
         return
     seen.walked.add(signature)
-    for key, action, enabled in footer_keys(app):
+    for key, action, enabled in footer_keys(app, seen.palette_pressed):
+        seen.palette_pressed = seen.palette_pressed or key == "ctrl+p"
         if app.screen is not screen and not await reopen():
             return
         screen, focused = app.screen, app.focused
