@@ -16,7 +16,7 @@ def demo(request, tmp_path_factory):
     monkeypatch.setenv("VELD_HOME", str(tmp_path_factory.mktemp(f"demo-{request.param}")))
     monkeypatch.setenv("VELD_KDF_MEMORY_KIB", "1024")
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
-    session = demo_session(role=request.param)
+    session = demo_session(role=request.param, mesh=True)
     yield session
     session.close()
     monkeypatch.undo()

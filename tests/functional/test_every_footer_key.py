@@ -145,7 +145,7 @@ async def open_with_enter(
 
 @pytest.mark.parametrize("role", ["nurse", "coordinator", "admin"])
 async def test_every_footer_key_acts_or_says_why_not(role):
-    app = make_app(demo_session(role=role), start="dashboard")
+    app = make_app(demo_session(role=role, mesh=True), start="dashboard")
     seen = Seen()
     notify, call = app.notify, app.call
 
