@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import importlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from textual.actions import ActionParseResult
 from textual.app import App
 from textual.binding import Binding
 from textual.command import CommandPalette, Provider
+from textual.dom import DOMNode
 from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.screen import Screen
@@ -27,7 +29,15 @@ from textual.theme import Theme
 
 from veldclient.screens import i18n
 from veldclient.screens.backend import Backend, Done, Failed, ServiceReply
-from veldclient.screens.base import KeySpec, LocalisedKeys, ServiceCaller, VeldScreen, bindings
+from veldclient.screens.base import (
+    ExplainsKeys,
+    KeySpec,
+    LocalisedKeys,
+    ServiceCaller,
+    VeldScreen,
+    bindings,
+    refuse,
+)
 from veldclient.screens.commands import VeldCommands
 from veldclient.screens.i18n import t
 from veldclient.screens.prefs import Prefs
@@ -252,6 +262,20 @@ class VeldApp(LocalisedKeys, ServiceCaller, App[None]):
             self.notify(t(f"area.not_for_role.{mode}"), severity="warning", markup=False)
             return
         self.switch_mode(mode)
+
+    async def run_action(
+        self,
+        action: str | ActionParseResult,
+        default_namespace: DOMNode | None = None,
+        namespaces: Mapping[str, DOMNode] | None = None,
+    ) -> bool:
+        """Run an action (Textual's), unless its screen says why it cannot act now: then say that."""
+        target, name, parameters = self._parse_action(action, default_namespace or self, namespaces)
+        reason = target.refusal(name, parameters) if isinstance(target, ExplainsKeys) else None
+        if reason is not None:
+            refuse(target, reason)
+            return True
+        return await super().run_action(action, default_namespace, namespaces)
 
     def action_help(self) -> None:
         from veldclient.screens.help import HelpScreen

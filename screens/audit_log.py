@@ -153,6 +153,14 @@ class AuditScreen(VeldScreen):
     def _input_submitted(self, _event: Input.Submitted) -> None:
         self.apply_filters()
 
+    LIT_WHEN_REFUSED = frozenset({"focus_filter"})
+
+    def refusal(self, action: str, parameters: tuple[object, ...]) -> str | None:
+        """f while the cursor is in the first filter already: say where it is."""
+        if action == "focus_filter" and self.is_mounted and self.focused is self.query_one("#filter-action"):
+            return t("auditlog.refusal.in_filter")
+        return None
+
     def action_focus_filter(self) -> None:
         self.query_one("#filter-action", Select).focus()
 

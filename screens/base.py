@@ -107,7 +107,41 @@ class LocalisedKeys:
         node.refresh_bindings()
 
 
-class VeldScreen(LocalisedKeys, ServiceCaller, Screen[None]):
+class ExplainsKeys:
+    """A screen whose keys, when they cannot act now, say why when pressed.
+
+    A screen names the reason in :meth:`refusal`; when there is one, the app shows it instead of
+    running the action (VeldApp.run_action, through :func:`refuse`), so a key in the footer never
+    does nothing. Such a key is also shown greyed (Textual's ``check_action`` None), except the
+    actions in ``LIT_WHEN_REFUSED``: the footer is redrawn on focus changes, not on every cursor
+    move, so a key whose reason comes and goes with the highlighted row stays lit rather than
+    greyed at the wrong moment.
+    """
+
+    LIT_WHEN_REFUSED: ClassVar[frozenset[str]] = frozenset()
+
+    def refusal(self, action: str, parameters: tuple[object, ...]) -> str | None:
+        """Why the key of ``action`` cannot act now, as a sentence in the current language that
+        names the reason (who may, or what state it needs); None when it can act."""
+        return None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self.LIT_WHEN_REFUSED or self.refusal(action, parameters) is None:
+            return True
+        return None
+
+
+def role_name(role: str) -> str:
+    """A role as a person reads it (wijkverpleegkundige, coördinator, beheerder)."""
+    return t(f"dashboard.role.{role}")
+
+
+def refuse(node: DOMNode, reason: str) -> None:
+    """The one way a key says why it cannot act: a warning with the reason, in the current language."""
+    node.app.notify(reason, title=t("key.refused"), severity="warning", markup=False)
+
+
+class VeldScreen(LocalisedKeys, ServiceCaller, ExplainsKeys, Screen[None]):
     """A top-level screen. ``HELP`` is the catalogue id of its F1 help text; ``KEYS`` its bindings."""
 
     HELP: ClassVar[str] = "help.general"
@@ -124,6 +158,10 @@ class VeldScreen(LocalisedKeys, ServiceCaller, Screen[None]):
     @property
     def veld(self) -> VeldApp:
         return self.app  # type: ignore[return-value]
+
+    def not_for_role(self, message_id: str, **values: object) -> str:
+        """A refusal because of the person's role: the message, its ``{role}`` filled in."""
+        return t(message_id, role=role_name(self.veld.session.actor.role), **values)
 
     _refresh_queued = False
 

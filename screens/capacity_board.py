@@ -44,6 +44,8 @@ class CapacityScreen(VeldScreen):
     #capacity-count { padding: 0 1; }
     """
 
+    LIT_WHEN_REFUSED = frozenset({"clear_filters", "edit"})  # filters change in their own Select
+
     def __init__(self) -> None:
         super().__init__()
         self._generation = 0
@@ -174,6 +176,16 @@ class CapacityScreen(VeldScreen):
         select = self.query_one("#filter-care" if which == "care" else "#filter-capability", Select)
         select.focus()
         select.expanded = True
+
+    def refusal(self, action: str, parameters: tuple[object, ...]) -> str | None:
+        """Clearing needs a filter to clear; editing needs a row."""
+        if not self.is_mounted:
+            return None
+        if action == "clear_filters" and not any(self.filters().values()):
+            return t("capacity.refusal.no_filters")
+        if action == "edit" and self.query_one(CapacityTable).current() is None:
+            return t("refusal.nothing_chosen")
+        return None
 
     def action_clear_filters(self) -> None:
         for select in self.query(Select).results(Select):

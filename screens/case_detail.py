@@ -318,15 +318,23 @@ class CaseDetailScreen(ClientActions):
         for e in case.timeline:
             device = t("caseload.detail.this_device") if e["own_device"] else e["device"]
             timeline.add_row(*_cells(when_text(e["at"]), event_text(e), e["by"], e["node_name"], device))
+        self.refresh_bindings()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.data_table.id == "requests" and event.row_key.value:
             self.app.push_screen(RequestScreen(event.row_key.value))
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "new_request" and self.veld.session.actor.role != "nurse":
-            return None  # shown, but greyed out: the services refuse it for other roles
-        return True
+    def refusal(self, action: str, parameters: tuple[object, ...]) -> str | None:
+        """Only a nurse files a placement request (the services refuse other roles as well)."""
+        if action != "new_request":
+            return None
+        if self.veld.session.actor.role != "nurse":
+            return self.not_for_role("caseload.refusal.nurse_files")
+        if self.case is None:
+            return t("refusal.loading")
+        if self.case.client is None:
+            return t("caseload.detail.hidden")
+        return None
 
     def action_back(self) -> None:
         self.dismiss(None)

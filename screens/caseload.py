@@ -220,9 +220,15 @@ class CaseloadScreen(VeldScreen):
 
     # -- actions -------------------------------------------------------------------------------------
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("new_client", "new_request") and self.veld.session.actor.role != "nurse":
-            return None  # shown greyed out: only a nurse registers clients and files requests
+    def refusal(self, action: str, parameters: tuple[object, ...]) -> str | None:
+        """Only a nurse registers clients and files requests; the incoming list has no filters."""
+        role = self.veld.session.actor.role
+        if action == "new_client" and role != "nurse":
+            return self.not_for_role("caseload.refusal.nurse_registers")
+        if action == "new_request" and role != "nurse":
+            return self.not_for_role("caseload.refusal.nurse_files")
+        if action == "toggle_incoming" and self.incoming and role not in caseload_view.VIEWERS:
+            return t("caseload.no_list")
         if self.incoming and action in (
             "search",
             "cycle_status",
@@ -231,8 +237,8 @@ class CaseloadScreen(VeldScreen):
             "clear_filters",
             "new_request",
         ):
-            return None
-        return True
+            return t("caseload.refusal.incoming_list")
+        return None
 
     def action_search(self) -> None:
         self.query_one("#search", Input).focus()
@@ -276,8 +282,6 @@ class CaseloadScreen(VeldScreen):
             self.app.push_screen(RequestScreen(request.id))
 
     def action_toggle_incoming(self) -> None:
-        if self.incoming and self.veld.session.actor.role not in caseload_view.VIEWERS:
-            return
         self.incoming = not self.incoming
         self.set_class(self.incoming, "-incoming")
         title = "caseload.incoming_title" if self.incoming else "caseload.title"

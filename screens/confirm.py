@@ -7,9 +7,10 @@ Escape, so a reflexive Escape never confirms. The dialog dismisses with True for
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
@@ -70,3 +71,13 @@ class Confirm(LocalisedKeys, ModalScreen[bool]):
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
+
+
+def ask(app: App[object], question: str, then: Callable[[], object]) -> None:
+    """Ask ``question``; run ``then`` only when the answer is yes (no, Escape: nothing happens)."""
+
+    def answered(yes: bool | None) -> None:
+        if yes:
+            then()
+
+    app.push_screen(Confirm(question), answered)

@@ -11,6 +11,7 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from veldclient.screens.base import KeySpec, VeldScreen
+from veldclient.screens.confirm import ask
 from veldclient.screens.i18n import language, t
 from veldclient.services import conflicts
 
@@ -40,6 +41,8 @@ class ConflictsScreen(VeldScreen):
         ("0", "resolve(-1)", "conflicts.neither"),
         ("r", "refresh", "key.refresh"),
     )
+
+    LIT_WHEN_REFUSED = frozenset({"resolve"})  # which sides exist changes with the highlighted conflict
 
     def __init__(self) -> None:
         super().__init__()
@@ -127,12 +130,34 @@ class ConflictsScreen(VeldScreen):
             text = t("conflicts.delivery", holders=", ".join(parts))
         self.query_one("#conflict-delivery", Static).update(text)
 
+    def refusal(self, action: str, parameters: tuple[object, ...]) -> str | None:
+        """Deciding needs a conflict, and a side that it has."""
+        if action != "resolve":
+            return None
+        item = self._selected() if self.is_mounted else None
+        if item is None:
+            return t("conflicts.refusal.none")
+        side = parameters[0] if parameters else -1
+        if isinstance(side, int) and side >= len(item.sides):
+            return t("conflicts.refusal.no_side", n=side + 1, sides=len(item.sides))
+        return None
+
     def action_resolve(self, side: int) -> None:
+        """The decision is kept and synced to every peer that holds the records: asked first."""
         item = self._selected()
         if item is None:
             return
         chosen = item.sides[side]["event_id"] if 0 <= side < len(item.sides) else None
-        self.call(conflicts.resolve, item.id, chosen, "", done=self._resolved)
+        question = (
+            t("conflicts.confirm_side", n=side + 1, title=item.title(language()))
+            if chosen is not None
+            else t("conflicts.confirm_neither", title=item.title(language()))
+        )
+        ask(
+            self.app,
+            question,
+            lambda: self.call(conflicts.resolve, item.id, chosen, "", done=self._resolved),
+        )
 
     def _resolved(self, _result: object) -> None:
         self.notify(t("conflicts.resolved"), markup=False)

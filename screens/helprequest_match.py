@@ -28,6 +28,7 @@ from veldclient.domain import HelpRequestStatus, MatchStatus
 from veldclient.domain import matching as dm
 from veldclient.errors import ValidationError, VeldError
 from veldclient.screens.base import KeySpec, VeldScreen
+from veldclient.screens.confirm import ask
 from veldclient.screens.i18n import language, t
 from veldclient.screens.roster_labels import day, languages_text
 from veldclient.services import matching, roster_view
@@ -250,30 +251,42 @@ class MatchScreen(VeldScreen):
         lines += [f"• {reason[i]}" for reason in c.reasons]
         box.update("\n".join(lines))
 
+    @staticmethod
+    def _step_names(m: MatchView) -> str:
+        """The steps the match can take next, by the names of their keys (empty when closed)."""
+        keys = {s: k for k, (_fn, s) in STEPS.items()}
+        steps = sorted(m.next_steps(), key=list(MatchStatus).index)
+        return ", ".join(t(f"helprequests.key.{keys[s]}") for s in steps)
+
     def _show_steps(self) -> None:
         m = self._highlighted_match()
-        keys = {s: k for k, (_fn, s) in STEPS.items()}
         text = ""
         if m is not None:
-            allowed = [
-                t(f"helprequests.key.{keys[s]}") for s in sorted(m.next_steps(), key=list(MatchStatus).index)
-            ]
-            text = (
-                t("helprequests.match.next", steps=", ".join(allowed))
-                if allowed
-                else t("helprequests.match.final")
-            )
+            steps = self._step_names(m)
+            text = t("helprequests.match.next", steps=steps) if steps else t("helprequests.match.final")
         self.query_one("#match-steps", Static).update(text)
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Dim a key when it does not apply to what is highlighted (None = shown, disabled)."""
+    def refusal(self, action: str, parameters: tuple[object, ...]) -> str | None:
+        """Why a key does not apply to what is highlighted (it is dimmed, and says this when pressed)."""
         if action == "propose":
             c = self._highlighted_candidate() if self.is_mounted else None
-            return True if c is not None and c.eligible else None
+            if c is None:
+                return t("helprequests.refusal.no_candidate")
+            if c.excluded is not None:
+                return t("helprequests.refusal.excluded", name=c.name, reason=c.excluded[language() != "nl"])
+            return None
         if action in STEPS:
             m = self._highlighted_match() if self.is_mounted else None
-            return True if m is not None and STEPS[action][1] in m.next_steps() else None
-        return True
+            if m is None:
+                return t("helprequests.refusal.no_match")
+            if STEPS[action][1] in m.next_steps():
+                return None
+            status = m.status.label(language()).lower()
+            steps = self._step_names(m)
+            if not steps:
+                return t("helprequests.refusal.closed", name=m.name, status=status)
+            return t("helprequests.refusal.step", name=m.name, status=status, steps=steps)
+        return None
 
     # -- actions ---------------------------------------------------------------------------------
 
@@ -308,7 +321,11 @@ class MatchScreen(VeldScreen):
         self._step("accept")
 
     def action_confirm(self) -> None:
-        self._step("confirm")
+        """Confirming binds a volunteer to the request (one per request): asked first."""
+        m = self._highlighted_match()
+        if m is not None:
+            question = t("helprequests.match.confirm_question", name=m.name)
+            ask(self.app, question, lambda: self._step("confirm"))
 
     def action_decline(self) -> None:
         self._step("decline")

@@ -111,6 +111,8 @@ class HelpRequestsScreen(VeldScreen):
     HelpRequestsScreen #hr-count { width: 1fr; padding: 1 2 0 2; }
     """
 
+    LIT_WHEN_REFUSED = frozenset({"open", "export"})  # the list empties and fills with the filter
+
     def __init__(self) -> None:
         super().__init__()
         self.statuses: tuple[str, ...] | None = None
@@ -158,6 +160,12 @@ class HelpRequestsScreen(VeldScreen):
         from veldclient.screens.helprequest_match import MatchScreen
 
         self.app.push_screen(MatchScreen(request_id))
+
+    def refusal(self, action: str, parameters: tuple[object, ...]) -> str | None:
+        """Opening or exporting needs a help request in the list."""
+        if action in ("open", "export") and self.is_mounted and self._current() is None:
+            return t("refusal.nothing_chosen")
+        return None
 
     def action_open(self) -> None:
         request_id = self._current()

@@ -110,6 +110,8 @@ class RosterScreen(VeldScreen):
     RosterScreen TabPane { padding: 0; height: 1fr; }
     """
 
+    LIT_WHEN_REFUSED = frozenset({"tab", "open"})  # a tab is chosen with the mouse too
+
     def __init__(self) -> None:
         super().__init__()
         self.text = ""
@@ -188,6 +190,18 @@ class RosterScreen(VeldScreen):
             self.app.push_screen(MantelzorgerScreen(row.key))
         else:
             self.app.push_screen(VolunteerScreen(row.key))
+
+    def refusal(self, action: str, parameters: tuple[object, ...]) -> str | None:
+        """A tab key on its own tab says it is there already; opening needs a row."""
+        if not self.is_mounted:
+            return None
+        if action == "tab" and parameters and parameters[0] == self.query_one(TabbedContent).active:
+            return t("roster.refusal.shown", tab=t(f"roster.tab.{parameters[0]}"))
+        if action == "open":
+            table = self._active_table()
+            if table.row_at(table.cursor) is None:
+                return t("refusal.nothing_chosen")
+        return None
 
     def action_open(self) -> None:
         table = self._active_table()

@@ -152,6 +152,14 @@ class SlotsScreen(VeldScreen):
             return None
         return self.current()
 
+    LIT_WHEN_REFUSED = frozenset({"book", "release"})
+
+    def refusal(self, action: str, parameters: tuple[object, ...]) -> str | None:
+        """Booking and releasing need a highlighted slot (the role is checked when pressed)."""
+        if action in ("book", "release") and self.is_mounted and self.current() is None:
+            return t("refusal.nothing_chosen")
+        return None
+
     def action_book(self) -> None:
         slot = self._booker_slot()
         if slot is None:

@@ -11,12 +11,15 @@ FIXED_DEVICE_ID = "ab" * 32
 SIZE = (130, 40)
 
 
-def demo_session(role: str = "nurse", node: str = "enschede-centrum", size: str = "small"):
-    """The demo profile (fixed seed, frozen clock) as a session; its device id made constant."""
+def demo_session(
+    role: str = "nurse", node: str = "enschede-centrum", size: str = "small", mesh: bool = False
+):
+    """The demo profile (fixed seed, frozen clock) as a session; its device id made constant.
+    ``mesh``: with what other nodes did (the referral, the double-booked slot), as `veld demo`."""
     from veldclient.services import demo
 
     demo.remove_demo()  # a fresh demo for each call: tests build it again with another role or size
-    session = demo.build_demo(size=size, node_id=node, role=role, clock=FakeClock(FROZEN_NOW_MS))
+    session = demo.build_demo(size=size, node_id=node, role=role, clock=FakeClock(FROZEN_NOW_MS), mesh=mesh)
     session.profile = dataclasses.replace(session.profile, device_id=FIXED_DEVICE_ID)
     return session
 

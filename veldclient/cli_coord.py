@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from veldclient.cli import echo_json, handles_errors, lang, open_profile, profile_option, resolve_profile
+from veldclient.errors import ValidationError
+
+if TYPE_CHECKING:
+    from veldclient.session import Session
 
 
 def _age(ms: int) -> str:
@@ -14,7 +20,7 @@ def _age(ms: int) -> str:
     return f"{minutes} min" if minutes < 120 else f"{minutes // 60} h"
 
 
-@click.command("capacity")
+@click.group("capacity", invoke_without_command=True)
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--node", "node_id", default=None, help="Only this node.")
 @click.option("--care-type", default=None, help="Only this care type (e.g. ELV_HOOG).")
@@ -30,7 +36,11 @@ def capacity_command(
     capability: str | None,
     profile_name: str | None,
 ) -> None:
-    """Every node's beds per location and care type, with age and a stale mark."""
+    """Every node's beds per location and care type, with age and a stale mark.
+
+    `veld capacity set` reports the own node's beds of one care type at one location."""
+    if ctx.invoked_subcommand is not None:
+        return
     from veldclient.services import capacity
 
     session = open_profile(resolve_profile(ctx, profile_name))
@@ -49,6 +59,120 @@ def capacity_command(
             continue
         stale = "  VEROUDERD/STALE" if r.stale else ""
         click.echo(f"{where} {r.free:>3}/{r.beds_total:<3} {_age(r.age_ms):>7} {r.reported_by}{stale}")
+
+
+# form field -> the option a person typed, so an error names what to correct
+_OPTION_OF = {
+    "beds_total": "--total",
+    **{
+        f"counts.{status}": f"--{status.lower()}"
+        for status in ("FREE", "OCCUPIED", "CLOSED", "CLEANING", "ISOLATION")
+    },
+    "counts": "--total/--free/--occupied/--closed/--cleaning/--isolation",
+    "capabilities": "--capability",
+    "care_type": "CARE_TYPE",
+    "location_id": "LOCATION_ID",
+}
+
+
+def _reported(session: Session, location_id: str, care_type: str) -> dict[str, Any]:
+    """The counts and capabilities the own node reports now for this row, as raw form input: what
+    ``capacity set`` keeps when an option is left out (the app's form starts from them too)."""
+    from veldclient.domain import BedStatus
+    from veldclient.services import capacity
+
+    views = capacity.capacity(session, node_id=session.actor.node_id)
+    view = next((v for v in views if v.location_id == location_id and v.care_type == care_type), None)
+    if view is None or not view.reported:
+        return {}
+    return {
+        "beds_total": view.beds_total,
+        "counts": {status.value: view.count(status) for status in BedStatus},
+        "capabilities": list(view.capabilities),
+    }
+
+
+@capacity_command.command("set")
+@click.argument("location_id")
+@click.argument("care_type")
+@click.option("--total", type=str, default=None, help="Beds of this care type at the location.")
+@click.option("--free", type=str, default=None, help="Free beds.")
+@click.option("--occupied", type=str, default=None, help="Occupied beds.")
+@click.option("--closed", type=str, default=None, help="Closed beds.")
+@click.option("--cleaning", type=str, default=None, help="Beds being cleaned.")
+@click.option("--isolation", type=str, default=None, help="Beds in isolation.")
+@click.option(
+    "--capability",
+    "capabilities",
+    multiple=True,
+    help="What the location can do for this care type (repeat; e.g. ZUURSTOF). Omit: kept as reported.",
+)
+@click.option("--json", "as_json", is_flag=True)
+@profile_option
+@click.pass_context
+@handles_errors
+def capacity_set_command(
+    ctx: click.Context,
+    location_id: str,
+    care_type: str,
+    total: str | None,
+    free: str | None,
+    occupied: str | None,
+    closed: str | None,
+    cleaning: str | None,
+    isolation: str | None,
+    capabilities: tuple[str, ...],
+    as_json: bool,
+    profile_name: str | None,
+) -> None:
+    """Report the beds of CARE_TYPE at LOCATION_ID of the own node (as the app's capacity form).
+
+    Counts left out keep what the node reports now (0 when it never reported); the beds per status
+    must add up to --total. Numbers are checked by the same rules as the form, and a refused report
+    changes nothing."""
+    from veldclient.services import capacity
+
+    given = {
+        "FREE": free,
+        "OCCUPIED": occupied,
+        "CLOSED": closed,
+        "CLEANING": cleaning,
+        "ISOLATION": isolation,
+    }
+    session = open_profile(resolve_profile(ctx, parent_profile(ctx, profile_name)))
+    try:
+        raw = _reported(session, location_id, care_type.upper())
+        counts = dict(raw.get("counts") or dict.fromkeys(given, 0))
+        counts.update({status: value for status, value in given.items() if value is not None})
+        report = {
+            "beds_total": total if total is not None else raw.get("beds_total", 0),
+            "counts": counts,
+            "capabilities": list(capabilities) if capabilities else raw.get("capabilities", []),
+        }
+        try:
+            record = capacity.update_capacity(session, location_id, care_type.upper(), report)
+        except ValidationError as exc:
+            raise ValidationError(
+                replace(e, field=_OPTION_OF.get(e.field, e.field)) for e in exc.errors
+            ) from None
+    finally:
+        session.close()
+    if as_json:
+        echo_json(record.to_dict())
+        return
+    what = f"{record.location_id} {record.care_type.value}"
+    if lang() == "nl":
+        click.echo(f"Gemeld: {what}: {record.free} van {record.beds_total} vrij")
+    else:
+        click.echo(f"Reported: {what}: {record.free} of {record.beds_total} free")
+
+
+def parent_profile(ctx: click.Context, name: str | None) -> str | None:
+    """``--profile`` given after ``set``, else before it (``veld capacity --profile P set ...``)."""
+    if name:
+        return name
+    parent = ctx.parent.params.get("profile_name") if ctx.parent is not None else None
+    return parent if isinstance(parent, str) else None
 
 
 @click.command("conflicts")

@@ -52,8 +52,9 @@ def test_a_new_profile_invents_no_capacity(veld):
         assert "fixture" not in out and "STALE" not in out and " h " not in out
 
 
-def test_conflicts_empty_on_fresh_demo_and_unknown_resolve_fails(veld):
+def test_the_fresh_demo_has_its_one_double_booking_and_unknown_resolve_fails(veld):
     veld("demo", "--no-tui", **DEMO)
-    assert json.loads(veld("--profile", "demo", "conflicts", "--json", **DEMO).stdout) == []
+    found = json.loads(veld("--profile", "demo", "conflicts", "--json", **DEMO).stdout)
+    assert [len(c["event_ids"]) for c in found] == [2], "the demo's slot booked by Hengelo and Borne"
     bad = veld("--profile", "demo", "resolve", "doesnotexist", check=False, **DEMO)
     assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1

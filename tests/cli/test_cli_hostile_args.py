@@ -58,6 +58,8 @@ CASES = [
     case("capacity-unknown-care-type", "capacity", "--care-type", "BOGUS", says="BOGUS"),
     case("capacity-unknown-node", "capacity", "--node", "nowhere", says="Unknown node"),
     case("capacity-unknown-capability", "capacity", "--capability", "WARP", says="WARP"),
+    case("capacity-set-unknown-location", "--profile", "nurse", "capacity", "set", "nowhere", "GRZ",
+         "--total", "1", "--free", "1", says="does not exist"),
     case("cases-clock-not-a-date", "--profile", "nurse", "cases", says="VELD_NOW", VELD_NOW="2026-13-45"),
     case("conflicts-profile-json-is-a-folder", "conflicts", "--profile", "dirjson", says="is damaged"),
     case("resolve-unknown-conflict", "resolve", "nothing", says="does not exist"),

@@ -103,6 +103,8 @@ async def test_conflict_inbox_shows_both_sides_and_resolves(clock):
         assert "hengelo" in shown and "borne" in shown
         await pilot.press("1")
         await settle(app, pilot)
+        await pilot.press("j")  # yes, side 1 stands
+        await settle(app, pilot)
         assert i18n.t("conflicts.none") in texts(app.screen)
 
 

@@ -62,6 +62,8 @@ async def test_match_propose_and_confirm_changes_the_status_in_the_list():
         assert screen.view.matches[0].status is MatchStatus.ACCEPTED
         await pilot.press("c")
         await settle(app, pilot)
+        await pilot.press("j")  # yes, confirm
+        await settle(app, pilot)
         assert screen.view.matches[0].status is MatchStatus.CONFIRMED
         assert "Vrijwilliger gekoppeld" in str(screen.query_one("#req-title").content)
         await pilot.press("escape")

@@ -38,7 +38,7 @@ from veldclient.errors import VeldError
 from veldclient.fixtures import generator
 from veldclient.identity import format_device_id
 from veldclient.reference import twente
-from veldclient.services import events, settings, setup, status
+from veldclient.services import demo_mesh, events, settings, setup, status
 from veldclient.services.capacity import write_day_total, write_record
 from veldclient.services.session import open_session
 from veldclient.session import Clock, Session, clock_from_env
@@ -156,8 +156,12 @@ def build_demo(
     clock: Clock | None = None,
     progress: Callable[[str], None] | None = None,
     profile_name: str = locations.DEMO_PROFILE,
+    mesh: bool = True,
 ) -> Session:
-    """A new demo profile; an existing one is never overwritten (profile.create refuses)."""
+    """A new demo profile; an existing one is never overwritten (profile.create refuses).
+
+    ``mesh`` adds what other nodes did (demo_mesh: a referral to answer, a double-booked slot);
+    without it the node's own data only, which is what tests of a single node start from."""
     say = progress or (lambda _msg: None)
     clk = clock or clock_from_env()
     profmod.check_node_and_role(node_id, role)
@@ -175,6 +179,10 @@ def build_demo(
         data = generator.generate(node_id, size, seed=seed, now_ms=clk())  # type: ignore[arg-type]
         load_nodes(session)
         load_records(session, data)
+        if mesh:
+            say("demo: a referral from another node and a slot booked twice while apart")
+            demo_mesh.load_referral(session, demo_passphrase())
+            demo_mesh.load_double_booking(session, demo_passphrase())
         with session.transaction():
             settings.put(session, BUILT_WITH, json.dumps({"size": size, "seed": seed}))
         say(f"demo: {len(data.clients)} clients, {len(data.volunteers)} volunteers loaded")
