@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from veldclient.domain import Slot
 from veldclient.screens.base import KeySpec, VeldScreen
+from veldclient.screens.confirm import ask
 from veldclient.screens.i18n import language, t
 from veldclient.screens.slot_forms import BookSlotForm, PublishSlotsForm
 from veldclient.services import slots
@@ -50,7 +51,6 @@ class SlotsScreen(VeldScreen):
         super().__init__()
         self.own_only = False
         self.rows: dict[str, dict[str, Any]] = {}
-        self.confirming: str | None = None  # slot whose release waits for a second U
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -110,7 +110,6 @@ class SlotsScreen(VeldScreen):
         return self.rows.get(str(key))
 
     def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
-        self.confirming = None
         self._show_status()
 
     def _show_status(self, text: str = "") -> None:
@@ -188,12 +187,8 @@ class SlotsScreen(VeldScreen):
         if not slot["own_booking"]:
             self.notify(t("slots.not_own_booking"), severity="warning", markup=False)
             return
-        if self.confirming != slot["id"]:
-            self.confirming = slot["id"]
-            self._show_status(t("slots.confirm_release", when=slots.when(slot["start_at"])))
-            return
-        self.confirming = None
-        self.call(slots.release_slot, slot["id"], done=self._released)
+        question = t("slots.confirm_release", when=slots.when(slot["start_at"]))
+        ask(self.app, question, lambda: self.call(slots.release_slot, slot["id"], done=self._released))
 
     def _released(self, _booking_id: str) -> None:
         self.notify(t("slots.released"), markup=False)

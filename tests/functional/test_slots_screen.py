@@ -7,6 +7,7 @@ from __future__ import annotations
 from textual.widgets import DataTable, Input, Select
 from tuihelpers import demo_session, double_booked_slot, make_app, screen_text, settle
 
+from veldclient.screens.confirm import Confirm
 from veldclient.screens.slot_forms import BookSlotForm, PublishSlotsForm
 from veldclient.screens.slots import SlotsScreen
 from veldclient.store.repo import doc_id_for
@@ -67,9 +68,13 @@ async def test_nurse_publishes_books_and_releases_a_slot():
 
         await pilot.press("u")
         await settle(app, pilot)
-        assert "Druk nogmaals op U" in screen_text(app)
+        assert isinstance(app.screen, Confirm) and "vrijgeven?" in app.screen.question
+        await pilot.press("escape")
+        await settle(app, pilot)
         assert states(app)[1] == "Geboekt"  # asked, not done
         await pilot.press("u")
+        await settle(app, pilot)
+        await pilot.press("j")
         await settle(app, pilot)
         assert states(app) == ["Vrij", "Vrij", "Vrij"]
         case = session.repo.read(doc_id_for("case", client_id))
