@@ -23,13 +23,15 @@ from veldclient.screens.case_detail import when_text
 from veldclient.screens.confirm import Confirm
 from veldclient.screens.forms import FormScreen
 from veldclient.screens.i18n import t
-from veldclient.services import enrolment
+from veldclient.services import enrolment, serving
 from veldclient.services import peers as peer_service
 
+Overview = tuple[list[dict[str, Any]], list[dict[str, Any]], str | None]
 
-def overview(session: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """One worker call: (paired devices, invitations issued)."""
-    return peer_service.status(session), enrolment.list_invitations(session)
+
+def overview(session: Any) -> Overview:
+    """One worker call: (paired devices, invitations issued, where this machine serves)."""
+    return peer_service.status(session), enrolment.list_invitations(session), serving.address(session)
 
 
 class InviteForm(FormScreen[dict[str, Any]]):
@@ -85,6 +87,7 @@ class DevicesScreen(VeldScreen):
     def __init__(self) -> None:
         super().__init__()
         self.devices: list[dict[str, Any]] = []
+        self.serving_at = ""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -107,8 +110,9 @@ class DevicesScreen(VeldScreen):
     def refresh_data(self) -> None:
         self.call(overview, done=self._show)
 
-    def _show(self, found: tuple[list[dict[str, Any]], list[dict[str, Any]]]) -> None:
-        self.devices, issued = found
+    def _show(self, found: Overview) -> None:
+        self.devices, issued, serving_at = found
+        self.serving_at = serving_at or ""
         table = self.query_one("#devices-table", DataTable)
         table.clear()
         for d in self.devices:
@@ -139,7 +143,7 @@ class DevicesScreen(VeldScreen):
     # -- invite ------------------------------------------------------------------------------------
 
     def action_invite(self) -> None:
-        self.app.push_screen(InviteForm(), self._invited)
+        self.app.push_screen(InviteForm(self.serving_at), self._invited)
 
     def _invited(self, info: dict[str, Any] | None) -> None:
         if info is None:

@@ -215,7 +215,11 @@ def peers_revoke(ctx: click.Context, device: str, profile_name: str | None) -> N
 @click.option(
     "--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="File to write."
 )
-@click.option("--address", default=None, help="host:port where this device serves (veld serve --host ...).")
+@click.option(
+    "--address",
+    default=None,
+    help="host:port where this device serves (default: where veld serve or the app last served the network).",
+)
 @click.option(
     "--name", default=None, help="Name for the new device in the peer list (default: its own label)."
 )
@@ -234,13 +238,13 @@ def peers_invite(
     profile_name: str | None,
 ) -> None:
     """Write a one-time invitation for a new device of this node (admin): `veld join FILE` on it."""
-    from veldclient.services import enrolment
+    from veldclient.services import enrolment, serving
 
-    info = _with_session(
-        ctx,
-        profile_name,
-        lambda s: enrolment.issue_invitation(s, out, role=role, expires=expires, address=address, name=name),
-    )
+    def invite(session: Any) -> dict[str, Any]:
+        at = address if address is not None else serving.address(session)
+        return enrolment.issue_invitation(session, out, role=role, expires=expires, address=at, name=name)
+
+    info = _with_session(ctx, profile_name, invite)
     if as_json:
         echo_json(info)
         return
@@ -263,12 +267,18 @@ def peers_invite(
             )
         )
     )
-    if not info["address"]:
+    if info["address"]:
+        at = info["address"]
+        click.echo(_say((f"Adres in de uitnodiging: {at}.", f"Address in the invitation: {at}.")))
+    else:
         click.echo(
             _say(
                 (
-                    "Zonder --address moet de laptop het adres zelf opgeven (veld sync ... --address).",
-                    "Without --address the laptop must give the address itself (veld sync ... --address).",
+                    "Dit apparaat heeft nog niet op het netwerk gediend (veld serve --host 0.0.0.0) en er"
+                    " is geen --address gegeven: de laptop moet het adres zelf opgeven"
+                    " (veld sync ... --address).",
+                    "This device has not served the network yet (veld serve --host 0.0.0.0) and no --address"
+                    " was given: the laptop must give the address itself (veld sync ... --address).",
                 )
             )
         )

@@ -115,3 +115,27 @@ def test_only_an_admin_invites_and_bad_input_is_one_line(veld, tmp_path: Path):
     junk.write_text("{}")
     not_one = veld("--profile", "lap", "join", str(junk), check=False)
     assert not_one.returncode == 2 and "not a veldclient invitation file" in not_one.stderr
+
+
+def test_the_invitation_names_where_this_machine_last_served_the_network(veld, tmp_path: Path):
+    from testenv import PASSPHRASE
+
+    from veldclient.services import serving as serving_address
+    from veldclient.services.session import open_session
+    from veldclient.sync import invitation_file
+
+    veld("init", "--node", "hengelo", "--role", "admin", "--profile", "hub")
+    first, second = tmp_path / "a.json", tmp_path / "b.json"
+    with serving(veld, "hub", free_port()):  # on loopback only: no address a laptop could use
+        pass
+    alone = veld("--profile", "hub", "peers", "invite", "--role", "nurse", "--out", str(first))
+    assert "has not served the network yet" in alone.stdout
+    assert invitation_file.read(first).address is None
+    hub = open_session("hub", passphrase=PASSPHRASE)
+    with hub.transaction():  # what `veld serve --host 0.0.0.0` records on a machine with a network
+        serving_address.remember(hub, "192.168.1.20", 8765)
+    hub.close()
+    invite = ("--profile", "hub", "peers", "invite", "--role", "nurse", "--out", str(second))
+    named = veld(*invite, VELD_LANG="nl")
+    assert "Adres in de uitnodiging: 192.168.1.20:8765." in named.stdout
+    assert invitation_file.read(second).address == "192.168.1.20:8765"

@@ -12,7 +12,7 @@ from tuihelpers import SIZE, make_app, screen_text, settle
 
 from veldclient.screens.confirm import Confirm
 from veldclient.screens.devices import DevicesScreen, InviteForm
-from veldclient.services import enrolment
+from veldclient.services import enrolment, serving
 from veldclient.sync import invitation_file, peers
 
 
@@ -71,6 +71,25 @@ async def test_an_admin_invites_a_laptop_and_sees_the_id_to_compare(admin, tmp_p
     assert invitation.node_machine.device_id == admin.actor.device_id
     [listed] = enrolment.list_invitations(admin)
     assert listed["state"] == "open"
+
+
+async def test_the_form_names_where_this_machine_serves_the_network(admin, tmp_path: Path):
+    with admin.transaction():  # what `veld serve --host 0.0.0.0` records on a machine with a network
+        serving.remember(admin, "192.168.1.20", 8765)
+    out = tmp_path / "uitnodiging.json"
+    app = make_app(admin, start="settings")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_devices(app, pilot)
+        await pilot.press("i")
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, InviteForm)
+        assert form.query_one("#f-address").value == "192.168.1.20:8765"
+        form.query_one("#f-out").value = str(out)
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, DevicesScreen)
+    assert invitation_file.read(out).address == "192.168.1.20:8765"
 
 
 async def test_unpair_and_revoke_ask_first(admin):

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from veldclient.errors import VeldError
-from veldclient.services import enrolment, sync_service
+from veldclient.services import enrolment, serving, sync_service
 from veldclient.session import Session
 from veldclient.sync import discovery, invitations, peers
 from veldclient.sync.client import PeerConnection
@@ -101,6 +101,8 @@ class SyncAgent:
         self._loop = loop
         try:
             port = loop.run_until_complete(self.server.start())
+            with self.replica.locked() as session, session.transaction():
+                serving.remember(session, self.server.host, port)
             announced = None
             if self._announce:
                 device_id = self.replica.session.actor.device_id

@@ -10,7 +10,7 @@ import asyncio
 from collections.abc import Callable
 
 from veldclient.errors import VeldError
-from veldclient.services import enrolment
+from veldclient.services import enrolment, serving
 from veldclient.session import Session
 from veldclient.sync import discovery, invitations, peers
 from veldclient.sync.client import PeerConnection
@@ -72,8 +72,11 @@ def serve(
     the caller must then leave open (the process is ending anyway)."""
 
     async def main() -> bool:
-        server = PeerHTTPServer(Replica(session), host, port, enrol=enrolment.accept)
+        replica = Replica(session)
+        server = PeerHTTPServer(replica, host, port, enrol=enrolment.accept)
         bound = await server.start()
+        with replica.locked(), session.transaction():
+            serving.remember(session, host, bound)
         announcement = None
         try:
             if announce:
