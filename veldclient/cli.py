@@ -71,6 +71,23 @@ def ask_passphrase(confirm: bool = False) -> str | None:
     return first or None
 
 
+def ask_first(yes: bool, question: tuple[str, str], refused: tuple[str, str]) -> None:
+    """Before a step that leaves the device or cannot be undone: ``--yes`` answers for a script; on a
+    terminal the question is asked (j/ja or y/yes, as in the app's dialogs); without one, nothing
+    happens and the message says how to confirm."""
+    if yes:
+        return
+    i = 0 if lang() == "nl" else 1
+    if not sys.stdin.isatty():
+        raise VeldError(
+            f"{refused[0]} {question[0]} Bevestig met --yes (er is geen terminal om het te vragen).",
+            f"{refused[1]} {question[1]} Confirm with --yes (there is no terminal to ask on).",
+        )
+    answer = click.prompt(f"{question[i]} {('[j/N]', '[y/N]')[i]}", default="", show_default=False, err=True)
+    if answer.strip().lower() not in ("j", "ja", "y", "yes"):
+        raise VeldError(*refused)
+
+
 def open_profile(name: str) -> Session:
     from veldclient.services import session as sessmod
 

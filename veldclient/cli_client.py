@@ -9,13 +9,20 @@ refuses. Errors follow cli.py: one line on stderr, exit 2.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Mapping
 from typing import Any
 
 import click
 
-from veldclient.cli import echo_json, handles_errors, lang, open_profile, profile_option, resolve_profile
+from veldclient.cli import (
+    ask_first,
+    echo_json,
+    handles_errors,
+    lang,
+    open_profile,
+    profile_option,
+    resolve_profile,
+)
 from veldclient.cli_matching import plain
 from veldclient.domain import Client, Visit, VisitStatus
 from veldclient.errors import FieldError, ValidationError, VeldError
@@ -197,17 +204,7 @@ def erase_command(
             for item in items:
                 nodes = ", ".join(item.nodes)
                 click.echo(plain(f"  {item.text(language)} — {nodes}"), err=as_json)
-        if not yes:
-            if not sys.stdin.isatty():
-                raise VeldError(
-                    "Niets gewist: bevestig met --yes (er is geen terminal om het te vragen).",
-                    "Nothing erased: confirm with --yes (there is no terminal to ask on).",
-                )
-            # Yes is j(a) in Dutch and y(es) in English, both accepted, as in the app's dialogs.
-            question = "Definitief wissen? [j/N]" if language == "nl" else "Erase for good? [y/N]"
-            answer = click.prompt(question, default="", show_default=False, err=as_json)
-            if answer.strip().lower() not in ("j", "ja", "y", "yes"):
-                raise VeldError("Niets gewist.", "Nothing erased.")
+        ask_first(yes, ("Definitief wissen?", "Erase for good?"), ("Niets gewist.", "Nothing erased."))
         erased = erasure.erase_client(session, client_id, reason=reason)
     finally:
         session.close()

@@ -11,12 +11,19 @@ question on a terminal). Errors follow cli.py: one line on stderr, exit 2.
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 import click
 
-from veldclient.cli import echo_json, handles_errors, lang, open_profile, profile_option, resolve_profile
+from veldclient.cli import (
+    ask_first,
+    echo_json,
+    handles_errors,
+    lang,
+    open_profile,
+    profile_option,
+    resolve_profile,
+)
 from veldclient.cli_matching import plain
 from veldclient.domain import HelpRequestStatus, Task
 from veldclient.errors import VeldError
@@ -213,16 +220,14 @@ def close_command(
     """Close a help request for good; its open matches are withdrawn."""
     from veldclient.services import roster
 
-    if not yes:
-        nl = "Een hulpvraag afsluiten kan niet ongedaan worden. Doorgaan?"
-        en = "Closing a help request cannot be undone. Go on?"
-        if not sys.stdin.isatty():
-            raise VeldError(
-                "Afsluiten kan niet ongedaan worden: bevestig met --yes.",
-                "Closing cannot be undone: confirm with --yes.",
-            )
-        if not click.confirm(nl if lang() == "nl" else en, default=False):
-            raise VeldError("Niets afgesloten.", "Nothing was closed.")
+    ask_first(
+        yes,
+        (
+            "Een hulpvraag afsluiten kan niet ongedaan worden. Doorgaan?",
+            "Closing a help request cannot be undone. Go on?",
+        ),
+        ("Niets afgesloten.", "Nothing was closed."),
+    )
     session = open_profile(resolve_profile(ctx, profile_name))
     try:
         closed = roster.close_help_request(session, request_id, "DONE" if done else "CANCELLED")
@@ -232,3 +237,120 @@ def close_command(
         echo_json({"id": closed.id, "status": closed.status.value})
         return
     click.echo(f"{plain(closed.id)}: {closed.status.label(lang())}")
+
+
+# -- matching a volunteer to a request: the steps the app's match screen (F6, m) takes ----------------
+
+STEP_NAMES = ("accept", "confirm", "complete", "decline", "withdraw")
+
+
+@helprequest.command("matches")
+@click.argument("request_id")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@profile_option
+@click.pass_context
+@handles_errors
+def matches_command(ctx: click.Context, request_id: str, as_json: bool, profile_name: str | None) -> None:
+    """The request's status and its matches: volunteer, status, the steps that can follow."""
+    from veldclient.services import roster_view
+
+    session = open_profile(resolve_profile(ctx, profile_name))
+    try:
+        view = roster_view.help_request_view(session, request_id)
+    finally:
+        session.close()
+    if as_json:
+        echo_json(
+            {
+                "id": view.request.id,
+                "status": view.status.value,
+                "matches": [
+                    {
+                        "match_id": m.match_id,
+                        "volunteer_id": m.volunteer_id,
+                        "name": m.name,
+                        "status": m.status.value,
+                        "next": sorted(s.value for s in m.next_steps()),
+                    }
+                    for m in view.matches
+                ],
+            }
+        )
+        return
+    language = lang()
+    click.echo(f"{plain(view.request.id)}: {view.status.label(language)}")
+    if not view.matches:
+        click.echo("Nog geen vrijwilliger voorgesteld." if language == "nl" else "No volunteer proposed yet.")
+    for m in view.matches:
+        click.echo(f"  {m.match_id}  {m.status.label(language):<14} {plain(m.name)} [{m.volunteer_id}]")
+
+
+@helprequest.command("propose")
+@click.argument("request_id")
+@click.argument("volunteer_id")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@profile_option
+@click.pass_context
+@handles_errors
+def propose_command(
+    ctx: click.Context, request_id: str, volunteer_id: str, as_json: bool, profile_name: str | None
+) -> None:
+    """Propose a volunteer (an id from `veld match REQUEST_ID`) for the help request."""
+    from veldclient.services import matching
+
+    session = open_profile(resolve_profile(ctx, profile_name))
+    try:
+        match_id = matching.propose(session, request_id, volunteer_id)
+    finally:
+        session.close()
+    if as_json:
+        echo_json({"help_request_id": request_id, "match_id": match_id, "status": "PROPOSED"})
+        return
+    click.echo(("Voorgesteld: " if lang() == "nl" else "Proposed: ") + match_id)
+
+
+def _step_command(name: str) -> click.Command:
+    """One step on a match; ``confirm`` asks first, as the app does: the volunteer then gets the street."""
+    from veldclient.services import matching
+
+    @click.argument("request_id")
+    @click.argument("match_id")
+    @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+    @profile_option
+    @click.pass_context
+    @handles_errors
+    def command(
+        ctx: click.Context,
+        request_id: str,
+        match_id: str,
+        as_json: bool,
+        profile_name: str | None,
+        yes: bool = False,
+    ) -> None:
+        if name == "confirm":
+            ask_first(
+                yes,
+                (
+                    "Bevestigen koppelt de hulpvraag; de vrijwilliger ziet bij export de straat. Doorgaan?",
+                    "Confirming matches the request; the volunteer's export then shows the street. Go on?",
+                ),
+                ("Niets bevestigd.", "Nothing was confirmed."),
+            )
+        session = open_profile(resolve_profile(ctx, profile_name))
+        try:
+            status = matching.STEPS[name](session, request_id, match_id)
+        finally:
+            session.close()
+        if as_json:
+            echo_json({"help_request_id": request_id, "match_id": match_id, "status": status.value})
+            return
+        click.echo(f"{match_id}: {status.label(lang())}")
+
+    command.__doc__ = (matching.STEPS[name].__doc__ or "").strip()
+    if name == "confirm":
+        command = click.option("--yes", is_flag=True, help="Confirm without asking.")(command)
+    return click.command(name, help=f"{command.__doc__} (MATCH_ID from `veld helprequest matches`).")(command)
+
+
+for _name in STEP_NAMES:
+    helprequest.add_command(_step_command(_name))

@@ -11,17 +11,26 @@ A request id may be shortened to a unique prefix (``veld cases`` prints the firs
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 import click
 
-from veldclient.cli import echo_json, handles_errors, lang, open_profile, profile_option, resolve_profile
+from veldclient.cli import (
+    ask_first,
+    echo_json,
+    handles_errors,
+    lang,
+    open_profile,
+    profile_option,
+    resolve_profile,
+)
 from veldclient.cli_matching import plain
 from veldclient.domain import CareType, PlacementStatus
 from veldclient.domain.triage import Triage
 from veldclient.errors import NotFound, VeldError
 from veldclient.session import Session
+
+NOTHING_DONE = ("Niets gedaan.", "Nothing done.")
 
 TRIAGE_FLAGS = tuple(Triage.__dataclass_fields__)
 ID_MIN = 4  # a shorter prefix would match too much to be meant
@@ -42,19 +51,6 @@ def _full_id(session: Session, typed: str) -> str:
                 f"'{text}' matches more than one request; type more characters.",
             )
     raise NotFound("Plaatsingsaanvraag / placement request", plain(text))
-
-
-def _confirm(yes: bool, nl: str, en: str) -> None:
-    """Ask before a step that leaves the device or cannot be undone (``--yes`` answers for a script)."""
-    if yes:
-        return
-    if not sys.stdin.isatty():
-        raise VeldError(
-            f"{nl} Bevestig met --yes (er is geen terminal om het te vragen).",
-            f"{en} Confirm with --yes (there is no terminal to ask).",
-        )
-    if not click.confirm(nl if lang() == "nl" else en, default=False):
-        raise VeldError("Niets gedaan.", "Nothing done.")
 
 
 def _step_json(session: Session, request_id: str, event: dict[str, Any]) -> dict[str, Any]:
@@ -186,7 +182,11 @@ def send(
     try:
         rid = _full_id(session, request_id)
         target = plain(node_id)
-        _confirm(yes, f"Aanvraag {rid[:8]} naar {target} versturen?", f"Send request {rid[:8]} to {target}?")
+        ask_first(
+            yes,
+            (f"Aanvraag {rid[:8]} naar {target} versturen?", f"Send request {rid[:8]} to {target}?"),
+            NOTHING_DONE,
+        )
         event = flow.send(session, rid, node_id)
         _report(session, rid, event, as_json, f"Verstuurd naar {target}", f"Sent to {target}")
     finally:
@@ -274,10 +274,13 @@ def accept(
     session = open_profile(resolve_profile(ctx, profile_name))
     try:
         rid = _full_id(session, request_id)
-        _confirm(
+        ask_first(
             yes,
-            f"Aanbod {plain(offer_id)[:8]} accepteren? Het bed wordt gereserveerd.",
-            f"Accept offer {plain(offer_id)[:8]}? The bed is reserved.",
+            (
+                f"Aanbod {plain(offer_id)[:8]} accepteren? Het bed wordt gereserveerd.",
+                f"Accept offer {plain(offer_id)[:8]}? The bed is reserved.",
+            ),
+            NOTHING_DONE,
         )
         event = flow.accept(session, rid, offer_id)
         _report(session, rid, event, as_json, "Aanbod geaccepteerd", "Offer accepted")

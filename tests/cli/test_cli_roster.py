@@ -132,3 +132,30 @@ def test_carer_register_edit_link_and_burden(coord):
     nl, en = refused(coord, "carer", "burden", cid, "--score", "12", "--date", "18-11-2026")
     assert "score" in nl and "measured_on" in en
     assert len(out(coord, "carer", "burden", cid)["history"]) == 2
+
+
+def test_a_help_request_from_filed_to_done_through_its_match(coord):
+    vid = out(coord, "volunteer", "add", *VOLUNTEER)["id"]
+    rid = out(coord, "helprequest", "add", *REQUEST)["id"]
+    ranked = out(coord, "match", rid)["candidates"]
+    assert [c["volunteer_id"] for c in ranked] == [vid]
+    proposed = out(coord, "helprequest", "propose", rid, vid)
+    mid = proposed["match_id"]
+    assert proposed["status"] == "PROPOSED" and last_audit("match.propose")
+    nl, en = refused(coord, "helprequest", "propose", rid, vid)  # already on this request
+    assert "Al gekoppeld aan deze hulpvraag" in nl and "Anna Jansen cannot be proposed" in en
+    assert out(coord, "helprequest", "accept", rid, mid)["status"] == "ACCEPTED"
+
+    nl, en = refused(coord, "helprequest", "confirm", rid, mid)  # not a terminal: --yes is needed
+    assert "Bevestig met --yes" in nl and "the volunteer's export then shows the street" in en
+    assert out(coord, "helprequest", "matches", rid)["matches"][0]["status"] == "ACCEPTED", "nothing changed"
+    assert out(coord, "helprequest", "confirm", rid, mid, "--yes")["status"] == "CONFIRMED"
+    nl, en = refused(coord, "helprequest", "accept", rid, mid)  # a step that cannot follow
+    assert "van 'Bevestigd' naar 'Geaccepteerd door vrijwilliger' kan niet" in nl and "Confirmed" in en
+    assert out(coord, "helprequest", "complete", rid, mid)["status"] == "COMPLETED"
+
+    listing = coord("helprequest", "matches", rid, VELD_LANG="nl").stdout
+    assert mid in listing and "Anna Jansen" in listing
+    [done] = out(coord, "helprequest", "list")["help_requests"]
+    assert (done["status"], done["volunteer"]) == ("DONE", "Anna Jansen"), "the help given closes the request"
+    assert last_audit("match.complete")
