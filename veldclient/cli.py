@@ -14,7 +14,7 @@ import json
 import os
 import sys
 from collections.abc import Callable
-from functools import wraps
+from functools import partial, wraps
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -112,11 +112,13 @@ def echo_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True))
 
 
-def profile_option(fn: F) -> F:
+def profile_option(fn: F, *, envvar: str | None = None) -> F:
+    """``--profile`` on a command. Only ``veld`` itself reads VELD_PROFILE: a command's own
+    ``--profile`` is typed on this line and wins over it (``veld --profile P`` is the same choice)."""
     return click.option(
         "--profile",
         "profile_name",
-        envvar="VELD_PROFILE",
+        envvar=envvar,
         default=None,
         help="Profile name (default: 'default', or the only profile there is).",
     )(fn)
@@ -171,7 +173,7 @@ class LazyGroup(click.Group):
 
 
 @click.group(cls=LazyGroup, invoke_without_command=True)
-@profile_option
+@partial(profile_option, envvar="VELD_PROFILE")
 @click.version_option(package_name="veldclient")
 @click.pass_context
 def main(ctx: click.Context, profile_name: str | None) -> None:

@@ -193,3 +193,16 @@ def test_a_role_written_into_profile_json_is_refused(veld):
             assert f"{field.split('_')[0]} '{value}'" in lines[0]
     path.write_text(json.dumps(data))
     assert json.loads(veld("status", "--json").stdout)["role"] == "coordinator"
+
+
+def test_a_profile_typed_on_the_line_wins_over_veld_profile(veld):
+    veld("init", "--node", "hengelo", "--role", "admin", "--profile", "hub")
+    veld("init", "--node", "hengelo", "--role", "nurse", "--profile", "laptop")
+    node = {"VELD_PROFILE": "laptop"}
+
+    def profile_of(*args: str) -> str:
+        return json.loads(veld(*args, "--json", **node).stdout)["profile"]
+
+    assert profile_of("status") == "laptop"
+    assert profile_of("--profile", "hub", "status") == "hub"
+    assert profile_of("status", "--profile", "hub") == "hub"
