@@ -288,14 +288,16 @@ class PeerServer:
         ]
         first = [i for i in items if kind_of(i[0]) in APPLIED_FIRST]
         try:
-            _, failed = repo.receive_sync_many(first)
+            taken, failed = repo.receive_sync_many(first)
             rest: list[str] = []
             started = bool(first)
             for part in limits.slices([i for i in items if kind_of(i[0]) not in APPLIED_FIRST], limits.SLICE):
                 if started and budget.spent():
                     rest += [d for d, _, _ in part]
                     continue
-                failed += repo.receive_sync_many(list(part))[1]
+                changed, failing = repo.receive_sync_many(list(part))
+                taken += changed
+                failed += failing
                 started = True
         except BaseException:
             for doc_id, _, _ in items:  # they may believe the caller's changes are here
@@ -325,6 +327,7 @@ class PeerServer:
         return {
             "msgs": replies,
             "heads": [[d, h.digest] for d, h in heads.items()],
+            "taken": list(taken),  # changed here by the caller's messages: what its report counts as sent
             "refused": refused,
             "rest": rest,
         }

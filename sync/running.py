@@ -426,6 +426,7 @@ class SyncClient:
         done: list[str] = []
         here: list[str] = []
         there: list[str] = []
+        taken: set[str] = set()
         rounds = 0
         while pending:
             rounds += 1
@@ -438,6 +439,7 @@ class SyncClient:
                 answer = self.call("sync", {"msgs": [list(i) for i in batch], "restart": rounds == 1})
                 replies = dict(wire.pairs(answer, "msgs", bytes))
                 server = dict(wire.pairs(answer, "heads", bytes))
+                taken.update(wire.strings(answer, "taken"))
                 refused = wire.pairs(answer, "refused", str)
                 self.report.refused += refused
                 there += _node_docs(refused)
@@ -451,6 +453,7 @@ class SyncClient:
                 self.report.refused += failed
                 here += _node_docs(failed)
             say("sync", len(done), len(ids))
+        self.report.pushed += len(taken & set(ids))
         return done, here, there
 
     def _absorb(

@@ -51,6 +51,22 @@ def test_a_new_device_of_the_node_gets_everything_and_both_converge(trio):
         assert row == ("Gerda Nijhuis-Bos", "7511 JM")
 
 
+def test_the_report_counts_what_each_side_took_in_whichever_way_it_travelled(trio):
+    """A document both sides hold travels as sync messages: an edit here the peer takes in is
+    counted as sent, an edit there taken in here as changed here, a document already equal as neither."""
+    a1, a2, _ = trio
+    mesh = Mesh(*trio)
+    made = [clients.register_client(a1, {**GOOD, "name": f"Client {i}"}) for i in range(3)]
+    mesh.sync("a2", "a1")
+    clients.update_client(a2, made[0].id, {"postcode": "7511 JM"})
+    clients.update_client(a2, made[1].id, {"postcode": "7511 JM"})
+    clients.update_client(a1, made[2].id, {"postcode": "7512 AB"})
+    report, _ = mesh.sync("a2", "a1")
+    assert (report.pushed, report.merged, report.fetched) == (2, 1, 0)
+    again, _ = mesh.sync("a2", "a1")
+    assert (again.pushed, again.merged, again.fetched) == (0, 0, 0)
+
+
 def test_unshared_case_never_reaches_another_node_and_the_referral_reaches_only_its_target(trio):
     a1, a2, b1 = trio
     mesh = Mesh(*trio)
