@@ -93,7 +93,7 @@ def _reported(session: Session, location_id: str, care_type: str) -> dict[str, A
 
 
 @capacity_command.command("set")
-@click.argument("location_id")
+@click.argument("location")
 @click.argument("care_type")
 @click.option("--total", type=str, default=None, help="Beds of this care type at the location.")
 @click.option("--free", type=str, default=None, help="Free beds.")
@@ -113,7 +113,7 @@ def _reported(session: Session, location_id: str, care_type: str) -> dict[str, A
 @handles_errors
 def capacity_set_command(
     ctx: click.Context,
-    location_id: str,
+    location: str,
     care_type: str,
     total: str | None,
     free: str | None,
@@ -125,7 +125,8 @@ def capacity_set_command(
     as_json: bool,
     profile_name: str | None,
 ) -> None:
-    """Report the beds of CARE_TYPE at LOCATION_ID of the own node (as the app's capacity form).
+    """Report the beds of CARE_TYPE at LOCATION (its name, the start of it, or its id) of the own
+    node, as the app's capacity form does.
 
     Counts left out keep what the node reports now (0 when it never reported); the beds per status
     must add up to --total. Numbers are checked by the same rules as the form, and a refused report
@@ -141,6 +142,7 @@ def capacity_set_command(
     }
     session = open_profile(resolve_profile(ctx, parent_profile(ctx, profile_name)))
     try:
+        location_id = capacity.own_location(session, location)
         raw = _reported(session, location_id, care_type.upper())
         counts = dict(raw.get("counts") or dict.fromkeys(given, 0))
         counts.update({status: value for status, value in given.items() if value is not None})

@@ -227,7 +227,7 @@ def withdraw(
 
 @request.command("offer")
 @click.argument("request_id")
-@click.argument("location_id")
+@click.argument("location")
 @click.option("--care-type", default=None, help="Default: the request's care type.")
 @json_option
 @profile_option
@@ -236,12 +236,14 @@ def withdraw(
 def offer(
     ctx: click.Context,
     request_id: str,
-    location_id: str,
+    location: str,
     care_type: str | None,
     as_json: bool,
     profile_name: str | None,
 ) -> None:
-    """Offer a free bed at one of your node's locations for a request sent to your node."""
+    """Offer a free bed at LOCATION (its name, the start of it, or its id) of your node for a
+    request sent to your node."""
+    from veldclient.services import capacity
     from veldclient.services import placement_flow as flow
 
     session = open_profile(resolve_profile(ctx, profile_name))
@@ -251,7 +253,7 @@ def offer(
             care_type
             or session.db.execute("SELECT care_type FROM placements WHERE id = ?", [rid]).fetchone()[0]
         )
-        event = flow.offer(session, rid, location_id, care)
+        event = flow.offer(session, rid, capacity.own_location(session, location), care)
         _report(session, rid, event, as_json, f"Aanbod gedaan: {event['id']}", f"Offer made: {event['id']}")
     finally:
         session.close()

@@ -66,3 +66,20 @@ def test_other_roles_are_refused(veld):
     refused = veld("capacity", "set", row["location_id"], "GRZ", "--total", "1", "--free", "1", check=False)
     assert refused.returncode != 0 and refused.stderr.startswith("veld: ")
     assert first_row(veld)["reported"] is False
+
+
+def test_a_location_is_named_as_a_person_would_type_it(veld):
+    veld("init", "--node", "hengelo", "--role", "nurse", "--no-keyring")
+    by_name = veld("capacity", "set", "zgt", "ELV_HOOG", "--total", "4", "--free", "2", "--occupied", "2")
+    assert by_name.stdout.strip().endswith("ELV_HOOG: 2 of 4 free")
+    row = next(r for r in json.loads(veld("capacity", "--json").stdout) if r["care_type"] == "ELV_HOOG")
+    assert (row["location_name"], row["free"]) == ("ZGT Hengelo", 2)
+    ambiguous = veld("capacity", "set", "z", "GRZ", "--total", "1", "--free", "1", check=False)
+    assert (
+        ambiguous.returncode == 2
+        and "fits more than one location: ZGT Hengelo, Zorgcentrum" in ambiguous.stderr
+    )
+    unknown = veld(
+        "capacity", "set", "Almelo", "GRZ", "--total", "1", "--free", "1", check=False, VELD_LANG="nl"
+    )
+    assert "Locatie 'Almelo' bestaat niet bij dit knooppunt. Locaties: ZGT Hengelo" in unknown.stderr

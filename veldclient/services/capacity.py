@@ -23,7 +23,7 @@ from veldclient.domain.models_capacity import (
     report_age_ms,
     report_is_stale,
 )
-from veldclient.errors import NotFound
+from veldclient.errors import NotFound, ValidationError
 from veldclient.profile import check_node
 from veldclient.services import settings
 from veldclient.services.reservations import reserved_beds
@@ -37,6 +37,35 @@ HISTORY_STATUSES = (BedStatus.FREE, BedStatus.OCCUPIED)  # the day's totals the 
 
 def _day(ms: int) -> str:
     return datetime.fromtimestamp(ms / 1000, UTC).date().isoformat()
+
+
+def own_location(session: Session, text: str) -> str:
+    """The id of the own node's location ``text`` names: its id, or its name or the start of it
+    (any case), as long as one location fits. A person types "Hasseler" rather than a 32-digit id."""
+    rows = session.db.execute(
+        "SELECT id, name FROM locations WHERE node_id = ? ORDER BY name", [session.actor.node_id]
+    ).fetchall()
+    wanted = text.strip().casefold()
+    for ident, name in rows:
+        if wanted in (ident, str(name).casefold()):
+            return str(ident)
+    fits = [(ident, name) for ident, name in rows if wanted and str(name).casefold().startswith(wanted)]
+    if len(fits) == 1:
+        return str(fits[0][0])
+    names = ", ".join(str(name) for _ident, name in (fits or rows))
+    if fits:
+        raise ValidationError.single(
+            "location",
+            "ambiguous",
+            f"'{text}' past bij meer dan één locatie: {names}.",
+            f"'{text}' fits more than one location: {names}.",
+        )
+    raise ValidationError.single(
+        "location",
+        "unknown",
+        f"Locatie '{text}' bestaat niet bij dit knooppunt. Locaties: {names}.",
+        f"Location '{text}' does not exist at this node. Locations: {names}.",
+    )
 
 
 def update_capacity(
