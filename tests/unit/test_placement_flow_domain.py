@@ -24,10 +24,11 @@ class Log:
     def __init__(self) -> None:
         self.events: list[dict[str, Any]] = []
         self.n = 0
+        self.id_prefix = "e"
 
     def add(self, kind: str, by_node: str = "hengelo", parents: list[str] | None = None, **data: Any) -> str:
         self.n += 1
-        event_id = f"e{self.n:03d}"
+        event_id = f"{self.id_prefix}{self.n:03d}"
         if parents is None:
             named = {p for e in self.events for p in e["parents"]}
             parents = sorted(e["id"] for e in self.events if e["id"] not in named)
@@ -438,3 +439,19 @@ def test_real_twente_distances_and_stable_order():
     assert first == again
     assert first[0].location_id == "l2"  # same PC4 area as the client: nearest
     assert first[0].distance_km is not None and first[0].distance_km < 3
+
+
+def test_an_offer_is_named_by_its_id_or_the_start_of_it_when_one_fits():
+    log = Log()
+    log.add("SUBMITTED")
+    log.id_prefix = "a1b2c3d4-"
+    first = offered(log)
+    log.id_prefix = "a1b2ff00-"
+    second = offered(log, "borne")
+    flow = log.flow()
+    assert pf.check_accept(flow, first).id == first
+    assert pf.check_accept(flow, "a1b2c").id == first
+    assert pf.check_accept(flow, "a1b2f").id == second
+    for typed in ("a1b2", "a1b", "ffff"):  # fits both, shorter than four, fits none
+        with pytest.raises(NotFound):
+            pf.check_accept(flow, typed)

@@ -317,8 +317,15 @@ def flow_of(events: Sequence[Event], sender_node: str | None = None) -> Flow:
 # --- which steps are possible now ---------------------------------------------------------------
 
 
+OFFER_PREFIX_MIN = 4  # a shorter start of an id would be a guess
+
+
 def _offer(flow: Flow, offer_id: str) -> Offer:
+    """The offer ``offer_id`` names: its id, or the start of it (as lists show it) when one fits."""
     offer = flow.offers.get(offer_id)
+    if offer is None and len(offer_id) >= OFFER_PREFIX_MIN:
+        fits = [o for oid, o in flow.offers.items() if oid.startswith(offer_id)]
+        offer = fits[0] if len(fits) == 1 else None
     if offer is None:
         raise NotFound("Aanbod / offer", offer_id)
     return offer
