@@ -25,6 +25,8 @@ from .fields import (
 from .models_roster import Person, phone
 from .record import Record, spec
 
+SCORE_LIMIT = 10**6  # far beyond any instrument: only what is not a whole number fails before read()
+
 
 class Burden(Record):
     """A burden measurement; the category is derived from instrument and score (see burden.py)."""
@@ -32,7 +34,9 @@ class Burden(Record):
     STORED = ("instrument", "score", "category", "measured_on")
 
     instrument: BurdenInstrument = spec(enum_value(BurdenInstrument))
-    score: int = spec(integer(0, max(hi for _, hi in SCORE_RANGE.values())))
+    # A whole number here; its range depends on the instrument, so read() and of() check it with
+    # the instrument's own message ("EDIZ ... between 0 and 9"), never a generic one.
+    score: int = spec(integer(-SCORE_LIMIT, SCORE_LIMIT))
     measured_on: date = spec(iso_date)
     category: BurdenCategory = BurdenCategory.NONE
 
