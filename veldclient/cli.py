@@ -3,7 +3,7 @@
 Every expected failure is a :class:`VeldError` and ends as one clear line on stderr with exit code 2
 (1 is left for "a check found problems", and for a bug: an error that escaped the app or a command,
 as Python itself exits). ``--json`` output is stable: keys are only ever added.
-Messages follow ``VELD_LANG`` (``nl`` by default, ``en``).
+Messages follow ``VELD_LANG`` (``nl`` by default, ``en``; veldclient/language.py).
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 import getpass
 import importlib
 import json
-import os
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -20,7 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 from click.core import ParameterSource
 
-from veldclient import keys, locations
+from veldclient import keys, language, locations
 from veldclient import profile as profmod
 from veldclient.errors import VeldError
 
@@ -32,7 +31,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def lang() -> str:
-    return "en" if os.environ.get("VELD_LANG", "nl").lower().startswith("en") else "nl"
+    """The command line's language: VELD_LANG, else Dutch (the rule is language.choose; the command
+    line has no saved setting)."""
+    return language.choose()
 
 
 def fail(error: VeldError, code: int = 2) -> None:
@@ -142,6 +143,15 @@ LAZY_COMMANDS = {
 
 
 class LazyGroup(click.Group):
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """Refuse an unknown VELD_LANG before Click parses a word."""
+        try:
+            language.choose()
+        except language.UnknownLanguage as exc:
+            click.echo(f"veld: {exc.both()}", err=True)
+            sys.exit(2)
+        return super().main(*args, **kwargs)
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted([*super().list_commands(ctx), *LAZY_COMMANDS])
 
