@@ -3,11 +3,13 @@
 Every expected failure is a :class:`VeldError` and ends as one clear line on stderr with exit code 2
 (1 is left for "a check found problems", and for a bug: an error that escaped the app or a command,
 as Python itself exits). ``--json`` output is stable: keys are only ever added.
-Messages follow ``VELD_LANG`` (``nl`` by default, ``en``; veldclient/language.py).
+Messages follow ``VELD_LANG`` (``nl`` by default, ``en``; veldclient/language.py), Click's own usage
+errors and ``--help`` headings included.
 """
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import importlib
 import json
@@ -28,6 +30,11 @@ if TYPE_CHECKING:  # `veld` opens the app without importing the services first (
     from veldclient.session import Session
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+# Click translates the --version option's help as its decorator runs (below, at import): bind first.
+# An unknown VELD_LANG is refused by LazyGroup.main before anything is parsed.
+with contextlib.suppress(language.UnknownLanguage):
+    language.bind(language.choose())
 
 
 def lang() -> str:
@@ -144,9 +151,9 @@ LAZY_COMMANDS = {
 
 class LazyGroup(click.Group):
     def main(self, *args: Any, **kwargs: Any) -> Any:
-        """Refuse an unknown VELD_LANG before Click parses a word."""
+        """Decide the language before Click parses a word, so its usage errors speak it too."""
         try:
-            language.choose()
+            language.bind(language.choose())
         except language.UnknownLanguage as exc:
             click.echo(f"veld: {exc.both()}", err=True)
             sys.exit(2)
