@@ -5,9 +5,11 @@ the app starts fast. All database work goes through :meth:`VeldApp.call` (thread
 App, reporting back with messages). Language and theme are profile settings.
 
 ``veld`` hands the app an :class:`Unlocking` (screens/unlock.py): the dashboard is drawn and takes
-keys while the database is still being unlocked, and its data follows. Until then the language and
-theme are the defaults (or ``lang``); the profile's own are applied as soon as they can be read. A
-failed unlock closes the app with return code 2 and the CLI prints the reason.
+keys while the database is still being unlocked, and its data follows. Until then the theme is the
+default and the language ``VELD_LANG`` or Dutch (or ``lang``); the profile's own are applied as soon
+as they can be read, the language by the one rule (``language.choose``: ``VELD_LANG`` still wins). A
+language picked in F9 or the palette switches it at once: the person's newest word. A failed unlock
+closes the app with return code 2 and the CLI prints the reason.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from textual.message_pump import MessagePump
 from textual.screen import Screen
 from textual.theme import Theme
 
+from veldclient import language
 from veldclient.screens import i18n
 from veldclient.screens.backend import Backend, Done, Failed, ServiceReply
 from veldclient.screens.base import (
@@ -141,8 +144,8 @@ class VeldApp(LocalisedKeys, ServiceCaller, App[None]):
         self.session: Session | Unlocking = session
         self.backend = Backend(session)
         self.prefs = Prefs() if isinstance(session, Unlocking) else prefs.load(session)
-        self._lang = lang
-        i18n.set_language(lang or self.prefs.language)
+        self._lang = lang  # the caller's choice (tests) replaces the rule for the first screen
+        i18n.set_language(lang or language.choose(self.prefs.language))
         super().__init__()
         self.use_own_keys()
         self.start_mode = start
@@ -196,8 +199,9 @@ class VeldApp(LocalisedKeys, ServiceCaller, App[None]):
         before, self.prefs = self.prefs, message.prefs
         if message.prefs.theme != before.theme:
             self._apply_prefs_theme()
-        if self._lang is None and message.prefs.language != i18n.language():
-            self.apply_language(message.prefs.language)
+        wanted = self._lang or language.choose(message.prefs.language)
+        if wanted != i18n.language():
+            self.apply_language(wanted)
 
     def on_veld_app_unlock_failed(self, message: UnlockFailed) -> None:
         self.exit(return_code=2)

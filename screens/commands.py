@@ -13,6 +13,7 @@ from functools import partial
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from veldclient.language import LANGUAGES
 from veldclient.screens.i18n import t
 
 # theme -> catalogue id of its name (the same names as in F9 settings)
@@ -39,7 +40,7 @@ class VeldCommands(Provider):
                 if binding.description:
                     shown = " ".join(app.get_key_display(b) for b in Binding.make_bindings([binding]))
                     out.append((binding.description, partial(screen.run_action, binding.action), shown))
-        for lang in ("nl", "en"):
+        for lang in LANGUAGES:
             out.append((t(f"palette.language.{lang}"), partial(app.apply_language, lang), ""))
         for theme, label in THEMES.items():
             out.append((t("palette.theme", theme=t(label)), partial(app.apply_theme, theme), ""))

@@ -4,7 +4,8 @@ The catalogue is ``messages/*.toml`` beside this file (one file per area): ``[me
 ``nl`` and ``en``; an id may be defined once only. Screens call ``t("area.dashboard")``
 (placeholders as keywords); nothing user-facing is written as a literal in a screen. A test
 checks that every id used in the code exists in both languages.
-Dutch is the default; the setting (screens/settings) switches it for the whole app.
+Which language the app opens in is veldclient/language.py's rule (``VELD_LANG``, else the profile's
+setting, else Dutch); F9 settings or the palette switch it for the whole app.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ import tomllib
 from functools import cache
 from pathlib import Path
 
-LANGUAGES = ("nl", "en")
-_current = "nl"
+from veldclient.language import DEFAULT, LANGUAGES
+
+_current = DEFAULT
 
 
 @cache
@@ -39,7 +41,7 @@ def catalogue() -> dict[str, dict[str, str]]:
 
 def set_language(lang: str) -> None:
     global _current
-    _current = lang if lang in LANGUAGES else "nl"
+    _current = lang if lang in LANGUAGES else DEFAULT
 
 
 def language() -> str:

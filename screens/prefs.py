@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from veldclient import language as languages
+
 if TYPE_CHECKING:  # the app imports this module before the database is open
     from veldclient.services.session import Session
 
@@ -13,7 +15,7 @@ THEMES = ("textual-dark", "textual-light", "veld-high-contrast")
 
 @dataclass(frozen=True)
 class Prefs:
-    language: str = "nl"
+    language: str = languages.DEFAULT  # what is saved; which one shows is languages.choose's rule
     theme: str = "textual-dark"
 
 
@@ -21,7 +23,9 @@ def load(session: Session) -> Prefs:
     values = dict(
         session.db.execute("SELECT key, value FROM settings WHERE key IN ('ui.language', 'ui.theme')")
     )
-    return Prefs(language=values.get("ui.language", "nl"), theme=values.get("ui.theme", "textual-dark"))
+    return Prefs(
+        language=values.get("ui.language", languages.DEFAULT), theme=values.get("ui.theme", "textual-dark")
+    )
 
 
 def save(session: Session, *, language: str | None = None, theme: str | None = None) -> Prefs:

@@ -3,15 +3,16 @@
 Every expected failure is a :class:`VeldError` and ends as one clear line on stderr with exit code 2
 (1 is left for "a check found problems", and for a bug: an error that escaped the app or a command,
 as Python itself exits). ``--json`` output is stable: keys are only ever added.
-Messages follow ``VELD_LANG`` (``nl`` by default, ``en``).
+Messages follow ``VELD_LANG`` (``nl`` by default, ``en``; veldclient/language.py), Click's own usage
+errors and ``--help`` headings included.
 """
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import importlib
 import json
-import os
 import sys
 from collections.abc import Callable
 from functools import partial, wraps
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 from click.core import ParameterSource
 
-from veldclient import keys, locations
+from veldclient import keys, language, locations
 from veldclient import profile as profmod
 from veldclient.errors import VeldError
 
@@ -30,9 +31,16 @@ if TYPE_CHECKING:  # `veld` opens the app without importing the services first (
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+# Click translates the --version option's help as its decorator runs (below, at import): bind first.
+# An unknown VELD_LANG is refused by LazyGroup.main before anything is parsed.
+with contextlib.suppress(language.UnknownLanguage):
+    language.bind(language.choose())
+
 
 def lang() -> str:
-    return "en" if os.environ.get("VELD_LANG", "nl").lower().startswith("en") else "nl"
+    """The command line's language: VELD_LANG, else Dutch (the rule is language.choose; the command
+    line has no saved setting)."""
+    return language.choose()
 
 
 def fail(error: VeldError, code: int = 2) -> None:
@@ -161,6 +169,15 @@ LAZY_COMMANDS = {
 
 
 class LazyGroup(click.Group):
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """Decide the language before Click parses a word, so its usage errors speak it too."""
+        try:
+            language.bind(language.choose())
+        except language.UnknownLanguage as exc:
+            click.echo(f"veld: {exc.both()}", err=True)
+            sys.exit(2)
+        return super().main(*args, **kwargs)
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted([*super().list_commands(ctx), *LAZY_COMMANDS])
 

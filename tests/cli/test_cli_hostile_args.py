@@ -30,7 +30,7 @@ class Case:
     args: tuple[str, ...]
     says: str = ""  # part of the English message
     env: dict[str, str] = field(default_factory=dict)
-    usage: bool = False  # click's usage error (exit 2, English only)
+    usage: bool = False  # click's usage error (exit 2, in VELD_LANG: tests/cli/test_cli_usage_language.py)
 
 
 def case(id: str, *args: str, says: str = "", usage: bool = False, **env: str) -> Case:
@@ -308,7 +308,8 @@ def test_a_hostile_argument_is_refused_in_one_line(world, c):
         assert result.returncode == 2, (lang, result.returncode, result.stderr)
         assert "Traceback" not in result.stderr, result.stderr
         if c.usage:
-            assert result.stderr.startswith("Usage: ") and "\nError: " in result.stderr, result.stderr
+            usage, error = ("Gebruik: ", "\nFout: ") if lang == "nl" else ("Usage: ", "\nError: ")
+            assert result.stderr.startswith(usage) and error in result.stderr, result.stderr
         else:
             lines = result.stderr.splitlines()
             assert len(lines) == 1 and lines[0].startswith("veld: "), result.stderr
