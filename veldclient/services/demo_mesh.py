@@ -17,6 +17,7 @@ from contextlib import contextmanager
 
 from veldclient import profile as profmod
 from veldclient import trust
+from veldclient.errors import VeldError
 from veldclient.services import clients, placement_flow, placements, setup, slots
 from veldclient.session import Session
 from veldclient.store.repo import doc_id_for
@@ -80,10 +81,15 @@ def _pem(session: Session) -> str:
 
 
 def deliver(src: Session, dst: Session, doc_ids: list[str]) -> None:
-    """Hand documents over as a sync would: ``dst`` merges what ``src`` holds."""
-    for doc_id in doc_ids:
-        info = src.repo.store.info(doc_id)
-        dst.repo.merge(doc_id, src.repo.store.save_bytes(doc_id), info.node_id if info else None)
+    """Hand documents over as a sync would: ``dst`` merges what ``src`` holds, all in one batch with
+    the checks of every merge (a node document only from the node's trusted devices)."""
+    items = [(doc_id, src.repo.store.save_bytes(doc_id)) for doc_id in doc_ids]
+    _, refused = dst.repo.merge_many(items, lambda _doc, _kind, _owner: True)
+    if refused:
+        shown = "; ".join(f"{doc_id}: {reason}" for doc_id, reason in refused)
+        raise VeldError(
+            f"De demo kon niet alles afleveren ({shown}).", f"The demo could not deliver ({shown})."
+        )
 
 
 def load_referral(demo: Session, passphrase: str) -> str:
