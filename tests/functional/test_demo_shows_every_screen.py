@@ -1,13 +1,18 @@
 """The demo shows every screen at work: for each role, the built (small) demo holds a referral from
-another node to answer, a slot booked twice while apart with its open conflict, carers with burden
-scores, and help requests both open and expired."""
+another node to answer, a slot booked twice while apart with its open conflict (a coordinator's node
+too: its nurse laptop published the slot), carers with burden scores and a history of measurements
+whose trend asks for respite, and help requests both open and expired."""
 
 from __future__ import annotations
+
+from datetime import date
 
 import pytest
 from tuihelpers import demo_session
 
-from veldclient.services import caseload_view, conflicts, roster_view, slots
+from veldclient.domain.burden import respite_advice
+from veldclient.domain.enums import BurdenCategory, BurdenTrend
+from veldclient.services import carers, caseload_view, conflicts, roster_view, slots
 
 
 @pytest.fixture(scope="module", params=["nurse", "coordinator", "admin"])
@@ -28,8 +33,6 @@ def test_a_referral_from_another_node_waits_to_be_answered(demo):
 
 
 def test_a_slot_booked_twice_is_double_booked_and_an_open_conflict(demo):
-    if demo.actor.role not in slots.PUBLISHERS:
-        pytest.skip("a coordinator's node publishes no slot in the demo")
     doubled = [s for s in slots.slot_table(demo, demo.actor.node_id) if s["state"] == "double_booked"]
     assert len(doubled) == 1
     inbox = conflicts.inbox(demo)
@@ -49,3 +52,18 @@ def test_carers_have_burden_scores(demo):
         [demo.actor.node_id],
     ).fetchone()[0]
     assert count > 0
+
+
+def test_carers_have_a_history_of_measurements_and_a_trend(demo):
+    measured = demo.db.execute(
+        "SELECT doc_id, count(*) FROM doc_events WHERE type = 'BURDEN' AND doc_id LIKE 'mantelzorger:%'"
+        " GROUP BY doc_id ORDER BY doc_id"
+    ).fetchall()
+    assert len(measured) >= 5 and all(count >= 3 for _, count in measured)
+    if demo.actor.role not in carers.BURDEN:
+        return  # an admin's demo holds the same measurements but sees none of them
+    records = [carers.burden_record(demo, doc_id.split(":", 1)[1]) for doc_id, _ in measured]
+    assert all(len(r.history) >= 3 and r.trend is not None for r in records)
+    assert {BurdenTrend.RISING, BurdenTrend.STEADY, BurdenTrend.FALLING} <= {r.trend for r in records}
+    rising = respite_advice(BurdenCategory.MODERATE, date.today(), BurdenTrend.RISING).en
+    assert any(r.advice is not None and r.advice.en == rising for r in records)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from veldclient import profile as profmod
-from veldclient.errors import ProfileError
+from veldclient.errors import ProfileError, VeldError
 from veldclient.services import clients, demo
 
 
@@ -37,3 +37,24 @@ def test_a_failed_build_leaves_no_demo_profile(clock, monkeypatch):
     with pytest.raises(RuntimeError, match="disk full"):
         demo.build_demo(clock=clock)
     assert not profmod.exists("demo")
+
+
+def test_a_delivery_the_receiver_refuses_is_said_not_dropped(clock):
+    """The demo's hand-over merges with the checks of a sync: a node document written by a device
+    the receiver does not trust is refused, and the demo build stops with the reason."""
+    from testenv import make_session
+
+    from veldclient.services import demo_mesh, slots
+    from veldclient.store.repo import doc_id_for
+
+    nurse = make_session("publisher", clock=clock)
+    stranger = make_session("stranger", node="hengelo", clock=clock)
+    try:
+        slots.publish(nurse, service="WV_VISIT", start_at=clock() + 26 * 3_600_000)
+        own = doc_id_for("node", "enschede-centrum")
+        with pytest.raises(VeldError, match="could not deliver") as refused:
+            demo_mesh.deliver(nurse, stranger, [own])
+        assert own in refused.value.nl and not stranger.db.execute("SELECT count(*) FROM slots").fetchone()[0]
+    finally:
+        nurse.close()
+        stranger.close()

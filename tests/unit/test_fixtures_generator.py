@@ -15,13 +15,15 @@ import pytest
 from stdnum.nl import bsn as stdnum_bsn
 from stdnum.nl import postcode as stdnum_postcode
 
+from veldclient.domain.burden import SCORE_RANGE, category
+from veldclient.domain.enums import BurdenInstrument
 from veldclient.fixtures import (
     FIXED_NOW_MS,
     SIZES,
     DemoData,
     generate,
 )
-from veldclient.fixtures.generator import VOG_VALID_DAYS
+from veldclient.fixtures.generator import BURDEN_CATEGORIES, VOG_VALID_DAYS, burden_category
 from veldclient.fixtures.names import HEALTH_TERM_SUMMARIES
 from veldclient.reference.twente import NODES, locations_for, pc4_distance_km, pc4s_for
 
@@ -328,6 +330,39 @@ def test_mantelzorgers(small: DemoData) -> None:
         assert b["category"] == expected
         heavy += b["score"] >= 9
     assert heavy == round(0.15 * len(small.mantelzorgers))
+
+
+def test_earlier_burden_measurements_lead_up_to_the_latest(large: DemoData) -> None:
+    carers = {m["id"]: m for m in large.mantelzorgers}
+    by_carer: dict[str, list[dict]] = {}
+    for m in large.burden_history:
+        assert set(m) == {"mantelzorger_id", "instrument", "score", "measured_on"}
+        assert m["instrument"] == "EDIZ" and 0 <= m["score"] <= 9
+        by_carer.setdefault(m["mantelzorger_id"], []).append(m)
+    measured = sum(c["burden"] is not None for c in carers.values())
+    assert 0.2 < len(by_carer) / measured < 0.3  # about one carer with a burden in four
+    moves: Counter[int] = Counter()
+    for carer_id, earlier in by_carer.items():
+        latest, since = carers[carer_id]["burden"], carers[carer_id]["since"]
+        days = [m["measured_on"] for m in earlier] + [latest["measured_on"]]
+        assert len(earlier) in (2, 3) and days == sorted(set(days))  # oldest first, the latest last
+        assert since is None or since <= days[0]  # nothing measured before the care began
+        before = BURDEN_CATEGORIES.index(burden_category("EDIZ", earlier[-1]["score"]))
+        after = BURDEN_CATEGORIES.index(latest["category"])
+        moves[(after > before) - (after < before)] += 1
+    assert moves[1] > moves[0] > 0 and moves[1] > moves[-1] > 0  # mostly rising, some steady, falling
+
+
+@pytest.mark.parametrize("instrument", ["EDIZ", "EDIZ_PLUS"])
+def test_burden_category_agrees_with_the_domain(instrument: str) -> None:
+    scored = BurdenInstrument(instrument)
+    lo, hi = SCORE_RANGE[scored]
+    scores = range(lo, hi + 1)
+    assert [burden_category(instrument, s) for s in scores] == [category(scored, s).value for s in scores]
+    with pytest.raises(ValueError):
+        burden_category(instrument, hi + 1)
+    with pytest.raises(ValueError):
+        burden_category("CSI", 3)  # the generator scores no other instrument
 
 
 def test_help_requests_and_matches(large: DemoData) -> None:

@@ -38,7 +38,7 @@ from veldclient.errors import VeldError
 from veldclient.fixtures import generator
 from veldclient.identity import format_device_id
 from veldclient.reference import twente
-from veldclient.services import demo_mesh, events, settings, setup, status
+from veldclient.services import demo_burden, demo_mesh, events, settings, setup, status
 from veldclient.services.capacity import write_day_total, write_record
 from veldclient.services.session import open_session
 from veldclient.session import Clock, Session, clock_from_env
@@ -179,6 +179,8 @@ def build_demo(
         data = generator.generate(node_id, size, seed=seed, now_ms=clk())  # type: ignore[arg-type]
         load_nodes(session)
         load_records(session, data)
+        say("demo: earlier burden measurements of some carers, so their trend shows")
+        demo_burden.load_burden_history(session, data.burden_history, demo_passphrase())
         if mesh:
             say("demo: a referral from another node and a slot booked twice while apart")
             demo_mesh.load_referral(session, demo_passphrase())

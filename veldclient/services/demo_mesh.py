@@ -3,8 +3,9 @@
 Why real peers: an incoming referral and a double booking only arise between nodes, so the demo
 makes them the way they arise in the field. Short-lived profiles of other nodes (their own
 devices, keys and audit logs) file and send a placement request, or book this node's slot while
-apart; their documents reach the demo as a sync would deliver them (trusted devices, merged
-changes), and the stand-in profiles are removed again. Nothing is written around the services, so
+apart (a nurse laptop of the own node publishes that slot when the demo's role does not); their
+documents reach the demo as a sync would deliver them (trusted devices, merged changes), and the
+stand-in profiles are removed again. Nothing is written around the services, so
 the inbox, the incoming list and the slot board show exactly what a real mesh would.
 """
 
@@ -16,6 +17,7 @@ from contextlib import contextmanager
 
 from veldclient import profile as profmod
 from veldclient import trust
+from veldclient.errors import VeldError
 from veldclient.services import clients, placement_flow, placements, setup, slots
 from veldclient.session import Session
 from veldclient.store.repo import doc_id_for
@@ -58,25 +60,36 @@ def stand_in(demo: Session, node_id: str, passphrase: str) -> Iterator[Session]:
 
 def pair(demo: Session, other: Session) -> None:
     """Each trusts the other's device for its node. The demo lists it as a demo device (as the
-    stand-ins of load_nodes), not as a peer to sync with: the stand-in is gone afterwards."""
-    for one, two, how in ((demo, other, "demo"), (other, demo, "paired")):
-        pem = two.device.certificate_pem
-        with one.transaction():
-            trust.register(
-                one.db,
-                two.actor.device_id,
-                two.actor.node_id,
-                how,
-                pem if isinstance(pem, str) else pem.decode(),
-                one.now(),
-            )
+    stand-ins of load_nodes), not as a peer to sync with: the stand-in is gone afterwards. The
+    stand-in trusts every device the demo trusts for the demo's node, as a node's peers know its
+    laptops: the own node's nurse laptop that published a slot wrote the node document too."""
+    with demo.transaction():
+        trust.register(demo.db, other.actor.device_id, other.actor.node_id, "demo", _pem(other), demo.now())
+    known = demo.db.execute(  # the demo's own device among them (registered as "self")
+        "SELECT device_id, cert_pem FROM trusted_devices"
+        " WHERE node_id = ? AND NOT revoked AND cert_pem IS NOT NULL AND device_id != ?",
+        [demo.actor.node_id, other.actor.device_id],
+    ).fetchall()
+    with other.transaction():
+        for device_id, cert in known:
+            trust.register(other.db, device_id, demo.actor.node_id, "paired", cert, other.now())
+
+
+def _pem(session: Session) -> str:
+    pem = session.device.certificate_pem
+    return pem if isinstance(pem, str) else pem.decode()
 
 
 def deliver(src: Session, dst: Session, doc_ids: list[str]) -> None:
-    """Hand documents over as a sync would: ``dst`` merges what ``src`` holds."""
-    for doc_id in doc_ids:
-        info = src.repo.store.info(doc_id)
-        dst.repo.merge(doc_id, src.repo.store.save_bytes(doc_id), info.node_id if info else None)
+    """Hand documents over as a sync would: ``dst`` merges what ``src`` holds, all in one batch with
+    the checks of every merge (a node document only from the node's trusted devices)."""
+    items = [(doc_id, src.repo.store.save_bytes(doc_id)) for doc_id in doc_ids]
+    _, refused = dst.repo.merge_many(items, lambda _doc, _kind, _owner: True)
+    if refused:
+        shown = "; ".join(f"{doc_id}: {reason}" for doc_id, reason in refused)
+        raise VeldError(
+            f"De demo kon niet alles afleveren ({shown}).", f"The demo could not deliver ({shown})."
+        )
 
 
 def load_referral(demo: Session, passphrase: str) -> str:
@@ -93,15 +106,21 @@ def load_referral(demo: Session, passphrase: str) -> str:
     return request.id
 
 
-def load_double_booking(demo: Session, passphrase: str) -> str | None:
+def load_double_booking(demo: Session, passphrase: str) -> str:
     """A slot of this node booked by two other nodes while they were apart: it shows as double
-    booked on the slot board and as an open conflict in the inbox. Returns the slot id, or None
-    for a role that does not publish slots (a coordinator's demo has no slot of its own)."""
-    if demo.actor.role not in slots.PUBLISHERS:
-        return None
+    booked on the slot board and as an open conflict in the inbox. Returns the slot id.
+
+    A role that does not publish slots (a coordinator) sees the slot its node's nurse laptop
+    published: a stand-in nurse of the own node publishes it and its node document reaches the demo."""
     start = (demo.now() // HOUR_MS + 26) * HOUR_MS  # tomorrow, on the hour
-    slot = slots.publish(demo, service="WV_VISIT", start_at=start)[0]
     own = doc_id_for("node", demo.actor.node_id)
+    if demo.actor.role in slots.PUBLISHERS:
+        slot = slots.publish(demo, service="WV_VISIT", start_at=start)[0]
+    else:
+        with stand_in(demo, demo.actor.node_id, passphrase) as nurse:
+            deliver(demo, nurse, [own])
+            slot = slots.publish(nurse, service="WV_VISIT", start_at=start)[0]
+            deliver(nurse, demo, [own])
     for node_id in BOOKING_NODES:
         with stand_in(demo, node_id, passphrase) as other:
             deliver(demo, other, [own])
