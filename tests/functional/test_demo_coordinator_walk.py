@@ -73,3 +73,9 @@ async def test_coordinator_sees_a_rising_burden_a_double_booked_slot_and_its_con
         await settle(app, pilot)
         assert "Geen conflicten." in screen_text(app)
         assert any(n.message == "Besluit vastgelegd." for n in app._notifications)
+
+        await pilot.press("f11")  # the decision is what the slot board shows: one booking stands
+        await settle(app, pilot)
+        (slot,) = app.screen.rows.values()
+        assert slot["state"] == "booked" and len(slot["booked_by_nodes"]) == 1
+        assert "Dubbel geboekt" not in screen_text(app)

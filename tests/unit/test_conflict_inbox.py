@@ -8,7 +8,7 @@ from test_placement_flow_service import _last_free_bed, almelo_elv_hoog, file_re
 from tuihelpers import double_booked_slot
 
 from veldclient.errors import InvalidTransition, NotFound, ValidationError
-from veldclient.services import conflicts
+from veldclient.services import conflicts, slots
 from veldclient.services import placement_flow as pf
 from veldclient.store.repo import doc_id_for
 
@@ -30,6 +30,22 @@ def test_double_booked_slot_shows_and_resolves(clock):
     with pytest.raises(NotFound):
         conflicts.resolve(gp, item.id, first)
     assert gp.audit_log.entries(limit=5)[0].event in {"conflicts.read", "conflict.resolve"}
+
+
+@pytest.mark.parametrize("side", ["first", "none"])
+def test_the_slot_owners_decision_is_what_the_slot_board_shows(clock, side):
+    gp = double_booked_slot(clock)
+    bookings = dict(gp.db.execute("SELECT id, booking_node FROM slot_bookings ORDER BY at").fetchall())
+    first = next(iter(bookings))
+    [before] = slots.slot_table(gp, "enschede-zuid")
+    assert (before["state"], before["booked_by_nodes"]) == ("double_booked", ["borne", "hengelo"])
+    [item] = conflicts.inbox(gp)
+    conflicts.resolve(gp, item.id, first if side == "first" else None)
+    [after] = slots.slot_table(gp, "enschede-zuid")
+    if side == "first":
+        assert (after["state"], after["booked_by_nodes"]) == ("booked", [bookings[first]])
+    else:
+        assert (after["state"], after["booked_by_nodes"]) == ("free", [])
 
 
 def accept_the_last_bed_twice(nodes, clock) -> dict:  # noqa: F811

@@ -222,8 +222,8 @@ def slot_table(session: Session, node_id: str | None = None) -> list[dict[str, A
     the id of this node's own unreleased booking of it (``own_booking``, the one it may release)."""
     sql = (
         "SELECT s.id, s.node_id, s.service, s.start_at, s.minutes, s.status,"
-        " (SELECT group_concat(b.booking_node, ' ') FROM slot_bookings b WHERE b.slot_id = s.id"
-        "  AND b.released_at IS NULL),"
+        " (SELECT group_concat(b.id || ' ' || b.booking_node, ' ') FROM slot_bookings b"
+        "  WHERE b.slot_id = s.id AND b.released_at IS NULL),"
         " (SELECT min(b.id) FROM slot_bookings b WHERE b.slot_id = s.id AND b.released_at IS NULL"
         "  AND b.booking_node = ?) FROM slots s"
     )
@@ -232,10 +232,15 @@ def slot_table(session: Session, node_id: str | None = None) -> list[dict[str, A
         sql += " WHERE s.node_id = ?"
         params.append(node_id)
     out = []
-    for sid, node, service, start, minutes, status, bookers, own in session.db.execute(
+    decided = _Decisions(session)
+    for sid, node, service, start, minutes, status, bookings, own in session.db.execute(
         sql + " ORDER BY s.start_at", params
     ):
-        by = (bookers or "").split()
+        pairs = (bookings or "").split()
+        active = dict(zip(pairs[::2], pairs[1::2], strict=True))  # booking id -> booking node
+        if len(active) > 1:
+            active = decided.standing(node, active)
+        by = sorted(active.values())
         state = "double_booked" if len(by) > 1 else "booked" if by or status != SlotStatus.FREE else "free"
         out.append(
             {
@@ -250,6 +255,34 @@ def slot_table(session: Session, node_id: str | None = None) -> list[dict[str, A
             }
         )
     return out
+
+
+class _Decisions:
+    """The decisions on double bookings that the slot's own node recorded (the conflict inbox
+    writes them to its node document, which every node holds): once the owner chose a side, only
+    that booking stands on the board; "none stands" leaves the slot free. Another node's decision
+    on someone else's slot does not count: only the owner decides who gets its slot."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.by_node: dict[str, list[tuple[set[str], str | None]]] = {}
+
+    def standing(self, slot_node: str, active: dict[str, str]) -> dict[str, str]:
+        for covered, chosen in self._of(slot_node):
+            if set(active) <= covered:
+                return {b: n for b, n in active.items() if b == chosen}
+        return active
+
+    def _of(self, node_id: str) -> list[tuple[set[str], str | None]]:
+        if node_id not in self.by_node:
+            doc_id = doc_id_for("node", node_id)
+            root = self.session.repo.read(doc_id) if self.session.repo.holds(doc_id) else {}
+            self.by_node[node_id] = [
+                (set(entry.get("conflict") or []), entry.get("chosen"))
+                for entry in (root.get("resolutions") or {}).values()
+                if isinstance(entry, dict)
+            ]
+        return self.by_node[node_id]
 
 
 def conflicts(session: Session) -> list[dict[str, Any]]:
