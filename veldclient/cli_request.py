@@ -161,7 +161,9 @@ def show(ctx: click.Context, request_id: str, as_json: bool, profile_name: str |
     if view.get("sent_to"):
         click.echo(f"  {'verstuurd naar' if language == 'nl' else 'sent to'}: {', '.join(view['sent_to'])}")
     for o in view["offers"]:
-        click.echo(f"  {o['offer_id']}  {o['node']}  {o['location_id']}  {o['care_type']}  {o['state']}")
+        where = plain(f"{o['node_name']}, {o['location_name']}")
+        care = CareType(o["care_type"]).label(language)
+        click.echo(f"  {o['offer_id'][:8]}  {where}  {care}  {o['state']}")
 
 
 @request.command("send")

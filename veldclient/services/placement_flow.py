@@ -561,7 +561,8 @@ def get_request(session: Session, request_id: str) -> dict[str, Any]:
     loaded = Loaded(session, request_id)
     view = dict(loaded.request)
     view["status"] = (loaded.flow.status or PlacementStatus(view["status"])).value
-    view["offers"] = [_offer_view(o) for o in loaded.flow.offers.values()]
+    names = _Names(session)
+    view["offers"] = [_offer_view(o, names) for o in loaded.flow.offers.values()]
     view["sent_to"] = list(loaded.flow.sent_to)
     nurse = session.actor.role == "nurse"
     view["client_name"] = _client_name(session, loaded) if nurse else None
@@ -591,11 +592,13 @@ def triage_of(session: Session, request_id: str) -> dict[str, Any]:
     return {"triage": dict(loaded.request["triage"]), "triage_outcome": loaded.request.get("triage_outcome")}
 
 
-def _offer_view(o: Offer) -> dict[str, Any]:
+def _offer_view(o: Offer, names: _Names) -> dict[str, Any]:
     return {
         "offer_id": o.id,
         "node": o.node,
+        "node_name": names.node(o.node),
         "location_id": o.location_id,
+        "location_name": names.place(o.location_id),
         "care_type": o.care_type,
         "at": o.at,
         "state": o.state,
@@ -619,8 +622,11 @@ class _Names:
     def node(self, node_id: Any) -> str:
         return str(self.nodes.get(node_id) or node_id or "?")
 
+    def place(self, location_id: Any) -> str:
+        return str(self.locations.get(location_id) or location_id or "?")
+
     def where(self, location_id: Any, care_type: Any) -> tuple[str, str]:
-        place = str(self.locations.get(location_id) or location_id or "?")
+        place = self.place(location_id)
         try:
             care = CareType(care_type)
         except ValueError:
