@@ -222,8 +222,8 @@ def slot_table(session: Session, node_id: str | None = None) -> list[dict[str, A
     the id of this node's own unreleased booking of it (``own_booking``, the one it may release)."""
     sql = (
         "SELECT s.id, s.node_id, s.service, s.start_at, s.minutes, s.status,"
-        " (SELECT group_concat(b.id || ' ' || b.booking_node, ' ') FROM slot_bookings b"
-        "  WHERE b.slot_id = s.id AND b.released_at IS NULL),"
+        " (SELECT group_concat(booking, ' ') FROM (SELECT b.id || ' ' || b.booking_node AS booking"
+        "  FROM slot_bookings b WHERE b.slot_id = s.id AND b.released_at IS NULL ORDER BY b.at, b.id)),"
         " (SELECT min(b.id) FROM slot_bookings b WHERE b.slot_id = s.id AND b.released_at IS NULL"
         "  AND b.booking_node = ?) FROM slots s"
     )
@@ -240,7 +240,7 @@ def slot_table(session: Session, node_id: str | None = None) -> list[dict[str, A
         active = dict(zip(pairs[::2], pairs[1::2], strict=True))  # booking id -> booking node
         if len(active) > 1:
             active = decided.standing(node, active)
-        by = sorted(active.values())
+        by = list(active.values())  # in the order they booked
         state = "double_booked" if len(by) > 1 else "booked" if by or status != SlotStatus.FREE else "free"
         out.append(
             {
