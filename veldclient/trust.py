@@ -12,6 +12,13 @@ certificate names node X and are not revoked, plus devices listed in X's own doc
 signed by a device already trusted for X (so a node can introduce its new laptop to the mesh without
 every peer pairing it by hand). Revocation is a signed entry in the same document and wins.
 
+For a node X other than the reader's own, one more source counts: devices of X that an **admin** of
+the reader's own node introduced in the own node document (:func:`introductions`; an admin pairing
+another node's device writes that entry). A nurse's laptop cannot pair, yet must see every node's
+capacity: its node's admin pairs once for the whole node. Only an admin's signature counts there, so
+a stolen nurse laptop cannot make its node trust a fake device of another node; and X's own signed
+revocation still wins over the introduction.
+
 Entries live twice in the node document. ``devices[<device>]`` is the latest entry for display.
 ``attestations["<device>/<signer>/<action>"]`` keeps every signer's entry under its own key: two
 devices that introduce the same laptop concurrently (its own self-signed entry at set-up, and the
@@ -31,9 +38,10 @@ from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
-from veldclient.errors import VeldError
+from veldclient.errors import ValidationError, VeldError
 
 if TYPE_CHECKING:
+    from veldclient.identity import PeerCertificate
     from veldclient.store.docstore import Editor
 
 TAG_BYTES = 8
@@ -121,21 +129,38 @@ def node_entries(node_root: Mapping[str, Any] | None) -> list[Mapping[str, Any]]
     return found
 
 
-def trusted_tags(db: sqlite_utils.Database, node_id: str, node_root: Mapping[str, Any] | None) -> set[bytes]:
+Introduced = Mapping[str, str]  # {device id: certificate} of another node's devices, see introductions()
+
+
+def trusted_tags(
+    db: sqlite_utils.Database,
+    node_id: str,
+    node_root: Mapping[str, Any] | None,
+    introduced: Introduced | None = None,
+) -> set[bytes]:
     """Tags of every device trusted to write ``node:<node_id>`` (registry + signed document entries)."""
-    certs, revoked = resolve_devices(db, node_id, node_root)
+    certs, revoked = resolve_devices(db, node_id, node_root, introduced)
     return {device_tag(d) for d in certs if d not in revoked}
 
 
-def revoked_devices(db: sqlite_utils.Database, node_id: str, node_root: Mapping[str, Any] | None) -> set[str]:
+def revoked_devices(
+    db: sqlite_utils.Database,
+    node_id: str,
+    node_root: Mapping[str, Any] | None,
+    introduced: Introduced | None = None,
+) -> set[str]:
     """Devices of ``node_id`` revoked locally or by a validly signed entry in its node document."""
-    return resolve_devices(db, node_id, node_root)[1]
+    return resolve_devices(db, node_id, node_root, introduced)[1]
 
 
 def resolve_devices(
-    db: sqlite_utils.Database, node_id: str, node_root: Mapping[str, Any] | None
+    db: sqlite_utils.Database,
+    node_id: str,
+    node_root: Mapping[str, Any] | None,
+    introduced: Introduced | None = None,
 ) -> tuple[dict[str, str | None], set[str]]:
-    """(certificates of devices known for the node, revoked device ids)."""
+    """(certificates of devices known for the node, revoked device ids). ``introduced``: the node's
+    devices the reader's own node introduced (:func:`introductions`), trusted like paired ones."""
     certs: dict[str, str | None] = {}
     revoked: set[str] = set()
     for device_id, cert, is_revoked in db.execute(
@@ -145,6 +170,8 @@ def resolve_devices(
             revoked.add(device_id)
         else:
             certs[device_id] = cert
+    for device_id, cert in (introduced or {}).items():
+        certs.setdefault(device_id, cert)
     entries = node_entries(node_root)
     changed = True
     while changed:  # fixpoint: an entry counts once the device that signed it is trusted
@@ -152,7 +179,7 @@ def resolve_devices(
         for entry in entries:
             device_id = entry["device_id"]
             signer = entry.get("added_by")
-            if signer not in certs or not certs[signer] or entry.get("node_id") != node_id:
+            if not isinstance(signer, str) or not certs.get(signer) or entry.get("node_id") != node_id:
                 continue
             action = "revoke" if entry.get("revoked") else "add"
             if not _signed(certs[signer], entry_payload(device_id, node_id, action), entry.get("signature")):
@@ -164,6 +191,49 @@ def resolve_devices(
                 certs[device_id] = entry["cert"]
                 changed = True
     return certs, revoked
+
+
+def introductions(
+    db: sqlite_utils.Database, own_node_id: str, own_root: Mapping[str, Any] | None
+) -> dict[str, dict[str, str]]:
+    """{other node: {device id: certificate}}: devices of other nodes introduced in the own node's
+    document by an admin device trusted (and not revoked) for the own node. An entry counts only with
+    a valid signature over (device, that node, "add"), the certificate whose SHA-256 is the device
+    id, and that certificate naming that node. Entries for the own node are the device list
+    (:func:`resolve_devices`), never an introduction of another node's device."""
+    certs, revoked = resolve_devices(db, own_node_id, own_root)
+    admins = {d: c for d, c in certs.items() if c and d not in revoked and _is_admin_of(c, own_node_id)}
+    found: dict[str, dict[str, str]] = {}
+    for entry in node_entries(own_root):
+        other, device_id, signer = entry.get("node_id"), entry["device_id"], entry.get("added_by")
+        if not isinstance(other, str) or other == own_node_id or entry.get("revoked"):
+            continue
+        if not isinstance(signer, str) or signer not in admins or not _names(entry.get("cert"), device_id):
+            continue
+        cert = entry["cert"]
+        facts = _certificate(cert)
+        if facts is None or facts.node_id != other:
+            continue
+        if _signed(admins[signer], entry_payload(device_id, other, "add"), entry.get("signature")):
+            found.setdefault(other, {})[device_id] = cert
+    return found
+
+
+def _is_admin_of(cert: str, node_id: str) -> bool:
+    facts = _certificate(cert)
+    return facts is not None and facts.node_id == node_id and facts.role.upper() == "ADMIN"
+
+
+@functools.lru_cache(maxsize=1024)
+def _certificate(cert: str) -> PeerCertificate | None:
+    """What a certificate says (node, role), or None for one that is not a device certificate;
+    remembered, since trust is resolved again on every merge and every call a peer makes."""
+    from veldclient.identity import read_peer_certificate
+
+    try:
+        return read_peer_certificate(cert)
+    except ValidationError:
+        return None
 
 
 def _signed(cert: Any, payload: bytes, signature_hex: Any) -> bool:
