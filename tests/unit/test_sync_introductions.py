@@ -108,3 +108,54 @@ def test_a_laptop_whose_node_only_a_nurse_introduced_the_other_node_to_refuses_i
     report, _ = mesh.sync("lap2", "nurse_e")
     assert H_NODE in {d for d, _ in report.refused}
     assert not lap2.repo.holds(H_NODE)
+
+
+def test_a_bundle_brings_the_introduction_and_the_node_it_vouches_for_together(tmp_path):
+    """By USB stick: the own node document arrives as a delta beside the other node's whole
+    document, and is applied first, so the laptop takes both."""
+    from veldclient.services import bundles
+
+    with devices(("hub_e", E, "admin"), ("hub_h", H, "admin"), ("lap", E, "nurse"), paired=0) as sessions:
+        hub_e, hub_h, lap = sessions
+        pair(hub_e, lap)
+        pair(lap, hub_e)
+        first = bundles.import_bundle(lap, bundles.export_bundle(hub_e, ["lap"], tmp_path / "1").path,
+                                      ack_out=tmp_path / "ack")  # fmt: skip
+        assert first.ack_file is not None
+        bundles.import_bundle(hub_e, tmp_path / "ack" / first.ack_file.split("/")[-1])
+        pair(hub_e, hub_h)
+        pair(hub_h, hub_e)
+        report_capacity(hub_h)
+        bundles.import_bundle(hub_e, bundles.export_bundle(hub_h, ["hub_e"], tmp_path / "2").path)
+        exported = bundles.export_bundle(hub_e, ["lap"], tmp_path / "3")
+        assert exported.delta >= 1 and exported.full >= 1
+        result = bundles.import_bundle(lap, exported.path)
+        assert result.refused == [] and lap.repo.holds(H_NODE)
+        assert [v.free for v in capacity.capacity(lap, node_id=H, care_type="GRZ") if v.reported] == [2]
+
+
+def test_a_remembered_refusal_lifts_when_the_introduction_came_another_way():
+    """The laptop refused hengelo's document and remembered it; the introduction then reaches it by
+    another path (a bundle, another peer): the next run takes the same version it refused."""
+    from veldclient.sync import peers
+
+    with devices(("hub_e", E, "admin"), ("hub_h", H, "admin"), ("lap", E, "nurse"), paired=0) as sessions:
+        hub_e, hub_h, lap = sessions
+        for one, other in ((hub_e, lap), (lap, hub_e), (hub_h, hub_e)):
+            pair(one, other)
+        with hub_e.transaction():  # paired hub_h the way an admin device did before introductions
+            cert = identity_file.parse(identity_file.render(hub_h.device))
+            peers.add(hub_e.db, cert, name="hub_h", address=None, own_device_id=hub_e.actor.device_id,
+                      paired_by="admin", now_ms=hub_e.now())  # fmt: skip
+        mesh = Mesh(*sessions)
+        report_capacity(hub_h)
+        mesh.sync("hub_h", "hub_e")
+        first, _ = mesh.sync("lap", "hub_e")
+        assert [d for d, _ in first.refused] == [H_NODE]
+        assert peer_service.introduce_paired(hub_e) == [hub_h.actor.device_id]
+        own = doc_id_for("node", E)
+        lap.repo.merge(own, hub_e.repo.store.save_bytes(own), E)  # as a bundle would bring it
+        mesh.links.clear()  # a new connection: the full manifest offers hengelo's document unchanged
+        again, _ = mesh.sync("lap", "hub_e")
+        assert not again.refused, again.refused
+        assert lap.repo.holds(H_NODE)
