@@ -15,9 +15,9 @@ every peer pairing it by hand). Revocation is a signed entry in the same documen
 For a node X other than the reader's own, one more source counts: devices of X that an **admin** of
 the reader's own node introduced in the own node document (:func:`introductions`; an admin pairing
 another node's device writes that entry). A nurse's laptop cannot pair, yet must see every node's
-capacity: its node's admin pairs once for the whole node. Only an admin's signature counts there, so
-a stolen nurse laptop cannot make its node trust a fake device of another node; and X's own signed
-revocation still wins over the introduction.
+capacity: its node's admin pairs once for the whole node. Only an admin's signature counts there
+(an admin device trusted through admins alone, :func:`_admins`), so a stolen nurse laptop cannot
+make its node trust a fake device of another node; and X's own signed revocation still wins.
 
 Entries live twice in the node document. ``devices[<device>]`` is the latest entry for display.
 ``attestations["<device>/<signer>/<action>"]`` keeps every signer's entry under its own key: two
@@ -34,7 +34,7 @@ import hashlib
 import json
 import secrets
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 import sqlite_utils
 
@@ -161,15 +161,7 @@ def resolve_devices(
 ) -> tuple[dict[str, str | None], set[str]]:
     """(certificates of devices known for the node, revoked device ids). ``introduced``: the node's
     devices the reader's own node introduced (:func:`introductions`), trusted like paired ones."""
-    certs: dict[str, str | None] = {}
-    revoked: set[str] = set()
-    for device_id, cert, is_revoked in db.execute(
-        "SELECT device_id, cert_pem, revoked FROM trusted_devices WHERE node_id = ?", [node_id]
-    ):
-        if is_revoked:
-            revoked.add(device_id)
-        else:
-            certs[device_id] = cert
+    certs, revoked = _registry(db, node_id)
     for device_id, cert in (introduced or {}).items():
         certs.setdefault(device_id, cert)
     entries = node_entries(node_root)
@@ -178,11 +170,8 @@ def resolve_devices(
         changed = False
         for entry in entries:
             device_id = entry["device_id"]
-            signer = entry.get("added_by")
-            if not isinstance(signer, str) or not certs.get(signer) or entry.get("node_id") != node_id:
-                continue
             action = "revoke" if entry.get("revoked") else "add"
-            if not _signed(certs[signer], entry_payload(device_id, node_id, action), entry.get("signature")):
+            if not _vouched(entry, node_id, action, certs):
                 continue
             if action == "revoke" and device_id not in revoked:
                 revoked.add(device_id)
@@ -193,30 +182,73 @@ def resolve_devices(
     return certs, revoked
 
 
+def _registry(db: sqlite_utils.Database, node_id: str) -> tuple[dict[str, str | None], set[str]]:
+    """(certificates, revoked ids) of the node's devices in the local registry."""
+    certs: dict[str, str | None] = {}
+    revoked: set[str] = set()
+    for device_id, cert, is_revoked in db.execute(
+        "SELECT device_id, cert_pem, revoked FROM trusted_devices WHERE node_id = ?", [node_id]
+    ):
+        if is_revoked:
+            revoked.add(device_id)
+        else:
+            certs[device_id] = cert
+    return certs, revoked
+
+
+def _vouched(entry: Mapping[str, Any], node_id: str, action: str, signers: Mapping[str, str | None]) -> bool:
+    """Whether ``entry`` is ``action`` on a device of ``node_id``, validly signed by one of ``signers``."""
+    signer = entry.get("added_by")
+    if not isinstance(signer, str) or not signers.get(signer) or entry.get("node_id") != node_id:
+        return False
+    payload = entry_payload(entry["device_id"], node_id, action)
+    return _signed(signers[signer], payload, entry.get("signature"))
+
+
 def introductions(
     db: sqlite_utils.Database, own_node_id: str, own_root: Mapping[str, Any] | None
 ) -> dict[str, dict[str, str]]:
     """{other node: {device id: certificate}}: devices of other nodes introduced in the own node's
-    document by an admin device trusted (and not revoked) for the own node. An entry counts only with
-    a valid signature over (device, that node, "add"), the certificate whose SHA-256 is the device
-    id, and that certificate naming that node. Entries for the own node are the device list
+    document by one of its admins (:func:`_admins`). An entry counts only with a valid signature
+    over (device, that node, "add"), the certificate whose SHA-256 is the device id, and that
+    certificate naming that node. Entries for the own node are its device list
     (:func:`resolve_devices`), never an introduction of another node's device."""
-    certs, revoked = resolve_devices(db, own_node_id, own_root)
-    admins = {d: c for d, c in certs.items() if c and d not in revoked and _is_admin_of(c, own_node_id)}
+    entries = node_entries(own_root)
+    admins = _admins(db, own_node_id, entries, resolve_devices(db, own_node_id, own_root)[1])
     found: dict[str, dict[str, str]] = {}
-    for entry in node_entries(own_root):
-        other, device_id, signer = entry.get("node_id"), entry["device_id"], entry.get("added_by")
+    for entry in entries:
+        other, device_id, cert = entry.get("node_id"), entry["device_id"], entry.get("cert")
         if not isinstance(other, str) or other == own_node_id or entry.get("revoked"):
             continue
-        if not isinstance(signer, str) or signer not in admins or not _names(entry.get("cert"), device_id):
+        if not _names(cert, device_id):
             continue
-        cert = entry["cert"]
         facts = _certificate(cert)
-        if facts is None or facts.node_id != other:
-            continue
-        if _signed(admins[signer], entry_payload(device_id, other, "add"), entry.get("signature")):
+        if facts is not None and facts.node_id == other and _vouched(entry, other, "add", admins):
             found.setdefault(other, {})[device_id] = cert
     return found
+
+
+def _admins(
+    db: sqlite_utils.Database, node_id: str, entries: list[Mapping[str, Any]], revoked: set[str]
+) -> dict[str, str]:
+    """{device id: certificate} of the node's admin devices that may introduce other nodes' devices:
+    not revoked, certificate saying admin of this node, and trusted by admins alone: in the local
+    registry (this device, one paired by hand or pinned by an invitation), or introduced by such an
+    admin. A nurse's device may introduce a device whose certificate claims admin, but that device
+    gets no say over other nodes: a stolen laptop cannot make its node trust a fake other node."""
+    paired = _registry(db, node_id)[0]
+    admins = {d: c for d, c in paired.items() if c and d not in revoked and _is_admin_of(c, node_id)}
+    changed = True
+    while changed:  # fixpoint, as in resolve_devices, over admins' signatures only
+        changed = False
+        for entry in entries:
+            device_id, cert = entry["device_id"], entry.get("cert")
+            if device_id in admins or device_id in revoked or not _names(cert, device_id):
+                continue
+            if _is_admin_of(cert, node_id) and _vouched(entry, node_id, "add", admins):
+                admins[device_id] = cert
+                changed = True
+    return admins
 
 
 def _is_admin_of(cert: str, node_id: str) -> bool:
@@ -246,7 +278,7 @@ def _signed(cert: Any, payload: bytes, signature_hex: Any) -> bool:
     return _signed_text(cert, payload, signature_hex)
 
 
-def _names(cert: Any, device_id: str) -> bool:
+def _names(cert: Any, device_id: str) -> TypeGuard[str]:
     """Whether ``cert`` is the certificate whose SHA-256 is ``device_id``: the signature covers the
     device id, so the certificate stored beside it must be the one that id was made from."""
     return isinstance(cert, str) and _cert_id(cert) == device_id

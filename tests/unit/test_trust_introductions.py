@@ -76,6 +76,29 @@ def test_the_same_introduction_signed_by_a_nurse_of_the_node_is_ignored(node):
     assert trusted_other(reader, own_root(entry(nurse, h1))) == set()
 
 
+def test_only_an_admin_can_lend_another_admin_device_its_say_over_other_nodes():
+    """A second admin machine of the node counts once an admin introduced it; one a nurse's laptop
+    introduced is trusted for the node (as every introduced device) but introduces nobody."""
+    clock = FakeClock()
+    admin, nurse, reader, admin2, h1 = (
+        make_session(n, node=nd, role=r, clock=clock)
+        for n, nd, r in [("admin", OWN, "admin"), ("nurse", OWN, "nurse"), ("reader", OWN, "nurse"),
+                         ("admin2", OWN, "admin"), ("h1", OTHER, "admin")]
+    )  # fmt: skip
+    try:
+        with reader.transaction():
+            for s in (admin, nurse):
+                trust.register(reader.db, s.actor.device_id, OWN, "paired", _pem(s), 0)
+        by_admin2 = entry(admin2, h1)
+        by_nurse = own_root(entry(nurse, admin2), by_admin2)
+        assert admin2.actor.device_id in trust.resolve_devices(reader.db, OWN, by_nurse)[0]
+        assert trusted_other(reader, by_nurse) == set()
+        assert trusted_other(reader, own_root(entry(admin, admin2), by_admin2)) == {h1.actor.device_id}
+    finally:
+        for s in (admin, nurse, reader, admin2, h1):
+            s.close()
+
+
 def test_an_introduction_by_an_admin_the_node_revoked_no_longer_counts(node):
     admin, nurse, reader, h1, _ = node
     revoked = entry(nurse, admin, revoked=True)
