@@ -182,13 +182,19 @@ def resolve_devices(
     return certs, revoked
 
 
+def registry_rows(db: sqlite_utils.Database, node_id: str) -> list[tuple[str, str | None, int]]:
+    """(device id, certificate, revoked) of the node's devices in the local registry."""
+    return db.execute(
+        "SELECT device_id, cert_pem, revoked FROM trusted_devices WHERE node_id = ? ORDER BY device_id",
+        [node_id],
+    ).fetchall()
+
+
 def _registry(db: sqlite_utils.Database, node_id: str) -> tuple[dict[str, str | None], set[str]]:
     """(certificates, revoked ids) of the node's devices in the local registry."""
     certs: dict[str, str | None] = {}
     revoked: set[str] = set()
-    for device_id, cert, is_revoked in db.execute(
-        "SELECT device_id, cert_pem, revoked FROM trusted_devices WHERE node_id = ?", [node_id]
-    ):
+    for device_id, cert, is_revoked in registry_rows(db, node_id):
         if is_revoked:
             revoked.add(device_id)
         else:

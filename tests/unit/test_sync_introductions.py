@@ -62,6 +62,11 @@ def test_a_laptop_sees_the_node_its_admin_paired_with_nothing_refused(hubs):
     again, _ = mesh.sync("lap", "hub_e")
     assert not again.refused
     assert [v.free for v in capacity.capacity(lap, node_id=H, care_type="GRZ") if v.location_id == loc] == [1]
+    # what the laptop remembers of the introductions follows its registry too
+    assert set(lap.repo.introduced(H)) == {hub_h.actor.device_id}
+    with lap.transaction():
+        lap.db.execute("UPDATE trusted_devices SET revoked = 1 WHERE device_id = ?", [hub_e.actor.device_id])
+    assert lap.repo.introduced(H) == {}
 
 
 def test_a_laptop_that_refused_the_node_before_takes_it_once_the_introduction_arrives(hubs):

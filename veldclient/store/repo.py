@@ -70,6 +70,7 @@ class Repo:
         self.node_id = node_id
         self.store = DocStore(db, actor)
         self.projector = Projector(db)
+        self._introductions: tuple[Json, list[Any], dict[str, dict[str, str]]] | None = None
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -287,7 +288,14 @@ class Repo:
             own = self.read(doc_id_for("node", self.node_id))
         except (KeyError, CorruptDocument):
             return {}
-        return trust.introductions(self.db, self.node_id, own).get(node_id, {})
+        # Asked on every node-document merge and every call a peer makes: remembered while the own
+        # node document (its cached root is a new object after any change) and registry stay as
+        # they were.
+        registry = trust.registry_rows(self.db, self.node_id)
+        known = self._introductions
+        if known is None or known[0] is not own or known[1] != registry:
+            known = self._introductions = (own, registry, trust.introductions(self.db, self.node_id, own))
+        return known[2].get(node_id, {})
 
     def _node_check(self, doc_id: str) -> MergeCheck:
         node_id = doc_id.split(":", 1)[1]
