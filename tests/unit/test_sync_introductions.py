@@ -76,7 +76,7 @@ def test_a_laptop_that_refused_the_node_before_takes_it_once_the_introduction_ar
     mesh = Mesh(*hubs)
     report_capacity(hub_h)
     mesh.sync("hub_h", "hub_e")
-    # as before introductions existed: hub_e's node document without the one for hub_h
+    # hub_e's node document without its introduction of hub_h (paired by an earlier version)
     own = doc_id_for("node", E)
     key = next(k for k in hub_e.repo.read(own)["attestations"] if k.startswith(hub_h.actor.device_id))
     hub_e.repo.change(own, lambda e: e.delete(("attestations", key)))
@@ -148,7 +148,7 @@ def test_a_remembered_refusal_lifts_when_the_introduction_came_another_way():
         hub_e, hub_h, lap = sessions
         for one, other in ((hub_e, lap), (lap, hub_e), (hub_h, hub_e)):
             pair(one, other)
-        with hub_e.transaction():  # paired hub_h the way an admin device did before introductions
+        with hub_e.transaction():  # paired hub_h without an introduction (an earlier version)
             cert = identity_file.parse(identity_file.render(hub_h.device))
             peers.add(hub_e.db, cert, name="hub_h", address=None, own_device_id=hub_e.actor.device_id,
                       paired_by="admin", now_ms=hub_e.now())  # fmt: skip

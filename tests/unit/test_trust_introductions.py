@@ -158,7 +158,7 @@ def test_pairing_another_nodes_device_writes_an_attestation_not_an_own_device(no
 
 def test_introduce_paired_catches_up_on_devices_paired_without_an_introduction(node):
     admin, nurse, _, h1, _ = node
-    with admin.transaction():  # paired the way a device did before pairing introduced
+    with admin.transaction():  # paired without an introduction (an earlier version)
         from veldclient.sync import peers
 
         peers.add(
@@ -177,3 +177,7 @@ def test_introduce_paired_catches_up_on_devices_paired_without_an_introduction(n
     assert peer_service.introduce_paired(nurse) == []
     events = [r[0] for r in admin.db.execute("SELECT event FROM audit_log WHERE event = 'peer.introduce'")]
     assert events == ["peer.introduce"]
+    # a damaged own node document does not keep the admin device from serving
+    with admin.transaction():
+        admin.repo.store.quarantine(doc_id_for("node", OWN), "damaged")
+    assert peer_service.introduce_paired(admin) == []

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from veldclient import trust
-from veldclient.errors import NotFound, ValidationError
+from veldclient.errors import CorruptDocument, NotFound, ValidationError
 from veldclient.identity import PeerCertificate, format_device_id, read_peer_certificate
 from veldclient.session import Session
 from veldclient.store.repo import doc_id_for
@@ -63,22 +63,26 @@ def pair_device(
 
 
 def introduce_paired(session: Session) -> list[str]:
-    """Introduce every paired device of another node that this admin device has not introduced yet
-    (peers paired before pairing wrote introductions): the ids introduced. ``veld serve`` and the
-    app's sync agent run it when an admin device starts serving, so the node's other devices learn
-    those nodes without a step anyone must remember. A node document that cannot be read (held in
-    quarantine, reported by ``veld doctor``) does not keep the device from serving."""
+    """Introduce every usable paired device of another node that this admin device has not
+    introduced yet (one paired without an introduction, by an earlier version): the ids introduced.
+    ``veld serve`` and the app's sync agent run it when an admin device starts serving, so the
+    node's other devices learn those nodes without a step anyone must remember. A node document
+    that cannot be read (held in quarantine, reported by ``veld doctor``) does not keep the device
+    from serving."""
     own = session.repo.info(doc_id_for("node", session.actor.node_id))
     if session.actor.role != "admin" or own is None or own.quarantined:
         return []
     done = []
-    with session.transaction():
-        for peer in peers.usable_peers(session.repo):
-            if peer.node_id == session.actor.node_id:
-                continue
-            if _introduce(session, read_peer_certificate(peer.cert_pem)):
-                done.append(peer.device_id)
-                _audit_peer(session, "peer.introduce", peer)
+    try:
+        with session.transaction():
+            for peer in peers.usable_peers(session.repo):
+                if peer.node_id == session.actor.node_id:
+                    continue
+                if _introduce(session, read_peer_certificate(peer.cert_pem)):
+                    done.append(peer.device_id)
+                    _audit_peer(session, "peer.introduce", peer)
+    except CorruptDocument:  # found damaged only now: nothing written, quarantined and reported
+        return []
     return done
 
 
