@@ -170,7 +170,7 @@ def set_address(db: sqlite_utils.Database, ref: str, address: str) -> Peer:
 def revoked(repo: Repo, node_id: str) -> set[str]:
     doc_id = doc_id_for("node", node_id)
     root = repo.read(doc_id) if repo.holds(doc_id) else None
-    return trust.revoked_devices(repo.db, node_id, root)
+    return trust.revoked_devices(repo.db, node_id, root, repo.introduced(node_id))
 
 
 def usable(repo: Repo, device_id: str) -> Peer:

@@ -17,7 +17,7 @@ from typing import Any
 from veldclient.errors import VeldError
 from veldclient.store import boundary, erasures, prepare
 from veldclient.store.heads import Heads
-from veldclient.store.repo import OUT_OF_SCOPE, kind_of
+from veldclient.store.repo import OUT_OF_SCOPE, doc_id_for, kind_of
 from veldclient.sync import acks, limits, peers, refusals, wire
 from veldclient.sync.phases import Phase, plan
 from veldclient.sync.replica import Replica, held_by_sender
@@ -55,7 +55,7 @@ class Link:
     # Documents a finished run did not bring to equal heads (or the peer refused to sync): offered
     # again in the next run whatever the cursors say, and synced without trusting old acks.
     retry: set[str] = field(default_factory=set)
-    refetch: set[str] = field(default_factory=set)
+    refetch: set[str] = field(default_factory=set)  # refused, not held: asked for again (see _run)
     max_ids: int | None = None  # what the server announced it takes per call, when less than ours
 
 
@@ -197,8 +197,14 @@ class SyncClient:
             link.local_cursor = start_version
             refused = {d for d, _ in self.report.refused}
             link.retry = set(self.report.unconverged) | refused
-            # Refused because its listing had not arrived yet: ask for it again, whatever the cursor.
-            link.refetch = {d for d, why in self.report.refused if why == OUT_OF_SCOPE and not self._holds(d)}
+            # Refused because its listing had not arrived yet, or a node document for its writers
+            # (until an introduction or a pairing makes them trusted): ask for it again, whatever
+            # the cursor. A node document refused under unchanged trust is reported, not fetched.
+            link.refetch = {
+                d
+                for d, why in self.report.refused
+                if (why == OUT_OF_SCOPE or kind_of(d) == "node") and not self._holds(d)
+            }
             peers.set_cursor(session.db, peer.device_id, cursor)
             peers.record_contact(session.db, peer.device_id, session.now())
             if self.report.moved:  # a run that moved nothing touched no record: nothing to audit
@@ -230,7 +236,15 @@ class SyncClient:
         """Fetch, push and sync one phase's documents; returns those synced to equal heads."""
         self._fetch(self._skip_known_refusals(part.fetch, offered), offered, got, say)
         self._push(part.push, say)
+        own = self._own_node_heads()
         synced, refused_here, refused_there = self._sync(part.sync, early, say)
+        if own != self._own_node_heads():
+            # The own node document changed: an introduction it brought may make another node's
+            # document, refused in this phase's fetch, trusted now. Fetched once more, not a run later.
+            offered_here = {d for d in part.fetch if kind_of(d) == "node"}
+            again = {d for d, why in self.report.refused if d in offered_here and why != OUT_OF_SCOPE}
+            self.report.refused = [r for r in self.report.refused if r[0] not in again]
+            self._fetch(sorted(again), offered, got, say)
         if refused_here or refused_there:
             # A sync message carries part of a history, and a trust check on a part can refuse what
             # the whole vouches for (an introduction that a Bloom-filter false positive held back
@@ -241,6 +255,11 @@ class SyncClient:
             self._fetch(whole, offered, got, say)
             self._push(whole, say)
         return synced
+
+    def _own_node_heads(self) -> Heads | None:
+        own = doc_id_for("node", self.replica.node_id)
+        with self.replica.locked():
+            return self.replica.heads_of([own]).get(own)
 
     def _ack(self, final: dict[str, Heads]) -> None:
         """Tell the server what we hold; record as delivered only what it answers it holds too (its copy
@@ -259,7 +278,7 @@ class SyncClient:
         """Node documents refused before at the version offered now are reported, not fetched."""
         with self.replica.locked() as session:
             node_docs = {d: offered[d] for d in fetch if kind_of(d) == "node"}
-            known = refusals.still_refused(session.db, self.peer.device_id, node_docs)
+            known = refusals.still_refused(session.repo, self.peer.device_id, node_docs)
         self.report.refused += sorted(known.items())
         return [d for d in fetch if d not in known]
 
@@ -320,7 +339,7 @@ class SyncClient:
             ]
             with session.transaction():
                 acks.record(session.db, self.peer.device_id, held, session.now())
-                refusals.remember(session.db, self.peer.device_id, distrusted, session.now())
+                refusals.remember(session.repo, self.peer.device_id, distrusted, session.now())
 
     def _push(self, ids: list[str], say: Callable[[str, int, int], None]) -> None:
         """Push in batches of at most 4 MB and :attr:`max_ids` documents; what the server had no

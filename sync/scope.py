@@ -112,7 +112,7 @@ class Scope:
     def _trusted_certs(self, node_id: str) -> dict[str, str | None]:
         node_doc = doc_id_for("node", node_id)
         root = self.repo.read(node_doc) if self.repo.holds(node_doc) else None
-        certs, revoked = trust.resolve_devices(self.repo.db, node_id, root)
+        certs, revoked = trust.resolve_devices(self.repo.db, node_id, root, self.repo.introduced(node_id))
         return {d: c for d, c in certs.items() if d not in revoked}
 
     def shares_of(self, node_id: str) -> list[str]:

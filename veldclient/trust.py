@@ -12,6 +12,13 @@ certificate names node X and are not revoked, plus devices listed in X's own doc
 signed by a device already trusted for X (so a node can introduce its new laptop to the mesh without
 every peer pairing it by hand). Revocation is a signed entry in the same document and wins.
 
+For a node X other than the reader's own, one more source counts: devices of X that an **admin** of
+the reader's own node introduced in the own node document (:func:`introductions`; an admin pairing
+another node's device writes that entry). A nurse's laptop cannot pair, yet must see every node's
+capacity: its node's admin pairs once for the whole node. Only an admin's signature counts there
+(an admin device trusted through admins alone, :func:`_admins`), so a stolen nurse laptop cannot
+make its node trust a fake device of another node; and X's own signed revocation still wins.
+
 Entries live twice in the node document. ``devices[<device>]`` is the latest entry for display.
 ``attestations["<device>/<signer>/<action>"]`` keeps every signer's entry under its own key: two
 devices that introduce the same laptop concurrently (its own self-signed entry at set-up, and the
@@ -27,13 +34,14 @@ import hashlib
 import json
 import secrets
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 import sqlite_utils
 
-from veldclient.errors import VeldError
+from veldclient.errors import ValidationError, VeldError
 
 if TYPE_CHECKING:
+    from veldclient.identity import PeerCertificate
     from veldclient.store.docstore import Editor
 
 TAG_BYTES = 8
@@ -121,41 +129,49 @@ def node_entries(node_root: Mapping[str, Any] | None) -> list[Mapping[str, Any]]
     return found
 
 
-def trusted_tags(db: sqlite_utils.Database, node_id: str, node_root: Mapping[str, Any] | None) -> set[bytes]:
+Introduced = Mapping[str, str]  # {device id: certificate} of another node's devices, see introductions()
+
+
+def trusted_tags(
+    db: sqlite_utils.Database,
+    node_id: str,
+    node_root: Mapping[str, Any] | None,
+    introduced: Introduced | None = None,
+) -> set[bytes]:
     """Tags of every device trusted to write ``node:<node_id>`` (registry + signed document entries)."""
-    certs, revoked = resolve_devices(db, node_id, node_root)
+    certs, revoked = resolve_devices(db, node_id, node_root, introduced)
     return {device_tag(d) for d in certs if d not in revoked}
 
 
-def revoked_devices(db: sqlite_utils.Database, node_id: str, node_root: Mapping[str, Any] | None) -> set[str]:
+def revoked_devices(
+    db: sqlite_utils.Database,
+    node_id: str,
+    node_root: Mapping[str, Any] | None,
+    introduced: Introduced | None = None,
+) -> set[str]:
     """Devices of ``node_id`` revoked locally or by a validly signed entry in its node document."""
-    return resolve_devices(db, node_id, node_root)[1]
+    return resolve_devices(db, node_id, node_root, introduced)[1]
 
 
 def resolve_devices(
-    db: sqlite_utils.Database, node_id: str, node_root: Mapping[str, Any] | None
+    db: sqlite_utils.Database,
+    node_id: str,
+    node_root: Mapping[str, Any] | None,
+    introduced: Introduced | None = None,
 ) -> tuple[dict[str, str | None], set[str]]:
-    """(certificates of devices known for the node, revoked device ids)."""
-    certs: dict[str, str | None] = {}
-    revoked: set[str] = set()
-    for device_id, cert, is_revoked in db.execute(
-        "SELECT device_id, cert_pem, revoked FROM trusted_devices WHERE node_id = ?", [node_id]
-    ):
-        if is_revoked:
-            revoked.add(device_id)
-        else:
-            certs[device_id] = cert
+    """(certificates of devices known for the node, revoked device ids). ``introduced``: the node's
+    devices the reader's own node introduced (:func:`introductions`), trusted like paired ones."""
+    certs, revoked = _registry(db, node_id)
+    for device_id, cert in (introduced or {}).items():
+        certs.setdefault(device_id, cert)
     entries = node_entries(node_root)
     changed = True
     while changed:  # fixpoint: an entry counts once the device that signed it is trusted
         changed = False
         for entry in entries:
             device_id = entry["device_id"]
-            signer = entry.get("added_by")
-            if signer not in certs or not certs[signer] or entry.get("node_id") != node_id:
-                continue
             action = "revoke" if entry.get("revoked") else "add"
-            if not _signed(certs[signer], entry_payload(device_id, node_id, action), entry.get("signature")):
+            if not _vouched(entry, node_id, action, certs):
                 continue
             if action == "revoke" and device_id not in revoked:
                 revoked.add(device_id)
@@ -164,6 +180,98 @@ def resolve_devices(
                 certs[device_id] = entry["cert"]
                 changed = True
     return certs, revoked
+
+
+def registry_rows(db: sqlite_utils.Database, node_id: str) -> list[tuple[str, str | None, int]]:
+    """(device id, certificate, revoked) of the node's devices in the local registry."""
+    return db.execute(
+        "SELECT device_id, cert_pem, revoked FROM trusted_devices WHERE node_id = ? ORDER BY device_id",
+        [node_id],
+    ).fetchall()
+
+
+def _registry(db: sqlite_utils.Database, node_id: str) -> tuple[dict[str, str | None], set[str]]:
+    """(certificates, revoked ids) of the node's devices in the local registry."""
+    certs: dict[str, str | None] = {}
+    revoked: set[str] = set()
+    for device_id, cert, is_revoked in registry_rows(db, node_id):
+        if is_revoked:
+            revoked.add(device_id)
+        else:
+            certs[device_id] = cert
+    return certs, revoked
+
+
+def _vouched(entry: Mapping[str, Any], node_id: str, action: str, signers: Mapping[str, str | None]) -> bool:
+    """Whether ``entry`` is ``action`` on a device of ``node_id``, validly signed by one of ``signers``."""
+    signer = entry.get("added_by")
+    if not isinstance(signer, str) or not signers.get(signer) or entry.get("node_id") != node_id:
+        return False
+    payload = entry_payload(entry["device_id"], node_id, action)
+    return _signed(signers[signer], payload, entry.get("signature"))
+
+
+def introductions(
+    db: sqlite_utils.Database, own_node_id: str, own_root: Mapping[str, Any] | None
+) -> dict[str, dict[str, str]]:
+    """{other node: {device id: certificate}}: devices of other nodes introduced in the own node's
+    document by one of its admins (:func:`_admins`). An entry counts only with a valid signature
+    over (device, that node, "add"), the certificate whose SHA-256 is the device id, and that
+    certificate naming that node. Entries for the own node are its device list
+    (:func:`resolve_devices`), never an introduction of another node's device."""
+    entries = node_entries(own_root)
+    admins = _admins(db, own_node_id, entries, resolve_devices(db, own_node_id, own_root)[1])
+    found: dict[str, dict[str, str]] = {}
+    for entry in entries:
+        other, device_id, cert = entry.get("node_id"), entry["device_id"], entry.get("cert")
+        if not isinstance(other, str) or other == own_node_id or entry.get("revoked"):
+            continue
+        if not _names(cert, device_id):
+            continue
+        facts = _certificate(cert)
+        if facts is not None and facts.node_id == other and _vouched(entry, other, "add", admins):
+            found.setdefault(other, {})[device_id] = cert
+    return found
+
+
+def _admins(
+    db: sqlite_utils.Database, node_id: str, entries: list[Mapping[str, Any]], revoked: set[str]
+) -> dict[str, str]:
+    """{device id: certificate} of the node's admin devices that may introduce other nodes' devices:
+    not revoked, certificate saying admin of this node, and trusted by admins alone: in the local
+    registry (this device, one paired by hand or pinned by an invitation), or introduced by such an
+    admin. A nurse's device may introduce a device whose certificate claims admin, but that device
+    gets no say over other nodes: a stolen laptop cannot make its node trust a fake other node."""
+    paired = _registry(db, node_id)[0]
+    admins = {d: c for d, c in paired.items() if c and d not in revoked and _is_admin_of(c, node_id)}
+    changed = True
+    while changed:  # fixpoint, as in resolve_devices, over admins' signatures only
+        changed = False
+        for entry in entries:
+            device_id, cert = entry["device_id"], entry.get("cert")
+            if device_id in admins or device_id in revoked or not _names(cert, device_id):
+                continue
+            if _is_admin_of(cert, node_id) and _vouched(entry, node_id, "add", admins):
+                admins[device_id] = cert
+                changed = True
+    return admins
+
+
+def _is_admin_of(cert: str, node_id: str) -> bool:
+    facts = _certificate(cert)
+    return facts is not None and facts.node_id == node_id and facts.role.upper() == "ADMIN"
+
+
+@functools.lru_cache(maxsize=1024)
+def _certificate(cert: str) -> PeerCertificate | None:
+    """What a certificate says (node, role), or None for one that is not a device certificate;
+    remembered, since trust is resolved again on every merge and every call a peer makes."""
+    from veldclient.identity import read_peer_certificate
+
+    try:
+        return read_peer_certificate(cert)
+    except ValidationError:
+        return None
 
 
 def _signed(cert: Any, payload: bytes, signature_hex: Any) -> bool:
@@ -176,7 +284,7 @@ def _signed(cert: Any, payload: bytes, signature_hex: Any) -> bool:
     return _signed_text(cert, payload, signature_hex)
 
 
-def _names(cert: Any, device_id: str) -> bool:
+def _names(cert: Any, device_id: str) -> TypeGuard[str]:
     """Whether ``cert`` is the certificate whose SHA-256 is ``device_id``: the signature covers the
     device id, so the certificate stored beside it must be the one that id was made from."""
     return isinstance(cert, str) and _cert_id(cert) == device_id

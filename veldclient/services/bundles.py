@@ -25,7 +25,7 @@ from veldclient.services import conflicts
 from veldclient.session import Session
 from veldclient.store import boundary, prepare
 from veldclient.store.heads import Heads
-from veldclient.store.repo import APPLIED_FIRST, OUT_OF_SCOPE, Repo, kind_of
+from veldclient.store.repo import APPLIED_FIRST, OUT_OF_SCOPE, Repo, doc_id_for, kind_of
 from veldclient.sync import acks, age_keys, bundle, bundle_ledger, peers
 from veldclient.sync.bundle import BundleRefused, DocEntry, Header, Manifest
 from veldclient.sync.peers import Peer
@@ -507,15 +507,20 @@ def _apply_docs(session: Session, peer: peers.Peer, manifest: Manifest, result: 
     """Whole documents in bulk, deltas as sync messages; then every promised head must be here.
     Node and share documents go first, whole or delta: a share listing that releases a request in
     this bundle usually travels as a delta (the first listing was acknowledged), and the request is
-    only in scope once it is in."""
+    only in scope once it is in. The own node document goes before them, whole or delta: the
+    introductions it brings decide whether other nodes' documents are trusted (trust.introductions)."""
     repo = session.repo
     accept = Replica(session).accept_from(peer.node_id)
     watch = any(kind_of(d.doc_id) in CONFLICT_KINDS for d in manifest.docs)
     before = {c.id for c in conflicts.open_conflicts(session)} if watch else set()
     changed: list[str] = []
     refused: list[tuple[str, str]] = []
-    first = [d for d in manifest.docs if kind_of(d.doc_id) in APPLIED_FIRST]
-    for part in (first, [d for d in manifest.docs if kind_of(d.doc_id) not in APPLIED_FIRST]):
+    own = doc_id_for("node", session.actor.node_id)
+    first = [d for d in manifest.docs if kind_of(d.doc_id) in APPLIED_FIRST and d.doc_id != own]
+    rest = [d for d in manifest.docs if kind_of(d.doc_id) not in APPLIED_FIRST]
+    for part in ([d for d in manifest.docs if d.doc_id == own], first, rest):
+        if not part:
+            continue
         merged, failed = _apply_part(repo, part, accept)
         changed += merged
         refused += failed

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from veldclient import trust
-from veldclient.errors import NotFound, ValidationError
-from veldclient.identity import PeerCertificate, format_device_id
+from veldclient.errors import CorruptDocument, NotFound, ValidationError
+from veldclient.identity import PeerCertificate, format_device_id, read_peer_certificate
 from veldclient.session import Session
 from veldclient.store.repo import doc_id_for
 from veldclient.sync import acks, identity_file, peers
@@ -45,8 +45,8 @@ def add_peer(session: Session, path: Path, *, name: str, address: str | None = N
 def pair_device(
     session: Session, cert: PeerCertificate, *, name: str, address: str | None = None
 ) -> peers.Peer:
-    """Pair (the role check is the caller's). A device of this node is also introduced to the mesh:
-    a signed entry in the node document lets every device that trusts this one trust it too."""
+    """Pair (the role check is the caller's). The device is also introduced in the own node
+    document (:func:`_introduce`)."""
     with session.transaction():
         peer = peers.add(
             session.db,
@@ -57,40 +57,71 @@ def pair_device(
             paired_by=session.actor.user_id,
             now_ms=session.now(),
         )
-        if cert.node_id == session.actor.node_id:
-            _introduce(session, cert)
-        session.audit(
-            "peer.add",
-            "C",
-            "peer",
-            object_id=peer.device_id,
-            basis_authorisation=True,
-            detail={"name": peer.name, "peer_node": peer.node_id},
-        )
+        _introduce(session, cert)
+        _audit_peer(session, "peer.add", peer)
     return peer
 
 
-def _introduce(session: Session, cert: PeerCertificate) -> None:
+def introduce_paired(session: Session) -> list[str]:
+    """Introduce every usable paired device of another node that this admin device has not
+    introduced yet (one paired without an introduction, by an earlier version): the ids introduced.
+    ``veld serve`` and the app's sync agent run it when an admin device starts serving, so the
+    node's other devices learn those nodes without a step anyone must remember. A node document
+    that cannot be read (held in quarantine, reported by ``veld doctor``) does not keep the device
+    from serving."""
+    own = session.repo.info(doc_id_for("node", session.actor.node_id))
+    if session.actor.role != "admin" or own is None or own.quarantined:
+        return []
+    done = []
+    try:
+        with session.transaction():
+            for peer in peers.usable_peers(session.repo):
+                if peer.node_id == session.actor.node_id:
+                    continue
+                if _introduce(session, read_peer_certificate(peer.cert_pem)):
+                    done.append(peer.device_id)
+                    _audit_peer(session, "peer.introduce", peer)
+    except CorruptDocument:  # found damaged only now: nothing written, quarantined and reported
+        return []
+    return done
+
+
+def _audit_peer(session: Session, event: str, peer: peers.Peer) -> None:
+    detail = {"name": peer.name, "peer_node": peer.node_id}
+    session.audit(event, "C", "peer", object_id=peer.device_id, basis_authorisation=True, detail=detail)
+
+
+def _introduce(session: Session, cert: PeerCertificate) -> bool:
+    """A signed entry in the own node document for a paired device; whether one was written.
+
+    A device of this node is introduced to the mesh: every device that trusts this one trusts it
+    too. A device of another node is introduced only by an admin, and only as an attestation (not
+    under ``devices``, the node's own device list): the node's other devices then trust it for its
+    node's document (trust.introductions), so a nurse's laptop sees every node the admin paired."""
     node_id = session.actor.node_id
+    own = cert.node_id == node_id
+    if not own and session.actor.role != "admin":
+        return False  # nobody would count it (trust.introductions)
     doc_id = doc_id_for("node", node_id)
     root = session.repo.read(doc_id)
     shown = (root.get("devices") or {}).get(cert.device_id)
     if shown and shown.get("revoked"):  # a revocation is never undone by re-pairing
-        return
+        return False
     entry = {
         "device_id": cert.device_id,
-        "node_id": node_id,
+        "node_id": cert.node_id,
         "role": cert.role,
         "cert": cert.certificate_pem,
         "added_by": session.actor.device_id,
         "at": session.now(),
         "revoked": False,
-        "signature": session.device.sign(trust.entry_payload(cert.device_id, node_id, "add")).hex(),
+        "signature": session.device.sign(trust.entry_payload(cert.device_id, cert.node_id, "add")).hex(),
     }
     if trust.attestation_key(entry) in (root.get("attestations") or {}):
-        return  # this device vouched for it already
+        return False  # this device vouched for it already
     # the device's own self-signed entry may already be shown; this signature is added beside it
-    session.repo.change(doc_id, lambda e: trust.record_entry(e, entry, display=not shown))
+    session.repo.change(doc_id, lambda e: trust.record_entry(e, entry, display=own and not shown))
+    return True
 
 
 def remove_peer(session: Session, ref: str) -> peers.Peer:

@@ -26,6 +26,7 @@ from typing import Any
 
 from veldclient.errors import VeldError
 from veldclient.services import enrolment, serving, sync_service
+from veldclient.services import peers as peer_service
 from veldclient.session import Session
 from veldclient.sync import discovery, invitations, peers
 from veldclient.sync.client import PeerConnection
@@ -103,6 +104,7 @@ class SyncAgent:
             port = loop.run_until_complete(self.server.start())
             with self.replica.locked() as session, session.transaction():
                 serving.remember(session, self.server.host, port)
+                peer_service.introduce_paired(session)
             announced = None
             if self._announce:
                 device_id = self.replica.session.actor.device_id

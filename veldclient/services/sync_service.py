@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from veldclient.errors import VeldError
 from veldclient.services import enrolment, serving
+from veldclient.services import peers as peer_service
 from veldclient.session import Session
 from veldclient.sync import discovery, invitations, peers
 from veldclient.sync.client import PeerConnection
@@ -77,6 +78,7 @@ def serve(
         bound = await server.start()
         with replica.locked(), session.transaction():
             serving.remember(session, host, bound)
+            peer_service.introduce_paired(session)
         announcement = None
         try:
             if announce:

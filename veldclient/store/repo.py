@@ -70,6 +70,7 @@ class Repo:
         self.node_id = node_id
         self.store = DocStore(db, actor)
         self.projector = Projector(db)
+        self._introductions: tuple[Json, list[Any], dict[str, dict[str, str]]] | None = None
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -172,20 +173,19 @@ class Repo:
         when given, is filled with the heads each received blob carried (what the sender holds)."""
         changed: list[str] = []
         refused: list[tuple[str, str]] = []
-        order = {kind: n for n, kind in enumerate(APPLIED_FIRST)}
         fresh: list[tuple[str, bytes]] = []  # new here: prepared in bulk, maybe in parallel
         with self.transaction():
             held = self.store.existing([doc_id for doc_id, _ in items])
             erased: set[str] | None = None  # read once the node documents (and their erasures) are in
-            for doc_id, data in sorted(dict(items).items(), key=lambda i: order.get(kind_of(i[0]), 2)):
+            for doc_id, data in sorted(dict(items).items(), key=lambda i: self._merge_order(i[0])):
                 kind = kind_of(doc_id)
-                if erased is None and kind not in order:
+                if erased is None and kind not in APPLIED_FIRST:
                     erased = self.erased_keys()
                 try:
                     if self.is_erased(doc_id) if erased is None else erasures.key(doc_id) in erased:
                         refused.append((doc_id, "erased"))
                         continue
-                    if kind in order or doc_id in held:
+                    if kind in APPLIED_FIRST or doc_id in held:
                         info = self.store.info(doc_id)
                         doc = boundary.load(data)
                         if sent_heads is not None:
@@ -245,7 +245,14 @@ class Repo:
         must follow inside the same write transaction: no other process may commit in between, or
         the intake would be stored over its change. ``intake.failed`` holds the messages that could
         not be applied."""
-        return self.store.take_sync_many(items)
+        return self.store.take_sync_many(sorted(items, key=lambda i: self._merge_order(i[0])))
+
+    def _merge_order(self, doc_id: str) -> tuple[int, bool]:
+        """Kinds in :data:`APPLIED_FIRST` order, the rest after; the own node document before every
+        other, since the introductions it carries decide trust in other nodes' documents."""
+        kind = kind_of(doc_id)
+        rank = APPLIED_FIRST.index(kind) if kind in APPLIED_FIRST else len(APPLIED_FIRST)
+        return rank, doc_id != doc_id_for("node", self.node_id or "")
 
     def settle(self, intake: Intake) -> tuple[list[str], list[tuple[str, str]]]:
         """Check, store and project what :meth:`take_sync_many` took in, in one transaction:
@@ -271,11 +278,30 @@ class Repo:
 
         return check
 
+    def introduced(self, node_id: str) -> trust.Introduced:
+        """Devices of another node that this device's own node introduced (trust.introductions),
+        read from the own node document. A merge applies that document before other node documents
+        (:meth:`_merge_order`), so an introduction counts for those merged together with it."""
+        if self.node_id is None or node_id == self.node_id:
+            return {}
+        try:
+            own = self.read(doc_id_for("node", self.node_id))
+        except (KeyError, CorruptDocument):
+            return {}
+        # Asked on every node-document merge and every call a peer makes: remembered while the own
+        # node document (its cached root is a new object after any change) and registry stay as
+        # they were.
+        registry = trust.registry_rows(self.db, self.node_id)
+        known = self._introductions
+        if known is None or known[0] is not own or known[1] != registry:
+            known = self._introductions = (own, registry, trust.introductions(self.db, self.node_id, own))
+        return known[2].get(node_id, {})
+
     def _node_check(self, doc_id: str) -> MergeCheck:
         node_id = doc_id.split(":", 1)[1]
 
         def check(doc: Document, before: list[bytes], root: dict[str, Json]) -> None:
-            allowed = trust.trusted_tags(self.db, node_id, root)
+            allowed = trust.trusted_tags(self.db, node_id, root, self.introduced(node_id))
             trust.check_changes(
                 doc_id,
                 node_id,
