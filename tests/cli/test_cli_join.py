@@ -139,3 +139,19 @@ def test_the_invitation_names_where_this_machine_last_served_the_network(veld, t
     named = veld(*invite, VELD_LANG="nl")
     assert "Adres in de uitnodiging: 192.168.1.20:8765." in named.stdout
     assert invitation_file.read(second).address == "192.168.1.20:8765"
+
+
+def test_an_address_that_worked_is_kept_for_the_next_sync(veld, tmp_path: Path):
+    veld("init", "--node", "hengelo", "--role", "admin", "--profile", "hub")
+    invitation = tmp_path / "uitnodiging.json"
+    veld("--profile", "hub", "peers", "invite", "--role", "nurse", "--out", str(invitation))  # no address
+    veld("--profile", "lap", "join", str(invitation))
+    port = free_port()
+    with serving(veld, "hub", port):
+        unknown = veld("--profile", "lap", "sync", "hengelo", check=False)
+        assert unknown.returncode == 2 and "--address" in unknown.stderr
+        veld("--profile", "lap", "sync", "hengelo", "--address", f"127.0.0.1:{port}")
+        again = veld("--profile", "lap", "sync", "hengelo")  # a nurse cannot set it otherwise
+        assert again.stdout.startswith("hengelo: 0 fetched, 0 sent")
+    [hub] = json.loads(veld("--profile", "lap", "peers", "list", "--json").stdout)
+    assert hub["address"] == f"127.0.0.1:{port}"

@@ -38,10 +38,22 @@ def sync_peer(
         if joining:  # a laptop that joined with an invitation introduces itself first
             enrolment.introduce(session, replica=replica, address=address)
         with PeerConnection(replica, peer, address) as conn:
-            return conn.sync(progress)
+            report = conn.sync(progress)
     except VeldError as exc:
         record_failure(replica, peer, exc)
         raise
+    if address and not peer.address:
+        remember_address(replica, peer, address)
+    return report
+
+
+def remember_address(replica: Replica, peer: peers.Peer, address: str) -> None:
+    """An address that just worked for a peer with none stored is kept, so the next run needs no
+    ``--address`` (a laptop that joined without one has no admin to set it). A stored address is
+    only changed on purpose (``veld peers address``)."""
+    with replica.locked() as session, session.transaction():
+        peers.set_address(session.db, peer.device_id, address)
+        session.audit("peer.address", "U", "peer", object_id=peer.device_id, detail={"address": address})
 
 
 def record_failure(replica: Replica, peer: peers.Peer, exc: VeldError) -> None:
