@@ -66,14 +66,25 @@ def _doc_ids(raw: dict[str, Any]) -> tuple[str, ...]:
     return tuple(sorted(d for d in ids if d))
 
 
+def node_decisions(session: Session, node_id: str) -> list[tuple[set[str], str | None]]:
+    """(the conflicting event ids, the chosen one or None) of every decision recorded in
+    ``node_id``'s document (its ``resolutions`` map; empty when this device does not hold it)."""
+    doc_id = doc_id_for("node", node_id)
+    root = session.repo.read(doc_id) if session.repo.holds(doc_id) else {}
+    return [
+        (set(entry.get("conflict") or []), entry.get("chosen"))
+        for entry in (root.get("resolutions") or {}).values()
+        if isinstance(entry, dict)
+    ]
+
+
 def _resolved(session: Session, doc_ids: tuple[str, ...]) -> set[str]:
     done: set[str] = set()
     for doc_id in doc_ids:
         if session.repo.holds(doc_id):
             done |= events.resolved_ids(session.repo.read(doc_id).get("events") or [])
-    own = session.repo.read(doc_id_for("node", session.actor.node_id))
-    for entry in (own.get("resolutions") or {}).values():
-        done |= set(entry.get("conflict") or [])
+    for covered, _chosen in node_decisions(session, session.actor.node_id):
+        done |= covered
     return done
 
 

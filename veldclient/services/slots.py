@@ -20,6 +20,7 @@ from veldclient.domain import Slot, SlotStatus
 from veldclient.domain.fields import LOCAL_TZ, integer
 from veldclient.errors import FieldError, InvalidTransition, NotFound, ValidationError
 from veldclient.services import events
+from veldclient.services.conflicts import node_decisions
 from veldclient.session import Session
 from veldclient.store.docstore import Editor
 from veldclient.store.repo import doc_id_for
@@ -275,13 +276,7 @@ class _Decisions:
 
     def _of(self, node_id: str) -> list[tuple[set[str], str | None]]:
         if node_id not in self.by_node:
-            doc_id = doc_id_for("node", node_id)
-            root = self.session.repo.read(doc_id) if self.session.repo.holds(doc_id) else {}
-            self.by_node[node_id] = [
-                (set(entry.get("conflict") or []), entry.get("chosen"))
-                for entry in (root.get("resolutions") or {}).values()
-                if isinstance(entry, dict)
-            ]
+            self.by_node[node_id] = node_decisions(self.session, node_id)
         return self.by_node[node_id]
 
 
