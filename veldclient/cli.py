@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # `veld` opens the app without importing the services first (
     from veldclient.session import Session
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 # Click translates the --version option's help as its decorator runs (below, at import): bind first.
 # An unknown VELD_LANG is refused by LazyGroup.main before anything is parsed.
@@ -77,6 +78,15 @@ def ask_passphrase(confirm: bool = False) -> str | None:
     if confirm and first != getpass.getpass("Herhaal / repeat: "):
         raise VeldError("De wachtwoorden zijn niet gelijk.", "The passphrases do not match.")
     return first or None
+
+
+def with_session(ctx: click.Context, profile_name: str | None, use: Callable[[Session], T]) -> T:
+    """Open the profile, run one use case, close it whatever happens."""
+    session = open_profile(resolve_profile(ctx, profile_name))
+    try:
+        return use(session)
+    finally:
+        session.close()
 
 
 def ask_first(yes: bool, question: tuple[str, str], refused: tuple[str, str]) -> None:

@@ -23,6 +23,7 @@ from veldclient.cli import (
     open_profile,
     profile_option,
     resolve_profile,
+    with_session,
 )
 from veldclient.cli_matching import plain
 from veldclient.domain import HelpRequestStatus, Task
@@ -254,11 +255,7 @@ def matches_command(ctx: click.Context, request_id: str, as_json: bool, profile_
     """The request's status and its matches: volunteer, status, the steps that can follow."""
     from veldclient.services import roster_view
 
-    session = open_profile(resolve_profile(ctx, profile_name))
-    try:
-        view = roster_view.help_request_view(session, request_id)
-    finally:
-        session.close()
+    view = with_session(ctx, profile_name, lambda s: roster_view.help_request_view(s, request_id))
     if as_json:
         echo_json(
             {
@@ -298,11 +295,7 @@ def propose_command(
     """Propose a volunteer (an id from `veld match REQUEST_ID`) for the help request."""
     from veldclient.services import matching
 
-    session = open_profile(resolve_profile(ctx, profile_name))
-    try:
-        match_id = matching.propose(session, request_id, volunteer_id)
-    finally:
-        session.close()
+    match_id = with_session(ctx, profile_name, lambda s: matching.propose(s, request_id, volunteer_id))
     if as_json:
         echo_json({"help_request_id": request_id, "match_id": match_id, "status": "PROPOSED"})
         return
@@ -336,11 +329,7 @@ def _step_command(name: str) -> click.Command:
                 ),
                 ("Niets bevestigd.", "Nothing was confirmed."),
             )
-        session = open_profile(resolve_profile(ctx, profile_name))
-        try:
-            status = matching.STEPS[name](session, request_id, match_id)
-        finally:
-            session.close()
+        status = with_session(ctx, profile_name, lambda s: matching.STEPS[name](s, request_id, match_id))
         if as_json:
             echo_json({"help_request_id": request_id, "match_id": match_id, "status": status.value})
             return

@@ -14,21 +14,18 @@ from typing import Any, TypeVar
 
 import click
 
-from veldclient.cli import echo_json, handles_errors, lang, open_profile, profile_option, resolve_profile
+from veldclient.cli import (
+    echo_json,
+    handles_errors,
+    lang,
+    profile_option,
+    with_session,
+)
 from veldclient.cli_matching import plain
 from veldclient.errors import VeldError
 from veldclient.session import Session
 
 F = TypeVar("F", bound=Callable[..., Any])
-T = TypeVar("T")
-
-
-def _run(ctx: click.Context, profile_name: str | None, work: Callable[[Session], T]) -> T:
-    session = open_profile(resolve_profile(ctx, profile_name))
-    try:
-        return work(session)
-    finally:
-        session.close()
 
 
 def _common(fn: F) -> F:
@@ -140,7 +137,7 @@ def volunteer_add(ctx: click.Context, as_json: bool, profile_name: str | None, *
     """Register a volunteer (the form the app shows with n on the roster)."""
     from veldclient.services import roster
 
-    saved = _run(ctx, profile_name, lambda s: roster.register_volunteer(s, _volunteer_raw(options)))
+    saved = with_session(ctx, profile_name, lambda s: roster.register_volunteer(s, _volunteer_raw(options)))
     _say(saved.id, as_json, _volunteer_json(saved))
 
 
@@ -157,7 +154,7 @@ def volunteer_edit(
     changes = _volunteer_raw(options)
     if not changes:
         raise _nothing_to_change("--pc4, --task, --slot, --vog-date")
-    saved = _run(ctx, profile_name, lambda s: roster.update_volunteer(s, volunteer_id, changes))
+    saved = with_session(ctx, profile_name, lambda s: roster.update_volunteer(s, volunteer_id, changes))
     _say(saved.id, as_json, _volunteer_json(saved))
 
 
@@ -171,7 +168,9 @@ def volunteer_list(
     """The node's volunteers by name (or by search rank), with their VOG state."""
     from veldclient.services import roster_view
 
-    page = _run(ctx, profile_name, lambda s: roster_view.volunteers_page(s, text, warnings, 0, 1_000_000))
+    page = with_session(
+        ctx, profile_name, lambda s: roster_view.volunteers_page(s, text, warnings, 0, 1_000_000)
+    )
     if as_json:
         echo_json(
             {
@@ -245,7 +244,7 @@ def carer_add(ctx: click.Context, as_json: bool, profile_name: str | None, **opt
     """Register a mantelzorger (the form the app shows with n on the carers tab)."""
     from veldclient.services import carers
 
-    saved = _run(ctx, profile_name, lambda s: carers.register(s, _given(options, CARER_SETS)))
+    saved = with_session(ctx, profile_name, lambda s: carers.register(s, _given(options, CARER_SETS)))
     _say(saved.id, as_json, _carer_json(saved))
 
 
@@ -262,7 +261,7 @@ def carer_edit(
     changes = _given(options, CARER_SETS)
     if not changes:
         raise _nothing_to_change("--pc4, --hours, --relationship, --respite")
-    saved = _run(ctx, profile_name, lambda s: carers.update_mantelzorger(s, carer_id, changes))
+    saved = with_session(ctx, profile_name, lambda s: carers.update_mantelzorger(s, carer_id, changes))
     _say(saved.id, as_json, _carer_json(saved))
 
 
@@ -287,7 +286,7 @@ def carer_link(
             "Geef een cliënt-id óf --unlink.",
             "Give a client id or --unlink.",
         )
-    saved = _run(ctx, profile_name, lambda s: carers.link_carer(s, carer_id, client_id))
+    saved = with_session(ctx, profile_name, lambda s: carers.link_carer(s, carer_id, client_id))
     _say(saved.id, as_json, _carer_json(saved))
 
 
@@ -317,7 +316,7 @@ def carer_burden(
             s, carer_id, {"instrument": instrument, "score": score, "measured_on": day}
         )
 
-    record = _run(ctx, profile_name, work)
+    record = with_session(ctx, profile_name, work)
     language = lang()
     if as_json:
         echo_json(

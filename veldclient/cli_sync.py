@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import signal
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
@@ -18,9 +17,8 @@ from veldclient.cli import (
     open_profile,
     profile_option,
     resolve_profile,
+    with_session,
 )
-
-T = TypeVar("T")
 
 
 def _finite(value: float) -> float:
@@ -32,15 +30,6 @@ def _finite(value: float) -> float:
 
 def _say(pair: tuple[str, str]) -> str:
     return pair[0] if lang() == "nl" else pair[1]
-
-
-def _with_session(ctx: click.Context, profile_name: str | None, use: Callable[[Any], T]) -> T:
-    """Open the profile, run one use case, close it whatever happens."""
-    session = open_profile(resolve_profile(ctx, profile_name))
-    try:
-        return use(session)
-    finally:
-        session.close()
 
 
 @click.command("identity")
@@ -125,7 +114,7 @@ def peers_list(ctx: click.Context, as_json: bool, profile_name: str | None) -> N
     """Paired peers with last contact and documents waiting to be delivered."""
     from veldclient.services import peers as peer_service
 
-    rows = _with_session(ctx, profile_name, peer_service.status)
+    rows = with_session(ctx, profile_name, peer_service.status)
     if as_json:
         echo_json(rows)
         return
@@ -244,7 +233,7 @@ def peers_invite(
         at = address if address is not None else serving.address(session)
         return enrolment.issue_invitation(session, out, role=role, expires=expires, address=at, name=name)
 
-    info = _with_session(ctx, profile_name, invite)
+    info = with_session(ctx, profile_name, invite)
     if as_json:
         echo_json(info)
         return
@@ -301,7 +290,7 @@ def peers_invitations(
             enrolment.cancel_invitation(session, cancel)
         return enrolment.list_invitations(session)
 
-    rows = _with_session(ctx, profile_name, use)
+    rows = with_session(ctx, profile_name, use)
     if as_json:
         echo_json(rows)
         return
@@ -346,7 +335,7 @@ def peers_discover(
     """Find paired peers on the local network that serve with --announce."""
     from veldclient.services import peers as peer_service
 
-    rows = _with_session(
+    rows = with_session(
         ctx,
         profile_name,
         lambda s: peer_service.discover(s, timeout=timeout, update=update, interfaces=list(interfaces)),
