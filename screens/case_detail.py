@@ -20,7 +20,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Footer, Header, Static
 
-from veldclient.domain import Capability, CareType, PlacementStatus, Visit, VisitStatus
+from veldclient.domain import Capability, CareType, OfferState, PlacementStatus, Visit, VisitStatus
 from veldclient.domain import placement_flow as flow_rules
 from veldclient.domain.fields import LOCAL_TZ
 from veldclient.screens.base import KeySpec, VeldScreen
@@ -663,17 +663,7 @@ class RequestScreen(VeldScreen):
 
 
 def _offer_state(state: str) -> str:
-    ids = {
-        "open": "caseload.offer_state.open",
-        "declined": "caseload.offer_state.declined",
-        "withdrawn": "caseload.offer_state.withdrawn",
-        "accepted": "caseload.offer_state.accepted",
-        "admitted": "caseload.offer_state.admitted",
-        "discharged": "caseload.offer_state.discharged",
-        "given_away": "caseload.offer_state.given_away",
-        "overruled": "caseload.offer_state.overruled",
-    }
-    return t(ids[state]) if state in ids else state
+    return OfferState(state).label(language())
 
 
 def placements_timers(request: Mapping[str, Any], now: int) -> dict[str, Any]:

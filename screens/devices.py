@@ -53,7 +53,11 @@ class InviteForm(FormScreen[dict[str, Any]]):
             Select([(t(f"devices.form.roles.{r}"), r) for r in ROLES], value="nurse", allow_blank=False),
         )
         yield self.field("expires", "devices.form.expires", Input("24h", compact=True))
-        yield self.field("address", "devices.form.address", Input(self.address, compact=True))
+        # empty when this machine has only served on loopback: a laptop could not reach that
+        unknown = t("devices.form.address_unknown")
+        yield self.field(
+            "address", "devices.form.address", Input(self.address, placeholder=unknown, compact=True)
+        )
         yield self.field("name", "devices.form.name", Input("", compact=True))
         yield self.field("out", "devices.form.out", Input("", compact=True))
 

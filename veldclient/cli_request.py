@@ -25,7 +25,7 @@ from veldclient.cli import (
     resolve_profile,
 )
 from veldclient.cli_matching import plain
-from veldclient.domain import CareType, PlacementStatus
+from veldclient.domain import CareType, OfferState, PlacementStatus
 from veldclient.domain.triage import Triage
 from veldclient.errors import NotFound, VeldError
 from veldclient.session import Session
@@ -163,7 +163,8 @@ def show(ctx: click.Context, request_id: str, as_json: bool, profile_name: str |
     for o in view["offers"]:
         where = plain(f"{o['node_name']}, {o['location_name']}")
         care = CareType(o["care_type"]).label(language)
-        click.echo(f"  {o['offer_id'][:8]}  {where}  {care}  {o['state']}")
+        state = OfferState(o["state"]).label(language)
+        click.echo(f"  {o['offer_id'][:8]}  {where}  {care}  {state}")
 
 
 @request.command("send")

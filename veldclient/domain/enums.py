@@ -48,6 +48,31 @@ def _labels(table: dict[str, tuple[str, str]]) -> Callable[[L], L]:
 
 @_labels(
     {
+        "open": ("open", "open"),
+        "declined": ("afgewezen", "declined"),
+        "withdrawn": ("ingetrokken", "withdrawn"),
+        "accepted": ("geaccepteerd", "accepted"),
+        "admitted": ("opgenomen", "admitted"),
+        "discharged": ("ontslagen", "discharged"),
+        "given_away": ("naar andere aanvraag", "went to another request"),
+        "overruled": ("vervallen door besluit", "set aside by decision"),
+    }
+)
+class OfferState(LabelledEnum):
+    """Where one node's offer of a bed stands; derived from a request's events, never stored."""
+
+    OPEN = "open"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+    ACCEPTED = "accepted"
+    ADMITTED = "admitted"
+    DISCHARGED = "discharged"
+    GIVEN_AWAY = "given_away"  # accepted, but a decision gave the bed to another request
+    OVERRULED = "overruled"  # accepted, but a decision set this acceptance aside
+
+
+@_labels(
+    {
         "ELV_LAAG": ("ELV laag complex", "Primary-care stay, low complexity"),
         "ELV_HOOG": ("ELV hoog complex", "Primary-care stay, high complexity"),
         "ELV_PALLIATIEF": ("ELV palliatief", "Primary-care stay, palliative"),

@@ -54,7 +54,7 @@ from veldclient.errors import InvalidTransition, NotFound
 
 from . import causal
 from .causal import Event
-from .enums import Capability, CareType, PlacementStatus, check_transition
+from .enums import Capability, CareType, OfferState, PlacementStatus, check_transition
 from .models_capacity import report_age_ms, report_is_stale
 from .models_placement import PlacementRequest
 
@@ -69,16 +69,7 @@ EVENT_TYPES = frozenset(
     {"SENT", "DECLINED", "WITHDRAWN", "RESOLVED", *(s.value for s in PlacementStatus)}
 )  # every type the fold reads; anything else (notes) is ignored
 
-OPEN_OFFER, DECLINED, WITHDRAWN, ACCEPTED, ADMITTED, DISCHARGED = (
-    "open",
-    "declined",
-    "withdrawn",
-    "accepted",
-    "admitted",
-    "discharged",
-)
-GIVEN_AWAY = "given_away"  # accepted, but a decision gave the bed to another request
-OVERRULED = "overruled"  # accepted, but a decision set this acceptance aside
+OPEN_OFFER, DECLINED, WITHDRAWN, ACCEPTED, ADMITTED, DISCHARGED, GIVEN_AWAY, OVERRULED = OfferState
 
 
 @dataclass(frozen=True)
@@ -91,7 +82,7 @@ class Offer:
     care_type: str | None
     at: int
     by: str | None
-    state: str = OPEN_OFFER
+    state: OfferState = OPEN_OFFER
     accepted_event_id: str | None = None
     decided_at: int | None = None
     """When a decision set this offer's acceptance aside (GIVEN_AWAY or OVERRULED) …"""
