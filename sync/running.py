@@ -20,7 +20,7 @@ from veldclient.store.heads import Heads
 from veldclient.store.repo import OUT_OF_SCOPE, doc_id_for, kind_of
 from veldclient.sync import acks, limits, peers, refusals, wire
 from veldclient.sync.phases import Phase, plan
-from veldclient.sync.replica import Replica, held_by_sender
+from veldclient.sync.replica import Knowledge, Replica, held_by_sender
 from veldclient.sync.report import SyncFailed, SyncReport
 
 MAX_ROUNDS = 12
@@ -56,6 +56,7 @@ class Link:
     # again in the next run whatever the cursors say, and synced without trusting old acks.
     retry: set[str] = field(default_factory=set)
     refetch: set[str] = field(default_factory=set)  # refused, not held: asked for again (see _run)
+    refetch_unless: Knowledge | None = None  # this replica's knowledge when the run that refused them began
     max_ids: int | None = None  # what the server announced it takes per call, when less than ours
 
 
@@ -145,6 +146,7 @@ class SyncClient:
         full = link.remote_cursor == 0
         with replica.locked():
             start_version = replica.version()
+            knowledge = replica.knowledge()
             # A full manifest lists everything (the peer may have lost data); later ones leave out
             # what the peer acknowledged at the current heads, such as what it just sent us.
             since = 0 if full else link.local_cursor
@@ -158,7 +160,7 @@ class SyncClient:
         body = {
             "since": link.remote_cursor,
             "have": [[d, h.digest] for d, h in mine.items()],
-            "want": sorted(link.refetch),
+            "want": sorted(link.refetch) if knowledge != link.refetch_unless else [],
         }
         # Not on first contact: it lists everything, most of it equal on both sides.
         answer, early = self._manifest(body, [] if full else list(mine))
@@ -199,12 +201,16 @@ class SyncClient:
             link.retry = set(self.report.unconverged) | refused
             # Refused because its listing had not arrived yet, or a node document for its writers
             # (until an introduction or a pairing makes them trusted): ask for it again, whatever
-            # the cursor. A node document refused under unchanged trust is reported, not fetched.
+            # the cursor, but only once this replica has learnt something (a share listing, an
+            # introduction, a pairing): knowing what it knew, it would refuse again, and every no-op
+            # run would pay a round trip for that.
+            unasked = set() if body["want"] else link.refetch
             link.refetch = {
                 d
-                for d, why in self.report.refused
+                for d, why in [*self.report.refused, *((d, OUT_OF_SCOPE) for d in unasked)]
                 if (why == OUT_OF_SCOPE or kind_of(d) == "node") and not self._holds(d)
             }
+            link.refetch_unless = knowledge
             peers.set_cursor(session.db, peer.device_id, cursor)
             peers.record_contact(session.db, peer.device_id, session.now())
             if self.report.moved:  # a run that moved nothing touched no record: nothing to audit

@@ -595,3 +595,30 @@ def test_a_record_changed_while_the_manifest_travels_still_reaches_the_server(tr
     assert heads(a1, doc) == heads(a2, doc)
     row = a1.db.execute("SELECT postcode, address FROM clients WHERE id = ?", [client.id]).fetchone()
     assert row == ("7522 NB", "Hoofdstraat 1")
+
+
+def test_a_refused_document_is_asked_for_again_only_once_the_device_has_learnt_something():
+    """A node document written by a device this laptop does not trust is refused; asking for it on
+    every run would get the same refusal and cost a round trip each time. Once the laptop trusts the
+    writer (a pairing here; an introduction works the same way), the next run takes it."""
+    with devices(
+        ("a1", "hengelo", "nurse"), ("a2", "hengelo", "nurse"), ("b1", "almelo", "nurse"), paired=2
+    ) as (
+        a1,
+        a2,
+        b1,
+    ):
+        pair_peers(a1, b1)
+        mesh = Mesh(a1, a2, b1)
+        loc = twente.locations_for("almelo")[0].id
+        capacity.update_capacity(b1, loc, "GRZ", {"beds_total": 4, "counts": {"FREE": 4}})
+        mesh.sync("a1", "b1")
+        almelo = doc_id_for("node", "almelo")
+        report, _ = mesh.sync("a2", "a1")
+        assert almelo in {d for d, _ in report.refused} and not a2.repo.holds(almelo)
+        mesh.sync("a2", "a1")  # the first run's own documents changed this replica: asked once more
+        report, transport = mesh.sync("a2", "a1")
+        assert report.round_trips == 1 and not report.refused and transport.sent < 1024
+        pair_peers(a2, b1)
+        report, _ = mesh.sync("a2", "a1")
+        assert a2.repo.holds(almelo) and not report.refused
