@@ -51,7 +51,8 @@ def test_match_json_text_and_explain(veld):
     assert any(r["en"].startswith("Available") for r in first["reasons"])
     assert all(isinstance(c["score"], int) for c in candidates)
     assert sum(r["points"] or 0 for r in first["reasons"]) == first["score"]  # the points add up
-    assert {r["code"] for r in first["reasons"]} == {"distance", "availability", "task", "language", "load", "vog"}
+    codes = {r["code"] for r in first["reasons"]}
+    assert codes == {"distance", "availability", "task", "language", "load", "vog"}
 
     args = ("--profile", "demo", "match", request_id, "--json")
     limited = json.loads(veld(*args, "--limit", "3", **DEMO).stdout)
