@@ -78,8 +78,9 @@ def candidate_prompt(c: dm.Candidate, n: int) -> Content:
 
 
 def match_prompt(m: MatchView) -> Content:
-    """A match: its score when proposed (0-100, whole points) first, then status and name."""
-    return Content(f"{round(m.score):>3}  {m.status.label(language())}  {m.name}")
+    """A match: its score when proposed (0-100, whole points) first, then status and name; padded on
+    the right, as no line may start with a space."""
+    return Content(f"{round(m.score):<3}  {m.status.label(language())}  {m.name}")
 
 
 class MatchScreen(VeldScreen):
