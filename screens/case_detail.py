@@ -23,6 +23,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from veldclient.domain import Capability, CareType, OfferState, PlacementStatus, Visit, VisitStatus
 from veldclient.domain import placement_flow as flow_rules
 from veldclient.domain.fields import LOCAL_TZ
+from veldclient.domain.placement_flow import LocationCandidate
 from veldclient.screens.base import KeySpec, VeldScreen
 from veldclient.screens.caseload_forms import (
     DeclineForm,
@@ -34,6 +35,7 @@ from veldclient.screens.caseload_forms import (
 from veldclient.screens.client_actions import CLIENT_KEYS, ClientActions
 from veldclient.screens.confirm import Confirm
 from veldclient.screens.i18n import language, t
+from veldclient.screens.widgets.why import WhyPane
 from veldclient.services import caseload_view, clients
 from veldclient.services import placement_flow as flow
 from veldclient.services.caseload_view import CaseDetail, RequestDetail
@@ -376,7 +378,7 @@ class RequestScreen(VeldScreen):
     DEFAULT_CSS = """
     RequestScreen .heading { text-style: bold; color: $primary; padding: 1 1 0 1; }
     RequestScreen #summary { padding: 0 1; height: auto; }
-    RequestScreen #candidates { height: auto; max-height: 16; }
+    RequestScreen #candidates { height: 1fr; min-height: 4; max-height: 16; }
     RequestScreen #offers { height: auto; max-height: 10; }
     """
 
@@ -384,6 +386,7 @@ class RequestScreen(VeldScreen):
         super().__init__()
         self.request_id = request_id
         self.detail: RequestDetail | None = None
+        self.ranked: dict[str, LocationCandidate] = {}  # row key -> candidate, for the why pane
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -395,8 +398,8 @@ class RequestScreen(VeldScreen):
             "caseload.col.node",
             "caseload.col.free",
             "caseload.col.score",
-            "caseload.col.reasons",
         )
+        yield WhyPane(id="candidate-why")
         yield Static(t("caseload.request.offers"), classes="heading", markup=False)
         yield _table(
             "offers",
@@ -439,26 +442,31 @@ class RequestScreen(VeldScreen):
             lines.append(text)
         lines += self._given_away_lines(detail)
         self.query_one("#summary", Static).update("\n".join(lines))
-        lang = language()
         candidates = self.query_one("#candidates", DataTable)
+        keep = self._row_key("candidates")  # stay on the same location across a reload
         candidates.clear()
-        for c in detail.candidates:
+        self.ranked = {}
+        for c in detail.candidates:  # in score order, best first (domain.placement_flow)
             free = t("caseload.request.full") if c.full else str(c.free)
-            if not c.reported:  # unknown beds: no number and no score
+            if not c.reported:  # unknown beds: no number (the score is 0, the pane says why)
                 free = t("caseload.request.unreported")
             if c.stale:
                 stale = t("caseload.request.stale")
                 free = f"{free} ({stale})"
+            key = f"{c.node_id}|{c.location_id}"
+            self.ranked[key] = c
             candidates.add_row(
                 *_cells(
                     c.location_name or c.location_id,
                     detail.node_names.get(c.node_id, c.node_id),
                     free,
-                    f"{c.score:.1f}" if c.reported else "–",
-                    c.reason_text(lang),
+                    str(c.score),
                 ),
-                key=f"{c.node_id}|{c.location_id}",
+                key=key,
             )
+        if keep in self.ranked:
+            candidates.move_cursor(row=candidates.get_row_index(keep))
+        self._show_why()
         offers = self.query_one("#offers", DataTable)
         offers.clear()
         for o in r.get("offers") or []:
@@ -473,6 +481,19 @@ class RequestScreen(VeldScreen):
                 key=o["offer_id"],
             )
         self.refresh_bindings()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.id == "candidates":
+            self._show_why()
+
+    def _show_why(self) -> None:
+        """The highlighted candidate's score and reasons under the table (nothing when none)."""
+        pane = self.query_one("#candidate-why", WhyPane)
+        c = self.ranked.get(self._row_key("candidates") or "")
+        if c is None:
+            pane.clear()
+            return
+        pane.show(c.location_name or c.location_id, c.score, c.reasons)
 
     @staticmethod
     def _given_away_lines(detail: RequestDetail) -> list[str]:

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
@@ -31,6 +31,7 @@ from veldclient.screens.base import KeySpec, VeldScreen
 from veldclient.screens.confirm import ask
 from veldclient.screens.i18n import language, t
 from veldclient.screens.roster_labels import day, languages_text
+from veldclient.screens.widgets.why import WhyPane
 from veldclient.services import matching, roster_view
 from veldclient.services.matching import RequestExpired
 from veldclient.services.roster import HelpRequestSaved
@@ -66,19 +67,20 @@ def decimal(value: float | None) -> str:
 
 
 def candidate_prompt(c: dm.Candidate, n: int) -> Content:
-    """A candidate as plain Content: a name like "Jan [test]" is text, never markup. No line starts
-    with a space (OptionList drops leading whitespace), so numbers are padded on the right."""
+    """A candidate as plain Content: a name like "Jan [test]" is text, never markup. Rank, score
+    (0-100) and distance first, in columns, the name last, so the numbers line up at any width. No
+    line starts with a space (OptionList drops leading whitespace), so the rank is padded right."""
     if c.eligible:
-        return Content(f"{f'{n}.':<4}{decimal(c.score):>5}  {c.name:<30} {decimal(c.distance_km):>5} km")
+        return Content(f"{f'{n}.':<4}{c.score:>3}  {decimal(c.distance_km):>4} km  {c.name}")
     assert c.excluded is not None
     reason = c.excluded[0 if language() == "nl" else 1]
-    return Content(f"{'–':<11}{c.name:<30} {reason}")
+    return Content(f"{'–':<4}{c.name}: {reason}")
 
 
 def match_prompt(m: MatchView) -> Content:
-    return Content(
-        f"{m.name:<26} {decimal(m.score):>5} {decimal(m.distance_km):>5} km  {m.status.label(language())}"
-    )
+    """A match: its score when proposed (0-100, whole points) first, then status and name; padded on
+    the right, as no line may start with a space."""
+    return Content(f"{round(m.score):<3}  {m.status.label(language())}  {m.name}")
 
 
 class MatchScreen(VeldScreen):
@@ -101,7 +103,8 @@ class MatchScreen(VeldScreen):
     MatchScreen #req { height: auto; padding: 0 1; }
     MatchScreen #match-body { height: 1fr; }
     MatchScreen #match-left { width: 1fr; padding: 0 1; }
-    MatchScreen #match-right { width: 48; padding: 0 1; border-left: vkey $panel-lighten-2; }
+    MatchScreen #match-right { width: 1fr; min-width: 30; padding: 0 1; border-left: vkey $panel-lighten-2; }
+    MatchScreen #reasons { padding: 0; }
     MatchScreen .heading { text-style: bold; color: $primary; padding-top: 1; }
     MatchScreen .req-warning { color: $warning; text-style: bold; }
     MatchScreen .req-warning.-empty { display: none; }
@@ -132,9 +135,9 @@ class MatchScreen(VeldScreen):
                 yield Static("", id="match-steps", classes="muted", markup=False)
                 yield Static(t("helprequests.match.candidates"), classes="heading")
                 yield OptionList(id="candidates")
-            with Vertical(id="match-right"):
+            with VerticalScroll(id="match-right"):  # a long list of reasons scrolls, never cut off
                 yield Static(t("helprequests.match.why"), classes="heading")
-                yield Static("", id="reasons", markup=False)
+                yield WhyPane(id="reasons")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -239,17 +242,15 @@ class MatchScreen(VeldScreen):
 
     def _show_reasons(self) -> None:
         c = self._highlighted_candidate()
-        box = self.query_one("#reasons", Static)
+        box = self.query_one("#reasons", WhyPane)
         if c is None:
-            box.update("")
+            box.clear()
             return
-        i = 0 if language() == "nl" else 1
         if c.excluded is not None:
-            box.update(f"{c.name}\n" + t("helprequests.match.excluded", reason=c.excluded[i]))
+            reason = c.excluded[0 if language() == "nl" else 1]
+            box.show_text(f"{c.name}\n" + t("helprequests.match.excluded", reason=reason))
             return
-        lines = [c.name, t("helprequests.match.score", score=decimal(c.score))]
-        lines += [f"• {reason[i]}" for reason in c.reasons]
-        box.update("\n".join(lines))
+        box.show(c.name, c.score, c.reasons)
 
     @staticmethod
     def _step_names(m: MatchView) -> str:

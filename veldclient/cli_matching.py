@@ -28,7 +28,8 @@ def plain(text: object) -> str:
 def match(
     ctx: click.Context, request_id: str, as_json: bool, limit: int, show_all: bool, profile_name: str | None
 ) -> None:
-    """Rank volunteers for a help request, each with a score and the reasons."""
+    """Rank volunteers for a help request by score (0-100), best first, each with the reasons its
+    score adds up from."""
     from veldclient.services import matching
 
     session = open_profile(resolve_profile(ctx, profile_name))
@@ -45,9 +46,9 @@ def match(
         click.echo(("Geen geschikte vrijwilligers gevonden.", "No suitable volunteers found.")[i])
     for n, c in enumerate(eligible, start=1):
         km = f"{c.distance_km:.1f}".replace(".", "," if i == 0 else ".")
-        click.echo(f"{n:>3}. {c.score:5.1f}  {plain(c.name)}  ({km} km)  [{c.volunteer_id}]")
+        click.echo(f"{n:>3}. {c.score:>3}  {plain(c.name)}  ({km} km)  [{c.volunteer_id}]")
         for reason in c.reasons:
-            click.echo(f"       - {plain(reason[i])}")
+            click.echo(f"      {plain(reason.line(lang()))}")
     excluded = [c for c in candidates if not c.eligible]
     if excluded:
         click.echo(("Niet geschikt:", "Filtered out:")[i])

@@ -1,5 +1,5 @@
-"""`veld request new|show|send|withdraw|offer|accept|decline|admit|discharge`: one placement request's
-steps from the command line, the same use cases as the request screen.
+"""`veld request new|show|candidates|send|withdraw|offer|accept|decline|admit|discharge`: one
+placement request's steps from the command line, the same use cases as the request screen.
 
 Every command only calls a service (services/placements.py files, services/placement_flow.py moves),
 which validates, checks the role and node, and writes the event and its audit entry in one
@@ -23,6 +23,7 @@ from veldclient.cli import (
     open_profile,
     profile_option,
     resolve_profile,
+    with_session,
 )
 from veldclient.cli_matching import plain
 from veldclient.domain import CareType, OfferState, PlacementStatus
@@ -76,7 +77,8 @@ reason_option = click.option("--reason", default=None, help="A short note (at mo
 
 @click.group("request")
 def request() -> None:
-    """One placement request: file, send, withdraw, offer, accept, decline, admit, discharge."""
+    """One placement request: file, show, list candidates, send, withdraw, offer, accept, decline, admit,
+    discharge."""
 
 
 @request.command("new")
@@ -165,6 +167,35 @@ def show(ctx: click.Context, request_id: str, as_json: bool, profile_name: str |
         care = CareType(o["care_type"]).label(language)
         state = OfferState(o["state"]).label(language)
         click.echo(f"  {o['offer_id'][:8]}  {where}  {care}  {state}")
+
+
+@request.command("candidates")
+@click.argument("request_id")
+@json_option
+@profile_option
+@click.pass_context
+@handles_errors
+def candidates(ctx: click.Context, request_id: str, as_json: bool, profile_name: str | None) -> None:
+    """Where the own request could go: locations across the region by score (0-100), best first,
+    each with the reasons its score adds up from (the request screen's candidate list)."""
+    from veldclient.services import placement_flow as flow
+
+    def ranked(session: Session) -> tuple[str, list[Any]]:
+        rid = _full_id(session, request_id)
+        return rid, flow.candidates(session, rid)
+
+    rid, found = with_session(ctx, profile_name, ranked)
+    if as_json:
+        echo_json({"request_id": rid, "candidates": [c.to_dict() for c in found]})
+        return
+    language = lang()
+    if not found:
+        click.echo(("Geen kandidaat-locaties.", "No candidate locations.")[language != "nl"])
+    for n, c in enumerate(found, start=1):
+        place = plain(f"{c.location_name or c.location_id} ({c.node_id})")
+        click.echo(f"{n:>3}. {c.score:>3}  {place}")
+        for reason in c.reasons:
+            click.echo(f"      {plain(reason.line(language))}")
 
 
 @request.command("send")

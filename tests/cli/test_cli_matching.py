@@ -47,15 +47,21 @@ def test_match_json_text_and_explain(veld):
     assert scores == sorted(scores, reverse=True) and all(0 < s <= 100 for s in scores)
     first = candidates[0]
     assert first["eligible"] and first["excluded"] is None and first["distance_km"] is not None
-    assert all(r["nl"] and r["en"] for r in first["reasons"])
+    assert all(r["nl"] and r["en"] and r["code"] for r in first["reasons"])
     assert any(r["en"].startswith("Available") for r in first["reasons"])
+    assert all(isinstance(c["score"], int) for c in candidates)
+    assert sum(r["points"] or 0 for r in first["reasons"]) == first["score"]  # the points add up
+    codes = {r["code"] for r in first["reasons"]}
+    assert codes == {"distance", "availability", "task", "language", "load", "vog"}
 
     args = ("--profile", "demo", "match", request_id, "--json")
     limited = json.loads(veld(*args, "--limit", "3", **DEMO).stdout)
     assert [c["volunteer_id"] for c in limited["candidates"]] == [c["volunteer_id"] for c in candidates[:3]]
 
     text = veld("--profile", "demo", "match", request_id, "--limit", "2", **DEMO).stdout
-    assert "  1. " in text and "  2. " in text and " km)" in text and "- Speaks" in text
+    lines = text.splitlines()
+    assert lines[0].split()[:2] == ["1.", str(candidates[0]["score"])] and " km)" in lines[0]
+    assert "  2. " in text and any(line.split()[1:2] == ["Speaks"] for line in lines if "+" in line)
 
     explained = json.loads(veld("--profile", "demo", "match", request_id, "--all", "--json", **DEMO).stdout)
     excluded = [c for c in explained["candidates"] if not c["eligible"]]

@@ -130,3 +130,33 @@ def test_withdraw_and_decline_from_the_command_line(veld, tmp_path):
     assert text.stdout.startswith("Aanvraag ingetrokken")
     again = veld("--profile", "h", "request", "withdraw", rid, check=False, VELD_LANG="nl")
     assert again.returncode == 2 and again.stderr.startswith("veld: ")
+
+
+def test_candidates_are_listed_by_score_best_first_with_reasons_that_add_up(veld):
+    client_id = two_nodes(veld)
+    rid = js(veld("--profile", "h", "request", "new", client_id, *NEW, "--json"))["id"]
+    [own] = js(veld("--profile", "h", "capacity", "--json", "--node", "hengelo", "--care-type", "ELV_HOOG"))
+    total = str(own["beds_total"])
+    every_bed_taken = ("--total", total, "--free", "0", "--occupied", total, "--closed", "0")
+    veld("--profile", "h", "capacity", "set", own["location_id"], "ELV_HOOG", *every_bed_taken,
+         "--cleaning", "0", "--isolation", "0", "--json")  # fmt: skip
+
+    out = js(veld("--profile", "h", "request", "candidates", rid[:8], "--json"))
+    assert out["request_id"] == rid
+    found = out["candidates"]
+    scores = [c["score"] for c in found]
+    assert len(found) >= 3 and scores == sorted(scores, reverse=True)
+    assert all(isinstance(s, int) and 0 <= s <= 100 for s in scores)
+    for c in found:
+        assert sum(r["points"] or 0 for r in c["reasons"]) == c["score"]
+        assert all(set(r) == {"code", "nl", "en", "points"} for r in c["reasons"])
+    full = next(c for c in found if c["location_id"] == own["location_id"])
+    assert full["full"] and full["score"] == 0 and full["reasons"][0]["code"] == "full"
+    assert all(c["score"] > 0 for c in found if not c["full"] and c["reported"])
+    assert found.index(full) > max(n for n, c in enumerate(found) if not c["full"] and c["reported"])
+
+    text = veld("--profile", "h", "request", "candidates", rid, VELD_LANG="nl").stdout.splitlines()
+    ranks = [line for line in text if line.split()[0].endswith(".")]
+    assert [int(line.split()[1]) for line in ranks] == scores
+    assert "VOL: geen vrije bedden, dus score 0" in "\n".join(text)
+    assert any(line.strip().startswith("+") and line.strip().endswith(" km") for line in text)

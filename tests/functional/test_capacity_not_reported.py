@@ -15,6 +15,7 @@ from veldclient.domain import CareType
 from veldclient.reference import twente
 from veldclient.screens.case_detail import RequestScreen
 from veldclient.screens.widgets.capacity_table import CapacityTable
+from veldclient.screens.widgets.why import WhyPane
 from veldclient.services import capacity
 
 WORDS = {"nl": ("nog niet gemeld", "geen meldingen"), "en": ("not yet reported", "no reports")}
@@ -80,5 +81,6 @@ async def test_a_request_on_a_new_profile_lists_its_candidates_as_unknown(fresh)
         await settle(app, pilot)
         table = app.screen.query_one("#candidates", DataTable)
         rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
-        assert rows and all(r[2] == "nog niet gemeld" and r[3] == "–" for r in rows), rows
-        assert all("vrije bedden onbekend" in r[4] for r in rows)
+        assert rows and all(r[2] == "nog niet gemeld" and r[3] == "0" for r in rows), rows
+        why = app.screen.query_one("#candidate-why", WhyPane).said
+        assert "nog niet gemeld: vrije bedden onbekend, dus score 0" in why

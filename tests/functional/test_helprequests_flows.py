@@ -12,6 +12,7 @@ from veldclient.domain import MatchStatus
 from veldclient.screens.export_dialog import ExportScreen
 from veldclient.screens.helprequest_match import MatchScreen
 from veldclient.screens.helprequests import HelpRequestsScreen
+from veldclient.screens.widgets.why import WhyPane
 from veldclient.screens.widgets.window_table import WindowTable
 from veldclient.services import matching
 
@@ -83,11 +84,10 @@ async def test_ranked_candidates_show_their_reasons_and_who_is_filtered_out():
         await open_row(app, pilot, rid)
         screen = app.screen
         first = screen.candidates[0]
-        reasons = str(screen.query_one("#reasons").content)
-        assert reasons.splitlines()[0] == first.name
-        assert "Score" in reasons and "van 100" in reasons
-        for nl, _en in first.reasons:
-            assert f"• {nl}" in reasons
+        reasons = screen.query_one("#reasons", WhyPane).said
+        assert reasons.splitlines()[0] == f"{first.name} · score {first.score} van 100"
+        for reason in first.reasons:
+            assert reason.line("nl") in reasons.splitlines()
         options = screen.query_one("#candidates", OptionList)
         assert options.option_count == 20
         await pilot.press("u")
@@ -96,7 +96,7 @@ async def test_ranked_candidates_show_their_reasons_and_who_is_filtered_out():
         assert excluded and options.option_count == 20 + len(excluded)
         options.highlighted = 20
         await settle(app, pilot)
-        assert "Valt af:" in str(screen.query_one("#reasons").content)
+        assert "Valt af:" in screen.query_one("#reasons", WhyPane).said
 
 
 async def test_status_filter_shows_only_unmatched_requests():

@@ -82,9 +82,10 @@ def test_an_unreported_location_is_ranked_last_as_unknown_never_with_free_beds(h
     before = pf.candidates(hengelo, request.id)
     assert {c.node_id for c in before} == {"hengelo", "almelo"}
     assert all(not c.reported and c.free is None and not c.full for c in before)
-    assert all(
-        ("nog niet gemeld: vrije bedden onbekend", "not yet reported: free beds unknown") in c.reasons
-        for c in before
+    assert all(c.score == 0 and c.reasons[0].code == "unreported" for c in before)
+    assert before[0].reasons[0].pair == (
+        "nog niet gemeld: vrije bedden onbekend, dus score 0",
+        "not yet reported: free beds unknown, so score 0",
     )
 
     report(hengelo, elv_hoog("hengelo"), free=0)

@@ -388,7 +388,7 @@ def test_help_requests_and_matches(large: DemoData) -> None:
     for m in data.matches:
         assert set(m) == MATCH
         req, vol = requests[m["help_request_id"]], volunteers[m["volunteer_id"]]
-        assert isinstance(m["score"], float) and isinstance(m["distance_km"], float)
+        assert isinstance(m["score"], int) and 0 <= m["score"] <= 100 and isinstance(m["distance_km"], float)
         if m["status"] in active:  # hard filters hold for every live match
             assert not req["requires_vog"] or vol["vog"]["status"] == "VALID"
             assert req["language"] is None or req["language"] in vol["languages"]

@@ -48,8 +48,8 @@ def distances(km: float):
 def test_a_fitting_volunteer_passes_with_readable_reasons():
     c = dm.assess(NEED, vol(), 4.2, TODAY)
     assert c.eligible and c.distance_km == 4.2 and 0 < c.score <= 100
-    nl = [r[0] for r in c.reasons]
-    en = [r[1] for r in c.reasons]
+    nl = [r.nl for r in c.reasons]
+    en = [r.en for r in c.reasons]
     assert "4,2 km (max 10 km)" in nl and "4.2 km (max 10 km)" in en
     assert any(r.startswith("Beschikbaar di-ochtend, do-middag") for r in nl)
     assert "Doet deze taak: vervoer" in nl and "Does this task: transport" in en
@@ -84,7 +84,7 @@ def test_language_filter_only_when_a_language_is_asked():
     assert dm.assess(turkish, vol(), 1.0, TODAY).eligible
     c = dm.assess(turkish, vol(languages=frozenset({"nl"})), 1.0, TODAY)
     assert c.excluded == ("Spreekt geen Turks", "Does not speak Turkish")
-    assert "Spreekt Turks" in [r[0] for r in dm.assess(turkish, vol(), 1.0, TODAY).reasons]
+    assert "Spreekt Turks" in [r.nl for r in dm.assess(turkish, vol(), 1.0, TODAY).reasons]
     # without a language asked nobody is filtered on language
     assert dm.assess(NEED, vol(languages=frozenset({"ar"})), 1.0, TODAY).eligible
 
@@ -92,7 +92,7 @@ def test_language_filter_only_when_a_language_is_asked():
 def test_vog_not_required_lets_anyone_through_and_says_so():
     no_vog = dm.Need(**{**NEED.__dict__, "requires_vog": False})
     c = dm.assess(no_vog, vol(vog=Vog()), 1.0, TODAY)
-    assert c.eligible and ("VOG niet vereist voor deze hulpvraag") in [r[0] for r in c.reasons]
+    assert c.eligible and ("VOG niet vereist voor deze hulpvraag") in [r.nl for r in c.reasons]
 
 
 def test_vog_must_still_be_valid_when_the_help_starts():

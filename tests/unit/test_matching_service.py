@@ -90,11 +90,11 @@ def test_rank_applies_every_filter_and_explains(coordinator):
     assert [c.volunteer_id for c in ranked] == [ids["best"], ids["second"]]
     best = ranked[0]
     assert best.score > ranked[1].score and best.distance_km == 0.0
-    nl = [r[0] for r in best.reasons]
+    nl = [r.nl for r in best.reasons]
     assert "Spreekt Turks" in nl and "Doet deze taak: vervoer" in nl
     assert "Beschikbaar di-ochtend, do-middag (2 van 2 gevraagd)" in nl
     assert "VOG geldig tot 2027-03-01" in nl
-    assert "Doet deze taak normaal niet: vervoer" in [r[0] for r in ranked[1].reasons]
+    assert "Doet deze taak normaal niet: vervoer" in [r.nl for r in ranked[1].reasons]
     assert ("match.rank", "S", "ok") in audit(coordinator)
     assert coordinator.audit_log.entries(limit=1)[0].detail == {"results": 2}
 

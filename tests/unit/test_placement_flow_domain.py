@@ -340,16 +340,21 @@ def km(table: dict[str, float]):
 STALE = 12 * HOUR
 
 
-def test_reasons_are_readable_in_both_languages():
+def test_reasons_are_readable_in_both_languages_and_add_up_to_the_score():
     [c] = pf.rank_locations(request(), [row("a")], NOW, STALE, "7555", distance_km=km({"7609": 9.84}))
-    assert c.reasons == (
+    assert [r.pair for r in c.reasons] == [
         ("3 vrije bedden ELV hoog complex", "3 free beds Primary-care stay, high complexity"),
         ("alle vereiste mogelijkheden: zuurstof", "all required capabilities: oxygen"),
         ("9,8 km", "9.8 km"),
         ("melding 40 min oud", "report 40 min old"),
-    )
+    ]
+    assert [r.code for r in c.reasons] == ["beds", "capabilities", "distance", "fresh"]
+    # 30 for three beds; 30 * (1 - 9.8/40) = 22.65; 25 * (1 - 40 min / 12 h) = 23.6; a filter adds none
+    assert [r.points for r in c.reasons] == [30, None, 23, 24]
+    assert c.score == 77 == sum(r.points or 0 for r in c.reasons)
     assert c.reason_text("en").startswith("3 free beds")
-    assert c.to_dict()["reasons"][2] == {"nl": "9,8 km", "en": "9.8 km"}
+    assert c.to_dict()["reasons"][2] == {"code": "distance", "nl": "9,8 km", "en": "9.8 km", "points": 23}
+    assert c.to_dict()["score"] == 77
 
 
 def test_hard_filters_care_type_and_capabilities():
@@ -363,11 +368,21 @@ def test_hard_filters_care_type_and_capabilities():
     assert {c.location_id for c in ranked} == {"ok", "list-caps"}
 
 
-def test_full_locations_are_listed_last_and_marked():
+def test_full_locations_score_0_and_are_listed_last_and_marked():
     rows = [row("full", free=0, postcode="7555 DL"), row("far", free=1, postcode="7609 PP")]
     ranked = pf.rank_locations(request(), rows, NOW, STALE, "7555", distance_km=km({"7555": 0.5, "7609": 40}))
     assert [c.location_id for c in ranked] == ["far", "full"]
-    assert ranked[1].full and ranked[1].reasons[0] == ("VOL: geen vrije bedden", "FULL: no free beds")
+    full = ranked[1]
+    assert full.full and full.score == 0 < ranked[0].score
+    assert full.reasons[0].pair == ("VOL: geen vrije bedden, dus score 0", "FULL: no free beds, so score 0")
+    assert full.reasons[0].code == "full"
+    assert all(r.points in (None, 0) for r in full.reasons)  # its distance is said, not counted
+
+
+def test_a_full_location_scores_below_a_free_one_at_equal_distance():
+    rows = [row("full", free=0), row("free", free=1)]
+    ranked = pf.rank_locations(request(), rows, NOW, STALE, "7555", distance_km=km({"7609": 5}))
+    assert [(c.location_id, c.score > 0) for c in ranked] == [("free", True), ("full", False)]
 
 
 def test_a_location_not_yet_reported_is_unknown_and_listed_after_the_full_ones():
@@ -375,11 +390,12 @@ def test_a_location_not_yet_reported_is_unknown_and_listed_after_the_full_ones()
     rows = [unknown, row("full", free=0), row("free", free=2)]
     ranked = pf.rank_locations(request(), rows, NOW, STALE, "7555", distance_km=km({"7609": 5}))
     assert [c.location_id for c in ranked] == ["free", "full", "unknown"]
+    assert [c.score for c in ranked][1:] == [0, 0]  # equal: reported before unknown
     last = ranked[-1]
     assert (last.reported, last.free, last.full, last.stale, last.age_ms) == (False, None, False, False, None)
-    assert last.reasons[0] == (
-        "nog niet gemeld: vrije bedden onbekend",
-        "not yet reported: free beds unknown",
+    assert last.reasons[0].pair == (
+        "nog niet gemeld: vrije bedden onbekend, dus score 0",
+        "not yet reported: free beds unknown, so score 0",
     )
     assert last.to_dict()["free"] is None and last.to_dict()["reported"] is False
 
@@ -388,7 +404,16 @@ def test_stale_reports_are_marked_and_rank_lower():
     rows = [row("old", reported_at=NOW - 14 * HOUR), row("fresh", reported_at=NOW - 30 * 60_000)]
     ranked = pf.rank_locations(request(), rows, NOW, STALE, None)
     assert [c.location_id for c in ranked] == ["fresh", "old"]
-    assert ranked[1].stale and ("VEROUDERD: melding 14 u oud", "STALE: report 14 h old") in ranked[1].reasons
+    old = ranked[1]
+    said = [r.pair for r in old.reasons]
+    assert old.stale and ("VEROUDERD: melding 14 u oud", "STALE: report 14 h old") in said
+    assert {r.code: r.points for r in old.reasons}["stale"] == 0
+
+
+def test_a_stale_report_of_more_beds_does_not_beat_a_fresh_one_next_door():
+    rows = [row("old", free=3, reported_at=NOW - 13 * HOUR), row("fresh", free=1, reported_at=NOW - 60_000)]
+    ranked = pf.rank_locations(request(), rows, NOW, STALE, "7555", distance_km=km({"7609": 1}))
+    assert [c.location_id for c in ranked] == ["fresh", "old"]
 
 
 def test_ranking_dashboard_and_capacity_record_share_one_staleness():
@@ -424,12 +449,15 @@ def test_the_clients_preference_counts_but_never_beats_the_filters():
         request(preferred_location_id="a" * 32), rows, NOW, STALE, "7555", distance_km=dist
     )
     assert ranked[0].location_id == "a" * 32 and ranked[0].preferred
-    assert ("voorkeurslocatie van de cliënt", "the client's preferred location") in ranked[0].reasons
+    preferred = {r.code: r for r in ranked[0].reasons}["preferred"]
+    assert preferred.pair == ("voorkeurslocatie van de cliënt", "the client's preferred location")
+    assert preferred.points == pf.W_PREFERRED
 
 
 def test_unknown_distance_is_said_and_counted_neutrally():
     [c] = pf.rank_locations(request(), [row("x", postcode="1011 AB")], NOW, STALE, "7555")
-    assert c.distance_km is None and ("afstand onbekend", "distance unknown") in c.reasons
+    assert c.distance_km is None and ("afstand onbekend", "distance unknown") in [r.pair for r in c.reasons]
+    assert {r.code: r.points for r in c.reasons}["distance"] == 19  # as 15 km: 30 * (1 - 15/40)
 
 
 def test_real_twente_distances_and_stable_order():
@@ -437,6 +465,7 @@ def test_real_twente_distances_and_stable_order():
     first = pf.rank_locations(request(), rows, NOW, STALE, "7555")
     again = pf.rank_locations(request(), list(reversed(rows)), NOW, STALE, "7555")
     assert first == again
+    assert [c.score for c in first] == sorted((c.score for c in first), reverse=True)
     assert first[0].location_id == "l2"  # same PC4 area as the client: nearest
     assert first[0].distance_km is not None and first[0].distance_km < 3
 

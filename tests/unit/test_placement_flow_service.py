@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from testenv import FROZEN_NOW_MS, FakeClock, make_session
 
+from veldclient.domain.placement_flow import W_PREFERRED
 from veldclient.errors import AccessDenied, InvalidTransition, NotFound, ValidationError
 from veldclient.services import capacity, clients, demo, placements
 from veldclient.services import placement_flow as pf
@@ -95,17 +96,16 @@ def test_candidates_are_ranked_with_reasons_and_the_read_is_audited(nodes):
     assert all("ZUURSTOF" in c.capabilities for c in ranked)
     assert {c.node_id for c in ranked} >= {"hengelo", "almelo", "enschede-centrum"}
     for c in ranked:
-        texts_nl = [nl for nl, _en in c.reasons]
+        texts_nl = [r.nl for r in c.reasons]
         assert any(" vrij" in t or t.startswith("VOL") for t in texts_nl)
         assert "alle vereiste mogelijkheden: zuurstof" in texts_nl
         assert any(t.endswith(" km") for t in texts_nl)
     full = [c.full for c in ranked]
     assert full == sorted(full), "locations with no free bed come last"
     stale = [c for c in ranked if c.stale]
-    assert stale and all(c.reasons[-1][0].startswith("VEROUDERD") for c in stale)
-    assert [c.score for c in ranked if not c.full] == sorted(
-        (c.score for c in ranked if not c.full), reverse=True
-    )
+    assert stale and all(c.reasons[-1].nl.startswith("VEROUDERD") for c in stale)
+    scores = [c.score for c in ranked]
+    assert scores == sorted(scores, reverse=True) and all(0 <= s <= 100 for s in scores)
     entry = last_audit(a)
     assert (entry.event, entry.action, entry.data_part, entry.object_id) == (
         "placement.candidates",
@@ -124,7 +124,9 @@ def test_the_clients_preferred_location_moves_up(nodes):
     before = [c.location_id for c in plain].index(target.location_id)
     after = [c.location_id for c in preferred].index(target.location_id)
     assert after < before and preferred[after].preferred
-    assert ("voorkeurslocatie van de cliënt", "the client's preferred location") in preferred[after].reasons
+    why = {r.code: r for r in preferred[after].reasons}
+    assert why["preferred"].pair == ("voorkeurslocatie van de cliënt", "the client's preferred location")
+    assert why["preferred"].points == W_PREFERRED
 
 
 def test_a_coordinator_may_see_status_but_not_triage(nodes, clock):

@@ -9,7 +9,9 @@ day help is needed when the request requires one; speaks the requested language;
 part of the week both wanted and available, on weekdays that still occur in the request's window;
 distance between PC4 centroids (rounded to 0.1 km) ≤ the volunteer's maximum.
 
-**Score** (0-100) of everyone who passes, the weights summing to 100:
+**Score** of everyone who passes, on the one 0-100 scale of ``domain/score.py`` (whole points,
+each part rounded before they are added, so the reasons' points add up to the score shown), the
+weights summing to 100:
 
 - distance 35 · (1 - km / max_km): near, relative to how far the volunteer said they would go;
 - availability 25 · overlap / wanted parts of the week: covers more of what was asked;
@@ -18,7 +20,7 @@ distance between PC4 centroids (rounded to 0.1 km) ≤ the volunteer's maximum.
   asked, 10 for Dutch speakers and 0 otherwise, since such a request is written in Dutch;
 - load 10 / (1 + active matches elsewhere): spreads the work, 10 when free, 5 with one match.
 
-Ties are broken by distance, then volunteer id, so the order is stable.
+Ties are broken by distance, then volunteer id, so the order is stable and every device shows it alike.
 
 **Match status** is never read from the record alone: each step is an event (``MATCH_*`` with
 ``data.match_id``) and the status is the fold of those events in causal order, stepping only where
@@ -39,8 +41,9 @@ from . import causal
 from .enums import Dagdeel, HelpRequestStatus, MatchStatus, Task, VogStatus, Weekday
 from .models_help import HelpRequest
 from .models_roster import Vog
+from .score import Reason, points, total
 
-Reason = tuple[str, str]  # (nl, en)
+Pair = tuple[str, str]  # (nl, en): a filter's reason, which adds no points
 Slot = tuple[str, str]  # (weekday code, dagdeel code)
 
 WEIGHTS: Mapping[str, float] = {
@@ -85,7 +88,7 @@ LANGUAGE_NAMES: Mapping[str, tuple[str, str]] = {
 }
 
 
-def language_name(code: str) -> tuple[str, str]:
+def language_name(code: str) -> Pair:
     return LANGUAGE_NAMES.get(code, (code, code))
 
 
@@ -152,10 +155,10 @@ class Candidate:
 
     volunteer_id: str
     name: str
-    score: float
+    score: int
     distance_km: float | None
     reasons: tuple[Reason, ...]
-    excluded: Reason | None = None
+    excluded: Pair | None = None
 
     @property
     def eligible(self) -> bool:
@@ -168,7 +171,7 @@ class Candidate:
             "score": self.score,
             "distance_km": self.distance_km,
             "eligible": self.eligible,
-            "reasons": [{"nl": nl, "en": en} for nl, en in self.reasons],
+            "reasons": [r.to_json() for r in self.reasons],
             "excluded": None if self.excluded is None else {"nl": self.excluded[0], "en": self.excluded[1]},
         }
 
@@ -176,11 +179,11 @@ class Candidate:
 # --- wording --------------------------------------------------------------------------------------
 
 
-def km_text(km: float) -> Reason:
+def km_text(km: float) -> Pair:
     return f"{km:.1f}".replace(".", ","), f"{km:.1f}"
 
 
-def slots_text(slots: Iterable[Slot]) -> Reason:
+def slots_text(slots: Iterable[Slot]) -> Pair:
     """``di-ochtend, do-middag`` / ``Tue morning, Thu afternoon``, in week order."""
     items = sorted(slots, key=lambda s: (_WEEKDAYS.index(Weekday(s[0])), list(Dagdeel).index(Dagdeel(s[1]))))
     nl = ", ".join(f"{d.lower()}-{Dagdeel(p).label('nl')}" for d, p in items)
@@ -188,7 +191,7 @@ def slots_text(slots: Iterable[Slot]) -> Reason:
     return nl, en
 
 
-def _status_label(status: MatchStatus) -> Reason:
+def _status_label(status: MatchStatus) -> Pair:
     return status.label("nl"), status.label("en")
 
 
@@ -206,21 +209,37 @@ def language_fit(need: Need, languages: frozenset[str] | str) -> float:
     return 1.0 if wanted in spoken else 0.0
 
 
+def score_parts(
+    *, km: float, max_km: int, overlap: int, wanted: int, does_task: bool, language: float, active: int
+) -> dict[str, int]:
+    """Each part's whole points (see the module docstring), by the code its reason carries."""
+    return {
+        "distance": points(WEIGHTS["distance"], 1.0 - km / max_km if max_km > 0 else 0.0),
+        "availability": points(WEIGHTS["availability"], overlap / wanted if wanted else 0.0),
+        "task": points(WEIGHTS["task"], 1.0 if does_task else 0.0),
+        "language": points(WEIGHTS["language"], language),
+        "load": points(WEIGHTS["load"], 1 / (1 + max(active, 0))),
+    }
+
+
 def score(
     *, km: float, max_km: int, overlap: int, wanted: int, does_task: bool, language: float, active: int
-) -> float:
-    """The weighted score (see the module docstring); shared by the full and the fast path."""
-    total = (
-        WEIGHTS["distance"] * max(0.0, 1.0 - km / max_km if max_km > 0 else 0.0)
-        + WEIGHTS["availability"] * (overlap / wanted if wanted else 0.0)
-        + WEIGHTS["task"] * (1.0 if does_task else 0.0)
-        + WEIGHTS["language"] * language
-        + WEIGHTS["load"] / (1 + max(active, 0))
+) -> int:
+    """The score, 0-100: the parts' points added; shared by the full and the fast path."""
+    return total(
+        score_parts(
+            km=km,
+            max_km=max_km,
+            overlap=overlap,
+            wanted=wanted,
+            does_task=does_task,
+            language=language,
+            active=active,
+        ).values()
     )
-    return round(total, 1)
 
 
-def prior_exclusion(status: MatchStatus | None) -> Reason | None:
+def prior_exclusion(status: MatchStatus | None) -> Pair | None:
     """Someone already proposed (or who said no) is not proposed again for the same request."""
     if status in ACTIVE:
         assert status is not None
@@ -231,7 +250,7 @@ def prior_exclusion(status: MatchStatus | None) -> Reason | None:
     return None
 
 
-def exclusion(need: Need, vol: VolunteerFacts, km: float | None, today: date) -> Reason | None:
+def exclusion(need: Need, vol: VolunteerFacts, km: float | None, today: date) -> Pair | None:
     """The first hard filter this volunteer fails, as a reason a coordinator can read; None if none."""
     prior = prior_exclusion(vol.on_request)
     if prior:
@@ -266,9 +285,21 @@ def exclusion(need: Need, vol: VolunteerFacts, km: float | None, today: date) ->
 
 
 def explain(need: Need, vol: VolunteerFacts, km: float, today: date) -> tuple[Reason, ...]:
-    """Why an eligible volunteer fits (or fits less), one line per score part."""
+    """Why an eligible volunteer fits (or fits less): one reason per score part, with its points,
+    then the certificate of conduct (a filter that passed, no points)."""
     wanted = need.wanted(today)
     overlap = wanted & vol.availability
+    does_task = need.task in vol.tasks
+    speaks = language_fit(need, vol.languages)
+    got = score_parts(
+        km=km,
+        max_km=vol.max_km,
+        overlap=len(overlap),
+        wanted=len(wanted),
+        does_task=does_task,
+        language=speaks,
+        active=vol.active,
+    )
     task = Task(need.task) if need.task in Task.__members__ else None
     task_nl, task_en = (
         (task.label("nl").lower(), task.label("en").lower()) if task else (need.task, need.task)
@@ -277,37 +308,59 @@ def explain(need: Need, vol: VolunteerFacts, km: float, today: date) -> tuple[Re
     slots_nl, slots_en = slots_text(overlap)
     lang_nl, lang_en = language_name(need.language or "nl")
     reasons: list[Reason] = [
-        (f"{km_nl} km (max {vol.max_km} km)", f"{km_en} km (max {vol.max_km} km)"),
-        (
+        Reason(
+            "distance",
+            f"{km_nl} km (max {vol.max_km} km)",
+            f"{km_en} km (max {vol.max_km} km)",
+            got["distance"],
+        ),
+        Reason(
+            "availability",
             f"Beschikbaar {slots_nl} ({len(overlap)} van {len(wanted)} gevraagd)",
             f"Available {slots_en} ({len(overlap)} of {len(wanted)} asked)",
+            got["availability"],
         ),
-        (f"Doet deze taak: {task_nl}", f"Does this task: {task_en}")
-        if need.task in vol.tasks
-        else (f"Doet deze taak normaal niet: {task_nl}", f"Does not usually do this task: {task_en}"),
-        (f"Spreekt {lang_nl}", f"Speaks {lang_en}")
-        if language_fit(need, vol.languages)
-        else (f"Spreekt geen {lang_nl}", f"Does not speak {lang_en}"),
+        Reason("task", f"Doet deze taak: {task_nl}", f"Does this task: {task_en}", got["task"])
+        if does_task
+        else Reason(
+            "task",
+            f"Doet deze taak normaal niet: {task_nl}",
+            f"Does not usually do this task: {task_en}",
+            got["task"],
+        ),
+        Reason("language", f"Spreekt {lang_nl}", f"Speaks {lang_en}", got["language"])
+        if speaks
+        else Reason("language", f"Spreekt geen {lang_nl}", f"Does not speak {lang_en}", got["language"]),
     ]
+    if vol.active:
+        reasons.append(
+            Reason(
+                "load",
+                f"{vol.active} lopende koppeling(en)",
+                f"{vol.active} other active match(es)",
+                got["load"],
+            )
+        )
+    else:
+        reasons.append(Reason("load", "Geen lopende koppelingen", "No other active matches", got["load"]))
     expires = vol.vog.expires_on
     if vol.vog.is_valid_on(need.first_day(today)) and expires is not None:
         last = date.fromordinal(expires.toordinal() - 1).isoformat()
-        reasons.append((f"VOG geldig tot {last}", f"Certificate of conduct valid until {last}"))
+        reasons.append(Reason("vog", f"VOG geldig tot {last}", f"Certificate of conduct valid until {last}"))
     else:
-        reasons.append(("VOG niet vereist voor deze hulpvraag", "No certificate of conduct required here"))
-    if vol.active:
-        reasons.append((f"{vol.active} lopende koppeling(en)", f"{vol.active} other active match(es)"))
-    else:
-        reasons.append(("Geen lopende koppelingen", "No other active matches"))
+        reasons.append(
+            Reason("vog", "VOG niet vereist voor deze hulpvraag", "No certificate of conduct required here")
+        )
     return tuple(reasons)
 
 
 def assess(need: Need, vol: VolunteerFacts, distance_km: float | None, today: date) -> Candidate:
-    """Filters, then score and reasons; ``distance_km`` None means the distance is unknown."""
+    """Filters, then score and reasons; ``distance_km`` None means the distance is unknown. The
+    score is what the reasons' points add up to, computed by :func:`score` like the fast path."""
     km = None if distance_km is None else round(distance_km, 1)
     excluded = exclusion(need, vol, km, today)
     if excluded is not None:
-        return Candidate(vol.id, vol.name, 0.0, km, (), excluded)
+        return Candidate(vol.id, vol.name, 0, km, (), excluded)
     assert km is not None
     value = score(
         km=km,

@@ -32,11 +32,14 @@ reads *given away* and the request searches again, so its nurse can send it else
 (neither side chosen, or the other acceptance of this same request) the offer is *overruled*.
 
 **Ranking** (:func:`rank_locations`): hard filters first — the care type must match exactly and every
-required capability must be there; a location with no free bed is *listed last* (marked full), not
-hidden, because a stale "0" may be wrong and the nurse may still phone. Then a score whose weights are
-the constants below, each part explained by a (nl, en) reason a nurse can read. A location whose node
-has not reported yet is unknown: never a candidate with free beds, listed after the full ones (its
-capabilities are unknown too, so the capability filter cannot drop it).
+required capability must be there. Every location that passes gets a score on the one 0-100 scale
+(``domain/score.py``), whose weights are the constants below, each part explained by a reason with
+its points; the list is sorted by that score, best first, so the order is the score's order. A
+location with no free bed scores 0 (it cannot take the client now) but is *listed*, not hidden,
+because a stale "0" may be wrong and the nurse may still phone; so is a location whose node has not
+reported yet (free beds unknown; its capabilities are unknown too, so the capability filter cannot
+drop it). Any location with a free bed scores at least the first bed's points, so it always comes
+before those.
 
 The domain never reads the clock or the database: callers pass ``now_ms``, capacity rows and, when the
 events come from a document, put them in causal order first (:func:`veldclient.domain.causal.ordered`,
@@ -45,7 +48,6 @@ or :func:`flow_of` does it).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -57,6 +59,7 @@ from .causal import Event
 from .enums import Capability, CareType, OfferState, PlacementStatus, check_transition
 from .models_capacity import report_age_ms, report_is_stale
 from .models_placement import PlacementRequest
+from .score import Reason, points, score_of
 
 P = PlacementStatus
 
@@ -479,20 +482,20 @@ def check_close(flow: Flow, target: PlacementStatus) -> None:
 
 # --- ranking candidate locations ----------------------------------------------------------------
 
-# Weights (points). Care type and capabilities are hard filters, never points.
-W_PER_FREE_BED = 10.0  # a 2nd and 3rd free bed make it likelier one is still free on arrival …
+# Weights (points of the 0-100 score, summing to 100). Care type and capabilities are hard filters.
+W_BEDS = 30  # 10 a free bed: a 2nd and 3rd make it likelier one is still free on arrival …
 FREE_BEDS_COUNTED = 3  # … beyond three it says little more
-W_PER_KM = 1.5  # the client's family visits: 10 km closer outweighs one more free bed
+W_DISTANCE = 30  # all at 0 km, nothing from FAR_KM on: 0.75 a km, so ~13 km closer weighs one more bed
+FAR_KM = 40.0  # about across Twente: further is no nearer than that for the family's visits
 UNKNOWN_KM = 15.0  # a distance we cannot compute counts as a typical in-region trip, neither wins
-W_PER_HOUR_OLD = 1.0  # a fresher report is likelier to be true …
-W_STALE = 25.0  # … and a stale one (older than the stale limit) is doubtful: marked, not hidden
-W_PREFERRED = 40.0  # the client's own choice counts for about 25 km
-PREFERRED_REASON = ("voorkeurslocatie van de cliënt", "the client's preferred location")
+W_FRESH = 25  # a just-made report gets all, one at the stale limit nothing; a stale one is marked too
+W_PREFERRED = 15  # the client's own choice: about 20 km or one and a half beds
+PREFERRED_TEXT = ("voorkeurslocatie van de cliënt", "the client's preferred location")
 
 
 @dataclass(frozen=True)
 class LocationCandidate:
-    """One place a request could go, with the score and the reasons behind it."""
+    """One place a request could go, with its score (0-100) and the reasons that add up to it."""
 
     location_id: str
     location_name: str | None
@@ -508,13 +511,13 @@ class LocationCandidate:
     distance_km: float | None
     preferred: bool
     full: bool
-    score: float
-    reasons: tuple[tuple[str, str], ...]
+    score: int
+    reasons: tuple[Reason, ...]
     reported: bool = True
     """False while the location's node has not reported: free, total, time and age are None."""
 
     def reason_text(self, lang: str = "nl") -> str:
-        return "; ".join(nl if lang == "nl" else en for nl, en in self.reasons)
+        return "; ".join(r.text(lang) for r in self.reasons)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -533,7 +536,7 @@ class LocationCandidate:
             "preferred": self.preferred,
             "full": self.full,
             "score": self.score,
-            "reasons": [{"nl": nl, "en": en} for nl, en in self.reasons],
+            "reasons": [r.to_json() for r in self.reasons],
             "reported": self.reported,
         }
 
@@ -578,6 +581,13 @@ def _distance(fn: Callable[[str, str], float], a: str | None, b: str | None) -> 
         return None
 
 
+def candidate_order(c: LocationCandidate) -> tuple[int, bool, float, str, str]:
+    """Best first: the score, high first; at an equal score a reported location before one not yet
+    reported, then the nearer, then by name and id, so every device lists the same order."""
+    km = UNKNOWN_KM if c.distance_km is None else c.distance_km
+    return (-c.score, not c.reported, km, (c.location_name or "").casefold(), c.location_id)
+
+
 def rank_locations(
     request: PlacementRequest,
     capacity_rows: Iterable[Mapping[str, Any]],
@@ -587,13 +597,12 @@ def rank_locations(
     *,
     distance_km: Callable[[str, str], float] | None = None,
 ) -> list[LocationCandidate]:
-    """Candidate locations for ``request``, best first, each with its reasons.
+    """Candidate locations for ``request``, sorted by score (best first, :func:`candidate_order`),
+    each with the reasons its score adds up from.
 
     ``capacity_rows`` are rows of the ``capacity`` projection (``capabilities`` as a space-separated
     string or a list), optionally with ``location_name`` and ``location_postcode`` joined in from
-    ``locations``; a row without ``reported_at`` has not been reported. Order: locations with a free
-    bed by score (high first), then full ones, then the ones not yet reported; ties by distance and
-    id, so every device shows the same list.
+    ``locations``; a row without ``reported_at`` has not been reported.
     """
     dist_fn = distance_km or _default_distance()
     required = frozenset(c.value for c in request.required_capabilities)
@@ -611,22 +620,24 @@ def rank_locations(
         out.append(
             _candidate(request, row, care, caps, required, now_ms, stale_after_ms, client_pc4, dist_fn)
         )
-    out.sort(
-        key=lambda c: (
-            not c.reported,
-            c.full,
-            -c.score,
-            UNKNOWN_KM if c.distance_km is None else c.distance_km,
-            c.location_id,
-        )
-    )
+    out.sort(key=candidate_order)
     return out
 
 
-def _distance_reason(km: float | None) -> tuple[str, str]:
+def _distance_text(km: float | None) -> tuple[str, str]:
     if km is None:
         return "afstand onbekend", "distance unknown"
     return f"{km:.1f} km".replace(".", ","), f"{km:.1f} km"
+
+
+def distance_points(km: float | None) -> int:
+    return points(W_DISTANCE, 1.0 - (UNKNOWN_KM if km is None else km) / FAR_KM)
+
+
+def fresh_points(age_ms: int, stale_after_ms: int, stale: bool) -> int:
+    if stale or stale_after_ms <= 0:
+        return 0
+    return points(W_FRESH, 1.0 - age_ms / stale_after_ms)
 
 
 def _place(row: Mapping[str, Any], care: CareType) -> dict[str, Any]:
@@ -650,13 +661,21 @@ def _unreported(
     client_pc4: str | None,
     dist_fn: Callable[[str, str], float],
 ) -> LocationCandidate:
-    """A location whose node has not reported yet: its beds are unknown, so it gets no score."""
+    """A location whose node has not reported yet: its beds are unknown, so it scores 0; distance and
+    preference are said as facts (they add nothing to a place that may have no bed)."""
     km = _distance(dist_fn, client_pc4, row.get("location_postcode"))
     preferred = _is_preferred(request, row)
-    reasons = [("nog niet gemeld: vrije bedden onbekend", "not yet reported: free beds unknown")]
-    reasons.append(_distance_reason(km))
+    reasons = [
+        Reason(
+            "unreported",
+            "nog niet gemeld: vrije bedden onbekend, dus score 0",
+            "not yet reported: free beds unknown, so score 0",
+            0,
+        ),
+        Reason("distance", *_distance_text(km)),
+    ]
     if preferred:
-        reasons.append(PREFERRED_REASON)
+        reasons.append(Reason("preferred", *PREFERRED_TEXT))
     return LocationCandidate(
         **_place(row, care),
         free=None,
@@ -669,7 +688,7 @@ def _unreported(
         distance_km=km,
         preferred=preferred,
         full=False,
-        score=0.0,
+        score=0,
         reasons=tuple(reasons),
         reported=False,
     )
@@ -686,40 +705,43 @@ def _candidate(
     client_pc4: str | None,
     dist_fn: Callable[[str, str], float],
 ) -> LocationCandidate:
+    """A reported location: points for free beds, distance, a fresh report and the client's choice;
+    with no free bed every part is a fact without points and the score is 0."""
     free = int(row.get("free") or 0)
     reported_at = int(row.get("reported_at") or 0)
     age = report_age_ms(reported_at, now_ms)
     stale = report_is_stale(reported_at, now_ms, stale_after_ms)
     km = _distance(dist_fn, client_pc4, row.get("location_postcode"))
     preferred = _is_preferred(request, row)
+    full = free <= 0
 
-    reasons: list[tuple[str, str]] = []
-    score = 0.0
-    if free > 0:
-        score += W_PER_FREE_BED * min(free, FREE_BEDS_COUNTED)
-        reasons.append(_beds(free, care))
+    def scored(value: int) -> int | None:
+        return None if full else value
+
+    if full:
+        reasons = [Reason("full", "VOL: geen vrije bedden, dus score 0", "FULL: no free beds, so score 0", 0)]
     else:
-        reasons.append(("VOL: geen vrije bedden", "FULL: no free beds"))
+        beds = points(W_BEDS, min(free, FREE_BEDS_COUNTED) / FREE_BEDS_COUNTED)
+        reasons = [Reason("beds", *_beds(free, care), beds)]
     if required:
         ordered = [Capability(c) for c in sorted(required)]
         reasons.append(
-            (
+            Reason(
+                "capabilities",
                 "alle vereiste mogelijkheden: " + ", ".join(c.label("nl").lower() for c in ordered),
                 "all required capabilities: " + ", ".join(c.label("en").lower() for c in ordered),
             )
         )
-    score -= W_PER_KM * (UNKNOWN_KM if km is None else km)
-    reasons.append(_distance_reason(km))
+    reasons.append(Reason("distance", *_distance_text(km), scored(distance_points(km))))
     age_nl, age_en = age_text(age)
+    fresh = scored(fresh_points(age, stale_after_ms, stale))
     if stale:
-        score -= W_STALE + W_PER_HOUR_OLD * stale_after_ms / 3_600_000
-        reasons.append((f"VEROUDERD: melding {age_nl} oud", f"STALE: report {age_en} old"))
+        old = f"VEROUDERD: melding {age_nl} oud", f"STALE: report {age_en} old"
+        reasons.append(Reason("stale", *old, fresh))
     else:
-        score -= W_PER_HOUR_OLD * age / 3_600_000
-        reasons.append((f"melding {age_nl} oud", f"report {age_en} old"))
+        reasons.append(Reason("fresh", f"melding {age_nl} oud", f"report {age_en} old", fresh))
     if preferred:
-        score += W_PREFERRED
-        reasons.append(PREFERRED_REASON)
+        reasons.append(Reason("preferred", *PREFERRED_TEXT, scored(W_PREFERRED)))
     return LocationCandidate(
         **_place(row, care),
         free=free,
@@ -731,7 +753,7 @@ def _candidate(
         stale=stale,
         distance_km=km,
         preferred=preferred,
-        full=free <= 0,
-        score=round(score, 1) if math.isfinite(score) else 0.0,
+        full=full,
+        score=score_of(reasons),
         reasons=tuple(reasons),
     )
