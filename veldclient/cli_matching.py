@@ -10,6 +10,7 @@ from __future__ import annotations
 import click
 
 from veldclient.cli import echo_json, handles_errors, lang, open_profile, profile_option, resolve_profile
+from veldclient.domain import formats
 
 
 def plain(text: object) -> str:
@@ -44,8 +45,9 @@ def match(
     if not eligible:
         click.echo(("Geen geschikte vrijwilligers gevonden.", "No suitable volunteers found.")[i])
     for n, c in enumerate(eligible, start=1):
-        km = f"{c.distance_km:.1f}".replace(".", "," if i == 0 else ".")
-        click.echo(f"{n:>3}. {c.score:5.1f}  {plain(c.name)}  ({km} km)  [{c.volunteer_id}]")
+        distance = "?" if c.distance_km is None else formats.km(c.distance_km, lang())
+        score = formats.number(c.score, lang(), 1)
+        click.echo(f"{n:>3}. {score:>5}  {plain(c.name)}  ({distance})  [{c.volunteer_id}]")
         for reason in c.reasons:
             click.echo(f"       - {plain(reason[i])}")
     excluded = [c for c in candidates if not c.eligible]
