@@ -46,9 +46,9 @@ def test_log_by_client_names_the_client_entries_only(veld):
 
 def test_bad_filters_are_refused_in_both_languages(veld):
     admin_demo(veld)
-    bad = veld(*LOG, "--action", "Q", "--since", "18-11-2026", check=False, **ADMIN)
+    bad = veld(*LOG, "--action", "Q", "--since", "11-18-2026", check=False, **ADMIN)
     assert bad.returncode == 2 and bad.stdout == ""
-    assert "Action 'Q' does not exist" in bad.stderr and "write YYYY-MM-DD" in bad.stderr
+    assert "Action 'Q' does not exist" in bad.stderr and "write dd/mm/yyyy or yyyy-mm-dd" in bad.stderr
     dutch = veld(*LOG, "--event", "nonsense.event", check=False, VELD_LANG="nl", **ADMIN)
     assert dutch.returncode == 2 and "Gebeurtenis 'nonsense.event' bestaat niet" in dutch.stderr
     order = veld(*LOG, "--since", "2026-11-18", "--until", "2026-11-01", check=False, **ADMIN)

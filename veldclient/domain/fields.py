@@ -250,8 +250,8 @@ def epoch_ms(value: object, field: str) -> int:
     raise fail(
         field,
         "datetime",
-        "Vul datum en tijd in als dd-mm-jjjj UU:MM (bijvoorbeeld 31-03-2024 09:30).",
-        "Enter date and time as dd/mm/yyyy HH:MM (for example 31/03/2024 09:30).",
+        "Vul datum en tijd in als dd-mm-jjjj UU:MM of jjjj-mm-dd UU:MM (bijvoorbeeld 31-03-2024 09:30).",
+        "Enter date and time as dd/mm/yyyy HH:MM or yyyy-mm-dd HH:MM (for example 31/03/2024 09:30).",
     )
 
 
