@@ -36,6 +36,12 @@ def test_number_follows_each_language(value: float, digits: int, nl: str, en: st
     assert formats.number(value, "en", digits) == en
 
 
+def test_trim_drops_trailing_zeros() -> None:
+    assert formats.number(1.5, "nl", 2, trim=True) == "1,5"
+    assert formats.number(12.0, "en", 2, trim=True) == "12"
+    assert formats.number(0.25, "nl", 2, trim=True) == "0,25"
+
+
 def test_km_has_one_decimal_and_the_unit() -> None:
     assert formats.km(4.24, "nl") == "4,2 km"
     assert formats.km(4.25, "en") == "4.3 km"

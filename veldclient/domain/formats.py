@@ -51,20 +51,21 @@ def _locale(lang: str) -> str:
 
 
 @cache
-def _pattern(digits: int) -> str:
-    return "#,##0" + ("." + "0" * digits if digits > 0 else "")
+def _pattern(digits: int, trim: bool) -> str:
+    return "#,##0" + ("." + ("#" if trim else "0") * digits if digits > 0 else "")
 
 
-def number(value: float, lang: str, digits: int = 1) -> str:
-    """``value`` with exactly ``digits`` decimals in the language's conventions; a value that rounds
-    to zero never shows a minus sign."""
+def number(value: float, lang: str, digits: int = 1, *, trim: bool = False) -> str:
+    """``value`` with ``digits`` decimals in the language's conventions (``trim``: at most that
+    many, trailing zeros dropped, for a setting like ``1,5`` hours); a value that rounds to zero
+    never shows a minus sign."""
     from babel.numbers import format_decimal
 
     exact = Decimal(repr(float(value))) if isinstance(value, float) else Decimal(value)
     rounded = exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
     if rounded == 0:
         rounded = abs(rounded)
-    return str(format_decimal(rounded, format=_pattern(digits), locale=_locale(lang)))
+    return str(format_decimal(rounded, format=_pattern(digits, trim), locale=_locale(lang)))
 
 
 def km(value: float, lang: str) -> str:
