@@ -126,9 +126,9 @@ async def test_export_writes_the_csv_and_shows_the_held_back_message(tmp_path):
         await settle(app, pilot)
         with out.open(newline="", encoding="utf-8") as fh:
             header, row = list(csv.reader(fh))
-        assert "notes" in header and "street" in header
-        assert row[header.index("notes")] == ""
-        assert row[header.index("task")] == "Gezelschap"
+        assert "toelichting" in header and "straat" in header  # the app's language: Dutch
+        assert row[header.index("toelichting")] == ""
+        assert row[header.index("taak")] == "Gezelschap"
         held = app.screen.query_one("#export-held-back")
         assert held.has_class("held-back")
         assert "De notitie is niet geëxporteerd" in str(held.content)
