@@ -70,6 +70,12 @@ def test_export_volunteers_writes_only_allowed_columns(veld, tmp_path):
     with out.open(newline="", encoding="utf-8") as fh:
         rows = list(csv.reader(fh))
     assert tuple(rows[0]) == HEADERS["en"] and len(rows) == 2  # the export's language: English here
+    dutch = tmp_path / "nl.csv"
+    veld("--profile", "demo", "export", "volunteers", request_id, "--out", str(dutch), "--lang", "nl", **DEMO)
+    with dutch.open(newline="", encoding="utf-8") as fh:
+        header, row = list(csv.reader(fh))
+    assert tuple(header) == HEADERS["nl"]  # for a Dutch volunteer, whatever language veld speaks
+    assert row[header.index("straat")]  # a street, or why there is none: never an empty cell
 
     held = tmp_path / "held.csv"
     result = veld("--profile", "demo", "export", "volunteers", health_id, "--out", str(held), **DEMO)
