@@ -25,8 +25,6 @@ E = TypeVar("E", bound=LabelledEnum)
 Ord = TypeVar("Ord", date, int)
 Parser = Callable[[object, str], T]
 
-__all__ = ["LOCAL_TZ"]  # the zone typed times are read in; its home is formats.py
-
 _TRUE = {"1", "true", "ja", "j", "yes", "y", "waar", "x", "on"}
 _FALSE = {"0", "false", "nee", "n", "no", "onwaar", "off", ""}
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")
