@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from veldclient.domain import formats
 from veldclient.domain.fields import epoch_ms, iso_date
@@ -132,3 +134,9 @@ def test_a_typed_moment_is_dutch_time_either_way() -> None:
     with pytest.raises(ValidationError) as raised:
         epoch_ms("morgen", "at")
     assert "dd-mm-jjjj" in raised.value.errors[0].nl
+
+
+@given(st.dates(min_value=date(1000, 1, 1), max_value=date(9999, 12, 31)), st.sampled_from(["nl", "en"]))
+def test_a_shown_date_reads_back_as_itself(day: date, lang: str) -> None:
+    assert formats.parse_day(formats.day(day, lang)) == day
+    assert formats.parse_day(day.isoformat()) == day
