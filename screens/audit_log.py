@@ -13,6 +13,7 @@ from textual.widgets import Footer, Header, Input, Select, Static
 
 from veldclient import audit
 from veldclient.audit import LogFilter
+from veldclient.domain import formats
 from veldclient.errors import ValidationError
 from veldclient.screens.base import KeySpec, VeldScreen
 from veldclient.screens.i18n import language, t
@@ -42,7 +43,7 @@ def audit_page(session: object, offset: int, limit: int, where: LogFilter | None
                 str(r.seq),
                 (
                     str(r.seq),
-                    r.at_iso,
+                    formats.moment_seconds(r.at_ms, lang),
                     audit_names.action_name(r.action, lang),
                     audit_names.event_name(r.event, lang),
                     r.outcome,

@@ -13,16 +13,14 @@ every line of user text is a ``Static(markup=False)``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Footer, Header, Static
 
-from veldclient.domain import Capability, CareType, OfferState, PlacementStatus, Visit, VisitStatus
+from veldclient.domain import Capability, CareType, OfferState, PlacementStatus, Visit, VisitStatus, formats
 from veldclient.domain import placement_flow as flow_rules
-from veldclient.domain.fields import LOCAL_TZ
 from veldclient.domain.placement_flow import LocationCandidate
 from veldclient.screens.base import KeySpec, VeldScreen
 from veldclient.screens.caseload_forms import (
@@ -35,6 +33,7 @@ from veldclient.screens.caseload_forms import (
 from veldclient.screens.client_actions import CLIENT_KEYS, ClientActions
 from veldclient.screens.confirm import Confirm
 from veldclient.screens.i18n import language, t
+from veldclient.screens.widgets.durations import duration
 from veldclient.screens.widgets.why import WhyPane
 from veldclient.services import caseload_view, clients
 from veldclient.services import placement_flow as flow
@@ -48,14 +47,7 @@ SEARCHING_STATUSES = frozenset(s.value for s in flow_rules.SEARCHING)
 
 def when_text(ms: int | None) -> str:
     """A moment in Dutch wall-clock time; stored times are UTC epoch ms."""
-    if ms is None:
-        return ""
-    return datetime.fromtimestamp(ms / 1000, LOCAL_TZ).strftime("%d-%m-%Y %H:%M")
-
-
-def duration(ms: int) -> str:
-    minutes = abs(ms) // 60_000
-    return f"{minutes // 60}:{minutes % 60:02d}"
+    return formats.moment(ms, language())
 
 
 def status_text(code: str | None) -> str:
@@ -277,7 +269,7 @@ class CaseDetailScreen(ClientActions):
                 t(
                     "caseload.detail.identity",
                     name=client.name,
-                    birth=client.birth_date.isoformat(),
+                    birth=formats.day(client.birth_date, language()),
                     postcode=client.postcode,
                 )
             )
@@ -348,7 +340,7 @@ class CaseDetailScreen(ClientActions):
         form = PlacementForm(
             case.client_id,
             case.client.name,
-            today=self.veld.session.today().isoformat(),
+            today=formats.day(self.veld.session.today(), language()),
             wlz=case.client.wlz_indicatie,
         )
         self.app.push_screen(form, self._filed)

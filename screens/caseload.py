@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Footer, Header, Input, Label, Static
 
-from veldclient.domain import PlacementStatus, Urgency
+from veldclient.domain import PlacementStatus, Urgency, formats
 from veldclient.screens.base import KeySpec, VeldScreen
 from veldclient.screens.case_detail import (
     CaseDetailScreen,
@@ -71,12 +71,13 @@ def case_page(filters: Filters, session: Session, offset: int, limit: int) -> Pa
 
 def _case_row(r: dict[str, Any]) -> Row:
     name = r["name"] if r["name"] is not None else t("caseload.hidden")
+    birth = formats.day_text(r["birth_date"], language(), missing="")
     if r["request_id"] is None:
-        return Row(r["client_id"], (name, r["birth_date"] or "", r["postcode"] or "", "", "", "", "", "0"))
+        return Row(r["client_id"], (name, birth, r["postcode"] or "", "", "", "", "", "0"))
     text, tone = target(r)
     cells = (
         name,
-        r["birth_date"] or "",
+        birth,
         r["postcode"] or "",
         status_text(r["status"]),
         r["urgency"] or "",
@@ -273,7 +274,7 @@ class CaseloadScreen(VeldScreen):
         if row is None:
             self.notify(t("caseload.pick_client"), severity="warning", markup=False)
             return
-        form = PlacementForm(row.key, row.cells[0], today=self.veld.session.today().isoformat())
+        form = PlacementForm(row.key, row.cells[0], today=formats.day(self.veld.session.today(), language()))
         self.app.push_screen(form, self._filed)
 
     def _filed(self, request: Any) -> None:

@@ -8,6 +8,7 @@ fields and what was typed stays.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import date
 from typing import Any
 
 from rich.text import Text
@@ -22,6 +23,7 @@ from veldclient.domain import (
     PlacementRequest,
     ReferrerRole,
     Urgency,
+    formats,
 )
 from veldclient.screens.forms import FormScreen
 from veldclient.screens.i18n import language, t
@@ -45,7 +47,9 @@ class ClientForm(FormScreen[Client]):
     def body(self) -> Iterable[Widget]:
         yield self.field("name", "caseload.form.name", Input(compact=True))
         yield self.field(
-            "birth_date", "caseload.form.birth_date", Input(compact=True, placeholder="1940-05-31")
+            "birth_date",
+            "caseload.form.birth_date",
+            Input(compact=True, placeholder=formats.day(date(1940, 5, 31), language())),
         )
         yield self.field("postcode", "caseload.form.postcode", Input(compact=True, placeholder="7511 JM"))
         yield self.field("bsn", "caseload.form.bsn", Input(compact=True))

@@ -7,14 +7,13 @@ and what was typed stays.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date
 
 from rich.text import Text
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Select
 
-from veldclient.domain import Client, Visit, VisitStatus
-from veldclient.domain.fields import LOCAL_TZ
+from veldclient.domain import Client, Visit, VisitStatus, formats
 from veldclient.screens.caseload_forms import ClientForm
 from veldclient.screens.forms import FormScreen
 from veldclient.screens.i18n import language, t
@@ -37,6 +36,9 @@ class EditClientForm(ClientForm):
         stored = self.client.to_dict()
         for name, widget in self.fields.items():
             value = stored.get(name)
+            held = getattr(self.client, name, None)
+            if isinstance(held, date):  # typed the way this language writes a date; both are read
+                value = formats.day(held, language())
             if isinstance(widget, Checkbox):
                 widget.value = bool(value)
             elif isinstance(widget, Input):
@@ -56,7 +58,7 @@ class VisitForm(FormScreen[Visit]):
         super().__init__()
         self.client_id = client_id
         self.client_name = client_name
-        self.now = datetime.fromtimestamp(now_ms / 1000, LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
+        self.now = formats.moment(now_ms, language())
 
     def title_text(self) -> str:
         return t("caseload.client.visit_title", name=self.client_name)
@@ -65,7 +67,7 @@ class VisitForm(FormScreen[Visit]):
         yield self.field(
             "planned_start_at",
             "caseload.client.planned_start_at",
-            Input(self.now, compact=True, placeholder="2026-12-02 09:30"),
+            Input(self.now, compact=True, placeholder=self.now),
         )
         yield self.field("planned_minutes", "caseload.client.planned_minutes", Input("30", compact=True))
         lang = language()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from textual.app import ComposeResult
@@ -10,6 +9,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from veldclient.domain import formats
 from veldclient.screens.base import KeySpec, VeldScreen
 from veldclient.screens.confirm import ask
 from veldclient.screens.i18n import language, t
@@ -29,7 +29,7 @@ def delivery_of(session: Any, doc_ids: list[str]) -> list[dict[str, Any]]:
 
 
 def _when(ms: int | None) -> str:
-    return datetime.fromtimestamp((ms or 0) / 1000, UTC).strftime("%Y-%m-%d %H:%M")
+    return formats.moment(ms or 0, language())
 
 
 class ConflictsScreen(VeldScreen):

@@ -6,7 +6,8 @@ what a volunteer may not see (a BSN, a date of birth, an e-mail address, health 
 any, the notes stay out of the file and this screen shows the service's message in words and in the
 warning colour, with where to fix the summary (s on the matching screen), so the coordinator can
 export again.
-A path that cannot be written is reported next to the field, which keeps what was typed.
+A path that cannot be written is reported next to the field, which keeps what was typed. The file
+is written in the volunteer's language: the app's own unless the coordinator picks the other.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Footer, Header, Input, Label, Static
+from textual.widgets import Footer, Header, Input, Label, Select, Static
 
 from veldclient.errors import ValidationError, VeldError
 from veldclient.screens.base import KeySpec, VeldScreen
@@ -64,6 +65,14 @@ class ExportScreen(VeldScreen):
             yield Label(t("helprequests.export.path"))
             yield Input(str(default_export_path(self.request_id)), id="export-path")
             yield Static("", id="export-path-error", classes="field-error", markup=False)
+            yield Label(t("helprequests.export.file_lang"))
+            yield Select(
+                [(t("settings.lang.nl"), "nl"), (t("settings.lang.en"), "en")],
+                value=language(),
+                allow_blank=False,
+                id="export-lang",
+                compact=True,
+            )
             yield Static("", id="export-result", markup=False)
             yield Static("", id="export-held-back", markup=False)
         yield Footer()
@@ -100,7 +109,7 @@ class ExportScreen(VeldScreen):
             volunteer_export.export_for_volunteer,
             self.request_id,
             path,
-            lang=language(),
+            lang=str(self.query_one("#export-lang", Select).value),
             done=self._exported,
             failed=self._failed,
         )

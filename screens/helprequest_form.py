@@ -19,7 +19,7 @@ from rich.text import Text
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Select, Static
 
-from veldclient.domain import HelpRequest, OnBehalfOf, Task
+from veldclient.domain import HelpRequest, OnBehalfOf, Task, formats
 from veldclient.domain.screening import screen
 from veldclient.screens.forms import FormScreen
 from veldclient.screens.i18n import language, t
@@ -74,9 +74,13 @@ class HelpRequestForm(ScreenedSummaryForm):
         r = self.request
         yield from self.summary_field(r.summary)
         yield self.field(
-            "window.start", "helprequests.edit.start", Input(r.window.start.isoformat(), compact=True)
+            "window.start",
+            "helprequests.edit.start",
+            Input(formats.day(r.window.start, language()), compact=True),
         )
-        yield self.field("window.end", "helprequests.edit.end", Input(r.window.end.isoformat(), compact=True))
+        yield self.field(
+            "window.end", "helprequests.edit.end", Input(formats.day(r.window.end, language()), compact=True)
+        )
 
     def changes(self) -> dict[str, Any]:
         """Only what differs from what was stored, as the service takes it."""
@@ -112,7 +116,7 @@ class NewHelpRequestForm(ScreenedSummaryForm):
         )
         yield from self.summary_field("")
         yield self.field("pc4", "helprequests.new.pc4", Input(compact=True))
-        start = Input(self.today.isoformat(), compact=True)
+        start = Input(formats.day(self.today, language()), compact=True)
         yield self.field("window.start", "helprequests.edit.start", start)
         yield self.field("window.end", "helprequests.edit.end", Input(compact=True))
         yield self.field("window.availability", "helprequests.new.slots", AvailabilityPicker())

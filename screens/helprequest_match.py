@@ -24,7 +24,7 @@ from textual.content import Content
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from veldclient.domain import HelpRequestStatus, MatchStatus
+from veldclient.domain import HelpRequestStatus, MatchStatus, formats
 from veldclient.domain import matching as dm
 from veldclient.errors import ValidationError, VeldError
 from veldclient.screens.base import KeySpec, VeldScreen
@@ -60,10 +60,7 @@ def ranked(session: Any, request_id: str, with_excluded: bool) -> list[dm.Candid
 
 def decimal(value: float | None) -> str:
     """One decimal, with a decimal comma in Dutch (as the domain's own reasons write km)."""
-    if value is None:
-        return "?"
-    text = f"{value:.1f}"
-    return text.replace(".", ",") if language() == "nl" else text
+    return "?" if value is None else formats.number(value, language(), 1)
 
 
 def candidate_prompt(c: dm.Candidate, n: int) -> Content:

@@ -17,7 +17,7 @@ from rich.text import Text
 from textual.widget import Widget
 from textual.widgets import Input, Select, SelectionList
 
-from veldclient.domain import BurdenInstrument, Mantelzorger, RespiteNeed, Task, VogStatus, Volunteer
+from veldclient.domain import BurdenInstrument, Mantelzorger, RespiteNeed, Task, VogStatus, Volunteer, formats
 from veldclient.screens.forms import FormScreen
 from veldclient.screens.i18n import language, t
 from veldclient.screens.roster_labels import RELATIONSHIPS
@@ -41,7 +41,7 @@ def _picks(members: Iterable[Any], chosen: Iterable[Any]) -> SelectionList[str]:
 def _text(value: object) -> str:
     if value is None:
         return ""
-    return value.isoformat() if isinstance(value, date) else str(value)
+    return formats.day(value, language()) if isinstance(value, date) else str(value)
 
 
 class _EditForm(FormScreen[Any]):
@@ -158,7 +158,7 @@ class BurdenForm(FormScreen[BurdenRecord]):
         tool = Select(_options(BurdenInstrument), value="EDIZ", allow_blank=False, compact=True)
         yield self.field("instrument", "roster.form.instrument", tool)
         yield self.field(
-            "measured_on", "roster.form.measured_on", Input(self.today.isoformat(), compact=True)
+            "measured_on", "roster.form.measured_on", Input(formats.day(self.today, language()), compact=True)
         )
 
     def action_save(self) -> None:

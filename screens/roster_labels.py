@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from veldclient.domain import Dagdeel, Task, Weekday
+from veldclient.domain import Dagdeel, Task, Weekday, formats
 from veldclient.domain import matching as dm
 from veldclient.screens.i18n import language, t
 from veldclient.services.roster_view import BurdenView, VogInfo
@@ -30,7 +30,7 @@ RELATIONSHIPS = {
 
 
 def day(value: date | None) -> str:
-    return value.isoformat() if value is not None else "–"
+    return formats.day(value, language()) if value is not None else "–"
 
 
 def vog_text(vog: VogInfo) -> str:

@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, Input, Label, Select, Static
 
+from veldclient.domain import formats
 from veldclient.errors import ValidationError
 from veldclient.identity import format_device_id
 from veldclient.screens import prefs
@@ -83,7 +84,7 @@ class SettingsScreen(VeldScreen):
     def _show_stale(self, ms: int) -> None:
         field = self.query_one("#stale", Input)
         if not field.value:
-            field.value = f"{ms / 3_600_000:g}"
+            field.value = formats.number(ms / 3_600_000, language(), 2, trim=True)
 
     def action_save(self) -> None:
         lang = str(self.query_one("#language", Select).value)

@@ -15,9 +15,9 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Input, Select, Static
 
-from veldclient.domain import Slot
+from veldclient.domain import Slot, formats
 from veldclient.screens.forms import FormScreen
-from veldclient.screens.i18n import t
+from veldclient.screens.i18n import language, t
 from veldclient.services import slots
 
 
@@ -64,7 +64,10 @@ class BookSlotForm(FormScreen[str]):
     def title_text(self) -> str:
         s = self.slot
         return t(
-            "slots.form.book_title", when=slots.when(s["start_at"]), service=s["service"], node=s["node_id"]
+            "slots.form.book_title",
+            when=formats.moment(s["start_at"], language()),
+            service=s["service"],
+            node=s["node_id"],
         )
 
     def body(self) -> Iterable[Widget]:

@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Footer, Header, Static
 
-from veldclient.domain import Slot
+from veldclient.domain import Slot, formats
 from veldclient.screens.base import KeySpec, VeldScreen
 from veldclient.screens.confirm import ask
 from veldclient.screens.i18n import language, t
@@ -77,7 +77,7 @@ class SlotsScreen(VeldScreen):
         self.rows = {r["id"]: r for r in rows}
         for r in rows:
             table.add_row(
-                slots.when(r["start_at"]),
+                formats.moment(r["start_at"], language()),
                 str(r["minutes"]),
                 r["service"],
                 r["node_id"],
@@ -136,7 +136,9 @@ class SlotsScreen(VeldScreen):
         if session.actor.role not in slots.PUBLISHERS:
             self.notify(t("slots.not_publisher"), severity="warning", markup=False)
             return
-        self.app.push_screen(PublishSlotsForm(slots.suggested_start(session)), callback=self._published)  # type: ignore[arg-type]
+        self.app.push_screen(
+            PublishSlotsForm(slots.suggested_start(session, language())), callback=self._published
+        )  # type: ignore[arg-type]
 
     def _published(self, made: list[Slot] | None) -> None:
         self.query_one(DataTable).focus()
@@ -177,7 +179,7 @@ class SlotsScreen(VeldScreen):
     def _booked(self, slot: dict[str, Any], booking_id: str | None) -> None:
         self.query_one(DataTable).focus()
         if booking_id:
-            self.notify(t("slots.booked", when=slots.when(slot["start_at"])), markup=False)
+            self.notify(t("slots.booked", when=formats.moment(slot["start_at"], language())), markup=False)
             self.refresh_data()
 
     def action_release(self) -> None:
@@ -187,7 +189,7 @@ class SlotsScreen(VeldScreen):
         if not slot["own_booking"]:
             self.notify(t("slots.not_own_booking"), severity="warning", markup=False)
             return
-        question = t("slots.confirm_release", when=slots.when(slot["start_at"]))
+        question = t("slots.confirm_release", when=formats.moment(slot["start_at"], language()))
         ask(self.app, question, lambda: self.call(slots.release_slot, slot["id"], done=self._released))
 
     def _released(self, _booking_id: str) -> None:

@@ -290,11 +290,9 @@ def init(
 
 
 def _when(ms: int | None) -> str:
-    if ms is None:
-        return "nooit/never"
-    from datetime import UTC, datetime
+    from veldclient.domain.formats import moment
 
-    return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return moment(ms, lang(), missing="nooit/never")
 
 
 def _status(session: Session, check: bool = True) -> Any:
@@ -413,8 +411,10 @@ def log_options(fn: F) -> F:
             click.option("--user", "user_id", default=None, help="Only entries by this user."),
             click.option("--action", default=None, help="Only this action letter: C R U D E S X L."),
             click.option("--event", default=None, help="Only this event code (see 'veld audit events')."),
-            click.option("--since", default=None, help="From this day on (YYYY-MM-DD, UTC)."),
-            click.option("--until", default=None, help="Up to and including this day (YYYY-MM-DD, UTC)."),
+            click.option("--since", default=None, help="From this day on (DD-MM-YYYY or YYYY-MM-DD)."),
+            click.option(
+                "--until", default=None, help="Up to and including this day (DD-MM-YYYY or YYYY-MM-DD)."
+            ),
             click.option("--json", "as_json", is_flag=True),
             profile_option,
         )
@@ -485,6 +485,7 @@ def show_log(
     as_json: bool,
     profile_name: str | None,
 ) -> None:
+    from veldclient.domain.formats import moment_seconds
     from veldclient.services import audit_names, audit_service, audit_view
 
     where = audit_view.parse_filter(
@@ -512,8 +513,9 @@ def show_log(
         click.echo("Geen auditregels gevonden." if language == "nl" else "No audit entries found.")
     for e in entries:
         client = f" client={e.client_id}" if e.client_id else ""
+        at = moment_seconds(e.at_ms, language)
         click.echo(
-            f"{e.seq:>7} {e.at_iso} {audit_names.action_name(e.action, language):<17} "
+            f"{e.seq:>7} {at} {audit_names.action_name(e.action, language):<17} "
             f"{audit_names.event_name(e.event, language):<32} {e.outcome:<6} {e.user_id} ({e.role}){client}"
         )
 

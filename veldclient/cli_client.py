@@ -24,7 +24,7 @@ from veldclient.cli import (
     resolve_profile,
 )
 from veldclient.cli_matching import plain
-from veldclient.domain import Client, Visit, VisitStatus
+from veldclient.domain import Client, Visit, VisitStatus, formats
 from veldclient.errors import FieldError, ValidationError, VeldError
 
 # Domain field -> the option that fills it: a field error points at what the person typed.
@@ -85,7 +85,7 @@ def detail_options(fn: Any) -> Any:
     for option in reversed(
         (
             click.option("--name", default=None, help="Full name."),
-            click.option("--birth-date", default=None, help="Birth date, YYYY-MM-DD."),
+            click.option("--birth-date", default=None, help="Birth date, DD-MM-YYYY or YYYY-MM-DD."),
             click.option("--postcode", default=None, help="Postcode, e.g. 7511 JM."),
             click.option("--bsn", default=None, help="BSN (nine digits, elfproef)."),
             click.option("--address", default=None, help="Street and number."),
@@ -220,7 +220,12 @@ def _item_json(item: Any) -> dict[str, Any]:
 
 @client.command("visit")
 @click.argument("client_id")
-@click.option("--at", "planned_start_at", required=True, help="Date and time, YYYY-MM-DD HH:MM (Dutch time).")
+@click.option(
+    "--at",
+    "planned_start_at",
+    required=True,
+    help="Date and time, DD-MM-YYYY HH:MM or YYYY-MM-DD HH:MM (Dutch time).",
+)
 @click.option("--minutes", "planned_minutes", default="30", show_default=True, help="How long, 1 to 720.")
 @click.option(
     "--status",
@@ -279,4 +284,5 @@ def search(ctx: click.Context, text: str, limit: int, as_json: bool, profile_nam
     if not found:
         _say("Geen cliënten gevonden.", "No clients found.")
     for row in found:
-        click.echo(plain(f"{row['id']}  {row['name']}  {row['birth_date'] or ''}  {row['postcode'] or ''}"))
+        born = formats.day_text(row["birth_date"], lang(), missing="")
+        click.echo(plain(f"{row['id']}  {row['name']}  {born}  {row['postcode'] or ''}"))

@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from veldclient.cli import echo_json, handles_errors, lang, open_profile, profile_option, resolve_profile
+from veldclient.domain.formats import duration, moment
 from veldclient.errors import ValidationError
 
 if TYPE_CHECKING:
     from veldclient.session import Session
-
-
-def _age(ms: int) -> str:
-    minutes = ms // 60_000
-    return f"{minutes} min" if minutes < 120 else f"{minutes // 60} h"
 
 
 @click.group("capacity", invoke_without_command=True)
@@ -58,7 +53,9 @@ def capacity_command(
             click.echo(f"{where} {'–':>3}/{'–':<3} {unreported}")
             continue
         stale = "  VEROUDERD/STALE" if r.stale else ""
-        click.echo(f"{where} {r.free:>3}/{r.beds_total:<3} {_age(r.age_ms):>7} {r.reported_by}{stale}")
+        click.echo(
+            f"{where} {r.free:>3}/{r.beds_total:<3} {duration(r.age_ms, lang()):>11} {r.reported_by}{stale}"
+        )
 
 
 # form field -> the option a person typed, so an error names what to correct
@@ -199,7 +196,7 @@ def conflicts_command(ctx: click.Context, as_json: bool, profile_name: str | Non
     for c in found:
         click.echo(f"{c.id}  {c.title(lang())}")
         for side in c.sides:
-            when = datetime.fromtimestamp((side.get("at") or 0) / 1000, UTC).strftime("%Y-%m-%d %H:%M")
+            when = moment(side.get("at") or 0, lang())
             summary = side.get("summary_nl") if lang() == "nl" else side.get("summary_en")
             click.echo(
                 f"    {side['event_id'][:12]}  {when}  {side.get('node')}  {side.get('by')}  {summary}"

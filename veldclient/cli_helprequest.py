@@ -26,7 +26,7 @@ from veldclient.cli import (
     with_session,
 )
 from veldclient.cli_matching import plain
-from veldclient.domain import HelpRequestStatus, Task
+from veldclient.domain import HelpRequestStatus, Task, formats
 from veldclient.errors import VeldError
 
 STATUS_CHOICES = ("all", "unmatched", *(s.value for s in HelpRequestStatus))
@@ -71,7 +71,8 @@ def list_command(ctx: click.Context, status: str, as_json: bool, profile_name: s
         click.echo(
             f"{item.id}  {_label(HelpRequestStatus, item.status, language):<28} "
             f"{_label(Task, item.task, language):<30} {item.pc4:<4}  "
-            f"{_day(item.window_start)} – {_day(item.window_end)}  {plain(' '.join(item.summary.split()))}"
+            f"{formats.day_text(item.window_start, language)} – "
+            f"{formats.day_text(item.window_end, language)}  {plain(' '.join(item.summary.split()))}"
         )
 
 
@@ -105,8 +106,8 @@ def _item(item: Any) -> dict[str, Any]:
 @helprequest.command("edit")
 @click.argument("request_id")
 @click.option("--summary", default=None, help="The new summary (non-medical: no BSN, birth date, e-mail).")
-@click.option("--start", default=None, help="First day help is wanted (YYYY-MM-DD).")
-@click.option("--end", default=None, help="Last day help is wanted (YYYY-MM-DD).")
+@click.option("--start", default=None, help="First day help is wanted (DD-MM-YYYY or YYYY-MM-DD).")
+@click.option("--end", default=None, help="Last day help is wanted (DD-MM-YYYY or YYYY-MM-DD).")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @profile_option
 @click.pass_context
@@ -177,8 +178,8 @@ def _say_saved(saved: Any, as_json: bool) -> None:
 @click.option("--task", default=None, help="What help: a task code or label (BOODSCHAPPEN, 'vervoer', ...).")
 @click.option("--summary", default=None, help="Non-medical summary (no BSN, birth date, e-mail).")
 @click.option("--pc4", default=None, help="Four-digit postcode area where the help is wanted.")
-@click.option("--start", default=None, help="First day help is wanted (YYYY-MM-DD).")
-@click.option("--end", default=None, help="Last day help is wanted (YYYY-MM-DD).")
+@click.option("--start", default=None, help="First day help is wanted (DD-MM-YYYY or YYYY-MM-DD).")
+@click.option("--end", default=None, help="Last day help is wanted (DD-MM-YYYY or YYYY-MM-DD).")
 @click.option("--slot", "slots", multiple=True, help="A part of the week, e.g. 'di ochtend' (repeatable).")
 @click.option("--language", default=None, help="Language the helper must speak (nl, en, tr, ...).")
 @click.option(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import click
 
 from veldclient.cli import echo_json, handles_errors, lang, open_profile, profile_option, resolve_profile
+from veldclient.domain import formats
 
 
 def plain(text: object) -> str:
@@ -45,8 +46,8 @@ def match(
     if not eligible:
         click.echo(("Geen geschikte vrijwilligers gevonden.", "No suitable volunteers found.")[i])
     for n, c in enumerate(eligible, start=1):
-        km = f"{c.distance_km:.1f}".replace(".", "," if i == 0 else ".")
-        click.echo(f"{n:>3}. {c.score:>3}  {plain(c.name)}  ({km} km)  [{c.volunteer_id}]")
+        distance = "?" if c.distance_km is None else formats.km(c.distance_km, lang())
+        click.echo(f"{n:>3}. {c.score:>3}  {plain(c.name)}  ({distance})  [{c.volunteer_id}]")
         for reason in c.reasons:
             click.echo(f"      {plain(reason.line(lang()))}")
     excluded = [c for c in candidates if not c.eligible]
@@ -65,19 +66,33 @@ def export() -> None:
 @export.command("volunteers")
 @click.argument("request_id")
 @click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False), help="CSV file to write.")
+@click.option(
+    "--lang",
+    "file_lang",
+    type=click.Choice(["nl", "en"]),
+    default=None,
+    help="The volunteer's language for the file (headers, dates, words); default: veld's own (Dutch).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable report.")
 @profile_option
 @click.pass_context
 @handles_errors
 def export_volunteers(
-    ctx: click.Context, request_id: str, out_path: str, as_json: bool, profile_name: str | None
+    ctx: click.Context,
+    request_id: str,
+    out_path: str,
+    file_lang: str | None,
+    as_json: bool,
+    profile_name: str | None,
 ) -> None:
     """Write the volunteer-facing CSV for a help request (task, window, PC4, first name, notes)."""
     from veldclient.services import volunteer_export
 
     session = open_profile(resolve_profile(ctx, profile_name))
     try:
-        result = volunteer_export.export_for_volunteer(session, request_id, out_path, lang=lang())
+        result = volunteer_export.export_for_volunteer(
+            session, request_id, out_path, lang=file_lang or lang()
+        )
     finally:
         session.close()
     if as_json:

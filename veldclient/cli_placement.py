@@ -7,13 +7,13 @@ coordinator's output has no triage or clinical fields. Names are printed as plai
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 import click
 
 from veldclient.cli import echo_json, handles_errors, lang, open_profile, profile_option, resolve_profile
 from veldclient.domain import CareType, PlacementStatus
+from veldclient.domain.formats import duration, moment
 from veldclient.errors import VeldError
 
 _STATE = {
@@ -22,30 +22,26 @@ _STATE = {
 }
 
 
-def _left(ms: int | None) -> str:
+_LEFT = {"nl": ("nog {d}", "{d} te laat"), "en": ("{d} left", "{d} late")}
+
+
+def _left(ms: int | None, language: str) -> str:
     if ms is None:
         return ""
-    sign = "-" if ms < 0 else ""
-    minutes = abs(ms) // 60_000
-    return f" ({sign}{minutes // 60}:{minutes % 60:02d})"
-
-
-def _time(ms: int | None) -> str:
-    if ms is None:
-        return "—"
-    return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%d %H:%M")
+    left, late = _LEFT[language]
+    return f" ({(late if ms < 0 else left).format(d=duration(ms, language))})"
 
 
 def _line(request: dict[str, Any], language: str) -> str:
     states = _STATE[language]
     status = PlacementStatus(request["status"]).label(language)
     care = CareType(request["care_type"]).label(language)
-    reply = states[request["reply_state"]] + _left(request["reply_left_ms"])
-    placed = states[request["placed_state"]] + _left(request["placed_left_ms"])
+    reply = states[request["reply_state"]] + _left(request["reply_left_ms"], language)
+    placed = states[request["placed_state"]] + _left(request["placed_left_ms"], language)
     words = ("antwoord", "plaatsing") if language == "nl" else ("reply", "placed")
     return (
         f"  {request['request_id'][:8]}  {request['urgency']}  {status:<22} {care:<36} "
-        f"{_time(request['received_at'])}  {words[0]}: {reply}  {words[1]}: {placed}"
+        f"{moment(request['received_at'], language, missing='—')}  {words[0]}: {reply}  {words[1]}: {placed}"
     )
 
 

@@ -87,7 +87,7 @@ def request() -> None:
 @click.option("--referrer-name", required=True)
 @click.option("--referrer-role", required=True, help="e.g. HUISARTS, SPECIALIST.")
 @click.option("--referrer-agb", default=None)
-@click.option("--desired-start", required=True, help="YYYY-MM-DD.")
+@click.option("--desired-start", required=True, help="DD-MM-YYYY or YYYY-MM-DD.")
 @click.option("--care-type", default=None, help="Default: what the triage advises.")
 @click.option("--capability", "capabilities", multiple=True, help="A required capability (repeatable).")
 @click.option(

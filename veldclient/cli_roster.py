@@ -22,6 +22,7 @@ from veldclient.cli import (
     with_session,
 )
 from veldclient.cli_matching import plain
+from veldclient.domain import formats
 from veldclient.errors import VeldError
 from veldclient.session import Session
 
@@ -95,7 +96,7 @@ VOLUNTEER_OPTIONS: list[OptionSpec] = [
         {"multiple": True, "help": "When they can help (repeatable): 'ma ochtend'."},
     ),
     (("--vog-status", "vog_status"), {"help": "NONE, REQUESTED, VALID or EXPIRED."}),
-    (("--vog-date", "vog_date"), {"help": "Date the VOG was issued (YYYY-MM-DD)."}),
+    (("--vog-date", "vog_date"), {"help": "Date the VOG was issued (DD-MM-YYYY or YYYY-MM-DD)."}),
 ]
 
 
@@ -208,7 +209,7 @@ CARER_OPTIONS: list[OptionSpec] = [
     (("--relationship",), {"help": "To the person cared for: PARTNER, KIND, ..."}),
     (("--hours", "hours_per_week"), {"type": str, "help": "Hours of care per week (0-168)."}),
     (("--phone",), {"help": "Phone (0612345678 or +31...)."}),
-    (("--since",), {"help": "Caring since (YYYY-MM-DD)."}),
+    (("--since",), {"help": "Caring since (DD-MM-YYYY or YYYY-MM-DD)."}),
     (
         ("--respite", "respite_needs"),
         {"multiple": True, "help": "A respite need (repeatable): LOGEER, ..."},
@@ -294,7 +295,9 @@ def carer_link(
 @click.argument("carer_id")
 @click.option("--score", default=None, help="A new measurement's score (EDIZ 0-9); left out: show them.")
 @click.option("--instrument", default="EDIZ", show_default=True, help="EDIZ, EDIZ_PLUS or CSI.")
-@click.option("--date", "measured_on", default=None, help="Measured on (YYYY-MM-DD); default today.")
+@click.option(
+    "--date", "measured_on", default=None, help="Measured on (DD-MM-YYYY or YYYY-MM-DD); default today."
+)
 @_common
 def carer_burden(
     ctx: click.Context,
@@ -346,10 +349,10 @@ def carer_burden(
         click.echo("Geen metingen." if language == "nl" else "No measurements.")
     for day, view in record.history:
         shown = view.category.label(language) + ("" if view.score is None else f" ({view.score})")
-        click.echo(f"{day.isoformat()}  {shown}")
+        click.echo(f"{formats.day(day, language)}  {shown}")
     if record.trend is not None:
         click.echo(("Trend: " if language == "en" else "Verloop: ") + record.trend.label(language))
     if record.advice is not None:
-        again = record.advice.remeasure_on.isoformat()
+        again = formats.day(record.advice.remeasure_on, language)
         click.echo(record.advice.text(language))
         click.echo(("Opnieuw meten vóór " if language == "nl" else "Measure again by ") + again)

@@ -14,6 +14,7 @@ import click
 
 from veldclient.cli import echo_json, handles_errors, lang, open_profile, profile_option, resolve_profile
 from veldclient.cli_matching import plain
+from veldclient.domain import formats
 
 
 @click.group("slots")
@@ -55,8 +56,9 @@ def list_command(
         state = slots.STATE_NAMES[r["state"]][i]
         by = f"  ({', '.join(r['booked_by_nodes'])})" if r["booked_by_nodes"] else ""
         own = ("  ← door dit knooppunt", "  ← by this node")[i] if r["own_booking"] else ""
+        at = formats.moment(r["start_at"], lang())
         click.echo(
-            f"{r['id']}  {r['when']}  {r['minutes']:>3} min  {plain(r['service']):<14} "
+            f"{r['id']}  {at}  {r['minutes']:>3} min  {plain(r['service']):<14} "
             f"{plain(r['node_id']):<18} {state}{plain(by)}{own}"
         )
 
@@ -64,7 +66,10 @@ def list_command(
 @slots_group.command("publish")
 @click.option("--service", required=True, help="Service code, e.g. GP_CONSULT or WOUND_CARE.")
 @click.option(
-    "--start", "start_at", required=True, help="First slot's start, 'YYYY-MM-DD HH:MM' (Dutch time)."
+    "--start",
+    "start_at",
+    required=True,
+    help="First slot's start, 'DD-MM-YYYY HH:MM' or 'YYYY-MM-DD HH:MM' (Dutch time).",
 )
 @click.option("--minutes", default="10", show_default=True, help="Length of each slot.")
 @click.option("--count", default="1", show_default=True, help="How many consecutive slots (1–200).")
@@ -95,7 +100,7 @@ def publish_command(
     i = 0 if lang() == "nl" else 1
     click.echo((f"{len(made)} tijdsloten gepubliceerd:", f"{len(made)} slots published:")[i])
     for s in made:
-        click.echo(f"{s.id}  {slots.when(s.start_at)}  {s.minutes} min  {s.service}")
+        click.echo(f"{s.id}  {formats.moment(s.start_at, lang())}  {s.minutes} min  {s.service}")
 
 
 @slots_group.command("book")

@@ -46,9 +46,9 @@ def test_log_by_client_names_the_client_entries_only(veld):
 
 def test_bad_filters_are_refused_in_both_languages(veld):
     admin_demo(veld)
-    bad = veld(*LOG, "--action", "Q", "--since", "18-11-2026", check=False, **ADMIN)
+    bad = veld(*LOG, "--action", "Q", "--since", "11-18-2026", check=False, **ADMIN)
     assert bad.returncode == 2 and bad.stdout == ""
-    assert "Action 'Q' does not exist" in bad.stderr and "write YYYY-MM-DD" in bad.stderr
+    assert "Action 'Q' does not exist" in bad.stderr and "write dd/mm/yyyy or yyyy-mm-dd" in bad.stderr
     dutch = veld(*LOG, "--event", "nonsense.event", check=False, VELD_LANG="nl", **ADMIN)
     assert dutch.returncode == 2 and "Gebeurtenis 'nonsense.event' bestaat niet" in dutch.stderr
     order = veld(*LOG, "--since", "2026-11-18", "--until", "2026-11-01", check=False, **ADMIN)
@@ -75,3 +75,20 @@ def test_audit_without_a_command_filters_as_log_does(veld):
         "--profile", "demo", "audit", "--client", "x", "verify", check=False, VELD_LANG="nl", **ADMIN
     )
     assert mixed.returncode == 2 and "Zet de filters achter 'log'" in mixed.stderr
+
+
+def test_times_are_dutch_wall_clock_time_and_days_are_typed_either_way(veld):
+    admin_demo(veld)  # VELD_NOW is 2026-11-18 11:06:40 UTC: 12:06:40 in the Netherlands
+    english = veld(*LOG, "--event", "profile.create", **ADMIN).stdout
+    assert "18/11/2026 12:06:40" in english and "11:06" not in english
+    dutch = veld(*LOG, "--event", "profile.create", VELD_LANG="nl", **ADMIN).stdout
+    assert "18-11-2026 12:06:40" in dutch
+    rows = json.loads(veld(*LOG, "--event", "profile.create", "--json", **ADMIN).stdout)
+    assert rows[0]["at_iso"] == "2026-11-18T11:06:40Z"  # --json stays UTC ISO, as stored
+    iso = {
+        r["seq"]
+        for r in json.loads(veld(*LOG, "--since", "2026-11-18", "--limit", "5000", "--json", **ADMIN).stdout)
+    }
+    typed = veld(*LOG, "--since", "18-11-2026", "--until", "18-11-2026", "--limit", "5000", "--json", **ADMIN)
+    day_first = {r["seq"] for r in json.loads(typed.stdout)}
+    assert iso < day_first and len(day_first - iso) == 1  # the same day, plus the first read itself

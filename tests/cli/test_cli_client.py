@@ -127,3 +127,16 @@ def test_erase_says_what_goes_asks_first_and_refuses_without_a_terminal(veld):
     assert len(audit("client.erase")) == 1
     gone = run("client", "erase", client_id, "--yes", check=False)
     assert gone.returncode == 2 and client_id in gone.stderr
+
+
+def test_a_birth_date_is_typed_day_first_or_iso_and_shown_day_first(veld):
+    run = demo(veld)
+    born = ("--name", "Aaltje Nijhuis", "--postcode", "7511 JM")
+    added = json.loads(run("client", "add", *born, "--birth-date", "05-04-1938", "--json").stdout)
+    assert added["birth_date"] == "1938-04-05"  # stored and --json stay ISO
+    edited = json.loads(run("client", "edit", added["id"], "--birth-date", "1938-04-06", "--json").stdout)
+    assert edited["birth_date"] == "1938-04-06"
+    assert "06-04-1938" in run("search", "Nijhuis", VELD_LANG="nl").stdout
+    assert "06/04/1938" in run("search", "Nijhuis").stdout
+    bad = run("client", "edit", added["id"], "--birth-date", "04/31/1938", check=False)
+    assert bad.returncode == 2 and "dd/mm/yyyy or yyyy-mm-dd" in bad.stderr

@@ -103,7 +103,7 @@ def test_match_on_an_expired_request_says_the_period_is_over(veld):
     assert result.returncode == 2 and result.stdout == ""
     line = result.stderr.strip()
     assert len(line.splitlines()) == 1
-    assert "expired" in line and "2026-11-12" in line and "helprequest edit" in line
+    assert "expired" in line and "12/11/2026" in line and "helprequest edit" in line
     assert "period has passed" not in line
     dutch = veld("--profile", "demo", "match", lapsed, check=False, VELD_LANG="nl", **DEMO)
     assert "verlopen" in dutch.stderr

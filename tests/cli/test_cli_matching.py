@@ -8,7 +8,7 @@ import json
 from veldclient.domain import screening
 from veldclient.services import matching
 from veldclient.services.session import open_session
-from veldclient.services.volunteer_export import COLUMNS
+from veldclient.services.volunteer_export import COLUMNS, HEADERS
 
 DEMO = {"VELD_PASSPHRASE": "demo"}
 
@@ -75,7 +75,13 @@ def test_export_volunteers_writes_only_allowed_columns(veld, tmp_path):
     assert "Exported to" in done.stdout and done.stderr == ""
     with out.open(newline="", encoding="utf-8") as fh:
         rows = list(csv.reader(fh))
-    assert tuple(rows[0]) == COLUMNS and len(rows) == 2
+    assert tuple(rows[0]) == HEADERS["en"] and len(rows) == 2  # the export's language: English here
+    dutch = tmp_path / "nl.csv"
+    veld("--profile", "demo", "export", "volunteers", request_id, "--out", str(dutch), "--lang", "nl", **DEMO)
+    with dutch.open(newline="", encoding="utf-8") as fh:
+        header, row = list(csv.reader(fh))
+    assert tuple(header) == HEADERS["nl"]  # for a Dutch volunteer, whatever language veld speaks
+    assert row[header.index("straat")]  # a street, or why there is none: never an empty cell
 
     held = tmp_path / "held.csv"
     result = veld("--profile", "demo", "export", "volunteers", health_id, "--out", str(held), **DEMO)

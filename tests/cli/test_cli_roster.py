@@ -129,7 +129,7 @@ def test_carer_register_edit_link_and_burden(coord):
     assert second["trend"] == "RISING" and second["advice"]["remeasure_on"] == "2026-12-16"
     assert "Overloaded" in coord("carer", "burden", cid).stdout
     assert "Stijgend" in coord("carer", "burden", cid, VELD_LANG="nl").stdout
-    nl, en = refused(coord, "carer", "burden", cid, "--score", "12", "--date", "18-11-2026")
+    nl, en = refused(coord, "carer", "burden", cid, "--score", "12", "--date", "11-18-2026")
     assert "score" in nl and "measured_on" in en
     assert len(out(coord, "carer", "burden", cid)["history"]) == 2
 

@@ -79,11 +79,13 @@ def test_bad_input_is_named_in_both_languages_and_nothing_is_written(veld):
     english = veld(*SLOTS, *bad, check=False, **DEMO)
     assert english.returncode == 2 and english.stdout == ""
     assert (
-        "Enter date and time as YYYY-MM-DD HH:MM" in english.stderr and "Publish 1 to 200" in english.stderr
+        "Enter date and time as dd/mm/yyyy HH:MM or yyyy-mm-dd HH:MM" in english.stderr
+        and "Publish 1 to 200" in english.stderr
     )
     dutch = veld(*SLOTS, *bad, check=False, VELD_LANG="nl", **DEMO)
     assert (
-        "Vul datum en tijd in als JJJJ-MM-DD UU:MM" in dutch.stderr and "Publiceer 1 tot 200" in dutch.stderr
+        "Vul datum en tijd in als dd-mm-jjjj UU:MM of jjjj-mm-dd UU:MM" in dutch.stderr
+        and "Publiceer 1 tot 200" in dutch.stderr
     )
     assert listing(veld) == before
 

@@ -69,5 +69,24 @@ async def test_a_wrong_day_is_named_and_the_table_keeps_its_rows():
         await pilot.press("enter")
         await settle(app, pilot)
         status = str(app.screen.query_one("#audit-status", Static).render())
-        assert "'gisteren' is not a date; write YYYY-MM-DD" in status
+        assert "'gisteren' is not a date; write dd/mm/yyyy or yyyy-mm-dd" in status
         assert table.total == before and until.value == "gisteren"
+
+
+async def test_times_are_dutch_wall_clock_time_and_a_day_is_typed_day_first():
+    session = demo_session(role="admin")  # frozen at 2026-11-18 11:06:40 UTC: 12:06:40 Dutch time
+    app = make_app(session, start="audit")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(app, pilot)
+        table = app.screen.query_one(WindowTable)
+        times = cells(table, 1)
+        assert "18-11-2026 12:06:40" in times
+        assert not any("T" in t or "Z" in t or t.startswith("2026") for t in times)
+        everything = table.total
+        since = app.screen.query_one("#filter-since", Input)
+        since.focus()
+        since.value = "18-11-2026"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert str(app.screen.query_one("#audit-status", Static).render()) == ""
+        assert 0 < table.total <= everything + 1  # choosing a filter reads the log again: logged

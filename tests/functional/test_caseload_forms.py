@@ -70,7 +70,7 @@ async def test_every_field_error_shows_next_to_its_field():
         await settle(app, pilot)
         await pilot.press("n")
         await settle(app, pilot)
-        await type_into(pilot, "f-birth-date", "31-12-1940")
+        await type_into(pilot, "f-birth-date", "31-13-1940")
         await type_into(pilot, "f-postcode", "7511 SS")
         await pilot.press("ctrl+s")
         await settle(app, pilot)
@@ -80,9 +80,28 @@ async def test_every_field_error_shows_next_to_its_field():
             f: str(form.query_one(f"#err-{f}", Static).render()) for f in ("name", "birth-date", "postcode")
         }
         assert "verplicht" in errors["name"]
-        assert "JJJJ-MM-DD" in errors["birth-date"]
+        assert "dd-mm-jjjj" in errors["birth-date"] and "jjjj-mm-dd" in errors["birth-date"]
         assert errors["postcode"]
-        assert form.query_one("#f-birth-date", Input).value == "31-12-1940"
+        assert form.query_one("#f-birth-date", Input).value == "31-13-1940"
+
+
+async def test_a_birth_date_typed_day_first_is_saved_and_shown_day_first():
+    session = demo_session()
+    app = make_app(session, start="caseload")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert app.screen.query_one("#f-birth-date", Input).placeholder == "31-05-1940"
+        await type_into(pilot, "f-name", NAME)
+        await type_into(pilot, "f-birth-date", "05-04-1938")
+        await type_into(pilot, "f-postcode", "7511 JM")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseDetailScreen), "saved: the new client's case opens"
+        stored = session.db.execute("SELECT birth_date FROM clients WHERE name = ?", [NAME]).fetchone()
+        assert stored == ("1938-04-05",)  # stored as ISO, whichever way it was typed
+        assert "05-04-1938" in screen_text(app)
 
 
 async def choose(pilot, widget_id: str, value: str) -> None:

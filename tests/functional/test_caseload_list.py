@@ -272,5 +272,5 @@ async def test_missed_target_filter_shows_the_reply_target_that_was_missed():
         await pilot.press("b")
         await settle(app, pilot)
         row = next(r for r in rows(app) if r.key == client_id)
-        assert row.cells[6] == "antwoord 0:40 te laat" and row.tone == "error"
+        assert row.cells[6] == "antwoord 40 min te laat" and row.tone == "error"
         assert not any("plaatsen binnen" in r.cells[6] for r in rows(app)), [r.cells[6] for r in rows(app)]

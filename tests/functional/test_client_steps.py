@@ -76,11 +76,11 @@ async def test_record_a_visit_with_a_note_a_bad_time_keeps_the_note():
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         form = await on_case(app, pilot, client_id, "v")
         assert isinstance(form, VisitForm)
-        assert form.query_one("#f-planned-start-at", Input).value == "2026-11-18 12:06", "now, Dutch time"
+        assert form.query_one("#f-planned-start-at", Input).value == "18-11-2026 12:06", "now, Dutch time"
         await type_into(pilot, "f-planned-start-at", "morgen")
         await type_into(pilot, "f-note", "Wond schoon, pijn minder")
         await press(app, pilot, "ctrl+s")
-        assert app.screen is form and "JJJJ-MM-DD UU:MM" in error(form, "planned-start-at")
+        assert app.screen is form and "dd-mm-jjjj UU:MM" in error(form, "planned-start-at")
         assert form.query_one("#f-note", Input).value == "Wond schoon, pijn minder"
 
         await type_into(pilot, "f-planned-start-at", "2026-11-18 09:30")

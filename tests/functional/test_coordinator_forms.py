@@ -140,7 +140,7 @@ async def test_register_a_volunteer_on_the_grid_and_edit_one_prefilled():
         edit = app.screen
         assert isinstance(edit, VolunteerForm)
         assert edit.query_one("#f-first-name", Input).value == "Anna"
-        assert edit.query_one("#f-vog-issued-on", Input).value == "2025-03-01"
+        assert edit.query_one("#f-vog-issued-on", Input).value == "01/03/2025"  # typed ISO, shown en-GB
         await typed(app, pilot, "max-km", "25")
         await pilot.press("ctrl+s")
         await settle(app, pilot)
@@ -168,7 +168,7 @@ async def test_register_a_carer_record_burden_and_link_to_a_client():
 
         app.push_screen(MantelzorgerScreen(cid))
         await settle(app, pilot)
-        for score, day in (("5", "2026-09-01"), ("8", "2026-11-10")):
+        for score, day in (("5", "01-09-2026"), ("8", "2026-11-10")):  # day first or ISO
             await pilot.press("b")
             await settle(app, pilot)
             assert isinstance(app.screen, BurdenForm)
@@ -179,7 +179,7 @@ async def test_register_a_carer_record_burden_and_link_to_a_client():
         assert isinstance(app.screen, MantelzorgerScreen)
         history = str(app.screen.query_one("#mz-history").content)
         assert (
-            "2026-09-01" in history and "Stijgend" in history and "Opnieuw meten vóór 2026-12-08" in history
+            "01-09-2026" in history and "10-11-2026" in history and "Opnieuw meten vóór 08-12-2026" in history
         )
         assert "respijtzorg" in str(app.screen.query_one("#mz-burden").content)
 

@@ -60,7 +60,7 @@ def stored_summary(session, rid: str) -> str:
 
 def notes(rows) -> str:
     header, row = rows
-    return row[header.index("notes")]
+    return row[header.index("toelichting")]  # the export speaks the app's language: Dutch here
 
 
 async def test_edit_the_summary_is_warned_about_a_bsn_and_the_export_follows(tmp_path):

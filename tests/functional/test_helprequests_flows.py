@@ -126,15 +126,39 @@ async def test_export_writes_the_csv_and_shows_the_held_back_message(tmp_path):
         await settle(app, pilot)
         with out.open(newline="", encoding="utf-8") as fh:
             header, row = list(csv.reader(fh))
-        assert "notes" in header and "street" in header
-        assert row[header.index("notes")] == ""
-        assert row[header.index("task")] == "Gezelschap"
+        assert "toelichting" in header and "straat" in header  # the app's language: Dutch
+        assert row[header.index("toelichting")] == ""
+        assert row[header.index("taak")] == "Gezelschap"
         held = app.screen.query_one("#export-held-back")
         assert held.has_class("held-back")
         assert "De notitie is niet geëxporteerd" in str(held.content)
         assert "'slechthorend'" in str(held.content)
         assert f"Geëxporteerd naar {out}" in str(app.screen.query_one("#export-result").content)
         assert "De notitie is niet" in screen_text(app)
+
+
+async def test_export_in_the_volunteers_language_chosen_in_the_dialog(tmp_path):
+    session = demo_session(role="coordinator")
+    rid = request_id(session, "status = 'OPEN' AND on_behalf_of = 'MANTELZORGER'")
+    app = make_app(session, start="helprequests")
+    out = tmp_path / "for-volunteer.csv"
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await open_row(app, pilot, rid, then="e")
+        choice = app.screen.query_one("#export-lang", Select)
+        assert choice.value == "nl"  # the app's language unless the coordinator picks the other
+        choice.focus()
+        await pilot.press("enter", "down", "enter")
+        await settle(app, pilot)
+        assert choice.value == "en"
+        app.screen.query_one("#export-path", Input).value = str(out)
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        with out.open(newline="", encoding="utf-8") as fh:
+            header, row = list(csv.reader(fh))
+        assert header[:3] == ["task", "from", "until"]
+        assert "/" in row[1] and "-" not in row[1]  # dd/mm/yyyy
+        assert row[header.index("street")] == "address not known: help for a carer"
 
 
 async def test_export_error_shows_next_to_the_field_and_keeps_the_typed_path(tmp_path):

@@ -56,7 +56,7 @@ async def test_vog_warning_shown_on_the_profile_of_an_expiring_volunteer():
         assert isinstance(app.screen, VolunteerScreen)
         vog = app.screen.query_one("#vol-vog")
         assert vog.has_class("vog-expiring") and not vog.has_class("vog-expired")
-        assert "LET OP: verloopt over 6 dagen (2026-11-23)" in str(vog.content)
+        assert "LET OP: verloopt over 6 dagen (23-11-2026)" in str(vog.content)
         await pilot.press("escape")
         await settle(app, pilot)
         assert not isinstance(app.screen, VolunteerScreen)

@@ -43,7 +43,7 @@ async def test_nurse_publishes_books_and_releases_a_slot():
         await settle(app, pilot)
         assert isinstance(app.screen, SlotsScreen)
         assert states(app) == ["Vrij", "Vrij", "Vrij"]
-        assert "2026-11-20 13:10" in screen_text(app) and "WONDZORG" in screen_text(app)
+        assert "20-11-2026 13:10" in screen_text(app) and "WONDZORG" in screen_text(app)
 
         await pilot.press("down", "b")
         await settle(app, pilot)
@@ -98,7 +98,7 @@ async def test_a_double_booking_shows_here_and_reaches_the_conflict_inbox():
         await pilot.press("f7")
         await settle(app, pilot)
         inbox = screen_text(app)
-        assert "Slot GP_CONSULT 2026-11-18 17:40 (enschede-zuid) is" in inbox and "double booked" in inbox
+        assert "Slot GP_CONSULT 18/11/2026 17:40 (enschede-zuid) is" in inbox and "double booked" in inbox
 
 
 async def test_roles_that_may_not_are_told_why():

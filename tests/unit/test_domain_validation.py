@@ -109,7 +109,8 @@ def test_client_form_reports_every_problem_together() -> None:
     [
         ("2026-11-19", "future"),
         ("1899-12-31", "too_old"),
-        ("31-12-1950", "date"),
+        ("12-31-1950", "date"),  # month first: never read
+        ("31-02-1950", "date"),
         ("1950-13-01", "date"),
         ("", "required"),
     ],

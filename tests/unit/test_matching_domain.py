@@ -53,7 +53,7 @@ def test_a_fitting_volunteer_passes_with_readable_reasons():
     assert "4,2 km (max 10 km)" in nl and "4.2 km (max 10 km)" in en
     assert any(r.startswith("Beschikbaar di-ochtend, do-middag") for r in nl)
     assert "Doet deze taak: vervoer" in nl and "Does this task: transport" in en
-    assert "VOG geldig tot 2027-03-01" in nl
+    assert "VOG geldig tot 01-03-2027" in nl
     assert "Spreekt Nederlands" in nl
     assert "Geen lopende koppelingen" in nl
 
@@ -99,7 +99,7 @@ def test_vog_must_still_be_valid_when_the_help_starts():
     later = dm.Need(**{**NEED.__dict__, "start": date(2027, 3, 5), "end": date(2027, 4, 1)})
     # valid until 2027-03-01 inclusive: fine today, not on 2027-03-05
     assert dm.assess(NEED, vol(), 1.0, TODAY).eligible
-    assert "Geen geldige VOG op 2027-03-05" in dm.assess(later, vol(), 1.0, TODAY).excluded[0]
+    assert "Geen geldige VOG op 05-03-2027" in dm.assess(later, vol(), 1.0, TODAY).excluded[0]
 
 
 def test_window_limits_the_weekdays_that_count():

@@ -93,7 +93,7 @@ def test_rank_applies_every_filter_and_explains(coordinator):
     nl = [r.nl for r in best.reasons]
     assert "Spreekt Turks" in nl and "Doet deze taak: vervoer" in nl
     assert "Beschikbaar di-ochtend, do-middag (2 van 2 gevraagd)" in nl
-    assert "VOG geldig tot 2027-03-01" in nl
+    assert "VOG geldig tot 01-03-2027" in nl
     assert "Doet deze taak normaal niet: vervoer" in [r.nl for r in ranked[1].reasons]
     assert ("match.rank", "S", "ok") in audit(coordinator)
     assert coordinator.audit_log.entries(limit=1)[0].detail == {"results": 2}
@@ -243,12 +243,13 @@ def test_an_expired_request_is_neither_ranked_nor_proposed_until_its_period_is_e
     before = counts(coordinator)
     with pytest.raises(matching.RequestExpired) as caught:
         matching.rank(coordinator, rid, explain=True)
-    assert "2026-12-31" in caught.value.message("en") and "helprequest edit" in caught.value.message("en")
+    assert "31/12/2026" in caught.value.message("en") and "helprequest edit" in caught.value.message("en")
+    assert "31-12-2026" in caught.value.message("nl")
     with pytest.raises(matching.RequestExpired):
         matching.propose(coordinator, rid, ids["best"])
     assert counts(coordinator)[0] == before[0]  # nothing written
     assert request_status(coordinator, rid) == "OPEN"  # expired is derived, never stored
-    roster.update_help_request(coordinator, rid, {"window": {"end": "2027-02-28"}})
+    roster.update_help_request(coordinator, rid, {"window": {"end": "28-02-2027"}})  # as a person types it
     assert matching.rank(coordinator, rid, limit=1)[0].volunteer_id == ids["best"]
     matching.propose(coordinator, rid, ids["best"])
 

@@ -11,7 +11,14 @@ import pytest
 from veldclient.domain import Client
 from veldclient.errors import AccessDenied, NotFound
 from veldclient.services import matching, roster, volunteer_export
-from veldclient.services.volunteer_export import COLUMNS, cell, export_for_volunteer, street_of
+from veldclient.services.volunteer_export import (
+    COLUMNS,
+    HEADERS,
+    STREET_MISSING,
+    cell,
+    export_for_volunteer,
+    street_of,
+)
 
 CLIENT = {
     "name": "Fatma Yilmaz-Oosterveld",
@@ -69,10 +76,13 @@ def setup(coordinator):
     return coordinator, client, volunteer, request
 
 
-def read(path):
+def read(path, lang="nl"):
+    """The file's bytes, and its rows with the header checked against the language's and then
+    replaced by the column keys, so a test names a column the same way in either language."""
     data = path.read_bytes()
     rows = list(csv.reader(io.StringIO(data.decode("utf-8"))))
-    return data, rows
+    assert tuple(rows[0]) == HEADERS[lang]
+    return data, [list(COLUMNS), *rows[1:]]
 
 
 def test_header_is_exactly_the_allowed_columns_and_nothing_else_leaks(setup, tmp_path):
@@ -81,31 +91,30 @@ def test_header_is_exactly_the_allowed_columns_and_nothing_else_leaks(setup, tmp
     out = tmp_path / "v.csv"
     result = export_for_volunteer(session, req.id, out)
     data, rows = read(out)
-    assert (
-        tuple(rows[0])
-        == COLUMNS
-        == (
-            "task",
-            "window_start",
-            "window_end",
-            "availability",
-            "pc4",
-            "first_name",
-            "notes",
-            "street",
-        )
+    assert data.decode().startswith(
+        "taak,vanaf,tot en met,dagdelen,postcode (4 cijfers),voornaam,toelichting,straat\r\n"
+    )
+    assert COLUMNS == (
+        "task",
+        "window_start",
+        "window_end",
+        "availability",
+        "pc4",
+        "first_name",
+        "notes",
+        "street",
     )
     row = dict(zip(rows[0], rows[1], strict=True))
     assert len(rows) == 2
     assert row == {
         "task": "Vervoer",
-        "window_start": "2026-11-16",
-        "window_end": "2026-12-31",
+        "window_start": "16-11-2026",
+        "window_end": "31-12-2026",
         "availability": "di-ochtend, do-middag",
         "pc4": "7511",
         "first_name": "Fatma",
         "notes": "Rit naar de markt en weer terug",
-        "street": "",
+        "street": "volgt zodra de koppeling is bevestigd",
     }
     assert result.held_back is None and not result.street_included and result.rows == 1
     text = data.decode("utf-8")
@@ -145,10 +154,12 @@ def test_carer_request_uses_carer_first_name_and_never_phone_or_burden(setup, tm
     out = tmp_path / "carer.csv"
     export_for_volunteer(session, req.id, out)
     data, rows = read(out)
-    assert dict(zip(rows[0], rows[1], strict=True))["first_name"] == "Gerrit"
+    row = dict(zip(rows[0], rows[1], strict=True))
+    assert row["first_name"] == "Gerrit"
+    assert row["street"] == "adres niet bekend: hulp aan mantelzorger"  # no carer's address on record
     text = data.decode()
     for secret in ("Brinkhuis", "0612345678", "11", "EDIZ", "HEAVY", "PARTNER", carer.id):
-        assert secret not in text.replace("2026-11-16", "").replace("2026-12-31", ""), secret
+        assert secret not in text.replace("16-11-2026", "").replace("31-12-2026", ""), secret
 
 
 def test_health_terms_in_the_summary_are_held_back_with_a_message(setup, tmp_path):
@@ -172,7 +183,7 @@ def test_street_only_after_the_match_is_confirmed(setup, tmp_path):
     matching.accept(session, req.id, mid)
     out = tmp_path / "s.csv"
     assert not export_for_volunteer(session, req.id, out).street_included
-    assert dict(zip(*read(out)[1], strict=True))["street"] == ""
+    assert dict(zip(*read(out)[1], strict=True))["street"] == STREET_MISSING["unconfirmed"][0]
     matching.confirm(session, req.id, mid)
     result = export_for_volunteer(session, req.id, out)
     data, rows = read(out)
@@ -222,7 +233,7 @@ def test_atomic_replace_leaves_no_temp_files(setup, tmp_path):
     out = folder / "v.csv"
     out.write_text("old")
     export_for_volunteer(session, req.id, out)
-    assert os.listdir(folder) == ["v.csv"] and out.read_text().startswith("task,")
+    assert os.listdir(folder) == ["v.csv"] and out.read_text().startswith("taak,")
 
 
 def test_admin_may_not_export_and_is_audited(clock, tmp_path):
@@ -271,3 +282,41 @@ def test_an_appointment_date_and_phone_number_are_not_held_back(setup, tmp_path)
     result = export_for_volunteer(session, req.id, tmp_path / "ok.csv")
     assert result.held_back is None
     assert dict(zip(*read(tmp_path / "ok.csv")[1], strict=True))["notes"] == summary
+
+
+def test_english_export_has_english_headers_dates_and_reasons(setup, tmp_path):
+    session, _client, _volunteer, _request = setup
+    carer = roster.register_mantelzorger(session, CARER)
+    req = roster.file_help_request(
+        session, {**REQUEST, "on_behalf_of": "MANTELZORGER", "subject_id": carer.id, "pc4": "7512"}
+    ).request
+    out = tmp_path / "en.csv"
+    result = export_for_volunteer(session, req.id, out, lang="en")
+    data, rows = read(out, "en")
+    assert data.decode().startswith(
+        "task,from,until,parts of the week,postcode (4 digits),first name,notes,street\r\n"
+    )
+    row = dict(zip(*rows, strict=True))
+    assert (row["task"], row["window_start"], row["window_end"]) == ("Transport", "16/11/2026", "31/12/2026")
+    assert row["availability"] == "Tue morning, Thu afternoon"
+    assert row["street"] == "address not known: help for a carer"
+    assert not result.street_included and result.columns == COLUMNS
+
+
+def test_a_confirmed_client_without_an_address_says_so(coordinator, tmp_path):
+    client = Client.parse(
+        {**CLIENT, "address": None, "node_id": coordinator.actor.node_id}, today=coordinator.today()
+    )
+    coordinator.repo.create("case", client.id, client.node_id, {"client": client.to_dict(), "visits": {}})
+    volunteer = roster.register_volunteer(coordinator, VOLUNTEER)
+    req = roster.file_help_request(
+        coordinator, {**REQUEST, "on_behalf_of": "CLIENT", "subject_id": client.id}
+    ).request
+    mid = matching.propose(coordinator, req.id, volunteer.id)
+    matching.accept(coordinator, req.id, mid)
+    matching.confirm(coordinator, req.id, mid)
+    out = tmp_path / "none.csv"
+    result = export_for_volunteer(coordinator, req.id, out)
+    assert dict(zip(*read(out)[1], strict=True))["street"] == "adres niet bekend"
+    assert not result.street_included
+    assert coordinator.audit_log.entries(limit=1)[0].detail["street"] is False

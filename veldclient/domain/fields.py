@@ -14,19 +14,16 @@ import uuid
 from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar, cast
-from zoneinfo import ZoneInfo
 
 from veldclient.errors import FieldError, ValidationError
 
 from .enums import LabelledEnum
+from .formats import LOCAL_TZ, day, read_day, read_moment
 
 T = TypeVar("T")
 E = TypeVar("E", bound=LabelledEnum)
 Ord = TypeVar("Ord", date, int)
 Parser = Callable[[object, str], T]
-
-# Naive times typed into a form are wall-clock times in Twente; stored times are always UTC ms.
-LOCAL_TZ = ZoneInfo("Europe/Amsterdam")
 
 _TRUE = {"1", "true", "ja", "j", "yes", "y", "waar", "x", "on"}
 _FALSE = {"0", "false", "nee", "n", "no", "onwaar", "off", ""}
@@ -217,22 +214,22 @@ def number(lo: float, hi: float) -> Parser[float]:
 
 
 def iso_date(value: object, field: str) -> date:
-    """A real calendar date, typed as YYYY-MM-DD."""
+    """A real calendar date, typed day first (05-04-1938, 5-4-1938) or as ISO (1938-04-05) in
+    either language; stored as ISO whichever way it was typed."""
     required(value, field)
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
-    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            pass
+    if isinstance(value, str):
+        found = read_day(value)
+        if found is not None:
+            return found
     raise fail(
         field,
         "date",
-        "Vul een bestaande datum in als JJJJ-MM-DD (bijvoorbeeld 2024-03-31).",
-        "Enter a real date as YYYY-MM-DD (for example 2024-03-31).",
+        "Vul een bestaande datum in als dd-mm-jjjj of jjjj-mm-dd (bijvoorbeeld 31-03-2024).",
+        "Enter a real date as dd/mm/yyyy or yyyy-mm-dd (for example 31/03/2024).",
     )
 
 
@@ -243,12 +240,7 @@ def epoch_ms(value: object, field: str) -> int:
         if value >= 0:
             return value
     elif isinstance(value, datetime | str):
-        moment: datetime | None = value if isinstance(value, datetime) else None
-        if isinstance(value, str):
-            try:
-                moment = datetime.fromisoformat(value.strip())
-            except ValueError:
-                moment = None
+        moment = value if isinstance(value, datetime) else read_moment(value)
         if moment is not None:
             if moment.tzinfo is None:
                 moment = moment.replace(tzinfo=LOCAL_TZ)
@@ -256,8 +248,8 @@ def epoch_ms(value: object, field: str) -> int:
     raise fail(
         field,
         "datetime",
-        "Vul datum en tijd in als JJJJ-MM-DD UU:MM (bijvoorbeeld 2024-03-31 09:30).",
-        "Enter date and time as YYYY-MM-DD HH:MM (for example 2024-03-31 09:30).",
+        "Vul datum en tijd in als dd-mm-jjjj UU:MM of jjjj-mm-dd UU:MM (bijvoorbeeld 31-03-2024 09:30).",
+        "Enter date and time as dd/mm/yyyy HH:MM or yyyy-mm-dd HH:MM (for example 31/03/2024 09:30).",
     )
 
 
@@ -394,8 +386,8 @@ def not_after(f: Form, key: str, value: date | None, today: date, what: tuple[st
         f.add(
             key,
             "future",
-            f"{what[0]} ligt in de toekomst ({value.isoformat()}).",
-            f"{what[1]} is in the future ({value.isoformat()}).",
+            f"{what[0]} ligt in de toekomst ({day(value, 'nl')}).",
+            f"{what[1]} is in the future ({day(value, 'en')}).",
         )
 
 

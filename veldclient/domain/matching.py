@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from . import causal
+from . import causal, formats
 from .enums import Dagdeel, HelpRequestStatus, MatchStatus, Task, VogStatus, Weekday
 from .models_help import HelpRequest
 from .models_roster import Vog
@@ -180,7 +180,7 @@ class Candidate:
 
 
 def km_text(km: float) -> Pair:
-    return f"{km:.1f}".replace(".", ","), f"{km:.1f}"
+    return formats.number(km, "nl", 1), formats.number(km, "en", 1)
 
 
 def slots_text(slots: Iterable[Slot]) -> Pair:
@@ -256,13 +256,13 @@ def exclusion(need: Need, vol: VolunteerFacts, km: float | None, today: date) ->
     if prior:
         return prior
     if not vog_ok(vol.vog, need, today):
-        when = need.first_day(today).isoformat()
+        first = need.first_day(today)
         label = vol.vog.status.label("nl"), vol.vog.status.label("en")
         if vol.vog.status is VogStatus.VALID:  # valid status, but too old on that day
             label = "VOG ouder dan drie jaar", "certificate older than three years"
         return (
-            f"Geen geldige VOG op {when} ({label[0]})",
-            f"No valid certificate of conduct on {when} ({label[1]})",
+            f"Geen geldige VOG op {formats.day(first, 'nl')} ({label[0]})",
+            f"No valid certificate of conduct on {formats.day(first, 'en')} ({label[1]})",
         )
     if need.language and need.language not in vol.languages:
         nl, en = language_name(need.language)
@@ -345,8 +345,14 @@ def explain(need: Need, vol: VolunteerFacts, km: float, today: date) -> tuple[Re
         reasons.append(Reason("load", "Geen lopende koppelingen", "No other active matches", got["load"]))
     expires = vol.vog.expires_on
     if vol.vog.is_valid_on(need.first_day(today)) and expires is not None:
-        last = date.fromordinal(expires.toordinal() - 1).isoformat()
-        reasons.append(Reason("vog", f"VOG geldig tot {last}", f"Certificate of conduct valid until {last}"))
+        last = date.fromordinal(expires.toordinal() - 1)
+        reasons.append(
+            Reason(
+                "vog",
+                f"VOG geldig tot {formats.day(last, 'nl')}",
+                f"Certificate of conduct valid until {formats.day(last, 'en')}",
+            )
+        )
     else:
         reasons.append(
             Reason("vog", "VOG niet vereist voor deze hulpvraag", "No certificate of conduct required here")

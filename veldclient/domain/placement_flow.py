@@ -54,7 +54,7 @@ from typing import Any
 
 from veldclient.errors import InvalidTransition, NotFound
 
-from . import causal
+from . import causal, formats
 from .causal import Event
 from .enums import Capability, CareType, OfferState, PlacementStatus, check_transition
 from .models_capacity import report_age_ms, report_is_stale
@@ -542,14 +542,8 @@ class LocationCandidate:
 
 
 def age_text(age_ms: int) -> tuple[str, str]:
-    minutes = max(0, age_ms) // 60_000
-    if minutes < 120:
-        return f"{minutes} min", f"{minutes} min"
-    hours = minutes // 60
-    if hours < 48:
-        return f"{hours} u", f"{hours} h"
-    days = hours // 24
-    return f"{days} dagen", f"{days} days"
+    age = max(0, age_ms)
+    return formats.duration(age, "nl"), formats.duration(age, "en")
 
 
 def _codes(value: Any) -> tuple[str, ...]:
@@ -627,7 +621,7 @@ def rank_locations(
 def _distance_text(km: float | None) -> tuple[str, str]:
     if km is None:
         return "afstand onbekend", "distance unknown"
-    return f"{km:.1f} km".replace(".", ","), f"{km:.1f} km"
+    return formats.km(km, "nl"), formats.km(km, "en")
 
 
 def distance_points(km: float | None) -> int:

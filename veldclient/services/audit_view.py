@@ -5,9 +5,10 @@ one read, and so is choosing another filter."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from veldclient.audit import ACTIONS, LogFilter
+from veldclient.domain.formats import LOCAL_TZ, read_day
 from veldclient.errors import FieldError, ValidationError
 from veldclient.services import audit_service
 from veldclient.services.audit_names import EVENT_NAMES
@@ -19,7 +20,7 @@ VIEWERS = ("admin",)
 @dataclass(frozen=True)
 class AuditRow:
     seq: int
-    at_iso: str
+    at_ms: int
     action: str
     event: str
     outcome: str
@@ -40,7 +41,8 @@ def parse_filter(
 ) -> LogFilter:
     """The filter as typed (blank means "any"); every mistake is named at once, nothing is guessed.
 
-    ``since`` and ``until`` are days (YYYY-MM-DD, UTC), both included."""
+    ``since`` and ``until`` are days in Dutch time (dd-mm-jjjj or jjjj-mm-dd), both included: the
+    log shows its times in Dutch time, so a day means the day those times are on."""
     errors: list[FieldError] = []
     letter = _blank(action)
     if letter is not None:
@@ -95,22 +97,22 @@ def _day(value: str | None, field: str, errors: list[FieldError]) -> date | None
     text = _blank(value)
     if text is None:
         return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
+    found = read_day(text)
+    if found is None:
         errors.append(
             FieldError(
                 field,
                 "date",
-                f"'{text}' is geen datum; schrijf JJJJ-MM-DD, bijvoorbeeld 2026-12-01.",
-                f"'{text}' is not a date; write YYYY-MM-DD, for example 2026-12-01.",
+                f"'{text}' is geen datum; schrijf dd-mm-jjjj of jjjj-mm-dd, bijvoorbeeld 01-12-2026.",
+                f"'{text}' is not a date; write dd/mm/yyyy or yyyy-mm-dd, for example 01/12/2026.",
             )
         )
-        return None
+    return found
 
 
 def _ms(day: date) -> int:
-    return int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp() * 1000)
+    """The first millisecond of ``day`` in Dutch time."""
+    return int(datetime(day.year, day.month, day.day, tzinfo=LOCAL_TZ).timestamp() * 1000)
 
 
 def open_log(session: Session, where: LogFilter | None = None) -> int:
@@ -129,6 +131,6 @@ def page(
     total = session.audit_log.count(where)
     entries = session.audit_log.entries(limit=limit, offset=offset, where=where)
     return total, [
-        AuditRow(e.seq, e.at_iso, e.action, e.event, e.outcome, e.user_id, e.role, e.client_id, e.device_id)
+        AuditRow(e.seq, e.at_ms, e.action, e.event, e.outcome, e.user_id, e.role, e.client_id, e.device_id)
         for e in entries
     ]

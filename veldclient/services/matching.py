@@ -18,7 +18,7 @@ import heapq
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import date
 from functools import lru_cache
 from typing import Any
 
@@ -35,6 +35,7 @@ from veldclient.domain import (
     category,
     causal,
     check_transition,
+    formats,
     is_heavy,
 )
 from veldclient.domain import matching as dm
@@ -68,22 +69,22 @@ class RequestExpired(VeldError):
     """A help request whose period is over: nobody can be ranked or proposed for it."""
 
     def __init__(self, request: HelpRequest) -> None:
-        end = request.window.end.isoformat()
+        end_nl, end_en = formats.day(request.window.end, "nl"), formats.day(request.window.end, "en")
         if request.status is HelpRequestStatus.EXPIRED:  # closed as expired: final
             super().__init__(
-                f"Deze hulpvraag is verlopen en afgesloten (de periode liep tot {end}): er wordt "
+                f"Deze hulpvraag is verlopen en afgesloten (de periode liep tot {end_nl}): er wordt "
                 "niemand meer voor gezocht.",
-                f"This help request has expired and is closed (its period ran until {end}): nobody "
+                f"This help request has expired and is closed (its period ran until {end_en}): nobody "
                 "is sought for it any more.",
             )
             return
         super().__init__(
-            f"Deze hulpvraag is verlopen: de periode liep tot {end}, dus er kan niemand meer worden "
+            f"Deze hulpvraag is verlopen: de periode liep tot {end_nl}, dus er kan niemand meer worden "
             f"voorgesteld. Verleng de periode om weer te zoeken: veld helprequest edit {request.id} "
-            "--end JJJJ-MM-DD.",
-            f"This help request has expired: its period ran until {end}, so nobody can be proposed "
+            "--end dd-mm-jjjj.",
+            f"This help request has expired: its period ran until {end_en}, so nobody can be proposed "
             f"any more. Extend the period to search again: veld helprequest edit {request.id} "
-            "--end YYYY-MM-DD.",
+            "--end dd/mm/yyyy.",
         )
 
 
@@ -528,10 +529,10 @@ def _incompatible(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     return a.get("type") == b.get("type") == dm.EVENT_TYPES[MatchStatus.CONFIRMED]
 
 
-def _when(at: Any) -> str:
+def _when(at: Any, lang: str) -> str:
     try:
-        return datetime.fromtimestamp(int(at) / 1000, UTC).strftime("%Y-%m-%d %H:%M UTC")
-    except (TypeError, ValueError, OverflowError):
+        return formats.moment(int(at), lang)
+    except (TypeError, ValueError, OverflowError, OSError):
         return "?"
 
 
@@ -539,7 +540,7 @@ def _side(e: Mapping[str, Any], names: Mapping[str, str]) -> dict[str, Any]:
     data = e.get("data") or {}
     status = dm.STATUS_OF_EVENT[str(e.get("type"))]
     who = names.get(str(data.get("volunteer_id")), "?")
-    by, node, when = e.get("by"), e.get("node"), _when(e.get("at"))
+    by, node, at = e.get("by"), e.get("node"), e.get("at")
     return {
         "event_id": e.get("id"),
         "type": e.get("type"),
@@ -547,8 +548,8 @@ def _side(e: Mapping[str, Any], names: Mapping[str, str]) -> dict[str, Any]:
         "at": e.get("at"),
         "node": node,
         "match_id": data.get("match_id"),
-        "summary_nl": f"{status.label('nl')}: koppeling met {who}, door {by} ({node}) op {when}",
-        "summary_en": f"{status.label('en')}: match with {who}, by {by} ({node}) at {when}",
+        "summary_nl": f"{status.label('nl')}: koppeling met {who}, door {by} ({node}) op {_when(at, 'nl')}",
+        "summary_en": f"{status.label('en')}: match with {who}, by {by} ({node}) at {_when(at, 'en')}",
     }
 
 

@@ -16,7 +16,7 @@ import hashlib
 from datetime import datetime, timedelta
 from typing import Any
 
-from veldclient.domain import Slot, SlotStatus
+from veldclient.domain import Slot, SlotStatus, formats
 from veldclient.domain.fields import LOCAL_TZ, integer
 from veldclient.errors import FieldError, InvalidTransition, NotFound, ValidationError
 from veldclient.services import events
@@ -187,14 +187,17 @@ def bookable_clients(session: Session) -> list[tuple[str, str]]:
     return [(str(cid), str(name)) for cid, name in rows]
 
 
-def suggested_start(session: Session) -> str:
-    """Where a new run of slots most likely begins: 09:00 tomorrow, Dutch time (the form's default)."""
-    today = datetime.fromtimestamp(session.now() / 1000, LOCAL_TZ).date()
-    return f"{today + timedelta(days=1):%Y-%m-%d} 09:00"
+def suggested_start(session: Session, lang: str) -> str:
+    """Where a new run of slots most likely begins: 09:00 tomorrow, Dutch time (the form's default),
+    written as the form's language writes a moment."""
+    tomorrow = datetime.fromtimestamp(session.now() / 1000, LOCAL_TZ).date() + timedelta(days=1)
+    at = datetime(tomorrow.year, tomorrow.month, tomorrow.day, 9, tzinfo=LOCAL_TZ)
+    return formats.moment(int(at.timestamp() * 1000), lang)
 
 
 def when(start_at: int) -> str:
-    """A slot's start as the people at the node read it: Dutch wall-clock time."""
+    """A slot's start in Dutch wall-clock time, sortable (``--json``); people read
+    ``formats.moment``."""
     return f"{datetime.fromtimestamp(start_at / 1000, LOCAL_TZ):%Y-%m-%d %H:%M}"
 
 
@@ -294,7 +297,10 @@ def conflicts(session: Session) -> list[dict[str, Any]]:
         slot = session.db.execute(
             "SELECT service, start_at, node_id FROM slots WHERE id = ?", [slot_id]
         ).fetchone()
-        what = f"{slot[0]} {when(slot[1])} ({slot[2]})" if slot else slot_id[:8]
+        what = {
+            lang: f"{slot[0]} {formats.moment(slot[1], lang)} ({slot[2]})" if slot else slot_id[:8]
+            for lang in ("nl", "en")
+        }
         out.append(
             {
                 "kind": "slot.double_booking",
@@ -313,8 +319,8 @@ def conflicts(session: Session) -> list[dict[str, Any]]:
                     }
                     for r in rows
                 ],
-                "title_nl": f"Tijdslot {what} is dubbel geboekt",
-                "title_en": f"Slot {what} is double booked",
+                "title_nl": f"Tijdslot {what['nl']} is dubbel geboekt",
+                "title_en": f"Slot {what['en']} is double booked",
             }
         )
     return out

@@ -6,6 +6,11 @@ only once a match is CONFIRMED (domain-model.md §c), its name without house num
 name without surname. Nothing else is read into a row, so no BSN, birth date, surname, phone,
 burden or id can leak.
 
+The file speaks the volunteer's language (Dutch unless the export is made in English): its header
+(``HEADERS``), the task, the dates (``formats.day``) and the parts of the week. A street cell is
+never silently empty: it says why there is no street (``STREET_MISSING``) — help for a mantelzorger
+(veld keeps no carer's address), no match confirmed yet, or no address on record for the client.
+
 The summary is screened (``domain.screening``) for a BSN, a date of birth, an e-mail address and
 health terms ("slechthorend" is health data too): when any is found the notes column stays empty and
 ``ExportResult.held_back`` tells the coordinator what kind of thing to take out, never the value.
@@ -23,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from veldclient.domain import HelpRequest, MatchStatus, OnBehalfOf
+from veldclient.domain import HelpRequest, MatchStatus, OnBehalfOf, formats
 from veldclient.domain import matching as dm
 from veldclient.domain.screening import screen
 from veldclient.errors import VeldError
@@ -32,6 +37,37 @@ from veldclient.services.matching import HELP, help_request_root, safe_id, statu
 from veldclient.session import Session
 
 COLUMNS = ("task", "window_start", "window_end", "availability", "pc4", "first_name", "notes", "street")
+HEADERS = {
+    "nl": (
+        "taak",
+        "vanaf",
+        "tot en met",
+        "dagdelen",
+        "postcode (4 cijfers)",
+        "voornaam",
+        "toelichting",
+        "straat",
+    ),
+    "en": (
+        "task",
+        "from",
+        "until",
+        "parts of the week",
+        "postcode (4 digits)",
+        "first name",
+        "notes",
+        "street",
+    ),
+}
+# Why a street cell holds no street, in the file's language.
+STREET_MISSING = {
+    "carer": ("adres niet bekend: hulp aan mantelzorger", "address not known: help for a carer"),
+    "unconfirmed": (
+        "volgt zodra de koppeling is bevestigd",
+        "given once the match is confirmed",
+    ),
+    "unknown": ("adres niet bekend", "address not known"),
+}
 STREET_AFTER = frozenset({MatchStatus.CONFIRMED, MatchStatus.COMPLETED})
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _HOUSE_NUMBER = re.compile(r"^\d")
@@ -99,6 +135,19 @@ def _person(session: Session, request: HelpRequest) -> tuple[str, str | None]:
     return ((row[0] or "").split()[:1] or [""])[0] if row else "", None
 
 
+def street_cell(request: HelpRequest, address: str | None, confirmed: bool, lang: str) -> tuple[str, bool]:
+    """The street cell and whether it holds a street: the street once a match is confirmed, else
+    the reason there is none. A carer's address is never on record, so that reason comes first:
+    confirming will not bring a street."""
+    i = 0 if lang == "nl" else 1
+    if request.on_behalf_of is OnBehalfOf.MANTELZORGER:
+        return STREET_MISSING["carer"][i], False
+    if not confirmed:
+        return STREET_MISSING["unconfirmed"][i], False
+    street = street_of(address)
+    return (street, True) if street else (STREET_MISSING["unknown"][i], False)
+
+
 def export_for_volunteer(
     session: Session, help_request_id: str, out_path: str | os.PathLike[str], *, lang: str = "nl"
 ) -> ExportResult:
@@ -110,19 +159,20 @@ def export_for_volunteer(
     confirmed = any(s in STREET_AFTER for s in statuses(root).values())
     found = screen(request.summary, session.today())
     slots = [(a.weekday.value, a.dagdeel.value) for a in request.window.availability]
+    street, has_street = street_cell(request, address, confirmed, lang)
     row = {
         "task": request.task.label(lang),
-        "window_start": request.window.start.isoformat(),
-        "window_end": request.window.end.isoformat(),
+        "window_start": formats.day(request.window.start, lang),
+        "window_end": formats.day(request.window.end, lang),
         "availability": dm.slots_text(slots)[0 if lang == "nl" else 1],
         "pc4": request.pc4,
         "first_name": first_name,
         "notes": request.summary if found.clean else "",
-        "street": street_of(address) if confirmed else "",
+        "street": street,
     }
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+    writer.writerow(HEADERS.get(lang, HEADERS["en"]))
     writer.writerow([cell(row[c]) for c in COLUMNS])
     path = Path(out_path)
     with session.transaction():
@@ -136,7 +186,7 @@ def export_for_volunteer(
             basis_authorisation=True,
             detail={
                 "rows": 1,
-                "street": bool(row["street"]),
+                "street": has_street,
                 "held_back": not found.clean,
                 "held_back_kinds": " ".join(found.kinds),
             },
@@ -153,7 +203,7 @@ def export_for_volunteer(
         path=path,
         columns=COLUMNS,
         rows=1,
-        street_included=bool(row["street"]),
+        street_included=has_street,
         held_back=found.held_back(),
         terms=found.terms,
         kinds=found.kinds,
