@@ -67,12 +67,13 @@ class Bar:
             rich.update(task, total=total, completed=done)
 
     def _finish_current(self) -> None:
-        """The step before this one is over: its row shows it done."""
+        """The step before this one had no count (only a spinner): its row shows it done. A counted
+        step shows its own count: a sync fetches, syncs and fetches again in one run."""
         if self._rich is None or self._current is None:
             return
         task = self._tasks[self._current]
-        total = self._rich.tasks[task].total
-        self._rich.update(task, total=total or 1, completed=total or 1)
+        if self._rich.tasks[task].total is None:
+            self._rich.update(task, total=1, completed=1)
 
     def _label(self, step: str) -> str:
         name = step_name(step, lang())
