@@ -18,6 +18,7 @@ from veldclient.cli import lang
 from veldclient.services.progress_names import step_name
 
 if TYPE_CHECKING:
+    from rich.console import Console
     from rich.progress import Progress as RichProgress
     from rich.progress import Task, TaskID
 
@@ -62,7 +63,8 @@ class Bar:
             self._current = step
         task = self._tasks.get(step)
         if task is None:
-            self._tasks[step] = rich.add_task(self._label(step), total=total, completed=done)
+            label = self._label(step)
+            self._tasks[step] = rich.add_task(label, total=total, completed=done, counted=total is not None)
         else:
             rich.update(task, total=total, completed=done)
 
@@ -93,24 +95,32 @@ def _rich_progress() -> RichProgress:
         TextColumn,
         TimeRemainingColumn,
     )
+    from rich.table import Column
     from rich.text import Text
 
     of = "van" if lang() == "nl" else "of"
 
     class Count(ProgressColumn):
-        """``120 of 4000``; nothing while the total is not known (the spinner says it is busy)."""
+        """``120 of 4000``; nothing for a step without a count (its spinner says it is busy)."""
 
         def render(self, task: Task) -> Text:
-            if task.total is None:
+            if task.total is None or not task.fields.get("counted"):
                 return Text("")
             return Text(f"{int(task.completed)} {of} {int(task.total)}", style="progress.download")
 
     return Progress(
         SpinnerColumn(finished_text="✓"),
-        TextColumn("{task.description}"),
-        BarColumn(),
-        Count(),
+        TextColumn("{task.description}", table_column=Column(no_wrap=True, overflow="ellipsis")),
+        BarColumn(bar_width=16),
+        Count(table_column=Column(no_wrap=True)),
         TimeRemainingColumn(),
-        console=Console(stderr=True),
+        console=_console(Console),
         transient=True,
     )
+
+
+def _console(console_type: type[Console]) -> Console:
+    """stderr, a few columns short of the terminal's width: the ``^C`` a terminal echoes at the end
+    of a full row would wrap, and the rows would then not all be cleared."""
+    width = console_type(stderr=True).size.width
+    return console_type(stderr=True, width=max(40, width - 4))
