@@ -81,3 +81,31 @@ def test_a_bundle_export_shows_progress_on_a_terminal_and_none_with_json(veld, t
     quiet, terminal = with_terminal(veld, *export, "--out", str(tmp_path / "b"), "--json")
     assert quiet.returncode == 0 and terminal == ""
     assert quiet.stdout.startswith("{")
+
+
+def test_the_first_sync_of_a_new_laptop_shows_documents_fetched_of_how_many(veld):
+    hub, lap = sites(("hub", "hengelo", "nurse"), ("lap", "hengelo", "nurse"))
+    for i in range(5):
+        clients.register_client(hub, {**GOOD, "name": f"Client {i}"})
+    hub.close()
+    lap.close()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "veldclient", "--profile", "hub", "serve", "--port", "0"],
+        env=veld.env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        line = server.stdout.readline() if server.stdout else ""
+        assert "Listening on" in line, line
+        sync = ("--profile", "lap", "sync", "hub", "--address", line.split()[2])
+        synced, terminal = with_terminal(veld, *sync, VELD_LANG="nl")
+        assert synced.returncode == 0 and "opgehaald" in synced.stdout
+        assert "Documenten ophalen" in terminal and "van" in terminal
+        as_json, terminal = with_terminal(veld, *sync, "--json")
+        assert as_json.returncode == 0 and terminal == "" and as_json.stdout.startswith("{")
+    finally:
+        server.terminate()
+        server.wait(20)

@@ -147,3 +147,19 @@ def test_a_first_sync_reports_documents_fetched_of_all_it_fetches(served):
     assert set(seen.steps()) <= set(sync_service.STEPS)
     fetched, total = seen.last("sync.fetch")
     assert fetched == total == report.fetched + len(report.refused) and report.fetched >= 6
+
+
+def test_the_dashboard_names_a_sync_step_and_its_count():
+    from veldclient.screens import i18n
+    from veldclient.screens.background_sync import describe
+    from veldclient.services.sync_agent import AgentEvent
+
+    try:
+        i18n.set_language("nl")
+        counted = describe(AgentEvent("progress", "hub", {"stage": "sync.fetch", "done": 120, "total": 4000}))
+        assert counted == ("hub", "bezig: Documenten ophalen, 120 van 4000", False)
+        i18n.set_language("en")
+        step = describe(AgentEvent("progress", "hub", {"stage": "sync.manifest", "done": 0, "total": None}))
+        assert step == ("hub", "busy: Comparing what both sides hold…", False)
+    finally:
+        i18n.set_language("nl")
