@@ -111,9 +111,9 @@ def _rich_progress() -> RichProgress:
     return Progress(
         SpinnerColumn(finished_text="✓"),
         TextColumn("{task.description}", table_column=Column(no_wrap=True, overflow="ellipsis")),
-        BarColumn(bar_width=16),
+        BarColumn(bar_width=12),
         Count(table_column=Column(no_wrap=True)),
-        TimeRemainingColumn(),
+        TimeRemainingColumn(table_column=Column(no_wrap=True, min_width=7)),
         console=_console(Console),
         transient=True,
     )

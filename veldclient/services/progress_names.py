@@ -33,7 +33,7 @@ STEP_NAMES: Mapping[str, tuple[str, str]] = {
     "doctor.integrity": ("Database controleren", "Checking the database"),
     "doctor.checksums": ("Controlegetallen nalopen", "Checking checksums"),
     "doctor.load": ("Documenten laden", "Loading documents"),
-    "doctor.compare": ("Tabellen vergelijken met de documenten", "Comparing tables with the documents"),
+    "doctor.compare": ("Tabellen naast de documenten leggen", "Comparing tables and documents"),
     "doctor.audit": ("Auditketen controleren", "Checking the audit chain"),
     "doctor.rebuild": ("Tabellen opnieuw afleiden", "Deriving the tables again"),
     "doctor.recheck": ("Opnieuw vergelijken", "Comparing again"),
