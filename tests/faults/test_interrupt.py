@@ -6,6 +6,7 @@ export leaves no bundle file, an import and a rebuild store nothing. Each child 
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -139,3 +140,37 @@ def test_ctrl_c_during_a_rebuild_leaves_the_tables_as_they_were(clock):
     finally:
         session.close()
     assert "disagree with their stored changes: 0" in veld("--profile", "rb", "doctor").stdout
+
+
+WORKERS_THEN_WAIT = """
+import time
+from veldclient.store import prepare
+
+pool = prepare._pool(2)
+for done in [pool.submit(time.sleep, 0.5) for _ in range(2)]:
+    done.result()  # both workers started and idle
+try:  # READY inside: the signal the test sends once it reads READY always lands here
+    print("READY", flush=True)
+    time.sleep(600)
+except KeyboardInterrupt:
+    print("INTERRUPTED", flush=True)
+"""
+
+
+def test_ctrl_c_reaches_the_document_workers_too_and_they_leave_it_to_the_parent():
+    """A terminal sends Ctrl+C to every process of the command: the workers of a large import or
+    sync (store/prepare.py) ignore it, so no traceback of theirs lands on the screen."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", WORKERS_THEN_WAIT],
+        env=profile_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        start_new_session=True,  # its own process group, as a command in a terminal has
+    )
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "READY"
+    os.killpg(proc.pid, signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert out.strip() == "INTERRUPTED" and proc.returncode == 0, (proc.returncode, err)
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
