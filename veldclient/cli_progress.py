@@ -61,12 +61,12 @@ class Bar:
         if step != self._current:
             self._finish_current()
             self._current = step
+        counted = total is not None
         task = self._tasks.get(step)
         if task is None:
-            label = self._label(step)
-            self._tasks[step] = rich.add_task(label, total=total, completed=done, counted=total is not None)
+            self._tasks[step] = rich.add_task(self._label(step), total=total, completed=done, counted=counted)
         else:
-            rich.update(task, total=total, completed=done)
+            rich.update(task, total=total, completed=done, counted=counted)
 
     def _finish_current(self) -> None:
         """The step before this one had no count (only a spinner): its row shows it done. A counted
