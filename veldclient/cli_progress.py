@@ -116,6 +116,7 @@ def _rich_progress() -> RichProgress:
         TimeRemainingColumn(table_column=Column(no_wrap=True, min_width=7)),
         console=_console(Console),
         transient=True,
+        refresh_per_second=4,  # enough to see it move; each redraw takes the GIL from the work
     )
 
 
