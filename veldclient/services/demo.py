@@ -38,7 +38,7 @@ from veldclient.domain import (
     Volunteer,
     node_seed,
 )
-from veldclient.errors import ProfileError, VeldError
+from veldclient.errors import VeldError
 from veldclient.fixtures import generator
 from veldclient.identity import format_device_id
 from veldclient.progress import Counter, Progress, quiet
@@ -182,12 +182,7 @@ def build_demo(
     without it the node's own data only, which is what tests of a single node start from."""
     clk = clock or clock_from_env()
     profmod.check_node_and_role(node_id, role)
-    if exists(profile_name):
-        folder = locations.profile_dir(profile_name)
-        raise ProfileError(
-            f"Profiel '{profile_name}' bestaat al in {folder}; er wordt niets overschreven.",
-            f"Profile '{profile_name}' already exists at {folder}; nothing is overwritten.",
-        )
+    existed = exists(profile_name)  # then init_profile refuses before it makes anything
     session: Session | None = None
     try:
         progress("demo.profile", 0, None)
@@ -215,7 +210,8 @@ def build_demo(
     except BaseException:
         if session is not None:
             session.close()
-        remove_demo(profile_name)  # half a demo would be kept and opened next time
+        if not existed:
+            remove_demo(profile_name)  # half a demo would be kept and opened next time
         raise
     return session
 
