@@ -32,12 +32,17 @@ def describe(event: AgentEvent) -> tuple[str | None, str, bool]:
     """(peer, line for the dashboard, whether data may have changed)."""
     from veldclient.errors import VeldError
     from veldclient.screens.i18n import language
+    from veldclient.services.progress_names import step_name
 
     detail: Any = event.detail
     if event.kind == "serving":
         return None, t("dashboard.sync.serving", port=detail["port"]), False
     if event.kind == "progress":
-        return event.peer, t("dashboard.sync.busy", **detail), False
+        stage = step_name(detail["stage"], language())
+        if detail["total"] is None:
+            return event.peer, t("dashboard.sync.busy_step", stage=stage), False
+        text = t("dashboard.sync.busy", stage=stage, done=detail["done"], total=detail["total"])
+        return event.peer, text, False
     if event.kind == "synced":
         return (
             event.peer,

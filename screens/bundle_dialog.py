@@ -20,12 +20,13 @@ from veldclient.screens.base import KeySpec, VeldScreen
 from veldclient.screens.i18n import language, t
 from veldclient.services import bundles
 from veldclient.services.bundles import Peer
+from veldclient.services.progress_names import step_name
 
 
 class BundleProgress(Message):
     """Posted from the worker thread (``post_message`` is thread-safe)."""
 
-    def __init__(self, stage: str, done: int, total: int) -> None:
+    def __init__(self, stage: str, done: int, total: int | None) -> None:
         super().__init__()
         self.stage, self.done, self.total = stage, done, total
 
@@ -87,15 +88,24 @@ class BundleScreen(VeldScreen):
     def _error(self, message: str) -> None:
         self.query_one("#bundle-error", Static).update(message)
 
-    def _progress(self, stage: str, done: int, total: int) -> None:
+    def _progress(self, stage: str, done: int, total: int | None, /) -> None:
+        """The work's reporter (veldclient.progress): runs on the worker thread, so it only posts."""
         self.post_message(BundleProgress(stage, done, total))
 
     def on_bundle_progress(self, message: BundleProgress) -> None:
         bar = self.query_one("#bundle-progress", ProgressBar)
-        bar.update(total=max(message.total, 1), progress=message.done)
+        bar.update(total=message.total, progress=message.done)  # no total: the bar pulses
+        stage = step_name(message.stage, language())
         self.query_one("#bundle-stage", Static).update(
-            t("bundles.working", stage=t(f"bundles.stage.{message.stage}"))
+            t("bundles.working", stage=stage)
+            if message.total is None
+            else t("bundles.counted", stage=stage, done=message.done, total=message.total)
         )
+
+    def _finished(self) -> None:
+        bar = self.query_one("#bundle-progress", ProgressBar)
+        bar.update(total=1, progress=1)
+        self.query_one("#bundle-stage", Static).update(t("bundles.stage.done"))
 
     def action_export(self) -> None:
         self._error("")
@@ -127,11 +137,13 @@ class BundleScreen(VeldScreen):
         )
 
     def _failed(self, error: VeldError) -> None:
+        self.query_one("#bundle-stage", Static).update("")
         self._error(error.message(language()))
         self.notify(error.message(language()), severity="error", markup=False)
 
     def _exported(self, result: bundles.ExportResult) -> None:
         self.last_result = result
+        self._finished()
         text = t(
             "bundles.exported",
             path=str(result.path),
@@ -144,6 +156,7 @@ class BundleScreen(VeldScreen):
 
     def _imported(self, result: bundles.FolderResult) -> None:
         self.last_result = result
+        self._finished()
         lang = language()
         lines = []
         for r in result.imported:

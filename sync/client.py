@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 
+from veldclient.progress import Progress, quiet
 from veldclient.sync import peers, tls, wire
 from veldclient.sync.replica import Replica
 from veldclient.sync.report import SyncFailed, SyncReport
@@ -173,7 +174,7 @@ class PeerConnection:
             " nothing is lost, the next run repeats what is missing.",
         )
 
-    def sync(self, progress: Any = None) -> SyncReport:
+    def sync(self, progress: Progress = quiet) -> SyncReport:
         before_sent, before_received = self.bytes_sent, self.bytes_received
         client = SyncClient(self.replica, self.peer, self.call, self.link)
         report = client.run(progress)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from veldclient.errors import VeldError
+from veldclient.progress import Counter, Progress, quiet
 from veldclient.store import boundary, erasures, prepare
 from veldclient.store.heads import Heads
 from veldclient.store.repo import OUT_OF_SCOPE, doc_id_for, kind_of
@@ -69,6 +70,7 @@ class SyncClient:
         self.transport = transport
         self.link = link or Link()
         self.report = SyncReport(peer.name)
+        self._fetching: Counter | None = None  # documents fetched in this run, of how many
 
     def call(self, op: str, body: dict[str, Any]) -> dict[str, Any]:
         """One call; a server that says it is busy (503: nothing done) is asked again after a
@@ -96,8 +98,10 @@ class SyncClient:
         """Ids this client lists in one call: the limit, or less when the server said so."""
         return min(limits.MAX_IDS, self.link.max_ids or limits.MAX_IDS)
 
-    def run(self, progress: Callable[[str, int, int], None] | None = None) -> SyncReport:
-        say = progress or (lambda stage, done, total: None)
+    def run(self, progress: Progress = quiet) -> SyncReport:
+        """One run; ``progress`` hears its steps (``sync.manifest``, then ``sync.fetch``, ``sync.push``
+        and ``sync.sync`` as far as there is such work), with documents done of the run's total."""
+        say = progress
         if self.link.session_id is None:
             self._hello()
         try:
@@ -141,7 +145,7 @@ class SyncClient:
         if isinstance(announced, int) and not isinstance(announced, bool) and announced > 0:
             self.link.max_ids = announced
 
-    def _run(self, say: Callable[[str, int, int], None]) -> SyncReport:
+    def _run(self, say: Progress) -> SyncReport:
         replica, link, peer = self.replica, self.link, self.peer
         full = link.remote_cursor == 0
         with replica.locked():
@@ -156,7 +160,7 @@ class SyncClient:
             again = [d for d in link.retry if d not in mine]
             sendable = replica.sendable(peer.node_id, again)
             mine.update((d, h) for d, h in replica.heads_of(again).items() if d in sendable)
-        say("manifest", 0, 1)
+        say("sync.manifest", 0, None)
         body = {
             "since": link.remote_cursor,
             "have": [[d, h.digest] for d, h in mine.items()],
@@ -188,6 +192,7 @@ class SyncClient:
         got: list[str] = []
         synced: list[str] = []
         offered = dict(theirs)
+        self._fetching = Counter(say, "sync.fetch", len(fetch)) if fetch else None
         for part in plan(fetch, [d for d in missing if d in mine], sync):
             synced += self._exchange(part, early, offered, got, say)
         with replica.locked() as session:
@@ -228,7 +233,6 @@ class SyncClient:
                         "refused": len(self.report.refused),
                     },
                 )
-        say("done", 1, 1)
         return self.report
 
     def _exchange(
@@ -237,10 +241,13 @@ class SyncClient:
         early: dict[str, bytes],
         offered: dict[str, bytes],
         got: list[str],
-        say: Callable[[str, int, int], None],
+        say: Progress,
     ) -> list[str]:
         """Fetch, push and sync one phase's documents; returns those synced to equal heads."""
-        self._fetch(self._skip_known_refusals(part.fetch, offered), offered, got, say)
+        wanted = self._skip_known_refusals(part.fetch, offered)
+        if self._fetching is not None:  # refused before: reported, not fetched, so done here
+            self._fetching.add(len(part.fetch) - len(wanted))
+        self._fetch(wanted, offered, got, say)
         self._push(part.push, say)
         own = self._own_node_heads()
         synced, refused_here, refused_there = self._sync(part.sync, early, say)
@@ -250,7 +257,7 @@ class SyncClient:
             offered_here = {d for d in part.fetch if kind_of(d) == "node"}
             again = {d for d, why in self.report.refused if d in offered_here and why != OUT_OF_SCOPE}
             self.report.refused = [r for r in self.report.refused if r[0] not in again]
-            self._fetch(sorted(again), offered, got, say)
+            self._fetch(sorted(again), offered, got, say, repeat=True)
         if refused_here or refused_there:
             # A sync message carries part of a history, and a trust check on a part can refuse what
             # the whole vouches for (an introduction that a Bloom-filter false positive held back
@@ -258,7 +265,7 @@ class SyncClient:
             # and checked on the complete history: taken, or refused for good (and reported).
             whole = sorted(set(refused_here) | set(refused_there))
             self.report.refused = [r for r in self.report.refused if r[0] not in whole]
-            self._fetch(whole, offered, got, say)
+            self._fetch(whole, offered, got, say, repeat=True)
             self._push(whole, say)
         return synced
 
@@ -289,16 +296,22 @@ class SyncClient:
         return [d for d in fetch if d not in known]
 
     def _fetch(
-        self, ids: list[str], offered: dict[str, bytes], got: list[str], say: Callable[[str, int, int], None]
+        self, ids: list[str], offered: dict[str, bytes], got: list[str], say: Progress, repeat: bool = False
     ) -> None:
         """Fetch in calls of at most :attr:`max_ids` ids; the next call is on its way while this
         answer is stored (the server reads and sends while this side loads and writes). Calls stay
         one after another on the wire. Only what was asked is taken, and an answer that moves
         nothing forward (every id listed as still to come) counts against the peer: after
-        ``limits.IDLE_ROUNDS`` of them in a row the run ends, so no peer can keep it going."""
+        ``limits.IDLE_ROUNDS`` of them in a row the run ends, so no peer can keep it going. Progress
+        counts for the whole run; documents fetched once more (``repeat``) add to its total."""
         total = len(ids)
         if not ids:
             return
+        if self._fetching is None:
+            self._fetching = Counter(say, "sync.fetch", 0)
+        if repeat:
+            self._fetching.grow(total)
+        counted = 0
         if total >= prepare.PARALLEL_FROM:
             prepare.warm_up()  # the worker processes start while the first batch is on its way
         queue = list(ids)
@@ -327,7 +340,8 @@ class SyncClient:
                 pending = ahead.submit(self.call, "fetch", {"ids": asked}) if asked else None
                 self._store_fetched(docs, offered)  # on failure, leaving the block waits for the call
                 got += [d for d, _ in docs]
-                say("fetch", total - left, total)
+                self._fetching.add(total - left - counted)
+                counted = total - left
 
     def _store_fetched(self, docs: list[tuple[str, bytes]], offered: dict[str, bytes]) -> None:
         with self.replica.locked() as session:
@@ -347,7 +361,7 @@ class SyncClient:
                 acks.record(session.db, self.peer.device_id, held, session.now())
                 refusals.remember(session.repo, self.peer.device_id, distrusted, session.now())
 
-    def _push(self, ids: list[str], say: Callable[[str, int, int], None]) -> None:
+    def _push(self, ids: list[str], say: Progress) -> None:
         """Push in batches of at most 4 MB and :attr:`max_ids` documents; what the server had no
         time for (``rest``) goes again, and a peer that takes nothing ``limits.IDLE_ROUNDS`` times
         in a row ends the run."""
@@ -382,7 +396,7 @@ class SyncClient:
             )
             done += len(batch) - len(later)
             queue = [i for i in batch if i[0] in later] + queue[len(batch) :]
-            say("push", done, len(items))
+            say("sync.push", done, len(items))
 
     def _manifest_call(self, body: dict[str, Any]) -> dict[str, Any]:
         """The manifest, in parts of at most :attr:`max_ids` ids (limits.Part), answered as one.
@@ -427,7 +441,7 @@ class SyncClient:
             }
 
     def _sync(
-        self, ids: list[str], early: dict[str, bytes], say: Callable[[str, int, int], None]
+        self, ids: list[str], early: dict[str, bytes], say: Progress
     ) -> tuple[list[str], list[str], list[str]]:
         """Sync messages until both sides hold the same, starting from the ``early`` first messages
         where there are: (documents done, node documents this side refused, node documents the server
@@ -477,7 +491,7 @@ class SyncClient:
                     done += finished  # delivered once the server's ack answer says so
                 self.report.refused += failed
                 here += _node_docs(failed)
-            say("sync", len(done), len(ids))
+            say("sync.sync", len(done), len(ids))
         self.report.pushed += len(taken & set(ids))
         return done, here, there
 

@@ -49,11 +49,27 @@ def fail(error: VeldError, code: int = 2) -> None:
     sys.exit(code)
 
 
+INTERRUPTED = 130  # as a shell reports a command ended by Ctrl+C (128 + SIGINT)
+
+
 def handles_errors(fn: F) -> F:
+    """Expected failures as one line (exit 2), and Ctrl+C as one line (exit 130), never a traceback:
+    what was interrupted wrote nothing half (transactions roll back, files are renamed into place)."""
+
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
+        except KeyboardInterrupt:
+            if sys.stderr.isatty():
+                click.echo(err=True)  # past the ^C the terminal echoed
+            fail(
+                VeldError(
+                    "onderbroken; wat nog niet af was, is niet opgeslagen.",
+                    "interrupted; what was not finished has not been saved.",
+                ),
+                INTERRUPTED,
+            )
         except VeldError as exc:
             fail(exc)
         except Exception as exc:
@@ -377,11 +393,13 @@ def locate(ctx: click.Context, profile_name: str | None) -> None:
 @handles_errors
 def doctor(ctx: click.Context, rebuild: bool, profile_name: str | None) -> None:
     """Check the database, every document and the audit chain; optionally rebuild the tables."""
+    from veldclient.cli_progress import Bar, on_terminal
     from veldclient.services import doctor as doctor_service
 
     session = open_profile(resolve_profile(ctx, profile_name))
     try:
-        report = doctor_service.check(session, rebuild=rebuild)
+        with Bar(doctor_service.steps(rebuild), enabled=on_terminal()) as bar:
+            report = doctor_service.check(session, rebuild=rebuild, progress=bar)
     finally:
         session.close()
     click.echo(f"database integrity: {'ok' if not report.integrity else '; '.join(report.integrity)}")

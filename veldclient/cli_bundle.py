@@ -1,12 +1,12 @@
 """`veld bundle export|import`: USB bundles from the command line (services/bundles.py does the work).
 
-Quiet when not on a terminal; a progress bar on stderr for long exports on one. A refused bundle is
-one line on stderr and exit code 2, with the database as it was.
+Quiet when not on a terminal; on one, the steps and how far they are on stderr (cli_progress.py). A
+refused bundle is one line on stderr and exit code 2, with the database as it was; an interrupted
+export leaves no file, an interrupted import stores nothing of the bundle it was reading.
 """
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -20,33 +20,9 @@ from veldclient.cli import (
     profile_option,
     resolve_profile,
 )
+from veldclient.cli_progress import Bar, on_terminal
 from veldclient.errors import VeldError
 from veldclient.services import bundles
-
-_BAR_FROM = 500  # documents: below this an export is quick enough to need no bar
-
-
-class _ProgressBar:
-    """click's progress bar for the collect stage, only on a terminal."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-        self.bar: object | None = None
-        self.shown = 0
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        if not self.enabled or stage != "collect" or total < _BAR_FROM:
-            return
-        if self.bar is None:
-            label = "Documenten verzamelen" if lang() == "nl" else "Collecting documents"
-            self.bar = click.progressbar(length=total, label=label, file=sys.stderr)
-            self.bar.__enter__()  # type: ignore[attr-defined]
-        self.bar.update(done - self.shown)  # type: ignore[attr-defined]
-        self.shown = done
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)  # type: ignore[attr-defined]
 
 
 def _say(nl: str, en: str) -> None:
@@ -76,11 +52,10 @@ def export_command(
 ) -> None:
     """Write one bundle for the given nodes or devices into DIR (e.g. a mounted stick)."""
     session = open_profile(resolve_profile(ctx, profile_name))
-    bar = _ProgressBar(sys.stderr.isatty() and not as_json)
     try:
-        result = bundles.export_bundle(session, list(to), out_dir, full=full, progress=bar)
+        with Bar(bundles.EXPORT_STEPS, enabled=on_terminal(as_json)) as bar:
+            result = bundles.export_bundle(session, list(to), out_dir, full=full, progress=bar)
     finally:
-        bar.close()
         session.close()
     if as_json:
         echo_json(result.as_json())
@@ -154,10 +129,12 @@ def import_command(
     session = open_profile(resolve_profile(ctx, profile_name))
     try:
         if not path.is_dir():
-            result = bundles.import_bundle(session, path, ack_out=ack_out)
+            with Bar(bundles.IMPORT_STEPS, enabled=on_terminal(as_json)) as bar:
+                result = bundles.import_bundle(session, path, ack_out=ack_out, progress=bar)
             echo_json(result.as_json()) if as_json else _show(result)
             return
-        folder = bundles.import_folder(session, path, ack_out=ack_out)
+        with Bar(("bundle.files",), enabled=on_terminal(as_json)) as bar:
+            folder = bundles.import_folder(session, path, ack_out=ack_out, progress=bar)
     finally:
         session.close()
     if as_json:

@@ -2,7 +2,8 @@
 
 A demo profile is where people try things, so what they did in it stays: running `veld demo` again
 opens it as it is, and says so. Options that would need a new profile (another size, node, role or
-seed) are pointed out, not applied. `--reset` first says what it removes.
+seed) are pointed out, not applied. `--reset` first says what it removes. A demo whose build never
+finished (interrupted, killed) is not kept: it is built anew, and the command says so.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from veldclient.cli import exit_with_app, handles_errors, lang
 
 if TYPE_CHECKING:
     from veldclient.services.demo import DemoFacts
+    from veldclient.session import Session
 
 
 def _say(nl: str, en: str) -> None:
@@ -41,6 +43,22 @@ def say_removing(facts: DemoFacts) -> None:
     )
 
 
+def say_unfinished(facts: DemoFacts) -> None:
+    _say(
+        f"demo: het demoprofiel '{facts.name}' is nooit af gekomen (het bouwen werd onderbroken); "
+        "het wordt opnieuw gebouwd.",
+        f"demo: the demo profile '{facts.name}' was never finished (building it was interrupted); "
+        "it is built anew.",
+    )
+
+
+def say_building(size: str, node_id: str) -> None:
+    _say(
+        f"demo: het demoprofiel wordt gebouwd ({'klein' if size == 'small' else 'groot'}, voor {node_id})…",
+        f"demo: building the demo profile ({size}, for {node_id})…",
+    )
+
+
 def say_kept(facts: DemoFacts, asked_otherwise: list[tuple[str, object, object]]) -> None:
     kind = f"{facts.size}-demo" if facts.size else "demo"
     kind_en = f"{facts.size} demo" if facts.size else "demo"
@@ -63,6 +81,16 @@ def say_kept(facts: DemoFacts, asked_otherwise: list[tuple[str, object, object]]
         )
 
 
+def _build(*, size: str, node_id: str, role: str, seed: int) -> Session:
+    """A new demo profile, its steps drawn on a terminal (a large one takes half a minute)."""
+    from veldclient.cli_progress import Bar, on_terminal
+    from veldclient.services import demo
+
+    say_building(size, node_id)
+    with Bar(demo.steps(), enabled=on_terminal()) as bar:
+        return demo.build_demo(size=size, node_id=node_id, role=role, seed=seed, progress=bar)
+
+
 @click.command("demo")
 @click.option("--no-tui", is_flag=True, help="Only prepare the demo profile and print where it is.")
 @click.option(
@@ -83,16 +111,22 @@ def demo_command(
     if reset and demo.exists():
         say_removing(demo.describe())
         demo.remove_demo()
+    session = None
     if demo.exists():
         session, kept = demo.open_demo()
-        say_kept(kept, kept.asked_otherwise(size=size, node=node_id, role=role, seed=seed))
-    else:
-        session = demo.build_demo(
+        if kept.finished:
+            say_kept(kept, kept.asked_otherwise(size=size, node=node_id, role=role, seed=seed))
+        else:
+            session.close()
+            session = None
+            say_unfinished(kept)
+            demo.remove_demo()
+    if session is None:
+        session = _build(
             size=size or demo.DEFAULT_SIZE,
             node_id=node_id or demo.DEFAULT_NODE,
             role=role or demo.DEFAULT_ROLE,
             seed=demo.DEFAULT_SEED if seed is None else seed,
-            progress=click.echo,
         )
     if no_tui:
         try:

@@ -438,11 +438,13 @@ def sync_command(
     ctx: click.Context, peer: str, address: str | None, as_json: bool, profile_name: str | None
 ) -> None:
     """Sync now with PEER (name or device id)."""
+    from veldclient.cli_progress import Bar, on_terminal
     from veldclient.services import sync_service
 
     session = open_profile(resolve_profile(ctx, profile_name))
     try:
-        report = sync_service.sync_peer(session, peer, address=address)
+        with Bar(sync_service.STEPS, enabled=on_terminal(as_json)) as bar:
+            report = sync_service.sync_peer(session, peer, address=address, progress=bar)
     finally:
         session.close()
     if as_json:

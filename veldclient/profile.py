@@ -186,10 +186,18 @@ def unlock(prof: Profile, passphrase: str | None) -> bytes:
 
 
 def remove(name: str) -> None:
-    """Delete a profile folder entirely (used to refresh the demo profile only)."""
+    """Delete a profile folder entirely (the demo profile and its stand-ins only). The folder is
+    first renamed out of the way, so an interrupted removal never leaves half a profile under its
+    name; what an earlier interrupted removal left is removed too."""
     target = locations.profile_dir(name)
+    trash = target.with_name(f".{name}.removing")
     if target.exists():
-        shutil.rmtree(target)
+        if trash.exists():
+            shutil.rmtree(trash)
+        os.replace(target, trash)
+        fsync_dir(target.parent)
+    if trash.exists():
+        shutil.rmtree(trash)
 
 
 __all__ = ["Profile", "ROLES", "UnlockError", "create", "load", "unlock", "exists", "list_profiles"]

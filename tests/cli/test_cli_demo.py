@@ -64,7 +64,7 @@ def test_demo_again_keeps_the_profile_and_the_work_in_it(veld):
 
     again = veld("demo", "--no-tui", VELD_PASSPHRASE="demo")
     assert "kept" in again.stdout and "--reset" in again.stdout
-    assert "generating" not in again.stdout
+    assert "building" not in again.stdout
     after = demo_status(veld)
     assert after["device_id"] == before["device_id"]
     assert after["counts"]["clients"] == 201
@@ -81,7 +81,7 @@ def test_demo_reset_says_what_it_removes_then_rebuilds(veld):
     documents = len(demo_docs(veld))
 
     reset = veld("demo", "--no-tui", "--reset", VELD_PASSPHRASE="demo")
-    removing = reset.stdout.split("generating")[0]  # said before the new demo is made
+    removing = reset.stdout.split("building")[0]  # said before the new demo is made
     assert "'demo'" in removing and str(veld.home) in removing
     assert "201 clients" in removing and f"{documents} documents" in removing
     assert before["device_id_display"] in removing

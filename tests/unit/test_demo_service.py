@@ -30,7 +30,7 @@ def test_building_over_an_existing_demo_is_refused_and_it_stays(clock):
 
 
 def test_a_failed_build_leaves_no_demo_profile(clock, monkeypatch):
-    def broken(session, data):
+    def broken(*args):
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(demo, "load_records", broken)

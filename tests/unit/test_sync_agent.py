@@ -60,7 +60,7 @@ def test_the_agent_serves_and_syncs_at_start_and_on_demand(pair):
         assert done.kind == "synced" and done.peer == "hub"
         assert lap.repo.store.exists(doc_id_for("case", first.id))
         stages = {e.detail["stage"] for e in lap_events.all if e.kind == "progress"}
-        assert {"manifest", "fetch"} <= stages
+        assert {"sync.manifest", "sync.fetch"} <= stages
         second = clients.register_client(hub, {**GOOD, "name": "Tweede Cliënt"})
         lap_agent.sync_now()  # the dashboard's 's'
         assert lap_events.next("synced", "failed").kind == "synced"

@@ -20,7 +20,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from veldclient import progress as prog
 from veldclient.errors import CorruptDocument, NotFound, ProfileBusy, VeldError
+from veldclient.progress import Progress, quiet
 from veldclient.services import conflicts
 from veldclient.session import Session
 from veldclient.store import boundary, prepare
@@ -32,16 +34,14 @@ from veldclient.sync.peers import Peer
 from veldclient.sync.replica import Replica
 from veldclient.sync.scope import Scope
 
-Progress = Callable[[str, int, int], None]
+EXPORT_STEPS = ("bundle.plan", "bundle.collect", "bundle.seal", "bundle.write")
+IMPORT_STEPS = ("bundle.read", "bundle.apply")  # per bundle; a folder adds "bundle.files" before them
+APPLY_BATCH = 2_000  # documents merged per call in an import (all in its one transaction)
 QUARANTINE_DIR = ("quarantine", "bundles")
 QUARANTINE_PREFIX = 1 << 20  # bytes of a refused file kept: its header, signature and a start
 WARM_FROM_BYTES = 1 << 20  # from about 2,000 documents the merge uses worker processes (prepare.py)
 CONFLICT_KINDS = frozenset({"placement", "helpreq", "node"})  # what the conflict providers read
 _NOT_QUARANTINED = frozenset({"not_bundle", "part", "unreadable", "not_file"})
-
-
-def _quiet(stage: str, done: int, total: int) -> None:
-    return None
 
 
 class NoRecipient(VeldError):
@@ -148,8 +148,8 @@ def _collect(
     repo = session.repo
     entries: list[DocEntry] = []
     skipped: list[tuple[str, str]] = []
-    step = max(1, len(plan) // 100)
-    for n, item in enumerate(plan, 1):
+    counter = prog.Counter(say, "bundle.collect", len(plan))
+    for item in plan:
         after, base = item.heads, item.base
         try:
             if base is None or not repo.has_heads(item.doc_id, base):
@@ -160,8 +160,7 @@ def _collect(
                 )
         except (CorruptDocument, KeyError) as exc:
             skipped.append((item.doc_id, exc.reason if isinstance(exc, CorruptDocument) else "missing"))
-        if n % step == 0 or n == len(plan):
-            say("collect", n, len(plan))
+        counter.add()
     return entries, skipped
 
 
@@ -171,12 +170,14 @@ def export_bundle(
     out_dir: Path,
     *,
     full: bool = False,
-    progress: Progress | None = None,
+    progress: Progress = quiet,
 ) -> ExportResult:
-    say = progress or _quiet
+    """One bundle in ``out_dir``: written whole under its name or not at all (``.part``, then a
+    rename); the sequence number, ledger row and audit entry commit only with the file."""
+    say = progress
     recipients = resolve_recipients(session, to)
+    say("bundle.plan", 0, None)
     plan = _plan(session, recipients, full)
-    say("collect", 0, len(plan))
     entries, skipped = _collect(session, plan, say)
     result = _write(session, recipients, "data", entries, (), Path(out_dir), say)
     return replace(result, skipped=tuple(skipped))
@@ -208,14 +209,14 @@ def _write(
             recipients=tuple(p.device_id for p in recipients),
             recipient_nodes=nodes,
         )
-        say("encrypt", 0, 1)
+        say("bundle.seal", 0, None)
         data = bundle.seal(
             header,
             bundle.encode_manifest(Manifest(header, tuple(entries), ack_items)),
             session.device,
             sealed_to,
         )
-        say("write", 0, 1)
+        say("bundle.write", 0, None)
         name = bundle.file_name(session.actor.node_id, seq, bundle_id)
         bundle_ledger.record_export(
             session.db,
@@ -249,7 +250,6 @@ def _write(
             },
         )
         path = bundle.write_atomically(out_dir, name, data)
-    say("done", 1, 1)
     return ExportResult(
         path=path,
         bundle_id=bundle_id,
@@ -296,8 +296,11 @@ def quarantine_dir(session: Session) -> Path:
     return session.profile.dir.joinpath(*QUARANTINE_DIR)
 
 
-def import_bundle(session: Session, path: Path, *, ack_out: Path | None = None) -> ImportResult:
-    """Import one bundle file; BundleRefused (one line, quarantined when it looks like a bundle)."""
+def import_bundle(
+    session: Session, path: Path, *, ack_out: Path | None = None, progress: Progress = quiet
+) -> ImportResult:
+    """Import one bundle file; BundleRefused (one line, quarantined when it looks like a bundle).
+    Its documents are applied in one transaction: interrupted, the import stores nothing."""
     path = Path(path)
     try:
         if path.name.endswith(bundle.PART_SUFFIX):
@@ -306,7 +309,7 @@ def import_bundle(session: Session, path: Path, *, ack_out: Path | None = None) 
                 f"{path.name} is een onvolledige export (.part) en wordt genegeerd; exporteer opnieuw.",
                 f"{path.name} is an unfinished export (.part) and is ignored; export again.",
             )
-        result = _import(session, path)
+        result = _import(session, path, progress)
     except (VeldError, OSError) as exc:
         refusal = refusal_for(exc)
         if refusal is None:
@@ -391,7 +394,8 @@ def _quarantine(session: Session, path: Path, exc: BundleRefused) -> Path | None
     return target
 
 
-def _import(session: Session, path: Path) -> ImportResult:
+def _import(session: Session, path: Path, progress: Progress) -> ImportResult:
+    progress("bundle.read", 0, None)
     envelope = bundle.read(path)  # the clear header and the signature, nothing more
     h = envelope.header
     if h.sender_device == session.actor.device_id:
@@ -462,7 +466,7 @@ def _import(session: Session, path: Path) -> ImportResult:
         if h.kind == "ack":
             _apply_acks(session, peer, manifest, result)
         else:
-            _apply_docs(session, peer, manifest, result)
+            _apply_docs(session, peer, manifest, result, progress)
         bundle_ledger.record_import(
             session.db,
             sender_device=peer.device_id,
@@ -503,7 +507,9 @@ def _audit_import(session: Session, result: ImportResult) -> None:
     )
 
 
-def _apply_docs(session: Session, peer: peers.Peer, manifest: Manifest, result: ImportResult) -> None:
+def _apply_docs(
+    session: Session, peer: peers.Peer, manifest: Manifest, result: ImportResult, progress: Progress = quiet
+) -> None:
     """Whole documents in bulk, deltas as sync messages; then every promised head must be here.
     Node and share documents go first, whole or delta: a share listing that releases a request in
     this bundle usually travels as a delta (the first listing was acknowledged), and the request is
@@ -518,12 +524,18 @@ def _apply_docs(session: Session, peer: peers.Peer, manifest: Manifest, result: 
     own = doc_id_for("node", session.actor.node_id)
     first = [d for d in manifest.docs if kind_of(d.doc_id) in APPLIED_FIRST and d.doc_id != own]
     rest = [d for d in manifest.docs if kind_of(d.doc_id) not in APPLIED_FIRST]
-    for part in ([d for d in manifest.docs if d.doc_id == own], first, rest):
+    counter = prog.Counter(progress, "bundle.apply", len(manifest.docs))
+    # the rest in batches, so progress moves between them (node and share documents decide trust
+    # and scope for the rest, so they stay together and go first)
+    batches = [[d for d in manifest.docs if d.doc_id == own], first]
+    batches += [rest[start : start + APPLY_BATCH] for start in range(0, len(rest), APPLY_BATCH)]
+    for part in batches:
         if not part:
             continue
         merged, failed = _apply_part(repo, part, accept)
         changed += merged
         refused += failed
+        counter.add(len(part))
     skipped = {r[0] for r in refused}
     arrived = [d for d in manifest.docs if d.doc_id not in skipped]
     missing = repo.lacking([(d.doc_id, d.after) for d in arrived])
@@ -579,7 +591,7 @@ def write_ack(session: Session, imported: ImportResult, out_dir: Path) -> Export
     held = tuple(
         (doc_id, heads) for doc_id, heads in acked if repo.holds(doc_id) and repo.has_heads(doc_id, heads)
     )
-    return _write(session, [peer], "ack", [], held, out_dir, _quiet)
+    return _write(session, [peer], "ack", [], held, out_dir, quiet)
 
 
 # -- a folder (a mounted stick) --------------------------------------------------------------
@@ -600,11 +612,11 @@ class FolderResult:
 
 
 def import_folder(
-    session: Session, folder: Path, *, ack_out: Path | None = None, progress: Progress | None = None
+    session: Session, folder: Path, *, ack_out: Path | None = None, progress: Progress = quiet
 ) -> FolderResult:
     """Every bundle in a folder meant for this device, oldest sequence first per sender. ``.part``
     files, other files, this device's own exports and bundles for other nodes are listed as ignored."""
-    say = progress or _quiet
+    say = progress
     out = FolderResult()
     todo: list[tuple[str, int, Path]] = []
     for path in sorted(Path(folder).iterdir()):
@@ -628,10 +640,11 @@ def import_folder(
         else:
             todo.append((header.sender_device, header.seq, path))
     todo.sort()
-    for n, (_, _, path) in enumerate(todo, 1):
+    files = prog.Counter(say, "bundle.files", len(todo))
+    for _, _, path in todo:
         try:
-            out.imported.append(import_bundle(session, path, ack_out=ack_out))
+            out.imported.append(import_bundle(session, path, ack_out=ack_out, progress=say))
         except BundleRefused as exc:
             out.failed.append((path.name, exc.nl, exc.en))
-        say("import", n, len(todo))
+        files.add()
     return out

@@ -5,6 +5,11 @@ again, and only an explicit reset (:func:`describe` says what it holds, then :fu
 builds it anew. What it was built with (size, seed) is stored in its settings, so a different
 ``--size`` can be pointed out instead of being applied by throwing the profile away.
 
+That setting is written last, in the build's final transaction: it marks the demo as finished. A
+build that is interrupted removes what it made; one that could not (the process was killed, or the
+removal itself was interrupted) leaves a profile without the mark, which :attr:`DemoFacts.finished`
+reports, so the next ``veld demo`` builds it anew rather than keep half a demo.
+
 Every generated record goes through the domain's ``from_dict`` (so demo data obeys the same rules as
 typed input) and into documents plus projection in one transaction, with one audit entry per record.
 The demo's passphrase is public (``demo``, or ``VELD_PASSPHRASE`` when set): the data is fictitious.
@@ -15,7 +20,6 @@ from __future__ import annotations
 import hashlib
 import json
 import random
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,6 +41,7 @@ from veldclient.domain import (
 from veldclient.errors import VeldError
 from veldclient.fixtures import generator
 from veldclient.identity import format_device_id
+from veldclient.progress import Counter, Progress, quiet
 from veldclient.reference import twente
 from veldclient.services import demo_burden, demo_mesh, events, settings, setup, status
 from veldclient.services.capacity import write_day_total, write_record
@@ -77,6 +82,7 @@ class DemoFacts:
     clients: int | None
     volunteers: int | None
     unreadable: VeldError | None = None
+    finished: bool | None = True  # False: its build never ended (module docstring); None: unreadable
 
     def asked_otherwise(self, **asked: object) -> list[tuple[str, object, object]]:
         """(option, asked, kept) for every option given (not None) that differs from this profile."""
@@ -116,6 +122,7 @@ def facts(session: Session) -> DemoFacts:
         documents=sum(st.documents.values()),
         clients=st.counts["clients"],
         volunteers=st.counts["volunteers"],
+        finished=bool(built),
     )
 
 
@@ -138,13 +145,23 @@ def describe(profile_name: str = locations.DEMO_PROFILE) -> DemoFacts:
             clients=None,
             volunteers=None,
             unreadable=exc,
+            finished=None,
         )
     session.close()
     return found
 
 
 def remove_demo(profile_name: str = locations.DEMO_PROFILE) -> None:
+    """The demo profile, and any stand-in of another node a killed build left (demo_mesh)."""
     profmod.remove(profile_name)
+    for node in twente.NODES:
+        profmod.remove(demo_mesh.stand_in_name(profile_name, node.id))
+
+
+def steps(mesh: bool = True) -> tuple[str, ...]:
+    """The steps :func:`build_demo` reports, in order (what a progress display lists in advance)."""
+    own = ("demo.profile", "demo.generate", "demo.nodes", "demo.records", "demo.burden")
+    return (*own, "demo.mesh") if mesh else own
 
 
 def build_demo(
@@ -154,43 +171,47 @@ def build_demo(
     role: str = DEFAULT_ROLE,
     seed: int = DEFAULT_SEED,
     clock: Clock | None = None,
-    progress: Callable[[str], None] | None = None,
+    progress: Progress = quiet,
     profile_name: str = locations.DEMO_PROFILE,
     mesh: bool = True,
 ) -> Session:
-    """A new demo profile; an existing one is never overwritten (profile.create refuses).
+    """A new demo profile; an existing one is never overwritten. Interrupted or failed, the build
+    removes what it made (and the finishing mark protects the rest: module docstring).
 
     ``mesh`` adds what other nodes did (demo_mesh: a referral to answer, a double-booked slot);
     without it the node's own data only, which is what tests of a single node start from."""
-    say = progress or (lambda _msg: None)
     clk = clock or clock_from_env()
     profmod.check_node_and_role(node_id, role)
-    session = setup.init_profile(
-        profile_name,
-        node_id=node_id,
-        role=role,
-        user=f"demo-{role}",
-        passphrase=demo_passphrase(),
-        use_keyring=False,
-        clock=clk,
-    )
+    existed = exists(profile_name)  # then init_profile refuses before it makes anything
+    session: Session | None = None
     try:
-        say(f"demo: generating {size} data for {node_id}")
+        progress("demo.profile", 0, None)
+        session = setup.init_profile(
+            profile_name,
+            node_id=node_id,
+            role=role,
+            user=f"demo-{role}",
+            passphrase=demo_passphrase(),
+            use_keyring=False,
+            clock=clk,
+        )
+        progress("demo.generate", 0, None)
         data = generator.generate(node_id, size, seed=seed, now_ms=clk())  # type: ignore[arg-type]
-        load_nodes(session)
-        load_records(session, data)
-        say("demo: earlier burden measurements of some carers, so their trend shows")
-        demo_burden.load_burden_history(session, data.burden_history, demo_passphrase())
+        load_nodes(session, progress)
+        load_records(session, data, progress)
+        demo_burden.load_burden_history(session, data.burden_history, demo_passphrase(), progress)
         if mesh:
-            say("demo: a referral from another node and a slot booked twice while apart")
+            counter = Counter(progress, "demo.mesh", 1 + len(demo_mesh.BOOKING_NODES))
             demo_mesh.load_referral(session, demo_passphrase())
-            demo_mesh.load_double_booking(session, demo_passphrase())
+            counter.add()
+            demo_mesh.load_double_booking(session, demo_passphrase(), counter.add)
         with session.transaction():
             settings.put(session, BUILT_WITH, json.dumps({"size": size, "seed": seed}))
-        say(f"demo: {len(data.clients)} clients, {len(data.volunteers)} volunteers loaded")
     except BaseException:
-        session.close()
-        remove_demo(profile_name)  # half a demo would be kept and opened next time
+        if session is not None:
+            session.close()
+        if not existed:
+            remove_demo(profile_name)  # half a demo would be kept and opened next time
         raise
     return session
 
@@ -200,7 +221,7 @@ def demo_device_id(node_id: str) -> str:
     return hashlib.sha256(f"veld-demo-device:{node_id}".encode()).hexdigest()
 
 
-def load_nodes(session: Session) -> None:
+def load_nodes(session: Session, progress: Progress = quiet) -> None:
     """All ten node documents with fresh-ish capacity reports, as if every node had synced once.
 
     Other nodes' reports are written by stand-in devices of those nodes (trusted for them in this
@@ -208,6 +229,7 @@ def load_nodes(session: Session) -> None:
     document.
     """
     now = session.now()
+    counter = Counter(progress, "demo.nodes", len(twente.NODES))
     for index, node in enumerate(twente.NODES):
         setup.ensure_node_document(session, node.id)
         reported_at = now - int(REPORT_AGE_HOURS[index % len(REPORT_AGE_HOURS)] * HOUR_MS)
@@ -228,6 +250,7 @@ def load_nodes(session: Session) -> None:
                 write_record(e, {**record, "reported_by": f"demo-{node_id}", "device_id": device})
 
         writer.change(doc_id_for("node", node.id), report)
+        counter.add()
     session.repo.forget_cached()
 
 
@@ -252,7 +275,7 @@ def _event(session: Session, kind: str) -> dict[str, Any]:
     return events.make(session, kind, [])
 
 
-def load_records(session: Session, data: generator.DemoData) -> None:
+def load_records(session: Session, data: generator.DemoData, progress: Progress = quiet) -> None:
     node = session.actor.node_id
     created = [_event(session, "CREATED")]
     visits_by_client: dict[str, dict[str, Any]] = {}
@@ -311,7 +334,7 @@ def load_records(session: Session, data: generator.DemoData) -> None:
     actor = session.actor
     now = session.now()
     with session.transaction():
-        doc_ids = session.repo.create_many(records)
+        doc_ids = session.repo.create_many(records, Counter(progress, "demo.records", len(records)))
         session.audit_log.append_many(
             AuditEvent(
                 event=event,

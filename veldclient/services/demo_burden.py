@@ -12,29 +12,34 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from veldclient.progress import Counter, Progress, quiet
 from veldclient.services import carers, demo_mesh
 from veldclient.session import Session
 from veldclient.store.repo import doc_id_for
 
 
-def load_burden_history(demo: Session, measurements: Sequence[dict[str, Any]], passphrase: str) -> int:
+def load_burden_history(
+    demo: Session, measurements: Sequence[dict[str, Any]], passphrase: str, progress: Progress = quiet
+) -> int:
     """Record every earlier measurement (oldest first) for the carer it names; returns how many."""
+    counter = Counter(progress, "demo.burden", len(measurements))
     if not measurements:
         return 0
     if demo.actor.role in carers.BURDEN:
-        return _record_all(demo, measurements)
+        return _record_all(demo, measurements, counter)
     doc_ids = sorted({doc_id_for("mantelzorger", m["mantelzorger_id"]) for m in measurements})
     with demo_mesh.stand_in(demo, demo.actor.node_id, passphrase) as nurse:
         demo_mesh.deliver(demo, nurse, doc_ids)
-        recorded = _record_all(nurse, measurements)
+        recorded = _record_all(nurse, measurements, counter)
         demo_mesh.deliver(nurse, demo, doc_ids)
     return recorded
 
 
-def _record_all(session: Session, measurements: Sequence[dict[str, Any]]) -> int:
+def _record_all(session: Session, measurements: Sequence[dict[str, Any]], counter: Counter) -> int:
     """One transaction for all of them: a large demo records some 1,700 measurements."""
     with session.transaction():
         for m in measurements:
             raw = {k: m[k] for k in ("instrument", "score", "measured_on")}
             carers.record_burden(session, m["mantelzorger_id"], raw)
+            counter.add()
     return len(measurements)

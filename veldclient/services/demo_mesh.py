@@ -12,7 +12,7 @@ the inbox, the incoming list and the slot board show exactly what a real mesh wo
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from veldclient import profile as profmod
@@ -35,10 +35,14 @@ REFERRAL = {
 SLOT_CLIENT = {"name": "Gerda Nijhuis", "birth_date": "1936-04-02", "postcode": "7555 DL"}
 
 
+def stand_in_name(demo_profile: str, node_id: str) -> str:
+    return f"{demo_profile}-{node_id}"
+
+
 @contextmanager
 def stand_in(demo: Session, node_id: str, passphrase: str) -> Iterator[Session]:
     """A short-lived nurse profile of ``node_id``, paired with the demo both ways, then removed."""
-    name = f"{demo.profile.name}-{node_id}"
+    name = stand_in_name(demo.profile.name, node_id)
     if profmod.exists(name):
         profmod.remove(name)
     other = setup.init_profile(
@@ -106,12 +110,13 @@ def load_referral(demo: Session, passphrase: str) -> str:
     return request.id
 
 
-def load_double_booking(demo: Session, passphrase: str) -> str:
+def load_double_booking(demo: Session, passphrase: str, booked: Callable[[], None] = lambda: None) -> str:
     """A slot of this node booked by two other nodes while they were apart: it shows as double
     booked on the slot board and as an open conflict in the inbox. Returns the slot id.
 
     A role that does not publish slots (a coordinator) sees the slot its node's nurse laptop
-    published: a stand-in nurse of the own node publishes it and its node document reaches the demo."""
+    published: a stand-in nurse of the own node publishes it and its node document reaches the demo.
+    ``booked`` is called after each booking node's booking arrived."""
     start = (demo.now() // HOUR_MS + 26) * HOUR_MS  # tomorrow, on the hour
     own = doc_id_for("node", demo.actor.node_id)
     if demo.actor.role in slots.PUBLISHERS:
@@ -126,4 +131,5 @@ def load_double_booking(demo: Session, passphrase: str) -> str:
             deliver(demo, other, [own])
             slots.book(other, slot.id, clients.register_client(other, SLOT_CLIENT).id)
             deliver(other, demo, [doc_id_for("node", node_id)])
+        booked()
     return slot.id

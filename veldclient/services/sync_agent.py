@@ -12,7 +12,8 @@ veldclient.sync.discovery).
 The agent owns one thread running an asyncio loop for the server and one thread for outgoing runs;
 both reach the database only through the :class:`Replica` lock the app's own workers also take, so
 a sync never interleaves with a save. Progress and results go to ``notify`` (called from the agent's
-threads; the TUI turns it into a message).
+threads; the TUI turns it into a message): a "progress" event's detail is the run's step (ids in
+veldclient/progress.py), done and total (None: not known).
 """
 
 from __future__ import annotations
@@ -152,7 +153,7 @@ class SyncAgent:
                 conn = PeerConnection(self.replica, peer)
                 self._connections[peer.device_id] = conn
 
-            def progress(stage: str, done: int, total: int) -> None:
+            def progress(stage: str, done: int, total: int | None, /) -> None:
                 self.notify(AgentEvent("progress", peer.name, {"stage": stage, "done": done, "total": total}))
 
             report = conn.sync(progress)

@@ -10,6 +10,7 @@ import asyncio
 from collections.abc import Callable
 
 from veldclient.errors import VeldError
+from veldclient.progress import Progress, quiet
 from veldclient.services import enrolment, serving
 from veldclient.services import peers as peer_service
 from veldclient.session import Session
@@ -19,7 +20,8 @@ from veldclient.sync.replica import Replica
 from veldclient.sync.report import SyncReport
 from veldclient.sync.server import PeerHTTPServer
 
-Progress = Callable[[str, int, int], None]
+# the steps a run reports (sync/running.py), in order; a run reports only those it has work for
+STEPS = ("sync.manifest", "sync.fetch", "sync.push", "sync.sync")
 
 
 def sync_peer(
@@ -28,7 +30,7 @@ def sync_peer(
     *,
     address: str | None = None,
     replica: Replica | None = None,
-    progress: Progress | None = None,
+    progress: Progress = quiet,
 ) -> SyncReport:
     replica = replica or Replica(session)
     with replica.locked():

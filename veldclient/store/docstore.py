@@ -35,6 +35,7 @@ from automerge import core
 
 from veldclient.db import rows_in
 from veldclient.errors import CorruptDocument, VeldError
+from veldclient.progress import Counter, Progress, quiet
 from veldclient.store import boundary, codec, containers
 from veldclient.store.heads import Heads
 
@@ -398,10 +399,16 @@ class DocStore:
             root_now = codec.materialise(doc)
         return self._remember(doc_id, _Loaded(doc, root_now)).root
 
-    def create_many(self, items: list[tuple[str, str, str | None, dict[str, Json]]], now_ms: int) -> None:
+    def create_many(
+        self,
+        items: list[tuple[str, str, str | None, dict[str, Json]]],
+        now_ms: int,
+        counter: Counter | None = None,
+    ) -> None:
         """Bulk creation (demo data, first import): one snapshot per document, batched inserts.
 
-        The documents are not cached: a bulk load is followed by reads of a few, not all.
+        The documents are not cached: a bulk load is followed by reads of a few, not all. ``counter``
+        counts each document made (the caller's step of its progress).
         """
         chunk_rows: list[tuple[str, int, str, bytes, str]] = []
         doc_rows: list[tuple[Any, ...]] = []
@@ -424,6 +431,8 @@ class DocStore:
                     now_ms,
                 )
             )
+            if counter is not None:
+                counter.add()
         self.db.conn.executemany(_INSERT_CHUNK, chunk_rows)
         self.db.conn.executemany(_INSERT_DOC, doc_rows)
 
@@ -692,10 +701,13 @@ class DocStore:
         for doc_id, reason in pending.items():
             self.quarantine(doc_id, reason)
 
-    def verify_all(self) -> list[tuple[str, str]]:
+    def verify_all(self, progress: Progress = quiet) -> list[tuple[str, str]]:
         """Load every document; quarantine and return the ones that fail. Used by ``veld doctor``."""
         bad: list[tuple[str, str]] = []
-        for info in list(self.docs()):
+        infos = list(self.docs())
+        counter = Counter(progress, "doctor.load", len(infos))
+        for info in infos:
+            counter.add()
             if info.quarantined:
                 bad.append((info.doc_id, info.error or "quarantined"))
                 continue

@@ -15,6 +15,7 @@ import atexit
 import logging
 import multiprocessing
 import os
+import signal
 import threading
 from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -158,7 +159,11 @@ def _end_with_parent() -> None:
     Windows); a daemon thread waits on it and ends the worker. The resource tracker then sees the
     last holder of its pipe go, cleans up and ends too. (PR_SET_PDEATHSIG is not used: it fires
     when the parent *thread* that started the worker ends, and the TUI starts them from worker
-    threads that end.)"""
+    threads that end.)
+
+    Ctrl+C on a terminal reaches every process of the command, these workers too: they ignore it
+    (no traceback of theirs on the screen) and end with the parent, which decides what stops."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     parent = multiprocessing.parent_process()
     if parent is None:
         return

@@ -16,6 +16,7 @@ import sqlite_utils
 
 from veldclient import trust
 from veldclient.errors import CorruptDocument, VeldError
+from veldclient.progress import Counter, Progress, quiet
 from veldclient.store import boundary, codec, containers, erasures
 from veldclient.store.boundary import Document, SyncState
 from veldclient.store.docstore import DocInfo, DocStore, Editor, Intake, MergeCheck
@@ -108,8 +109,11 @@ class Repo:
             self.projector.project(doc_id, kind, root)
         return root
 
-    def create_many(self, records: list[tuple[str, str, str | None, dict[str, Json]]]) -> list[str]:
-        """Bulk create ``(kind, record_id, node_id, fields)``; same result as one ``create`` each."""
+    def create_many(
+        self, records: list[tuple[str, str, str | None, dict[str, Json]]], counter: Counter | None = None
+    ) -> list[str]:
+        """Bulk create ``(kind, record_id, node_id, fields)``; same result as one ``create`` each.
+        ``counter`` counts each document as it is made."""
         items = []
         rows: dict[str, list[dict[str, Json]]] = {}
         for kind, record_id, node_id, fields in records:
@@ -119,7 +123,7 @@ class Repo:
             for table, table_rows in PROJECTORS[kind](doc_id, root).items():
                 rows.setdefault(table, []).extend(table_rows)
         with self.transaction():
-            self.store.create_many(items, self.clock())
+            self.store.create_many(items, self.clock(), counter)
             self.projector.insert(rows)
         return [i[0] for i in items]
 
@@ -398,44 +402,54 @@ class Repo:
         """Every stored chunk's SHA-256, without loading: quarantines and returns what fails."""
         return self.store.verify_checksums()
 
-    def verify_all(self) -> list[tuple[str, str]]:
+    def verify_all(self, progress: Progress = quiet) -> list[tuple[str, str]]:
         """Load every document: quarantines and returns those that fail (``veld doctor``)."""
-        return self.store.verify_all()
+        return self.store.verify_all(progress)
 
     def erase(self, doc_id: str) -> None:
         with self.transaction():
             self.projector.remove(doc_id, kind_of(doc_id))
             self.store.drop(doc_id)
 
-    def disagreements(self) -> list[tuple[str, str]]:
+    def disagreements(
+        self, progress: Progress = quiet, step: str = "doctor.compare"
+    ) -> list[tuple[str, str]]:
         """Documents whose stored heads or projection rows are not what their stored changes make
-        (``veld doctor``): each read fresh from its chunks, never from a copy in memory."""
-        found: list[tuple[str, str]] = []
-        docs: list[tuple[str, str, dict[str, Json]]] = []
-        for info in list(self.store.docs()):
-            if info.quarantined:
-                continue
-            self.store.invalidate([info.doc_id])
-            try:
-                heads = self.store.heads(info.doc_id)
-                docs.append((info.doc_id, info.kind, self.store.read(info.doc_id)))
-            except CorruptDocument:
-                continue  # verify_all reports it
-            if heads.hashes != info.heads.hashes:
-                found.append((info.doc_id, "stored heads differ from its stored changes"))
-        for start in range(0, len(docs), 500):
-            for doc_id in sorted(self.projector.disagreeing(docs[start : start + 500])):
-                found.append((doc_id, "projection differs from the document"))
-        found += [(d, "projection rows without a document") for d in sorted(self.projector.orphans())]
-        return found
+        (``veld doctor``): each read fresh from its chunks, never from a copy in memory, and
+        compared 500 at a time (progress counts the documents compared)."""
+        heads_differ: list[tuple[str, str]] = []
+        rows_differ: list[tuple[str, str]] = []
+        infos = [info for info in self.store.docs() if not info.quarantined]
+        counter = Counter(progress, step, len(infos))
+        for start in range(0, len(infos), 500):
+            part = infos[start : start + 500]
+            docs: list[tuple[str, str, dict[str, Json]]] = []
+            for info in part:
+                self.store.invalidate([info.doc_id])
+                try:
+                    heads = self.store.heads(info.doc_id)
+                    docs.append((info.doc_id, info.kind, self.store.read(info.doc_id)))
+                except CorruptDocument:
+                    continue  # verify_all reports it
+                if heads.hashes != info.heads.hashes:
+                    heads_differ.append((info.doc_id, "stored heads differ from its stored changes"))
+            for doc_id in sorted(self.projector.disagreeing(docs)):
+                rows_differ.append((doc_id, "projection differs from the document"))
+            counter.add(len(part))
+        orphans = [(d, "projection rows without a document") for d in sorted(self.projector.orphans())]
+        return heads_differ + rows_differ + orphans
 
-    def rebuild(self) -> list[tuple[str, str]]:
+    def rebuild(self, progress: Progress = quiet) -> list[tuple[str, str]]:
         """Re-derive every projection table, and each document's stored heads, from the stored
-        changes; returns documents that failed."""
+        changes, in one transaction (an interrupted rebuild leaves the tables as they were);
+        returns documents that failed."""
         failed: list[tuple[str, str]] = []
         with self.transaction():
             self.projector.clear()
-            for info in list(self.store.docs()):
+            infos = list(self.store.docs())
+            counter = Counter(progress, "doctor.rebuild", len(infos))
+            for info in infos:
+                counter.add()
                 if info.quarantined:
                     failed.append((info.doc_id, info.error or "quarantined"))
                     continue
