@@ -34,6 +34,7 @@ from veldclient.screens.caseload_forms import (
 from veldclient.screens.client_actions import CLIENT_KEYS, ClientActions
 from veldclient.screens.confirm import Confirm
 from veldclient.screens.i18n import language, t
+from veldclient.screens.widgets.columns import Col, FitTable, FoldLine
 from veldclient.services import caseload_view, clients
 from veldclient.services import placement_flow as flow
 from veldclient.services.caseload_view import CaseDetail, RequestDetail
@@ -167,6 +168,31 @@ def _cells(*values: object) -> list[Text]:
     return [Text(str(v) if v is not None else "") for v in values]
 
 
+# The columns of the case's tables, most needed first (``widgets/columns.py``): what a nurse acts on
+# stays from 80 columns up, the rest folds into the line under the table for the highlighted row.
+REQUEST_COLUMNS = (
+    Col("caseload.col.received", 16, priority=3),
+    Col("caseload.col.status", 18, min=14, priority=0, keep=True),
+    Col("caseload.col.urgency", 8, priority=4),
+    Col("caseload.col.care_type", 24, min=16, priority=1, keep=True, grow=True),
+    Col("caseload.col.target", 22, min=21, priority=2, keep=True),
+)
+TIMELINE_COLUMNS = (
+    Col("caseload.col.when", 16, priority=0, keep=True),
+    Col("caseload.col.what", 40, min=24, priority=1, keep=True, grow=True),
+    Col("caseload.col.who", 20, min=12, priority=2, keep=True),
+    Col("caseload.col.node", 16, priority=3),
+    Col("caseload.col.device", 14, priority=4),
+)
+OFFER_COLUMNS = (
+    Col("caseload.col.when", 16, priority=3),
+    Col("caseload.col.node", 18, min=10, priority=0, keep=True),
+    Col("caseload.col.location", 20, min=12, priority=1, keep=True, grow=True),
+    Col("caseload.col.care_type", 20, priority=4),
+    Col("caseload.col.state", 14, priority=2, keep=True),
+)
+
+
 def _table(table_id: str, *column_ids: str) -> DataTable[Text]:
     table: DataTable[Text] = DataTable(id=table_id, cursor_type="row", zebra_stripes=True)
     table.add_columns(*(t(c) for c in column_ids))
@@ -203,24 +229,12 @@ class CaseDetailScreen(ClientActions):
         yield Static("", id="particulars", classes="client", markup=False)
         yield Static("", id="visits", markup=False)
         yield Static(t("caseload.detail.requests"), classes="heading", markup=False)
-        yield _table(
-            "requests",
-            "caseload.col.received",
-            "caseload.col.status",
-            "caseload.col.urgency",
-            "caseload.col.care_type",
-            "caseload.col.target",
-        )
+        yield FitTable(REQUEST_COLUMNS, id="requests")
+        yield FoldLine("requests")
         yield Static("", id="notices", markup=False)
         yield Static(t("caseload.detail.timeline"), classes="heading", markup=False)
-        yield _table(
-            "timeline",
-            "caseload.col.when",
-            "caseload.col.what",
-            "caseload.col.who",
-            "caseload.col.node",
-            "caseload.col.device",
-        )
+        yield FitTable(TIMELINE_COLUMNS, id="timeline")
+        yield FoldLine("timeline")
         yield Footer()
 
     def refresh_data(self) -> None:
@@ -286,8 +300,6 @@ class CaseDetailScreen(ClientActions):
                 t("caseload.detail.wlz", value=t("caseload.yes" if client.wlz_indicatie else "caseload.no"))
             )
             self.query_one("#particulars", Static).update("\n".join(lines))
-        requests = self.query_one("#requests", DataTable)
-        requests.clear()
         notices = [
             t(
                 "caseload.detail.given_away",
@@ -301,23 +313,24 @@ class CaseDetailScreen(ClientActions):
         notice = self.query_one("#notices", Static)
         notice.update("\n".join(notices))
         notice.display = bool(notices)
+        rows = []
         for r in case.requests:
             text, _tone = target(r)
-            requests.add_row(
-                *_cells(
-                    when_text(r["received_at"]),
-                    status_text(r["status"]),
-                    r["urgency"],
-                    care_text(r["care_type"]),
-                    text,
-                ),
-                key=r["request_id"],
+            cells = _cells(
+                when_text(r["received_at"]),
+                status_text(r["status"]),
+                r["urgency"],
+                care_text(r["care_type"]),
+                text,
             )
-        timeline = self.query_one("#timeline", DataTable)
-        timeline.clear()
-        for e in case.timeline:
+            rows.append((r["request_id"], cells))
+        self.query_one("#requests", FitTable).set_rows(rows)
+        events = []
+        for n, e in enumerate(case.timeline):
             device = t("caseload.detail.this_device") if e["own_device"] else e["device"]
-            timeline.add_row(*_cells(when_text(e["at"]), event_text(e), e["by"], e["node_name"], device))
+            cells = _cells(when_text(e["at"]), event_text(e), e["by"], e["node_name"], device)
+            events.append((str(n), cells))
+        self.query_one("#timeline", FitTable).set_rows(events)
         self.refresh_bindings()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
@@ -398,14 +411,8 @@ class RequestScreen(VeldScreen):
             "caseload.col.reasons",
         )
         yield Static(t("caseload.request.offers"), classes="heading", markup=False)
-        yield _table(
-            "offers",
-            "caseload.col.when",
-            "caseload.col.node",
-            "caseload.col.location",
-            "caseload.col.care_type",
-            "caseload.col.state",
-        )
+        yield FitTable(OFFER_COLUMNS, id="offers")
+        yield FoldLine("offers")
         yield Footer()
 
     def refresh_data(self) -> None:
@@ -459,19 +466,20 @@ class RequestScreen(VeldScreen):
                 ),
                 key=f"{c.node_id}|{c.location_id}",
             )
-        offers = self.query_one("#offers", DataTable)
-        offers.clear()
-        for o in r.get("offers") or []:
-            offers.add_row(
-                *_cells(
+        offers = [
+            (
+                o["offer_id"],
+                _cells(
                     when_text(o["at"]),
                     detail.node_names.get(o["node"], o["node"]),
                     detail.location_names.get(o["location_id"], o["location_id"]),
                     care_text(o["care_type"]),
                     _offer_state(o["state"]),
                 ),
-                key=o["offer_id"],
             )
+            for o in r.get("offers") or []
+        ]
+        self.query_one("#offers", FitTable).set_rows(offers)
         self.refresh_bindings()
 
     @staticmethod
