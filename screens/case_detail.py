@@ -89,7 +89,10 @@ def target(row: Mapping[str, Any]) -> tuple[str, str | None]:
 
     A missed target comes first, because that is what the "missed target" filter is about: when
     both were missed, the one missed by the most. Otherwise the timer that still runs (the reply
-    before the placement), and after that whether the targets were met."""
+    before the placement), and after that whether the targets were met. A draft has not been sent:
+    no one can reply to it yet, so it shows no timer, only that it is not sent."""
+    if row.get("status") == PlacementStatus.DRAFT.value:
+        return t("caseload.target.draft"), None
     states = (row.get("reply_state"), row.get("placed_state"))
     tone = "error" if "breached" in states else "warning" if "soon" in states else None
     missed = [
@@ -441,9 +444,10 @@ class RequestScreen(VeldScreen):
         if r.get("required_capabilities"):
             needs = ", ".join(capability_text(c) for c in r["required_capabilities"])
             lines.append(t("caseload.request.capabilities", capabilities=needs))
-        text, _tone = target(placements_timers(r, self.veld.session.now()))
+        text, _tone = target({**placements_timers(r, self.veld.session.now()), "status": r.get("status")})
         if text:
             lines.append(text)
+        lines += self._placed_lines(detail)
         lines += self._given_away_lines(detail)
         self.query_one("#summary", Static).update("\n".join(lines))
         lang = language()
@@ -481,6 +485,25 @@ class RequestScreen(VeldScreen):
         ]
         self.query_one("#offers", FitTable).set_rows(offers)
         self.refresh_bindings()
+
+    @staticmethod
+    def _placed_lines(detail: RequestDetail) -> list[str]:
+        """Where the client was admitted (or was, once discharged): the decision is about that place."""
+        offers = detail.request.get("offers") or []
+        for state, message_id in ((flow_rules.ADMITTED, "placed_at"), (flow_rules.DISCHARGED, "placed_was")):
+            placed = next((o for o in offers if o["state"] == state), None)
+            if placed is not None:
+                place = given_away_place(
+                    {
+                        "location_name": detail.location_names.get(
+                            placed["location_id"], placed["location_id"]
+                        ),
+                        "care_type": placed["care_type"],
+                    }
+                )
+                node = detail.node_names.get(placed["node"], placed["node"])
+                return [t(f"caseload.request.{message_id}", place=place, node=node)]
+        return []
 
     @staticmethod
     def _given_away_lines(detail: RequestDetail) -> list[str]:

@@ -37,7 +37,9 @@ COLUMNS = (
     Col("capacity.col.location", 20, min=10, priority=2, keep=True, name="location"),
     Col("capacity.col.care_type", 28, min=18, priority=0, keep=True, name="care_type"),
     Col("capacity.col.beds", 11, priority=3, keep=True, name="beds"),
-    Col("capacity.col.age", 0, priority=4, keep=True, name="age"),  # as wide as its widest cell (:meth:`fit_columns`)
+    Col(
+        "capacity.col.age", 0, priority=4, keep=True, name="age"
+    ),  # as wide as its widest cell (:meth:`fit_columns`)
     Col("capacity.col.capabilities", 16, priority=5, grow=True, name="capabilities"),
 )
 AGE = "age"
