@@ -45,7 +45,7 @@ CASE_COLUMNS = (
     Column("caseload.col.postcode", 8, priority=6),
     Column("caseload.col.status", 18, min=15, priority=1, keep=True),
     Column("caseload.col.urgency", 8, priority=4),
-    Column("caseload.col.care_type", 20, min=18, priority=3, keep=True, grow=True),
+    Column("caseload.col.care_type", 37, min=18, priority=3, keep=True),
     Column("caseload.col.target", 22, min=21, priority=2, keep=True),
     Column("caseload.col.requests", 6, priority=7),
 )
@@ -54,7 +54,7 @@ INCOMING_COLUMNS = (
     Column("caseload.col.from", 20, min=12, priority=0, keep=True),
     Column("caseload.col.status", 18, min=15, priority=1, keep=True),
     Column("caseload.col.urgency", 8, priority=4),
-    Column("caseload.col.care_type", 20, min=16, priority=3, keep=True, grow=True),
+    Column("caseload.col.care_type", 37, min=16, priority=3, keep=True),
     Column("caseload.col.capabilities", 18, priority=6),
     Column("caseload.col.target", 21, min=20, priority=2, keep=True),
 )

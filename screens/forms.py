@@ -74,7 +74,7 @@ class FormScreen(LocalisedKeys, ServiceCaller, ModalScreen[ResultT]):
     FormScreen .form-hint { color: $text-muted; }
     FormScreen .field, FormScreen .field-group { height: auto; }
     FormScreen .field > Horizontal { height: auto; }
-    FormScreen .field Label { width: 36; }
+    FormScreen .field Label { width: 36; padding-right: 1; }
     FormScreen .field Input, FormScreen .field Select { width: 1fr; }
     FormScreen .field Input.-textual-compact { background: $boost; }
     FormScreen .field SelectionList { width: 1fr; height: auto; }

@@ -87,6 +87,7 @@ class MatchScreen(VeldScreen):
     TITLE_ID = "helprequests.match.title"
     KEYS: ClassVar[tuple[KeySpec, ...]] = (
         ("f1", "app.help", "key.help"),  # first in the footer: it lists the keys the footer leaves out
+        ("f10", "app.quit", "key.quit"),  # as the app's, but kept out of this footer
         ("escape", "close", "key.close"),
         ("p", "propose", "helprequests.key.propose"),
         ("a", "accept", "helprequests.key.accept"),
@@ -102,7 +103,7 @@ class MatchScreen(VeldScreen):
     # the footer holds what is done most (propose, the volunteer's yes, confirm, decline) from 80
     # columns up; the rest is in F1 help and the palette
     FOOTER_HIDES = frozenset(
-        {"close", "withdraw", "complete", "toggle_excluded", "edit", "export", "refresh"}
+        {"close", "withdraw", "complete", "toggle_excluded", "edit", "export", "refresh", "app.quit"}
     )
     DEFAULT_CSS = """
     MatchScreen #req { height: auto; padding: 0 1; }

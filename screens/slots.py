@@ -21,7 +21,7 @@ from veldclient.screens.base import KeySpec, VeldScreen
 from veldclient.screens.confirm import ask
 from veldclient.screens.i18n import language, t
 from veldclient.screens.slot_forms import BookSlotForm, PublishSlotsForm
-from veldclient.screens.widgets.columns import Col, FitTable, FoldLine
+from veldclient.screens.widgets.columns import Col, FitTable
 from veldclient.services import slots
 
 # When, what, whose and its state stay from 80 columns up; the rest folds under the table.
@@ -59,8 +59,7 @@ class SlotsScreen(VeldScreen):
         yield Header()
         yield Static(t("slots.title"), classes="area-title")
         yield Static("", id="slots-count", markup=False)
-        yield FitTable(COLUMNS, id="slots-table")
-        yield FoldLine("slots-table")
+        yield FitTable(COLUMNS, id="slots-table")  # its status line names the bookers: no fold line
         yield Static("", id="slots-status", markup=False)
         yield Footer()
 

@@ -36,7 +36,7 @@ class CapacityForm(FormScreen[CapacityRecord]):
     DEFAULT_CSS = """
     CapacityForm > #form-box { width: 104; }
     #capacity-form-columns { height: auto; }
-    #capacity-form-counts { width: 52; height: auto; }
+    #capacity-form-counts { width: 52; height: auto; padding-right: 1; }
     #capacity-form-caps { width: 1fr; height: auto; }
     #capacity-form-counts .field Label { width: 22; }
     #capacity-form-counts .field Input { width: 14; }

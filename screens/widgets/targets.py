@@ -48,7 +48,10 @@ def timer_text(label_id: str, state: str | None, left_ms: int | None, due_at: in
 
 
 def request_state(target: Mapping[str, Any], now: int) -> str:
-    """Worst of the two timers: breached, soon or ok (what colours the line and the summary)."""
+    """Worst of the two timers: breached, soon or ok (what colours the line and the summary). A
+    draft has not been sent, so no one is late with it yet."""
+    if target.get("status") == PlacementStatus.DRAFT.value:
+        return "ok"
     states = {
         timer_state(target["reply_state"], target["reply_left_ms"], target["reply_due_at"], now),
         timer_state(target["placed_state"], target["placed_left_ms"], target["placed_due_at"], now),
@@ -62,22 +65,26 @@ def target_line(target: Mapping[str, Any], now: int) -> str:
         "dashboard.targets.outgoing" if target["direction"] == "outgoing" else "dashboard.targets.incoming"
     )
     care = CareType(target["care_type"]).label(lang) if target.get("care_type") else "–"
-    timers = [
-        timer_text(
-            "dashboard.timer.reply",
-            target["reply_state"],
-            target["reply_left_ms"],
-            target["reply_due_at"],
-            now,
-        ),
-        timer_text(
-            "dashboard.timer.placed",
-            target["placed_state"],
-            target["placed_left_ms"],
-            target["placed_due_at"],
-            now,
-        ),
-    ]
+    timers = (
+        [t("caseload.target.draft")]
+        if target.get("status") == PlacementStatus.DRAFT.value
+        else [
+            timer_text(
+                "dashboard.timer.reply",
+                target["reply_state"],
+                target["reply_left_ms"],
+                target["reply_due_at"],
+                now,
+            ),
+            timer_text(
+                "dashboard.timer.placed",
+                target["placed_state"],
+                target["placed_left_ms"],
+                target["placed_due_at"],
+                now,
+            ),
+        ]
+    )
     parts = [
         target["request_id"][:8],
         direction,

@@ -66,7 +66,9 @@ async def _capacity_error(pilot) -> None:
 async def _match(pilot) -> None:
     app = pilot.app
     await settle(app, pilot)
-    rid = app.session.db.execute(f"SELECT id FROM help_requests WHERE {OPEN_REQUEST} ORDER BY id LIMIT 1").fetchone()[0]
+    rid = app.session.db.execute(
+        f"SELECT id FROM help_requests WHERE {OPEN_REQUEST} ORDER BY id LIMIT 1"
+    ).fetchone()[0]
     table = app.screen.query_one("#hr-table")
     table.cursor = next(i for i in range(table.total) if table.row_at(i).key == rid)
     await pilot.press("enter")
