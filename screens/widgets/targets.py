@@ -48,10 +48,7 @@ def timer_text(label_id: str, state: str | None, left_ms: int | None, due_at: in
 
 
 def request_state(target: Mapping[str, Any], now: int) -> str:
-    """Worst of the two timers: breached, soon or ok (what colours the line and the summary). A
-    draft has not been sent, so no one is late with it yet."""
-    if target.get("status") == PlacementStatus.DRAFT.value:
-        return "ok"
+    """Worst of the two timers: breached, soon or ok (what colours the line and the summary)."""
     states = {
         timer_state(target["reply_state"], target["reply_left_ms"], target["reply_due_at"], now),
         timer_state(target["placed_state"], target["placed_left_ms"], target["placed_due_at"], now),
