@@ -17,18 +17,20 @@ from veldclient.domain import formats
 from veldclient.errors import ValidationError
 from veldclient.screens.base import KeySpec, VeldScreen
 from veldclient.screens.i18n import language, t
+from veldclient.screens.widgets.columns import FoldLine
 from veldclient.screens.widgets.window_table import Column, Page, Row, WindowTable
 from veldclient.services import audit_names, audit_service, audit_view
 
+# When, what and who stay from 80 columns up; the rest folds under the table.
 COLUMNS = [
-    Column("auditlog.col.seq", 7),
-    Column("auditlog.col.when", 20),
-    Column("auditlog.col.action", 16),
-    Column("auditlog.col.event", 30),
-    Column("auditlog.col.outcome", 8),
-    Column("auditlog.col.user", 24),
-    Column("auditlog.col.client", 12),
-    Column("auditlog.col.device", 12),
+    Column("auditlog.col.seq", 7, priority=6),
+    Column("auditlog.col.when", 20, min=16, priority=0, keep=True),
+    Column("auditlog.col.action", 16, priority=3),
+    Column("auditlog.col.event", 30, min=24, priority=1, keep=True, grow=True),
+    Column("auditlog.col.outcome", 8, priority=4),
+    Column("auditlog.col.user", 24, min=16, priority=2, keep=True),
+    Column("auditlog.col.client", 12, priority=5),
+    Column("auditlog.col.device", 12, priority=7),
 ]
 INPUTS = ("user", "client", "since", "until")
 
@@ -102,6 +104,7 @@ class AuditScreen(VeldScreen):
                 yield Input(placeholder=t(f"auditlog.filter.{name}"), id=f"filter-{name}", compact=True)
         yield Static("", id="audit-status", markup=False)
         yield WindowTable(COLUMNS, audit_page, id="audit-table")
+        yield FoldLine("audit-table")
         yield Footer()
 
     def refresh_data(self) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.binding import Binding, BindingsMap
@@ -81,6 +82,9 @@ class LocalisedKeys:
     """
 
     KEYS: ClassVar[tuple[KeySpec, ...]] = ()
+    FOOTER_HIDES: ClassVar[frozenset[str]] = frozenset()
+    """Actions kept out of the footer where a screen has more keys than 80 columns hold; they are
+    still listed by F1 help and the palette."""
 
     def key_specs(self) -> tuple[KeySpec, ...]:
         return self.KEYS
@@ -90,7 +94,8 @@ class LocalisedKeys:
         return type(self).__name__
 
     def own_bindings(self) -> list[Binding]:
-        return bindings(self.key_owner(), self.key_specs())
+        own = bindings(self.key_owner(), self.key_specs())
+        return [replace(b, show=False) if b.action.split("(")[0] in self.FOOTER_HIDES else b for b in own]
 
     def use_own_keys(self) -> None:
         """Put this instance's own bindings, in the current language, over what its class
@@ -152,8 +157,14 @@ class VeldScreen(LocalisedKeys, ServiceCaller, ExplainsKeys, Screen[None]):
         self.use_own_keys()
 
     def key_help(self) -> list[tuple[str, str]]:
-        """(key, description) of every binding this screen and the app offer: shown by F1."""
-        return [(b.key, b.description) for b in [*self.own_bindings(), *self.veld.own_bindings()]]
+        """(key, description) of every binding this screen and the app offer: shown by F1 (a key
+        the screen binds as the app does, such as F1 itself, once)."""
+        own = self.own_bindings()
+        keys = {b.key for b in own}
+        return [
+            (b.key, b.description)
+            for b in [*own, *(b for b in self.veld.own_bindings() if b.key not in keys)]
+        ]
 
     @property
     def veld(self) -> VeldApp:

@@ -33,6 +33,7 @@ from veldclient.screens.caseload_forms import (
 from veldclient.screens.client_actions import CLIENT_KEYS, ClientActions
 from veldclient.screens.confirm import Confirm
 from veldclient.screens.i18n import language, t
+from veldclient.screens.widgets.columns import Col, FitTable, FoldLine
 from veldclient.screens.widgets.durations import duration
 from veldclient.screens.widgets.why import WhyPane
 from veldclient.services import caseload_view, clients
@@ -82,7 +83,10 @@ def target(row: Mapping[str, Any]) -> tuple[str, str | None]:
 
     A missed target comes first, because that is what the "missed target" filter is about: when
     both were missed, the one missed by the most. Otherwise the timer that still runs (the reply
-    before the placement), and after that whether the targets were met."""
+    before the placement), and after that whether the targets were met. A draft has not been sent:
+    no one can reply to it yet, so it shows no timer, only that it is not sent."""
+    if row.get("status") == PlacementStatus.DRAFT.value:
+        return t("caseload.target.draft"), None
     states = (row.get("reply_state"), row.get("placed_state"))
     tone = "error" if "breached" in states else "warning" if "soon" in states else None
     missed = [
@@ -161,6 +165,31 @@ def _cells(*values: object) -> list[Text]:
     return [Text(str(v) if v is not None else "") for v in values]
 
 
+# The columns of the case's tables, most needed first (``widgets/columns.py``): what a nurse acts on
+# stays from 80 columns up, the rest folds into the line under the table for the highlighted row.
+REQUEST_COLUMNS = (
+    Col("caseload.col.received", 16, priority=3),
+    Col("caseload.col.status", 18, min=14, priority=0, keep=True),
+    Col("caseload.col.urgency", 8, priority=4),
+    Col("caseload.col.care_type", 24, min=16, priority=1, keep=True, grow=True),
+    Col("caseload.col.target", 22, min=21, priority=2, keep=True),
+)
+TIMELINE_COLUMNS = (
+    Col("caseload.col.when", 16, priority=0, keep=True),
+    Col("caseload.col.what", 40, min=24, priority=1, keep=True, grow=True),
+    Col("caseload.col.who", 20, min=12, priority=2, keep=True),
+    Col("caseload.col.node", 16, priority=3),
+    Col("caseload.col.device", 14, priority=4),
+)
+OFFER_COLUMNS = (
+    Col("caseload.col.when", 16, priority=3),
+    Col("caseload.col.node", 18, min=10, priority=0, keep=True),
+    Col("caseload.col.location", 20, min=12, priority=1, keep=True, grow=True),
+    Col("caseload.col.care_type", 20, priority=4),
+    Col("caseload.col.state", 14, priority=2, keep=True),
+)
+
+
 def _table(table_id: str, *column_ids: str) -> DataTable[Text]:
     table: DataTable[Text] = DataTable(id=table_id, cursor_type="row", zebra_stripes=True)
     table.add_columns(*(t(c) for c in column_ids))
@@ -197,24 +226,12 @@ class CaseDetailScreen(ClientActions):
         yield Static("", id="particulars", classes="client", markup=False)
         yield Static("", id="visits", markup=False)
         yield Static(t("caseload.detail.requests"), classes="heading", markup=False)
-        yield _table(
-            "requests",
-            "caseload.col.received",
-            "caseload.col.status",
-            "caseload.col.urgency",
-            "caseload.col.care_type",
-            "caseload.col.target",
-        )
+        yield FitTable(REQUEST_COLUMNS, id="requests")
+        yield FoldLine("requests")
         yield Static("", id="notices", markup=False)
         yield Static(t("caseload.detail.timeline"), classes="heading", markup=False)
-        yield _table(
-            "timeline",
-            "caseload.col.when",
-            "caseload.col.what",
-            "caseload.col.who",
-            "caseload.col.node",
-            "caseload.col.device",
-        )
+        yield FitTable(TIMELINE_COLUMNS, id="timeline")
+        yield FoldLine("timeline")
         yield Footer()
 
     def refresh_data(self) -> None:
@@ -280,8 +297,6 @@ class CaseDetailScreen(ClientActions):
                 t("caseload.detail.wlz", value=t("caseload.yes" if client.wlz_indicatie else "caseload.no"))
             )
             self.query_one("#particulars", Static).update("\n".join(lines))
-        requests = self.query_one("#requests", DataTable)
-        requests.clear()
         notices = [
             t(
                 "caseload.detail.given_away",
@@ -295,23 +310,24 @@ class CaseDetailScreen(ClientActions):
         notice = self.query_one("#notices", Static)
         notice.update("\n".join(notices))
         notice.display = bool(notices)
+        rows = []
         for r in case.requests:
             text, _tone = target(r)
-            requests.add_row(
-                *_cells(
-                    when_text(r["received_at"]),
-                    status_text(r["status"]),
-                    r["urgency"],
-                    care_text(r["care_type"]),
-                    text,
-                ),
-                key=r["request_id"],
+            cells = _cells(
+                when_text(r["received_at"]),
+                status_text(r["status"]),
+                r["urgency"],
+                care_text(r["care_type"]),
+                text,
             )
-        timeline = self.query_one("#timeline", DataTable)
-        timeline.clear()
-        for e in case.timeline:
+            rows.append((r["request_id"], cells))
+        self.query_one("#requests", FitTable).set_rows(rows)
+        events = []
+        for n, e in enumerate(case.timeline):
             device = t("caseload.detail.this_device") if e["own_device"] else e["device"]
-            timeline.add_row(*_cells(when_text(e["at"]), event_text(e), e["by"], e["node_name"], device))
+            cells = _cells(when_text(e["at"]), event_text(e), e["by"], e["node_name"], device)
+            events.append((str(n), cells))
+        self.query_one("#timeline", FitTable).set_rows(events)
         self.refresh_bindings()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
@@ -393,14 +409,8 @@ class RequestScreen(VeldScreen):
         )
         yield WhyPane(id="candidate-why")
         yield Static(t("caseload.request.offers"), classes="heading", markup=False)
-        yield _table(
-            "offers",
-            "caseload.col.when",
-            "caseload.col.node",
-            "caseload.col.location",
-            "caseload.col.care_type",
-            "caseload.col.state",
-        )
+        yield FitTable(OFFER_COLUMNS, id="offers")
+        yield FoldLine("offers")
         yield Footer()
 
     def refresh_data(self) -> None:
@@ -429,9 +439,10 @@ class RequestScreen(VeldScreen):
         if r.get("required_capabilities"):
             needs = ", ".join(capability_text(c) for c in r["required_capabilities"])
             lines.append(t("caseload.request.capabilities", capabilities=needs))
-        text, _tone = target(placements_timers(r, self.veld.session.now()))
+        text, _tone = target({**placements_timers(r, self.veld.session.now()), "status": r.get("status")})
         if text:
             lines.append(text)
+        lines += self._placed_lines(detail)
         lines += self._given_away_lines(detail)
         self.query_one("#summary", Static).update("\n".join(lines))
         candidates = self.query_one("#candidates", DataTable)
@@ -459,19 +470,20 @@ class RequestScreen(VeldScreen):
         if keep in self.ranked:
             candidates.move_cursor(row=candidates.get_row_index(keep))
         self._show_why()
-        offers = self.query_one("#offers", DataTable)
-        offers.clear()
-        for o in r.get("offers") or []:
-            offers.add_row(
-                *_cells(
+        offers = [
+            (
+                o["offer_id"],
+                _cells(
                     when_text(o["at"]),
                     detail.node_names.get(o["node"], o["node"]),
                     detail.location_names.get(o["location_id"], o["location_id"]),
                     care_text(o["care_type"]),
                     _offer_state(o["state"]),
                 ),
-                key=o["offer_id"],
             )
+            for o in r.get("offers") or []
+        ]
+        self.query_one("#offers", FitTable).set_rows(offers)
         self.refresh_bindings()
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -486,6 +498,25 @@ class RequestScreen(VeldScreen):
             pane.clear()
             return
         pane.show(c.location_name or c.location_id, c.score, c.reasons)
+
+    @staticmethod
+    def _placed_lines(detail: RequestDetail) -> list[str]:
+        """Where the client was admitted (or was, once discharged): the decision is about that place."""
+        offers = detail.request.get("offers") or []
+        for state, message_id in ((flow_rules.ADMITTED, "placed_at"), (flow_rules.DISCHARGED, "placed_was")):
+            placed = next((o for o in offers if o["state"] == state), None)
+            if placed is not None:
+                place = given_away_place(
+                    {
+                        "location_name": detail.location_names.get(
+                            placed["location_id"], placed["location_id"]
+                        ),
+                        "care_type": placed["care_type"],
+                    }
+                )
+                node = detail.node_names.get(placed["node"], placed["node"])
+                return [t(f"caseload.request.{message_id}", place=place, node=node)]
+        return []
 
     @staticmethod
     def _given_away_lines(detail: RequestDetail) -> list[str]:

@@ -31,29 +31,32 @@ from veldclient.screens.case_detail import (
 )
 from veldclient.screens.caseload_forms import ClientForm, PlacementForm
 from veldclient.screens.i18n import language, t
+from veldclient.screens.widgets.columns import FoldLine
 from veldclient.screens.widgets.window_table import Column, Page, Row, WindowTable
 from veldclient.services import caseload_view
 from veldclient.services.caseload_view import Filters
 from veldclient.services.session import Session
 
+# What a nurse needs first stays from 80 columns up (client, status, response target, care type);
+# the rest folds into the line under the list for the highlighted row.
 CASE_COLUMNS = (
-    Column("caseload.col.name", 27),
-    Column("caseload.col.birth", 10),
-    Column("caseload.col.postcode", 8),
-    Column("caseload.col.status", 18),
-    Column("caseload.col.urgency", 8),
-    Column("caseload.col.care_type", 20),
-    Column("caseload.col.target", 22),
-    Column("caseload.col.requests", 6),
+    Column("caseload.col.name", 24, min=16, priority=0, keep=True),
+    Column("caseload.col.birth", 10, priority=5),
+    Column("caseload.col.postcode", 8, priority=6),
+    Column("caseload.col.status", 18, min=15, priority=1, keep=True),
+    Column("caseload.col.urgency", 8, priority=4),
+    Column("caseload.col.care_type", 37, min=18, priority=3, keep=True),
+    Column("caseload.col.target", 22, min=21, priority=2, keep=True),
+    Column("caseload.col.requests", 6, priority=7),
 )
 INCOMING_COLUMNS = (
-    Column("caseload.col.received", 16),
-    Column("caseload.col.from", 20),
-    Column("caseload.col.status", 18),
-    Column("caseload.col.urgency", 8),
-    Column("caseload.col.care_type", 20),
-    Column("caseload.col.capabilities", 18),
-    Column("caseload.col.target", 21),
+    Column("caseload.col.received", 16, priority=5),
+    Column("caseload.col.from", 20, min=12, priority=0, keep=True),
+    Column("caseload.col.status", 18, min=15, priority=1, keep=True),
+    Column("caseload.col.urgency", 8, priority=4),
+    Column("caseload.col.care_type", 37, min=16, priority=3, keep=True),
+    Column("caseload.col.capabilities", 18, priority=6),
+    Column("caseload.col.target", 21, min=20, priority=2, keep=True),
 )
 STATUSES: tuple[str | None, ...] = (None, *(s.value for s in PlacementStatus))
 URGENCIES: tuple[str | None, ...] = (None, *(u.value for u in Urgency))
@@ -134,7 +137,8 @@ class CaseloadScreen(VeldScreen):
     CaseloadScreen #search-bar Label { padding: 0 1 0 0; }
     CaseloadScreen #search { width: 60; }
     CaseloadScreen #filters, CaseloadScreen #count { padding: 0 1; color: $text-muted; }
-    CaseloadScreen.-incoming #search-bar, CaseloadScreen.-incoming #filters, CaseloadScreen.-incoming #cases {
+    CaseloadScreen.-incoming #search-bar, CaseloadScreen.-incoming #filters, CaseloadScreen.-incoming #cases,
+    CaseloadScreen.-incoming #cases-folded {
         display: none;
     }
     """
@@ -155,6 +159,7 @@ class CaseloadScreen(VeldScreen):
         yield Static(self._filter_text(), id="filters", markup=False)
         if self.veld.session.actor.role in caseload_view.VIEWERS:
             yield WindowTable(CASE_COLUMNS, partial(case_page, self.filters), id="cases")
+            yield FoldLine("cases")
         yield Static("", id="count", markup=False)
         yield Footer()
 
@@ -291,9 +296,11 @@ class CaseloadScreen(VeldScreen):
         table = next(tables, None)
         if self.incoming and table is None:
             table = WindowTable(INCOMING_COLUMNS, incoming_page, id="incoming")
-            self.mount(table, before=self.query_one("#count"))
+            self.mount(table, FoldLine("incoming"), before=self.query_one("#count"))
         if table is not None:
             table.display = self.incoming
+            if not self.incoming:
+                self.query_one("#incoming-folded", FoldLine).show("")
             if self.incoming:
                 if table.loaded:
                     table.reload()

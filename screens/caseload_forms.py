@@ -67,7 +67,14 @@ def _options(enum: Iterable[Any]) -> list[tuple[Text, str]]:
 
 
 class PlacementForm(FormScreen[PlacementRequest]):
-    """A placement request with triage: the suggested care type updates as boxes are ticked."""
+    """A placement request with triage: the suggested care type updates as boxes are ticked. The
+    triage boxes and the advice sit under their heading, not in the field column, so their long
+    sentences fit 80 columns."""
+
+    DEFAULT_CSS = """
+    PlacementForm .triage Checkbox { margin-left: 2; }
+    PlacementForm .advice { padding-left: 2; }
+    """
 
     def __init__(self, client_id: str, client_name: str, *, today: str, wlz: bool = False) -> None:
         super().__init__()
@@ -95,7 +102,7 @@ class PlacementForm(FormScreen[PlacementRequest]):
         yield Label(t("caseload.form.triage"), markup=False)
         for key, label_id in TRIAGE:
             box = Checkbox(t(label_id), value=self.wlz and key == "wlz_indication", compact=True)
-            yield self.field(f"triage.{key}", None, box)
+            yield self.field(f"triage.{key}", None, box).add_class("triage")
         yield Static(self.advice_text(), id="advice", classes="advice", markup=False)
         yield self.field(
             "care_type",

@@ -37,7 +37,7 @@ class VeldCommands(Provider):
         screen = self.screen
         if isinstance(screen, VeldScreen):
             for binding in screen.own_bindings():
-                if binding.description:
+                if binding.description and not binding.action.startswith("app."):  # listed below
                     shown = " ".join(app.get_key_display(b) for b in Binding.make_bindings([binding]))
                     out.append((binding.description, partial(screen.run_action, binding.action), shown))
         for lang in LANGUAGES:

@@ -2,7 +2,8 @@
 
 It shows free beds per care type across the mesh, with the age of the reports and a 14-day occupancy
 sparkline. It also shows open placement requests with their response-target timers, help requests
-still waiting for a volunteer, and overloaded mantelzorgers. The sync panel shows, per paired peer,
+still waiting for a volunteer, and overloaded mantelzorgers. The requests can be chosen (Tab to the
+list, arrows, Enter opens the request; "en nog N" shows the rest). The sync panel shows, per paired peer,
 the last contact, the documents still waiting for it and what the background sync is doing now; with
 no peers it says so plainly and never invents any. ``s`` syncs with every peer now.
 
@@ -119,6 +120,12 @@ class DashboardScreen(VeldScreen):
 
     def action_reload(self) -> None:
         self.refresh_data()
+
+    def on_target_list_chosen(self, message: TargetList.Chosen) -> None:
+        """A request chosen in the list opens as in the caseload (F4): its state, offers, steps."""
+        from veldclient.screens.case_detail import RequestScreen
+
+        self.app.push_screen(RequestScreen(message.request_id))
 
     def action_sync_now(self) -> None:
         self.veld.sync_now()

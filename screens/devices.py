@@ -15,7 +15,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widget import Widget
-from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+from textual.widgets import Footer, Header, Input, Select, Static
 
 from veldclient.profile import ROLES
 from veldclient.screens.base import KeySpec, VeldScreen
@@ -23,8 +23,18 @@ from veldclient.screens.case_detail import when_text
 from veldclient.screens.confirm import Confirm
 from veldclient.screens.forms import FormScreen
 from veldclient.screens.i18n import t
+from veldclient.screens.widgets.columns import Col, FitTable, FoldLine
 from veldclient.services import enrolment, serving
 from veldclient.services import peers as peer_service
+
+# Who, what state and where stay from 80 columns up; the long device id folds under the table.
+COLUMNS = (
+    Col("devices.col.name", 24, min=14, priority=0, keep=True),
+    Col("devices.col.node", 18, min=10, priority=2, keep=True),
+    Col("devices.col.role", 12, priority=3),
+    Col("devices.col.state", 16, priority=1, keep=True),
+    Col("devices.col.device", 24, priority=4, grow=True),
+)
 
 Overview = tuple[list[dict[str, Any]], list[dict[str, Any]], str | None]
 
@@ -99,17 +109,13 @@ class DevicesScreen(VeldScreen):
             yield Static(t("devices.title"), classes="area-title")
             yield Static(t("devices.this_device", device=self.veld.session.device.display_id), markup=False)
             yield Static(t("devices.paired"), classes="devices-heading")
-            yield DataTable(id="devices-table", cursor_type="row", zebra_stripes=True)
+            yield FitTable(COLUMNS, id="devices-table")
+            yield FoldLine("devices-table")
             yield Static("", id="devices-none", classes="muted", markup=False)
             yield Static(t("devices.invitations"), classes="devices-heading")
             yield Static("", id="devices-invitations", markup=False)
             yield Static("", id="devices-result", markup=False)
         yield Footer()
-
-    def on_mount(self) -> None:
-        table = self.query_one("#devices-table", DataTable)
-        for column in ("name", "node", "role", "state", "device"):  # the long id last: narrow screens
-            table.add_column(t(f"devices.col.{column}"), key=column)
 
     def refresh_data(self) -> None:
         self.call(overview, done=self._show)
@@ -117,12 +123,12 @@ class DevicesScreen(VeldScreen):
     def _show(self, found: Overview) -> None:
         self.devices, issued, serving_at = found
         self.serving_at = serving_at or ""
-        table = self.query_one("#devices-table", DataTable)
-        table.clear()
+        rows = []
         for d in self.devices:
             state = t("devices.revoked") if d["revoked"] else when_text(d["last_contact"])
             cells = (d["name"], d["node_id"], d["role"].lower(), state, d["display_id"])
-            table.add_row(*(Text(str(c)) for c in cells), key=d["device_id"])
+            rows.append((d["device_id"], [Text(str(c)) for c in cells]))
+        self.query_one("#devices-table", FitTable).set_rows(rows)
         self.query_one("#devices-none", Static).update("" if self.devices else t("devices.none"))
         lines = [
             t(
@@ -138,7 +144,7 @@ class DevicesScreen(VeldScreen):
         self.query_one("#devices-invitations", Static).update("\n".join(lines) or t("devices.no_invitations"))
 
     def _chosen(self) -> dict[str, Any] | None:
-        table = self.query_one("#devices-table", DataTable)
+        table = self.query_one("#devices-table", FitTable)
         if not self.devices or table.cursor_row < 0 or table.cursor_row >= len(self.devices):
             self.notify(t("devices.choose"), markup=False)
             return None

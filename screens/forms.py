@@ -74,7 +74,7 @@ class FormScreen(LocalisedKeys, ServiceCaller, ModalScreen[ResultT]):
     FormScreen .form-hint { color: $text-muted; }
     FormScreen .field, FormScreen .field-group { height: auto; }
     FormScreen .field > Horizontal { height: auto; }
-    FormScreen .field Label { width: 36; }
+    FormScreen .field Label { width: 36; padding-right: 1; }
     FormScreen .field Input, FormScreen .field Select { width: 1fr; }
     FormScreen .field Input.-textual-compact { background: $boost; }
     FormScreen .field SelectionList { width: 1fr; height: auto; }
@@ -189,6 +189,14 @@ class FormScreen(LocalisedKeys, ServiceCaller, ModalScreen[ResultT]):
         first = next((owner for owner in owners if owner in self.fields), None)
         if first is not None:
             self.fields[first].focus()
+        self._show_first_error()
+
+    def _show_first_error(self) -> None:
+        """Scroll the form so the first error, with every line of it, is on the screen (a form
+        taller than the terminal scrolls; an error under the last field would be out of sight)."""
+        shown = [e for e in self.query(".field-error").results(Static) if not e.has_class("-empty")]
+        if shown:
+            self.call_after_refresh(shown[0].scroll_visible, animate=False, top=False)
 
     def _owner(self, field: str) -> str | None:
         """Where an error belongs: the field or group of that name, or the closest enclosing one."""
@@ -204,6 +212,8 @@ class FormScreen(LocalisedKeys, ServiceCaller, ModalScreen[ResultT]):
         target = self.query_one(f"#{error_id}", Static)
         target.update(text)
         target.set_class(not text, "-empty")
+        if text and error_id == "err-general":
+            self._show_first_error()
 
     # -- actions -----------------------------------------------------------------------------------
 

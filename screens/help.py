@@ -1,4 +1,5 @@
-"""F1 help: the current screen's keys and what it shows, from the catalogue."""
+"""F1 help: the current screen's keys and what it shows, from the catalogue. Its first line says how
+to close it, above the text, so it is on the screen however small the terminal."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box"):
             yield Static(t("help.title"), classes="help-title", markup=False)
+            yield Static(t("help.close"), classes="muted", id="help-close", markup=False)
             yield Static(t(self.help_id), markup=False)
             lines = "\n".join(f"{key:<14} {desc}" for key, desc in self.keys)
             yield Static(t("help.keys") + "\n" + lines, classes="help-keys", markup=False)

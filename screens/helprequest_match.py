@@ -4,7 +4,8 @@ The candidates come from ``services.matching.rank`` (best first, each with the r
 domain gives for the score); ``u`` adds everyone filtered out, with why. ``p`` proposes the
 highlighted candidate; a, c, d, w and k take the highlighted match one step (the volunteer said yes,
 the requester confirmed, declined, withdrawn, help given). Keys that do not apply to what is
-highlighted are shown dimmed rather than hidden, so the footer always tells the whole story. After
+highlighted are shown dimmed rather than hidden. The footer holds F1 and the steps taken most, so it
+fits 80 columns; F1 help and the palette list every key. After
 every step both lists reload from the services, which are the only judge of what is allowed.
 
 s edits the summary and the period (``helprequest_form``). Under the summary a warning line names
@@ -84,6 +85,8 @@ class MatchScreen(VeldScreen):
     HELP = "helprequests.match.help"
     TITLE_ID = "helprequests.match.title"
     KEYS: ClassVar[tuple[KeySpec, ...]] = (
+        ("f1", "app.help", "key.help"),  # first in the footer: it lists the keys the footer leaves out
+        ("f10", "app.quit", "key.quit"),  # as the app's, but kept out of this footer
         ("escape", "close", "key.close"),
         ("p", "propose", "helprequests.key.propose"),
         ("a", "accept", "helprequests.key.accept"),
@@ -95,6 +98,11 @@ class MatchScreen(VeldScreen):
         ("s", "edit", "helprequests.key.edit"),
         ("e", "export", "helprequests.key.export"),
         ("r", "refresh", "key.refresh"),
+    )
+    # the footer holds what is done most (propose, the volunteer's yes, confirm, decline) from 80
+    # columns up; the rest is in F1 help and the palette
+    FOOTER_HIDES = frozenset(
+        {"close", "withdraw", "complete", "toggle_excluded", "edit", "export", "refresh", "app.quit"}
     )
     DEFAULT_CSS = """
     MatchScreen #req { height: auto; padding: 0 1; }
@@ -121,6 +129,7 @@ class MatchScreen(VeldScreen):
         yield Header()
         with Vertical(id="req"):
             yield Static(t("table.loading"), id="req-title", classes="area-title", markup=False)
+            yield Static("", id="req-for", markup=False)
             yield Static("", id="req-summary", markup=False)
             yield Static("", id="req-warning", classes="req-warning -empty", markup=False)
             yield Static("", id="req-facts", classes="muted", markup=False)
@@ -135,7 +144,7 @@ class MatchScreen(VeldScreen):
             with VerticalScroll(id="match-right"):  # a long list of reasons scrolls, never cut off
                 yield Static(t("helprequests.match.why"), classes="heading")
                 yield WhyPane(id="reasons")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#candidates", OptionList).focus()
@@ -159,6 +168,17 @@ class MatchScreen(VeldScreen):
             "helprequests.match.heading", task=r.task.label(lang), pc4=r.pc4, status=view.status.label(lang)
         )
         self.query_one("#req-title", Static).update(title)
+        who = r.on_behalf_of.label(lang).lower()
+        own = r.node_id == self.veld.session.actor.node_id
+        for_whom = (
+            t("helprequests.match.for_whom", name=view.subject, who=who)
+            if view.subject
+            else t("helprequests.match.for_whom_unnamed", who=who)
+            if not own
+            else ""
+        )
+        self.query_one("#req-for", Static).update(for_whom)
+        self.query_one("#req-for", Static).display = bool(for_whom)
         self.query_one("#req-summary", Static).update(" ".join(r.summary.split()))
         warning = view.screening.warning()
         self._line("#req-warning", "" if warning is None else warning[0 if lang == "nl" else 1])

@@ -21,20 +21,22 @@ from veldclient.screens.base import KeySpec, VeldScreen
 from veldclient.screens.confirm import Confirm
 from veldclient.screens.i18n import language, t
 from veldclient.screens.roster_labels import day, task_label
+from veldclient.screens.widgets.columns import FoldLine
 from veldclient.screens.widgets.window_table import Column, Page, Query, Row, WindowTable
 from veldclient.services import roster, roster_view
 from veldclient.services.roster import HelpRequestSaved
 from veldclient.services.roster_view import HelpRequestItem
 
+# What, its status and when stay from 80 columns up; the rest folds under the table.
 COLUMNS = (
-    Column("helprequests.col.task", 22),
-    Column("helprequests.col.pc4", 4),
-    Column("helprequests.col.start", 10),
-    Column("helprequests.col.end", 10),
-    Column("helprequests.col.status", 22),
-    Column("helprequests.col.proposed", 5),
-    Column("helprequests.col.volunteer", 20),
-    Column("helprequests.col.summary", 60),
+    Column("helprequests.col.task", 22, min=14, priority=0, keep=True),
+    Column("helprequests.col.pc4", 4, priority=5),
+    Column("helprequests.col.start", 10, priority=2, keep=True),
+    Column("helprequests.col.end", 10, priority=3, keep=True),
+    Column("helprequests.col.status", 22, min=16, priority=1, keep=True),
+    Column("helprequests.col.proposed", 5, priority=6),
+    Column("helprequests.col.volunteer", 20, min=12, priority=4),
+    Column("helprequests.col.summary", 60, min=20, priority=7, grow=True),
 )
 UNMATCHED = ("OPEN", "MATCHING")
 FINAL = frozenset(s.value for s in HelpRequestStatus if s.is_final)
@@ -128,6 +130,7 @@ class HelpRequestsScreen(VeldScreen):
             yield Select(options, value="all", allow_blank=False, id="hr-status")
             yield Static("", id="hr-count", classes="muted", markup=False)
         yield WindowTable(COLUMNS, request_query(None), id="hr-table")
+        yield FoldLine("hr-table")
         yield Footer()
 
     def on_mount(self) -> None:

@@ -18,24 +18,26 @@ from textual.widgets import Footer, Header, Input, Label, Static, TabbedContent,
 from veldclient.screens import roster_labels as lbl
 from veldclient.screens.base import KeySpec, VeldScreen
 from veldclient.screens.i18n import t
+from veldclient.screens.widgets.columns import FoldLine
 from veldclient.screens.widgets.window_table import Column, Page, Query, Row, WindowTable
 from veldclient.services import carers, roster, roster_view
 from veldclient.services.roster_view import MantelzorgerItem, RosterSummary, VolunteerItem
 
+# The name and the warning (VOG, burden) stay from 80 columns up; the rest folds under the table.
 VOLUNTEER_COLUMNS = (
-    Column("roster.col.name", 30),
-    Column("roster.col.pc4", 4),
-    Column("roster.col.tasks", 26),
-    Column("roster.col.languages", 14),
-    Column("roster.col.max_km", 5),
-    Column("roster.col.vog", 43),
+    Column("roster.col.name", 30, min=18, priority=0, keep=True),
+    Column("roster.col.pc4", 4, priority=3),
+    Column("roster.col.tasks", 26, min=16, priority=2),
+    Column("roster.col.languages", 14, priority=5),
+    Column("roster.col.max_km", 5, priority=4),
+    Column("roster.col.vog", 43, min=30, priority=1, keep=True, grow=True),
 )
 CARER_COLUMNS = (
-    Column("roster.col.name", 30),
-    Column("roster.col.pc4", 4),
-    Column("roster.col.relationship", 16),
-    Column("roster.col.hours", 12),
-    Column("roster.col.burden", 60),
+    Column("roster.col.name", 30, min=18, priority=0, keep=True),
+    Column("roster.col.pc4", 4, priority=4),
+    Column("roster.col.relationship", 16, priority=2),
+    Column("roster.col.hours", 12, priority=3),
+    Column("roster.col.burden", 60, min=30, priority=1, keep=True, grow=True),
 )
 
 
@@ -128,8 +130,10 @@ class RosterScreen(VeldScreen):
         with TabbedContent(initial="volunteers"):
             with TabPane(t("roster.tab.volunteers"), id="volunteers"):
                 yield WindowTable(VOLUNTEER_COLUMNS, volunteer_query("", False), id="volunteer-table")
+                yield FoldLine("volunteer-table")
             with TabPane(t("roster.tab.carers"), id="carers"):
                 yield WindowTable(CARER_COLUMNS, carer_query("", False), id="carer-table")
+                yield FoldLine("carer-table")
         yield Footer()
 
     def on_mount(self) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Footer, Header, Static
 
@@ -20,15 +21,17 @@ from veldclient.screens.base import KeySpec, VeldScreen
 from veldclient.screens.confirm import ask
 from veldclient.screens.i18n import language, t
 from veldclient.screens.slot_forms import BookSlotForm, PublishSlotsForm
+from veldclient.screens.widgets.columns import Col, FitTable
 from veldclient.services import slots
 
+# When, what, whose and its state stay from 80 columns up; the rest folds under the table.
 COLUMNS = (
-    ("slots.col.when", 16),
-    ("slots.col.minutes", 3),
-    ("slots.col.service", 12),
-    ("slots.col.node", 16),
-    ("slots.col.state", 14),
-    ("slots.col.booked_by", 24),
+    Col("slots.col.when", 16, priority=0, keep=True),
+    Col("slots.col.minutes", 3, priority=4),
+    Col("slots.col.service", 12, priority=2, keep=True),
+    Col("slots.col.node", 16, min=10, priority=3, keep=True),
+    Col("slots.col.state", 14, priority=1, keep=True),
+    Col("slots.col.booked_by", 24, priority=5, grow=True),
 )
 
 
@@ -56,10 +59,7 @@ class SlotsScreen(VeldScreen):
         yield Header()
         yield Static(t("slots.title"), classes="area-title")
         yield Static("", id="slots-count", markup=False)
-        table: DataTable[str] = DataTable(id="slots-table", cursor_type="row", zebra_stripes=True)
-        for title, width in COLUMNS:
-            table.add_column(t(title), width=width)
-        yield table
+        yield FitTable(COLUMNS, id="slots-table")  # its status line names the bookers: no fold line
         yield Static("", id="slots-status", markup=False)
         yield Footer()
 
@@ -71,22 +71,25 @@ class SlotsScreen(VeldScreen):
 
     def _loaded(self, rows: list[dict[str, Any]]) -> None:
         lang = 1 if language() == "en" else 0
-        table = self.query_one(DataTable)
-        keep = self.current()
-        table.clear()
         self.rows = {r["id"]: r for r in rows}
-        for r in rows:
-            table.add_row(
-                formats.moment(r["start_at"], language()),
-                str(r["minutes"]),
-                r["service"],
-                r["node_id"],
-                slots.STATE_NAMES[r["state"]][lang],
-                self._bookers(r),
-                key=r["id"],
+        cells = (
+            (
+                r["id"],
+                [
+                    Text(x)
+                    for x in (
+                        formats.moment(r["start_at"], language()),
+                        str(r["minutes"]),
+                        r["service"],
+                        r["node_id"],
+                        slots.STATE_NAMES[r["state"]][lang],
+                        self._bookers(r),
+                    )
+                ],
             )
-        if keep is not None and keep["id"] in self.rows:
-            table.move_cursor(row=table.get_row_index(keep["id"]))
+            for r in rows
+        )
+        self.query_one(FitTable).set_rows(cells)
         free = sum(1 for r in rows if r["state"] == "free")
         node = self.veld.session.actor.node_id
         count = (
@@ -103,11 +106,8 @@ class SlotsScreen(VeldScreen):
         return t("slots.own_booking", nodes=by) if slot["own_booking"] else by
 
     def current(self) -> dict[str, Any] | None:
-        table = self.query_one(DataTable)
-        if not self.rows or table.row_count == 0:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return self.rows.get(str(key))
+        key = self.query_one(FitTable).current_key()
+        return self.rows.get(key) if key is not None and self.rows else None
 
     def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
         self._show_status()
@@ -141,7 +141,7 @@ class SlotsScreen(VeldScreen):
         )  # type: ignore[arg-type]
 
     def _published(self, made: list[Slot] | None) -> None:
-        self.query_one(DataTable).focus()
+        self.query_one(FitTable).focus()
         if made:
             self.notify(t("slots.published", n=len(made)), markup=False)
             self.refresh_data()
@@ -177,7 +177,7 @@ class SlotsScreen(VeldScreen):
         self.app.push_screen(BookSlotForm(slot, clients), callback=lambda booked: self._booked(slot, booked))
 
     def _booked(self, slot: dict[str, Any], booking_id: str | None) -> None:
-        self.query_one(DataTable).focus()
+        self.query_one(FitTable).focus()
         if booking_id:
             self.notify(t("slots.booked", when=formats.moment(slot["start_at"], language())), markup=False)
             self.refresh_data()

@@ -22,8 +22,9 @@ from veldclient.services.capacity import CapacityView, update_capacity
 
 
 def _number(value: int | None) -> Input:
-    """A count to type over; None (not yet reported) starts empty, there is nothing to start from."""
-    return Input("" if value is None else str(value))
+    """A count to type over; None (not yet reported) starts empty, there is nothing to start from.
+    One line high, so the whole form fits on an 80×24 terminal."""
+    return Input("" if value is None else str(value), compact=True)
 
 
 class CapacityForm(FormScreen[CapacityRecord]):
@@ -35,12 +36,13 @@ class CapacityForm(FormScreen[CapacityRecord]):
     DEFAULT_CSS = """
     CapacityForm > #form-box { width: 104; }
     #capacity-form-columns { height: auto; }
-    #capacity-form-counts { width: 52; height: auto; }
+    #capacity-form-counts { width: 52; height: auto; padding-right: 1; }
     #capacity-form-caps { width: 1fr; height: auto; }
-    #capacity-form-counts .field Label { width: 22; padding-top: 1; }
+    #capacity-form-counts .field Label { width: 22; }
     #capacity-form-counts .field Input { width: 14; }
     #capacity-form-columns .field-error { padding-left: 0; }
     #capacity-form-caps SelectionList { max-height: 12; }
+    #capacity-form-caps > Label { width: 1fr; }
     """
 
     def __init__(self, view: CapacityView) -> None:

@@ -7,94 +7,42 @@ so they follow the theme, and their age cell also says "verouderd"/"stale", so c
 signal. A row whose node has not reported yet has no numbers: its age cell says "nog niet gemeld"/"not
 yet reported". Rows of the own node come first and are marked as own: only those can be edited.
 
-Column widths follow the table's width (:func:`layout`), so that from 80 columns up the age cell
-always holds its whole word: where the full "3 u · verouderd" does not fit, the cell says only
-"verouderd" (the age stays in the line under the table), and the capabilities column goes first.
+Column widths follow the table's width (``widgets/columns.py``: the capabilities give way first),
+so that from 80 columns up the age cell always holds its whole word: where the full "3 u ·
+verouderd" does not fit, the cell says only "verouderd" (the age stays in the line under the table).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import replace
 from typing import ClassVar
 
 from rich.cells import cell_len
 from rich.text import Text
-from textual import events
 from textual.widgets import DataTable
 
 from veldclient.domain import Capability, CareType
 from veldclient.domain.models_capacity import capacity_key
 from veldclient.screens.i18n import language, t
+from veldclient.screens.widgets.columns import Col, FitTable
 from veldclient.screens.widgets.durations import duration
 from veldclient.services.capacity import CapacityView
 
-TITLES = {
-    "node": "capacity.col.node",
-    "location": "capacity.col.location",
-    "care_type": "capacity.col.care_type",
-    "beds": "capacity.col.beds",
-    "age": "capacity.col.age",
-    "capabilities": "capacity.col.capabilities",
-}
-FLEX = (("node", 24, 10), ("location", 20, 10), ("care_type", 28, 18))
-"""Columns that give way on a narrow terminal: (key, width when there is room, narrowest). The
-care type keeps the most: its long names differ only at the end ("…, low/high complexity")."""
-COMFORTABLE = 52  # node, location and care type together, before the age gives up its number
-BEDS_WIDTH = 11
-CAPABILITIES_MIN = 16
-PADDING = 2  # DataTable's cell padding, one cell each side
-
-
-@dataclass(frozen=True)
-class Layout:
-    widths: tuple[tuple[str, int], ...]
-    """(column key, width) in display order; the capabilities column is left out when narrow."""
-    short_age: bool
-    """Stale rows say only the word, without the age."""
-
-
-def layout(space: int, full_ages: Sequence[str], short_ages: Sequence[str]) -> Layout:
-    """Column widths for a table ``space`` cells wide. The age column is always as wide as its
-    widest cell, so no age or stale word is ever cut; the other columns give way first: the
-    capabilities go, then the full age (``short_ages``: the word without the age), and only then do
-    node, location and care type narrow below a comfortable width, down to their minimum (below
-    that the table scrolls sideways)."""
-    age_title = cell_len(t(TITLES["age"]))
-    tries = [
-        (COMFORTABLE, short, ages, with_capabilities)
-        for short, ages in ((False, full_ages), (True, short_ages))
-        for with_capabilities in (True, False)
-    ]
-    tries.append((sum(least for _key, _wide, least in FLEX), True, short_ages, False))
-    for need, short, ages, with_capabilities in tries:
-        age = max([age_title, *(cell_len(a) for a in ages)])
-        columns = len(TITLES) if with_capabilities else len(TITLES) - 1
-        room = space - PADDING * columns - BEDS_WIDTH - age
-        flex_room = room - (CAPABILITIES_MIN if with_capabilities else 0)
-        if flex_room < need:
-            continue
-        flex = _share(flex_room)
-        widths = [*flex, ("beds", BEDS_WIDTH), ("age", age)]
-        if with_capabilities:
-            widths.append(("capabilities", room - sum(w for _k, w in flex)))
-        return Layout(tuple(widths), short)
-    least = [(key, narrowest) for key, _wide, narrowest in FLEX]
-    age = max([age_title, *(cell_len(a) for a in short_ages)])
-    return Layout((*least, ("beds", BEDS_WIDTH), ("age", age)), True)
-
-
-def _share(room: int) -> list[tuple[str, int]]:
-    """Node, location and care type: each its minimum, then what is left goes to the care type
-    first, then the node, then the location, each up to its full width."""
-    widths = {key: least for key, _wide, least in FLEX}
-    spare = room - sum(widths.values())
-    full = {key: wide for key, wide, _least in FLEX}
-    for key in ["care_type", "node", "location"]:
-        more = max(0, min(spare, full[key] - widths[key]))
-        widths[key] += more
-        spare -= more
-    return [(key, widths[key]) for key, _wide, _least in FLEX]
+# Node, location, care type, free/total and age stay from 80 columns up (the age as the stale word
+# alone when narrow); the capabilities give way first and are in the line under the board. Room
+# goes to the care type first: its long names differ only at the end ("…, low/high complexity").
+COLUMNS = (
+    Col("capacity.col.node", 24, min=10, priority=1, keep=True, name="node"),
+    Col("capacity.col.location", 20, min=10, priority=2, keep=True, name="location"),
+    Col("capacity.col.care_type", 28, min=18, priority=0, keep=True, name="care_type"),
+    Col("capacity.col.beds", 11, priority=3, keep=True, name="beds"),
+    Col(
+        "capacity.col.age", 0, priority=4, keep=True, name="age"
+    ),  # as wide as its widest cell (:meth:`fit_columns`)
+    Col("capacity.col.capabilities", 16, priority=5, grow=True, name="capabilities"),
+)
+AGE = "age"
 
 
 def row_key(view: CapacityView) -> str:
@@ -125,7 +73,7 @@ def board_order(views: Sequence[CapacityView], own_node: str) -> list[CapacityVi
     )
 
 
-class CapacityTable(DataTable[Text]):
+class CapacityTable(FitTable):
     DEFAULT_CSS = """
     CapacityTable { height: 1fr; }
     CapacityTable > .capacity-table--stale { color: $warning; text-style: bold; }
@@ -139,41 +87,39 @@ class CapacityTable(DataTable[Text]):
     }
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id, cursor_type="row", zebra_stripes=False)
+        super().__init__(COLUMNS, id=id, zebra_stripes=False)
         self.views: dict[str, CapacityView] = {}
         self._shown: tuple[Sequence[CapacityView], str] = ((), "")
-        self._layout: Layout | None = None
+        self._short: dict[str, Text] = {}  # the age cell when narrow: the mark word alone
 
     def on_mount(self) -> None:
         # cell styles are resolved when rows are added, so a new theme (high contrast) redraws them
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.show(*self._shown))
 
-    def on_resize(self, event: events.Resize) -> None:
-        if self._layout is not None and self._fit(self._shown[0]) != self._layout:
-            self.show(*self._shown)
+    def fit_columns(self) -> Sequence[Col]:
+        """The age column as wide as its widest cell, so no age or stale word is ever cut; where the
+        full "3 u · verouderd" does not fit, the cell says only "verouderd" (the age stays in the
+        line under the table)."""
+        title = cell_len(t("capacity.col.age"))
+        full = max([title, *(cell_len(c[4].plain) for c in self.cells.values())])
+        short = max([title, *(cell_len(c.plain) for c in self._short.values())])
+        return [replace(c, width=full, min=short) if c.key == AGE else c for c in self.spec]
 
-    def _fit(self, views: Sequence[CapacityView]) -> Layout:
-        space = (self.size.width or self.app.size.width) - self.styles.scrollbar_size_vertical
-        texts = [age_texts(v) for v in views]
-        return layout(space, [full for full, _short in texts], [short for _full, short in texts])
+    def render_cell(self, key: str, column: str, cell: Text, width: int) -> Text:
+        if column == AGE and cell_len(cell.plain) > width:
+            return self._short.get(key, cell)
+        return cell
 
     def show(self, views: Sequence[CapacityView], own_node: str) -> None:
         """Replace the rows, keeping the cursor on the same record when it is still there."""
         self._shown = (views, own_node)
-        current = self.current_key()
         lang = language()
         stale_style = self.get_component_rich_style("capacity-table--stale", partial=True)
         own_style = self.get_component_rich_style("capacity-table--own", partial=True)
         unknown_style = self.get_component_rich_style("capacity-table--unreported", partial=True)
-        fitted = self._fit(views)
-        if fitted != self._layout:
-            self.clear(columns=True)
-            for key, width in fitted.widths:
-                self.add_column(Text(t(TITLES[key])), key=key, width=width)
-            self._layout = fitted
-        shown = [key for key, _width in fitted.widths]
-        self.clear()
         self.views = {}
+        self._short = {}
+        rows = []
         for view in board_order(views, own_node):
             key = row_key(view)
             self.views[key] = view
@@ -184,22 +130,25 @@ class CapacityTable(DataTable[Text]):
             beds = "–" if view.age_ms is None else f"{view.free}/{view.beds_total}"
             if view.reserved and view.age_ms is not None:  # free to offer: less what is reserved
                 beds = f"{view.available}/{view.beds_total}*"
-            cells = {
-                "node": Text(node, style=own_style if own else ""),
-                "location": Text(view.location_name),
-                "care_type": Text(CareType(view.care_type).label(lang)),
-                "beds": Text(beds, style=mark, justify="right"),
-                "age": Text(short if fitted.short_age else full, style=mark),
-                "capabilities": Text(capability_labels(view.capabilities, lang)),
-            }
-            self.add_row(*(cells[k] for k in shown), key=key)
-        if current in self.views:
-            self.move_cursor(row=self.get_row_index(current), animate=False)
+            self._short[key] = Text(short, style=mark)
+            rows.append(
+                (
+                    key,
+                    [
+                        Text(node, style=own_style if own else ""),
+                        Text(view.location_name),
+                        Text(CareType(view.care_type).label(lang)),
+                        Text(beds, style=mark, justify="right"),
+                        Text(full, style=mark),
+                        Text(capability_labels(view.capabilities, lang)),
+                    ],
+                )
+            )
+        self.set_rows(rows)
 
-    def current_key(self) -> str | None:
-        if not self.row_count:
-            return None
-        return str(self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value)
+    def folded(self) -> str:
+        """The line under the board already says everything about the highlighted row."""
+        return ""
 
     def current(self) -> CapacityView | None:
         key = self.current_key()

@@ -5,6 +5,9 @@ are fetched in App-owned thread workers (never on the UI thread) and cached; a r
 draws as "loading…" for the moment it takes. Changing the query (search as you type, a filter) bumps
 a generation number so answers to older queries are ignored. Cell text is user data: it is drawn as
 plain text segments, never parsed as markup, so names like "Jan [test] de Vries" render as typed.
+
+Its columns follow the width (``widgets/columns.py``): what does not fit folds into the table's
+:class:`FoldLine` for the highlighted row.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from typing import Any, ClassVar
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
+from textual import events
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
@@ -25,12 +29,9 @@ from textual.strip import Strip
 
 from veldclient.screens.base import ServiceCaller, error_text
 from veldclient.screens.i18n import t
+from veldclient.screens.widgets.columns import Col, cut, fit, folded_text, show_folded
 
-
-@dataclass(frozen=True)
-class Column:
-    title_id: str  # catalogue id
-    width: int
+Column = Col  # a window table's column: its heading, widths and priority
 
 
 @dataclass(frozen=True)
@@ -103,10 +104,11 @@ class WindowTable(ServiceCaller, ScrollView, can_focus=True):
             self.total = total
 
     def __init__(
-        self, columns: Sequence[Column], query: Query, *, page_size: int = 100, id: str | None = None
+        self, columns: Sequence[Col], query: Query, *, page_size: int = 100, id: str | None = None
     ) -> None:
         super().__init__(id=id)
         self.columns = list(columns)
+        self.widths: dict[str, int] = {c.key: c.width for c in self.columns}  # the shown ones
         self.query_fn = query
         self.page_size = page_size
         self.total = 0
@@ -158,6 +160,7 @@ class WindowTable(ServiceCaller, ScrollView, can_focus=True):
         if self.cursor >= self.total:
             self.cursor = max(0, self.total - 1)
         self.refresh()
+        self._show_folded()
         if first:
             self.post_message(self.Loaded(self, self.total))
             self.post_message(self.Highlighted(self, self.row_at(self.cursor)))
@@ -183,12 +186,31 @@ class WindowTable(ServiceCaller, ScrollView, can_focus=True):
     # -- drawing ---------------------------------------------------------------------------------
 
     def _width(self) -> int:
-        return sum(c.width + 1 for c in self.columns)
+        return sum(self.widths.values()) + len(self.widths) - 1
 
     def _cells(self, cells: Sequence[str]) -> str:
         return " ".join(
-            set_cell_size(str(text), col.width) for col, text in zip(self.columns, cells, strict=False)
+            set_cell_size(cut(str(text), self.widths[col.key]), self.widths[col.key])
+            for col, text in zip(self.columns, cells, strict=False)
+            if col.key in self.widths
         )
+
+    def on_resize(self, _event: events.Resize) -> None:
+        space = (self.size.width or self.app.size.width) - self.styles.scrollbar_size_vertical
+        widths = fit(self.columns, space)
+        if widths != self.widths:
+            self.widths = widths
+            self.virtual_size = Size(self._width(), self.total + 1)
+            self.refresh()
+        self._show_folded()
+
+    def folded(self) -> str:
+        """The highlighted row's values of the columns that do not fit (empty when all fit)."""
+        row = self.row_at(self.cursor)
+        return "" if row is None else folded_text(self.columns, self.widths, row.cells)
+
+    def _show_folded(self) -> None:
+        show_folded(self, self.folded())
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
@@ -231,6 +253,7 @@ class WindowTable(ServiceCaller, ScrollView, can_focus=True):
             self.scroll_to(y=new, animate=False)
         elif new >= top + visible:
             self.scroll_to(y=new - visible + 1, animate=False)
+        self._show_folded()
         self.post_message(self.Highlighted(self, self.row_at(new)))
 
     def action_move(self, delta: int) -> None:

@@ -136,6 +136,8 @@ async def test_accept_reserves_then_the_receiving_node_admits_and_discharges(alm
         await settle(receiving, pilot)
         assert pf.get_request(almelo, request_id)["status"] == "ADMITTED"
         assert reserved(almelo, location) == 0, "the reservation became the admission"
+        where = "Opgenomen op: " if lang == "nl" else "Admitted at: "
+        assert where in screen_text(receiving), "the request says where the client is"
         await pilot.press("x")
         await settle(receiving, pilot)
         assert isinstance(receiving.screen, DischargeForm)

@@ -66,7 +66,7 @@ P = PlacementStatus
 # --- the lifecycle from events ------------------------------------------------------------------
 
 SEARCHING = frozenset({P.SUBMITTED, P.IN_REVIEW, P.OFFERED})
-OPEN = frozenset({P.DRAFT, *SEARCHING, P.ACCEPTED})  # not yet placed, not closed: timers run
+OPEN = frozenset({P.DRAFT, *SEARCHING, P.ACCEPTED})  # not yet placed, not closed (timers run once sent)
 CLOSING = frozenset({P.REJECTED, P.CANCELLED, P.NO_PLACE})
 EVENT_TYPES = frozenset(
     {"SENT", "DECLINED", "WITHDRAWN", "RESOLVED", *(s.value for s in PlacementStatus)}

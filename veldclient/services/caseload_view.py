@@ -124,9 +124,10 @@ def _selection(session: Session, filters: Filters) -> tuple[str, dict[str, Any]]
             where.append("p.urgency = :urgency")
             params["urgency"] = filters.urgency
         if filters.breached:
-            marks = ", ".join(f":open{i}" for i in range(len(OPEN)))
+            timed = placements.TIMED_STATUSES
+            marks = ", ".join(f":open{i}" for i in range(len(timed)))
             where += [f"p.status IN ({marks})", _BREACHED]
-            params.update({f"open{i}": s for i, s in enumerate(OPEN)})
+            params.update({f"open{i}": s for i, s in enumerate(timed)})
     else:
         source = "clients c"
         if session.actor.role != "nurse":

@@ -61,6 +61,8 @@ def file_placement_request(session: Session, client_id: str, raw: Mapping[str, o
 SOON_MS = 30 * 60_000  # "about to breach": less than half an hour left
 VIEWERS = ("nurse", "coordinator")
 OPEN_STATUSES = tuple(sorted(s.value for s in OPEN))
+TIMED_STATUSES = tuple(s for s in OPEN_STATUSES if s != "DRAFT")
+"""Open statuses whose targets run: a draft has not been sent, so no one can reply to it yet."""
 _COLUMNS = (
     "id, client_id, node_id, status, urgency, care_type, triage_outcome, required_capabilities,"
     " referrer_role, received_at, first_reply_at, placed_at"
@@ -84,7 +86,7 @@ def _timer(due_at: int, done_at: int | None, running: bool, now: int, soon_ms: i
 def timers(row: Mapping[str, Any], now: int, soon_ms: int = SOON_MS) -> dict[str, Any]:
     """Reply (2 h) and placement (24 h) timers of one ``placements`` row, flat for JSON and tables."""
     received = int(row["received_at"])
-    running = row["status"] in OPEN_STATUSES
+    running = row["status"] in TIMED_STATUSES
     reply = _timer(received + SLA_REPLY_MS, row.get("first_reply_at"), running, now, soon_ms)
     placed = _timer(received + SLA_PLACED_MS, row.get("placed_at"), running, now, soon_ms)
     return {

@@ -500,7 +500,9 @@ class MatchView:
 class HelpRequestView:
     """``status`` is as of the session's today (``request.status`` is the stored one); ``lapsed``
     says the window ran out while the request was still waiting or matched, so a longer period
-    makes it what it was again. ``screening``: what the summary holds that no volunteer may see."""
+    makes it what it was again. ``screening``: what the summary holds that no volunteer may see.
+    ``subject``: the name of the client or carer the help is for, on the own node only (None on
+    another node, or when the record is gone)."""
 
     request: HelpRequest
     matches: list[MatchView]
@@ -508,6 +510,7 @@ class HelpRequestView:
     today: date
     lapsed: bool = False
     screening: Screening = field(default_factory=Screening)
+    subject: str | None = None
 
 
 def help_request_view(session: Session, help_request_id: str) -> HelpRequestView:
@@ -558,7 +561,21 @@ def help_request_view(session: Session, help_request_id: str) -> HelpRequestView
         today,
         lapsed=status is not request.status,
         screening=screen(request.summary, today),
+        subject=_subject_name(session, request),
     )
+
+
+def _subject_name(session: Session, request: HelpRequest) -> str | None:
+    """Who the help is for, by name: read on the own node only (a record of this node's people)."""
+    if not request.subject_id or request.node_id != session.actor.node_id:
+        return None
+    if request.on_behalf_of.value == "CLIENT":
+        sql = "SELECT name FROM clients WHERE id = ? AND node_id = ?"
+        row = session.db.execute(sql, [request.subject_id, session.actor.node_id]).fetchone()
+        return str(row[0]) if row and row[0] else None
+    sql = "SELECT first_name, last_name FROM mantelzorgers WHERE id = ? AND node_id = ?"
+    row = session.db.execute(sql, [request.subject_id, session.actor.node_id]).fetchone()
+    return (_name(row[0], row[1]) or None) if row else None
 
 
 def _name(first: str | None, last: str | None) -> str:
