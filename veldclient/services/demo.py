@@ -154,15 +154,16 @@ def build_demo(
     role: str = DEFAULT_ROLE,
     seed: int = DEFAULT_SEED,
     clock: Clock | None = None,
-    progress: Callable[[str], None] | None = None,
+    progress: Callable[[str, str], None] | None = None,
     profile_name: str = locations.DEMO_PROFILE,
     mesh: bool = True,
 ) -> Session:
     """A new demo profile; an existing one is never overwritten (profile.create refuses).
 
     ``mesh`` adds what other nodes did (demo_mesh: a referral to answer, a double-booked slot);
-    without it the node's own data only, which is what tests of a single node start from."""
-    say = progress or (lambda _msg: None)
+    without it the node's own data only, which is what tests of a single node start from.
+    ``progress`` hears each step in Dutch and in English and says it in its language."""
+    say = progress or (lambda _nl, _en: None)
     clk = clock or clock_from_env()
     profmod.check_node_and_role(node_id, role)
     session = setup.init_profile(
@@ -175,19 +176,31 @@ def build_demo(
         clock=clk,
     )
     try:
-        say(f"demo: generating {size} data for {node_id}")
+        say(f"demo: gegevens ({size}) maken voor {node_id}", f"demo: generating {size} data for {node_id}")
         data = generator.generate(node_id, size, seed=seed, now_ms=clk())  # type: ignore[arg-type]
         load_nodes(session)
         load_records(session, data)
-        say("demo: earlier burden measurements of some carers, so their trend shows")
+        say(
+            "demo: eerdere belastingsmetingen van een deel van de mantelzorgers, zodat hun verloop"
+            " zichtbaar is",
+            "demo: earlier burden measurements of some carers, so their trend shows",
+        )
         demo_burden.load_burden_history(session, data.burden_history, demo_passphrase())
         if mesh:
-            say("demo: a referral from another node and a slot booked twice while apart")
+            say(
+                "demo: een verwijzing van een ander knooppunt en een tijdslot dat los van elkaar twee keer"
+                " is geboekt",
+                "demo: a referral from another node and a slot booked twice while apart",
+            )
             demo_mesh.load_referral(session, demo_passphrase())
             demo_mesh.load_double_booking(session, demo_passphrase())
         with session.transaction():
             settings.put(session, BUILT_WITH, json.dumps({"size": size, "seed": seed}))
-        say(f"demo: {len(data.clients)} clients, {len(data.volunteers)} volunteers loaded")
+        clients, volunteers = len(data.clients), len(data.volunteers)
+        say(
+            f"demo: {clients} cliënten en {volunteers} vrijwilligers geladen",
+            f"demo: {clients} clients, {volunteers} volunteers loaded",
+        )
     except BaseException:
         session.close()
         remove_demo(profile_name)  # half a demo would be kept and opened next time
