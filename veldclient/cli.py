@@ -50,6 +50,11 @@ def say(nl: T, en: T) -> T:
     return nl if lang() == "nl" else en
 
 
+def counted(lang: str, n: int, one: str, other: str) -> str:
+    """``n`` and its noun in ``lang``, singular or plural by that language's CLDR rule."""
+    return f"{n} {language.plural(lang, n, {'one': one, 'other': other})}"
+
+
 def fail(error: VeldError, code: int = 2) -> None:
     click.echo(f"veld: {error.message(lang())}", err=True)
     sys.exit(code)
