@@ -132,7 +132,7 @@ class SyncClient:
             )
         if answer.get("proto") != wire.PROTO:
             raise SyncFailed(
-                f"Peer {self.peer.name} spreekt protocolversie {answer.get('proto')!r}.",
+                f"{self.peer.name} spreekt protocolversie {answer.get('proto')!r}.",
                 f"Peer {self.peer.name} speaks protocol version {answer.get('proto')!r}.",
             )
         self.link.session_id = str(answer.get("session"))
