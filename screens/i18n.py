@@ -8,6 +8,7 @@ checks that every id used in the code exists in both languages.
 A count is said through a plural message: each language holds a table of CLDR plural categories,
 ``nl = { one = "{n} cliënt", other = "{n} cliënten" }``, and ``t(id, n=…)`` picks the form by the
 language's own plural rule (Babel's CLDR data, veldclient/language.py), never by ``n == 1``.
+
 Which language the app opens in is veldclient/language.py's rule (``VELD_LANG``, else the profile's
 setting, else Dutch); F9 settings or the palette switch it for the whole app.
 """
