@@ -24,6 +24,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.command import CommandPalette, Provider
 from textual.dom import DOMNode
+from textual.events import DescendantFocus
 from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.screen import Screen
@@ -44,6 +45,7 @@ from veldclient.screens.base import (
 from veldclient.screens.commands import VeldCommands
 from veldclient.screens.i18n import t
 from veldclient.screens.prefs import Prefs
+from veldclient.screens.textual_words import VeldPalette, localise_textual_keys, quit_hint
 from veldclient.screens.unlock import Unlocking
 
 if TYPE_CHECKING:
@@ -296,9 +298,18 @@ class VeldApp(LocalisedKeys, ServiceCaller, App[None]):
         self.push_screen(HelpScreen(help_id, keys))
 
     def action_command_palette(self) -> None:
-        """Textual's palette (as App.action_command_palette), its placeholder in the current language."""
+        """Textual's palette (as App.action_command_palette), its words in the current language."""
         if self.use_command_palette and not CommandPalette.is_open(self):
-            self.push_screen(CommandPalette(placeholder=t("palette.placeholder"), id="--command-palette"))
+            self.push_screen(VeldPalette())
+
+    def action_help_quit(self) -> None:
+        """ctrl+c does not quit (Textual's rule); say which key does, in the current language."""
+        text, title = quit_hint("F10")
+        self.notify(text, title=title, markup=False)
+
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
+        """A focused Textual widget (an open Select's menu) shows its keys in the current language."""
+        localise_textual_keys(event.widget)
 
     def apply_language(self, lang: str) -> None:
         """Switch the language everywhere: bindings and screens are rebuilt in the new language."""

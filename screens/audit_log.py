@@ -14,6 +14,7 @@ from textual.widgets import Footer, Header, Input, Select, Static
 from veldclient import audit
 from veldclient.audit import LogFilter
 from veldclient.domain import formats
+from veldclient.domain.enums import role_label
 from veldclient.errors import ValidationError
 from veldclient.screens.base import KeySpec, VeldScreen
 from veldclient.screens.i18n import language, t
@@ -48,8 +49,8 @@ def audit_page(session: object, offset: int, limit: int, where: LogFilter | None
                     formats.moment_seconds(r.at_ms, lang),
                     audit_names.action_name(r.action, lang),
                     audit_names.event_name(r.event, lang),
-                    r.outcome,
-                    f"{r.user_id} ({r.role})",
+                    audit_names.outcome_name(r.outcome, lang),
+                    f"{r.user_id} ({role_label(r.role, lang)})",
                     (r.client_id or "")[:12],
                     r.device_id[:12],
                 ),

@@ -10,6 +10,7 @@ from textual.binding import Binding, BindingsMap
 from textual.dom import DOMNode
 from textual.screen import Screen
 
+from veldclient.domain.enums import role_label
 from veldclient.errors import VeldError
 from veldclient.screens.backend import Done, Failed, ServiceReply
 from veldclient.screens.i18n import language, t
@@ -137,8 +138,10 @@ class ExplainsKeys:
 
 
 def role_name(role: str) -> str:
-    """A role as a person reads it (wijkverpleegkundige, coördinator, beheerder)."""
-    return t(f"dashboard.role.{role}")
+    """A role as a person reads it in a sentence, in the current language (the Role enum's label:
+    wijkverpleegkundige, wijkcoördinator, beheerder), never its code."""
+    label = role_label(role, language())
+    return label[:1].lower() + label[1:]
 
 
 def refuse(node: DOMNode, reason: str) -> None:
@@ -178,7 +181,8 @@ class VeldScreen(LocalisedKeys, ServiceCaller, ExplainsKeys, Screen[None]):
 
     def on_screen_resume(self) -> None:
         self.title = t(self.TITLE_ID)
-        self.sub_title = f"{self.veld.session.profile.node_id} · {self.veld.session.profile.role}"
+        profile = self.veld.session.profile
+        self.sub_title = f"{profile.node_id} · {role_label(profile.role, language())}"
         # Textual 8.2 resumes a mode's screen twice when it is first shown: coalesce into one reload.
         if not self._refresh_queued:
             self._refresh_queued = True
@@ -194,7 +198,7 @@ class VeldScreen(LocalisedKeys, ServiceCaller, ExplainsKeys, Screen[None]):
         role = self.veld.session.actor.role
         if role in roles:
             return True
-        self.notify(t("form.not_allowed", role=role), severity="warning", markup=False)
+        self.notify(t("form.not_allowed", role=role_name(role)), severity="warning", markup=False)
         return False
 
     def refresh_data(self) -> None:

@@ -113,7 +113,9 @@ class CapacityScreen(VeldScreen):
         stale = sum(1 for v in views if v.stale)
         unreported = sum(1 for v in views if not v.reported)
         count = (
-            t("capacity.count_unreported", n=len(views) - unreported, stale=stale, unreported=unreported)
+            t("capacity.count", n=len(views) - unreported, stale=stale)
+            + " · "
+            + t("capacity.unreported_rows", n=unreported)
             if unreported
             else t("capacity.count", n=len(views), stale=stale)
         )

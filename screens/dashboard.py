@@ -25,7 +25,7 @@ from textual.message import Message
 from textual.widgets import Footer, Header, Static
 
 from veldclient.errors import VeldError
-from veldclient.screens.base import KeySpec, VeldScreen, error_text
+from veldclient.screens.base import KeySpec, VeldScreen, error_text, role_name
 from veldclient.screens.i18n import language, t
 from veldclient.screens.widgets.pressure import PressureGrid
 from veldclient.screens.widgets.targets import TargetList
@@ -36,11 +36,6 @@ if TYPE_CHECKING:
 
 TICK_SECONDS = 30
 OVERLOADED_SHOWN = 4
-ROLE_IDS = {
-    "nurse": "dashboard.role.nurse",
-    "coordinator": "dashboard.role.coordinator",
-    "admin": "dashboard.role.admin",
-}
 
 
 def read_view(session: Session) -> DashboardView:
@@ -150,7 +145,7 @@ class DashboardScreen(VeldScreen):
     def _paint(self, now: int) -> None:
         view = self.view
         assert view is not None
-        role = t(ROLE_IDS[view.role]) if view.role in ROLE_IDS else view.role
+        role = role_name(view.role)
         identity = t(
             "dashboard.identity", node=view.node_name, node_id=view.node_id, role=role, user=view.user
         )

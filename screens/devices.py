@@ -17,12 +17,13 @@ from textual.containers import Vertical
 from textual.widget import Widget
 from textual.widgets import Footer, Header, Input, Select, Static
 
+from veldclient.domain.enums import role_label
 from veldclient.profile import ROLES
-from veldclient.screens.base import KeySpec, VeldScreen
+from veldclient.screens.base import KeySpec, VeldScreen, role_name
 from veldclient.screens.case_detail import when_text
 from veldclient.screens.confirm import Confirm
 from veldclient.screens.forms import FormScreen
-from veldclient.screens.i18n import t
+from veldclient.screens.i18n import language, t
 from veldclient.screens.widgets.columns import Col, FitTable, FoldLine
 from veldclient.services import enrolment, serving
 from veldclient.services import peers as peer_service
@@ -60,7 +61,7 @@ class InviteForm(FormScreen[dict[str, Any]]):
         yield self.field(
             "role",
             "devices.form.role",
-            Select([(t(f"devices.form.roles.{r}"), r) for r in ROLES], value="nurse", allow_blank=False),
+            Select([(role_label(r, language()), r) for r in ROLES], value="nurse", allow_blank=False),
         )
         yield self.field("expires", "devices.form.expires", Input("24h", compact=True))
         # empty when this machine has only served on loopback: a laptop could not reach that
@@ -126,7 +127,7 @@ class DevicesScreen(VeldScreen):
         rows = []
         for d in self.devices:
             state = t("devices.revoked") if d["revoked"] else when_text(d["last_contact"])
-            cells = (d["name"], d["node_id"], d["role"].lower(), state, d["display_id"])
+            cells = (d["name"], d["node_id"], role_name(d["role"]), state, d["display_id"])
             rows.append((d["device_id"], [Text(str(c)) for c in cells]))
         self.query_one("#devices-table", FitTable).set_rows(rows)
         self.query_one("#devices-none", Static).update("" if self.devices else t("devices.none"))
@@ -134,7 +135,7 @@ class DevicesScreen(VeldScreen):
             t(
                 "devices.invitation",
                 id=i["invitation_id"],
-                role=i["role"],
+                role=role_name(i["role"]),
                 state=t(f"devices.state.{i['state']}"),
                 until=when_text(i["expires_at"]),
                 used=i["used_by_display_id"] or "",
@@ -161,7 +162,7 @@ class DevicesScreen(VeldScreen):
         text = t(
             "devices.invited",
             file=info["file"],
-            role=info["role"],
+            role=role_name(info["role"]),
             until=when_text(info["expires_at"]),
             device=info["node_machine_display_id"],
         )

@@ -12,7 +12,7 @@ from veldclient.domain import formats
 from veldclient.errors import ValidationError
 from veldclient.identity import format_device_id
 from veldclient.screens import prefs
-from veldclient.screens.base import KeySpec, VeldScreen
+from veldclient.screens.base import KeySpec, VeldScreen, role_name
 from veldclient.screens.i18n import language, t
 from veldclient.services import settings
 
@@ -73,7 +73,9 @@ class SettingsScreen(VeldScreen):
                 yield Label(t("settings.stale"))
                 yield Input(id="stale")
             yield Static("", id="stale-error", classes="field-error", markup=False)
-        yield Static(t("settings.profile", name=prof.name, node=prof.node_id, role=prof.role), markup=False)
+        yield Static(
+            t("settings.profile", name=prof.name, node=prof.node_id, role=role_name(prof.role)), markup=False
+        )
         yield Static(t("settings.device", device=format_device_id(prof.device_id)), markup=False)
         yield Static(t("settings.data", path=str(prof.dir)), classes="muted", markup=False)
         yield Footer()

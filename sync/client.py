@@ -36,7 +36,7 @@ class PeerConnection:
         self.address = address or peer.address
         if not self.address:
             raise SyncFailed(
-                f"Geen adres bekend voor peer {peer.name}; geef --address host:poort.",
+                f"Geen adres bekend voor {peer.name}; geef --address host:poort.",
                 f"No address known for peer {peer.name}; give --address host:port.",
             )
         session = replica.session

@@ -68,7 +68,7 @@ def check_name(db: sqlite_utils.Database, name: str, device_id: str) -> str:
         raise ValidationError.single(
             "name",
             "invalid",
-            f"Naam van de peer: 1 tot {_MAX_NAME} gewone tekens.",
+            f"Naam van het gekoppelde apparaat: 1 tot {_MAX_NAME} gewone tekens.",
             f"Peer name: 1 to {_MAX_NAME} printable characters.",
         )
     taken = db.execute(
@@ -78,7 +78,7 @@ def check_name(db: sqlite_utils.Database, name: str, device_id: str) -> str:
         raise ValidationError.single(
             "name",
             "taken",
-            f"Er is al een peer met de naam '{name}'.",
+            f"Er is al een gekoppeld apparaat met de naam '{name}'.",
             f"There is already a peer named '{name}'.",
         )
     return name
@@ -149,7 +149,7 @@ def find(db: sqlite_utils.Database, ref: str, *, include_removed: bool = False) 
         rows = db.execute(f"SELECT {_COLUMNS} FROM peers WHERE device_id = ?", [device_id]).fetchall()
     rows = [r for r in rows if include_removed or not r[9]]
     if not rows:
-        raise NotFound("peer", ref)
+        raise NotFound(("Gekoppeld apparaat", "Peer"), ref)
     return _peer(rows[0])
 
 

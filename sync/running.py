@@ -132,12 +132,12 @@ class SyncClient:
         answer = self.call("hello", {"proto": wire.PROTO})
         if answer.get("device_id") != self.peer.device_id or answer.get("node_id") != self.peer.node_id:
             raise peers.PeerRefused(
-                f"Peer {self.peer.name} meldt zich met een ander apparaat of knooppunt.",
+                f"{self.peer.name} meldt zich met een ander apparaat of knooppunt.",
                 f"Peer {self.peer.name} answers as another device or node.",
             )
         if answer.get("proto") != wire.PROTO:
             raise SyncFailed(
-                f"Peer {self.peer.name} spreekt protocolversie {answer.get('proto')!r}.",
+                f"{self.peer.name} spreekt protocolversie {answer.get('proto')!r}.",
                 f"Peer {self.peer.name} speaks protocol version {answer.get('proto')!r}.",
             )
         self.link.session_id = str(answer.get("session"))

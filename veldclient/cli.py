@@ -44,6 +44,17 @@ def lang() -> str:
     return language.choose()
 
 
+def say(nl: T, en: T) -> T:
+    """The command line's words in its one language (``lang``): every line it prints goes through
+    here or picks by ``lang()`` itself, never both languages at once."""
+    return nl if lang() == "nl" else en
+
+
+def counted(lang: str, n: int, one: str, other: str) -> str:
+    """``n`` and its noun in ``lang``, singular or plural by that language's CLDR rule."""
+    return f"{n} {language.plural(lang, n, {'one': one, 'other': other})}"
+
+
 def fail(error: VeldError, code: int = 2) -> None:
     click.echo(f"veld: {error.message(lang())}", err=True)
     sys.exit(code)
@@ -90,8 +101,8 @@ def ask_passphrase(confirm: bool = False) -> str | None:
         return env
     if not sys.stdin.isatty():
         return None
-    first = getpass.getpass("Wachtwoord / passphrase: ")
-    if confirm and first != getpass.getpass("Herhaal / repeat: "):
+    first = getpass.getpass(say("Wachtwoord: ", "Passphrase: "))
+    if confirm and first != getpass.getpass(say("Herhaal het wachtwoord: ", "Repeat the passphrase: ")):
         raise VeldError("De wachtwoorden zijn niet gelijk.", "The passphrases do not match.")
     return first or None
 
@@ -156,6 +167,20 @@ def profile_option(fn: F, *, envvar: str | None = None) -> F:
         default=None,
         help="Profile name (default: 'default', or the only profile there is).",
     )(fn)
+
+
+# record types counted by ``veld status`` (services/status.py COUNTED) -> (nl, en)
+COUNTED_NAMES = {
+    "clients": ("cliënten", "clients"),
+    "visits": ("bezoeken", "visits"),
+    "placements": ("plaatsingen", "placements"),
+    "volunteers": ("vrijwilligers", "volunteers"),
+    "mantelzorgers": ("mantelzorgers", "informal carers"),
+    "help_requests": ("hulpvragen", "help requests"),
+    "nodes": ("knooppunten", "nodes"),
+    "locations": ("locaties", "locations"),
+    "capacity_records": ("capaciteit", "capacity records"),
+}
 
 
 def resolve_profile(ctx: click.Context, name: str | None) -> str:
@@ -298,17 +323,30 @@ def init(
     )
     try:
         st = _status(session, check=False)
-        click.echo(f"Profiel '{name}' aangemaakt / created: node {node_id}, role {role}")
-        click.echo(f"Device id: {st.device_id_display}")
-        click.echo(f"Data: {session.profile.dir}")
+        say_created(name, node_id, role)
+        click.echo(f"{say('Apparaat-id', 'Device id')}: {st.device_id_display}")
+        click.echo(f"{say('Gegevens', 'Data')}: {session.profile.dir}")
     finally:
         session.close()
+
+
+def say_created(name: str, node_id: str, role: str) -> None:
+    """The first line after a profile is made (``veld init``, ``veld join``)."""
+    from veldclient.domain.enums import role_label
+
+    shown = role_label(role, lang())
+    click.echo(
+        say(
+            f"Profiel '{name}' aangemaakt: knooppunt {node_id}, rol {shown}",
+            f"Profile '{name}' created: node {node_id}, role {shown}",
+        )
+    )
 
 
 def _when(ms: int | None) -> str:
     from veldclient.domain.formats import moment
 
-    return moment(ms, lang(), missing="nooit/never")
+    return moment(ms, lang(), missing=say("nooit", "never"))
 
 
 def _status(session: Session, check: bool = True) -> Any:
@@ -332,22 +370,30 @@ def status(ctx: click.Context, as_json: bool, profile_name: str | None) -> None:
     if as_json:
         echo_json(st.as_json())
         return
-    click.echo(f"Profiel/profile : {st.profile}")
-    click.echo(f"Knooppunt/node  : {st.node_id}")
-    click.echo(f"Rol/role        : {st.role} ({st.user})")
-    click.echo(f"Device id       : {st.device_id_display}")
-    click.echo(f"Database        : {st.database}")
+    from veldclient.domain.enums import role_label
+
+    i = 0 if lang() == "nl" else 1
+    click.echo(f"{('Profiel', 'Profile')[i]:<16}: {st.profile}")
+    click.echo(f"{('Knooppunt', 'Node')[i]:<16}: {st.node_id}")
+    click.echo(f"{('Rol', 'Role')[i]:<16}: {role_label(st.role, lang())} ({st.user})")
+    click.echo(f"{('Apparaat-id', 'Device id')[i]:<16}: {st.device_id_display}")
+    click.echo(f"{('Database', 'Database')[i]:<16}: {st.database}")
     for name, count in st.counts.items():
-        click.echo(f"  {name:<17}{count:>8}")
-    click.echo(f"  {'audit entries':<17}{st.audit_entries:>8}")
+        click.echo(f"  {COUNTED_NAMES.get(name, (name, name))[i]:<17}{count:>8}")
+    click.echo(f"  {('auditregels', 'audit entries')[i]:<17}{st.audit_entries:>8}")
     for peer in st.peers:
         contact = _when(peer["last_contact"])
+        revoked = say(" INGETROKKEN", " REVOKED") if peer["revoked"] else ""
         click.echo(
-            f"Peer {peer['name']} ({peer['node_id']}): {peer['waiting']} wachtend/waiting,"
-            f" laatst/last {contact}" + (" INGETROKKEN/REVOKED" if peer["revoked"] else "")
+            say(
+                f"Gekoppeld apparaat {peer['name']} ({peer['node_id']}): {peer['waiting']} wachtend,"
+                f" laatst {contact}{revoked}",
+                f"Peer {peer['name']} ({peer['node_id']}): {peer['waiting']} waiting,"
+                f" last {contact}{revoked}",
+            )
         )
     if st.quarantined:
-        click.echo(f"Quarantaine/quarantined documents: {len(st.quarantined)}")
+        click.echo(say("Documenten in quarantaine", "Quarantined documents") + f": {len(st.quarantined)}")
         for q in st.quarantined:
             click.echo(f"  {q['doc_id']}: {q['reason']}")
 
@@ -380,10 +426,11 @@ def docs(ctx: click.Context, as_json: bool, profile_name: str | None) -> None:
 def locate(ctx: click.Context, profile_name: str | None) -> None:
     """Where the data lives."""
     name = resolve_profile(ctx, profile_name)
-    click.echo(f"data root : {locations.data_root()}")
-    click.echo(f"profiles  : {locations.profiles_root()}")
-    click.echo(f"profile   : {locations.profile_dir(name)}")
-    click.echo(f"database  : {locations.database_path(name)}")
+    i = 0 if lang() == "nl" else 1
+    click.echo(f"{('gegevensmap', 'data root')[i]:<12}: {locations.data_root()}")
+    click.echo(f"{('profielen', 'profiles')[i]:<12}: {locations.profiles_root()}")
+    click.echo(f"{('profiel', 'profile')[i]:<12}: {locations.profile_dir(name)}")
+    click.echo(f"{('database', 'database')[i]:<12}: {locations.database_path(name)}")
 
 
 @main.command()
@@ -402,20 +449,35 @@ def doctor(ctx: click.Context, rebuild: bool, profile_name: str | None) -> None:
             report = doctor_service.check(session, rebuild=rebuild, progress=bar)
     finally:
         session.close()
-    click.echo(f"database integrity: {'ok' if not report.integrity else '; '.join(report.integrity)}")
-    click.echo(f"documents: {len(report.bad_documents)} quarantined")
+    ok = say("in orde", "ok")
+    integrity = ok if not report.integrity else "; ".join(report.integrity)
+    click.echo(say("database-integriteit", "database integrity") + f": {integrity}")
+    click.echo(say("documenten in quarantaine", "documents quarantined") + f": {len(report.bad_documents)}")
     for doc_id, reason in report.bad_documents:
         click.echo(f"  {doc_id}: {reason}")
-    click.echo(f"documents that disagree with their stored changes: {len(report.disagreeing)}")
+    click.echo(
+        say(
+            "documenten die afwijken van hun opgeslagen wijzigingen",
+            "documents that disagree with their stored changes",
+        )
+        + f": {len(report.disagreeing)}"
+    )
     for doc_id, what in report.disagreeing:
         click.echo(f"  {doc_id}: {what}")
     if report.disagreeing and not report.rebuilt:
-        click.echo("  'veld doctor --rebuild' derives them again from the documents")
-    click.echo(f"audit chain: {'ok' if report.audit_ok else 'BROKEN'}")
+        click.echo(
+            say(
+                "  'veld doctor --rebuild' leidt ze opnieuw af uit de documenten",
+                "  'veld doctor --rebuild' derives them again from the documents",
+            )
+        )
+    click.echo(
+        say("auditketen", "audit chain") + ": " + (ok if report.audit_ok else say("GEBROKEN", "BROKEN"))
+    )
     for problem in report.audit_problems:
         click.echo(f"  {problem}")
     if report.rebuilt:
-        click.echo("projection rebuilt from documents")
+        click.echo(say("tabellen opnieuw opgebouwd uit de documenten", "projection rebuilt from documents"))
     if not report.ok:
         sys.exit(1)
 
@@ -474,7 +536,22 @@ def audit_verify(ctx: click.Context, profile_name: str | None) -> None:
     finally:
         session.close()
     if report.ok:
-        click.echo(f"audit log ok: {report.checked} entries verified")
+        click.echo(
+            language.plural(
+                lang(),
+                report.checked,
+                say(
+                    {
+                        "one": "auditlog in orde: {n} regel gecontroleerd",
+                        "other": "auditlog in orde: {n} regels gecontroleerd",
+                    },
+                    {
+                        "one": "audit log ok: {n} entry verified",
+                        "other": "audit log ok: {n} entries verified",
+                    },
+                ),
+            ).format(n=report.checked)
+        )
         return
     for problem in report.problems:
         click.echo(problem.message(lang()), err=True)
@@ -503,6 +580,7 @@ def show_log(
     as_json: bool,
     profile_name: str | None,
 ) -> None:
+    from veldclient.domain.enums import role_label
     from veldclient.domain.formats import moment_seconds
     from veldclient.services import audit_names, audit_service, audit_view
 
@@ -530,11 +608,13 @@ def show_log(
     if not entries:
         click.echo("Geen auditregels gevonden." if language == "nl" else "No audit entries found.")
     for e in entries:
-        client = f" client={e.client_id}" if e.client_id else ""
+        client = f" {('cliënt', 'client')[language == 'en']}={e.client_id}" if e.client_id else ""
         at = moment_seconds(e.at_ms, language)
+        outcome = audit_names.outcome_name(e.outcome, language)
         click.echo(
             f"{e.seq:>7} {at} {audit_names.action_name(e.action, language):<17} "
-            f"{audit_names.event_name(e.event, language):<32} {e.outcome:<6} {e.user_id} ({e.role}){client}"
+            f"{audit_names.event_name(e.event, language):<32} {outcome:<9}"
+            f" {e.user_id} ({role_label(e.role, language)}){client}"
         )
 
 

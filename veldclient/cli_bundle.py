@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from veldclient.cli import (
+    counted,
     echo_json,
     fail,
     handles_errors,
@@ -64,9 +65,11 @@ def export_command(
     to_text = ", ".join(result.recipients)
     _say(f"Bundel geschreven: {result.path}", f"Bundle written: {result.path}")
     _say(
-        f"  volgnummer {result.seq}, {result.documents} documenten ({result.full} volledig, {result.delta}"
+        f"  volgnummer {result.seq}, {counted('nl', result.documents, 'document', 'documenten')}"
+        f" ({result.full} volledig, {result.delta}"
         f" delta: {kinds}), {result.size} bytes, voor {to_text} ({', '.join(result.recipient_nodes)})",
-        f"  sequence {result.seq}, {result.documents} documents ({result.full} full, {result.delta}"
+        f"  sequence {result.seq}, {counted('en', result.documents, 'document', 'documents')}"
+        f" ({result.full} full, {result.delta}"
         f" delta: {kinds}), {result.size} bytes, for {to_text} ({', '.join(result.recipient_nodes)})",
     )
     for doc_id, reason in result.skipped:
@@ -84,19 +87,21 @@ def _show(result: bundles.ImportResult) -> None:
     if result.kind == "ack":
         _say(
             f"{name}: ontvangstbevestiging van {result.sender_name} ({result.sender_node}) voor"
-            f" {result.acks} documenten.",
+            f" {counted('nl', result.acks, 'document', 'documenten')}.",
             f"{name}: acknowledgement from {result.sender_name} ({result.sender_node}) for"
-            f" {result.acks} documents.",
+            f" {counted('en', result.acks, 'document', 'documents')}.",
         )
     else:
         kinds = ", ".join(f"{k} {n}" for k, n in result.changed.items()) or "-"
         _say(
             f"{name}: van {result.sender_name} ({result.sender_node}), volgnummer {result.seq}:"
-            f" {result.documents} documenten, gewijzigd: {kinds}; {result.conflicts_raised} nieuwe"
-            f" conflicten; {len(result.refused)} geweigerd.",
+            f" {counted('nl', result.documents, 'document', 'documenten')}, gewijzigd: {kinds};"
+            f" {counted('nl', result.conflicts_raised, 'nieuw conflict', 'nieuwe conflicten')};"
+            f" {len(result.refused)} geweigerd.",
             f"{name}: from {result.sender_name} ({result.sender_node}), sequence {result.seq}:"
-            f" {result.documents} documents, changed: {kinds}; {result.conflicts_raised} new"
-            f" conflicts; {len(result.refused)} refused.",
+            f" {counted('en', result.documents, 'document', 'documents')}, changed: {kinds};"
+            f" {counted('en', result.conflicts_raised, 'new conflict', 'new conflicts')};"
+            f" {len(result.refused)} refused.",
         )
     for doc_id, reason in result.refused:
         _say(f"  geweigerd: {doc_id}: {reason}", f"  refused: {doc_id}: {reason}")

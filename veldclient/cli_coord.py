@@ -52,7 +52,7 @@ def capacity_command(
         if r.age_ms is None:  # no counts until the node reports: unknown, never free
             click.echo(f"{where} {'–':>3}/{'–':<3} {unreported}")
             continue
-        stale = "  VEROUDERD/STALE" if r.stale else ""
+        stale = ("  VEROUDERD" if lang() == "nl" else "  STALE") if r.stale else ""
         click.echo(
             f"{where} {r.free:>3}/{r.beds_total:<3} {duration(r.age_ms, lang()):>11} {r.reported_by}{stale}"
         )
@@ -192,7 +192,7 @@ def conflicts_command(ctx: click.Context, as_json: bool, profile_name: str | Non
         echo_json([c.as_json() for c in found])
         return
     if not found:
-        click.echo("Geen conflicten / no conflicts")
+        click.echo("Geen conflicten." if lang() == "nl" else "No conflicts.")
     for c in found:
         click.echo(f"{c.id}  {c.title(lang())}")
         for side in c.sides:

@@ -14,6 +14,7 @@ import click
 
 from veldclient import profile as profmod
 from veldclient.cli import exit_with_app, handles_errors, lang
+from veldclient.domain.enums import role_label
 
 if TYPE_CHECKING:
     from veldclient.services.demo import DemoFacts
@@ -64,10 +65,10 @@ def say_kept(facts: DemoFacts, asked_otherwise: list[tuple[str, object, object]]
     kind_en = f"{facts.size} demo" if facts.size else "demo"
     _say(
         f"demo: het bestaande demoprofiel '{facts.name}' is bewaard zoals het is ({kind} voor "
-        f"{facts.node_id}, rol {facts.role}, {facts.clients} cliënten); "
+        f"{facts.node_id}, rol {role_label(facts.role, 'nl')}, {facts.clients} cliënten); "
         "'veld demo --reset' bouwt het opnieuw.",
         f"demo: kept the existing demo profile '{facts.name}' as it is ({kind_en} for {facts.node_id}, "
-        f"role {facts.role}, {facts.clients} clients); 'veld demo --reset' builds it anew.",
+        f"role {role_label(facts.role, 'en')}, {facts.clients} clients); 'veld demo --reset' builds it anew.",
     )
     for option, asked, kept in asked_otherwise:
         given = f"--{option} {asked}"
@@ -138,8 +139,10 @@ def demo_command(
             f"Demo profile '{st.name}' ready at {st.folder}",
         )
         _say(
-            f"  knooppunt {st.node_id}, rol {st.role}, {st.clients} cliënten, {st.volunteers} vrijwilligers",
-            f"  node {st.node_id}, role {st.role}, {st.clients} clients, {st.volunteers} volunteers",
+            f"  knooppunt {st.node_id}, rol {role_label(st.role, 'nl')}, {st.clients} cliënten,"
+            f" {st.volunteers} vrijwilligers",
+            f"  node {st.node_id}, role {role_label(st.role, 'en')}, {st.clients} clients,"
+            f" {st.volunteers} volunteers",
         )
         _say(
             f"  openen met: veld --profile {st.name}   (wachtwoord: {demo.demo_passphrase()})",

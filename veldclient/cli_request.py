@@ -51,7 +51,7 @@ def _full_id(session: Session, typed: str) -> str:
                 f"'{text}' past bij meer dan één aanvraag; typ meer tekens.",
                 f"'{text}' matches more than one request; type more characters.",
             )
-    raise NotFound("Plaatsingsaanvraag / placement request", plain(text))
+    raise NotFound(("Plaatsingsaanvraag", "placement request"), plain(text))
 
 
 def _step_json(session: Session, request_id: str, event: dict[str, Any]) -> dict[str, Any]:

@@ -12,7 +12,15 @@ from typing import Any
 
 import click
 
-from veldclient.cli import echo_json, handles_errors, lang, open_profile, profile_option, resolve_profile
+from veldclient.cli import (
+    counted,
+    echo_json,
+    handles_errors,
+    lang,
+    open_profile,
+    profile_option,
+    resolve_profile,
+)
 from veldclient.cli_matching import plain
 from veldclient.domain import formats
 
@@ -97,8 +105,8 @@ def publish_command(
     if as_json:
         echo_json([{**s.to_dict(), "when": slots.when(s.start_at)} for s in made])
         return
-    i = 0 if lang() == "nl" else 1
-    click.echo((f"{len(made)} tijdsloten gepubliceerd:", f"{len(made)} slots published:")[i])
+    said = counted(lang(), len(made), *(("tijdslot", "tijdsloten"), ("slot", "slots"))[lang() != "nl"])
+    click.echo(f"{said} {('gepubliceerd', 'published')[lang() != 'nl']}:")
     for s in made:
         click.echo(f"{s.id}  {formats.moment(s.start_at, lang())}  {s.minutes} min  {s.service}")
 

@@ -17,15 +17,26 @@ from veldclient.cli import (
     open_profile,
     profile_option,
     resolve_profile,
+    say_created,
     with_session,
 )
+from veldclient.domain.enums import role_label
 
 
 def _finite(value: float) -> float:
     """click's FloatRange lets NaN through (every comparison with it is false)."""
     if value != value:
-        raise click.BadParameter("not a number")
+        raise click.BadParameter(_say(("geen getal", "not a number")))
     return value
+
+
+# an invitation's state (services/enrolment.py) -> (nl, en), as the F9 devices screen names them
+INVITATION_STATES = {
+    "open": ("open", "open"),
+    "used": ("gebruikt", "used"),
+    "expired": ("verlopen", "expired"),
+    "cancelled": ("ingetrokken", "cancelled"),
+}
 
 
 def _say(pair: tuple[str, str]) -> str:
@@ -62,8 +73,9 @@ def identity_command(
     if as_json:
         echo_json(info)
         return
-    click.echo(f"Device id : {info['display_id']}")
-    click.echo(f"Node      : {info['node_id']} ({info['role']}, {info['label']})")
+    role = role_label(info["role"], lang())
+    click.echo(_say(("Apparaat-id", "Device id")) + f" : {info['display_id']}")
+    click.echo(_say(("Knooppunt  ", "Node       ")) + f" : {info['node_id']} ({role}, {info['label']})")
     if export_to:
         click.echo(
             _say((f"Identiteitsbestand geschreven: {export_to}", f"Identity file written: {export_to}"))
@@ -119,9 +131,9 @@ def peers_list(ctx: click.Context, as_json: bool, profile_name: str | None) -> N
         echo_json(rows)
         return
     if not rows:
-        click.echo(_say(("Nog geen peers gekoppeld.", "No peers paired yet.")))
+        click.echo(_say(("Nog geen apparaten gekoppeld.", "No peers paired yet.")))
     for r in rows:
-        flag = " INGETROKKEN/REVOKED" if r["revoked"] else ""
+        flag = _say((" INGETROKKEN", " REVOKED")) if r["revoked"] else ""
         click.echo(
             f"{r['name']:<20} {r['node_id']:<17} {r['address'] or '-':<22} {r['waiting']:>6} "
             + _say(("wachtend", "waiting"))
@@ -238,6 +250,7 @@ def peers_invite(
         echo_json(info)
         return
     until = _when(info["expires_at"])
+    role = role_label(role, lang())
     click.echo(
         _say(
             (
@@ -298,7 +311,11 @@ def peers_invitations(
         click.echo(_say(("Nog geen uitnodigingen.", "No invitations yet.")))
     for r in rows:
         used = r["used_by_display_id"] or "-"
-        click.echo(f"{r['invitation_id']}  {r['role']:<12} {r['state']:<10} {_when(r['expires_at'])}  {used}")
+        role, state = (
+            role_label(r["role"], lang()),
+            _say(INVITATION_STATES.get(r["state"], (r["state"],) * 2)),
+        )
+        click.echo(f"{r['invitation_id']}  {role:<20} {state:<12} {_when(r['expires_at'])}  {used}")
 
 
 _INTERFACE = click.option(
@@ -347,7 +364,7 @@ def peers_discover(
         click.echo(
             _say(
                 (
-                    "Geen gekoppelde peers gevonden op het lokale netwerk.",
+                    "Geen gekoppelde apparaten gevonden op het lokale netwerk.",
                     "No paired peers found on the local network.",
                 )
             )
@@ -497,7 +514,7 @@ def join_command(
     if as_json:
         echo_json(info)
         return
-    click.echo(f"Profiel '{name}' aangemaakt / created: node {info['node_id']}, role {info['role']}")
+    say_created(name, info["node_id"], info["role"])
     click.echo(
         _say((f"Dit apparaat      : {info['display_id']}", f"This device       : {info['display_id']}"))
     )

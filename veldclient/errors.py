@@ -71,10 +71,14 @@ class ValidationError(VeldError):
 
 
 class NotFound(VeldError):
-    """An id that does not exist (or is not visible to this role)."""
+    """An id that does not exist (or is not visible to this role). ``kind`` names what was looked
+    for, (Dutch, English), so each sentence is in one language."""
 
-    def __init__(self, kind: str, ident: str) -> None:
-        super().__init__(f"{kind} '{ident}' bestaat niet.", f"{kind} '{ident}' does not exist.")
+    def __init__(self, kind: tuple[str, str], ident: str) -> None:
+        nl, en = kind
+        super().__init__(
+            f"{nl} '{ident}' bestaat niet.", f"{en[:1].upper()}{en[1:]} '{ident}' does not exist."
+        )
         self.kind = kind
         self.ident = ident
 

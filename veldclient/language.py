@@ -16,9 +16,15 @@ from __future__ import annotations
 import gettext
 import os
 import re
+from collections.abc import Mapping
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from veldclient.errors import VeldError
+
+if TYPE_CHECKING:
+    from babel.plural import PluralRule
 
 LANGUAGES = ("nl", "en")
 DEFAULT = "nl"
@@ -57,6 +63,29 @@ def choose(saved: str | None = None) -> str:
     """The language of this process: ``VELD_LANG``, else ``saved`` (the profile's setting, for the
     app), else Dutch. A saved value this version does not speak counts as none."""
     return from_environment() or (saved if saved in LANGUAGES else DEFAULT)
+
+
+def plural_category(lang: str, n: int) -> str:
+    """The CLDR plural category of ``n`` in ``lang`` ("one" or "other" for Dutch and English), by
+    Babel's rule from the Unicode CLDR data rather than an ``n == 1`` of our own."""
+    return _plural_rule(lang)(n)
+
+
+def plural_categories(lang: str) -> frozenset[str]:
+    """Every category a plural message needs in ``lang``: the rule's own and "other"."""
+    return frozenset(_plural_rule(lang).tags) | {"other"}
+
+
+def plural(lang: str, n: int, forms: Mapping[str, str]) -> str:
+    """The form of ``forms`` (category -> text) that the language uses for ``n``."""
+    return forms[plural_category(lang, n)]
+
+
+@cache
+def _plural_rule(lang: str) -> PluralRule:
+    from babel import Locale  # only when a count is said: `veld` starts without loading it
+
+    return Locale.parse(lang).plural_form
 
 
 def bind(lang: str) -> None:

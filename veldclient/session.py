@@ -19,6 +19,7 @@ import sqlite_utils
 from veldclient import db as dbmod
 from veldclient import profile as profmod
 from veldclient.audit import AuditEvent, AuditLog
+from veldclient.domain.enums import role_label
 from veldclient.errors import AccessDenied, ConfigError
 from veldclient.store.repo import Repo
 
@@ -104,8 +105,8 @@ class Session:
         with self.transaction():
             self.audit(event, "R", object_type, outcome="denied", **fields)
         raise AccessDenied(
-            f"Uw rol ({self.actor.role}) mag dit niet inzien of wijzigen.",
-            f"Your role ({self.actor.role}) may not view or change this.",
+            f"Uw rol ({role_label(self.actor.role, 'nl').lower()}) mag dit niet inzien of wijzigen.",
+            f"Your role ({role_label(self.actor.role, 'en').lower()}) may not view or change this.",
         )
 
     def on_wait(self, notice: Callable[[], None]) -> None:

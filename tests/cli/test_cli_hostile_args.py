@@ -73,7 +73,7 @@ CASES = [
     case("peers-list-database-damaged", "--profile", "damageddb", "peers", "list", says="database"),
     case("peers-remove-unknown", "peers", "remove", "nobody", says="does not exist"),
     case("peers-address-invalid", "peers", "address", "bee", "no-port-here", says="expected host:port"),
-    case("peers-revoke-unknown", "peers", "revoke", "nobody", says="peer 'nobody' does not exist"),
+    case("peers-revoke-unknown", "peers", "revoke", "nobody", says="Peer 'nobody' does not exist"),
     case("peers-invite-bad-expiry", "peers", "invite", "--role", "nurse", "--expires", "forever",
          "--out", "{work}/invitation.json", says="Expiry 'forever' is invalid"),
     case("peers-invite-into-missing-folder", "peers", "invite", "--role", "nurse",

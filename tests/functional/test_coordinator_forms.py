@@ -215,7 +215,7 @@ async def test_a_nurse_is_told_at_once_that_she_may_not_register_a_volunteer():
         await pilot.press("n")
         await settle(app, pilot)
         assert not isinstance(app.screen, VolunteerForm)
-        assert any("Dat mag de rol nurse niet." in n.message for n in app._notifications)
+        assert any("Dat mag de rol wijkverpleegkundige niet." in n.message for n in app._notifications)
         await pilot.press("m", "n")  # a nurse does register carers
         await settle(app, pilot)
         assert isinstance(app.screen, CarerForm)

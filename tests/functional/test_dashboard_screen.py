@@ -27,7 +27,7 @@ async def test_dashboard_shows_the_numbers_the_services_give():
         screen = app.screen
         assert isinstance(screen, DashboardScreen)
         assert "Enschede-Centrum" in text_of(screen, "#dash-identity")
-        assert i18n.t("dashboard.role.nurse") in text_of(screen, "#dash-identity")
+        assert "wijkverpleegkundige" in text_of(screen, "#dash-identity")
 
         free = capacity.free_beds_by_care_type(session)
         views = capacity.capacity(session)

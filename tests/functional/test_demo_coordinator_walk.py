@@ -63,7 +63,7 @@ async def test_coordinator_sees_a_rising_burden_a_double_booked_slot_and_its_con
         await settle(app, pilot)
         assert isinstance(app.screen, ConflictsScreen)
         inbox = screen_text(app)
-        assert "1 open conflicten" in inbox
+        assert "1 open conflict" in inbox
         assert "(enschede-centrum) is" in inbox and "dubbel geboekt" in inbox  # the title wraps
         assert "Geboekt door hengelo" in inbox and "Geboekt door borne" in inbox
         await pilot.press("1")  # a coordinator books slots, and decides a double booking

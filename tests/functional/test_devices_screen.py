@@ -64,7 +64,7 @@ async def test_an_admin_invites_a_laptop_and_sees_the_id_to_compare(admin, tmp_p
         text = screen_text(app)
         assert ("Uitnodiging geschreven" if lang == "nl" else "Invitation written") in text
         assert admin.device.display_id in text
-        assert "  nurse  open  " in text
+        assert ("  wijkverpleegkundige  open  " if lang == "nl" else "  district nurse  open  ") in text
     invitation = invitation_file.read(out)
     assert (invitation.role, invitation.address) == ("nurse", "192.168.1.20:8765")
     assert invitation.expires_at == FROZEN_NOW_MS + 2 * 3_600_000

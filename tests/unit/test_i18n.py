@@ -26,7 +26,9 @@ def test_every_message_has_dutch_and_english():
     catalogue = i18n.catalogue()
     assert len(catalogue) > 20
     for key, entry in catalogue.items():
-        assert entry["nl"].strip() and entry["en"].strip(), key
+        for text in entry.values():
+            forms = text.values() if isinstance(text, dict) else [text]
+            assert all(form.strip() for form in forms), key
 
 
 def test_every_literal_id_in_the_screens_exists():

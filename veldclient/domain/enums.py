@@ -367,6 +367,15 @@ class Role(LabelledEnum):
     ADMIN = "ADMIN"
 
 
+def role_label(code: str, lang: str = "nl") -> str:
+    """A role as a person reads it, from the code a profile or audit entry stores (``nurse``); a
+    code this version does not know (a newer peer's) shows as itself."""
+    try:
+        return Role(code.upper()).label(lang)
+    except ValueError:
+        return code
+
+
 # --- status lifecycles -------------------------------------------------------------------------
 
 

@@ -321,7 +321,7 @@ def _offer(flow: Flow, offer_id: str) -> Offer:
         fits = [o for oid, o in flow.offers.items() if oid.startswith(offer_id)]
         offer = fits[0] if len(fits) == 1 else None
     if offer is None:
-        raise NotFound("Aanbod / offer", offer_id)
+        raise NotFound(("Aanbod", "offer"), offer_id)
     return offer
 
 

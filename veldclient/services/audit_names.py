@@ -1,8 +1,9 @@
 """Readable names for the audit log's event codes and action letters, in Dutch and English.
 
-The log stores codes (``client.read``, ``L``) because they are stable and hashed into the chain; an
-admin reading it needs words. Both the app and ``veld audit log`` name entries through here, and
-tests/unit/test_audit_names.py checks that every event code a service writes has a name in both
+The log stores codes (``client.read``, ``L``, ``denied``) because they are stable and hashed into
+the chain; an admin reading it needs words (a role's are the Role enum's, ``enums.role_label``).
+Both the app and ``veld audit log`` name entries through here, and tests/unit/test_audit_names.py
+checks that every event code a service writes has a name in both
 languages, so a new event cannot reach the log unnamed.
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from veldclient.audit import ACTIONS
+from veldclient.audit import ACTIONS, OUTCOMES
 
 # action letter -> (nl, en); the letters and their meaning are audit.ACTIONS (NEN 7513).
 ACTION_NAMES: Mapping[str, tuple[str, str]] = {
@@ -24,6 +25,14 @@ ACTION_NAMES: Mapping[str, tuple[str, str]] = {
     "L": ("auditlog lezen", "reading the audit log"),
 }
 assert set(ACTION_NAMES) == set(ACTIONS), "every NEN 7513 action letter needs a readable name"
+
+# outcome -> (nl, en)
+OUTCOME_NAMES: Mapping[str, tuple[str, str]] = {
+    "ok": ("gelukt", "done"),
+    "denied": ("geweigerd", "denied"),
+    "error": ("mislukt", "failed"),
+}
+assert set(OUTCOME_NAMES) == set(OUTCOMES), "every audit outcome needs a readable name"
 
 # event code -> (nl, en)
 EVENT_NAMES: Mapping[str, tuple[str, str]] = {
@@ -78,9 +87,9 @@ EVENT_NAMES: Mapping[str, tuple[str, str]] = {
     "match.propose": ("Koppeling voorgesteld", "Match proposed"),
     "match.rank": ("Vrijwilligers gerangschikt", "Volunteers ranked"),
     "match.withdraw": ("Koppeling ingetrokken", "Match withdrawn"),
-    "peer.add": ("Peer gekoppeld", "Peer paired"),
-    "peer.address": ("Adres peer gewijzigd", "Peer address changed"),
-    "peer.remove": ("Peer ontkoppeld", "Peer removed"),
+    "peer.add": ("Apparaat gekoppeld", "Peer paired"),
+    "peer.address": ("Adres van gekoppeld apparaat gewijzigd", "Peer address changed"),
+    "peer.remove": ("Apparaat ontkoppeld", "Peer removed"),
     "placement.accept": ("Plaatsing geaccepteerd", "Placement accepted"),
     "placement.admit": ("Cliënt opgenomen", "Client admitted"),
     "placement.candidates": ("Plaatsen gezocht", "Places searched"),
@@ -106,7 +115,7 @@ EVENT_NAMES: Mapping[str, tuple[str, str]] = {
     "slot.release": ("Tijdslot vrijgegeven", "Slot released"),
     "sync.refused": ("Synchronisatie geweigerd", "Sync refused"),
     "sync.run": ("Gesynchroniseerd", "Synced"),
-    "sync.session": ("Synchronisatie met peer", "Sync session with peer"),
+    "sync.session": ("Synchronisatie met gekoppeld apparaat", "Sync session with peer"),
     "visit.create": ("Bezoek gepland", "Visit planned"),
     "visit.read": ("Bezoeken ingezien", "Visits viewed"),
     "visit.update": ("Bezoek gewijzigd", "Visit changed"),
@@ -130,6 +139,11 @@ def event_name(code: str, lang: str) -> str:
 def action_name(letter: str, lang: str) -> str:
     names = ACTION_NAMES.get(letter)
     return letter if names is None else _pick(names, lang)
+
+
+def outcome_name(outcome: str, lang: str) -> str:
+    names = OUTCOME_NAMES.get(outcome)
+    return outcome if names is None else _pick(names, lang)
 
 
 def event_codes() -> list[str]:

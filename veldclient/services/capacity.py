@@ -76,7 +76,7 @@ def update_capacity(
     node_doc = doc_id_for("node", session.actor.node_id)
     root = session.repo.read(node_doc)
     if location_id not in (root.get("locations") or {}):
-        raise NotFound("Locatie / location", location_id)
+        raise NotFound(("Locatie", "location"), location_id)
     record = CapacityRecord.parse(
         {
             **raw,

@@ -27,7 +27,7 @@ from veldclient.store.repo import doc_id_for
 
 CARERS = (*HELP, "admin")  # who registers carers (roster.register_mantelzorger) and edits them
 BURDEN = HELP  # who records and reads measurements: an admin sees no burden (roster_view.burden_view)
-CARER_LABEL = "Mantelzorger / informal carer"
+CARER_LABEL = ("Mantelzorger", "informal carer")
 BURDEN_EVENT = "BURDEN"
 # What the edit form changes: the burden has its own step (a new measurement, never an overwrite)
 # and the person cared for its own (a link to a client of this node).

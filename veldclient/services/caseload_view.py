@@ -260,7 +260,7 @@ def detail(session: Session, client_id: str) -> CaseDetail:
         "SELECT 1 FROM clients WHERE id = ? AND node_id = ?", [client_id, session.actor.node_id]
     ).fetchone()
     if row is None:
-        raise NotFound("Cliënt / client", client_id)
+        raise NotFound(("Cliënt", "client"), client_id)
     visible = nurse or bool(_helped(session, [client_id]))
     client = clients.get_client(session, client_id) if visible else None
     return CaseDetail(client_id, client, _requests(session, client_id, nurse), timeline(session, client_id))

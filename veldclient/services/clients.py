@@ -33,7 +33,7 @@ def _case_root(session: Session, client_id: str) -> dict[str, Any]:
     doc_id = doc_id_for("case", client_id)
     info = session.repo.info(doc_id)
     if info is None or info.node_id != session.actor.node_id:
-        raise NotFound("Cliënt / client", client_id)
+        raise NotFound(("Cliënt", "client"), client_id)
     return session.repo.read(doc_id)
 
 

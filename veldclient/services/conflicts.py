@@ -126,7 +126,7 @@ def resolve(session: Session, conflict: str, chosen_event_id: str | None, note: 
     """Record a decision: which side stands (or none), with a note. Both sides stay in history."""
     found = next((c for c in inbox(session) if c.id == conflict), None)
     if found is None:
-        raise NotFound("Conflict", conflict)
+        raise NotFound(("Conflict", "Conflict"), conflict)
     if chosen_event_id is not None and chosen_event_id not in found.event_ids:
         raise ValidationError.single(
             "chosen",

@@ -108,8 +108,8 @@ def _role(role: str) -> str:
         raise ValidationError.single(
             "role",
             "invalid",
-            "Rol moet nurse, coordinator of admin zijn.",
-            "The role must be nurse, coordinator or admin.",
+            "Rol moet 'nurse', 'coordinator' of 'admin' zijn.",
+            "The role must be 'nurse', 'coordinator' or 'admin'.",
         )
     return code
 

@@ -40,7 +40,7 @@ def plan(session: Session, client_id: str) -> ErasurePlan:
     case_doc = doc_id_for("case", client_id)
     info = session.repo.info(case_doc)
     if info is None or info.node_id != session.actor.node_id:
-        raise NotFound("Cliënt / client", client_id)
+        raise NotFound(("Cliënt", "client"), client_id)
     db = session.db
     placements = [r[0] for r in db.execute("SELECT doc_id FROM placements WHERE client_id = ?", [client_id])]
     help_requests = [

@@ -48,9 +48,9 @@ from veldclient.store.docstore import Editor
 from veldclient.store.repo import doc_id_for
 
 HELP = ("nurse", "coordinator")
-REQUEST_LABEL = "Hulpvraag / help request"
-VOLUNTEER_LABEL = "Vrijwilliger / volunteer"
-MATCH_LABEL = "Koppeling / match"
+REQUEST_LABEL = ("Hulpvraag", "help request")
+VOLUNTEER_LABEL = ("Vrijwilliger", "volunteer")
+MATCH_LABEL = ("Koppeling", "match")
 CONFLICT_KIND = "match.concurrent"
 # Steps a coordinator may still take on a help request that is already final (clean-up only).
 CLEAN_UP = frozenset({MatchStatus.DECLINED, MatchStatus.WITHDRAWN})

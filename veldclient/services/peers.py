@@ -179,11 +179,12 @@ def _own_node_device(session: Session, ref: str) -> str:
         try:
             device_id = parse_device_id(ref)
         except ValidationError:
-            raise NotFound("peer", ref) from None  # neither a peer's name nor a device id
+            # neither a peer's name nor a device id
+            raise NotFound(("Gekoppeld apparaat", "Peer"), ref) from None
         root = session.repo.read(doc_id_for("node", session.actor.node_id))
         listed = [e for e in trust.node_entries(root) if e.get("device_id") == device_id]
         if not listed:
-            raise NotFound("device", ref) from None
+            raise NotFound(("Apparaat", "Device"), ref) from None
         node_id = listed[0].get("node_id", "")
     if node_id != session.actor.node_id:
         raise ValidationError.single(

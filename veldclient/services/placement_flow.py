@@ -54,7 +54,7 @@ class Loaded:
         self.doc_id = doc_id_for("placement", request_id)
         info = session.repo.info(self.doc_id)
         if info is None or info.kind != "placement":
-            raise NotFound("Plaatsingsaanvraag / placement request", request_id)
+            raise NotFound(("Plaatsingsaanvraag", "placement request"), request_id)
         self.root: Root = session.repo.read(self.doc_id)
         self.request: Mapping[str, Any] = self.root["request"]
         self.events: list[Mapping[str, Any]] = list(self.root.get("events") or [])
@@ -234,7 +234,7 @@ def check_send(session: Session, request_id: str, to_node: str) -> None:
 def _checked_send(session: Session, request_id: str, to_node: str) -> Loaded:
     loaded = _as_sender(session, request_id, "placement.send")
     if to_node not in twente.node_ids():
-        raise NotFound("Knooppunt / node", to_node)
+        raise NotFound(("Knooppunt", "node"), to_node)
     if to_node == loaded.sender:
         raise ValidationError.single(
             "to_node",
@@ -288,7 +288,7 @@ def _own_capacity(session: Session, location_id: str, care_type: str) -> tuple[s
     node_doc = doc_id_for("node", session.actor.node_id)
     root = session.repo.read(node_doc)
     if location_id not in (root.get("locations") or {}):
-        raise NotFound("Locatie van uw knooppunt / location of your node", location_id)
+        raise NotFound(("Locatie van uw knooppunt", "location of your node"), location_id)
     key = capacity_key(location_id, care_type)
     record = (root.get("capacity") or {}).get(key)
     if record is None:

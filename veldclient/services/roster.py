@@ -46,7 +46,7 @@ class HelpRequestSaved:
         return self.screening.warning()
 
 
-def _root(session: Session, kind: str, record_id: str, label: str) -> dict[str, Any]:
+def _root(session: Session, kind: str, record_id: str, label: tuple[str, str]) -> dict[str, Any]:
     doc_id = doc_id_for(kind, record_id)
     info = session.repo.info(doc_id)
     if info is None or info.node_id != session.actor.node_id:
@@ -72,7 +72,7 @@ def update_volunteer(session: Session, volunteer_id: str, changes: Mapping[str, 
     """Change a volunteer's details; a set (tasks, languages, availability) given is the new set."""
     session.require_role(ROSTER_WRITE, "volunteer.update", "volunteer", object_id=volunteer_id)
     changes = editable(changes, Volunteer)
-    current = _root(session, "volunteer", volunteer_id, "Vrijwilliger / volunteer")["volunteer"]
+    current = _root(session, "volunteer", volunteer_id, ("Vrijwilliger", "volunteer"))["volunteer"]
     raw: dict[str, object] = {**current, **changes, "id": volunteer_id, "node_id": current["node_id"]}
     vog = changes.get("vog")
     if isinstance(vog, Mapping):  # a new date alone keeps the status, and the other way round
@@ -88,7 +88,7 @@ def update_volunteer(session: Session, volunteer_id: str, changes: Mapping[str, 
 
 def get_volunteer(session: Session, volunteer_id: str) -> Volunteer:
     session.require_role(ROSTER, "volunteer.read", "volunteer", object_id=volunteer_id)
-    root = _root(session, "volunteer", volunteer_id, "Vrijwilliger / volunteer")
+    root = _root(session, "volunteer", volunteer_id, ("Vrijwilliger", "volunteer"))
     with session.transaction():
         session.audit("volunteer.read", "R", "volunteer", object_id=volunteer_id, basis_authorisation=True)
     return Volunteer.from_dict(root["volunteer"])

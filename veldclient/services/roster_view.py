@@ -347,7 +347,7 @@ class MantelzorgerProfile:
 
 def mantelzorger_profile(session: Session, carer_id: str) -> MantelzorgerProfile:
     session.require_role(ROSTER, "mantelzorger.read", "mantelzorger", object_id=matching.safe_id(carer_id))
-    root = roster._root(session, "mantelzorger", carer_id, "Mantelzorger / informal carer")
+    root = roster._root(session, "mantelzorger", carer_id, ("Mantelzorger", "informal carer"))
     carer = Mantelzorger.from_dict(root["mantelzorger"])
     b = carer.burden
     view = None if b is None else burden_view(session.actor.role, b.instrument.value, b.score, b.measured_on)

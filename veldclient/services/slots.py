@@ -100,7 +100,7 @@ def book(session: Session, slot_id: str, client_id: str) -> str:
         )
     row = session.db.execute("SELECT node_id, status FROM slots WHERE id = ?", [slot_id]).fetchone()
     if row is None:
-        raise NotFound("Tijdslot / slot", slot_id)
+        raise NotFound(("Tijdslot", "slot"), slot_id)
     if row[1] != SlotStatus.FREE or _active_bookings(session, slot_id):
         raise InvalidTransition(
             "Dit tijdslot is al geboekt; kies een ander tijdslot.",
@@ -112,7 +112,7 @@ def book(session: Session, slot_id: str, client_id: str) -> str:
     case_doc = doc_id_for("case", client_id)
     case = session.repo.info(case_doc)
     if case is None or case.node_id != session.actor.node_id:
-        raise NotFound("Cliënt / client", client_id)
+        raise NotFound(("Cliënt", "client"), client_id)
     booking = {
         "id": booking_id,
         "slot_id": slot_id,
@@ -139,7 +139,7 @@ def release(session: Session, booking_id: str) -> None:
     node_doc = doc_id_for("node", session.actor.node_id)
     booking = (session.repo.read(node_doc).get("bookings") or {}).get(booking_id)
     if booking is None:
-        raise NotFound("Boeking / booking", booking_id)
+        raise NotFound(("Boeking", "booking"), booking_id)
     if booking.get("released_at") is not None:
         raise InvalidTransition("Deze boeking is al vrijgegeven.", "This booking was already released.")
     case_doc = _case_of(session, booking_id)

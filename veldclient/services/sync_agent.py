@@ -114,7 +114,7 @@ class SyncAgent:
                 )
             self.notify(AgentEvent("serving", detail={"host": self.server.host, "port": port}))
         except (OSError, VeldError) as exc:
-            self.notify(AgentEvent("failed", detail=str(exc)))
+            self.notify(AgentEvent("failed", detail=exc if isinstance(exc, VeldError) else str(exc)))
             ready.set()
             return
         ready.set()
