@@ -164,7 +164,7 @@ class SyncClient:
         body = {
             "since": link.remote_cursor,
             "have": [[d, h.digest] for d, h in mine.items()],
-            "want": sorted(link.refetch) if knowledge != link.refetch_unless else [],
+            "want": sorted(link.refetch),
         }
         # Not on first contact: it lists everything, most of it equal on both sides.
         answer, early = self._manifest(body, [] if full else list(mine))
@@ -174,11 +174,17 @@ class SyncClient:
         with replica.locked() as session:
             local = replica.heads_of([d for d, _ in theirs])
             erased = session.repo.erased_keys()
+            # Refused as out of scope under what this replica still knows (no document, no trusted
+            # device changed since): it would be refused again, and fetching it would cost every
+            # no-op run a round trip. A node document refused for its writers has its own memory
+            # (_skip_known_refusals).
+            unchanged = knowledge == link.refetch_unless
+            held_back = {d for d in link.refetch if kind_of(d) != "node"} if unchanged else set()
             fetch, sync, equal = [], [], []
             for doc_id, digest in theirs:
                 heads = local.get(doc_id)
                 if heads is None:
-                    if erasures.key(doc_id) not in erased:
+                    if erasures.key(doc_id) not in erased and doc_id not in held_back:
                         fetch.append(doc_id)
                 elif heads.digest == digest:
                     equal.append((doc_id, heads))
@@ -206,13 +212,10 @@ class SyncClient:
             link.retry = set(self.report.unconverged) | refused
             # Refused because its listing had not arrived yet, or a node document for its writers
             # (until an introduction or a pairing makes them trusted): ask for it again, whatever
-            # the cursor, but only once this replica has learnt something (a share listing, an
-            # introduction, a pairing): knowing what it knew, it would refuse again, and every no-op
-            # run would pay a round trip for that.
-            unasked = set() if body["want"] else link.refetch
+            # the cursor. Fetched again only once this replica has learnt something (see above).
             link.refetch = {
                 d
-                for d, why in [*self.report.refused, *((d, OUT_OF_SCOPE) for d in unasked)]
+                for d, why in [*self.report.refused, *((d, OUT_OF_SCOPE) for d in held_back)]
                 if (why == OUT_OF_SCOPE or kind_of(d) == "node") and not self._holds(d)
             }
             link.refetch_unless = knowledge
