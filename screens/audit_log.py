@@ -106,7 +106,7 @@ class AuditScreen(VeldScreen):
         yield Static("", id="audit-status", markup=False)
         yield WindowTable(COLUMNS, audit_page, id="audit-table")
         yield FoldLine("audit-table")
-        yield Footer()
+        yield Footer(compact=True)
 
     def refresh_data(self) -> None:
         self.call(audit_view.open_log, self.where, done=lambda _n: self.query_one(WindowTable).reload())

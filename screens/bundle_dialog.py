@@ -64,7 +64,7 @@ class BundleScreen(VeldScreen):
             yield ProgressBar(id="bundle-progress", show_eta=False)
             yield Static("", id="bundle-stage", classes="muted", markup=False)
             yield Static("", id="bundle-result", markup=False)
-        yield Footer()
+        yield Footer(compact=True)
 
     def refresh_data(self) -> None:
         self.call(bundles.recipient_choices, done=self._show_peers)

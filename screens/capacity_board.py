@@ -70,7 +70,7 @@ class CapacityScreen(VeldScreen):
         yield Static(t("table.loading"), id="capacity-count", classes="muted", markup=False)
         yield CapacityTable(id="capacity-table")
         yield Static("", id="capacity-detail", markup=False)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one(CapacityTable).focus()

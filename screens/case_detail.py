@@ -172,7 +172,7 @@ REQUEST_COLUMNS = (
     Col("caseload.col.status", 18, min=14, priority=0, keep=True),
     Col("caseload.col.urgency", 8, priority=4),
     Col("caseload.col.care_type", 24, min=16, priority=1, keep=True, grow=True),
-    Col("caseload.col.target", 22, min=21, priority=2, keep=True),
+    Col("caseload.col.target", 28, min=21, priority=2, keep=True),
 )
 TIMELINE_COLUMNS = (
     Col("caseload.col.when", 16, priority=0, keep=True),
@@ -232,7 +232,7 @@ class CaseDetailScreen(ClientActions):
         yield Static(t("caseload.detail.timeline"), classes="heading", markup=False)
         yield FitTable(TIMELINE_COLUMNS, id="timeline")
         yield FoldLine("timeline")
-        yield Footer()
+        yield Footer(compact=True)
 
     def refresh_data(self) -> None:
         if self.erasing:
@@ -411,7 +411,7 @@ class RequestScreen(VeldScreen):
         yield Static(t("caseload.request.offers"), classes="heading", markup=False)
         yield FitTable(OFFER_COLUMNS, id="offers")
         yield FoldLine("offers")
-        yield Footer()
+        yield Footer(compact=True)
 
     def refresh_data(self) -> None:
         self.call(caseload_view.request_detail, self.request_id, done=self.show)

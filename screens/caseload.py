@@ -46,7 +46,7 @@ CASE_COLUMNS = (
     Column("caseload.col.status", 18, min=15, priority=1, keep=True),
     Column("caseload.col.urgency", 8, priority=4),
     Column("caseload.col.care_type", 37, min=18, priority=3, keep=True),
-    Column("caseload.col.target", 22, min=21, priority=2, keep=True),
+    Column("caseload.col.target", 28, min=21, priority=2, keep=True),
     Column("caseload.col.requests", 6, priority=7),
 )
 INCOMING_COLUMNS = (
@@ -56,7 +56,7 @@ INCOMING_COLUMNS = (
     Column("caseload.col.urgency", 8, priority=4),
     Column("caseload.col.care_type", 37, min=16, priority=3, keep=True),
     Column("caseload.col.capabilities", 18, priority=6),
-    Column("caseload.col.target", 21, min=20, priority=2, keep=True),
+    Column("caseload.col.target", 28, min=20, priority=2, keep=True),
 )
 STATUSES: tuple[str | None, ...] = (None, *(s.value for s in PlacementStatus))
 URGENCIES: tuple[str | None, ...] = (None, *(u.value for u in Urgency))
@@ -161,7 +161,7 @@ class CaseloadScreen(VeldScreen):
             yield WindowTable(CASE_COLUMNS, partial(case_page, self.filters), id="cases")
             yield FoldLine("cases")
         yield Static("", id="count", markup=False)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         if self.veld.session.actor.role not in caseload_view.VIEWERS:

@@ -67,7 +67,7 @@ class Confirm(LocalisedKeys, ModalScreen[bool]):
                 with VerticalScroll(id="confirm-lines"):
                     yield Static("\n".join(self.lines), markup=False)
             yield Static(self.hint, classes="muted", markup=False)
-        yield Footer()
+        yield Footer(compact=True)
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)

@@ -58,7 +58,7 @@ class ConflictsScreen(VeldScreen):
                 yield Static("", id="side-0", markup=False)
                 yield Static("", id="side-1", markup=False)
         yield Static("", id="conflict-delivery", classes="muted", markup=False)
-        yield Footer()
+        yield Footer(compact=True)
 
     def refresh_data(self) -> None:
         self.call(conflicts.inbox, done=self._show)

@@ -86,7 +86,7 @@ class DashboardScreen(VeldScreen):
                     yield Static(
                         t("dashboard.sync.no_peers"), id="dash-sync-text", classes="muted", markup=False
                     )
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         titles = {

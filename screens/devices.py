@@ -116,7 +116,7 @@ class DevicesScreen(VeldScreen):
             yield Static(t("devices.invitations"), classes="devices-heading")
             yield Static("", id="devices-invitations", markup=False)
             yield Static("", id="devices-result", markup=False)
-        yield Footer()
+        yield Footer(compact=True)
 
     def refresh_data(self) -> None:
         self.call(overview, done=self._show)

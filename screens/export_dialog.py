@@ -75,7 +75,7 @@ class ExportScreen(VeldScreen):
             )
             yield Static("", id="export-result", markup=False)
             yield Static("", id="export-held-back", markup=False)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#export-path", Input).focus()

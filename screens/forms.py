@@ -113,7 +113,7 @@ class FormScreen(LocalisedKeys, ServiceCaller, ModalScreen[ResultT]):
             yield Static(t(self.HINT_ID), classes="form-hint", markup=False)
             yield Static("", id="err-general", classes="field-error -empty", markup=False)
             yield from self.body()
-        yield Footer()
+        yield Footer(compact=True)
 
     def title_text(self) -> str:
         return t(self.TITLE_ID)

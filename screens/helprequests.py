@@ -131,7 +131,7 @@ class HelpRequestsScreen(VeldScreen):
             yield Static("", id="hr-count", classes="muted", markup=False)
         yield WindowTable(COLUMNS, request_query(None), id="hr-table")
         yield FoldLine("hr-table")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#hr-table", WindowTable).focus()

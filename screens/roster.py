@@ -134,7 +134,7 @@ class RosterScreen(VeldScreen):
             with TabPane(t("roster.tab.carers"), id="carers"):
                 yield WindowTable(CARER_COLUMNS, carer_query("", False), id="carer-table")
                 yield FoldLine("carer-table")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#volunteer-table", WindowTable).focus()

@@ -96,7 +96,7 @@ class VolunteerScreen(ProfileScreen):
             yield AvailabilityGrid(id="vol-grid")
             yield Static(t("roster.volunteer.matches"), classes="heading")
             yield Static("", id="vol-matches", markup=False)
-        yield Footer()
+        yield Footer(compact=True)
 
     def refresh_data(self) -> None:
         self.call(roster_view.volunteer_profile, self.record_id, done=self._show)
@@ -166,7 +166,7 @@ class MantelzorgerScreen(ProfileScreen):
             yield Static("", id="mz-history", markup=False)
             yield Static(t("roster.carer.requests"), classes="heading")
             yield Static("", id="mz-requests", markup=False)
-        yield Footer()
+        yield Footer(compact=True)
 
     def refresh_data(self) -> None:
         self.call(roster_view.mantelzorger_profile, self.record_id, done=self._show)

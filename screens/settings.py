@@ -78,7 +78,7 @@ class SettingsScreen(VeldScreen):
         )
         yield Static(t("settings.device", device=format_device_id(prof.device_id)), markup=False)
         yield Static(t("settings.data", path=str(prof.dir)), classes="muted", markup=False)
-        yield Footer()
+        yield Footer(compact=True)
 
     def refresh_data(self) -> None:
         self.call(settings.stale_after_ms, done=self._show_stale)

@@ -61,7 +61,7 @@ class SlotsScreen(VeldScreen):
         yield Static("", id="slots-count", markup=False)
         yield FitTable(COLUMNS, id="slots-table")  # its status line names the bookers: no fold line
         yield Static("", id="slots-status", markup=False)
-        yield Footer()
+        yield Footer(compact=True)
 
     # -- data ------------------------------------------------------------------------------------
 
