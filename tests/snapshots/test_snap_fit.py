@@ -86,6 +86,13 @@ def _admin() -> Any:
     return session
 
 
+def _admin_device() -> Any:
+    """The admin's session with a fixed device id: the devices screen shows this machine's id."""
+    session = _admin()
+    session.device = dataclasses.replace(session.device, device_id=FIXED_DEVICE_ID)
+    return session
+
+
 def _slots() -> Any:
     session = double_booked_slot()
     slots.publish(session, service="WOUND_CARE", start_at="2026-11-19 09:00", minutes=15, count=4)
@@ -105,7 +112,7 @@ SCREENS: dict[str, tuple[Callable[[], Any], str, Before]] = {
     "conflicts": (double_booked_slot, "conflicts", _settle),
     "audit": (_admin, "audit", _settle),
     "settings": (_demo(), "settings", _settle),
-    "devices": (_admin, "settings", _keys("ctrl+d")),
+    "devices": (_admin_device, "settings", _keys("ctrl+d")),
     "slots": (_slots, "slots", _settle),
     "client_form": (_demo(), "caseload", _keys("n")),
     "request_form": (_demo(), "caseload", _request_form),
