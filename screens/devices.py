@@ -136,7 +136,7 @@ class DevicesScreen(VeldScreen):
                 "devices.invitation",
                 id=i["invitation_id"],
                 role=role_name(i["role"]),
-                state=t(f"devices.state.{i['state']}"),
+                state=enrolment.STATE_NAMES[i["state"]][1 if language() == "en" else 0],
                 until=when_text(i["expires_at"]),
                 used=i["used_by_display_id"] or "",
             )

@@ -59,17 +59,13 @@ def ranked(session: Any, request_id: str, with_excluded: bool) -> list[dm.Candid
     return eligible + excluded
 
 
-def decimal(value: float | None) -> str:
-    """One decimal, with a decimal comma in Dutch (as the domain's own reasons write km)."""
-    return "?" if value is None else formats.number(value, language(), 1)
-
-
 def candidate_prompt(c: dm.Candidate, n: int) -> Content:
     """A candidate as plain Content: a name like "Jan [test]" is text, never markup. Rank, score
     (0-100) and distance first, in columns, the name last, so the numbers line up at any width. No
     line starts with a space (OptionList drops leading whitespace), so the rank is padded right."""
     if c.eligible:
-        return Content(f"{f'{n}.':<4}{c.score:>3}  {decimal(c.distance_km):>4} km  {c.name}")
+        km = "? km" if c.distance_km is None else formats.km(c.distance_km, language())
+        return Content(f"{f'{n}.':<4}{c.score:>3}  {km:>7}  {c.name}")
     assert c.excluded is not None
     reason = c.excluded[0 if language() == "nl" else 1]
     return Content(f"{'–':<4}{c.name}: {reason}")

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import click
 
 from veldclient import profile as profmod
-from veldclient.cli import exit_with_app, handles_errors, lang
+from veldclient.cli import exit_with_app, handles_errors, say
 from veldclient.domain.enums import role_label
 
 if TYPE_CHECKING:
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 
 def _say(nl: str, en: str) -> None:
-    click.echo(nl if lang() == "nl" else en)
+    click.echo(say(nl, en))
 
 
 def say_removing(facts: DemoFacts) -> None:

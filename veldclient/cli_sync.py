@@ -17,6 +17,7 @@ from veldclient.cli import (
     open_profile,
     profile_option,
     resolve_profile,
+    say,
     say_created,
     with_session,
 )
@@ -26,21 +27,8 @@ from veldclient.domain.enums import role_label
 def _finite(value: float) -> float:
     """click's FloatRange lets NaN through (every comparison with it is false)."""
     if value != value:
-        raise click.BadParameter(_say(("geen getal", "not a number")))
+        raise click.BadParameter(say("geen getal", "not a number"))
     return value
-
-
-# an invitation's state (services/enrolment.py) -> (nl, en), as the F9 devices screen names them
-INVITATION_STATES = {
-    "open": ("open", "open"),
-    "used": ("gebruikt", "used"),
-    "expired": ("verlopen", "expired"),
-    "cancelled": ("ingetrokken", "cancelled"),
-}
-
-
-def _say(pair: tuple[str, str]) -> str:
-    return pair[0] if lang() == "nl" else pair[1]
 
 
 @click.command("identity")
@@ -74,12 +62,10 @@ def identity_command(
         echo_json(info)
         return
     role = role_label(info["role"], lang())
-    click.echo(_say(("Apparaat-id", "Device id")) + f" : {info['display_id']}")
-    click.echo(_say(("Knooppunt  ", "Node       ")) + f" : {info['node_id']} ({role}, {info['label']})")
+    click.echo(say("Apparaat-id", "Device id") + f" : {info['display_id']}")
+    click.echo(say("Knooppunt  ", "Node       ") + f" : {info['node_id']} ({role}, {info['label']})")
     if export_to:
-        click.echo(
-            _say((f"Identiteitsbestand geschreven: {export_to}", f"Identity file written: {export_to}"))
-        )
+        click.echo(say(f"Identiteitsbestand geschreven: {export_to}", f"Identity file written: {export_to}"))
 
 
 @click.group("peers")
@@ -106,13 +92,11 @@ def peers_add(
     finally:
         session.close()
     click.echo(
-        _say(
-            (
-                f"Gekoppeld: {peer.name} ({peer.node_id}), apparaat-id {peer.display_id}."
-                " Vergelijk dit id met het scherm van dat apparaat.",
-                f"Paired: {peer.name} ({peer.node_id}), device id {peer.display_id}."
-                " Compare this id with that device's screen.",
-            )
+        say(
+            f"Gekoppeld: {peer.name} ({peer.node_id}), apparaat-id {peer.display_id}."
+            " Vergelijk dit id met het scherm van dat apparaat.",
+            f"Paired: {peer.name} ({peer.node_id}), device id {peer.display_id}."
+            " Compare this id with that device's screen.",
         )
     )
 
@@ -131,12 +115,12 @@ def peers_list(ctx: click.Context, as_json: bool, profile_name: str | None) -> N
         echo_json(rows)
         return
     if not rows:
-        click.echo(_say(("Nog geen apparaten gekoppeld.", "No peers paired yet.")))
+        click.echo(say("Nog geen apparaten gekoppeld.", "No peers paired yet."))
     for r in rows:
-        flag = _say((" INGETROKKEN", " REVOKED")) if r["revoked"] else ""
+        flag = say(" INGETROKKEN", " REVOKED") if r["revoked"] else ""
         click.echo(
             f"{r['name']:<20} {r['node_id']:<17} {r['address'] or '-':<22} {r['waiting']:>6} "
-            + _say(("wachtend", "waiting"))
+            + say("wachtend", "waiting")
             + f"  {r['display_id']}{flag}"
         )
 
@@ -155,7 +139,7 @@ def peers_remove(ctx: click.Context, peer: str, profile_name: str | None) -> Non
         gone = peer_service.remove_peer(session, peer)
     finally:
         session.close()
-    click.echo(_say((f"Ontkoppeld: {gone.name}.", f"Unpaired: {gone.name}.")))
+    click.echo(say(f"Ontkoppeld: {gone.name}.", f"Unpaired: {gone.name}."))
 
 
 @peers_group.command("address")
@@ -192,13 +176,11 @@ def peers_revoke(ctx: click.Context, device: str, profile_name: str | None) -> N
     finally:
         session.close()
     click.echo(
-        _say(
-            (
-                f"Ingetrokken: {format_device_id(device_id)}. Elk apparaat van dit knooppunt weigert het"
-                " na de volgende synchronisatie.",
-                f"Revoked: {format_device_id(device_id)}. Every device of this node refuses it"
-                " after the next sync.",
-            )
+        say(
+            f"Ingetrokken: {format_device_id(device_id)}. Elk apparaat van dit knooppunt weigert het"
+            " na de volgende synchronisatie.",
+            f"Revoked: {format_device_id(device_id)}. Every device of this node refuses it"
+            " after the next sync.",
         )
     )
 
@@ -252,36 +234,30 @@ def peers_invite(
     until = _when(info["expires_at"])
     role = role_label(role, lang())
     click.echo(
-        _say(
-            (
-                f"Uitnodiging {info['invitation_id']} geschreven naar {out}: rol {role}, geldig tot {until},"
-                " één keer te gebruiken. Geef het bestand alleen aan wie het apparaat instelt.",
-                f"Invitation {info['invitation_id']} written to {out}: role {role}, valid until {until},"
-                " usable once. Hand the file only to whoever sets up the device.",
-            )
+        say(
+            f"Uitnodiging {info['invitation_id']} geschreven naar {out}: rol {role}, geldig tot {until},"
+            " één keer te gebruiken. Geef het bestand alleen aan wie het apparaat instelt.",
+            f"Invitation {info['invitation_id']} written to {out}: role {role}, valid until {until},"
+            " usable once. Hand the file only to whoever sets up the device.",
         )
     )
     click.echo(
-        _say(
-            (
-                f"Dit apparaat: {info['node_machine_display_id']} (de laptop toont dit id na veld join).",
-                f"This device: {info['node_machine_display_id']} (the laptop shows this id after veld join).",
-            )
+        say(
+            f"Dit apparaat: {info['node_machine_display_id']} (de laptop toont dit id na veld join).",
+            f"This device: {info['node_machine_display_id']} (the laptop shows this id after veld join).",
         )
     )
     if info["address"]:
         at = info["address"]
-        click.echo(_say((f"Adres in de uitnodiging: {at}.", f"Address in the invitation: {at}.")))
+        click.echo(say(f"Adres in de uitnodiging: {at}.", f"Address in the invitation: {at}."))
     else:
         click.echo(
-            _say(
-                (
-                    "Dit apparaat heeft nog niet op het netwerk gediend (veld serve --host 0.0.0.0) en er"
-                    " is geen --address gegeven: de laptop moet het adres zelf opgeven"
-                    " (veld sync ... --address).",
-                    "This device has not served the network yet (veld serve --host 0.0.0.0) and no --address"
-                    " was given: the laptop must give the address itself (veld sync ... --address).",
-                )
+            say(
+                "Dit apparaat heeft nog niet op het netwerk gediend (veld serve --host 0.0.0.0) en er"
+                " is geen --address gegeven: de laptop moet het adres zelf opgeven"
+                " (veld sync ... --address).",
+                "This device has not served the network yet (veld serve --host 0.0.0.0) and no --address"
+                " was given: the laptop must give the address itself (veld sync ... --address).",
             )
         )
 
@@ -308,12 +284,12 @@ def peers_invitations(
         echo_json(rows)
         return
     if not rows:
-        click.echo(_say(("Nog geen uitnodigingen.", "No invitations yet.")))
+        click.echo(say("Nog geen uitnodigingen.", "No invitations yet."))
     for r in rows:
         used = r["used_by_display_id"] or "-"
         role, state = (
             role_label(r["role"], lang()),
-            _say(INVITATION_STATES.get(r["state"], (r["state"],) * 2)),
+            say(*enrolment.STATE_NAMES.get(r["state"], (r["state"],) * 2)),
         )
         click.echo(f"{r['invitation_id']}  {role:<20} {state:<12} {_when(r['expires_at'])}  {used}")
 
@@ -362,21 +338,19 @@ def peers_discover(
         return
     if not rows:
         click.echo(
-            _say(
-                (
-                    "Geen gekoppelde apparaten gevonden op het lokale netwerk.",
-                    "No paired peers found on the local network.",
-                )
+            say(
+                "Geen gekoppelde apparaten gevonden op het lokale netwerk.",
+                "No paired peers found on the local network.",
             )
         )
     for r in rows:
         if r["updated"]:
-            note = _say(("adres opgeslagen", "address stored"))
+            note = say("adres opgeslagen", "address stored")
         elif r["address"] == r["stored_address"]:
-            note = _say(("zelfde adres", "same address"))
+            note = say("zelfde adres", "same address")
         else:
             stored = r["stored_address"] or "-"
-            note = _say((f"opgeslagen: {stored}", f"stored: {stored}"))
+            note = say(f"opgeslagen: {stored}", f"stored: {stored}")
         click.echo(f"{r['name']:<20} {r['node_id']:<17} {r['address']:<22} {note}")
 
 
@@ -419,11 +393,9 @@ def serve_command(
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
         click.echo(
-            _say(
-                (
-                    f"Luistert op {host}:{bound} als {who}.",
-                    f"Listening on {host}:{bound} as {who}.",
-                )
+            say(
+                f"Luistert op {host}:{bound} als {who}.",
+                f"Listening on {host}:{bound} as {who}.",
             )
         )
 
@@ -468,7 +440,7 @@ def sync_command(
         echo_json(report.as_json())
         return
     for line in sync_service.report_lines(report):
-        click.echo(_say(line))
+        click.echo(say(*line))
 
 
 @click.command("join")
@@ -515,44 +487,34 @@ def join_command(
         echo_json(info)
         return
     say_created(name, info["node_id"], info["role"])
+    click.echo(say(f"Dit apparaat      : {info['display_id']}", f"This device       : {info['display_id']}"))
     click.echo(
-        _say((f"Dit apparaat      : {info['display_id']}", f"This device       : {info['display_id']}"))
-    )
-    click.echo(
-        _say(
-            (
-                f"Knooppuntmachine  : {node} {info['node_machine_display_id']}",
-                f"Node machine      : {node} {info['node_machine_display_id']}",
-            )
+        say(
+            f"Knooppuntmachine  : {node} {info['node_machine_display_id']}",
+            f"Node machine      : {node} {info['node_machine_display_id']}",
         )
     )
     click.echo(
-        _say(
-            (
-                "Vergelijk beide id's met het scherm van de beheerder.",
-                "Compare both ids with the admin's screen.",
-            )
+        say(
+            "Vergelijk beide id's met het scherm van de beheerder.",
+            "Compare both ids with the admin's screen.",
         )
     )
     if introduced is not None:
         click.echo(
-            _say(
-                (
-                    f"Aangemeld bij {node}; synchroniseer met: veld sync {node}",
-                    f"Introduced to {node}; sync with: veld sync {node}",
-                )
+            say(
+                f"Aangemeld bij {node}; synchroniseer met: veld sync {node}",
+                f"Introduced to {node}; sync with: veld sync {node}",
             )
         )
     else:
         why = info["waiting_because"]
         click.echo(
-            _say(
-                (
-                    f"{node} nog niet bereikt ({why}). Deze laptop meldt zich aan bij de eerste"
-                    f" synchronisatie: veld sync {node}",
-                    f"{node} not reached yet ({why}). This laptop introduces itself at its first"
-                    f" sync: veld sync {node}",
-                )
+            say(
+                f"{node} nog niet bereikt ({why}). Deze laptop meldt zich aan bij de eerste"
+                f" synchronisatie: veld sync {node}",
+                f"{node} not reached yet ({why}). This laptop introduces itself at its first"
+                f" sync: veld sync {node}",
             )
         )
 

@@ -197,6 +197,15 @@ def issue_invitation(
     }
 
 
+# an invitation's state (list_invitations) -> (nl, en), as the app and ``veld peers invitations`` show it
+STATE_NAMES = {
+    "open": ("open", "open"),
+    "used": ("gebruikt", "used"),
+    "expired": ("verlopen", "expired"),
+    "cancelled": ("ingetrokken", "cancelled"),
+}
+
+
 def list_invitations(session: Session) -> list[dict[str, Any]]:
     session.require_role(ADMIN, "invitation.list", "invitation")
     now = session.now()
