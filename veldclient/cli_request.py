@@ -164,7 +164,7 @@ def show(ctx: click.Context, request_id: str, as_json: bool, profile_name: str |
         click.echo(f"  {'verstuurd naar' if language == 'nl' else 'sent to'}: {', '.join(view['sent_to'])}")
     for o in view["offers"]:
         where = plain(f"{o['node_name']}, {o['location_name']}")
-        care = CareType(o["care_type"]).label(language)
+        care = CareType(o["care_type"] or view["care_type"]).label(language)  # none named: the request's
         state = OfferState(o["state"]).label(language)
         click.echo(f"  {o['offer_id'][:8]}  {where}  {care}  {state}")
 

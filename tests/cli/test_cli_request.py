@@ -160,3 +160,15 @@ def test_candidates_are_listed_by_score_best_first_with_reasons_that_add_up(veld
     assert [int(line.split()[1]) for line in ranks] == scores
     assert "VOL: geen vrije bedden, dus score 0" in "\n".join(text)
     assert any(line.strip().startswith("+") and line.strip().endswith(" km") for line in text)
+
+
+def test_show_reads_every_offered_request_of_the_demo(veld):
+    """The demo's offers name no care type (an offer is for the request's own): show still reads them."""
+    veld("demo", "--no-tui", VELD_PASSPHRASE="demo")
+    cases = js(veld("--profile", "demo", "cases", "--json", VELD_PASSPHRASE="demo"))["cases"]
+    offered = [r["request_id"] for c in cases for r in c["requests"] if r["status"] == "OFFERED"]
+    assert offered
+    for rid in offered:
+        shown = veld("--profile", "demo", "request", "show", rid, VELD_PASSPHRASE="demo").stdout
+        assert "Place offered" in shown.splitlines()[0]
+        assert shown.splitlines()[1].rstrip().endswith("open"), shown
