@@ -16,10 +16,7 @@ from veldclient.db import ProfileDatabase, rows_in
 from veldclient.session import Session
 from veldclient.store.heads import Heads
 from veldclient.sync import limits
-from veldclient.sync.scope import Scope
-
-# a replica's documents' version and the devices it trusts, with whether each is revoked
-Knowledge = tuple[int, tuple[tuple[str, int], ...]]
+from veldclient.sync.scope import Mark, Scope
 
 
 @dataclass
@@ -62,14 +59,9 @@ class Replica:
         row = self.session.db.execute("SELECT value FROM am_meta WHERE key = 'version'").fetchone()
         return int(row[0]) if row else 0
 
-    def knowledge(self) -> Knowledge:
-        """What decides whether this replica would take a document it refused: its documents'
-        version (a share listing, an introduction arrived) and the devices it trusts (a pairing,
-        a revocation). Equal marks: a refused document would be refused again."""
-        trusted = self.session.db.execute(
-            "SELECT device_id, revoked FROM trusted_devices ORDER BY device_id"
-        ).fetchall()
-        return self.version(), tuple((str(d), int(r)) for d, r in trusted)
+    def knowledge(self) -> Mark:
+        """What decides whether this replica would take a document it refused (Scope.mark)."""
+        return self.scope.mark()
 
     def heads_of(self, doc_ids: list[str]) -> dict[str, Heads]:
         """{doc id: stored heads} for the healthy documents among ``doc_ids``."""

@@ -21,8 +21,9 @@ from veldclient.store.heads import Heads
 from veldclient.store.repo import OUT_OF_SCOPE, doc_id_for, kind_of
 from veldclient.sync import acks, limits, peers, refusals, wire
 from veldclient.sync.phases import Phase, plan
-from veldclient.sync.replica import Knowledge, Replica, held_by_sender
+from veldclient.sync.replica import Replica, held_by_sender
 from veldclient.sync.report import SyncFailed, SyncReport
+from veldclient.sync.scope import Mark
 
 MAX_ROUNDS = 12
 
@@ -57,7 +58,7 @@ class Link:
     # again in the next run whatever the cursors say, and synced without trusting old acks.
     retry: set[str] = field(default_factory=set)
     refetch: set[str] = field(default_factory=set)  # refused, not held: asked for again (see _run)
-    refetch_unless: Knowledge | None = None  # this replica's knowledge when the run that refused them began
+    refetch_unless: Mark | None = None  # this replica's knowledge when the run that refused them began
     max_ids: int | None = None  # what the server announced it takes per call, when less than ours
 
 

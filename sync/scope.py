@@ -68,12 +68,30 @@ class Visible(NamedTuple):  # a tuple: manifests build tens of thousands of thes
         return self.acked == self.heads
 
 
+# What scope and trust decisions read besides the document in question (Scope.mark).
+Mark = tuple[int, tuple[tuple[str, int], ...]]
+
+
 class Scope:
-    """Scope decisions for one repository; verified share listings are cached per share heads."""
+    """Scope decisions for one repository; verified share listings are cached per share heads and
+    :meth:`mark`."""
 
     def __init__(self, repo: Repo) -> None:
         self.repo = repo
-        self._shares: dict[str, tuple[Heads, frozenset[str]]] = {}
+        self._shares: dict[str, tuple[tuple[Heads, Mark], frozenset[str]]] = {}
+
+    def mark(self) -> Mark:
+        """What every decision here reads besides the document in question: the newest version among
+        the node and share documents (an introduction, a listing) and the devices trusted here (a
+        pairing, a revocation). Equal marks, equal decisions: a document refused under a mark is
+        refused again under the same mark, whatever else changed (cases, visits, rosters)."""
+        deciding = self.repo.db.execute(
+            "SELECT max(version) FROM am_docs WHERE kind IN ('node', 'share')"
+        ).fetchone()[0]
+        trusted = self.repo.db.execute(
+            "SELECT device_id, revoked FROM trusted_devices ORDER BY device_id"
+        ).fetchall()
+        return int(deciding or 0), tuple((str(d), int(r)) for d, r in trusted)
 
     # -- share listings ------------------------------------------------------------------------
 
@@ -83,9 +101,9 @@ class Scope:
         pair = share_pair(share_doc_id)
         if info is None or info.quarantined or pair is None:
             return frozenset()
-        heads = info.heads
+        key = (info.heads, self.mark())  # a pairing can make a listing valid without changing it
         cached = self._shares.get(share_doc_id)
-        if cached and cached[0] == heads:
+        if cached and cached[0] == key:
             return cached[1]
         root = self.repo.read(share_doc_id)
         certs: dict[str, dict[str, str | None]] = {}
@@ -106,7 +124,7 @@ class Scope:
             if cert and verify_signature(cert, entry_payload(share_doc_id, doc_id, owner), signature):
                 valid.add(doc_id)
         result = frozenset(valid)
-        self._shares[share_doc_id] = (heads, result)
+        self._shares[share_doc_id] = (key, result)
         return result
 
     def _trusted_certs(self, node_id: str) -> dict[str, str | None]:

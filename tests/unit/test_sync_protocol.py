@@ -16,7 +16,7 @@ from veldclient.reference import twente
 from veldclient.services import capacity, clients
 from veldclient.services import peers as peer_service
 from veldclient.services import placement_flow as pf
-from veldclient.store.repo import doc_id_for
+from veldclient.store.repo import OUT_OF_SCOPE, doc_id_for
 from veldclient.sync import answering, peers, wire
 from veldclient.sync.replica import Replica
 from veldclient.sync.running import SyncClient
@@ -623,3 +623,36 @@ def test_a_refused_document_is_asked_for_again_only_once_the_device_has_learnt_s
         pair_peers(a2, b1)
         report, _ = mesh.sync("a2", "a1")
         assert a2.repo.holds(almelo) and not report.refused
+
+
+def test_a_refused_referral_is_not_fetched_again_because_cases_changed():
+    """A referral this laptop may not take yet (the sending node's devices are not trusted here, so
+    its listing does not count) is held back while only cases change: they decide nothing about
+    scope. Once the laptop trusts the sender (a pairing, the listing itself unchanged), the next run
+    takes the referral."""
+    with devices(
+        ("b1", "almelo", "nurse"), ("b2", "almelo", "nurse"), ("a1", "hengelo", "nurse"), paired=2
+    ) as (
+        b1,
+        b2,
+        a1,
+    ):
+        pair_peers(a1, b1)
+        mesh = Mesh(b1, b2, a1)
+        _, request = referral(a1)
+        pf.send(a1, request.id, "almelo")
+        mesh.sync("b1", "a1")
+        placement = doc_id_for("placement", request.id)
+        report, _ = mesh.sync("b2", "b1")
+        assert (placement, OUT_OF_SCOPE) in report.refused and placement not in doc_ids(b2)
+        client = clients.register_client(b1, GOOD)
+        report, _ = mesh.sync("b2", "b1")
+        assert report.fetched == 1 and b2.repo.holds(doc_id_for("case", client.id))
+        clients.update_client(b1, client.id, {"postcode": "7511 JM"})
+        ops: list[str] = []
+        report, _ = mesh.sync("b2", "b1", fault=lambda op, _n: ops.append(op))
+        assert ops == ["manifest", "sync", "ack"] and report.merged == 1
+        assert placement not in doc_ids(b2)
+        pair_peers(b2, a1)
+        report, _ = mesh.sync("b2", "b1")
+        assert placement in doc_ids(b2) and not report.refused

@@ -550,10 +550,27 @@ def as_tuples(rows: Rows) -> RowTuples:
     return out
 
 
-_INSERT = {
-    name: f"INSERT INTO [{name}] ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})"
-    for name, (cols, _pk) in TABLES.items()
+_INSERT_ROWS = {
+    name: f"INSERT INTO [{name}] ({', '.join(cols)}) VALUES {{rows}}" for name, (cols, _pk) in TABLES.items()
 }
+
+MAX_PARAMS = 30_000  # SQLite binds at most 32,766 parameters to one statement
+
+
+def _in_statements(db: sqlite_utils.Database, sql: str, rows: list[tuple[Json, ...]]) -> None:
+    """Run ``sql`` with its ``{rows}`` replaced by a VALUES list of ``rows``, as few statements as the
+    parameter limit allows. One statement per row would be far slower inside a savepoint: SQLite
+    rewinds its in-memory statement journal after each statement by walking it from the start, and
+    a merge's savepoint holds every page the batch touched (1,000 client rows: 140-200 ms of the
+    hub's answer, against ~20 ms in one statement)."""
+    if not rows:
+        return
+    width = len(rows[0])
+    per_statement = max(1, MAX_PARAMS // width)
+    one = "(" + ",".join("?" * width) + ")"
+    for start in range(0, len(rows), per_statement):
+        part = rows[start : start + per_statement]
+        db.conn.execute(sql.format(rows=",".join([one] * len(part))), [v for row in part for v in row])
 
 
 class Projector:
@@ -637,10 +654,8 @@ class Projector:
             )
         }
         new = {key_of(row): row for row in (tuple(map(r.get, cols)) for r in wanted)}
-        where = " AND ".join(f"[{k}] = ?" for k in keys)
         gone = [key for key in held if key not in new]
-        self.db.conn.executemany(f"DELETE FROM [{table}] WHERE {where}", gone)
-        updates: dict[tuple[int, ...], list[list[Json]]] = {}
+        updates: dict[tuple[int, ...], list[tuple[Json, ...]]] = {}
         fresh = []
         for key, row in new.items():
             old = held.get(key)
@@ -648,12 +663,15 @@ class Projector:
                 fresh.append(row)
             elif old != row:
                 changed = tuple(i for i, (a, b) in enumerate(zip(old, row, strict=True)) if a != b)
-                updates.setdefault(changed, []).append([*(row[i] for i in changed), *key])
+                updates.setdefault(changed, []).append((*key, *(row[i] for i in changed)))
+        keyed = ", ".join(f"[{k}]" for k in keys)
+        _in_statements(self.db, f"DELETE FROM [{table}] WHERE ({keyed}) IN (VALUES {{rows}})", gone)
+        matched = " AND ".join(f"[{table}].[{k}] = v.column{n}" for n, k in enumerate(keys, 1))
         for changed, params in updates.items():
-            sets = ", ".join(f"[{cols[i]}] = ?" for i in changed)
-            self.db.conn.executemany(f"UPDATE [{table}] SET {sets} WHERE {where}", params)
-        if fresh:
-            self.db.conn.executemany(_INSERT[table], fresh)
+            sets = ", ".join(f"[{cols[i]}] = v.column{n}" for n, i in enumerate(changed, len(keys) + 1))
+            sql = f"UPDATE [{table}] SET {sets} FROM (VALUES {{rows}}) AS v WHERE {matched}"
+            _in_statements(self.db, sql, params)
+        _in_statements(self.db, _INSERT_ROWS[table], fresh)
 
     @contextmanager
     def bulk_insert(self, new_docs: int) -> Iterator[None]:
@@ -691,7 +709,7 @@ class Projector:
     def insert_tuples(self, rows: RowTuples) -> None:
         for table, table_rows in rows.items():
             if table_rows:
-                self.db.conn.executemany(_INSERT[table], table_rows)
+                _in_statements(self.db, _INSERT_ROWS[table], table_rows)
 
     def clear(self) -> None:
         for table in TABLES:
