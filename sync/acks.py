@@ -14,6 +14,7 @@ import sqlite_utils
 
 from veldclient.db import rows_in
 from veldclient.store.heads import Heads
+from veldclient.sync.limits import EVERY_ID, Part
 
 
 def record(
@@ -28,11 +29,15 @@ def record(
     )
 
 
-def known(db: sqlite_utils.Database, device_id: str, doc_ids: list[str] | None = None) -> dict[str, Heads]:
-    """{doc id: acknowledged heads} for the peer, for all documents or only ``doc_ids``."""
+def known(
+    db: sqlite_utils.Database, device_id: str, doc_ids: list[str] | None = None, within: Part = EVERY_ID
+) -> dict[str, Heads]:
+    """{doc id: acknowledged heads} for the peer: for ``doc_ids``, or else for every document in the
+    id range ``within``."""
     if doc_ids is None:
-        sql = "SELECT doc_id, heads FROM peer_acks WHERE device_id = ?"
-        rows: Iterable[tuple[str, str]] = db.execute(sql, [device_id]).fetchall()
+        bounds, params = within.condition()
+        sql = f"SELECT doc_id, heads FROM peer_acks WHERE device_id = ?{bounds}"
+        rows: Iterable[tuple[str, str]] = db.execute(sql, [device_id, *params]).fetchall()
     else:
         sql = "SELECT doc_id, heads FROM peer_acks WHERE device_id = ? AND doc_id IN ({marks})"
         rows = rows_in(db, sql, doc_ids, (device_id,))

@@ -191,8 +191,9 @@ class PeerServer:
         cursor = replica.version()
         # After a first exchange, what the caller acknowledged at its current heads is left out:
         # the documents it just received from us are not offered back on the next run.
-        mine, delivered = replica.scope.offer(peer.node_id, since, peer.device_id)
-        mine = {d: h for d, h in mine.items() if part.holds(d) and not (since and d in delivered)}
+        mine, delivered = replica.scope.offer(peer.node_id, since, peer.device_id, part)
+        if since:
+            mine = {d: h for d, h in mine.items() if d not in delivered}
         # Also what the caller holds (to compare) and could not take last time (a listing arrived
         # later), whatever the cursor says.
         extra = [d for d in dict.fromkeys([*want, *have]) if d not in mine]

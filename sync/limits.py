@@ -93,6 +93,16 @@ class Part:
     def holds(self, doc_id: str) -> bool:
         return (self.after is None or doc_id > self.after) and (self.upto is None or doc_id <= self.upto)
 
+    def condition(self, column: str = "doc_id") -> tuple[str, list[str]]:
+        """The range as an SQL condition to append with AND (empty when open) and its parameters:
+        a part's documents are read by the primary key, not picked out of every document held."""
+        sql, params = "", []
+        if self.after is not None:
+            sql, params = f" AND {column} > ?", [self.after]
+        if self.upto is not None:
+            sql, params = f"{sql} AND {column} <= ?", [*params, self.upto]
+        return sql, params
+
     def check(self, key: str, ids: list[str]) -> None:
         if self.after is None and self.upto is None:
             return
@@ -100,6 +110,9 @@ class Part:
             raise wire.WireError(
                 f"Veld '{key}' noemt ids buiten zijn deel.", f"Field '{key}' lists ids outside its part."
             )
+
+
+EVERY_ID = Part()
 
 
 def manifest_parts(have: list[list[Any]], want: list[str], most: int) -> list[dict[str, Any]]:
