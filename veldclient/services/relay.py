@@ -1,0 +1,467 @@
+"""The relay: USB bundles through an always-on NATS JetStream mailbox (issue 19, docs/relay.md).
+
+Push exports one bundle per recipient node — exactly the bundle a stick would carry: signed,
+sealed to that node's devices, deltas since what they acknowledged — and puts it into that node's
+mailbox. Pull takes this device's messages, imports each through ``bundles.import_bundle`` (a
+refused, damaged or replayed bundle is quarantined or recognised exactly as one from a stick), and
+only then acknowledges it to the relay; then it sends each sender a small acknowledgement bundle the
+same way, so the sender's next push is a small delta and its status can say "delivered".
+
+The relay is optional: without one configured nothing here runs; with one configured and down,
+push and pull fail within seconds with one sentence and record when the relay was last reached.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from cryptography import x509
+
+from veldclient.errors import ValidationError, VeldError
+from veldclient.progress import Progress, quiet
+from veldclient.services import bundles
+from veldclient.session import Session
+from veldclient.sync import bundle, peers, relay_conf, relay_state, tls
+from veldclient.sync import relay_names as names
+from veldclient.sync.bundle import BundleRefused
+from veldclient.sync.scope import Scope
+
+SPOOL = ("relay",)
+MEDIUM = "relay"  # the audit entries' medium (a stick's is "portable")
+MAX_PARTS = 512  # a bundle of at most 256 MiB in parts of 1 MiB, and some room
+
+
+class NoRelay(VeldError):
+    """No relay is configured on this device."""
+
+
+def _links() -> Any:
+    """The NATS side, imported only when a relay is used (the ``relay`` extra may be absent)."""
+    try:
+        from veldclient.sync import relay_link
+    except ImportError:
+        raise VeldError(
+            "De relay-onderdelen ontbreken: installeer ze met pip install 'veldclient[relay]'.",
+            "The relay components are missing: install them with pip install 'veldclient[relay]'.",
+        ) from None
+    return relay_link
+
+
+# -- configuring ----------------------------------------------------------------------------------
+
+_URL = re.compile(r"^(tls|nats)://[A-Za-z0-9.\-\[\]:]+:\d{1,5}$")
+
+
+def check_url(url: str) -> str:
+    url = url.strip()
+    parts = urlsplit(url)
+    if not _URL.match(url) or parts.port is None or not 0 < parts.port < 65536:
+        raise ValidationError.single(
+            "url",
+            "invalid",
+            f"Relay-adres '{url}' is ongeldig: verwacht tls://host:poort, zoals tls://relay.twente.example:4222.",
+            f"Relay address '{url}' is invalid: expected tls://host:port, such as tls://relay.twente.example:4222.",
+        )
+    return "tls://" + url.split("://", 1)[1]  # always TLS: the scheme only says where
+
+
+def add(session: Session, url: str, server_cert: Path) -> relay_state.Settings:
+    """Use this relay; ``server_cert`` is its certificate (``hub-cert.pem`` or a leaf's
+    ``leaf-cert.pem`` from ``veld relay config``), pinned: nothing else answers as the relay."""
+    url = check_url(url)
+    try:
+        pem = Path(server_cert).read_text()
+        x509.load_pem_x509_certificate(pem.encode("ascii"))
+    except (OSError, ValueError, UnicodeError):
+        raise ValidationError.single(
+            "server_cert",
+            "invalid",
+            f"{server_cert} is geen certificaat van een relay (PEM).",
+            f"{server_cert} is not a relay certificate (PEM).",
+        ) from None
+    with session.transaction():
+        relay_state.save(session.db, url, pem, session.now())
+        session.audit("relay.add", "U", "relay", detail={"url": url})
+    found = relay_state.settings(session.db)
+    assert found is not None
+    return found
+
+
+def remove(session: Session) -> None:
+    with session.transaction():
+        relay_state.remove(session.db)
+        session.audit("relay.remove", "U", "relay")
+
+
+def configured(session: Session) -> relay_state.Settings:
+    found = relay_state.settings(session.db)
+    if found is None:
+        raise NoRelay(
+            "Er is geen relay ingesteld; voeg er een toe met veld relay add URL --server-cert BESTAND.",
+            "No relay is configured; add one with veld relay add URL --server-cert FILE.",
+        )
+    return found
+
+
+def _open(session: Session, settings: relay_state.Settings) -> Any:
+    link_mod = _links()
+    ctx = tls.client_context(session.profile.dir, session.key_password or b"", settings.server_cert)
+    try:
+        return link_mod.Link(
+            settings.url, ctx, session.device.private_key, names.inbox(session.actor.device_id)
+        )
+    except link_mod.RelayUnreachable as exc:
+        _failed(session, exc)
+        raise
+
+
+def _failed(session: Session, exc: VeldError) -> None:
+    with session.transaction():
+        relay_state.failed(session.db, exc.en, session.now())
+
+
+def _reached(session: Session) -> None:
+    with session.transaction():
+        relay_state.reached(session.db, session.now())
+
+
+def _spool(session: Session, part: str) -> Path:
+    folder = session.profile.dir.joinpath(*SPOOL, part)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+# -- push -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NodePush:
+    node_id: str
+    status: str  # sent | unchanged (already at the relay) | nothing (they hold everything)
+    documents: int = 0
+    bytes: int = 0
+    seq: int = 0
+    parts: int = 0
+
+
+@dataclass
+class PushResult:
+    nodes: list[NodePush] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"nodes": [n.__dict__ for n in self.nodes]}
+
+
+def _publish(link: Any, session: Session, node_id: str, data: bytes, bundle_id: str) -> int:
+    """One bundle into a node's mailbox, in parts of ``PART_BYTES``; each part's message id lets
+    JetStream drop a part sent twice (a retried push)."""
+    size = relay_conf.PART_BYTES
+    parts = [data[i : i + size] for i in range(0, len(data), size)] or [b""]
+    subject = names.subject(node_id, session.actor.device_id)
+    for index, chunk in enumerate(parts):
+        link.publish(
+            subject,
+            chunk,
+            {
+                "Nats-Msg-Id": f"{bundle_id}-{index}",
+                names.BUNDLE: bundle_id,
+                names.PART: str(index),
+                names.PARTS: str(len(parts)),
+            },
+        )
+    return len(parts)
+
+
+def push(session: Session, *, progress: Progress = quiet) -> PushResult:
+    """A bundle for every node with paired devices, into its mailbox — unless nothing changed since
+    the last push to it, or its devices already hold everything."""
+    settings = configured(session)
+    nodes = sorted({p.node_id for p in peers.usable_peers(session.repo)})
+    out = PushResult()
+    pushed = relay_state.pushes(session.db)
+    link = _open(session, settings)
+    try:
+        for node in nodes:
+            count, fingerprint = bundles.plan_fingerprint(session, [node])
+            if count == 0:
+                out.nodes.append(NodePush(node, "nothing"))
+                continue
+            if node in pushed and pushed[node].fingerprint == fingerprint:
+                out.nodes.append(NodePush(node, "unchanged", count))
+                continue
+            exported = bundles.export_bundle(
+                session, [node], _spool(session, "out"), progress=progress, medium=MEDIUM
+            )
+            try:
+                data = exported.path.read_bytes()
+                parts = _publish(link, session, node, data, exported.bundle_id)
+            finally:
+                exported.path.unlink(missing_ok=True)
+            with session.transaction():
+                relay_state.record_push(
+                    session.db,
+                    relay_state.Pushed(
+                        node, fingerprint, exported.seq, len(data), exported.documents, session.now()
+                    ),
+                )
+            out.nodes.append(NodePush(node, "sent", exported.documents, len(data), exported.seq, parts))
+    except VeldError as exc:
+        if isinstance(exc, _links().RelayUnreachable):
+            _failed(session, exc)
+        raise
+    finally:
+        link.close()
+    _reached(session)
+    return out
+
+
+# -- pull -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class PullResult:
+    imported: list[bundles.ImportResult] = field(default_factory=list)
+    refused: list[tuple[str, str, str]] = field(default_factory=list)  # (name, nl, en): quarantined
+    ignored: int = 0  # for other devices of this node (their acknowledgements), or our own
+    waiting_parts: int = 0  # parts of bundles not yet complete (the rest comes later)
+    acks_sent: list[str] = field(default_factory=list)  # sender names
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "imported": [r.as_json() for r in self.imported],
+            "refused": [{"bundle": n, "reason_nl": nl, "reason_en": en} for n, nl, en in self.refused],
+            "ignored": self.ignored,
+            "waiting_parts": self.waiting_parts,
+            "acks_sent": self.acks_sent,
+        }
+
+
+@dataclass
+class _Group:
+    key: str
+    total: int
+    first_seq: int
+    parts: dict[int, Any] = field(default_factory=dict)
+
+    @property
+    def complete(self) -> bool:
+        return len(self.parts) == self.total
+
+    def data(self) -> bytes:
+        return b"".join(self.parts[i].data for i in range(self.total))
+
+
+def _group(items: list[Any]) -> list[_Group]:
+    """Parts by bundle; a message whose part headers are missing or impossible is a bundle of its
+    own (its import refuses it, and quarantines it, like any damaged file)."""
+    groups: dict[str, _Group] = {}
+    for item in items:
+        head = item.headers
+        try:
+            key = str(head[names.BUNDLE])
+            index, total = int(head[names.PART]), int(head[names.PARTS])
+            if not (re.fullmatch(r"[0-9a-f]{16}", key) and 0 <= index < total <= MAX_PARTS):
+                raise ValueError
+            key = f"{item.subject}/{key}"
+        except (KeyError, ValueError):
+            key, index, total = f"seq-{item.stream_seq}", 0, 1
+        group = groups.setdefault(key, _Group(key, total, item.stream_seq))
+        if group.total != total or index in group.parts:
+            item_key = f"seq-{item.stream_seq}"
+            groups[item_key] = _Group(item_key, 1, item.stream_seq, {0: item})
+            continue
+        group.parts[index] = item
+    return sorted(groups.values(), key=lambda g: g.first_seq)
+
+
+def _name_for(data: bytes, fallback: str) -> tuple[str, bundle.Header | None]:
+    """The file name an export gives this bundle, from its clear header; a fallback when that
+    header does not read (the import then refuses it)."""
+    import tempfile
+
+    with tempfile.NamedTemporaryFile() as tmp:
+        tmp.write(data[: bundle.MAX_HEADER + 64])
+        tmp.flush()
+        try:
+            header = bundle.read_header(Path(tmp.name))
+        except (BundleRefused, OSError):
+            return fallback, None
+    return bundle.file_name(header.sender_node, header.seq, header.bundle_id), header
+
+
+def pull(session: Session, *, progress: Progress = quiet) -> PullResult:
+    """Everything waiting in this device's mailbox, imported as bundles are; each message is
+    acknowledged to the relay only once it is imported, recognised as a repeat, or quarantined."""
+    settings = configured(session)
+    me, node = session.actor.device_id, session.actor.node_id
+    out = PullResult()
+    inbox = _spool(session, "in")
+    last_from: dict[str, bundles.ImportResult] = {}
+    link = _open(session, settings)
+    try:
+        pending: list[Any] = []
+        while batch := link.fetch(node, me):
+            pending += batch
+        groups = _group(pending)
+        ready: list[tuple[tuple[str, int, int], _Group, str, bundle.Header | None]] = []
+        for group in groups:
+            if not group.complete:
+                out.waiting_parts += len(group.parts)
+                for item in group.parts.values():
+                    link.later(item)
+                continue
+            name, header = _name_for(
+                group.data(), f"relay-{names.stream(node)}-{group.first_seq}{bundle.SUFFIX}"
+            )
+            order = (
+                (header.sender_device, header.seq, group.first_seq) if header else ("", 0, group.first_seq)
+            )
+            ready.append((order, group, name, header))
+        for _, group, name, header in sorted(ready, key=lambda r: r[0]):
+            if header is not None and (header.sender_device == me or me not in header.recipients):
+                out.ignored += 1  # our own, or sealed to another device of this node
+            else:
+                _import_one(session, inbox / name, group.data(), out, last_from, progress)
+            for item in group.parts.values():
+                link.ack(item)
+        for sender, result in sorted(last_from.items()):
+            ack = bundles.write_ack(session, result, _spool(session, "out"), MEDIUM)
+            try:
+                peer = peers.usable(session.repo, sender)
+                _publish(link, session, peer.node_id, ack.path.read_bytes(), ack.bundle_id)
+            finally:
+                ack.path.unlink(missing_ok=True)
+            out.acks_sent.append(result.sender_name)
+    except VeldError as exc:
+        if isinstance(exc, _links().RelayUnreachable):
+            _failed(session, exc)
+        raise
+    finally:
+        link.close()
+    _reached(session)
+    return out
+
+
+def _import_one(
+    session: Session,
+    path: Path,
+    data: bytes,
+    out: PullResult,
+    last_from: dict[str, bundles.ImportResult],
+    progress: Progress,
+) -> None:
+    path.write_bytes(data)
+    try:
+        result = bundles.import_bundle(session, path, progress=progress, medium=MEDIUM)
+    except BundleRefused as exc:
+        out.refused.append((path.name, exc.nl, exc.en))
+        return
+    finally:
+        path.unlink(missing_ok=True)
+    out.imported.append(result)
+    if result.kind == "data":
+        last_from[result.sender_device] = result
+
+
+# -- status ---------------------------------------------------------------------------------------
+
+
+def status(session: Session) -> dict[str, Any]:
+    """When the relay was last reached (without asking it), and per paired device whether what it
+    may see is delivered (its acknowledgement came back), left at the relay (the last push holds
+    it, not yet acknowledged) or still to send."""
+    settings = relay_state.settings(session.db)
+    if settings is None:
+        return {"configured": False, "peers": []}
+    scope = Scope(session.repo)
+    pushed = relay_state.pushes(session.db)
+    fingerprints: dict[str, tuple[int, str]] = {}
+    rows = []
+    for peer in sorted(peers.usable_peers(session.repo), key=lambda p: (p.node_id, p.name)):
+        total, behind = scope.waiting_count(peer.node_id, peer.device_id)
+        if behind == 0:
+            state = "delivered"
+        else:
+            if peer.node_id not in fingerprints:
+                fingerprints[peer.node_id] = bundles.plan_fingerprint(session, [peer.node_id])
+            last = pushed.get(peer.node_id)
+            at_relay = last is not None and last.fingerprint == fingerprints[peer.node_id][1]
+            state = "left_at_relay" if at_relay else "to_send"
+        last = pushed.get(peer.node_id)
+        rows.append(
+            {
+                "name": peer.name,
+                "node": peer.node_id,
+                "device_id": peer.device_id,
+                "state": state,
+                "waiting": behind,
+                "documents": total,
+                "last_push": None if last is None else last.at,
+            }
+        )
+    return {
+        "configured": True,
+        "url": settings.url,
+        "last_reached": settings.last_reached,
+        "last_error": settings.last_error,
+        "last_error_at": settings.last_error_at,
+        "peers": rows,
+    }
+
+
+# -- the hub's configuration ----------------------------------------------------------------------
+
+
+def region_devices(session: Session) -> tuple[relay_conf.Device, ...]:
+    """This device and every paired, unrevoked one: who may use the relay. A revoked or unpaired
+    device is left out, so the next configuration shuts it out."""
+    own = session.device.certificate_pem
+    devices = [
+        relay_conf.Device(
+            session.actor.device_id, session.actor.node_id, own.decode() if isinstance(own, bytes) else own
+        )
+    ]
+    devices += [
+        relay_conf.Device(p.device_id, p.node_id, p.cert_pem) for p in peers.usable_peers(session.repo)
+    ]
+    return tuple(sorted(devices, key=lambda d: (d.node_id, d.device_id)))
+
+
+def write_config(
+    session: Session,
+    out: Path,
+    *,
+    leaves: list[str] | None = None,
+    listen: str = "0.0.0.0:4222",
+    leaf_listen: str = "0.0.0.0:7422",
+    hub_host: str = "localhost",
+    leaf_client_listen: str = "0.0.0.0:4222",
+) -> relay_conf.Written:
+    for value in (listen, leaf_listen, leaf_client_listen):
+        peers.check_address(value)
+    devices = region_devices(session)
+    plan = relay_conf.Plan(
+        devices=devices,
+        leaves=tuple(sorted(set(leaves if leaves is not None else [session.actor.node_id]))),
+        listen=listen,
+        leaf_listen=leaf_listen,
+        hub_host=hub_host,
+        leaf_client_listen=leaf_client_listen,
+    )
+    written = relay_conf.write(plan, Path(out))
+    with session.transaction():
+        session.audit(
+            "relay.config",
+            "E",
+            "relay",
+            detail={
+                "devices": written.devices,
+                "nodes": ",".join(written.nodes),
+                "leaves": ",".join(plan.leaves),
+            },
+        )
+    return written
