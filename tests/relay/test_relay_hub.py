@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from bundlehelpers import GOOD, audit_events, doc_ids, referral
-from conftest import needs_server
+from relayhelpers import needs_server
 
 from veldclient.services import bundles, clients, relay
 from veldclient.services import placement_flow as pf
@@ -42,7 +42,10 @@ def test_two_devices_never_online_together_converge_and_delivery_comes_back(regi
 
     back = relay.pull(a1)
     assert sorted(r.kind for r in back.imported) == ["ack", "ack"]
-    assert {p["name"]: p["state"] for p in relay.status(a1)["peers"]} == {"a2": "delivered", "b1": "delivered"}
+    assert {p["name"]: p["state"] for p in relay.status(a1)["peers"]} == {
+        "a2": "delivered",
+        "b1": "delivered",
+    }
     assert {n.status for n in relay.push(a1).nodes} == {"nothing"}
 
     # the next change travels as a small delta, and a referral reaches only its target
@@ -154,7 +157,9 @@ def test_the_hubs_storage_holds_no_client_name_bsn_or_address(region, hub):
     client = clients.register_client(a1, {**GOOD, **PRIVATE})
     relay.push(a1)
     relay.pull(a2)
-    assert a2.db.execute("SELECT name FROM clients WHERE id = ?", [client.id]).fetchone()[0] == PRIVATE["name"]
+    assert (
+        a2.db.execute("SELECT name FROM clients WHERE id = ?", [client.id]).fetchone()[0] == PRIVATE["name"]
+    )
     hub.stop()  # everything flushed to the files
     stored = b"".join(p.read_bytes() for p in Path(hub.folder, "store").rglob("*") if p.is_file())
     assert len(stored) > 4000, "the bundles are in there"

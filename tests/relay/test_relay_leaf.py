@@ -7,7 +7,7 @@ import time
 
 import pytest
 from bundlehelpers import GOOD, doc_ids
-from conftest import configure, needs_server
+from relayhelpers import configure, needs_server
 
 from veldclient.services import clients, relay
 from veldclient.store.repo import doc_id_for
