@@ -25,7 +25,7 @@ from veldclient.errors import VeldError
 from veldclient.sync import relay_names as names
 from veldclient.sync import relay_nkeys
 
-CONNECT_TIMEOUT_S = 3.0
+CONNECT_TIMEOUT_S = 3
 REQUEST_TIMEOUT_S = 10.0
 FETCH_BATCH = 64
 FETCH_WAIT_S = 0.5  # how long the hub may hold a fetch open when the mailbox is empty
@@ -127,9 +127,8 @@ class Link:
                 closed_cb=quiet,
             )
         )
-        done, _ = await asyncio.wait(
-            {attempt, failed}, timeout=CONNECT_TIMEOUT_S + 1, return_when="FIRST_COMPLETED"
-        )
+        waiting: set[asyncio.Future[Any]] = {attempt, failed}
+        done, _ = await asyncio.wait(waiting, timeout=CONNECT_TIMEOUT_S + 1, return_when="FIRST_COMPLETED")
         if attempt in done and attempt.exception() is None and self._nc.is_connected:
             return
         reason: BaseException = TimeoutError()

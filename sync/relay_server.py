@@ -93,7 +93,8 @@ def describe(folder: Path) -> Described:
     except (OSError, ValueError):
         raise VeldError(
             f"{folder} is geen relay-configuratie (relay.json ontbreekt); maak die met veld relay config.",
-            f"{folder} is not a relay configuration (relay.json is missing); write one with veld relay config.",
+            f"{folder} is not a relay configuration (relay.json is missing); write one with"
+            " veld relay config.",
         ) from None
     return Described(
         folder=folder,

@@ -275,9 +275,10 @@ def config_command(
             }
         )
         return
+    nodes = ", ".join(written.nodes)
     _say(
-        f"Hub-configuratie: {written.hub_conf} ({written.devices} apparaten, knooppunten: {', '.join(written.nodes)})",
-        f"Hub configuration: {written.hub_conf} ({written.devices} devices, nodes: {', '.join(written.nodes)})",
+        f"Hub-configuratie: {written.hub_conf} ({written.devices} apparaten, knooppunten: {nodes})",
+        f"Hub configuration: {written.hub_conf} ({written.devices} devices, nodes: {nodes})",
     )
     for leaf in written.leaf_confs:
         _say(f"Leaf-configuratie: {leaf}", f"Leaf configuration: {leaf}")
