@@ -165,3 +165,33 @@ def test_the_hubs_storage_holds_no_client_name_bsn_or_address(region, hub):
     assert len(stored) > 4000, "the bundles are in there"
     for word in [*PRIVATE.values(), GOOD["name"], "Ganzenmarkt", "Wolters", "7555", client.id]:
         assert word.encode() not in stored, word
+
+
+def test_a_revoked_device_loses_access_with_the_next_configuration(isolated_env, tmp_path):
+    from bundlehelpers import sites
+    from relayhelpers import configure
+
+    from veldclient.services import peers as peer_service
+
+    admin, a2, b1 = sites(("adm", "hengelo", "admin"), ("a2", "hengelo", "nurse"), ("b1", "almelo", "nurse"))
+    server, _ = configure(admin, tmp_path / "relay")
+    server.start()
+    try:
+        for s in (admin, a2, b1):
+            relay.add(s, server.url, server.cert)
+        assert relay.pull(a2).refused == []
+        peer_service.revoke_device(admin, "a2")
+        port = server.url.rsplit(":", 1)[1]  # written again, same address: a2 is left out
+        relay.write_config(admin, server.folder, leaves=[], listen=f"127.0.0.1:{port}")
+        server.stop()
+        assert a2.actor.device_id not in (tmp_path / "relay" / "hub.conf").read_text()
+        server.start()
+        with pytest.raises(relay_link.RelayUnreachable):  # refused at the TLS handshake
+            relay.pull(a2)
+        assert relay.status(a2)["last_error"]
+        assert "a2" not in {p["name"] for p in relay.status(admin)["peers"]}
+        assert relay.pull(b1).refused == [], "the others go on"
+    finally:
+        server.stop()
+        for s in (admin, a2, b1):
+            s.close()
