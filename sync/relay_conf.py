@@ -22,7 +22,6 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import json
-import os
 import secrets
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -46,6 +45,7 @@ MAILBOX_MAX_BYTES = 1 << 30
 OUTBOX_MAX_AGE_S = 7 * 24 * 3600
 OUTBOX_MAX_BYTES = 1 << 30
 CONF_VERSION = 1
+PUBLIC = 0o644  # certificates and the trust store; keys, passwords and configurations stay 0600
 
 
 @dataclass(frozen=True)
@@ -199,11 +199,10 @@ def _server_identity(folder: Path, stem: str, hosts: list[str]) -> ed25519.Ed255
         pem = key.private_bytes(
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
         )
-        atomic_write(key_path, pem)
-        os.chmod(key_path, 0o600)
+        atomic_write(key_path, pem)  # 0600
     cert_path = folder / f"{stem}-cert.pem"
     if not cert_path.exists() or _hosts_of(cert_path) != sorted(set(hosts)):
-        atomic_write(cert_path, _certificate(key, f"veld-relay-{stem}", hosts))
+        atomic_write(cert_path, _certificate(key, f"veld-relay-{stem}", hosts), mode=PUBLIC)
     return key
 
 
@@ -252,8 +251,7 @@ def _password(folder: Path, node_id: str) -> str:
         return path.read_text().strip()
     path.parent.mkdir(parents=True, exist_ok=True)
     value = secrets.token_hex(24)
-    atomic_write(path, value.encode())
-    os.chmod(path, 0o600)
+    atomic_write(path, value.encode())  # 0600
     return value
 
 
@@ -278,7 +276,7 @@ def write(plan: Plan, out: Path) -> Written:
     hub_key = _server_identity(out, "hub", _hosts(plan.hub_host, _host(plan.listen), _host(plan.leaf_listen)))
     hub_cert = (out / "hub-cert.pem").read_text()
     trust = "".join(d.cert_pem for d in plan.devices) + hub_cert
-    atomic_write(out / "devices.pem", trust.encode())
+    atomic_write(out / "devices.pem", trust.encode(), mode=PUBLIC)
     passwords = {n: _password(out, n) for n in plan.leaves}
     atomic_write(out / "hub.conf", hub_conf(plan, relay_nkeys.user_of_key(hub_key), passwords).encode())
     _describe(out, "hub", plan, plan.devices)
@@ -287,17 +285,16 @@ def write(plan: Plan, out: Path) -> Written:
         folder = out / f"leaf-{node}"
         key = _server_identity(folder, "leaf", _hosts(_host(plan.leaf_client_listen)))
         mine = tuple(d for d in plan.devices if d.node_id == node)
-        atomic_write(folder / "hub-cert.pem", hub_cert.encode())
+        atomic_write(folder / "hub-cert.pem", hub_cert.encode(), mode=PUBLIC)
         atomic_write(
             folder / "devices.pem",
             ("".join(d.cert_pem for d in mine) + (folder / "leaf-cert.pem").read_text()).encode(),
+            mode=PUBLIC,
         )
         conf = leaf_conf(plan, node, relay_nkeys.user_of_key(key), passwords[node])
-        atomic_write(folder / "leaf.conf", conf.encode())
-        os.chmod(folder / "leaf.conf", 0o600)  # it holds the leaf's password
+        atomic_write(folder / "leaf.conf", conf.encode())  # 0600: it holds the leaf's password
         _describe(folder, "leaf", plan, mine, node)
         leaf_confs.append(folder / "leaf.conf")
-    os.chmod(out / "hub.conf", 0o600)
     return Written(out, out / "hub.conf", tuple(leaf_confs), len(plan.devices), plan.nodes)
 
 
@@ -314,4 +311,4 @@ def _describe(
         "leaves": list(plan.leaves),
         "devices": [{k: v for k, v in asdict(d).items() if k != "cert_pem"} for d in devices],
     }
-    atomic_write(folder / "relay.json", json.dumps(body, indent=2).encode())
+    atomic_write(folder / "relay.json", json.dumps(body, indent=2).encode(), mode=PUBLIC)

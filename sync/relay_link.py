@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import ssl
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
@@ -30,6 +31,18 @@ REQUEST_TIMEOUT_S = 10.0
 FETCH_BATCH = 64
 FETCH_WAIT_S = 0.5  # how long the hub may hold a fetch open when the mailbox is empty
 T = TypeVar("T")
+
+
+class _QuietTlsClose(logging.Filter):
+    """asyncio warns "returning true from eof_received() has no effect when using ssl" whenever
+    the server closes a TLS connection nats-py holds; it is nats-py's way of closing, not a fault,
+    and would otherwise reach every ``veld relay`` user's terminal."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "eof_received" not in record.getMessage()
+
+
+logging.getLogger("asyncio").addFilter(_QuietTlsClose())
 
 
 class RelayUnreachable(VeldError):
@@ -55,11 +68,11 @@ class _KeyClient(Client):
         self._signature_cb = lambda nonce: relay_nkeys.sign_nonce(key, nonce)
 
 
-def unreachable(url: str, reason: str) -> RelayUnreachable:
+def unreachable(url: str, reason: tuple[str, str]) -> RelayUnreachable:
     return RelayUnreachable(
-        f"Relay {url} is niet bereikbaar ({reason}); er is niets verstuurd of opgehaald, probeer het later"
-        " opnieuw. Het werk gaat gewoon door; netwerk-sync en USB-bundels werken zonder relay.",
-        f"Relay {url} is not reachable ({reason}); nothing was sent or fetched, try again later."
+        f"Relay {url} is niet bereikbaar ({reason[0]}); er is niets verstuurd of opgehaald, probeer het"
+        " later opnieuw. Het werk gaat gewoon door; netwerk-sync en USB-bundels werken zonder relay.",
+        f"Relay {url} is not reachable ({reason[1]}); nothing was sent or fetched, try again later."
         " Work goes on; network sync and USB bundles work without the relay.",
     )
 
@@ -257,15 +270,23 @@ class Link:
         self.close()
 
 
-def _reason(exc: BaseException) -> str:
+def _reason(exc: BaseException) -> tuple[str, str]:
+    """Why, in (nl, en): the library's own words only where there are none of ours."""
     if isinstance(exc, nats.errors.NoServersError | ConnectionRefusedError):
-        return "no connection"
+        return "geen verbinding", "no connection"
+    if isinstance(exc, nats.js.errors.ServiceUnavailableError | nats.errors.NoRespondersError):
+        return (
+            "de hub antwoordt niet; een leaf neemt bundels wel aan",
+            "the hub does not answer; a leaf still takes bundles",
+        )
     if isinstance(exc, TimeoutError | nats.errors.TimeoutError):
-        return "timeout"
-    if isinstance(exc, ssl.SSLError):
-        return "TLS: " + (exc.reason or str(exc))
-    text = str(exc) or type(exc).__name__
-    return text[:120]
+        return "geen antwoord op tijd", "no answer in time"
+    if isinstance(exc, ssl.SSLError | ConnectionResetError | nats.errors.UnexpectedEOF):
+        return "TLS geweigerd (certificaat niet vertrouwd?)", "TLS refused (certificate not trusted?)"
+    if "authorization" in str(exc).lower():
+        return "niet toegelaten (sleutel onbekend?)", "not admitted (key unknown?)"
+    text = (str(exc) or type(exc).__name__)[:120]
+    return text, text
 
 
 def client_context(

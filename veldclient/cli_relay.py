@@ -202,9 +202,10 @@ def status_command(ctx: click.Context, as_json: bool, profile_name: str | None) 
     _say(f"Relay: {info['url']}", f"Relay: {info['url']}")
     _say(f"Laatst bereikt: {_when(info['last_reached'])}", f"Last reached: {_when(info['last_reached'])}")
     if info["last_error"]:
+        error = info["last_error"]
         _say(
-            f"Laatste fout ({_when(info['last_error_at'])}): {info['last_error']}",
-            f"Last error ({_when(info['last_error_at'])}): {info['last_error']}",
+            f"Laatste fout ({_when(info['last_error_at'])}): {error['nl']}",
+            f"Last error ({_when(info['last_error_at'])}): {error['en']}",
         )
     for p in info["peers"]:
         nl, en = STATES[p["state"]]

@@ -13,6 +13,7 @@ push and pull fail within seconds with one sentence and record when the relay wa
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -121,7 +122,18 @@ def _open(session: Session, settings: relay_state.Settings) -> Any:
 
 def _failed(session: Session, exc: VeldError) -> None:
     with session.transaction():
-        relay_state.failed(session.db, exc.en, session.now())
+        relay_state.failed(session.db, json.dumps({"nl": exc.nl, "en": exc.en}), session.now())
+
+
+def _error(stored: str | None) -> dict[str, str] | None:
+    """The last error in both languages (stored as JSON; the reader picks one)."""
+    if not stored:
+        return None
+    try:
+        value = json.loads(stored)
+        return {"nl": str(value["nl"]), "en": str(value["en"])}
+    except (ValueError, KeyError, TypeError):
+        return {"nl": stored, "en": stored}
 
 
 def _reached(session: Session) -> None:
@@ -407,7 +419,7 @@ def status(session: Session) -> dict[str, Any]:
         "configured": True,
         "url": settings.url,
         "last_reached": settings.last_reached,
-        "last_error": settings.last_error,
+        "last_error": _error(settings.last_error),
         "last_error_at": settings.last_error_at,
         "peers": rows,
     }
