@@ -4,6 +4,7 @@ permissions, its storage after a restart, and what it holds on disk (docs/relay.
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -89,6 +90,9 @@ def test_a_device_may_not_read_another_mailbox_nor_post_as_another_device(region
         link.violations.clear()
         with pytest.raises(relay_link.RelayRefused):  # a subject naming another sender
             link.publish(names.subject("hengelo", a1.actor.device_id), b"x", {})
+        link.violations.clear()
+        with pytest.raises(relay_link.RelayRefused):  # a node the region's configuration does not know
+            link.publish(names.subject("borne", b1.actor.device_id), b"x", {})
         link.violations.clear()
         link.subscribe_once(names.mailbox("hengelo"))  # listening in on the bare subjects
         assert any("subscription" in v.lower() for v in link.violations)
@@ -195,3 +199,29 @@ def test_a_revoked_device_loses_access_with_the_next_configuration(isolated_env,
         server.stop()
         for s in (admin, a2, b1):
             s.close()
+
+
+def test_a_bundle_in_parts_is_imported_once_all_parts_are_there(region, hub, tmp_path, monkeypatch):
+    a1, a2, _ = region
+    from veldclient.sync import relay_conf
+
+    monkeypatch.setattr(relay_conf, "PART_BYTES", 1000)
+    client = clients.register_client(a1, GOOD)
+    pushed = {n.node_id: n for n in relay.push(a1).nodes}
+    assert pushed["hengelo"].parts == -(-pushed["hengelo"].bytes // 1000) > 2
+    assert relay.pull(a2).imported[0].status == "imported"
+    assert doc_id_for("case", client.id) in doc_ids(a2)
+    # half a bundle waits for the rest, handed back to the relay, then imports when it is whole
+    data = bundles.export_bundle(a1, ["hengelo"], tmp_path / "x", full=True).path.read_bytes()
+    head = {names.BUNDLE: "feedfacefeedface", names.PARTS: "2"}
+    link = relay._open(a1, relay.configured(a1))
+    try:
+        link.publish(names.subject("hengelo", a1.actor.device_id), data[:500], {**head, names.PART: "0"})
+        assert relay.pull(a2).waiting_parts == 1
+        link.publish(names.subject("hengelo", a1.actor.device_id), data[500:], {**head, names.PART: "1"})
+    finally:
+        link.close()
+    deadline = time.monotonic() + 30
+    while (got := relay.pull(a2)).imported == [] and time.monotonic() < deadline:
+        time.sleep(0.2)  # the first part comes back once the relay has its nak
+    assert [r.status for r in got.imported] == ["imported"] and got.refused == []

@@ -267,79 +267,73 @@ class _Group:
         return b"".join(self.parts[i].data for i in range(self.total))
 
 
-def _group(items: list[Any]) -> list[_Group]:
-    """Parts by bundle; a message whose part headers are missing or impossible is a bundle of its
-    own (its import refuses it, and quarantines it, like any damaged file)."""
-    groups: dict[str, _Group] = {}
-    for item in items:
+class _Parts:
+    """Messages by bundle, as they arrive. A message whose part headers are missing or impossible
+    is a bundle of its own (its import refuses it, and quarantines it, as a damaged file)."""
+
+    def __init__(self) -> None:
+        self.open: dict[str, _Group] = {}
+
+    def add(self, item: Any) -> _Group | None:
+        """The bundle this message completes, if it does."""
         head = item.headers
         try:
-            key = str(head[names.BUNDLE])
+            bundle_id = str(head[names.BUNDLE])
             index, total = int(head[names.PART]), int(head[names.PARTS])
-            if not (re.fullmatch(r"[0-9a-f]{16}", key) and 0 <= index < total <= MAX_PARTS):
+            if not (re.fullmatch(r"[0-9a-f]{16}", bundle_id) and 0 <= index < total <= MAX_PARTS):
                 raise ValueError
-            key = f"{item.subject}/{key}"
         except (KeyError, ValueError):
-            key, index, total = f"seq-{item.stream_seq}", 0, 1
-        group = groups.setdefault(key, _Group(key, total, item.stream_seq))
-        if group.total != total or index in group.parts:
-            item_key = f"seq-{item.stream_seq}"
-            groups[item_key] = _Group(item_key, 1, item.stream_seq, {0: item})
-            continue
+            return _Group(f"seq-{item.stream_seq}", 1, item.stream_seq, {0: item})
+        key = f"{item.subject}/{bundle_id}"
+        group = self.open.setdefault(key, _Group(key, total, item.stream_seq))
+        if group.total != total or index in group.parts:  # contradicts its siblings: on its own
+            return _Group(f"seq-{item.stream_seq}", 1, item.stream_seq, {0: item})
         group.parts[index] = item
-    return sorted(groups.values(), key=lambda g: g.first_seq)
+        if group.complete:
+            return self.open.pop(key)
+        return None
 
 
-def _name_for(data: bytes, fallback: str) -> tuple[str, bundle.Header | None]:
-    """The file name an export gives this bundle, from its clear header; a fallback when that
-    header does not read (the import then refuses it)."""
-    import tempfile
-
-    with tempfile.NamedTemporaryFile() as tmp:
-        tmp.write(data[: bundle.MAX_HEADER + 64])
-        tmp.flush()
-        try:
-            header = bundle.read_header(Path(tmp.name))
-        except (BundleRefused, OSError):
-            return fallback, None
-    return bundle.file_name(header.sender_node, header.seq, header.bundle_id), header
+def _header(data: bytes) -> bundle.Header | None:
+    try:
+        return bundle.header_of(data)
+    except BundleRefused:
+        return None
 
 
 def pull(session: Session, *, progress: Progress = quiet) -> PullResult:
-    """Everything waiting in this device's mailbox, imported as bundles are; each message is
-    acknowledged to the relay only once it is imported, recognised as a repeat, or quarantined."""
+    """Everything waiting in this device's mailbox, imported as bundles are, in the order the relay
+    stored them (each sender's in the order it sent them). A message is acknowledged to the relay
+    only once its bundle is imported, recognised as a repeat, or quarantined; at most one batch
+    and the parts of unfinished bundles are held in memory."""
     settings = configured(session)
     me, node = session.actor.device_id, session.actor.node_id
     out = PullResult()
     inbox = _spool(session, "in")
     last_from: dict[str, bundles.ImportResult] = {}
+    parts = _Parts()
     link = _open(session, settings)
     try:
-        pending: list[Any] = []
         while batch := link.fetch(node, me):
-            pending += batch
-        groups = _group(pending)
-        ready: list[tuple[tuple[str, int, int], _Group, str, bundle.Header | None]] = []
-        for group in groups:
-            if not group.complete:
-                out.waiting_parts += len(group.parts)
+            done = [g for g in map(parts.add, batch) if g is not None]
+            for group in sorted(done, key=lambda g: g.first_seq):
+                data = group.data()
+                header = _header(data)
+                if header is not None and (header.sender_device == me or me not in header.recipients):
+                    out.ignored += 1  # our own, or sealed to another device of this node
+                else:
+                    name = (
+                        bundle.file_name(header.sender_node, header.seq, header.bundle_id)
+                        if header is not None
+                        else f"relay-{names.stream(node)}-{group.first_seq}{bundle.SUFFIX}"
+                    )
+                    _import_one(session, inbox / name, data, out, last_from, progress)
                 for item in group.parts.values():
-                    link.later(item)
-                continue
-            name, header = _name_for(
-                group.data(), f"relay-{names.stream(node)}-{group.first_seq}{bundle.SUFFIX}"
-            )
-            order = (
-                (header.sender_device, header.seq, group.first_seq) if header else ("", 0, group.first_seq)
-            )
-            ready.append((order, group, name, header))
-        for _, group, name, header in sorted(ready, key=lambda r: r[0]):
-            if header is not None and (header.sender_device == me or me not in header.recipients):
-                out.ignored += 1  # our own, or sealed to another device of this node
-            else:
-                _import_one(session, inbox / name, group.data(), out, last_from, progress)
+                    link.ack(item)
+        for group in parts.open.values():  # the rest of these comes later: hand them back
+            out.waiting_parts += len(group.parts)
             for item in group.parts.values():
-                link.ack(item)
+                link.later(item)
         for sender, result in sorted(last_from.items()):
             ack = bundles.write_ack(session, result, _spool(session, "out"), MEDIUM)
             try:
