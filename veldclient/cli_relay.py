@@ -24,7 +24,6 @@ from veldclient.cli import (
     open_profile,
     profile_option,
     resolve_profile,
-    say,
 )
 from veldclient.cli_progress import Bar, on_terminal
 from veldclient.errors import VeldError
@@ -301,42 +300,27 @@ def config_command(
 def serve_command(folder: Path) -> None:
     """Run nats-server on a relay configuration until Ctrl-C or SIGTERM (for a site without a
     service manager; packaging/veld-relay.service does the same under systemd)."""
-    from veldclient.sync import relay_server
-
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
-    described = relay_server.describe(folder)
-    proc = relay_server.start(folder)
-    watch = None
-    try:
-        made = relay_server.ensure(folder)
-        watch = relay_server.Watch(folder).start()
+
+    def ready(s: relay_service.Serving) -> None:
         _say(
-            f"Relay ({described.role}) luistert op {described.listen}; postvakken: {', '.join(made.streams)}."
-            " Stoppen: Ctrl-C.",
-            f"Relay ({described.role}) listening on {described.listen}; mailboxes: {', '.join(made.streams)}."
-            " Stop: Ctrl-C.",
+            f"Relay ({s.role}) luistert op {s.listen}; postvakken: {', '.join(s.streams)}. Stoppen: Ctrl-C.",
+            f"Relay ({s.role}) listening on {s.listen}; mailboxes: {', '.join(s.streams)}. Stop: Ctrl-C.",
         )
-        if made.removed:
+        if s.removed:
             _say(
-                f"Verwijderd (niet meer in de configuratie): {', '.join(made.removed)}",
-                f"Removed (no longer in the configuration): {', '.join(made.removed)}",
+                f"Verwijderd (niet meer in de configuratie): {', '.join(s.removed)}",
+                f"Removed (no longer in the configuration): {', '.join(s.removed)}",
             )
-        while not stop.is_set() and proc.poll() is None:
-            stop.wait(0.5)
-    finally:
-        if watch is not None:
-            watch.stop()
-        relay_server.stop(proc)
-    if proc.returncode not in (0, None, -signal.SIGTERM):
+
+    code = relay_service.serve(folder, stop, ready)
+    if not stop.is_set():
         fail(
             VeldError(
-                say(
-                    f"nats-server stopte (code {proc.returncode}).",
-                    f"nats-server stopped (code {proc.returncode}).",
-                ),
-                f"nats-server stopped (code {proc.returncode}).",
+                f"nats-server stopte onverwacht (code {code}); zie {folder / 'nats-server.log'}.",
+                f"nats-server stopped unexpectedly (code {code}); see {folder / 'nats-server.log'}.",
             )
         )
     _say("Relay gestopt.", "Relay stopped.")

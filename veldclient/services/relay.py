@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import json
 import re
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,16 +42,28 @@ class NoRelay(VeldError):
     """No relay is configured on this device."""
 
 
+def _missing() -> VeldError:
+    return VeldError(
+        "De relay-onderdelen ontbreken: installeer ze met pip install 'veldclient[relay]'.",
+        "The relay components are missing: install them with pip install 'veldclient[relay]'.",
+    )
+
+
 def _links() -> Any:
     """The NATS side, imported only when a relay is used (the ``relay`` extra may be absent)."""
     try:
         from veldclient.sync import relay_link
     except ImportError:
-        raise VeldError(
-            "De relay-onderdelen ontbreken: installeer ze met pip install 'veldclient[relay]'.",
-            "The relay components are missing: install them with pip install 'veldclient[relay]'.",
-        ) from None
+        raise _missing() from None
     return relay_link
+
+
+def _servers() -> Any:
+    try:
+        from veldclient.sync import relay_server
+    except ImportError:
+        raise _missing() from None
+    return relay_server
 
 
 # -- configuring ----------------------------------------------------------------------------------
@@ -471,3 +485,35 @@ def write_config(
             },
         )
     return written
+
+
+# -- running a hub or a leaf ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Serving:
+    role: str  # hub | leaf
+    listen: str
+    streams: tuple[str, ...]  # mailboxes (hub) or the outbox (leaf)
+    removed: tuple[str, ...]  # consumers of devices no longer in the configuration
+
+
+def serve(folder: Path, stop: threading.Event, on_ready: Callable[[Serving], None]) -> int | None:
+    """Run nats-server on a configuration folder until ``stop`` is set or the server ends: start
+    it, set up the mailboxes and consumers, re-attach leaves that come back; stop it on the way
+    out. Needs no profile: a hub machine holds no veld data. Returns the server's exit code."""
+    servers = _servers()
+    described = servers.describe(Path(folder))
+    proc = servers.start(Path(folder))
+    watch = None
+    try:
+        made = servers.ensure(Path(folder))
+        watch = servers.Watch(Path(folder)).start()
+        on_ready(Serving(described.role, described.listen, made.streams, made.removed))
+        while not stop.is_set() and proc.poll() is None:
+            stop.wait(0.5)
+    finally:
+        if watch is not None:
+            watch.stop()
+        servers.stop(proc)
+    return proc.returncode  # type: ignore[no-any-return]
