@@ -240,18 +240,20 @@ async def _ensure(nc: Client, described: Described) -> SetUp:
     return SetUp(tuple(streams), consumers, tuple(removed))
 
 
-def revive_sources(folder: Path) -> int:
+def revive_sources(folder: Path, link: relay_link.Link | None = None) -> int:
     """Re-attach the hub's mailboxes to leaf outboxes they lost. nats-server sets a source up when
     the stream starts and, when the leaf is not connected yet (a hub restarting while its leaves
     reconnect), retries only after a backoff that reached about forty seconds in our tests. Taking
     the source out and putting it back sets it up at once; the stream resumes from the last message
     it holds from that source, so nothing is sourced twice (checked in tests/relay). Returns how
-    many mailboxes were re-attached."""
+    many mailboxes were re-attached. ``link``: an open administrator's connection to use."""
     described = describe(folder)
     if described.role != "hub" or not described.leaves:
         return 0
-    with admin_link(folder) as link:
+    if link is not None:
         return link.run(lambda nc: _revive(nc, described))
+    with admin_link(folder) as own:
+        return own.run(lambda nc: _revive(nc, described))
 
 
 async def _revive(nc: Client, described: Described) -> int:
@@ -301,11 +303,20 @@ class Watch:
         return self
 
     def _run(self) -> None:
+        if describe(self.folder).role != "hub" or not describe(self.folder).leaves:
+            return  # nothing to watch
+        link: relay_link.Link | None = None
         while not self._stop.wait(self.every_s):
             try:
-                revive_sources(self.folder)
-            except Exception:  # noqa: BLE001 - a hub restarting under us: try again next round
+                link = link or admin_link(self.folder)
+                revive_sources(self.folder, link)
+            except Exception:  # noqa: BLE001 - a hub restarting under us: connect again next round
                 log.debug("revive_sources failed", exc_info=True)
+                if link is not None:
+                    link.close()
+                link = None
+        if link is not None:
+            link.close()
 
     def stop(self) -> None:
         self._stop.set()
