@@ -202,6 +202,12 @@ def _publish(link: Any, session: Session, node_id: str, data: bytes, bundle_id: 
     return len(parts)
 
 
+def _aging(session: Session, last: relay_state.Pushed) -> bool:
+    """Past half the mailbox's age limit the relay may soon drop what the last push left there, so
+    an unacknowledged state is sent again (a bundle dropped earlier goes again with the next change)."""
+    return session.now() - last.at > relay_conf.MAILBOX_MAX_AGE_S * 1000 // 2
+
+
 def push(session: Session, *, progress: Progress = quiet) -> PushResult:
     """A bundle for every node with paired devices, into its mailbox — unless nothing changed since
     the last push to it, or its devices already hold everything."""
@@ -216,7 +222,8 @@ def push(session: Session, *, progress: Progress = quiet) -> PushResult:
             if count == 0:
                 out.nodes.append(NodePush(node, "nothing"))
                 continue
-            if node in pushed and pushed[node].fingerprint == fingerprint:
+            last = pushed.get(node)
+            if last is not None and last.fingerprint == fingerprint and not _aging(session, last):
                 out.nodes.append(NodePush(node, "unchanged", count))
                 continue
             exported = bundles.export_bundle(
