@@ -12,7 +12,6 @@ import json
 import logging
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import sysconfig
@@ -107,34 +106,38 @@ def describe(folder: Path) -> Described:
     )
 
 
-def start(folder: Path, log_file: Path | None = None) -> subprocess.Popen[bytes]:
-    """Start nats-server on the folder's configuration (its working directory) and wait until it
-    takes connections; the caller stops it (``stop``)."""
+def start(folder: Path) -> subprocess.Popen[bytes]:
+    """Start nats-server on the folder's configuration (its working directory), its output appended
+    to ``nats-server.log`` there, and wait until it says it is ready (its own log line, so nothing
+    knocks on the port to find out); the caller stops it (``stop``)."""
     described = describe(folder)
-    log = open(log_file or folder / "nats-server.log", "ab")  # noqa: SIM115 - the child keeps it
-    proc = subprocess.Popen(
-        [str(binary()), "-c", described.conf.name],
-        cwd=folder,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-    )
-    log.close()
-    host, _, port = described.listen.rpartition(":")
+    log_path = folder / "nats-server.log"
+    with open(log_path, "ab") as log:
+        offset = log.tell()
+        proc = subprocess.Popen(
+            [str(binary()), "-c", described.conf.name],
+            cwd=folder,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
     deadline = time.monotonic() + READY_TIMEOUT_S
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise VeldError(
-                f"nats-server stopte meteen (code {proc.returncode}); zie {folder / 'nats-server.log'}.",
-                f"nats-server stopped at once (code {proc.returncode}); see {folder / 'nats-server.log'}.",
+                f"nats-server stopte meteen (code {proc.returncode}); zie {log_path}.",
+                f"nats-server stopped at once (code {proc.returncode}); see {log_path}.",
             )
-        try:
-            with socket.create_connection(("127.0.0.1" if host in ("0.0.0.0", "") else host, int(port)), 0.2):
+        with open(log_path, "rb") as log:
+            log.seek(offset)
+            if b"Server is ready" in log.read():
                 return proc
-        except OSError:
-            time.sleep(0.05)
+        time.sleep(0.05)
     stop(proc)
-    raise VeldError("nats-server start niet op tijd.", "nats-server did not start in time.")
+    raise VeldError(
+        f"nats-server werd niet op tijd klaar; zie {log_path}.",
+        f"nats-server was not ready in time; see {log_path}.",
+    )
 
 
 def stop(proc: subprocess.Popen[bytes]) -> None:

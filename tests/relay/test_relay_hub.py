@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from bundlehelpers import GOOD, audit_events, doc_ids, referral
 from relayhelpers import needs_server
+from testenv import make_session
 
 from veldclient.services import bundles, clients, relay
 from veldclient.services import placement_flow as pf
@@ -195,6 +196,13 @@ def test_a_revoked_device_loses_access_with_the_next_configuration(isolated_env,
         assert relay.status(a2)["last_error"]
         assert "a2" not in {p["name"] for p in relay.status(admin)["peers"]}
         assert relay.pull(b1).refused == [], "the others go on"
+        stranger = make_session("stranger", node="almelo")  # never paired: refused at the door
+        try:
+            relay.add(stranger, server.url, server.cert)
+            with pytest.raises(relay_link.RelayUnreachable, match="TLS"):
+                relay.pull(stranger)
+        finally:
+            stranger.close()
     finally:
         server.stop()
         for s in (admin, a2, b1):
