@@ -260,32 +260,48 @@ def revive_sources(folder: Path, link: relay_link.Link | None = None) -> int:
 
 
 async def _revive(nc: Client, described: Described) -> int:
+    """Only sources that are inactive while their leaf answers are taken out and put back; the
+    others (active, or a leaf that is really away) are left alone."""
     js = nc.jetstream()
     answering: dict[str, bool] = {}
     revived = 0
     for node in described.nodes:
         config = mailbox_config(node, described.leaves)
-        try:
-            info = await js.stream_info(config.name or "")
-        except nats.js.errors.NotFoundError:
+        lost = await _lost_sources(nc, config.name or "")
+        for api in lost:
+            if api not in answering:
+                answering[api] = await _answers(nc, api)
+        back = {api for api in lost if answering[api]}
+        if not back:
             continue
-        lost = [s for s in info.sources or [] if s.active is None or s.active < 0]
-        if not lost:
-            continue
-        for leaf in described.leaves:
-            if leaf not in answering:
-                answering[leaf] = await _answers(nc, names.leaf_domain(leaf))
-        if not any(answering.values()):
-            continue
-        await js.update_stream(replace(config, sources=None))
+        kept = [src for src in config.sources or [] if src.external is None or src.external.api not in back]
+        await js.update_stream(replace(config, sources=kept or None))
         await js.update_stream(config)
         revived += 1
     return revived
 
 
-async def _answers(nc: Client, domain: str) -> bool:
+async def _lost_sources(nc: Client, stream: str) -> list[str]:
+    """The API prefixes of a stream's inactive external sources. nats-py's stream info drops which
+    source is which, so this reads the server's answer itself."""
     try:
-        await nc.request(f"$JS.{domain}.API.INFO", b"", timeout=0.5)
+        answer = await nc.request(f"$JS.API.STREAM.INFO.{stream}", b"", timeout=2)
+        body = json.loads(answer.data)
+    except (nats.errors.Error, TimeoutError, ValueError):
+        return []
+    lost = []
+    for source in body.get("sources") or []:
+        api = (source.get("external") or {}).get("api")
+        active = source.get("active")
+        if api and (active is None or active < 0):
+            lost.append(str(api))
+    return lost
+
+
+async def _answers(nc: Client, api: str) -> bool:
+    """Whether a leaf's JetStream answers through its link (``api``: ``$JS.leaf-<node>.API``)."""
+    try:
+        await nc.request(f"{api}.INFO", b"", timeout=0.5)
     except (nats.errors.Error, TimeoutError):
         return False
     return True
