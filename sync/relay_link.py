@@ -159,6 +159,7 @@ class Link:
     def publish(self, subject: str, data: bytes, headers: dict[str, str]) -> int:
         """Store one message; the stream's sequence number once the server has it on disk."""
         js = self._nc.jetstream(timeout=REQUEST_TIMEOUT_S)
+        before = len(self.violations)
         try:
             ack = self._run(self._unless_refused(js.publish(subject, data, headers=headers)))
         except nats.js.errors.NoStreamResponseError:
@@ -166,7 +167,7 @@ class Link:
         except nats.js.errors.APIError as exc:
             raise refused(str(exc.description), str(exc.description)) from None
         except (nats.errors.Error, TimeoutError, OSError) as exc:
-            if self.violations:
+            if len(self.violations) > before:
                 raise refused(f"geen toestemming voor {subject}", f"not permitted: {subject}") from None
             raise unreachable(self.url, _reason(exc)) from None
         return int(ack.seq)
@@ -187,6 +188,7 @@ class Link:
             finally:
                 await sub.unsubscribe()
 
+        before = len(self.violations)
         try:
             msgs = self._run(take())
         except nats.js.errors.NotFoundError:
@@ -195,10 +197,10 @@ class Link:
                 "this device has no mailbox on the relay (write the relay configuration again?)",
             ) from None
         except (nats.errors.Error, OSError) as exc:
-            if not self.violations:
+            if len(self.violations) == before:
                 raise unreachable(self.url, _reason(exc)) from None
             msgs = []
-        if self.violations:
+        if len(self.violations) > before:
             raise refused(
                 "dit apparaat mag dit postvak niet lezen (relay-configuratie opnieuw maken?)",
                 "this device may not read this mailbox (write the relay configuration again?)",
@@ -211,10 +213,11 @@ class Link:
     async def _unless_refused(self, work: Coroutine[Any, Any, T]) -> T:
         """The server answers a subject outside the permissions with an error, not a reply: stop
         waiting for the reply as soon as that error comes (``violations``), not at the timeout."""
+        before = len(self.violations)
         task = asyncio.ensure_future(work)
         while not task.done():
             await asyncio.wait({task}, timeout=0.05)
-            if self.violations and not task.done():
+            if len(self.violations) > before and not task.done():
                 task.cancel()
                 with contextlib.suppress(BaseException):
                     await task

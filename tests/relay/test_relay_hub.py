@@ -85,16 +85,12 @@ def test_a_device_may_not_read_another_mailbox_nor_post_as_another_device(region
         with pytest.raises(relay_link.RelayRefused):
             link.fetch("hengelo", a2.actor.device_id)  # hengelo's mailbox, a2's consumer
         assert any("permissions violation" in v.lower() for v in link.violations)
-        link.violations.clear()
         with pytest.raises(relay_link.RelayRefused):
             link.fetch("almelo", a2.actor.device_id)  # own mailbox, someone else's consumer
-        link.violations.clear()
         with pytest.raises(relay_link.RelayRefused):  # a subject naming another sender
             link.publish(names.subject("hengelo", a1.actor.device_id), b"x", {})
-        link.violations.clear()
         with pytest.raises(relay_link.RelayRefused):  # a node the region's configuration does not know
             link.publish(names.subject("borne", b1.actor.device_id), b"x", {})
-        link.violations.clear()
         link.subscribe_once(names.mailbox("hengelo"))  # listening in on the bare subjects
         assert any("subscription" in v.lower() for v in link.violations)
     finally:
