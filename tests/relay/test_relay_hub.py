@@ -93,6 +93,7 @@ def test_a_device_may_not_read_another_mailbox_nor_post_as_another_device(region
             link.publish(names.subject("borne", b1.actor.device_id), b"x", {})
         link.subscribe_once(names.mailbox("hengelo"))  # listening in on the bare subjects
         assert any("subscription" in v.lower() for v in link.violations)
+        assert link.fetch("almelo", b1.actor.device_id), "its own mailbox, through the same connection"
     finally:
         link.close()
     assert relay.pull(a2).imported, "a2's bundle is still there, untouched"
