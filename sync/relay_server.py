@@ -8,10 +8,12 @@ puts it next to the Python interpreter's scripts; ``VELD_NATS_SERVER`` names ano
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import sysconfig
@@ -120,6 +122,7 @@ def start(folder: Path) -> subprocess.Popen[bytes]:
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
+            preexec_fn=_ends_with_parent if sys.platform == "linux" else None,  # noqa: PLW1509
         )
     deadline = time.monotonic() + READY_TIMEOUT_S
     while time.monotonic() < deadline:
@@ -138,6 +141,16 @@ def start(folder: Path) -> subprocess.Popen[bytes]:
         f"nats-server werd niet op tijd klaar; zie {log_path}.",
         f"nats-server was not ready in time; see {log_path}.",
     )
+
+
+def _ends_with_parent() -> None:
+    """In the child, before exec (Linux): SIGTERM when the process that started it dies, so a
+    ``veld relay serve`` killed outright leaves no server behind holding the port and the store."""
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
 def stop(proc: subprocess.Popen[bytes]) -> None:

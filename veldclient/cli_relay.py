@@ -301,7 +301,8 @@ def serve_command(folder: Path) -> None:
     """Run nats-server on a relay configuration until Ctrl-C or SIGTERM (for a site without a
     service manager; packaging/veld-relay.service does the same under systemd)."""
     stop = threading.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
+    hangup = getattr(signal, "SIGHUP", None)  # its terminal closed (not on Windows)
+    for sig in (signal.SIGINT, signal.SIGTERM, *([hangup] if hangup else [])):
         signal.signal(sig, lambda *_: stop.set())
 
     def ready(s: relay_service.Serving) -> None:
