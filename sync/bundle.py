@@ -20,6 +20,7 @@ has no journal, so the self-verifying format is the real guarantee, not the rena
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import re
 import struct
@@ -314,6 +315,11 @@ def read_header(path: Path) -> Header:
     """Only the clear header (deciding what to do with a file on a stick without reading it all)."""
     with open_regular(path) as f:
         return _read_start(f)[1]
+
+
+def header_of(data: bytes) -> Header:
+    """The clear header of a bundle held in memory (one that came through the relay)."""
+    return _read_start(io.BytesIO(data))[1]
 
 
 def _check_prefix(prefix: bytes) -> int:

@@ -13,7 +13,7 @@ import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
 from veldclient.store import schema as store_schema
-from veldclient.sync import bundle_ledger, invitations, refusals, tables
+from veldclient.sync import bundle_ledger, invitations, refusals, relay_state, tables
 
 migrations = Migrations("veldclient.sync")
 
@@ -42,6 +42,13 @@ def _invitations(db: sqlite_utils.Database) -> None:
     profile whose first invitation made these tables on demand holds them already, so the step
     creates only what is missing."""
     invitations.ensure_schema(db)
+
+
+@migrations(name="0014_relay")
+def _relay(db: sqlite_utils.Database) -> None:
+    """The relay this device uses, when it was last reached, what each push left there
+    (sync/relay_state.py)."""
+    relay_state.ensure_schema(db)
 
 
 def adopt_store_records(db: sqlite_utils.Database) -> None:

@@ -207,6 +207,7 @@ LAZY_COMMANDS = {
     "export": ("veldclient.cli_matching", "export"),
     "helprequest": ("veldclient.cli_helprequest", "helprequest"),
     "bundle": ("veldclient.cli_bundle", "bundle"),
+    "relay": ("veldclient.cli_relay", "relay"),
     "demo": ("veldclient.cli_demo", "demo_command"),
     "request": ("veldclient.cli_request", "request"),
     "requests": ("veldclient.cli_placement", "requests"),

@@ -19,6 +19,8 @@ COMMANDS = (
     ("identity",),
     ("request", "show", "bestaatniet"),  # refused: NotFound names its kind in one language
     ("slots", "book", "bestaatniet", "--client", "x"),
+    ("relay", "status"),
+    ("relay", "push"),  # refused: no relay configured
 )
 
 

