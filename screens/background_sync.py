@@ -49,6 +49,10 @@ def describe(event: AgentEvent) -> tuple[str | None, str, bool]:
             t("dashboard.sync.done", fetched=detail.fetched, pushed=detail.pushed, merged=detail.merged),
             True,
         )
+    if event.kind == "relayed":
+        pushed, pulled = detail
+        sent = sum(1 for n in pushed.nodes if n.status == "sent")
+        return event.peer, t("dashboard.sync.relayed", sent=sent, received=len(pulled.imported)), True
     if event.kind == "failed":
         text = detail.message(language()) if isinstance(detail, VeldError) else str(detail)
         key = "dashboard.sync.failed" if event.peer else "dashboard.sync.not_serving"

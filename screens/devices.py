@@ -25,7 +25,7 @@ from veldclient.screens.confirm import Confirm
 from veldclient.screens.forms import FormScreen
 from veldclient.screens.i18n import language, t
 from veldclient.screens.widgets.columns import Col, FitTable, FoldLine
-from veldclient.services import enrolment, serving
+from veldclient.services import enrolment, relay, serving
 from veldclient.services import peers as peer_service
 
 # Who, what state and where stay from 80 columns up; the long device id folds under the table.
@@ -37,12 +37,42 @@ COLUMNS = (
     Col("devices.col.device", 24, priority=4, grow=True),
 )
 
-Overview = tuple[list[dict[str, Any]], list[dict[str, Any]], str | None]
+Overview = tuple[list[dict[str, Any]], list[dict[str, Any]], str | None, dict[str, Any]]
 
 
 def overview(session: Any) -> Overview:
-    """One worker call: (paired devices, invitations issued, where this machine serves)."""
-    return peer_service.status(session), enrolment.list_invitations(session), serving.address(session)
+    """One worker call: (paired devices, invitations issued, where this machine serves, the relay's
+    status)."""
+    return (
+        peer_service.status(session),
+        enrolment.list_invitations(session),
+        serving.address(session),
+        relay.status(session),
+    )
+
+
+def relay_lines(found: dict[str, Any]) -> str:
+    """When the relay was last reached, its last failure when that came after, and how many paired
+    devices hold what they may see (only their acknowledgement counts); empty without a relay."""
+    if not found["configured"]:
+        return ""
+    reached = found["last_reached"]
+    lines = [
+        t(
+            "devices.relay",
+            url=found["url"],
+            reached=when_text(reached) if reached else t("devices.relay_never"),
+        )
+    ]
+    error, failed_at = found["last_error"], found["last_error_at"]
+    if error and (reached is None or (failed_at or 0) > reached):
+        lines.append(t("devices.relay_failed", error=error["en" if language() == "en" else "nl"]))
+    counts = {state: 0 for state in relay.STATE_NAMES}
+    for peer in found["peers"]:
+        counts[peer["state"]] += 1
+    index = 1 if language() == "en" else 0
+    lines.append(" · ".join(f"{relay.STATE_NAMES[s][index]}: {n}" for s, n in counts.items()))
+    return "\n".join(lines)
 
 
 class InviteForm(FormScreen[dict[str, Any]]):
@@ -113,6 +143,7 @@ class DevicesScreen(VeldScreen):
             yield FitTable(COLUMNS, id="devices-table")
             yield FoldLine("devices-table")
             yield Static("", id="devices-none", classes="muted", markup=False)
+            yield Static("", id="devices-relay", markup=False)
             yield Static(t("devices.invitations"), classes="devices-heading")
             yield Static("", id="devices-invitations", markup=False)
             yield Static("", id="devices-result", markup=False)
@@ -122,7 +153,8 @@ class DevicesScreen(VeldScreen):
         self.call(overview, done=self._show)
 
     def _show(self, found: Overview) -> None:
-        self.devices, issued, serving_at = found
+        self.devices, issued, serving_at, relayed = found
+        self.query_one("#devices-relay", Static).update(relay_lines(relayed))
         self.serving_at = serving_at or ""
         rows = []
         for d in self.devices:

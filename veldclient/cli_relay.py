@@ -30,11 +30,6 @@ from veldclient.errors import VeldError
 from veldclient.services import bundles
 from veldclient.services import relay as relay_service
 
-STATES = {
-    "delivered": ("afgeleverd", "delivered"),
-    "left_at_relay": ("bij de relay achtergelaten", "left at the relay"),
-    "to_send": ("nog te versturen", "to send"),
-}
 PUSHED = {
     "sent": ("verstuurd", "sent"),
     "unchanged": ("al bij de relay, niets nieuws", "already at the relay, nothing new"),
@@ -207,7 +202,7 @@ def status_command(ctx: click.Context, as_json: bool, profile_name: str | None) 
             f"Last error ({_when(info['last_error_at'])}): {error['en']}",
         )
     for p in info["peers"]:
-        nl, en = STATES[p["state"]]
+        nl, en = relay_service.STATE_NAMES[p["state"]]
         _say(
             f"  {p['name']} ({p['node']}): {nl}; {p['waiting']} van {p['documents']} documenten wachten",
             f"  {p['name']} ({p['node']}): {en}; {p['waiting']} of {p['documents']} documents waiting",

@@ -112,6 +112,10 @@ def remove(session: Session) -> None:
         session.audit("relay.remove", "U", "relay")
 
 
+def is_configured(session: Session) -> bool:
+    return relay_state.settings(session.db) is not None
+
+
 def configured(session: Session) -> relay_state.Settings:
     found = relay_state.settings(session.db)
     if found is None:
@@ -122,15 +126,28 @@ def configured(session: Session) -> relay_state.Settings:
     return found
 
 
-def _open(session: Session, settings: relay_state.Settings) -> Any:
+def connect(session: Session) -> Any:
+    """A link to the configured relay, opened without writing anything here: the app's sync agent
+    connects outside the lock the app's own saves take, so a relay that does not answer costs the
+    agent its timeout and never the person at the keys. Raises RelayUnreachable (then
+    :func:`record_unreachable`, inside a transaction's lock) or NoRelay."""
+    settings = configured(session)
     link_mod = _links()
     ctx = tls.client_context(session.profile.dir, session.key_password or b"", settings.server_cert)
-    try:
-        return link_mod.Link(
-            settings.url, ctx, session.device.private_key, names.inbox(session.actor.device_id)
-        )
-    except link_mod.RelayUnreachable as exc:
+    return link_mod.Link(settings.url, ctx, session.device.private_key, names.inbox(session.actor.device_id))
+
+
+def record_unreachable(session: Session, exc: VeldError) -> None:
+    """Remember the failure (shown by :func:`status`) when ``exc`` says the relay did not answer."""
+    if isinstance(exc, _links().RelayUnreachable):
         _failed(session, exc)
+
+
+def _open(session: Session) -> Any:
+    try:
+        return connect(session)
+    except VeldError as exc:
+        record_unreachable(session, exc)
         raise
 
 
@@ -208,14 +225,16 @@ def _aging(session: Session, last: relay_state.Pushed) -> bool:
     return session.now() - last.at > relay_conf.MAILBOX_MAX_AGE_S * 1000 // 2
 
 
-def push(session: Session, *, progress: Progress = quiet) -> PushResult:
+def push(session: Session, *, progress: Progress = quiet, link: Any = None) -> PushResult:
     """A bundle for every node with paired devices, into its mailbox — unless nothing changed since
-    the last push to it, or its devices already hold everything."""
-    settings = configured(session)
+    the last push to it, or its devices already hold everything. Over ``link`` when given (it stays
+    open), else over one opened and closed here."""
+    configured(session)
     nodes = sorted({p.node_id for p in peers.usable_peers(session.repo)})
     out = PushResult()
     pushed = relay_state.pushes(session.db)
-    link = _open(session, settings)
+    own_link = link is None
+    link = _open(session) if link is None else link
     try:
         for node in nodes:
             count, fingerprint = bundles.plan_fingerprint(session, [node])
@@ -243,11 +262,11 @@ def push(session: Session, *, progress: Progress = quiet) -> PushResult:
                 )
             out.nodes.append(NodePush(node, "sent", exported.documents, len(data), exported.seq, parts))
     except VeldError as exc:
-        if isinstance(exc, _links().RelayUnreachable):
-            _failed(session, exc)
+        record_unreachable(session, exc)
         raise
     finally:
-        link.close()
+        if own_link:
+            link.close()
     _reached(session)
     return out
 
@@ -322,18 +341,20 @@ def _header(data: bytes) -> bundle.Header | None:
         return None
 
 
-def pull(session: Session, *, progress: Progress = quiet) -> PullResult:
+def pull(session: Session, *, progress: Progress = quiet, link: Any = None) -> PullResult:
     """Everything waiting in this device's mailbox, imported as bundles are, in the order the relay
     stored them (each sender's in the order it sent them). A message is acknowledged to the relay
     only once its bundle is imported, recognised as a repeat, or quarantined; at most one batch
-    and the parts of unfinished bundles are held in memory."""
-    settings = configured(session)
+    and the parts of unfinished bundles are held in memory. Over ``link`` when given (it stays
+    open), else over one opened and closed here."""
+    configured(session)
     me, node = session.actor.device_id, session.actor.node_id
     out = PullResult()
     inbox = _spool(session, "in")
     last_from: dict[str, bundles.ImportResult] = {}
     parts = _Parts()
-    link = _open(session, settings)
+    own_link = link is None
+    link = _open(session) if link is None else link
     try:
         while batch := link.fetch(node, me):
             done = [g for g in map(parts.add, batch) if g is not None]
@@ -364,11 +385,11 @@ def pull(session: Session, *, progress: Progress = quiet) -> PullResult:
                 ack.path.unlink(missing_ok=True)
             out.acks_sent.append(result.sender_name)
     except VeldError as exc:
-        if isinstance(exc, _links().RelayUnreachable):
-            _failed(session, exc)
+        record_unreachable(session, exc)
         raise
     finally:
-        link.close()
+        if own_link:
+            link.close()
     _reached(session)
     return out
 
@@ -395,6 +416,15 @@ def _import_one(
 
 
 # -- status ---------------------------------------------------------------------------------------
+
+
+# A paired device's state through the relay (status), in Dutch and English: only its acknowledgement
+# makes it "delivered"; what the relay holds for it is not yet in its hands.
+STATE_NAMES = {
+    "delivered": ("afgeleverd", "delivered"),
+    "left_at_relay": ("bij de relay achtergelaten", "left at the relay"),
+    "to_send": ("nog te versturen", "to send"),
+}
 
 
 def status(session: Session) -> dict[str, Any]:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from veldclient.errors import VeldError
-from veldclient.services import enrolment, serving, sync_service
+from veldclient.services import enrolment, relay, serving, sync_service
 from veldclient.services import peers as peer_service
 from veldclient.session import Session
 from veldclient.sync import discovery, invitations, peers
@@ -38,12 +38,14 @@ from veldclient.sync.server import PeerHTTPServer
 
 @dataclass(frozen=True)
 class AgentEvent:
-    kind: str  # "serving" | "progress" | "synced" | "failed" | "stopped"
+    kind: str  # "serving" | "progress" | "synced" | "relayed" | "failed" | "stopped"
     peer: str | None = None
     detail: Any = None
 
 
 Notify = Callable[[AgentEvent], None]
+
+RELAY = "relay"  # the peer name of the relay's events: it stands for every device behind it
 
 
 class SyncAgent:
@@ -140,7 +142,39 @@ class SyncAgent:
             if self._stop.is_set():
                 break
             reports.append(self._sync_one(peer))
+        if not self._stop.is_set():
+            self._relay_once()
         return [r for r in reports if r is not None]
+
+    def _relay_once(self) -> None:
+        """Push to and pull from the relay, when one is configured: the same bundles ``veld relay
+        push`` and ``pull`` exchange. The link is opened outside the lock, so a relay that does not
+        answer costs this thread its timeout and the app nothing; the exchange itself holds the
+        lock, as a bundle import does."""
+        with self.replica.locked() as session:
+            if not relay.is_configured(session):
+                return
+        try:
+            link = relay.connect(self.replica.session)
+        except VeldError as exc:
+            with self.replica.locked() as session:
+                relay.record_unreachable(session, exc)
+            self.notify(AgentEvent("failed", RELAY, exc))
+            return
+
+        def progress(stage: str, done: int, total: int | None, /) -> None:
+            self.notify(AgentEvent("progress", RELAY, {"stage": stage, "done": done, "total": total}))
+
+        try:
+            with self.replica.locked() as session:
+                pushed = relay.push(session, progress=progress, link=link)
+                pulled = relay.pull(session, progress=progress, link=link)
+        except VeldError as exc:
+            self.notify(AgentEvent("failed", RELAY, exc))
+            return
+        finally:
+            link.close()
+        self.notify(AgentEvent("relayed", RELAY, (pushed, pulled)))
 
     def _sync_one(self, peer: peers.Peer) -> SyncReport | None:
         conn = self._connections.get(peer.device_id)
