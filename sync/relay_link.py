@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import ssl
 from collections.abc import Callable, Coroutine
@@ -29,7 +30,7 @@ from veldclient.sync import relay_nkeys
 CONNECT_TIMEOUT_S = 3
 REQUEST_TIMEOUT_S = 10.0
 FETCH_BATCH = 64
-FETCH_WAIT_S = 0.5  # how long the hub may hold a fetch open when the mailbox is empty
+WAIT_MARGIN_S = 1.0  # a long poll listens this much longer than the hub holds it open
 T = TypeVar("T")
 
 
@@ -173,30 +174,60 @@ class Link:
         return int(ack.seq)
 
     def fetch(self, node_id: str, device_id: str, batch: int = FETCH_BATCH) -> list[Fetched]:
-        """Up to ``batch`` messages of this device's consumer; [] when the mailbox holds no more."""
-        js = self._nc.jetstream(domain=names.HUB_DOMAIN, timeout=REQUEST_TIMEOUT_S)
+        """Up to ``batch`` messages of this device's consumer; [] when the mailbox holds no more.
+        The hub answers at once with what it holds and then "no messages" (``no_wait``)."""
+        return self._take(node_id, device_id, {"batch": batch, "no_wait": True}, REQUEST_TIMEOUT_S)
+
+    def wait(self, node_id: str, device_id: str, wait_s: float) -> list[Fetched]:
+        """The next message of this device's consumer, waiting up to ``wait_s`` for one to land
+        (a long poll); [] when none came."""
+        body = {"batch": 1, "expires": int(wait_s * 1e9)}
+        return self._take(node_id, device_id, body, wait_s + WAIT_MARGIN_S)
+
+    def _take(self, node_id: str, device_id: str, body: dict[str, Any], listen_s: float) -> list[Fetched]:
+        """One pull request, read until the hub ends it (a status: no messages, expired) or the
+        batch is full. The hub always ends it while we still listen: a message handed to a
+        request we had stopped listening to would wait out the ack wait (60 s) before it came
+        again. (nats-py's ``fetch`` gives up at the same moment the hub's request expires, so it
+        has that window; its reply muxer in ``request`` ignores messages, which come under their
+        own subject.)"""
+        batch = int(body["batch"])
 
         async def take() -> list[Msg]:
-            return await self._unless_refused(take_now())
-
-        async def take_now() -> list[Msg]:
-            sub = await js.pull_subscribe_bind(durable=names.durable(device_id), stream=names.stream(node_id))
+            inbox = self._nc.new_inbox()
+            sub = await self._nc.subscribe(inbox)
+            msgs: list[Msg] = []
             try:
-                return await sub.fetch(batch, timeout=FETCH_WAIT_S)
-            except (nats.errors.TimeoutError, TimeoutError):  # nothing (more) waiting
-                return []
+                await self._nc.publish(
+                    names.next_subject(node_id, device_id), json.dumps(body).encode(), reply=inbox
+                )
+                while len(msgs) < batch:
+                    msg = await sub.next_msg(timeout=listen_s)
+                    status = (msg.headers or {}).get("Status")
+                    if not status:
+                        msgs.append(msg)
+                    elif status in ("404", "408", "409"):  # no (more) messages, expired, limits
+                        if "consumer" in str((msg.headers or {}).get("Description", "")).lower():
+                            raise nats.js.errors.NotFoundError
+                        break
+                    elif status == "503":
+                        raise nats.errors.NoRespondersError
+                    else:
+                        raise nats.js.errors.APIError.from_msg(msg)
             finally:
-                await sub.unsubscribe()
+                with contextlib.suppress(nats.errors.Error):
+                    await sub.unsubscribe()
+            return msgs
 
         before = len(self.violations)
         try:
-            msgs = self._run(take())
+            msgs = self._run(self._unless_refused(take()))
         except nats.js.errors.NotFoundError:
             raise refused(
                 "dit apparaat heeft geen postvak op de relay (relay-configuratie opnieuw maken?)",
                 "this device has no mailbox on the relay (write the relay configuration again?)",
             ) from None
-        except (nats.errors.Error, OSError) as exc:
+        except (nats.errors.Error, TimeoutError, OSError) as exc:
             if len(self.violations) == before:
                 raise unreachable(self.url, _reason(exc)) from None
             msgs = []
@@ -205,10 +236,7 @@ class Link:
                 "dit apparaat mag dit postvak niet lezen (relay-configuratie opnieuw maken?)",
                 "this device may not read this mailbox (write the relay configuration again?)",
             )
-        out = []
-        for m in msgs:
-            out.append(Fetched(m.data, dict(m.headers or {}), m.subject, int(m.metadata.sequence.stream), m))
-        return out
+        return [Fetched(m.data, dict(m.headers or {}), m.subject, _seq(m), m) for m in msgs]
 
     async def _unless_refused(self, work: Coroutine[Any, Any, T]) -> T:
         """The server answers a subject outside the permissions with an error, not a reply: stop
@@ -271,6 +299,10 @@ class Link:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _seq(msg: Msg) -> int:
+    return int(msg.metadata.sequence.stream)
 
 
 def _reason(exc: BaseException) -> tuple[str, str]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -341,12 +341,27 @@ def _header(data: bytes) -> bundle.Header | None:
         return None
 
 
-def pull(session: Session, *, progress: Progress = quiet, link: Any = None) -> PullResult:
+def _batches(link: Any, node: str, me: str, wait_s: float) -> Iterator[list[Any]]:
+    """The mailbox in batches; with ``wait_s`` the first fetch is a long poll for one message."""
+    if wait_s > 0:
+        first = link.wait(node, me, wait_s)
+        if not first:
+            return
+        yield first
+    while batch := link.fetch(node, me):
+        yield batch
+
+
+def pull(
+    session: Session, *, progress: Progress = quiet, wait_s: float = 0.0, link: Any = None
+) -> PullResult:
     """Everything waiting in this device's mailbox, imported as bundles are, in the order the relay
     stored them (each sender's in the order it sent them). A message is acknowledged to the relay
     only once its bundle is imported, recognised as a repeat, or quarantined; at most one batch
-    and the parts of unfinished bundles are held in memory. Over ``link`` when given (it stays
-    open), else over one opened and closed here."""
+    and the parts of unfinished bundles are held in memory. ``wait_s`` > 0: when the mailbox is
+    empty, wait up to that long for mail to land (a device that wants changes promptly pulls in a
+    loop with it, instead of polling). Over ``link`` when given (it stays open), else over one
+    opened and closed here."""
     configured(session)
     me, node = session.actor.device_id, session.actor.node_id
     out = PullResult()
@@ -356,7 +371,7 @@ def pull(session: Session, *, progress: Progress = quiet, link: Any = None) -> P
     own_link = link is None
     link = _open(session) if link is None else link
     try:
-        while batch := link.fetch(node, me):
+        for batch in _batches(link, node, me, wait_s):
             done = [g for g in map(parts.add, batch) if g is not None]
             for group in sorted(done, key=lambda g: g.first_seq):
                 data = group.data()
