@@ -14,8 +14,9 @@ import os
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from veldclient.errors import VeldError
+from veldclient.errors import NotFound, VeldError
 from veldclient.files import atomic_write
 from veldclient.profile import check_node
 from veldclient.progress import Progress, quiet
@@ -67,6 +68,17 @@ def _check_folder(folder: Path) -> None:
         )
 
 
+def _build(session: Session, node_id: str | None, progress: Progress = quiet) -> list[dict[str, Any]]:
+    """Every resource of the export, read through the capacity and slot views."""
+    progress("fhir.read", 0, None)
+    sites = capacity.locations(session, node_id=node_id)
+    views = capacity.capacity(session, node_id=node_id)
+    rows = slots.slot_table(session, node_id)
+    progress("fhir.build", 0, None)
+    names = {s.node_id: s.node_name for s in sites} | {v.node_id: v.node_name for v in views}
+    return fhir_mapping.resources(names, sites, views, [fhir_mapping.slot_info(r) for r in rows])
+
+
 def export_capacity(
     session: Session,
     folder: str | os.PathLike[str],
@@ -79,13 +91,7 @@ def export_capacity(
         check_node(node_id)
     folder = Path(folder).expanduser()
     _check_folder(folder)
-    progress("fhir.read", 0, None)
-    sites = capacity.locations(session, node_id=node_id)
-    views = capacity.capacity(session, node_id=node_id)
-    rows = slots.slot_table(session, node_id)
-    progress("fhir.build", 0, None)
-    names = {s.node_id: s.node_name for s in sites} | {v.node_id: v.node_name for v in views}
-    resources = fhir_mapping.resources(names, sites, views, [fhir_mapping.slot_info(r) for r in rows])
+    resources = _build(session, node_id, progress)
     scope = node_id or "mesh"
     bundle = fhir_mapping.bundle(resources, f"veld-capacity-{scope}", session.now())
     data = (bundle.model_dump_json(indent=2) + "\n").encode("utf-8")
@@ -111,3 +117,40 @@ def export_capacity(
             ) from exc
     progress("fhir.write", 1, 1)
     return FhirExport(path=path, node_id=node_id, counts=counts)
+
+
+READ_TYPES = ("Organization", "Location", "HealthcareService", "Schedule", "Slot")
+
+
+def read(session: Session, device_id: str, path: str) -> bytes:
+    """``GET /fhir/<path>`` of ``veld serve`` for a paired device (sync/server.py checks the
+    pairing): ``Bundle`` (or nothing) is the whole export, ``<Type>`` a searchset Bundle of that
+    type, ``<Type>/<id>`` one resource; anything else is not found. Read-only and current: built
+    from the views at each call. Audited as an export, with the device that read."""
+    parts = [p for p in path.strip("/").split("/") if p]
+    kind = parts[0] if parts else "Bundle"
+    if kind not in ("Bundle", *READ_TYPES) or len(parts) > 2 or (kind == "Bundle" and len(parts) > 1):
+        raise NotFound(("FHIR-pad", "FHIR path"), path)
+    resources = _build(session, None)
+    now = session.now()
+    if kind == "Bundle":
+        body = fhir_mapping.bundle(resources, "veld-capacity-mesh", now).model_dump_json()
+    else:
+        chosen = [r for r in resources if r["resourceType"] == kind]
+        if len(parts) == 2:
+            chosen = [r for r in chosen if r["id"] == parts[1]]
+            if not chosen:
+                raise NotFound(("FHIR-resource", "FHIR resource"), f"{kind}/{parts[1]}")
+            body = fhir_mapping.resource_json(chosen[0])
+        else:
+            body = fhir_mapping.bundle(chosen, f"veld-{kind}", now, kind="searchset").model_dump_json()
+    with session.transaction():
+        session.audit(
+            "capacity.fhir_export",
+            "E",
+            "capacity",
+            object_id=("/".join(parts) or "Bundle")[:80],
+            data_part="capacity",
+            detail={"device": device_id, "resources": len(resources)},
+        )
+    return body.encode("utf-8")

@@ -323,9 +323,19 @@ def resources(
     return out
 
 
-def bundle(resources: Sequence[dict[str, Any]], bundle_id: str, now_ms: int) -> Bundle:
-    """The resources as one validated R4B Bundle of type collection. A resource the library refuses
-    (a bug here, never the user's input) is named in the error; ids are checked to be unique."""
+def resource_json(resource: dict[str, Any]) -> str:
+    """One resource, validated by its R4B class and serialised by it."""
+    from fhir.resources.R4B import get_fhir_model_class
+
+    return str(get_fhir_model_class(resource["resourceType"]).model_validate(resource).model_dump_json())
+
+
+def bundle(
+    resources: Sequence[dict[str, Any]], bundle_id: str, now_ms: int, *, kind: str = "collection"
+) -> Bundle:
+    """The resources as one validated R4B Bundle (a collection; a searchset answers a read). A
+    resource the library refuses (a bug here, never the user's input) is named in the error; ids
+    are checked to be unique."""
     from fhir.resources.R4B.bundle import Bundle
     from pydantic import ValidationError as PydanticError
 
@@ -342,7 +352,8 @@ def bundle(resources: Sequence[dict[str, Any]], bundle_id: str, now_ms: int) -> 
                 "resourceType": "Bundle",
                 "id": fhir_id(bundle_id),
                 "meta": {"lastUpdated": instant(now_ms)},
-                "type": "collection",
+                "type": kind,
+                **({"total": len(resources)} if kind == "searchset" else {}),
                 "timestamp": instant(now_ms),
                 "entry": [
                     {"fullUrl": f"{BASE}/{ref}", "resource": r} for ref, r in zip(ids, resources, strict=True)
