@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Footer, Header, Label, Select, Static
 from veldclient.domain import BedStatus, Capability, CapacityRecord, CareType
 from veldclient.errors import VeldError
 from veldclient.screens.base import KeySpec, VeldScreen, error_text
+from veldclient.screens.fhir_dialog import FhirExportScreen
 from veldclient.screens.i18n import language, t
 from veldclient.screens.widgets.capacity_form import CapacityForm
 from veldclient.screens.widgets.capacity_table import CapacityTable, capability_labels
@@ -35,7 +36,9 @@ class CapacityScreen(VeldScreen):
         ("m", "filter('capability')", "capacity.key.filter_capability"),
         ("x", "clear_filters", "capacity.key.clear_filters"),
         ("r", "reload", "key.refresh"),
+        ("f", "fhir_export", "capacity.key.fhir"),
     )
+    FOOTER_HIDES = frozenset({"fhir_export"})  # the footer is full at 80 columns; F1 and ctrl+p list it
     DEFAULT_CSS = """
     #capacity-filters { height: 3; padding: 0 1; }
     #capacity-filters Label { padding-top: 1; padding-right: 1; }
@@ -173,6 +176,9 @@ class CapacityScreen(VeldScreen):
 
     def action_reload(self) -> None:
         self.refresh_data()
+
+    def action_fhir_export(self) -> None:
+        self.app.push_screen(FhirExportScreen())
 
     def action_filter(self, which: str) -> None:
         select = self.query_one("#filter-care" if which == "care" else "#filter-capability", Select)

@@ -1,12 +1,14 @@
 """The peer server: aiohttp over mutual TLS (aiohttp exposes the client certificate; uvicorn does not).
 
-Every request is ``POST /v1/<op>`` with a wire body. The handler derives the caller's device id from
-the presented certificate and hands the call to :class:`~veldclient.sync.answering.PeerServer` in one
-worker thread (SQLite work never blocks the event loop, and calls are serialised by the replica's
-lock anyway), with the time the call has (limits.py). Refusals are answered with a 4xx, written to
-the audit log and logged as one line, at most once a minute per device (door.py) — also those made
-by the TLS handshake itself, before any request is read (tls.HandshakeWatch). A caller that hangs up
-is one line, not an error. ``stop`` returns within a couple of seconds, busy or not.
+Every sync request is ``POST /v1/<op>`` with a wire body; ``GET /fhir/<path>`` reads the capacity
+as FHIR (read-only, for paired devices only; the use case is given by the service that serves).
+The handler derives the caller's device id from the presented certificate and hands the call to
+:class:`~veldclient.sync.answering.PeerServer` in one worker thread (SQLite work never blocks the
+event loop, and calls are serialised by the replica's lock anyway), with the time the call has
+(limits.py). Refusals are answered with a 4xx, written to the audit log and logged as one line, at
+most once a minute per device (door.py) — also those made by the TLS handshake itself, before any
+request is read (tls.HandshakeWatch). A caller that hangs up is one line, not an error. ``stop``
+returns within a couple of seconds, busy or not.
 """
 
 from __future__ import annotations
@@ -31,6 +33,9 @@ log = logging.getLogger("veldclient.sync.server")
 ENROL_OP = "enrol"  # a joining laptop's first call, made with its invitation (sync/invitation_file.py)
 # (session, caller's device id, request body) -> answer; runs on the worker under the replica lock
 Enrol = Callable[[Any, str, dict[str, Any]], dict[str, Any]]
+# (session, caller's device id, path after /fhir/) -> FHIR JSON; runs on the worker under the lock
+FhirRead = Callable[[Any, str, str], bytes]
+FHIR_JSON = "application/fhir+json"
 REFRESH_S = 2.0
 STOP_GRACE_S = 2.0  # what stopping waits for calls in flight (they end at their next clock check)
 # A caller that hung up while sending its body (a reset, or the stream ending short of its length).
@@ -39,10 +44,16 @@ HUNG_UP = (ConnectionError, aiohttp.ClientPayloadError, aiohttp.http_exceptions.
 
 class PeerHTTPServer:
     def __init__(
-        self, replica: Replica, host: str = "127.0.0.1", port: int = 0, enrol: Enrol | None = None
+        self,
+        replica: Replica,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        enrol: Enrol | None = None,
+        fhir: FhirRead | None = None,
     ) -> None:
         self.replica = replica
         self.enrol = enrol  # the use case behind ENROL_OP, given by the service that serves
+        self.fhir = fhir  # the use case behind GET /fhir/..., likewise
         self.host = host
         self.port = port
         self.engine = PeerServer(replica)
@@ -72,6 +83,8 @@ class PeerHTTPServer:
             log.warning("this Python cannot see who is refused at the TLS handshake; those go unrecorded")
         app = web.Application(client_max_size=wire.MAX_BODY)
         app.router.add_post("/v1/{op}", self._handle)
+        if self.fhir is not None:
+            app.router.add_get("/fhir/{path:.*}", self._fhir)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=STOP_GRACE_S)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port, ssl_context=self._ctx)
@@ -158,6 +171,33 @@ class PeerHTTPServer:
                 log.exception("peer call %s from %s failed", op, format_device_id(device))
             return self._refuse(status, reason, device, op)
         return web.Response(body=wire.encode(answer), content_type=wire.CONTENT_TYPE)
+
+    async def _fhir(self, request: web.Request) -> web.Response:
+        """A read of the capacity as FHIR by a paired, unrevoked device (the TLS handshake admits
+        only paired certificates; the registry is asked again here, as for every sync call)."""
+        read = self.fhir
+        assert read is not None
+        path = request.match_info["path"]
+        ssl_object = request.transport.get_extra_info("ssl_object") if request.transport else None
+        device = tls.fingerprint(ssl_object.getpeercert(binary_form=True) if ssl_object else None)
+        if device is None:
+            return self._refuse(403, "no client certificate", None, "fhir")
+
+        def call() -> bytes:
+            with self.replica.locked_within(limits.CALL_TIME_S) as session:
+                peers.usable(session.repo, device)
+                return read(session, device, path)
+
+        try:
+            body = await asyncio.get_running_loop().run_in_executor(self._worker, call)
+        except peers.PeerRefused as exc:
+            return await self._refuse_peer(device, "fhir", exc.message("en"))
+        except Exception as exc:  # noqa: BLE001 - every failure becomes one status and one line
+            status, reason = serve_refusal(exc)
+            if status == 500:
+                log.exception("FHIR read of %s by %s failed", path, format_device_id(device))
+            return self._refuse(status, reason, device, "fhir")
+        return web.Response(body=body, content_type=FHIR_JSON)
 
     async def _enrol(self, device: str, raw: bytes) -> web.Response:
         """A joining laptop's first contact, made with its invitation's one-time certificate: the

@@ -143,13 +143,13 @@ class Mesh:
 class LoopbackServer:
     """A real PeerHTTPServer on 127.0.0.1 in a thread of its own (its own asyncio loop)."""
 
-    def __init__(self, replica: Replica, enrol: Any = None) -> None:
+    def __init__(self, replica: Replica, enrol: Any = None, fhir: Any = None) -> None:
         import asyncio
         import threading
 
         from veldclient.sync.server import PeerHTTPServer
 
-        self.server = PeerHTTPServer(replica, "127.0.0.1", 0, enrol=enrol)
+        self.server = PeerHTTPServer(replica, "127.0.0.1", 0, enrol=enrol, fhir=fhir)
         self.loop = asyncio.new_event_loop()
         started = threading.Event()
 

@@ -205,6 +205,7 @@ LAZY_COMMANDS = {
     "cases": ("veldclient.cli_placement", "cases"),
     "match": ("veldclient.cli_matching", "match"),
     "export": ("veldclient.cli_matching", "export"),
+    "fhir": ("veldclient.cli_fhir", "fhir_group"),
     "helprequest": ("veldclient.cli_helprequest", "helprequest"),
     "bundle": ("veldclient.cli_bundle", "bundle"),
     "relay": ("veldclient.cli_relay", "relay"),

@@ -40,3 +40,21 @@ def test_screens_do_import_textual() -> None:
     code = "import sys, veldclient.screens.app; print('textual' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "True"
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "veldclient.cli",
+        "veldclient.cli_fhir",
+        "veldclient.services.fhir_export",
+        "veldclient.screens.app",
+        "veldclient.screens.capacity_board",
+    ],
+)
+def test_fhir_library_loads_only_when_exporting(module: str) -> None:
+    """``fhir.resources`` (and pydantic under it) is loaded by the export itself, so neither `veld`
+    nor the app pays for it at start."""
+    code = f"import sys, {module}; print(any(m.split('.')[0] in ('fhir', 'pydantic') for m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False", f"{module} imports fhir.resources or pydantic"

@@ -246,3 +246,30 @@ def history(
     sql += where + " ORDER BY day, node_id, care_type"
     keys = ("node_id", "day", "care_type", "beds_total", "free", "occupied")
     return [dict(zip(keys, r, strict=True)) for r in session.db.execute(sql, params)]
+
+
+@dataclass(frozen=True)
+class LocationView:
+    """A care location as the mesh knows it: a provider's public site, never a person's address."""
+
+    id: str
+    node_id: str
+    node_name: str
+    name: str
+    agb: str | None
+    postcode: str | None
+    address: str | None
+
+
+def locations(session: Session, *, node_id: str | None = None) -> list[LocationView]:
+    """Every care location known on this device (one node's, when named), by node and name."""
+    if node_id is not None:
+        check_node(node_id)
+    where, params = _where("l.", node_id, None)
+    sql = (
+        "SELECT l.id, l.node_id, coalesce(n.name, l.node_id), l.name, l.agb, l.postcode, l.address"
+        " FROM locations l LEFT JOIN nodes n ON n.id = l.node_id"
+        + where
+        + " ORDER BY l.node_id, l.name, l.id"
+    )
+    return [LocationView(*row) for row in session.db.execute(sql, params)]

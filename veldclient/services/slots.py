@@ -223,7 +223,8 @@ def _case_of(session: Session, booking_id: str) -> str | None:
 
 def slot_table(session: Session, node_id: str | None = None) -> list[dict[str, Any]]:
     """Slots with their derived state: free, booked (with the booking nodes) or double booked, and
-    the id of this node's own unreleased booking of it (``own_booking``, the one it may release)."""
+    the id of this node's own unreleased booking of it (``own_booking``, the one it may release).
+    ``status`` is the status its node published (SlotStatus), before any booking is counted."""
     sql = (
         "SELECT s.id, s.node_id, s.service, s.start_at, s.minutes, s.status,"
         " (SELECT group_concat(booking, ' ') FROM (SELECT b.id || ' ' || b.booking_node AS booking"
@@ -254,6 +255,7 @@ def slot_table(session: Session, node_id: str | None = None) -> list[dict[str, A
                 "start_at": start,
                 "minutes": minutes,
                 "state": state,
+                "status": status,
                 "booked_by_nodes": by,
                 "own_booking": own,
             }

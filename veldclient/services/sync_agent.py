@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from veldclient.errors import VeldError
-from veldclient.services import enrolment, relay, serving, sync_service
+from veldclient.services import enrolment, fhir_export, relay, serving, sync_service
 from veldclient.services import peers as peer_service
 from veldclient.session import Session
 from veldclient.sync import discovery, invitations, peers
@@ -65,7 +65,7 @@ class SyncAgent:
         self.interval_s = interval_s
         self._serve = serve
         self._announce = announce  # LAN discovery, off by default (discovery.py)
-        self.server = PeerHTTPServer(replica, host, port, enrol=enrolment.accept)
+        self.server = PeerHTTPServer(replica, host, port, enrol=enrolment.accept, fhir=fhir_export.read)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._threads: list[threading.Thread] = []
         self._wake = threading.Event()

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from veldclient.errors import VeldError
 from veldclient.progress import Progress, quiet
-from veldclient.services import enrolment, serving
+from veldclient.services import enrolment, fhir_export, serving
 from veldclient.services import peers as peer_service
 from veldclient.session import Session
 from veldclient.sync import discovery, invitations, peers
@@ -88,7 +88,7 @@ def serve(
 
     async def main() -> bool:
         replica = Replica(session)
-        server = PeerHTTPServer(replica, host, port, enrol=enrolment.accept)
+        server = PeerHTTPServer(replica, host, port, enrol=enrolment.accept, fhir=fhir_export.read)
         bound = await server.start()
         with replica.locked(), session.transaction():
             serving.remember(session, host, bound)
