@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from veldclient.cli import (
+    VeldGroup,
     counted,
     echo_json,
     fail,
@@ -30,16 +31,22 @@ def _say(nl: str, en: str) -> None:
     click.echo(nl if lang() == "nl" else en)
 
 
-@click.group("bundle")
+@click.group("bundle", cls=VeldGroup)
 def bundle() -> None:
     """USB bundles: signed, encrypted transfer between sites by stick."""
 
 
 @bundle.command("export")
 @click.option("--to", "to", multiple=True, required=True, help="Node id or paired device (repeatable).")
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write to.",
+)
 @click.option("--full", is_flag=True, help="Whole documents, even where a delta would do.")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @profile_option
 @click.pass_context
 @handles_errors
@@ -122,8 +129,13 @@ def _show(result: bundles.ImportResult) -> None:
 
 @bundle.command("import")
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
-@click.option("--ack-out", type=click.Path(file_okay=False, path_type=Path), default=None)
-@click.option("--json", "as_json", is_flag=True)
+@click.option(
+    "--ack-out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder for the acknowledgement bundle that tells the sender what arrived.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @profile_option
 @click.pass_context
 @handles_errors

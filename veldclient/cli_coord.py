@@ -7,7 +7,16 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from veldclient.cli import echo_json, handles_errors, lang, open_profile, profile_option, resolve_profile
+from veldclient.cli import (
+    SaysHelp,
+    VeldGroup,
+    echo_json,
+    handles_errors,
+    lang,
+    open_profile,
+    profile_option,
+    resolve_profile,
+)
 from veldclient.domain.formats import duration, moment
 from veldclient.errors import ValidationError
 
@@ -15,8 +24,8 @@ if TYPE_CHECKING:
     from veldclient.session import Session
 
 
-@click.group("capacity", invoke_without_command=True)
-@click.option("--json", "as_json", is_flag=True)
+@click.group("capacity", cls=VeldGroup, invoke_without_command=True)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.option("--node", "node_id", default=None, help="Only this node.")
 @click.option("--care-type", default=None, help="Only this care type (e.g. ELV_HOOG).")
 @click.option("--capability", default=None, help="Only locations with this capability (e.g. ZUURSTOF).")
@@ -104,7 +113,7 @@ def _reported(session: Session, location_id: str, care_type: str) -> dict[str, A
     multiple=True,
     help="What the location can do for this care type (repeat; e.g. ZUURSTOF). Omit: kept as reported.",
 )
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @profile_option
 @click.pass_context
 @handles_errors
@@ -174,8 +183,8 @@ def parent_profile(ctx: click.Context, name: str | None) -> str | None:
     return parent if isinstance(parent, str) else None
 
 
-@click.command("conflicts")
-@click.option("--json", "as_json", is_flag=True)
+@click.command("conflicts", cls=SaysHelp)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @profile_option
 @click.pass_context
 @handles_errors
@@ -203,7 +212,7 @@ def conflicts_command(ctx: click.Context, as_json: bool, profile_name: str | Non
             )
 
 
-@click.command("resolve")
+@click.command("resolve", cls=SaysHelp)
 @click.argument("conflict_id")
 @click.option("--choose", "chosen", default=None, help="Event id of the side that stands (omit: neither).")
 @click.option(

@@ -16,6 +16,8 @@ from typing import Any
 import click
 
 from veldclient.cli import (
+    SaysHelp,
+    VeldGroup,
     ask_first,
     echo_json,
     handles_errors,
@@ -32,7 +34,7 @@ from veldclient.errors import VeldError
 STATUS_CHOICES = ("all", "unmatched", *(s.value for s in HelpRequestStatus))
 
 
-@click.group("helprequest")
+@click.group("helprequest", cls=VeldGroup)
 def helprequest() -> None:
     """Help requests of this node: list, file, change and close them."""
 
@@ -339,7 +341,9 @@ def _step_command(name: str) -> click.Command:
     command.__doc__ = (matching.STEPS[name].__doc__ or "").strip()
     if name == "confirm":
         command = click.option("--yes", is_flag=True, help="Confirm without asking.")(command)
-    return click.command(name, help=f"{command.__doc__} (MATCH_ID from `veld helprequest matches`).")(command)
+    return click.command(
+        name, cls=SaysHelp, help=f"{command.__doc__} (MATCH_ID from `veld helprequest matches`)."
+    )(command)
 
 
 for _name in STEP_NAMES:

@@ -11,7 +11,15 @@ from typing import Any
 
 import click
 
-from veldclient.cli import echo_json, handles_errors, lang, open_profile, profile_option, resolve_profile
+from veldclient.cli import (
+    SaysHelp,
+    echo_json,
+    handles_errors,
+    lang,
+    open_profile,
+    profile_option,
+    resolve_profile,
+)
 from veldclient.domain import CareType, PlacementStatus
 from veldclient.domain.formats import duration, moment
 from veldclient.errors import VeldError
@@ -45,7 +53,7 @@ def _line(request: dict[str, Any], language: str) -> str:
     )
 
 
-@click.command("cases")
+@click.command("cases", cls=SaysHelp)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.option("--breaching", is_flag=True, help="Only open requests breaching or about to breach a target.")
 @profile_option
@@ -74,7 +82,7 @@ def cases(ctx: click.Context, as_json: bool, breaching: bool, profile_name: str 
             click.echo(_line(request, language))
 
 
-@click.command("requests")
+@click.command("requests", cls=SaysHelp)
 @click.option("--incoming", is_flag=True, help="Requests other nodes sent to this node.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @profile_option

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import click
 
 from veldclient.cli import (
+    VeldGroup,
     echo_json,
     handles_errors,
     lang,
@@ -126,7 +127,7 @@ def _volunteer_json(v: Any) -> dict[str, Any]:
     }
 
 
-@click.group("volunteer")
+@click.group("volunteer", cls=VeldGroup)
 def volunteer() -> None:
     """Volunteers of this node: register, change and list them."""
 
@@ -232,7 +233,7 @@ def _carer_json(c: Any) -> dict[str, Any]:
     }
 
 
-@click.group("carer")
+@click.group("carer", cls=VeldGroup)
 def carer() -> None:
     """Mantelzorgers (informal carers) of this node: register, change, link, record burden."""
 

@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from veldclient.cli import (
+    VeldGroup,
     counted,
     echo_json,
     handles_errors,
@@ -25,7 +26,7 @@ from veldclient.cli_matching import plain
 from veldclient.domain import formats
 
 
-@click.group("slots")
+@click.group("slots", cls=VeldGroup)
 def slots_group() -> None:
     """Micro-capacity slots: list, publish, book, release."""
 
