@@ -184,7 +184,7 @@ DUTCH: dict[str, str] = {
         "Datum en tijd, DD-MM-JJJJ UU:MM of JJJJ-MM-DD UU:MM (Nederlandse tijd)."
     ),
     "How long, 1 to 720.": "Hoe lang, 1 tot 720.",
-    "Where the visit stands: planned, en route, done, missed or cancelled.": (
+    "Where the visit stands: planned, on the way, done, missed or cancelled.": (
         "Hoe het bezoek ervoor staat: gepland, onderweg, gedaan, gemist of geannuleerd."
     ),
     "A note on the visit (stays in the case, on this node).": (
@@ -205,7 +205,7 @@ DUTCH: dict[str, str] = {
     ),
     "Size of a new demo (small).": "Grootte van een nieuwe demo (small).",
     "Node of a new demo (enschede-centrum).": "Knooppunt van een nieuwe demo (enschede-centrum).",
-    "Role of a new demo (nurse).": "Rol in een nieuwe demo (nurse).",
+    "Role of a new demo (nurse).": "Rol in een nieuwe demo (standaard: wijkverpleegkundige).",
     "Seed of a new demo's data (7).": "Startgetal voor de gegevens van een nieuwe demo (7).",
     "Every document id with its kind and heads.": "Elk document-id met zijn soort en heads.",
     "Machine-readable output (the default).": "Uitvoer voor programma's (JSON; dat is de standaard).",
@@ -254,8 +254,8 @@ DUTCH: dict[str, str] = {
     "A part of the week, e.g. 'di ochtend' (repeatable).": (
         "Een deel van de week, bijvoorbeeld 'di ochtend' (mag vaker)."
     ),
-    "Language the helper must speak (nl, en, tr, ...).": (
-        "Taal die de helper moet spreken (nl, en, tr, ...)."
+    "Language the helper must speak (a code: nl, tr, ar, ...).": (
+        "Taal die de helper moet spreken (een code: nl, tr, ar, ...)."
     ),
     "CLIENT or MANTELZORGER.": "CLIENT (cliënt) of MANTELZORGER.",
     "Id of the client or carer it is for.": "Id van de cliënt of mantelzorger voor wie het is.",

@@ -183,7 +183,7 @@ def _say_saved(saved: Any, as_json: bool) -> None:
 @click.option("--start", default=None, help="First day help is wanted (DD-MM-YYYY or YYYY-MM-DD).")
 @click.option("--end", default=None, help="Last day help is wanted (DD-MM-YYYY or YYYY-MM-DD).")
 @click.option("--slot", "slots", multiple=True, help="A part of the week, e.g. 'di ochtend' (repeatable).")
-@click.option("--language", default=None, help="Language the helper must speak (nl, en, tr, ...).")
+@click.option("--language", default=None, help="Language the helper must speak (a code: nl, tr, ar, ...).")
 @click.option(
     "--for", "on_behalf_of", default="MANTELZORGER", show_default=True, help="CLIENT or MANTELZORGER."
 )
