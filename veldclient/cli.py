@@ -259,7 +259,7 @@ class VeldGroup(click.Group, SaysHelp):
     """A group of veld commands: its own help and its subcommands' as :class:`SaysHelp` says them."""
 
     command_class = SaysHelp
-    group_class = type  # a subgroup is of the same class as its group
+    group_class: type[click.Group] | type[type] | None = type  # a subgroup: of the same class
 
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         SaysHelp.format_options(self, ctx, formatter)
