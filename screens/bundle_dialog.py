@@ -166,7 +166,7 @@ class BundleScreen(VeldScreen):
             elif r.kind == "ack":
                 lines.append(t("bundles.ack", file=name, sender=r.sender_name, n=r.acks))
             else:
-                changed = ", ".join(f"{k} {n}" for k, n in r.changed.items()) or "-"
+                changed = bundles.kinds_said(r.changed, lang)
                 lines.append(
                     t(
                         "bundles.imported",

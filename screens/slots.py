@@ -17,6 +17,7 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable, Footer, Header, Static
 
 from veldclient.domain import Slot, formats
+from veldclient.domain.enums import service_label
 from veldclient.screens.base import KeySpec, VeldScreen
 from veldclient.screens.confirm import ask
 from veldclient.screens.i18n import language, t
@@ -80,7 +81,7 @@ class SlotsScreen(VeldScreen):
                     for x in (
                         formats.moment(r["start_at"], language()),
                         str(r["minutes"]),
-                        r["service"],
+                        service_label(r["service"], language()),
                         r["node_id"],
                         slots.STATE_NAMES[r["state"]][lang],
                         self._bookers(r),

@@ -17,6 +17,8 @@ from veldclient.cli import (
     profile_option,
     resolve_profile,
 )
+from veldclient.domain import CareType
+from veldclient.domain.enums import label_of
 from veldclient.domain.formats import duration, moment
 from veldclient.errors import ValidationError
 
@@ -56,8 +58,10 @@ def capacity_command(
         echo_json([r.as_json() for r in rows])
         return
     unreported = "nog niet gemeld" if lang() == "nl" else "not yet reported"
+    care = {r.care_type: label_of(CareType, r.care_type, lang()) for r in rows}
+    wide = max(map(len, care.values()), default=0)
     for r in rows:
-        where = f"{r.node_id:<17} {r.location_name[:28]:<28} {r.care_type:<24}"
+        where = f"{r.node_id:<17} {r.location_name[:28]:<28} {care[r.care_type]:<{wide}}"
         if r.age_ms is None:  # no counts until the node reports: unknown, never free
             click.echo(f"{where} {'–':>3}/{'–':<3} {unreported}")
             continue
@@ -168,7 +172,7 @@ def capacity_set_command(
     if as_json:
         echo_json(record.to_dict())
         return
-    what = f"{record.location_id} {record.care_type.value}"
+    what = f"{record.location_id} {record.care_type.label(lang())}"
     if lang() == "nl":
         click.echo(f"Gemeld: {what}: {record.free} van {record.beds_total} vrij")
     else:

@@ -29,6 +29,7 @@ from veldclient.cli import (
 )
 from veldclient.cli_matching import plain
 from veldclient.domain import HelpRequestStatus, Task, formats
+from veldclient.domain.enums import label_of
 from veldclient.errors import VeldError
 
 STATUS_CHOICES = ("all", "unmatched", *(s.value for s in HelpRequestStatus))
@@ -71,18 +72,11 @@ def list_command(ctx: click.Context, status: str, as_json: bool, profile_name: s
         click.echo("Geen hulpvragen." if language == "nl" else "No help requests.")
     for item in page.items:
         click.echo(
-            f"{item.id}  {_label(HelpRequestStatus, item.status, language):<28} "
-            f"{_label(Task, item.task, language):<30} {item.pc4:<4}  "
+            f"{item.id}  {label_of(HelpRequestStatus, item.status, language):<28} "
+            f"{label_of(Task, item.task, language):<30} {item.pc4:<4}  "
             f"{formats.day_text(item.window_start, language)} – "
             f"{formats.day_text(item.window_end, language)}  {plain(' '.join(item.summary.split()))}"
         )
-
-
-def _label(enum: Any, code: str, language: str) -> str:
-    try:
-        return str(enum(code).label(language))
-    except ValueError:
-        return code
 
 
 def _day(value: Any) -> str:

@@ -20,7 +20,8 @@ from veldclient.cli import (
     profile_option,
     resolve_profile,
 )
-from veldclient.domain import CareType, PlacementStatus
+from veldclient.domain import CareType, PlacementStatus, Urgency
+from veldclient.domain.enums import label_of
 from veldclient.domain.formats import duration, moment
 from veldclient.errors import VeldError
 
@@ -47,8 +48,9 @@ def _line(request: dict[str, Any], language: str) -> str:
     reply = states[request["reply_state"]] + _left(request["reply_left_ms"], language)
     placed = states[request["placed_state"]] + _left(request["placed_left_ms"], language)
     words = ("antwoord", "plaatsing") if language == "nl" else ("reply", "placed")
+    urgency = label_of(Urgency, request["urgency"], language)
     return (
-        f"  {request['request_id'][:8]}  {request['urgency']}  {status:<22} {care:<36} "
+        f"  {request['request_id'][:8]}  {urgency:<22} {status:<22} {care:<36} "
         f"{moment(request['received_at'], language, missing='—')}  {words[0]}: {reply}  {words[1]}: {placed}"
     )
 

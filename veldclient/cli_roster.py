@@ -23,7 +23,8 @@ from veldclient.cli import (
     with_session,
 )
 from veldclient.cli_matching import plain
-from veldclient.domain import formats
+from veldclient.domain import Task, formats
+from veldclient.domain.enums import label_of
 from veldclient.errors import VeldError
 from veldclient.session import Session
 
@@ -195,7 +196,8 @@ def volunteer_list(
         click.echo("Geen vrijwilligers." if lang() == "nl" else "No volunteers.")
     for i in page.items:
         vog = i.vog.status.label(lang())
-        click.echo(f"{i.id}  {plain(i.name):<30} {i.pc4:<4}  {i.max_km:>3} km  {vog:<22} {' '.join(i.tasks)}")
+        tasks = ", ".join(label_of(Task, t, lang()) for t in i.tasks)
+        click.echo(f"{i.id}  {plain(i.name):<30} {i.pc4:<4}  {i.max_km:>3} km  {vog:<22} {tasks}")
 
 
 # --- mantelzorgers --------------------------------------------------------------------------------

@@ -367,6 +367,15 @@ class Role(LabelledEnum):
     ADMIN = "ADMIN"
 
 
+def label_of(enum: type[LabelledEnum], code: str, lang: str = "nl") -> str:
+    """A stored code as a person reads it, by ``enum``'s label; a code this version does not know (a
+    newer peer's, or a site's own) shows as itself rather than failing the whole list."""
+    try:
+        return enum(code).label(lang)
+    except ValueError:
+        return code
+
+
 def role_label(code: str, lang: str = "nl") -> str:
     """A role as a person reads it, from the code a profile or audit entry stores (``nurse``); a
     code this version does not know (a newer peer's) shows as itself."""
@@ -374,6 +383,27 @@ def role_label(code: str, lang: str = "nl") -> str:
         return Role(code.upper()).label(lang)
     except ValueError:
         return code
+
+
+@_labels(
+    {
+        "GP_CONSULT": ("Huisartsconsult", "GP consultation"),
+        "WV_VISIT": ("Bezoek wijkverpleging", "District nursing visit"),
+        "WOUND_CARE": ("Wondzorg", "Wound care"),
+    }
+)
+class Service(LabelledEnum):
+    """The services a node publishes slots for (a slot's ``service``) that have a name in both
+    languages. A slot may hold any other code a site uses: ``service_label`` shows that as typed."""
+
+    GP_CONSULT = "GP_CONSULT"
+    WV_VISIT = "WV_VISIT"
+    WOUND_CARE = "WOUND_CARE"
+
+
+def service_label(code: str, lang: str = "nl") -> str:
+    """A slot's service as a person reads it (``WV_VISIT`` -> "Bezoek wijkverpleging")."""
+    return label_of(Service, code, lang)
 
 
 # --- status lifecycles -------------------------------------------------------------------------
