@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from veldclient.domain import Capability, CareType, OfferState, PlacementStatus, Visit, VisitStatus, formats
 from veldclient.domain import placement_flow as flow_rules
@@ -35,6 +35,7 @@ from veldclient.screens.confirm import Confirm
 from veldclient.screens.i18n import language, t
 from veldclient.screens.widgets.columns import Col, FitTable, FoldLine
 from veldclient.screens.widgets.durations import duration
+from veldclient.screens.widgets.fit_footer import FitFooter
 from veldclient.screens.widgets.why import WhyPane
 from veldclient.services import caseload_view, clients
 from veldclient.services import placement_flow as flow
@@ -232,7 +233,7 @@ class CaseDetailScreen(ClientActions):
         yield Static(t("caseload.detail.timeline"), classes="heading", markup=False)
         yield FitTable(TIMELINE_COLUMNS, id="timeline")
         yield FoldLine("timeline")
-        yield Footer(compact=True)
+        yield FitFooter()
 
     def refresh_data(self) -> None:
         if self.erasing:
@@ -411,7 +412,7 @@ class RequestScreen(VeldScreen):
         yield Static(t("caseload.request.offers"), classes="heading", markup=False)
         yield FitTable(OFFER_COLUMNS, id="offers")
         yield FoldLine("offers")
-        yield Footer(compact=True)
+        yield FitFooter()
 
     def refresh_data(self) -> None:
         self.call(caseload_view.request_detail, self.request_id, done=self.show)

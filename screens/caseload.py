@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Footer, Header, Input, Label, Static
+from textual.widgets import Header, Input, Label, Static
 
 from veldclient.domain import PlacementStatus, Urgency, formats
 from veldclient.screens.base import KeySpec, VeldScreen
@@ -32,6 +32,7 @@ from veldclient.screens.case_detail import (
 from veldclient.screens.caseload_forms import ClientForm, PlacementForm
 from veldclient.screens.i18n import language, t
 from veldclient.screens.widgets.columns import FoldLine
+from veldclient.screens.widgets.fit_footer import FitFooter
 from veldclient.screens.widgets.window_table import Column, Page, Row, WindowTable
 from veldclient.services import caseload_view
 from veldclient.services.caseload_view import Filters
@@ -161,7 +162,7 @@ class CaseloadScreen(VeldScreen):
             yield WindowTable(CASE_COLUMNS, partial(case_page, self.filters), id="cases")
             yield FoldLine("cases")
         yield Static("", id="count", markup=False)
-        yield Footer(compact=True)
+        yield FitFooter()
 
     def on_mount(self) -> None:
         if self.veld.session.actor.role not in caseload_view.VIEWERS:

@@ -15,7 +15,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Input, Select, Static
+from textual.widgets import Header, Input, Select, Static
 
 from veldclient.domain.enums import role_label
 from veldclient.profile import ROLES
@@ -25,6 +25,7 @@ from veldclient.screens.confirm import Confirm
 from veldclient.screens.forms import FormScreen
 from veldclient.screens.i18n import language, t
 from veldclient.screens.widgets.columns import Col, FitTable, FoldLine
+from veldclient.screens.widgets.fit_footer import FitFooter
 from veldclient.services import enrolment, serving
 from veldclient.services import peers as peer_service
 
@@ -116,7 +117,7 @@ class DevicesScreen(VeldScreen):
             yield Static(t("devices.invitations"), classes="devices-heading")
             yield Static("", id="devices-invitations", markup=False)
             yield Static("", id="devices-result", markup=False)
-        yield Footer(compact=True)
+        yield FitFooter()
 
     def refresh_data(self) -> None:
         self.call(overview, done=self._show)

@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from veldclient.domain import Slot, formats
 from veldclient.domain.enums import service_label
@@ -23,6 +23,7 @@ from veldclient.screens.confirm import ask
 from veldclient.screens.i18n import language, t
 from veldclient.screens.slot_forms import BookSlotForm, PublishSlotsForm
 from veldclient.screens.widgets.columns import Col, FitTable
+from veldclient.screens.widgets.fit_footer import FitFooter
 from veldclient.services import slots
 
 # When, what, whose and its state stay from 80 columns up; the rest folds under the table.
@@ -62,7 +63,7 @@ class SlotsScreen(VeldScreen):
         yield Static("", id="slots-count", markup=False)
         yield FitTable(COLUMNS, id="slots-table")  # its status line names the bookers: no fold line
         yield Static("", id="slots-status", markup=False)
-        yield Footer(compact=True)
+        yield FitFooter()
 
     # -- data ------------------------------------------------------------------------------------
 
