@@ -39,25 +39,27 @@ from veldclient.services.caseload_view import Filters
 from veldclient.services.session import Session
 
 # What a nurse needs first stays from 80 columns up (client, status, response target, care type);
-# the rest folds into the line under the list for the highlighted row.
+# the rest folds into the line under the list for the highlighted row. At 80 columns the response
+# target is whole ("plaatsen 4 u 31 min te laat": the last words say whether it is late), the Dutch
+# care types are whole at 16 ("ELV hoog complex", "Wlz-logeeropvang") and a status is told apart at 14.
 CASE_COLUMNS = (
     Column("caseload.col.name", 24, min=16, priority=0, keep=True),
     Column("caseload.col.birth", 10, priority=5),
     Column("caseload.col.postcode", 8, priority=6),
-    Column("caseload.col.status", 18, min=15, priority=1, keep=True),
+    Column("caseload.col.status", 18, min=14, priority=1, keep=True),
     Column("caseload.col.urgency", 8, priority=4),
-    Column("caseload.col.care_type", 37, min=18, priority=3, keep=True),
-    Column("caseload.col.target", 28, min=21, priority=2, keep=True),
+    Column("caseload.col.care_type", 37, min=16, priority=3, keep=True),
+    Column("caseload.col.target", 28, min=27, priority=2, keep=True),
     Column("caseload.col.requests", 6, priority=7),
 )
 INCOMING_COLUMNS = (
     Column("caseload.col.received", 16, priority=5),
     Column("caseload.col.from", 20, min=12, priority=0, keep=True),
-    Column("caseload.col.status", 18, min=15, priority=1, keep=True),
+    Column("caseload.col.status", 18, min=14, priority=1, keep=True),
     Column("caseload.col.urgency", 8, priority=4),
     Column("caseload.col.care_type", 37, min=16, priority=3, keep=True),
     Column("caseload.col.capabilities", 18, priority=6),
-    Column("caseload.col.target", 28, min=20, priority=2, keep=True),
+    Column("caseload.col.target", 28, min=27, priority=2, keep=True),
 )
 STATUSES: tuple[str | None, ...] = (None, *(s.value for s in PlacementStatus))
 URGENCIES: tuple[str | None, ...] = (None, *(u.value for u in Urgency))

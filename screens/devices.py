@@ -53,6 +53,9 @@ class InviteForm(FormScreen[dict[str, Any]]):
     HINT_ID = "devices.form.hint"
     HELP = "devices.help"
     ENTER_SAVES = True
+    DEFAULT_CSS = """
+    InviteForm .address-note { color: $text-muted; padding-left: 36; height: auto; }
+    """
 
     def __init__(self, address: str = "") -> None:
         super().__init__()
@@ -65,11 +68,15 @@ class InviteForm(FormScreen[dict[str, Any]]):
             Select([(role_label(r, language()), r) for r in ROLES], value="nurse", allow_blank=False),
         )
         yield self.field("expires", "devices.form.expires", Input("24h", compact=True))
-        # empty when this machine has only served on loopback: a laptop could not reach that
-        unknown = t("devices.form.address_unknown")
+        # empty when this machine has only served on loopback: a laptop could not reach that. Why is
+        # said under the field, where it wraps (as a placeholder it was cut at 80 columns)
         yield self.field(
-            "address", "devices.form.address", Input(self.address, placeholder=unknown, compact=True)
+            "address",
+            "devices.form.address",
+            Input(self.address, placeholder=t("devices.form.address_placeholder"), compact=True),
         )
+        if not self.address:
+            yield Static(t("devices.form.address_unknown"), classes="address-note", markup=False)
         yield self.field("name", "devices.form.name", Input("", compact=True))
         yield self.field("out", "devices.form.out", Input("", compact=True))
 

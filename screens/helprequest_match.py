@@ -112,6 +112,7 @@ class MatchScreen(VeldScreen):
     MatchScreen .req-warning.-empty { display: none; }
     MatchScreen #matches { height: auto; max-height: 8; }
     MatchScreen #candidates { height: 1fr; }
+    MatchScreen OptionList { text-wrap: nowrap; text-overflow: ellipsis; }
     MatchScreen #match-steps { height: auto; }
     """
 
