@@ -54,7 +54,7 @@ def _codes(lang: str) -> re.Pattern[str]:
         ("nl", ("ELV laag complex", "Bezoek wijkverpleging", "Boodschappen", "U4 binnen 24 uur")),
         (
             "en",
-            ("Primary-care stay, low complexity", "District nursing visit", "Shopping", "U4 within 24 hours"),
+            ("Low-complexity primary-care stay", "District nursing visit", "Shopping", "U4 within 24 hours"),
         ),
     ],
 )

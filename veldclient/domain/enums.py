@@ -71,16 +71,18 @@ class OfferState(LabelledEnum):
     OVERRULED = "overruled"  # accepted, but a decision set this acceptance aside
 
 
+# English care types lead with the word that tells them apart, so a narrow column that cuts them
+# ("Low-complexity prim…", "High-complexity pri…") still says which one it is.
 @_labels(
     {
-        "ELV_LAAG": ("ELV laag complex", "Primary-care stay, low complexity"),
-        "ELV_HOOG": ("ELV hoog complex", "Primary-care stay, high complexity"),
-        "ELV_PALLIATIEF": ("ELV palliatief", "Primary-care stay, palliative"),
+        "ELV_LAAG": ("ELV laag complex", "Low-complexity primary-care stay"),
+        "ELV_HOOG": ("ELV hoog complex", "High-complexity primary-care stay"),
+        "ELV_PALLIATIEF": ("ELV palliatief", "Palliative primary-care stay"),
         "GRZ": ("Geriatrische revalidatiezorg", "Geriatric rehabilitation"),
-        "WLZ_CRISIS": ("Wlz-crisisopname", "Long-term care crisis admission (Wlz)"),
-        "WLZ_LOGEER": ("Wlz-logeeropvang", "Long-term care respite stay (Wlz)"),
+        "WLZ_CRISIS": ("Wlz-crisisopname", "Crisis admission, long-term care (Wlz)"),
+        "WLZ_LOGEER": ("Wlz-logeeropvang", "Respite stay, long-term care (Wlz)"),
         "WMO_KORTDUREND_VERBLIJF": ("Wmo kortdurend verblijf", "Short stay to relieve carer (Wmo)"),
-        "WMO_SPOED": ("Wmo-spoedopvang", "Municipal emergency support (Wmo)"),
+        "WMO_SPOED": ("Wmo-spoedopvang", "Emergency support, municipal (Wmo)"),
         "GGZ_CRISIS": ("GGZ-crisisopname", "Mental-health crisis admission"),
     }
 )
