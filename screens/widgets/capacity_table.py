@@ -35,9 +35,9 @@ from veldclient.services.capacity import CapacityView
 # neighbours ("Enschede-Ce…" and "Enschede-Zuid", "Herstelcentrum…", "Geriatrische revalid…"), what
 # is left going to the care type first; a cut name ends in "…" and is whole in the line under it.
 COLUMNS = (
-    Col("capacity.col.node", 18, min=12, priority=1, keep=True, name="node"),
-    Col("capacity.col.location", 22, min=15, priority=2, keep=True, name="location"),
-    Col("capacity.col.care_type", 28, min=19, priority=0, keep=True, name="care_type"),
+    Col("capacity.col.node", 24, min=12, priority=1, keep=True, name="node"),
+    Col("capacity.col.location", 26, min=15, priority=2, keep=True, name="location"),
+    Col("capacity.col.care_type", 38, min=19, priority=0, keep=True, name="care_type"),
     Col("capacity.col.beds", 11, priority=3, keep=True, name="beds"),
     Col(
         "capacity.col.age", 0, priority=4, keep=True, name="age"
