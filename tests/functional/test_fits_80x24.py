@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 from rich.cells import cell_len
-from textual.widgets import Checkbox, Input, Static
+from textual.widgets import Checkbox, Input, Select, Static
 from textual.widgets._footer import FooterKey
 from tuihelpers import demo_session, make_app, screen_text, settle
 
@@ -249,3 +249,16 @@ async def test_the_title_bar_names_the_role_in_dutch():
         await settle(app, pilot)
         header = screen_text(app).splitlines()[0]
         assert "Wijkverpleegkundige" in header and "nurse" not in header.lower(), header
+
+
+async def test_a_long_filter_value_stays_on_its_line_with_an_ellipsis():
+    app = make_app(demo_session(), start="capacity")
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(app, pilot)
+        select = app.screen.query_one("#filter-care", Select)
+        select.value = "GRZ"
+        await settle(app, pilot)
+        label = select.query_one("SelectCurrent #label", Static)
+        assert label.size.height == 1
+        drawn = screen_text(app).splitlines()[label.region.y]
+        assert "Geriatrische" in drawn and "…" in drawn, drawn
