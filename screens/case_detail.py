@@ -180,14 +180,14 @@ TIMELINE_COLUMNS = (
     Col("caseload.col.what", 40, min=24, priority=1, keep=True, grow=True),
     Col("caseload.col.who", 20, min=12, priority=2, keep=True),
     Col("caseload.col.node", 16, priority=3),
-    Col("caseload.col.device", 14, priority=4),
+    Col("caseload.col.device", 15, priority=4),  # the device id's first two groups (15 cells)
 )
 OFFER_COLUMNS = (
     Col("caseload.col.when", 16, priority=3),
     Col("caseload.col.node", 18, min=10, priority=0, keep=True),
     Col("caseload.col.location", 20, min=12, priority=1, keep=True, grow=True),
     Col("caseload.col.care_type", 20, priority=4),
-    Col("caseload.col.state", 14, priority=2, keep=True),
+    Col("caseload.col.state", 23, min=12, priority=2, keep=True),  # "naar andere aanvraag" whole
 )
 
 
