@@ -9,7 +9,7 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Footer, Header, Input, Select, Static
+from textual.widgets import Header, Input, Select, Static
 
 from veldclient import audit
 from veldclient.audit import LogFilter
@@ -19,6 +19,7 @@ from veldclient.errors import ValidationError
 from veldclient.screens.base import KeySpec, VeldScreen
 from veldclient.screens.i18n import language, t
 from veldclient.screens.widgets.columns import FoldLine
+from veldclient.screens.widgets.fit_footer import FitFooter
 from veldclient.screens.widgets.window_table import Column, Page, Row, WindowTable
 from veldclient.services import audit_names, audit_service, audit_view
 
@@ -106,7 +107,7 @@ class AuditScreen(VeldScreen):
         yield Static("", id="audit-status", markup=False)
         yield WindowTable(COLUMNS, audit_page, id="audit-table")
         yield FoldLine("audit-table")
-        yield Footer(compact=True)
+        yield FitFooter()
 
     def refresh_data(self) -> None:
         self.call(audit_view.open_log, self.where, done=lambda _n: self.query_one(WindowTable).reload())

@@ -13,11 +13,12 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Checkbox, Footer, Header, Input, Label, ProgressBar, SelectionList, Static
+from textual.widgets import Checkbox, Header, Input, Label, ProgressBar, SelectionList, Static
 
 from veldclient.errors import VeldError
 from veldclient.screens.base import KeySpec, VeldScreen
 from veldclient.screens.i18n import language, t
+from veldclient.screens.widgets.fit_footer import FitFooter
 from veldclient.services import bundles
 from veldclient.services.bundles import Peer
 from veldclient.services.progress_names import step_name
@@ -64,7 +65,7 @@ class BundleScreen(VeldScreen):
             yield ProgressBar(id="bundle-progress", show_eta=False)
             yield Static("", id="bundle-stage", classes="muted", markup=False)
             yield Static("", id="bundle-result", markup=False)
-        yield Footer(compact=True)
+        yield FitFooter()
 
     def refresh_data(self) -> None:
         self.call(bundles.recipient_choices, done=self._show_peers)
@@ -166,7 +167,7 @@ class BundleScreen(VeldScreen):
             elif r.kind == "ack":
                 lines.append(t("bundles.ack", file=name, sender=r.sender_name, n=r.acks))
             else:
-                changed = ", ".join(f"{k} {n}" for k, n in r.changed.items()) or "-"
+                changed = bundles.kinds_said(r.changed, lang)
                 lines.append(
                     t(
                         "bundles.imported",

@@ -14,7 +14,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Header, Label, Select, Static
+from textual.widgets import DataTable, Header, Label, Select, Static
 
 from veldclient.domain import BedStatus, Capability, CapacityRecord, CareType
 from veldclient.errors import VeldError
@@ -24,6 +24,7 @@ from veldclient.screens.i18n import language, t
 from veldclient.screens.widgets.capacity_form import CapacityForm
 from veldclient.screens.widgets.capacity_table import CapacityTable, capability_labels
 from veldclient.screens.widgets.durations import duration
+from veldclient.screens.widgets.fit_footer import FitFooter
 from veldclient.services.capacity import REPORTERS, CapacityView, capacity
 
 
@@ -42,7 +43,7 @@ class CapacityScreen(VeldScreen):
     DEFAULT_CSS = """
     #capacity-filters { height: 3; padding: 0 1; }
     #capacity-filters Label { padding-top: 1; padding-right: 1; }
-    #capacity-filters Select { width: 40; margin-right: 2; }
+    #capacity-filters Select { width: 1fr; max-width: 40; margin-right: 1; }
     #capacity-detail { height: auto; min-height: 2; padding: 0 1; border-top: solid $panel-lighten-2; }
     #capacity-count { padding: 0 1; }
     """
@@ -73,7 +74,7 @@ class CapacityScreen(VeldScreen):
         yield Static(t("table.loading"), id="capacity-count", classes="muted", markup=False)
         yield CapacityTable(id="capacity-table")
         yield Static("", id="capacity-detail", markup=False)
-        yield Footer(compact=True)
+        yield FitFooter()
 
     def on_mount(self) -> None:
         self.query_one(CapacityTable).focus()
@@ -149,6 +150,7 @@ class CapacityScreen(VeldScreen):
                 t(
                     "capacity.detail.unreported",
                     location=view.location_name,
+                    node=view.node_name,
                     care_type=CareType(view.care_type).label(lang),
                 )
             ]
@@ -161,6 +163,7 @@ class CapacityScreen(VeldScreen):
             t(
                 "capacity.detail.beds",
                 location=view.location_name,
+                node=view.node_name,
                 care_type=CareType(view.care_type).label(lang),
                 beds=beds,
                 total=view.beds_total,

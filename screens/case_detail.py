@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from veldclient.domain import Capability, CareType, OfferState, PlacementStatus, Visit, VisitStatus, formats
 from veldclient.domain import placement_flow as flow_rules
@@ -35,6 +35,7 @@ from veldclient.screens.confirm import Confirm
 from veldclient.screens.i18n import language, t
 from veldclient.screens.widgets.columns import Col, FitTable, FoldLine
 from veldclient.screens.widgets.durations import duration
+from veldclient.screens.widgets.fit_footer import FitFooter
 from veldclient.screens.widgets.why import WhyPane
 from veldclient.services import caseload_view, clients
 from veldclient.services import placement_flow as flow
@@ -179,14 +180,14 @@ TIMELINE_COLUMNS = (
     Col("caseload.col.what", 40, min=24, priority=1, keep=True, grow=True),
     Col("caseload.col.who", 20, min=12, priority=2, keep=True),
     Col("caseload.col.node", 16, priority=3),
-    Col("caseload.col.device", 14, priority=4),
+    Col("caseload.col.device", 15, priority=4),  # the device id's first two groups (15 cells)
 )
 OFFER_COLUMNS = (
     Col("caseload.col.when", 16, priority=3),
     Col("caseload.col.node", 18, min=10, priority=0, keep=True),
     Col("caseload.col.location", 20, min=12, priority=1, keep=True, grow=True),
     Col("caseload.col.care_type", 20, priority=4),
-    Col("caseload.col.state", 14, priority=2, keep=True),
+    Col("caseload.col.state", 23, min=12, priority=2, keep=True),  # "naar andere aanvraag" whole
 )
 
 
@@ -232,7 +233,7 @@ class CaseDetailScreen(ClientActions):
         yield Static(t("caseload.detail.timeline"), classes="heading", markup=False)
         yield FitTable(TIMELINE_COLUMNS, id="timeline")
         yield FoldLine("timeline")
-        yield Footer(compact=True)
+        yield FitFooter()
 
     def refresh_data(self) -> None:
         if self.erasing:
@@ -411,7 +412,7 @@ class RequestScreen(VeldScreen):
         yield Static(t("caseload.request.offers"), classes="heading", markup=False)
         yield FitTable(OFFER_COLUMNS, id="offers")
         yield FoldLine("offers")
-        yield Footer(compact=True)
+        yield FitFooter()
 
     def refresh_data(self) -> None:
         self.call(caseload_view.request_detail, self.request_id, done=self.show)

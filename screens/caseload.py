@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Footer, Header, Input, Label, Static
+from textual.widgets import Header, Input, Label, Static
 
 from veldclient.domain import PlacementStatus, Urgency, formats
 from veldclient.screens.base import KeySpec, VeldScreen
@@ -32,31 +32,34 @@ from veldclient.screens.case_detail import (
 from veldclient.screens.caseload_forms import ClientForm, PlacementForm
 from veldclient.screens.i18n import language, t
 from veldclient.screens.widgets.columns import FoldLine
+from veldclient.screens.widgets.fit_footer import FitFooter
 from veldclient.screens.widgets.window_table import Column, Page, Row, WindowTable
 from veldclient.services import caseload_view
 from veldclient.services.caseload_view import Filters
 from veldclient.services.session import Session
 
 # What a nurse needs first stays from 80 columns up (client, status, response target, care type);
-# the rest folds into the line under the list for the highlighted row.
+# the rest folds into the line under the list for the highlighted row. At 80 columns the response
+# target is whole ("plaatsen 4 u 31 min te laat": the last words say whether it is late), the Dutch
+# care types are whole at 16 ("ELV hoog complex", "Wlz-logeeropvang") and a status is told apart at 14.
 CASE_COLUMNS = (
     Column("caseload.col.name", 24, min=16, priority=0, keep=True),
     Column("caseload.col.birth", 10, priority=5),
     Column("caseload.col.postcode", 8, priority=6),
-    Column("caseload.col.status", 18, min=15, priority=1, keep=True),
+    Column("caseload.col.status", 18, min=14, priority=1, keep=True),
     Column("caseload.col.urgency", 8, priority=4),
-    Column("caseload.col.care_type", 37, min=18, priority=3, keep=True),
-    Column("caseload.col.target", 28, min=21, priority=2, keep=True),
+    Column("caseload.col.care_type", 37, min=16, priority=3, keep=True),
+    Column("caseload.col.target", 28, min=27, priority=2, keep=True),
     Column("caseload.col.requests", 6, priority=7),
 )
 INCOMING_COLUMNS = (
     Column("caseload.col.received", 16, priority=5),
     Column("caseload.col.from", 20, min=12, priority=0, keep=True),
-    Column("caseload.col.status", 18, min=15, priority=1, keep=True),
+    Column("caseload.col.status", 18, min=14, priority=1, keep=True),
     Column("caseload.col.urgency", 8, priority=4),
     Column("caseload.col.care_type", 37, min=16, priority=3, keep=True),
     Column("caseload.col.capabilities", 18, priority=6),
-    Column("caseload.col.target", 28, min=20, priority=2, keep=True),
+    Column("caseload.col.target", 28, min=27, priority=2, keep=True),
 )
 STATUSES: tuple[str | None, ...] = (None, *(s.value for s in PlacementStatus))
 URGENCIES: tuple[str | None, ...] = (None, *(u.value for u in Urgency))
@@ -161,7 +164,7 @@ class CaseloadScreen(VeldScreen):
             yield WindowTable(CASE_COLUMNS, partial(case_page, self.filters), id="cases")
             yield FoldLine("cases")
         yield Static("", id="count", markup=False)
-        yield Footer(compact=True)
+        yield FitFooter()
 
     def on_mount(self) -> None:
         if self.veld.session.actor.role not in caseload_view.VIEWERS:

@@ -13,10 +13,11 @@ from typing import ClassVar
 from textual.app import App, ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from veldclient.screens.base import KeySpec, LocalisedKeys
 from veldclient.screens.i18n import language, t
+from veldclient.screens.widgets.fit_footer import FitFooter
 
 
 class Confirm(LocalisedKeys, ModalScreen[bool]):
@@ -67,7 +68,7 @@ class Confirm(LocalisedKeys, ModalScreen[bool]):
                 with VerticalScroll(id="confirm-lines"):
                     yield Static("\n".join(self.lines), markup=False)
             yield Static(self.hint, classes="muted", markup=False)
-        yield Footer(compact=True)
+        yield FitFooter()
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)

@@ -6,13 +6,14 @@ from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from veldclient.domain import formats
 from veldclient.screens.base import KeySpec, VeldScreen
 from veldclient.screens.confirm import ask
 from veldclient.screens.i18n import language, t
+from veldclient.screens.widgets.fit_footer import FitFooter
 from veldclient.services import conflicts
 
 
@@ -58,7 +59,7 @@ class ConflictsScreen(VeldScreen):
                 yield Static("", id="side-0", markup=False)
                 yield Static("", id="side-1", markup=False)
         yield Static("", id="conflict-delivery", classes="muted", markup=False)
-        yield Footer(compact=True)
+        yield FitFooter()
 
     def refresh_data(self) -> None:
         self.call(conflicts.inbox, done=self._show)

@@ -22,11 +22,12 @@ from typing import TYPE_CHECKING, ClassVar
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from veldclient.errors import VeldError
 from veldclient.screens.base import KeySpec, VeldScreen, error_text, role_name
 from veldclient.screens.i18n import language, t
+from veldclient.screens.widgets.fit_footer import FitFooter
 from veldclient.screens.widgets.pressure import PressureGrid
 from veldclient.screens.widgets.targets import TargetList
 
@@ -86,7 +87,7 @@ class DashboardScreen(VeldScreen):
                     yield Static(
                         t("dashboard.sync.no_peers"), id="dash-sync-text", classes="muted", markup=False
                     )
-        yield Footer(compact=True)
+        yield FitFooter()
 
     def on_mount(self) -> None:
         titles = {

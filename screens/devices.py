@@ -15,7 +15,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Input, Select, Static
+from textual.widgets import Header, Input, Select, Static
 
 from veldclient.domain.enums import role_label
 from veldclient.profile import ROLES
@@ -25,6 +25,7 @@ from veldclient.screens.confirm import Confirm
 from veldclient.screens.forms import FormScreen
 from veldclient.screens.i18n import language, t
 from veldclient.screens.widgets.columns import Col, FitTable, FoldLine
+from veldclient.screens.widgets.fit_footer import FitFooter
 from veldclient.services import enrolment, relay, serving
 from veldclient.services import peers as peer_service
 
@@ -82,6 +83,9 @@ class InviteForm(FormScreen[dict[str, Any]]):
     HINT_ID = "devices.form.hint"
     HELP = "devices.help"
     ENTER_SAVES = True
+    DEFAULT_CSS = """
+    InviteForm .address-note { color: $text-muted; padding-left: 36; height: auto; }
+    """
 
     def __init__(self, address: str = "") -> None:
         super().__init__()
@@ -94,11 +98,15 @@ class InviteForm(FormScreen[dict[str, Any]]):
             Select([(role_label(r, language()), r) for r in ROLES], value="nurse", allow_blank=False),
         )
         yield self.field("expires", "devices.form.expires", Input("24h", compact=True))
-        # empty when this machine has only served on loopback: a laptop could not reach that
-        unknown = t("devices.form.address_unknown")
+        # empty when this machine has only served on loopback: a laptop could not reach that. Why is
+        # said under the field, where it wraps (as a placeholder it was cut at 80 columns)
         yield self.field(
-            "address", "devices.form.address", Input(self.address, placeholder=unknown, compact=True)
+            "address",
+            "devices.form.address",
+            Input(self.address, placeholder=t("devices.form.address_placeholder"), compact=True),
         )
+        if not self.address:
+            yield Static(t("devices.form.address_unknown"), classes="address-note", markup=False)
         yield self.field("name", "devices.form.name", Input("", compact=True))
         yield self.field("out", "devices.form.out", Input("", compact=True))
 
@@ -147,7 +155,7 @@ class DevicesScreen(VeldScreen):
             yield Static(t("devices.invitations"), classes="devices-heading")
             yield Static("", id="devices-invitations", markup=False)
             yield Static("", id="devices-result", markup=False)
-        yield Footer(compact=True)
+        yield FitFooter()
 
     def refresh_data(self) -> None:
         self.call(overview, done=self._show)

@@ -17,12 +17,13 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Footer, Header, Input, Label, Select, Static
+from textual.widgets import Header, Input, Label, Select, Static
 
 from veldclient.errors import ValidationError, VeldError
 from veldclient.screens.base import KeySpec, VeldScreen
 from veldclient.screens.i18n import language, t
 from veldclient.screens.roster_labels import day
+from veldclient.screens.widgets.fit_footer import FitFooter
 from veldclient.services import roster_view, volunteer_export
 from veldclient.services.roster_view import HelpRequestView
 from veldclient.services.volunteer_export import ExportResult
@@ -75,7 +76,7 @@ class ExportScreen(VeldScreen):
             )
             yield Static("", id="export-result", markup=False)
             yield Static("", id="export-held-back", markup=False)
-        yield Footer(compact=True)
+        yield FitFooter()
 
     def on_mount(self) -> None:
         self.query_one("#export-path", Input).focus()

@@ -13,11 +13,12 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Checkbox, Footer, Header, Input, Label, Static
+from textual.widgets import Checkbox, Header, Input, Label, Static
 
 from veldclient.errors import VeldError
 from veldclient.screens.base import KeySpec, VeldScreen
 from veldclient.screens.i18n import language, t
+from veldclient.screens.widgets.fit_footer import FitFooter
 from veldclient.services import fhir_export
 from veldclient.services.fhir_export import FhirExport
 
@@ -50,7 +51,7 @@ class FhirExportScreen(VeldScreen):
             yield Static("", id="fhir-error", classes="field-error", markup=False)
             yield Checkbox(t("fhir.own_only"), id="fhir-own")
             yield Static("", id="fhir-result", markup=False)
-        yield Footer(compact=True)
+        yield FitFooter()
 
     def on_mount(self) -> None:
         self.query_one("#fhir-folder", Input).focus()

@@ -15,12 +15,13 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Checkbox, Footer, Input, Label, Select, SelectionList, Static
+from textual.widgets import Checkbox, Input, Label, Select, SelectionList, Static
 
 from veldclient.errors import ValidationError, VeldError
 from veldclient.screens.base import KeySpec, LocalisedKeys, ServiceCaller
 from veldclient.screens.confirm import Confirm
 from veldclient.screens.i18n import language, t
+from veldclient.screens.widgets.fit_footer import FitFooter
 
 ResultT = TypeVar("ResultT")
 
@@ -113,7 +114,7 @@ class FormScreen(LocalisedKeys, ServiceCaller, ModalScreen[ResultT]):
             yield Static(t(self.HINT_ID), classes="form-hint", markup=False)
             yield Static("", id="err-general", classes="field-error -empty", markup=False)
             yield from self.body()
-        yield Footer(compact=True)
+        yield FitFooter()
 
     def title_text(self) -> str:
         return t(self.TITLE_ID)

@@ -3,6 +3,8 @@ to close it, above the text, so it is on the screen however small the terminal."
 
 from __future__ import annotations
 
+import re
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -10,6 +12,16 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from veldclient.screens.i18n import t
+
+# A line break the catalogue's text keeps: after a sentence, a clause or a key's description ends
+# (".", ":", ";", "!", "?"), and a blank line; any other break is only where the source was wrapped.
+_SOURCE_WRAP = re.compile(r"(?<![.:;!?\n])\n(?!\n)")
+
+
+def reflowed(text: str) -> str:
+    """``text`` with the breaks of its source's wrapping joined, so the terminal wraps it to its own
+    width: at 80 columns, lines wrapped at 100 in the catalogue would otherwise break twice."""
+    return _SOURCE_WRAP.sub(" ", text)
 
 
 class HelpScreen(ModalScreen[None]):
@@ -24,10 +36,10 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(id="help-box"):
             yield Static(t("help.title"), classes="help-title", markup=False)
             yield Static(t("help.close"), classes="muted", id="help-close", markup=False)
-            yield Static(t(self.help_id), markup=False)
+            yield Static(reflowed(t(self.help_id)), markup=False)
             lines = "\n".join(f"{key:<14} {desc}" for key, desc in self.keys)
             yield Static(t("help.keys") + "\n" + lines, classes="help-keys", markup=False)
-            yield Static(t("help.global"), markup=False)
+            yield Static(reflowed(t("help.global")), markup=False)
 
     def action_dismiss(self) -> None:  # type: ignore[override]
         self.dismiss(None)

@@ -22,7 +22,7 @@ from typing import Any, ClassVar
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from veldclient.domain import HelpRequestStatus, MatchStatus, formats
@@ -32,6 +32,7 @@ from veldclient.screens.base import KeySpec, VeldScreen
 from veldclient.screens.confirm import ask
 from veldclient.screens.i18n import language, t
 from veldclient.screens.roster_labels import day, languages_text
+from veldclient.screens.widgets.fit_footer import FitFooter
 from veldclient.screens.widgets.why import WhyPane
 from veldclient.services import matching, roster_view
 from veldclient.services.matching import RequestExpired
@@ -111,6 +112,7 @@ class MatchScreen(VeldScreen):
     MatchScreen .req-warning.-empty { display: none; }
     MatchScreen #matches { height: auto; max-height: 8; }
     MatchScreen #candidates { height: 1fr; }
+    MatchScreen OptionList { text-wrap: nowrap; text-overflow: ellipsis; }
     MatchScreen #match-steps { height: auto; }
     """
 
@@ -140,7 +142,7 @@ class MatchScreen(VeldScreen):
             with VerticalScroll(id="match-right"):  # a long list of reasons scrolls, never cut off
                 yield Static(t("helprequests.match.why"), classes="heading")
                 yield WhyPane(id="reasons")
-        yield Footer(compact=True)
+        yield FitFooter()
 
     def on_mount(self) -> None:
         self.query_one("#candidates", OptionList).focus()

@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Footer, Header, Label, Select, Static
+from textual.widgets import Header, Label, Select, Static
 
 from veldclient.domain import HelpRequest, HelpRequestStatus
 from veldclient.screens.base import KeySpec, VeldScreen
@@ -22,6 +22,7 @@ from veldclient.screens.confirm import Confirm
 from veldclient.screens.i18n import language, t
 from veldclient.screens.roster_labels import day, task_label
 from veldclient.screens.widgets.columns import FoldLine
+from veldclient.screens.widgets.fit_footer import FitFooter
 from veldclient.screens.widgets.window_table import Column, Page, Query, Row, WindowTable
 from veldclient.services import roster, roster_view
 from veldclient.services.roster import HelpRequestSaved
@@ -131,7 +132,7 @@ class HelpRequestsScreen(VeldScreen):
             yield Static("", id="hr-count", classes="muted", markup=False)
         yield WindowTable(COLUMNS, request_query(None), id="hr-table")
         yield FoldLine("hr-table")
-        yield Footer(compact=True)
+        yield FitFooter()
 
     def on_mount(self) -> None:
         self.query_one("#hr-table", WindowTable).focus()

@@ -13,12 +13,13 @@ from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Footer, Header, Input, Label, Static, TabbedContent, TabPane
+from textual.widgets import Header, Input, Label, Static, TabbedContent, TabPane
 
 from veldclient.screens import roster_labels as lbl
 from veldclient.screens.base import KeySpec, VeldScreen
 from veldclient.screens.i18n import t
 from veldclient.screens.widgets.columns import FoldLine
+from veldclient.screens.widgets.fit_footer import FitFooter
 from veldclient.screens.widgets.window_table import Column, Page, Query, Row, WindowTable
 from veldclient.services import carers, roster, roster_view
 from veldclient.services.roster_view import MantelzorgerItem, RosterSummary, VolunteerItem
@@ -134,7 +135,7 @@ class RosterScreen(VeldScreen):
             with TabPane(t("roster.tab.carers"), id="carers"):
                 yield WindowTable(CARER_COLUMNS, carer_query("", False), id="carer-table")
                 yield FoldLine("carer-table")
-        yield Footer(compact=True)
+        yield FitFooter()
 
     def on_mount(self) -> None:
         self.query_one("#volunteer-table", WindowTable).focus()

@@ -14,12 +14,13 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from veldclient.domain import Availability, Dagdeel, Mantelzorger, Volunteer, Weekday
 from veldclient.screens import roster_labels as lbl
 from veldclient.screens.base import KeySpec, VeldScreen
 from veldclient.screens.i18n import language, t
+from veldclient.screens.widgets.fit_footer import FitFooter
 from veldclient.services import carers, roster, roster_view
 from veldclient.services.carers import BurdenRecord
 from veldclient.services.roster_view import MantelzorgerProfile, VolunteerProfile
@@ -96,7 +97,7 @@ class VolunteerScreen(ProfileScreen):
             yield AvailabilityGrid(id="vol-grid")
             yield Static(t("roster.volunteer.matches"), classes="heading")
             yield Static("", id="vol-matches", markup=False)
-        yield Footer(compact=True)
+        yield FitFooter()
 
     def refresh_data(self) -> None:
         self.call(roster_view.volunteer_profile, self.record_id, done=self._show)
@@ -166,7 +167,7 @@ class MantelzorgerScreen(ProfileScreen):
             yield Static("", id="mz-history", markup=False)
             yield Static(t("roster.carer.requests"), classes="heading")
             yield Static("", id="mz-requests", markup=False)
-        yield Footer(compact=True)
+        yield FitFooter()
 
     def refresh_data(self) -> None:
         self.call(roster_view.mantelzorger_profile, self.record_id, done=self._show)

@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header, Input, Label, Select, Static
+from textual.widgets import Header, Input, Label, Select, Static
 
 from veldclient.domain import formats
 from veldclient.errors import ValidationError
@@ -14,6 +14,7 @@ from veldclient.identity import format_device_id
 from veldclient.screens import prefs
 from veldclient.screens.base import KeySpec, VeldScreen, role_name
 from veldclient.screens.i18n import language, t
+from veldclient.screens.widgets.fit_footer import FitFooter
 from veldclient.services import settings
 
 
@@ -78,7 +79,7 @@ class SettingsScreen(VeldScreen):
         )
         yield Static(t("settings.device", device=format_device_id(prof.device_id)), markup=False)
         yield Static(t("settings.data", path=str(prof.dir)), classes="muted", markup=False)
-        yield Footer(compact=True)
+        yield FitFooter()
 
     def refresh_data(self) -> None:
         self.call(settings.stale_after_ms, done=self._show_stale)

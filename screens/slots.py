@@ -14,14 +14,16 @@ from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from veldclient.domain import Slot, formats
+from veldclient.domain.enums import service_label
 from veldclient.screens.base import KeySpec, VeldScreen
 from veldclient.screens.confirm import ask
 from veldclient.screens.i18n import language, t
 from veldclient.screens.slot_forms import BookSlotForm, PublishSlotsForm
 from veldclient.screens.widgets.columns import Col, FitTable
+from veldclient.screens.widgets.fit_footer import FitFooter
 from veldclient.services import slots
 
 # When, what, whose and its state stay from 80 columns up; the rest folds under the table.
@@ -61,7 +63,7 @@ class SlotsScreen(VeldScreen):
         yield Static("", id="slots-count", markup=False)
         yield FitTable(COLUMNS, id="slots-table")  # its status line names the bookers: no fold line
         yield Static("", id="slots-status", markup=False)
-        yield Footer(compact=True)
+        yield FitFooter()
 
     # -- data ------------------------------------------------------------------------------------
 
@@ -80,7 +82,7 @@ class SlotsScreen(VeldScreen):
                     for x in (
                         formats.moment(r["start_at"], language()),
                         str(r["minutes"]),
-                        r["service"],
+                        service_label(r["service"], language()),
                         r["node_id"],
                         slots.STATE_NAMES[r["state"]][lang],
                         self._bookers(r),

@@ -16,12 +16,14 @@ import json
 import sys
 from collections.abc import Callable
 from functools import partial, wraps
+from gettext import gettext as _click_gettext
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from click.core import ParameterSource
+from click.utils import _make_default_short_help as _short_help
 
-from veldclient import keys, language, locations
+from veldclient import cli_help, keys, language, locations
 from veldclient import profile as profmod
 from veldclient.errors import VeldError
 
@@ -221,7 +223,54 @@ LAZY_COMMANDS = {
 }
 
 
-class LazyGroup(click.Group):
+class SaysHelp(click.Command):
+    """A command whose own help texts (its docstring or ``help=``, and each option's ``help=``) speak
+    the command line's language: Click prints them as written, in English, so these read them
+    through the catalogue (cli_help.py) as the help is formatted. Every veld command is one
+    (``cls=`` on the lazily imported ones; a group's subcommands inherit its classes)."""
+
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        text = cli_help.said(self.help)
+        if text:
+            formatter.write_paragraph()
+            with formatter.indentation():
+                formatter.write_text(text)
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        if self.short_help:
+            return cli_help.said(self.short_help).strip()
+        return _short_help(cli_help.said(self.help), limit).strip() if self.help else ""
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = []
+        for param in self.get_params(ctx):
+            record = param.get_help_record(ctx)
+            if record is None or not isinstance(param, click.Option):  # arguments: in the usage line
+                continue
+            names, text = record
+            if param.help:
+                # Click put its own markers ("[default: 30]", already in the language) after the help
+                text = cli_help.said(param.help) + text[len(param.help) :]
+            rows.append((names, text))
+        if rows:
+            with formatter.section(_click_gettext("Options")):
+                formatter.write_dl(rows)
+
+
+class VeldGroup(click.Group, SaysHelp):
+    """A group of veld commands: its own help and its subcommands' as :class:`SaysHelp` says them."""
+
+    command_class = SaysHelp
+    group_class: type[click.Group] | type[type] | None = type  # a subgroup: of the same class
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        SaysHelp.format_options(self, ctx, formatter)
+        self.format_commands(ctx, formatter)
+
+
+class LazyGroup(VeldGroup):
+    group_class = VeldGroup  # `veld audit` lists its own commands, not the lazy ones
+
     def main(self, *args: Any, **kwargs: Any) -> Any:
         """Decide the language before Click parses a word, so its usage errors speak it too."""
         try:
@@ -300,7 +349,7 @@ def exit_with_app(code: int | None) -> None:
 
 @main.command()
 @click.option("--node", "node_id", required=True, help="Node id, e.g. enschede-centrum.")
-@click.option("--role", type=click.Choice(profmod.ROLES), required=True)
+@click.option("--role", type=click.Choice(profmod.ROLES), required=True, help="Role on this device.")
 @click.option("--user", default=None, help="Your name or login (for the audit log).")
 @click.option("--no-keyring", is_flag=True, help="Do not store the key in the OS keyring.")
 @profile_option
@@ -488,7 +537,9 @@ def log_options(fn: F) -> F:
     """The options that choose which audit entries to show (``veld audit`` and ``veld audit log``)."""
     for option in reversed(
         (
-            click.option("--limit", default=50, show_default=True, type=click.IntRange(min=1)),
+            click.option(
+                "--limit", default=50, show_default=True, type=click.IntRange(min=1), help="Most entries."
+            ),
             click.option("--client", "client_id", default=None, help="Only entries about this client."),
             click.option("--user", "user_id", default=None, help="Only entries by this user."),
             click.option("--action", default=None, help="Only this action letter: C R U D E S X L."),
@@ -497,7 +548,7 @@ def log_options(fn: F) -> F:
             click.option(
                 "--until", default=None, help="Up to and including this day (DD-MM-YYYY or YYYY-MM-DD)."
             ),
-            click.option("--json", "as_json", is_flag=True),
+            click.option("--json", "as_json", is_flag=True, help="Machine-readable output."),
             profile_option,
         )
     ):
@@ -621,7 +672,7 @@ def show_log(
 
 
 @audit.command("events")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def audit_events(as_json: bool) -> None:
     """Every event code the log can hold, with its readable name (for --event)."""
     from veldclient.services import audit_names

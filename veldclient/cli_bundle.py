@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from veldclient.cli import (
+    VeldGroup,
     counted,
     echo_json,
     fail,
@@ -30,16 +31,22 @@ def _say(nl: str, en: str) -> None:
     click.echo(nl if lang() == "nl" else en)
 
 
-@click.group("bundle")
+@click.group("bundle", cls=VeldGroup)
 def bundle() -> None:
     """USB bundles: signed, encrypted transfer between sites by stick."""
 
 
 @bundle.command("export")
 @click.option("--to", "to", multiple=True, required=True, help="Node id or paired device (repeatable).")
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write to.",
+)
 @click.option("--full", is_flag=True, help="Whole documents, even where a delta would do.")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @profile_option
 @click.pass_context
 @handles_errors
@@ -61,16 +68,16 @@ def export_command(
     if as_json:
         echo_json(result.as_json())
         return
-    kinds = ", ".join(f"{k} {n}" for k, n in result.by_kind.items()) or "-"
+    kinds_nl, kinds_en = (bundles.kinds_said(result.by_kind, lang) for lang in ("nl", "en"))
     to_text = ", ".join(result.recipients)
     _say(f"Bundel geschreven: {result.path}", f"Bundle written: {result.path}")
     _say(
         f"  volgnummer {result.seq}, {counted('nl', result.documents, 'document', 'documenten')}"
         f" ({result.full} volledig, {result.delta}"
-        f" delta: {kinds}), {result.size} bytes, voor {to_text} ({', '.join(result.recipient_nodes)})",
+        f" delta: {kinds_nl}), {result.size} bytes, voor {to_text} ({', '.join(result.recipient_nodes)})",
         f"  sequence {result.seq}, {counted('en', result.documents, 'document', 'documents')}"
         f" ({result.full} full, {result.delta}"
-        f" delta: {kinds}), {result.size} bytes, for {to_text} ({', '.join(result.recipient_nodes)})",
+        f" delta: {kinds_en}), {result.size} bytes, for {to_text} ({', '.join(result.recipient_nodes)})",
     )
     for doc_id, reason in result.skipped:
         _say(f"  overgeslagen (beschadigd): {doc_id}: {reason}", f"  skipped (damaged): {doc_id}: {reason}")
@@ -92,14 +99,14 @@ def _show(result: bundles.ImportResult) -> None:
             f" {counted('en', result.acks, 'document', 'documents')}.",
         )
     else:
-        kinds = ", ".join(f"{k} {n}" for k, n in result.changed.items()) or "-"
+        kinds_nl, kinds_en = (bundles.kinds_said(result.changed, lang) for lang in ("nl", "en"))
         _say(
             f"{name}: van {result.sender_name} ({result.sender_node}), volgnummer {result.seq}:"
-            f" {counted('nl', result.documents, 'document', 'documenten')}, gewijzigd: {kinds};"
+            f" {counted('nl', result.documents, 'document', 'documenten')}, gewijzigd: {kinds_nl};"
             f" {counted('nl', result.conflicts_raised, 'nieuw conflict', 'nieuwe conflicten')};"
             f" {len(result.refused)} geweigerd.",
             f"{name}: from {result.sender_name} ({result.sender_node}), sequence {result.seq}:"
-            f" {counted('en', result.documents, 'document', 'documents')}, changed: {kinds};"
+            f" {counted('en', result.documents, 'document', 'documents')}, changed: {kinds_en};"
             f" {counted('en', result.conflicts_raised, 'new conflict', 'new conflicts')};"
             f" {len(result.refused)} refused.",
         )
@@ -122,8 +129,13 @@ def _show(result: bundles.ImportResult) -> None:
 
 @bundle.command("import")
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
-@click.option("--ack-out", type=click.Path(file_okay=False, path_type=Path), default=None)
-@click.option("--json", "as_json", is_flag=True)
+@click.option(
+    "--ack-out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder for the acknowledgement bundle that tells the sender what arrived.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @profile_option
 @click.pass_context
 @handles_errors

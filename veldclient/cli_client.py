@@ -15,6 +15,8 @@ from typing import Any
 import click
 
 from veldclient.cli import (
+    SaysHelp,
+    VeldGroup,
     ask_first,
     echo_json,
     handles_errors,
@@ -111,7 +113,7 @@ def _run(ctx: click.Context, profile_name: str | None, fn: Any, *args: Any) -> A
         session.close()
 
 
-@click.group("client")
+@click.group("client", cls=VeldGroup)
 def client() -> None:
     """Clients of this node: register, change, archive, erase (AVG), record a visit."""
 
@@ -232,6 +234,7 @@ def _item_json(item: Any) -> dict[str, Any]:
     type=click.Choice([s.value for s in VisitStatus], case_sensitive=False),
     default="PLANNED",
     show_default=True,
+    help="Where the visit stands: planned, on the way, done, missed or cancelled.",
 )
 @click.option("--note", default=None, help="A note on the visit (stays in the case, on this node).")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
@@ -264,9 +267,9 @@ def visit_command(
         _say(f"Bezoek opgeslagen: {saved.id}", f"Visit saved: {saved.id}")
 
 
-@click.command("search")
+@click.command("search", cls=SaysHelp)
 @click.argument("text")
-@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 500))
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 500), help="Most clients.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @profile_option
 @click.pass_context

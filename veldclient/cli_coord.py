@@ -7,7 +7,18 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from veldclient.cli import echo_json, handles_errors, lang, open_profile, profile_option, resolve_profile
+from veldclient.cli import (
+    SaysHelp,
+    VeldGroup,
+    echo_json,
+    handles_errors,
+    lang,
+    open_profile,
+    profile_option,
+    resolve_profile,
+)
+from veldclient.domain import CareType
+from veldclient.domain.enums import label_of
 from veldclient.domain.formats import duration, moment
 from veldclient.errors import ValidationError
 
@@ -15,8 +26,8 @@ if TYPE_CHECKING:
     from veldclient.session import Session
 
 
-@click.group("capacity", invoke_without_command=True)
-@click.option("--json", "as_json", is_flag=True)
+@click.group("capacity", cls=VeldGroup, invoke_without_command=True)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.option("--node", "node_id", default=None, help="Only this node.")
 @click.option("--care-type", default=None, help="Only this care type (e.g. ELV_HOOG).")
 @click.option("--capability", default=None, help="Only locations with this capability (e.g. ZUURSTOF).")
@@ -47,8 +58,10 @@ def capacity_command(
         echo_json([r.as_json() for r in rows])
         return
     unreported = "nog niet gemeld" if lang() == "nl" else "not yet reported"
+    care = {r.care_type: label_of(CareType, r.care_type, lang()) for r in rows}
+    wide = max(map(len, care.values()), default=0)
     for r in rows:
-        where = f"{r.node_id:<17} {r.location_name[:28]:<28} {r.care_type:<24}"
+        where = f"{r.node_id:<17} {r.location_name[:28]:<28} {care[r.care_type]:<{wide}}"
         if r.age_ms is None:  # no counts until the node reports: unknown, never free
             click.echo(f"{where} {'–':>3}/{'–':<3} {unreported}")
             continue
@@ -104,7 +117,7 @@ def _reported(session: Session, location_id: str, care_type: str) -> dict[str, A
     multiple=True,
     help="What the location can do for this care type (repeat; e.g. ZUURSTOF). Omit: kept as reported.",
 )
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @profile_option
 @click.pass_context
 @handles_errors
@@ -159,7 +172,7 @@ def capacity_set_command(
     if as_json:
         echo_json(record.to_dict())
         return
-    what = f"{record.location_id} {record.care_type.value}"
+    what = f"{record.location_id} {record.care_type.label(lang())}"
     if lang() == "nl":
         click.echo(f"Gemeld: {what}: {record.free} van {record.beds_total} vrij")
     else:
@@ -174,8 +187,8 @@ def parent_profile(ctx: click.Context, name: str | None) -> str | None:
     return parent if isinstance(parent, str) else None
 
 
-@click.command("conflicts")
-@click.option("--json", "as_json", is_flag=True)
+@click.command("conflicts", cls=SaysHelp)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @profile_option
 @click.pass_context
 @handles_errors
@@ -203,7 +216,7 @@ def conflicts_command(ctx: click.Context, as_json: bool, profile_name: str | Non
             )
 
 
-@click.command("resolve")
+@click.command("resolve", cls=SaysHelp)
 @click.argument("conflict_id")
 @click.option("--choose", "chosen", default=None, help="Event id of the side that stands (omit: neither).")
 @click.option(

@@ -13,7 +13,12 @@ from typing import TYPE_CHECKING
 import click
 
 from veldclient import profile as profmod
-from veldclient.cli import exit_with_app, handles_errors, say
+from veldclient.cli import (
+    SaysHelp,
+    exit_with_app,
+    handles_errors,
+    say,
+)
 from veldclient.domain.enums import role_label
 
 if TYPE_CHECKING:
@@ -92,7 +97,7 @@ def _build(*, size: str, node_id: str, role: str, seed: int) -> Session:
         return demo.build_demo(size=size, node_id=node_id, role=role, seed=seed, progress=bar)
 
 
-@click.command("demo")
+@click.command("demo", cls=SaysHelp)
 @click.option("--no-tui", is_flag=True, help="Only prepare the demo profile and print where it is.")
 @click.option(
     "--reset", is_flag=True, help="Remove the demo profile (saying what it holds) and build it anew."

@@ -16,6 +16,8 @@ from typing import Any
 import click
 
 from veldclient.cli import (
+    SaysHelp,
+    VeldGroup,
     ask_first,
     echo_json,
     handles_errors,
@@ -27,12 +29,13 @@ from veldclient.cli import (
 )
 from veldclient.cli_matching import plain
 from veldclient.domain import HelpRequestStatus, Task, formats
+from veldclient.domain.enums import label_of
 from veldclient.errors import VeldError
 
 STATUS_CHOICES = ("all", "unmatched", *(s.value for s in HelpRequestStatus))
 
 
-@click.group("helprequest")
+@click.group("helprequest", cls=VeldGroup)
 def helprequest() -> None:
     """Help requests of this node: list, file, change and close them."""
 
@@ -69,18 +72,11 @@ def list_command(ctx: click.Context, status: str, as_json: bool, profile_name: s
         click.echo("Geen hulpvragen." if language == "nl" else "No help requests.")
     for item in page.items:
         click.echo(
-            f"{item.id}  {_label(HelpRequestStatus, item.status, language):<28} "
-            f"{_label(Task, item.task, language):<30} {item.pc4:<4}  "
+            f"{item.id}  {label_of(HelpRequestStatus, item.status, language):<28} "
+            f"{label_of(Task, item.task, language):<30} {item.pc4:<4}  "
             f"{formats.day_text(item.window_start, language)} – "
             f"{formats.day_text(item.window_end, language)}  {plain(' '.join(item.summary.split()))}"
         )
-
-
-def _label(enum: Any, code: str, language: str) -> str:
-    try:
-        return str(enum(code).label(language))
-    except ValueError:
-        return code
 
 
 def _day(value: Any) -> str:
@@ -181,7 +177,7 @@ def _say_saved(saved: Any, as_json: bool) -> None:
 @click.option("--start", default=None, help="First day help is wanted (DD-MM-YYYY or YYYY-MM-DD).")
 @click.option("--end", default=None, help="Last day help is wanted (DD-MM-YYYY or YYYY-MM-DD).")
 @click.option("--slot", "slots", multiple=True, help="A part of the week, e.g. 'di ochtend' (repeatable).")
-@click.option("--language", default=None, help="Language the helper must speak (nl, en, tr, ...).")
+@click.option("--language", default=None, help="Language the helper must speak (a code: nl, tr, ar, ...).")
 @click.option(
     "--for", "on_behalf_of", default="MANTELZORGER", show_default=True, help="CLIENT or MANTELZORGER."
 )
@@ -339,7 +335,9 @@ def _step_command(name: str) -> click.Command:
     command.__doc__ = (matching.STEPS[name].__doc__ or "").strip()
     if name == "confirm":
         command = click.option("--yes", is_flag=True, help="Confirm without asking.")(command)
-    return click.command(name, help=f"{command.__doc__} (MATCH_ID from `veld helprequest matches`).")(command)
+    return click.command(
+        name, cls=SaysHelp, help=f"{command.__doc__} (MATCH_ID from `veld helprequest matches`)."
+    )(command)
 
 
 for _name in STEP_NAMES:

@@ -9,7 +9,16 @@ from __future__ import annotations
 
 import click
 
-from veldclient.cli import echo_json, handles_errors, lang, open_profile, profile_option, resolve_profile
+from veldclient.cli import (
+    SaysHelp,
+    VeldGroup,
+    echo_json,
+    handles_errors,
+    lang,
+    open_profile,
+    profile_option,
+    resolve_profile,
+)
 from veldclient.domain import formats
 
 
@@ -18,7 +27,7 @@ def plain(text: object) -> str:
     return "".join(ch if ch.isprintable() else "?" for ch in str(text))
 
 
-@click.command("match")
+@click.command("match", cls=SaysHelp)
 @click.argument("request_id")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 500), help="Most candidates.")
@@ -58,7 +67,7 @@ def match(
             click.echo(f"     {plain(c.name)} [{c.volunteer_id}]: {plain(c.excluded[i])}")
 
 
-@click.group("export")
+@click.group("export", cls=VeldGroup)
 def export() -> None:
     """Exports for people outside the care team (only the fields DOMAIN.md allows)."""
 

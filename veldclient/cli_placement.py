@@ -11,8 +11,17 @@ from typing import Any
 
 import click
 
-from veldclient.cli import echo_json, handles_errors, lang, open_profile, profile_option, resolve_profile
-from veldclient.domain import CareType, PlacementStatus
+from veldclient.cli import (
+    SaysHelp,
+    echo_json,
+    handles_errors,
+    lang,
+    open_profile,
+    profile_option,
+    resolve_profile,
+)
+from veldclient.domain import CareType, PlacementStatus, Urgency
+from veldclient.domain.enums import label_of
 from veldclient.domain.formats import duration, moment
 from veldclient.errors import VeldError
 
@@ -39,13 +48,14 @@ def _line(request: dict[str, Any], language: str) -> str:
     reply = states[request["reply_state"]] + _left(request["reply_left_ms"], language)
     placed = states[request["placed_state"]] + _left(request["placed_left_ms"], language)
     words = ("antwoord", "plaatsing") if language == "nl" else ("reply", "placed")
+    urgency = label_of(Urgency, request["urgency"], language)
     return (
-        f"  {request['request_id'][:8]}  {request['urgency']}  {status:<22} {care:<36} "
+        f"  {request['request_id'][:8]}  {urgency:<22} {status:<22} {care:<36} "
         f"{moment(request['received_at'], language, missing='—')}  {words[0]}: {reply}  {words[1]}: {placed}"
     )
 
 
-@click.command("cases")
+@click.command("cases", cls=SaysHelp)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.option("--breaching", is_flag=True, help="Only open requests breaching or about to breach a target.")
 @profile_option
@@ -74,7 +84,7 @@ def cases(ctx: click.Context, as_json: bool, breaching: bool, profile_name: str 
             click.echo(_line(request, language))
 
 
-@click.command("requests")
+@click.command("requests", cls=SaysHelp)
 @click.option("--incoming", is_flag=True, help="Requests other nodes sent to this node.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @profile_option

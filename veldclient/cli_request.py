@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from veldclient.cli import (
+    VeldGroup,
     ask_first,
     echo_json,
     handles_errors,
@@ -75,7 +76,7 @@ yes_option = click.option("--yes", is_flag=True, help="Do not ask to confirm (fo
 reason_option = click.option("--reason", default=None, help="A short note (at most 500 characters).")
 
 
-@click.group("request")
+@click.group("request", cls=VeldGroup)
 def request() -> None:
     """One placement request: file, show, list candidates, send, withdraw, offer, accept, decline, admit,
     discharge."""
@@ -84,9 +85,9 @@ def request() -> None:
 @request.command("new")
 @click.argument("client_id")
 @click.option("--urgency", required=True, help="U1 (most urgent) to U4.")
-@click.option("--referrer-name", required=True)
+@click.option("--referrer-name", required=True, help="Who refers the client.")
 @click.option("--referrer-role", required=True, help="e.g. HUISARTS, SPECIALIST.")
-@click.option("--referrer-agb", default=None)
+@click.option("--referrer-agb", default=None, help="The referrer's AGB code.")
 @click.option("--desired-start", required=True, help="DD-MM-YYYY or YYYY-MM-DD.")
 @click.option("--care-type", default=None, help="Default: what the triage advises.")
 @click.option("--capability", "capabilities", multiple=True, help="A required capability (repeatable).")

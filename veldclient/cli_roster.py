@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import click
 
 from veldclient.cli import (
+    VeldGroup,
     echo_json,
     handles_errors,
     lang,
@@ -22,7 +23,8 @@ from veldclient.cli import (
     with_session,
 )
 from veldclient.cli_matching import plain
-from veldclient.domain import formats
+from veldclient.domain import Task, formats
+from veldclient.domain.enums import label_of
 from veldclient.errors import VeldError
 from veldclient.session import Session
 
@@ -126,7 +128,7 @@ def _volunteer_json(v: Any) -> dict[str, Any]:
     }
 
 
-@click.group("volunteer")
+@click.group("volunteer", cls=VeldGroup)
 def volunteer() -> None:
     """Volunteers of this node: register, change and list them."""
 
@@ -194,7 +196,8 @@ def volunteer_list(
         click.echo("Geen vrijwilligers." if lang() == "nl" else "No volunteers.")
     for i in page.items:
         vog = i.vog.status.label(lang())
-        click.echo(f"{i.id}  {plain(i.name):<30} {i.pc4:<4}  {i.max_km:>3} km  {vog:<22} {' '.join(i.tasks)}")
+        tasks = ", ".join(label_of(Task, t, lang()) for t in i.tasks)
+        click.echo(f"{i.id}  {plain(i.name):<30} {i.pc4:<4}  {i.max_km:>3} km  {vog:<22} {tasks}")
 
 
 # --- mantelzorgers --------------------------------------------------------------------------------
@@ -232,7 +235,7 @@ def _carer_json(c: Any) -> dict[str, Any]:
     }
 
 
-@click.group("carer")
+@click.group("carer", cls=VeldGroup)
 def carer() -> None:
     """Mantelzorgers (informal carers) of this node: register, change, link, record burden."""
 

@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from veldclient.cli import (
+    VeldGroup,
     counted,
     echo_json,
     handles_errors,
@@ -23,9 +24,10 @@ from veldclient.cli import (
 )
 from veldclient.cli_matching import plain
 from veldclient.domain import formats
+from veldclient.domain.enums import service_label
 
 
-@click.group("slots")
+@click.group("slots", cls=VeldGroup)
 def slots_group() -> None:
     """Micro-capacity slots: list, publish, book, release."""
 
@@ -60,13 +62,15 @@ def list_command(
     i = 0 if lang() == "nl" else 1
     if not rows:
         click.echo(("Geen tijdsloten.", "No slots.")[i])
+    service = {r["service"]: plain(service_label(r["service"], lang())) for r in rows}
+    wide = max(map(len, service.values()), default=0)
     for r in rows:
         state = slots.STATE_NAMES[r["state"]][i]
         by = f"  ({', '.join(r['booked_by_nodes'])})" if r["booked_by_nodes"] else ""
         own = ("  ← door dit knooppunt", "  ← by this node")[i] if r["own_booking"] else ""
         at = formats.moment(r["start_at"], lang())
         click.echo(
-            f"{r['id']}  {at}  {r['minutes']:>3} min  {plain(r['service']):<14} "
+            f"{r['id']}  {at}  {r['minutes']:>3} min  {service[r['service']]:<{wide}}  "
             f"{plain(r['node_id']):<18} {state}{plain(by)}{own}"
         )
 
@@ -108,7 +112,8 @@ def publish_command(
     said = counted(lang(), len(made), *(("tijdslot", "tijdsloten"), ("slot", "slots"))[lang() != "nl"])
     click.echo(f"{said} {('gepubliceerd', 'published')[lang() != 'nl']}:")
     for s in made:
-        click.echo(f"{s.id}  {formats.moment(s.start_at, lang())}  {s.minutes} min  {s.service}")
+        at = formats.moment(s.start_at, lang())
+        click.echo(f"{s.id}  {at}  {s.minutes} min  {service_label(s.service, lang())}")
 
 
 @slots_group.command("book")

@@ -10,6 +10,8 @@ import click
 
 from veldclient import profile as profmod
 from veldclient.cli import (
+    SaysHelp,
+    VeldGroup,
     _when,
     echo_json,
     handles_errors,
@@ -31,7 +33,7 @@ def _finite(value: float) -> float:
     return value
 
 
-@click.command("identity")
+@click.command("identity", cls=SaysHelp)
 @click.option(
     "--export",
     "export_to",
@@ -39,7 +41,7 @@ def _finite(value: float) -> float:
     default=None,
     help="Write this device's identity file (certificate, no secret) for pairing.",
 )
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @profile_option
 @click.pass_context
 @handles_errors
@@ -68,7 +70,7 @@ def identity_command(
         click.echo(say(f"Identiteitsbestand geschreven: {export_to}", f"Identity file written: {export_to}"))
 
 
-@click.group("peers")
+@click.group("peers", cls=VeldGroup)
 def peers_group() -> None:
     """Paired devices: add, list, remove, set an address, revoke a device of this node."""
 
@@ -102,7 +104,7 @@ def peers_add(
 
 
 @peers_group.command("list")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @profile_option
 @click.pass_context
 @handles_errors
@@ -206,7 +208,7 @@ def peers_revoke(ctx: click.Context, device: str, profile_name: str | None) -> N
 @click.option(
     "--name", default=None, help="Name for the new device in the peer list (default: its own label)."
 )
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @profile_option
 @click.pass_context
 @handles_errors
@@ -264,7 +266,7 @@ def peers_invite(
 
 @peers_group.command("invitations")
 @click.option("--cancel", "cancel", default=None, help="Cancel this unused invitation (its id).")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @profile_option
 @click.pass_context
 @handles_errors
@@ -313,7 +315,7 @@ _INTERFACE = click.option(
 )
 @click.option("--update", is_flag=True, help="Store the addresses found for these peers (admin).")
 @_INTERFACE
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @profile_option
 @click.pass_context
 @handles_errors
@@ -354,8 +356,8 @@ def peers_discover(
         click.echo(f"{r['name']:<20} {r['node_id']:<17} {r['address']:<22} {note}")
 
 
-@click.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True)
+@click.command("serve", cls=SaysHelp)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option(
     "--port", default=8765, show_default=True, type=click.IntRange(0, 65535), help="0 picks a free port."
 )
@@ -416,10 +418,10 @@ def serve_command(
             session.close()
 
 
-@click.command("sync")
+@click.command("sync", cls=SaysHelp)
 @click.argument("peer")
 @click.option("--address", default=None, help="host:port, when the peer's address is not stored.")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @profile_option
 @click.pass_context
 @handles_errors
@@ -443,11 +445,11 @@ def sync_command(
         click.echo(say(*line))
 
 
-@click.command("join")
+@click.command("join", cls=SaysHelp)
 @click.argument("invitation", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--user", default=None, help="Your name or login (for the audit log).")
 @click.option("--no-keyring", is_flag=True, help="Do not store the key in the OS keyring.")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @profile_option
 @click.pass_context
 @handles_errors

@@ -30,12 +30,14 @@ from veldclient.screens.widgets.durations import duration
 from veldclient.services.capacity import CapacityView
 
 # Node, location, care type, free/total and age stay from 80 columns up (the age as the stale word
-# alone when narrow); the capabilities give way first and are in the line under the board. Room
-# goes to the care type first: its long names differ only at the end ("…, low/high complexity").
+# alone when narrow); the capabilities give way first and are in the line under the board. At 80
+# columns the three names share the room: each at least wide enough to be told apart from its
+# neighbours ("Enschede-Ce…" and "Enschede-Zuid", "Herstelcentrum…", "Geriatrische revalid…"), what
+# is left going to the care type first; a cut name ends in "…" and is whole in the line under it.
 COLUMNS = (
-    Col("capacity.col.node", 24, min=10, priority=1, keep=True, name="node"),
-    Col("capacity.col.location", 20, min=10, priority=2, keep=True, name="location"),
-    Col("capacity.col.care_type", 28, min=18, priority=0, keep=True, name="care_type"),
+    Col("capacity.col.node", 24, min=12, priority=1, keep=True, name="node"),
+    Col("capacity.col.location", 26, min=15, priority=2, keep=True, name="location"),
+    Col("capacity.col.care_type", 38, min=19, priority=0, keep=True, name="care_type"),
     Col("capacity.col.beds", 11, priority=3, keep=True, name="beds"),
     Col(
         "capacity.col.age", 0, priority=4, keep=True, name="age"

@@ -115,6 +115,16 @@ def cut(text: str, width: int) -> str:
     return out + "…"
 
 
+def ellipsized(cell: Text, width: int) -> Text:
+    """``cell`` in at most ``width`` cells, ending in "…" when it had to be cut (DataTable itself
+    would cut it mid-word without a mark, and "Enschede-C" reads as a whole name)."""
+    if cell_len(cell.plain) <= width:
+        return cell
+    shorter = cell.copy()
+    shorter.truncate(width, overflow="ellipsis")
+    return shorter
+
+
 class FoldLine(Static):
     """The line under a table with the highlighted row's values of the columns that did not fit.
     Hidden while every column fits. Its table finds it by ``table_id``."""
@@ -191,7 +201,7 @@ class FitTable(DataTable[Text]):
             self.clear()
         for key, cells in self.cells.items():
             shown = [
-                self.render_cell(key, col.key, cell, widths[col.key])
+                ellipsized(self.render_cell(key, col.key, cell, widths[col.key]), widths[col.key])
                 for col, cell in zip(self.spec, cells, strict=False)
                 if col.key in widths
             ]

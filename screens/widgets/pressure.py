@@ -23,6 +23,7 @@ from textual.widgets import Sparkline, Static
 
 from veldclient.domain import CareType
 from veldclient.screens.i18n import language, t
+from veldclient.screens.widgets.columns import cut
 from veldclient.screens.widgets.durations import age
 from veldclient.services.dashboard_view import TREND_DAYS, CareTypePressure
 
@@ -46,7 +47,7 @@ class Columns:
 def line(columns: Columns, label: str, numbers: Sequence[str], age_text: str) -> str:
     """One row of text columns: label, right-aligned numbers, then the age (cell widths, not len)."""
     widths = NUMBER_WIDTHS if columns.reports else NARROW_NUMBER_WIDTHS
-    cells = [set_cell_size(label, columns.label)]
+    cells = [set_cell_size(cut(label, columns.label), columns.label)]  # a cut name ends in "…"
     cells += [
         set_cell_size(" " * max(0, w - cell_len(n)) + n, w) for n, w in zip(numbers, widths, strict=False)
     ]

@@ -184,7 +184,7 @@ def test_an_option_without_its_value(veld) -> None:
 def test_help_headings_speak_veld_lang(
     veld, args: tuple[str, ...], nl: tuple[str, ...], en: tuple[str, ...]
 ) -> None:
-    """Click's headings and markers only: the commands' own help texts are English (issue #18)."""
+    """Click's headings and markers (the commands' own help texts: test_cli_one_language.py)."""
     dutch = veld(*args, VELD_LANG="nl")
     english = veld(*args, VELD_LANG="en")
     for part in nl:

@@ -51,7 +51,7 @@ async def test_export_and_import_through_the_app(tmp_path):
         await pilot.press("ctrl+r")
         await settle(app, pilot)
         shown = str(screen.query_one("#bundle-result", Static).content)
-        assert "van s (hengelo)" in shown and "case 1" in shown and "1 bestand overgeslagen" in shown
+        assert "van s (hengelo)" in shown and "dossiers 1" in shown and "1 bestand overgeslagen" in shown
         assert (
             receiver.db.execute("SELECT name FROM clients WHERE id = ?", [client.id]).fetchone()[0]
             == GOOD["name"]

@@ -5,7 +5,10 @@ a draft shows no reply timer, the matching screen says who the help is for, help
 
 from __future__ import annotations
 
-from textual.widgets import Checkbox, Input, Static
+import pytest
+from rich.cells import cell_len
+from textual.widgets import Checkbox, Input, Select, Static
+from textual.widgets._footer import FooterKey
 from tuihelpers import demo_session, make_app, screen_text, settle
 
 from veldclient.screens.case_detail import RequestScreen
@@ -14,6 +17,7 @@ from veldclient.screens.help import HelpScreen
 from veldclient.screens.helprequest_match import MatchScreen
 from veldclient.screens.widgets.capacity_table import CapacityTable
 from veldclient.screens.widgets.columns import FoldLine
+from veldclient.screens.widgets.fit_footer import FitFooter
 from veldclient.screens.widgets.targets import TargetList
 from veldclient.screens.widgets.window_table import WindowTable
 from veldclient.services import caseload_view
@@ -171,3 +175,90 @@ async def test_the_client_form_fits_with_its_checkbox():
         await settle(app, pilot)
         box = app.screen.query_one(Checkbox)
         assert app.screen.query_one("#form-box").region.contains_region(box.region)
+
+
+async def test_a_name_cut_on_the_board_ends_in_an_ellipsis_and_is_whole_under_it():
+    """At 80 columns node and location share the room with the care type; what is cut says so."""
+    app = make_app(demo_session(), start="capacity")
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(app, pilot)
+        table = app.screen.query_one(CapacityTable)
+        assert table.widths["node"] >= 12 and table.widths["location"] >= 15, table.widths
+        shown = [col.key for col in table.spec if col.key in table.widths]
+        cut = 0
+        for index, key in enumerate(table.cells):
+            drawn = table.get_row_at(index)
+            for column, cell in zip(shown, drawn, strict=True):
+                whole = table.cells[key][[c.key for c in table.spec].index(column)].plain
+                if column == "age":  # said short on purpose (test_the_board_shows_free_total_and_age)
+                    continue
+                assert cell_len(cell.plain) <= table.widths[column], (column, cell.plain)
+                if cell.plain != whole:
+                    cut += 1
+                    assert cell.plain.endswith("…") and whole.startswith(cell.plain[:-1]), (whole, cell.plain)
+        assert cut, "the demo has names longer than their column at 80 wide"
+        assert "Enschede-Ce…" in screen_text(app)
+        detail = str(app.screen.query_one("#capacity-detail", Static).render())
+        view = table.current()
+        assert view is not None
+        assert f"{view.location_name} ({view.node_name})" in detail, "the cut names are whole under the board"
+
+
+def footer_line(app) -> tuple[list[FooterKey], FooterKey, str]:
+    """The keys the footer draws (the palette key apart) and the footer's line as drawn."""
+    footer = app.screen.query_one(FitFooter)
+    keys = [k for k in footer.query(FooterKey) if k.display]
+    palette = next(k for k in keys if k.has_class("-command-palette"))
+    return [k for k in keys if k is not palette], palette, screen_text(app).splitlines()[footer.region.y]
+
+
+@pytest.mark.parametrize(
+    ("role", "lang"), [("nurse", "nl"), ("nurse", "en"), ("admin", "nl"), ("admin", "en")]
+)
+async def test_every_key_the_footer_shows_is_whole_at_80x24(role, lang):
+    """Each area's footer holds whole keys only, left of the palette key; F1 help is always one of
+    them (it lists the keys left out), and what is left out is still bound (F1, the palette)."""
+    from veldclient.screens.app import AREAS, ROLE_AREAS
+
+    app = make_app(demo_session(role=role), lang=lang)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(app, pilot)
+        for area in AREAS:
+            if role not in ROLE_AREAS.get(area, (role,)):
+                continue
+            app.action_area(area)
+            await settle(app, pilot)
+            keys, palette, line = footer_line(app)
+            assert keys, area
+            for key in keys:
+                assert key.region.right <= palette.region.x, (area, key.description, line)
+                assert f"{key.key_display} {key.description}" in line, (area, key.description, line)
+            assert "help" in {k.action for k in keys}, (area, line)
+            assert palette.description in line
+        header = screen_text(app).splitlines()[0]
+        role_label = {
+            "nurse": ("Wijkverpleegkundige", "District nurse"),
+            "admin": ("Beheerder", "Administrator"),
+        }
+        assert role_label[role][lang == "en"] in header, header
+
+
+async def test_the_title_bar_names_the_role_in_dutch():
+    app = make_app(demo_session(), start="capacity")
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(app, pilot)
+        header = screen_text(app).splitlines()[0]
+        assert "Wijkverpleegkundige" in header and "nurse" not in header.lower(), header
+
+
+async def test_a_long_filter_value_stays_on_its_line_with_an_ellipsis():
+    app = make_app(demo_session(), start="capacity")
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(app, pilot)
+        select = app.screen.query_one("#filter-care", Select)
+        select.value = "GRZ"
+        await settle(app, pilot)
+        label = select.query_one("SelectCurrent #label", Static)
+        assert label.size.height == 1
+        drawn = screen_text(app).splitlines()[label.region.y]
+        assert "Geriatrische" in drawn and "…" in drawn, drawn

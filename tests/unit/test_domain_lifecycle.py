@@ -57,7 +57,7 @@ def test_every_member_has_both_labels(cls: type[LabelledEnum]) -> None:
 
 def test_care_type_labels() -> None:
     assert CareType.ELV_HOOG.label() == "ELV hoog complex"
-    assert CareType.ELV_HOOG.label("en") == "Primary-care stay, high complexity"
+    assert CareType.ELV_HOOG.label("en") == "High-complexity primary-care stay"
 
 
 PATHS = {

@@ -343,7 +343,7 @@ STALE = 12 * HOUR
 def test_reasons_are_readable_in_both_languages_and_add_up_to_the_score():
     [c] = pf.rank_locations(request(), [row("a")], NOW, STALE, "7555", distance_km=km({"7609": 9.84}))
     assert [r.pair for r in c.reasons] == [
-        ("3 vrije bedden ELV hoog complex", "3 free beds Primary-care stay, high complexity"),
+        ("3 vrije bedden ELV hoog complex", "3 free beds High-complexity primary-care stay"),
         ("alle vereiste mogelijkheden: zuurstof", "all required capabilities: oxygen"),
         ("9,8 km", "9.8 km"),
         ("melding 40 min oud", "report 40 min old"),

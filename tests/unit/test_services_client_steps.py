@@ -36,7 +36,7 @@ def test_preview_lists_the_case_and_each_request_with_every_node_that_holds_it(s
     assert (
         items[f"placement:{sent.id}"]
         .text("en")
-        .startswith("Placement request: Primary-care stay, high complexity (")
+        .startswith("Placement request: High-complexity primary-care stay (")
     )
 
     entry = session.audit_log.entries(limit=1)[0]

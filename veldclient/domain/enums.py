@@ -71,16 +71,18 @@ class OfferState(LabelledEnum):
     OVERRULED = "overruled"  # accepted, but a decision set this acceptance aside
 
 
+# English care types lead with the word that tells them apart, so a narrow column that cuts them
+# ("Low-complexity prim…", "High-complexity pri…") still says which one it is.
 @_labels(
     {
-        "ELV_LAAG": ("ELV laag complex", "Primary-care stay, low complexity"),
-        "ELV_HOOG": ("ELV hoog complex", "Primary-care stay, high complexity"),
-        "ELV_PALLIATIEF": ("ELV palliatief", "Primary-care stay, palliative"),
+        "ELV_LAAG": ("ELV laag complex", "Low-complexity primary-care stay"),
+        "ELV_HOOG": ("ELV hoog complex", "High-complexity primary-care stay"),
+        "ELV_PALLIATIEF": ("ELV palliatief", "Palliative primary-care stay"),
         "GRZ": ("Geriatrische revalidatiezorg", "Geriatric rehabilitation"),
-        "WLZ_CRISIS": ("Wlz-crisisopname", "Long-term care crisis admission (Wlz)"),
-        "WLZ_LOGEER": ("Wlz-logeeropvang", "Long-term care respite stay (Wlz)"),
+        "WLZ_CRISIS": ("Wlz-crisisopname", "Crisis admission, long-term care (Wlz)"),
+        "WLZ_LOGEER": ("Wlz-logeeropvang", "Respite stay, long-term care (Wlz)"),
         "WMO_KORTDUREND_VERBLIJF": ("Wmo kortdurend verblijf", "Short stay to relieve carer (Wmo)"),
-        "WMO_SPOED": ("Wmo-spoedopvang", "Municipal emergency support (Wmo)"),
+        "WMO_SPOED": ("Wmo-spoedopvang", "Emergency support, municipal (Wmo)"),
         "GGZ_CRISIS": ("GGZ-crisisopname", "Mental-health crisis admission"),
     }
 )
@@ -367,6 +369,15 @@ class Role(LabelledEnum):
     ADMIN = "ADMIN"
 
 
+def label_of(enum: type[LabelledEnum], code: str, lang: str = "nl") -> str:
+    """A stored code as a person reads it, by ``enum``'s label; a code this version does not know (a
+    newer peer's, or a site's own) shows as itself rather than failing the whole list."""
+    try:
+        return enum(code).label(lang)
+    except ValueError:
+        return code
+
+
 def role_label(code: str, lang: str = "nl") -> str:
     """A role as a person reads it, from the code a profile or audit entry stores (``nurse``); a
     code this version does not know (a newer peer's) shows as itself."""
@@ -374,6 +385,27 @@ def role_label(code: str, lang: str = "nl") -> str:
         return Role(code.upper()).label(lang)
     except ValueError:
         return code
+
+
+@_labels(
+    {
+        "GP_CONSULT": ("Huisartsconsult", "GP consultation"),
+        "WV_VISIT": ("Bezoek wijkverpleging", "District nursing visit"),
+        "WOUND_CARE": ("Wondzorg", "Wound care"),
+    }
+)
+class Service(LabelledEnum):
+    """The services a node publishes slots for (a slot's ``service``) that have a name in both
+    languages. A slot may hold any other code a site uses: ``service_label`` shows that as typed."""
+
+    GP_CONSULT = "GP_CONSULT"
+    WV_VISIT = "WV_VISIT"
+    WOUND_CARE = "WOUND_CARE"
+
+
+def service_label(code: str, lang: str = "nl") -> str:
+    """A slot's service as a person reads it (``WV_VISIT`` -> "Bezoek wijkverpleging")."""
+    return label_of(Service, code, lang)
 
 
 # --- status lifecycles -------------------------------------------------------------------------

@@ -79,14 +79,13 @@ def suggest_care_type(triage: Triage) -> TriageAdvice:
         return TriageAdvice(
             CareType.ELV_HOOG,
             f"ELV hoog complex: {', '.join(nl)}; de specialist ouderengeneeskunde is hoofdbehandelaar.",
-            f"Primary-care stay, high complexity: {', '.join(en)}; an elderly-care physician "
-            "leads treatment.",
+            f"High-complexity primary-care stay: {', '.join(en)}; an elderly-care physician leads treatment.",
         )
     if nl:
         return TriageAdvice(
             CareType.ELV_LAAG,
             f"ELV laag complex: {', '.join(nl)}; de huisarts blijft hoofdbehandelaar.",
-            f"Primary-care stay, low complexity: {', '.join(en)}; the GP stays in charge.",
+            f"Low-complexity primary-care stay: {', '.join(en)}; the GP stays in charge.",
         )
     return TriageAdvice(
         CareType.WMO_KORTDUREND_VERBLIJF,

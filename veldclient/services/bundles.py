@@ -43,6 +43,22 @@ QUARANTINE_PREFIX = 1 << 20  # bytes of a refused file kept: its header, signatu
 WARM_FROM_BYTES = 1 << 20  # from about 2,000 documents the merge uses worker processes (prepare.py)
 CONFLICT_KINDS = frozenset({"placement", "helpreq", "node"})  # what the conflict providers read
 _NOT_QUARANTINED = frozenset({"not_bundle", "part", "unreadable", "not_file"})
+# a document kind (store/repo.KINDS) -> (nl, en), as a bundle's summary counts them
+KIND_NAMES = {
+    "case": ("dossiers", "cases"),
+    "placement": ("plaatsingsverzoeken", "placement requests"),
+    "volunteer": ("vrijwilligers", "volunteers"),
+    "mantelzorger": ("mantelzorgers", "informal carers"),
+    "helpreq": ("hulpvragen", "help requests"),
+    "node": ("knooppunten", "nodes"),
+    "share": ("deellijsten", "share lists"),
+}
+
+
+def kinds_said(counts: dict[str, int], lang: str) -> str:
+    """Documents counted per kind, in words (``dossiers 3, knooppunten 1``); none: a dash."""
+    i = 0 if lang == "nl" else 1
+    return ", ".join(f"{KIND_NAMES.get(k, (k, k))[i]} {n}" for k, n in counts.items()) or "-"
 
 
 class NoRecipient(VeldError):

@@ -14,9 +14,9 @@ erased and why stays in the local audit log (client id, who, when, the reason co
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from veldclient.domain import CareType, HelpRequestStatus, PlacementStatus, Task
+from veldclient.domain.enums import label_of
 from veldclient.errors import NotFound
 from veldclient.session import Session
 from veldclient.store import erasures
@@ -72,9 +72,9 @@ class ErasedItem:
         kind = _KINDS[self.kind][lang == "en"]
         name, status = self.name, self.status or ""
         if self.kind == "placement":
-            name, status = _label(CareType, name, lang), _label(PlacementStatus, status, lang)
+            name, status = label_of(CareType, name, lang), label_of(PlacementStatus, status, lang)
         elif self.kind == "help_request":
-            name, status = _label(Task, name, lang), _label(HelpRequestStatus, status, lang)
+            name, status = label_of(Task, name, lang), label_of(HelpRequestStatus, status, lang)
         return f"{kind}: {name}" + (f" ({status})" if status else "")
 
 
@@ -85,13 +85,6 @@ _KINDS = {
     "carer": ("Mantelzorger (blijft, zonder koppeling)", "Carer (stays, unlinked)"),
     "document": ("Document", "Document"),
 }
-
-
-def _label(enum: Any, code: str, lang: str) -> str:
-    try:
-        return str(enum(code).label(lang))
-    except ValueError:
-        return code
 
 
 _LABELS = (

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from veldclient.domain import Slot, SlotStatus, formats
+from veldclient.domain.enums import service_label
 from veldclient.domain.fields import LOCAL_TZ, integer
 from veldclient.errors import FieldError, InvalidTransition, NotFound, ValidationError
 from veldclient.services import events
@@ -300,7 +301,9 @@ def conflicts(session: Session) -> list[dict[str, Any]]:
             "SELECT service, start_at, node_id FROM slots WHERE id = ?", [slot_id]
         ).fetchone()
         what = {
-            lang: f"{slot[0]} {formats.moment(slot[1], lang)} ({slot[2]})" if slot else slot_id[:8]
+            lang: f"{service_label(slot[0], lang)} {formats.moment(slot[1], lang)} ({slot[2]})"
+            if slot
+            else slot_id[:8]
             for lang in ("nl", "en")
         }
         out.append(
