@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from veldclient.cli import (
+    VeldGroup,
     counted,
     echo_json,
     handles_errors,
@@ -25,7 +26,7 @@ from veldclient.cli import (
 from veldclient.cli_progress import Bar, on_terminal
 
 
-@click.group("fhir")
+@click.group("fhir", cls=VeldGroup)
 def fhir_group() -> None:
     """FHIR R4B: capacity and slots for other systems (read-only export)."""
 

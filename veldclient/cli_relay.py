@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from veldclient.cli import (
+    VeldGroup,
     _when,
     counted,
     echo_json,
@@ -41,7 +42,7 @@ def _say(nl: str, en: str) -> None:
     click.echo(nl if lang() == "nl" else en)
 
 
-@click.group("relay")
+@click.group("relay", cls=VeldGroup)
 def relay() -> None:
     """Exchange bundles through a regional relay (NATS JetStream), even between sites that are never
     online at the same time."""
@@ -55,7 +56,7 @@ def relay() -> None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="The relay's certificate (hub-cert.pem, or leaf-cert.pem of a leaf), from veld relay config.",
 )
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @profile_option
 @click.pass_context
 @handles_errors
@@ -89,7 +90,7 @@ def remove_command(ctx: click.Context, profile_name: str | None) -> None:
 
 
 @relay.command("push")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @profile_option
 @click.pass_context
 @handles_errors
@@ -120,7 +121,7 @@ def push_command(ctx: click.Context, as_json: bool, profile_name: str | None) ->
 
 
 @relay.command("pull")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @profile_option
 @click.pass_context
 @handles_errors
@@ -175,7 +176,7 @@ def pull_command(ctx: click.Context, as_json: bool, profile_name: str | None) ->
 
 
 @relay.command("status")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @profile_option
 @click.pass_context
 @handles_errors
@@ -210,7 +211,13 @@ def status_command(ctx: click.Context, as_json: bool, profile_name: str | None) 
 
 
 @relay.command("config")
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write the configuration into.",
+)
 @click.option(
     "--leaf", "leaves", multiple=True, help="A node that runs a leaf node (repeatable; default: this node)."
 )
@@ -228,7 +235,7 @@ def status_command(ctx: click.Context, as_json: bool, profile_name: str | None) 
     show_default=True,
     help="A leaf's address for its devices.",
 )
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @profile_option
 @click.pass_context
 @handles_errors
