@@ -60,6 +60,28 @@ def describe(event: AgentEvent) -> tuple[str | None, str, bool]:
     return event.peer, "", False
 
 
+def relay_reach_lines(reach: dict[str, Any], activity: str | None = None) -> list[str]:
+    """The relay in words: when it was last reached, its last failure when that came after, and
+    what the background sync is doing with it now."""
+    from veldclient.screens.case_detail import when_text
+    from veldclient.screens.i18n import language
+
+    reached = reach["last_reached"]
+    lines = [
+        t(
+            "devices.relay",
+            url=reach["url"],
+            reached=when_text(reached) if reached else t("devices.relay_never"),
+        )
+    ]
+    error, failed_at = reach["last_error"], reach["last_error_at"]
+    if error and (reached is None or (failed_at or 0) > reached):
+        lines.append("  " + t("devices.relay_failed", error=error["en" if language() == "en" else "nl"]))
+    if activity:
+        lines.append("  " + activity)
+    return lines
+
+
 def start_agent(session: Session, lock: Any, post: Any) -> SyncAgent | None:
     """Runs in a worker: the agent for this profile, started, or None when no peer is paired."""
     from veldclient.services import sync_agent

@@ -25,11 +25,13 @@ from textual.message import Message
 from textual.widgets import Header, Static
 
 from veldclient.errors import VeldError
+from veldclient.screens.background_sync import relay_reach_lines
 from veldclient.screens.base import KeySpec, VeldScreen, error_text, role_name
 from veldclient.screens.i18n import language, t
 from veldclient.screens.widgets.fit_footer import FitFooter
 from veldclient.screens.widgets.pressure import PressureGrid
 from veldclient.screens.widgets.targets import TargetList
+from veldclient.services.relay import RELAY
 
 if TYPE_CHECKING:
     from veldclient.services.dashboard_view import DashboardView
@@ -175,6 +177,8 @@ class DashboardScreen(VeldScreen):
                 lines.append("  " + t("dashboard.sync.error", error=peer["last_error"]))
             if peer["name"] in activity:
                 lines.append("  " + activity[peer["name"]])
+        if view.relay is not None:
+            lines += relay_reach_lines(view.relay, activity.get(RELAY))
         text.update("\n".join(lines))
 
     def _render_help(self, view: DashboardView) -> None:

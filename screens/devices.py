@@ -19,6 +19,7 @@ from textual.widgets import Header, Input, Select, Static
 
 from veldclient.domain.enums import role_label
 from veldclient.profile import ROLES
+from veldclient.screens.background_sync import relay_reach_lines
 from veldclient.screens.base import KeySpec, VeldScreen, role_name
 from veldclient.screens.case_detail import when_text
 from veldclient.screens.confirm import Confirm
@@ -53,27 +54,16 @@ def overview(session: Any) -> Overview:
 
 
 def relay_lines(found: dict[str, Any]) -> str:
-    """When the relay was last reached, its last failure when that came after, and how many paired
-    devices hold what they may see (only their acknowledgement counts); empty without a relay."""
+    """The relay's reach (background_sync.relay_reach_lines) and how many paired devices hold what
+    they may see (only their acknowledgement counts); empty without a relay."""
     if not found["configured"]:
         return ""
-    reached = found["last_reached"]
-    lines = [
-        t(
-            "devices.relay",
-            url=found["url"],
-            reached=when_text(reached) if reached else t("devices.relay_never"),
-        )
-    ]
-    error, failed_at = found["last_error"], found["last_error_at"]
-    if error and (reached is None or (failed_at or 0) > reached):
-        lines.append(t("devices.relay_failed", error=error["en" if language() == "en" else "nl"]))
     counts = {state: 0 for state in relay.STATE_NAMES}
     for peer in found["peers"]:
         counts[peer["state"]] += 1
     index = 1 if language() == "en" else 0
-    lines.append(" · ".join(f"{relay.STATE_NAMES[s][index]}: {n}" for s, n in counts.items()))
-    return "\n".join(lines)
+    states = " · ".join(f"{relay.STATE_NAMES[s][index]}: {n}" for s, n in counts.items())
+    return "\n".join([*relay_reach_lines(found), "  " + states])
 
 
 class InviteForm(FormScreen[dict[str, Any]]):

@@ -564,15 +564,20 @@ DUTCH: dict[str, str] = {
     "FHIR R4B: capacity and slots for other systems (read-only export).": (
         "FHIR R4B: capaciteit en tijdsloten voor andere systemen (alleen lezen, als export)."
     ),
-    "Write the capacity (locations, beds per care type, slots) as one FHIR Bundle into DIR.\n\nThe file holds no personal data: sites, bed counts, slot times and the reporting device's id.": (
-        "Schrijf de capaciteit (locaties, bedden per zorgsoort, tijdsloten) als één FHIR-bundel in DIR.\n\nHet bestand bevat geen persoonsgegevens: locaties, aantallen bedden, tijden van tijdsloten en het id van het apparaat dat meldde."
+    "Write the capacity (locations, beds per care type, slots) as one FHIR Bundle into DIR.\n\nThe "
+    "file holds no personal data: sites, bed counts, slot times and the reporting device's id.": (
+        "Schrijf de capaciteit (locaties, bedden per zorgsoort, tijdsloten) als één FHIR-bundel in "
+        "DIR.\n\nHet bestand bevat geen persoonsgegevens: locaties, aantallen bedden, tijden van "
+        "tijdsloten en het id van het apparaat dat meldde."
     ),
     "Existing folder to write into.": ("Bestaande map om in te schrijven."),
     "Only this node (default: every node known here).": (
         "Alleen dit knooppunt (standaard: elk knooppunt dat hier bekend is)."
     ),
-    "Exchange bundles through a regional relay (NATS JetStream), even between sites that are never\nonline at the same time.": (
-        "Wissel bundels uit via een regionale relay (NATS JetStream), ook tussen locaties die nooit\ntegelijk online zijn."
+    "Exchange bundles through a regional relay (NATS JetStream), even between sites that are "
+    "never\nonline at the same time.": (
+        "Wissel bundels uit via een regionale relay (NATS JetStream), ook tussen locaties die "
+        "nooit\ntegelijk online zijn."
     ),
     "Use the relay at URL (tls://host:port); its certificate is pinned.": (
         "Gebruik de relay op URL (tls://host:poort); het certificaat ervan wordt vastgelegd."
@@ -580,8 +585,11 @@ DUTCH: dict[str, str] = {
     "The relay's certificate (hub-cert.pem, or leaf-cert.pem of a leaf), from veld relay config.": (
         "Het certificaat van de relay (hub-cert.pem, of leaf-cert.pem van een leaf), uit veld relay config."
     ),
-    "Write the hub's configuration (and a leaf's) into DIR from the paired devices; revoked\ndevices are left out. Write it again after pairing or revoking, and restart the server.": (
-        "Schrijf de configuratie van de hub (en van een leaf) in DIR, uit de gekoppelde apparaten;\ningetrokken apparaten blijven erbuiten. Schrijf haar opnieuw na koppelen of intrekken, en herstart de server."
+    "Write the hub's configuration (and a leaf's) into DIR from the paired devices; revoked\n"
+    "devices are left out. Write it again after pairing or revoking, and restart the server.": (
+        "Schrijf de configuratie van de hub (en van een leaf) in DIR, uit de gekoppelde "
+        "apparaten;\ningetrokken apparaten blijven erbuiten. Schrijf haar opnieuw na koppelen of "
+        "intrekken, en herstart de server."
     ),
     "Folder to write the configuration into.": ("Map waarin de configuratie komt."),
     "A node that runs a leaf node (repeatable; default: this node).": (
@@ -594,22 +602,31 @@ DUTCH: dict[str, str] = {
         "De naam of het IP-adres van de hub zoals leaf nodes hem bereiken."
     ),
     "A leaf's address for its devices.": ("Het adres van een leaf voor zijn apparaten."),
-    "Fetch and import every bundle waiting for this device; acknowledge them to their senders.\nExit code 2 if a bundle was refused (it is quarantined, as one from a stick).": (
-        "Haal elke bundel op die voor dit apparaat klaarligt en lees haar in; bevestig ze aan de afzenders.\nAfsluitcode 2 als een bundel is geweigerd (die gaat in quarantaine, net als een van een stick)."
+    "Fetch and import every bundle waiting for this device; acknowledge them to their senders.\n"
+    "Exit code 2 if a bundle was refused (it is quarantined, as one from a stick).": (
+        "Haal elke bundel op die voor dit apparaat klaarligt en lees haar in; bevestig ze aan de "
+        "afzenders.\nAfsluitcode 2 als een bundel is geweigerd (die gaat in quarantaine, net als "
+        "een van een stick)."
     ),
     "Leave a bundle for every node with paired devices at the relay (only what changed).": (
-        "Laat bij de relay een bundel achter voor elk knooppunt met gekoppelde apparaten (alleen wat veranderde)."
+        "Laat bij de relay een bundel achter voor elk knooppunt met gekoppelde apparaten (alleen "
+        "wat veranderde)."
     ),
     "Stop using the relay (nothing is sent to or fetched from it any more).": (
         "Stop met de relay (er wordt niets meer heen gestuurd of opgehaald)."
     ),
-    "Run nats-server on a relay configuration until Ctrl-C or SIGTERM (for a site without a\nservice manager; packaging/veld-relay.service does the same under systemd).": (
-        "Draai nats-server met een relayconfiguratie tot Ctrl-C of SIGTERM (voor een locatie zonder\nservicebeheer; packaging/veld-relay.service doet hetzelfde onder systemd)."
+    "Run nats-server on a relay configuration until Ctrl-C or SIGTERM (for a site without a\n"
+    "service manager; packaging/veld-relay.service does the same under systemd).": (
+        "Draai nats-server met een relayconfiguratie tot Ctrl-C of SIGTERM (voor een locatie "
+        "zonder\nservicebeheer; packaging/veld-relay.service doet hetzelfde onder systemd)."
     ),
     "A folder written by veld relay config (the hub's, or a leaf-<node> folder in it).": (
         "Een map geschreven door veld relay config (die van de hub, of een map leaf-<knooppunt> erin)."
     ),
-    "When the relay was last reached, and per paired device: delivered (its acknowledgement came\nback), left at the relay, or still to send. Asks nothing of the relay.": (
-        "Wanneer de relay voor het laatst bereikt is, en per gekoppeld apparaat: afgeleverd (de bevestiging\nkwam terug), bij de relay achtergelaten, of nog te versturen. Vraagt niets aan de relay."
+    "When the relay was last reached, and per paired device: delivered (its acknowledgement came\n"
+    "back), left at the relay, or still to send. Asks nothing of the relay.": (
+        "Wanneer de relay voor het laatst bereikt is, en per gekoppeld apparaat: afgeleverd (de "
+        "bevestiging\nkwam terug), bij de relay achtergelaten, of nog te versturen. Vraagt niets "
+        "aan de relay."
     ),
 }

@@ -67,11 +67,13 @@ class DashboardView:
     """matching.overloaded_mantelzorgers(); None when the role may not see them."""
     peers: tuple[dict[str, Any], ...] = ()
     """services.peers.status(): per paired peer last contact, last error and documents waiting."""
+    relay: dict[str, Any] | None = None
+    """services.relay.reach(): when the relay was last reached and its last failure; None without one."""
 
 
 def dashboard_view(session: Session) -> DashboardView:
     """Everything the dashboard shows, read in one go (the screen calls this through a worker)."""
-    from veldclient.services import matching, placements, settings
+    from veldclient.services import matching, placements, relay, settings
     from veldclient.services import peers as peer_service
 
     role = session.actor.role
@@ -90,6 +92,7 @@ def dashboard_view(session: Session) -> DashboardView:
         unmatched_help_requests=unmatched_help_requests(session) if role in matching.HELP else None,
         overloaded=tuple(matching.overloaded_mantelzorgers(session)) if role in matching.HELP else None,
         peers=tuple(peer_service.status(session)),
+        relay=relay.reach(session),
     )
 
 

@@ -433,6 +433,23 @@ def _import_one(
 # -- status ---------------------------------------------------------------------------------------
 
 
+RELAY = "relay"  # the name the relay goes by among the peers a sync round reports on
+
+
+def reach(session: Session) -> dict[str, Any] | None:
+    """When the relay was last reached and its last failure (both languages), asking nothing of the
+    relay; None when none is configured."""
+    settings = relay_state.settings(session.db)
+    if settings is None:
+        return None
+    return {
+        "url": settings.url,
+        "last_reached": settings.last_reached,
+        "last_error": _error(settings.last_error),
+        "last_error_at": settings.last_error_at,
+    }
+
+
 # A paired device's state through the relay (status), in Dutch and English: only its acknowledgement
 # makes it "delivered"; what the relay holds for it is not yet in its hands.
 STATE_NAMES = {
@@ -475,14 +492,7 @@ def status(session: Session) -> dict[str, Any]:
                 "last_push": None if last is None else last.at,
             }
         )
-    return {
-        "configured": True,
-        "url": settings.url,
-        "last_reached": settings.last_reached,
-        "last_error": _error(settings.last_error),
-        "last_error_at": settings.last_error_at,
-        "peers": rows,
-    }
+    return {"configured": True, **(reach(session) or {}), "peers": rows}
 
 
 # -- the hub's configuration ----------------------------------------------------------------------

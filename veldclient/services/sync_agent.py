@@ -45,7 +45,7 @@ class AgentEvent:
 
 Notify = Callable[[AgentEvent], None]
 
-RELAY = "relay"  # the peer name of the relay's events: it stands for every device behind it
+RELAY = relay.RELAY  # the peer name of the relay's events: it stands for every device behind it
 
 
 class SyncAgent:
