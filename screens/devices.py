@@ -54,16 +54,18 @@ def overview(session: Any) -> Overview:
 
 
 def relay_lines(found: dict[str, Any]) -> str:
-    """The relay's reach (background_sync.relay_reach_lines) and how many paired devices hold what
-    they may see (only their acknowledgement counts); empty without a relay."""
+    """The relay's reach (background_sync.relay_reach_lines) and, per paired device, whether it holds
+    what it may see (only its acknowledgement counts), is left at the relay, or is still to send;
+    empty without a relay."""
     if not found["configured"]:
         return ""
-    counts = {state: 0 for state in relay.STATE_NAMES}
-    for peer in found["peers"]:
-        counts[peer["state"]] += 1
     index = 1 if language() == "en" else 0
-    states = " · ".join(f"{relay.STATE_NAMES[s][index]}: {n}" for s, n in counts.items())
-    return "\n".join([*relay_reach_lines(found), "  " + states])
+    states = [
+        "  "
+        + t("devices.relay_peer", name=p["name"], node=p["node"], state=relay.STATE_NAMES[p["state"]][index])
+        for p in found["peers"]
+    ]
+    return "\n".join([*relay_reach_lines(found), *states])
 
 
 class InviteForm(FormScreen[dict[str, Any]]):

@@ -3,9 +3,11 @@ it does for network peers, and a relay that does not answer never holds the app'
 
 from __future__ import annotations
 
+import asyncio
 import threading
 
-from bundlehelpers import doc_ids
+import pytest
+from bundlehelpers import doc_ids, sites
 from relayhelpers import needs_server
 
 from veldclient.errors import VeldError
@@ -77,3 +79,46 @@ def test_a_relay_that_does_not_answer_fails_the_round_and_never_holds_the_lock(r
     assert "relay" in failed[0].detail.message("nl").lower()
     status = relay.status(a1)
     assert status["last_error"] is not None and status["last_error_at"] is not None
+
+
+@pytest.mark.parametrize(
+    ("lang", "delivered", "left"),
+    [("nl", "afgeleverd", "bij de relay achtergelaten"), ("en", "delivered", "left at the relay")],
+)
+async def test_the_devices_screen_says_who_holds_what_through_the_relay(
+    tmp_path, monkeypatch, lang, delivered, left
+):
+    """An admin sees when the relay was last reached and, per paired device, whether it holds what
+    it may see: delivered only once its acknowledgement came back."""
+    from relayhelpers import configure
+    from tuihelpers import SIZE, make_app, screen_text, settle
+
+    from veldclient.services import sync_agent
+
+    monkeypatch.setattr(sync_agent, "start_for_profile", lambda *_: None)  # the screen alone, no rounds
+    a1, a2, b1 = sites(("a1", "hengelo", "admin"), ("a2", "hengelo", "nurse"), ("b1", "almelo", "nurse"))
+    server, _ = configure(a1, tmp_path / "relay")
+
+    def exchange() -> None:  # the relay's link runs an event loop of its own: not on the test's
+        server.start()
+        for s in (a1, a2, b1):
+            relay.add(s, server.url, server.cert)
+        relay.push(a1)
+        relay.pull(b1)
+        relay.pull(a1)  # b1's acknowledgement
+
+    try:
+        await asyncio.to_thread(exchange)
+        app = make_app(a1, start="settings", lang=lang)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            await pilot.press("ctrl+d")
+            await settle(app, pilot)
+            text = screen_text(app)
+        assert f"Relay {server.url}" in text and ("nog nooit" not in text and "never" not in text)
+        assert f"b1 (almelo): {delivered}" in text
+        assert f"a2 (hengelo): {left}" in text
+    finally:
+        await asyncio.to_thread(server.stop)
+        for s in (a1, a2, b1):
+            s.close()
