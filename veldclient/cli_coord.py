@@ -167,12 +167,13 @@ def capacity_set_command(
             raise ValidationError(
                 replace(e, field=_OPTION_OF.get(e.field, e.field)) for e in exc.errors
             ) from None
+        names = {loc.id: loc.name for loc in capacity.locations(session, node_id=session.actor.node_id)}
     finally:
         session.close()
     if as_json:
         echo_json(record.to_dict())
         return
-    what = f"{record.location_id} {record.care_type.label(lang())}"
+    what = f"{names.get(record.location_id, record.location_id)} · {record.care_type.label(lang())}"
     if lang() == "nl":
         click.echo(f"Gemeld: {what}: {record.free} van {record.beds_total} vrij")
     else:

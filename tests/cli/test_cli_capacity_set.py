@@ -71,7 +71,7 @@ def test_other_roles_are_refused(veld):
 def test_a_location_is_named_as_a_person_would_type_it(veld):
     veld("init", "--node", "hengelo", "--role", "nurse", "--no-keyring")
     by_name = veld("capacity", "set", "zgt", "ELV_HOOG", "--total", "4", "--free", "2", "--occupied", "2")
-    assert by_name.stdout.strip().endswith("High-complexity primary-care stay: 2 of 4 free")
+    assert by_name.stdout.strip() == "Reported: ZGT Hengelo · High-complexity primary-care stay: 2 of 4 free"
     row = next(r for r in json.loads(veld("capacity", "--json").stdout) if r["care_type"] == "ELV_HOOG")
     assert (row["location_name"], row["free"]) == ("ZGT Hengelo", 2)
     ambiguous = veld("capacity", "set", "z", "GRZ", "--total", "1", "--free", "1", check=False)

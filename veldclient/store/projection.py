@@ -550,6 +550,10 @@ def as_tuples(rows: Rows) -> RowTuples:
     return out
 
 
+_INSERT = {
+    name: f"INSERT INTO [{name}] ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})"
+    for name, (cols, _pk) in TABLES.items()
+}
 _INSERT_ROWS = {
     name: f"INSERT INTO [{name}] ({', '.join(cols)}) VALUES {{rows}}" for name, (cols, _pk) in TABLES.items()
 }
@@ -709,7 +713,7 @@ class Projector:
     def insert_tuples(self, rows: RowTuples) -> None:
         for table, table_rows in rows.items():
             if table_rows:
-                _in_statements(self.db, _INSERT_ROWS[table], table_rows)
+                self.db.conn.executemany(_INSERT[table], table_rows)
 
     def clear(self) -> None:
         for table in TABLES:
