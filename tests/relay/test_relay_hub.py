@@ -80,7 +80,7 @@ def test_a_device_may_not_read_another_mailbox_nor_post_as_another_device(region
     a1, a2, b1 = region
     clients.register_client(a1, GOOD)
     relay.push(a1)
-    link = relay._open(b1, relay.configured(b1))
+    link = relay.connect(b1)
     try:
         with pytest.raises(relay_link.RelayRefused):
             link.fetch("hengelo", a2.actor.device_id)  # hengelo's mailbox, a2's consumer
@@ -100,7 +100,7 @@ def test_a_device_may_not_read_another_mailbox_nor_post_as_another_device(region
 
 
 def _post(session, node: str, data: bytes, msg_id: str) -> None:
-    link = relay._open(session, relay.configured(session))
+    link = relay.connect(session)
     try:
         link.publish(
             names.subject(node, session.actor.device_id),
@@ -219,7 +219,7 @@ def test_a_bundle_in_parts_is_imported_once_all_parts_are_there(region, hub, tmp
     # half a bundle waits for the rest, handed back to the relay, then imports when it is whole
     data = bundles.export_bundle(a1, ["hengelo"], tmp_path / "x", full=True).path.read_bytes()
     head = {names.BUNDLE: "feedfacefeedface", names.PARTS: "2"}
-    link = relay._open(a1, relay.configured(a1))
+    link = relay.connect(a1)
     try:
         link.publish(names.subject("hengelo", a1.actor.device_id), data[:500], {**head, names.PART: "0"})
         assert relay.pull(a2).waiting_parts == 1

@@ -14,7 +14,7 @@ pytestmark = needs_server
 
 def test_a_waiting_pull_takes_what_lands_while_it_waits(region, hub):
     a1, a2, b1 = region
-    link = relay._open(b1, relay.configured(b1))
+    link = relay.connect(b1)
     try:
         assert link.wait("almelo", b1.actor.device_id, 0.3) == [], "nothing came: an empty answer"
     finally:

@@ -172,7 +172,7 @@ def test_capacity_bad_counts_are_named_per_status() -> None:
 
 
 def test_capacity_enums_are_case_insensitive_codes_or_labels() -> None:
-    for typed in ("elv_hoog", "ELV hoog complex", "primary-care stay, high complexity", "elv-hoog"):
+    for typed in ("elv_hoog", "ELV hoog complex", "high-complexity primary-care stay", "elv-hoog"):
         assert capacity(care_type=typed).care_type is CareType.ELV_HOOG
     rec = capacity(capabilities="infuus, Zuurstof ; tillift")
     assert {c.value for c in rec.capabilities} == {"INFUUS", "ZUURSTOF", "TILLIFT"}
