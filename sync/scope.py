@@ -96,13 +96,14 @@ class Scope:
 
     # -- share listings ------------------------------------------------------------------------
 
-    def shared_docs(self, share_doc_id: str) -> frozenset[str]:
-        """Placement ids this share lists with a valid signature from the owning node."""
+    def shared_docs(self, share_doc_id: str, mark: Mark | None = None) -> frozenset[str]:
+        """Placement ids this share lists with a valid signature from the owning node; ``mark`` when
+        the caller already read it for several shares at once."""
         info = self.repo.info(share_doc_id)
         pair = share_pair(share_doc_id)
         if info is None or info.quarantined or pair is None:
             return frozenset()
-        key = (info.heads, self.mark())  # a pairing can make a listing valid without changing it
+        key = (info.heads, mark or self.mark())  # a pairing can make a listing valid without changing it
         cached = self._shares.get(share_doc_id)
         if cached and cached[0] == key:
             return cached[1]
@@ -145,10 +146,11 @@ class Scope:
     def shared_with(self, node_id: str) -> dict[str, str]:
         """{placement doc id: owner node} shared with ``node_id`` by the other node of a pair."""
         out: dict[str, str] = {}
+        mark = self.mark()
         for share in self.shares_of(node_id):
             pair = share_pair(share) or ("", "")
             other = pair[1] if pair[0] == node_id else pair[0]
-            for doc_id in self.shared_docs(share):
+            for doc_id in self.shared_docs(share, mark):
                 out[doc_id] = other
         return out
 

@@ -14,7 +14,7 @@ import getpass
 import importlib
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import partial, wraps
 from gettext import gettext as _click_gettext
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -111,11 +111,8 @@ def ask_passphrase(confirm: bool = False) -> str | None:
 
 def with_session(ctx: click.Context, profile_name: str | None, use: Callable[[Session], T]) -> T:
     """Open the profile, run one use case, close it whatever happens."""
-    session = open_profile(resolve_profile(ctx, profile_name))
-    try:
+    with profile_session(ctx, profile_name) as session:
         return use(session)
-    finally:
-        session.close()
 
 
 def ask_first(yes: bool, question: tuple[str, str], refused: tuple[str, str]) -> None:
@@ -147,6 +144,16 @@ def open_profile(name: str) -> Session:
         session = sessmod.open_session(prof.name, passphrase=ask_passphrase())
     session.on_wait(say_waiting)
     return session
+
+
+@contextlib.contextmanager
+def profile_session(ctx: click.Context, profile_name: str | None) -> Iterator[Session]:
+    """The command's profile, unlocked for the command's work and closed after it, whatever happens."""
+    session = open_profile(resolve_profile(ctx, profile_name))
+    try:
+        yield session
+    finally:
+        session.close()
 
 
 def say_waiting() -> None:

@@ -18,9 +18,8 @@ from veldclient.cli import (
     fail,
     handles_errors,
     lang,
-    open_profile,
     profile_option,
-    resolve_profile,
+    profile_session,
 )
 from veldclient.cli_progress import Bar, on_terminal
 from veldclient.errors import VeldError
@@ -59,12 +58,11 @@ def export_command(
     profile_name: str | None,
 ) -> None:
     """Write one bundle for the given nodes or devices into DIR (e.g. a mounted stick)."""
-    session = open_profile(resolve_profile(ctx, profile_name))
-    try:
-        with Bar(bundles.EXPORT_STEPS, enabled=on_terminal(as_json)) as bar:
-            result = bundles.export_bundle(session, list(to), out_dir, full=full, progress=bar)
-    finally:
-        session.close()
+    with (
+        profile_session(ctx, profile_name) as session,
+        Bar(bundles.EXPORT_STEPS, enabled=on_terminal(as_json)) as bar,
+    ):
+        result = bundles.export_bundle(session, list(to), out_dir, full=full, progress=bar)
     if as_json:
         echo_json(result.as_json())
         return
@@ -143,8 +141,7 @@ def import_command(
     ctx: click.Context, path: Path, ack_out: Path | None, as_json: bool, profile_name: str | None
 ) -> None:
     """Import a bundle file, or every bundle for this device in a folder (a mounted stick)."""
-    session = open_profile(resolve_profile(ctx, profile_name))
-    try:
+    with profile_session(ctx, profile_name) as session:
         if not path.is_dir():
             with Bar(bundles.IMPORT_STEPS, enabled=on_terminal(as_json)) as bar:
                 result = bundles.import_bundle(session, path, ack_out=ack_out, progress=bar)
@@ -152,8 +149,6 @@ def import_command(
             return
         with Bar(("bundle.files",), enabled=on_terminal(as_json)) as bar:
             folder = bundles.import_folder(session, path, ack_out=ack_out, progress=bar)
-    finally:
-        session.close()
     if as_json:
         echo_json(folder.as_json())
     else:

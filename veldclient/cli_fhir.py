@@ -18,9 +18,8 @@ from veldclient.cli import (
     echo_json,
     handles_errors,
     lang,
-    open_profile,
     profile_option,
-    resolve_profile,
+    profile_session,
     say,
 )
 from veldclient.cli_progress import Bar, on_terminal
@@ -48,12 +47,11 @@ def export_command(
     The file holds no personal data: sites, bed counts, slot times and the reporting device's id."""
     from veldclient.services import fhir_export
 
-    session = open_profile(resolve_profile(ctx, profile_name))
-    try:
-        with Bar(fhir_export.STEPS, enabled=on_terminal(as_json)) as bar:
-            result = fhir_export.export_capacity(session, out_dir, node_id=node_id, progress=bar)
-    finally:
-        session.close()
+    with (
+        profile_session(ctx, profile_name) as session,
+        Bar(fhir_export.STEPS, enabled=on_terminal(as_json)) as bar,
+    ):
+        result = fhir_export.export_capacity(session, out_dir, node_id=node_id, progress=bar)
     if as_json:
         echo_json(
             {

@@ -22,9 +22,8 @@ from veldclient.cli import (
     fail,
     handles_errors,
     lang,
-    open_profile,
     profile_option,
-    resolve_profile,
+    profile_session,
 )
 from veldclient.cli_progress import Bar, on_terminal
 from veldclient.errors import VeldError
@@ -64,11 +63,8 @@ def add_command(
     ctx: click.Context, url: str, server_cert: Path, as_json: bool, profile_name: str | None
 ) -> None:
     """Use the relay at URL (tls://host:port); its certificate is pinned."""
-    session = open_profile(resolve_profile(ctx, profile_name))
-    try:
+    with profile_session(ctx, profile_name) as session:
         settings = relay_service.add(session, url, server_cert)
-    finally:
-        session.close()
     if as_json:
         echo_json({"url": settings.url})
         return
@@ -81,11 +77,8 @@ def add_command(
 @handles_errors
 def remove_command(ctx: click.Context, profile_name: str | None) -> None:
     """Stop using the relay (nothing is sent to or fetched from it any more)."""
-    session = open_profile(resolve_profile(ctx, profile_name))
-    try:
+    with profile_session(ctx, profile_name) as session:
         relay_service.remove(session)
-    finally:
-        session.close()
     _say("Relay verwijderd.", "Relay removed.")
 
 
@@ -96,12 +89,11 @@ def remove_command(ctx: click.Context, profile_name: str | None) -> None:
 @handles_errors
 def push_command(ctx: click.Context, as_json: bool, profile_name: str | None) -> None:
     """Leave a bundle for every node with paired devices at the relay (only what changed)."""
-    session = open_profile(resolve_profile(ctx, profile_name))
-    try:
-        with Bar(bundles.EXPORT_STEPS, enabled=on_terminal(as_json)) as bar:
-            result = relay_service.push(session, progress=bar)
-    finally:
-        session.close()
+    with (
+        profile_session(ctx, profile_name) as session,
+        Bar(bundles.EXPORT_STEPS, enabled=on_terminal(as_json)) as bar,
+    ):
+        result = relay_service.push(session, progress=bar)
     if as_json:
         echo_json(result.as_json())
         return
@@ -128,12 +120,11 @@ def push_command(ctx: click.Context, as_json: bool, profile_name: str | None) ->
 def pull_command(ctx: click.Context, as_json: bool, profile_name: str | None) -> None:
     """Fetch and import every bundle waiting for this device; acknowledge them to their senders.
     Exit code 2 if a bundle was refused (it is quarantined, as one from a stick)."""
-    session = open_profile(resolve_profile(ctx, profile_name))
-    try:
-        with Bar(bundles.IMPORT_STEPS, enabled=on_terminal(as_json)) as bar:
-            result = relay_service.pull(session, progress=bar)
-    finally:
-        session.close()
+    with (
+        profile_session(ctx, profile_name) as session,
+        Bar(bundles.IMPORT_STEPS, enabled=on_terminal(as_json)) as bar,
+    ):
+        result = relay_service.pull(session, progress=bar)
     if as_json:
         echo_json(result.as_json())
     else:
@@ -183,11 +174,8 @@ def pull_command(ctx: click.Context, as_json: bool, profile_name: str | None) ->
 def status_command(ctx: click.Context, as_json: bool, profile_name: str | None) -> None:
     """When the relay was last reached, and per paired device: delivered (its acknowledgement came
     back), left at the relay, or still to send. Asks nothing of the relay."""
-    session = open_profile(resolve_profile(ctx, profile_name))
-    try:
+    with profile_session(ctx, profile_name) as session:
         info = relay_service.status(session)
-    finally:
-        session.close()
     if as_json:
         echo_json(info)
         return
@@ -253,8 +241,7 @@ def config_command(
 ) -> None:
     """Write the hub's configuration (and a leaf's) into DIR from the paired devices; revoked
     devices are left out. Write it again after pairing or revoking, and restart the server."""
-    session = open_profile(resolve_profile(ctx, profile_name))
-    try:
+    with profile_session(ctx, profile_name) as session:
         written = relay_service.write_config(
             session,
             out_dir,
@@ -264,8 +251,6 @@ def config_command(
             hub_host=hub_host,
             leaf_client_listen=leaf_client_listen,
         )
-    finally:
-        session.close()
     if as_json:
         echo_json(
             {

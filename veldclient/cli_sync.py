@@ -18,6 +18,7 @@ from veldclient.cli import (
     lang,
     open_profile,
     profile_option,
+    profile_session,
     resolve_profile,
     say,
     say_created,
@@ -51,15 +52,12 @@ def identity_command(
     """Show this device's id (compare it when pairing) or export its identity file."""
     from veldclient.services import peers as peer_service
 
-    session = open_profile(resolve_profile(ctx, profile_name))
-    try:
+    with profile_session(ctx, profile_name) as session:
         info = (
             peer_service.export_identity(session, export_to)
             if export_to
             else peer_service.own_identity(session)
         )
-    finally:
-        session.close()
     if as_json:
         echo_json(info)
         return
@@ -88,11 +86,8 @@ def peers_add(
     """Pair with the device in IDENTITY_FILE (its node comes from its certificate)."""
     from veldclient.services import peers as peer_service
 
-    session = open_profile(resolve_profile(ctx, profile_name))
-    try:
+    with profile_session(ctx, profile_name) as session:
         peer = peer_service.add_peer(session, identity_file, name=name, address=address)
-    finally:
-        session.close()
     click.echo(
         say(
             f"Gekoppeld: {peer.name} ({peer.node_id}), apparaat-id {peer.display_id}."
@@ -136,11 +131,8 @@ def peers_remove(ctx: click.Context, peer: str, profile_name: str | None) -> Non
     """Unpair PEER (name or device id)."""
     from veldclient.services import peers as peer_service
 
-    session = open_profile(resolve_profile(ctx, profile_name))
-    try:
+    with profile_session(ctx, profile_name) as session:
         gone = peer_service.remove_peer(session, peer)
-    finally:
-        session.close()
     click.echo(say(f"Ontkoppeld: {gone.name}.", f"Unpaired: {gone.name}."))
 
 
@@ -154,11 +146,8 @@ def peers_address(ctx: click.Context, peer: str, address: str, profile_name: str
     """Set where PEER serves (host:port)."""
     from veldclient.services import peers as peer_service
 
-    session = open_profile(resolve_profile(ctx, profile_name))
-    try:
+    with profile_session(ctx, profile_name) as session:
         found = peer_service.set_address(session, peer, address)
-    finally:
-        session.close()
     click.echo(f"{found.name}: {found.address}")
 
 
@@ -172,11 +161,8 @@ def peers_revoke(ctx: click.Context, device: str, profile_name: str | None) -> N
     from veldclient.identity import format_device_id
     from veldclient.services import peers as peer_service
 
-    session = open_profile(resolve_profile(ctx, profile_name))
-    try:
+    with profile_session(ctx, profile_name) as session:
         device_id = peer_service.revoke_device(session, device)
-    finally:
-        session.close()
     click.echo(
         say(
             f"Ingetrokken: {format_device_id(device_id)}. Elk apparaat van dit knooppunt weigert het"
@@ -432,12 +418,11 @@ def sync_command(
     from veldclient.cli_progress import Bar, on_terminal
     from veldclient.services import sync_service
 
-    session = open_profile(resolve_profile(ctx, profile_name))
-    try:
-        with Bar(sync_service.STEPS, enabled=on_terminal(as_json)) as bar:
-            report = sync_service.sync_peer(session, peer, address=address, progress=bar)
-    finally:
-        session.close()
+    with (
+        profile_session(ctx, profile_name) as session,
+        Bar(sync_service.STEPS, enabled=on_terminal(as_json)) as bar,
+    ):
+        report = sync_service.sync_peer(session, peer, address=address, progress=bar)
     if as_json:
         echo_json(report.as_json())
         return

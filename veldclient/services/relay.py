@@ -17,6 +17,7 @@ import json
 import re
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -143,12 +144,26 @@ def record_unreachable(session: Session, exc: VeldError) -> None:
         _failed(session, exc)
 
 
-def _open(session: Session) -> Any:
+@contextmanager
+def _linked(session: Session, link: Any) -> Iterator[Any]:
+    """The frame of one push or pull: ``link`` when given (it stays open), else one opened here and
+    closed on the way out; a relay that stops answering is recorded as the last failure, and a
+    round that ends well as the last time the relay was reached."""
+    own = link is None
     try:
-        return connect(session)
+        link = connect(session) if own else link
     except VeldError as exc:
         record_unreachable(session, exc)
         raise
+    try:
+        yield link
+    except VeldError as exc:
+        record_unreachable(session, exc)
+        raise
+    finally:
+        if own:
+            link.close()
+    _reached(session)
 
 
 def _failed(session: Session, exc: VeldError) -> None:
@@ -233,9 +248,7 @@ def push(session: Session, *, progress: Progress = quiet, link: Any = None) -> P
     nodes = sorted({p.node_id for p in peers.usable_peers(session.repo)})
     out = PushResult()
     pushed = relay_state.pushes(session.db)
-    own_link = link is None
-    link = _open(session) if link is None else link
-    try:
+    with _linked(session, link) as link:
         for node in nodes:
             count, fingerprint = bundles.plan_fingerprint(session, [node])
             if count == 0:
@@ -261,13 +274,6 @@ def push(session: Session, *, progress: Progress = quiet, link: Any = None) -> P
                     ),
                 )
             out.nodes.append(NodePush(node, "sent", exported.documents, len(data), exported.seq, parts))
-    except VeldError as exc:
-        record_unreachable(session, exc)
-        raise
-    finally:
-        if own_link:
-            link.close()
-    _reached(session)
     return out
 
 
@@ -368,9 +374,7 @@ def pull(
     inbox = _spool(session, "in")
     last_from: dict[str, bundles.ImportResult] = {}
     parts = _Parts()
-    own_link = link is None
-    link = _open(session) if link is None else link
-    try:
+    with _linked(session, link) as link:
         for batch in _batches(link, node, me, wait_s):
             done = [g for g in map(parts.add, batch) if g is not None]
             for group in sorted(done, key=lambda g: g.first_seq):
@@ -399,13 +403,6 @@ def pull(
             finally:
                 ack.path.unlink(missing_ok=True)
             out.acks_sent.append(result.sender_name)
-    except VeldError as exc:
-        record_unreachable(session, exc)
-        raise
-    finally:
-        if own_link:
-            link.close()
-    _reached(session)
     return out
 
 
