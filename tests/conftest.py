@@ -27,6 +27,8 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("VELD_NOW", str(FROZEN_NOW_MS))
     monkeypatch.setenv("VELD_LANG", "en")
     monkeypatch.delenv("VELD_PASSPHRASE", raising=False)
+    monkeypatch.delenv("VELD_PASSPHRASE_FILE", raising=False)
+    monkeypatch.delenv("CREDENTIALS_DIRECTORY", raising=False)
     monkeypatch.delenv("VELD_PROFILE", raising=False)
     return home
 

@@ -24,6 +24,7 @@ from click.core import ParameterSource
 from click.utils import _make_default_short_help as _short_help
 
 from veldclient import cli_help, keys, language, locations
+from veldclient import passphrase as passphrase_source
 from veldclient import profile as profmod
 from veldclient.errors import VeldError
 
@@ -97,8 +98,9 @@ def handles_errors(fn: F) -> F:
 
 
 def ask_passphrase(confirm: bool = False) -> str | None:
-    """VELD_PASSPHRASE first (headless); else ask on a terminal; else None (the keyring may do)."""
-    env = profmod.passphrase_from_env()
+    """A passphrase given without a prompt first (VELD_PASSPHRASE_FILE, a systemd credential,
+    VELD_PASSPHRASE: veldclient/passphrase.py); else ask on a terminal; else None (the keyring may do)."""
+    env = passphrase_source.given()
     if env:
         return env
     if not sys.stdin.isatty():
@@ -137,9 +139,9 @@ def open_profile(name: str) -> Session:
 
     prof = profmod.load(name)
     try:
-        session = sessmod.open_session(prof.name, passphrase=profmod.passphrase_from_env())
+        session = sessmod.open_session(prof.name, passphrase=passphrase_source.given())
     except profmod.UnlockError:
-        if profmod.passphrase_from_env() or not sys.stdin.isatty():
+        if passphrase_source.given() or not sys.stdin.isatty():
             raise
         session = sessmod.open_session(prof.name, passphrase=ask_passphrase())
     session.on_wait(say_waiting)
@@ -321,7 +323,7 @@ def start_unlock(name: str) -> Unlocking:
     from veldclient.screens.unlock import Unlocking
 
     prof = profmod.load(name)
-    env = profmod.passphrase_from_env()
+    env = passphrase_source.given()
     try:
         pending = keys.begin_unlock(prof.dir, passphrase=env)
     except profmod.UnlockError:

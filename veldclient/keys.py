@@ -340,8 +340,8 @@ def _unwrap(kf: _KeyFile, passphrase: str) -> bytes:
 def _passphrase_needed_for_create() -> PassphraseRequired:
     return PassphraseRequired(
         "Geen bruikbare sleutelhanger van het besturingssysteem: geef een wachtwoord op "
-        "(of zet VELD_PASSPHRASE).",
-        "No usable OS keyring: a passphrase is required (or set VELD_PASSPHRASE).",
+        "(of zet VELD_PASSPHRASE_FILE of VELD_PASSPHRASE).",
+        "No usable OS keyring: a passphrase is required (or set VELD_PASSPHRASE_FILE or VELD_PASSPHRASE).",
     )
 
 
@@ -373,9 +373,9 @@ def create_master_key(profile_dir: Path, *, passphrase: str | None, use_keyring:
     if passphrase is None and not in_keyring:
         raise PassphraseRequired(
             "De sleutel kon niet in de sleutelhanger worden bewaard: geef een wachtwoord op "
-            "(of zet VELD_PASSPHRASE).",
+            "(of zet VELD_PASSPHRASE_FILE of VELD_PASSPHRASE).",
             "The key could not be stored in the OS keyring: a passphrase is required "
-            "(or set VELD_PASSPHRASE).",
+            "(or set VELD_PASSPHRASE_FILE or VELD_PASSPHRASE).",
         )
     wrapped = _wrap(key, passphrase, profile_id) if passphrase else None
     try:
@@ -434,13 +434,16 @@ def begin_unlock(profile_dir: Path, *, passphrase: str | None) -> PendingUnlock:
         if passphrase is None:
             raise PassphraseRequired(
                 "De sleutelhanger van het besturingssysteem is niet beschikbaar: "
-                "geef het wachtwoord op (of zet VELD_PASSPHRASE).",
-                "The OS keyring is not available: enter the passphrase (or set VELD_PASSPHRASE).",
+                "geef het wachtwoord op (of zet VELD_PASSPHRASE_FILE of VELD_PASSPHRASE).",
+                "The OS keyring is not available: enter the passphrase "
+                "(or set VELD_PASSPHRASE_FILE or VELD_PASSPHRASE).",
             )
     elif passphrase is None:
         raise PassphraseRequired(
-            "Dit profiel is met een wachtwoord beveiligd: geef het wachtwoord op (of zet VELD_PASSPHRASE).",
-            "This profile is protected by a passphrase: enter it (or set VELD_PASSPHRASE).",
+            "Dit profiel is met een wachtwoord beveiligd: geef het wachtwoord op "
+            "(of zet VELD_PASSPHRASE_FILE of VELD_PASSPHRASE).",
+            "This profile is protected by a passphrase: enter it "
+            "(or set VELD_PASSPHRASE_FILE or VELD_PASSPHRASE).",
         )
     return PendingUnlock(kf, None, passphrase)
 

@@ -20,7 +20,6 @@ from veldclient.files import atomic_write, fsync_dir
 
 ROLES = ("nurse", "coordinator", "admin")
 PROFILE_FILE = "profile.json"
-PASSPHRASE_ENV = "VELD_PASSPHRASE"
 
 
 @dataclass(frozen=True)
@@ -39,10 +38,6 @@ class Profile:
     @property
     def db_path(self) -> Path:
         return self.dir / "veld.db"
-
-
-def passphrase_from_env() -> str | None:
-    return os.environ.get(PASSPHRASE_ENV) or None
 
 
 def known_node_ids() -> list[str]:

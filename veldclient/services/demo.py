@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from veldclient import locations, trust
+from veldclient import passphrase as passphrase_source
 from veldclient import profile as profmod
 from veldclient.audit import AuditEvent
 from veldclient.domain import (
@@ -64,7 +65,7 @@ REPORT_AGE_HOURS = (0.2, 1, 3, 0.5, 14, 6, 30, 2, 9, 0.1)
 
 
 def demo_passphrase() -> str:
-    return profmod.passphrase_from_env() or DEMO_PASSPHRASE
+    return passphrase_source.given() or DEMO_PASSPHRASE
 
 
 @dataclass(frozen=True)
