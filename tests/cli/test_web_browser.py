@@ -136,11 +136,11 @@ async def test_the_app_in_a_browser(veld, tmp_path_factory):
         entries = [(e.event, e.detail) for e in reversed(session.audit_log.entries(limit=50))]
     finally:
         session.close()
-    web = [(event, detail["peer"]) for event, detail in entries if event.startswith("web.session")]
+    web = [(event, detail["peer"]) for event, detail in entries if event.startswith("web.session_")]
     assert web == [
-        ("web.session.start", "127.0.0.1"),
-        ("web.session.end", "127.0.0.1"),
-        ("web.session.start", "127.0.0.1"),
-        ("web.session.end", "127.0.0.1"),
+        ("web.session_start", "127.0.0.1"),
+        ("web.session_end", "127.0.0.1"),
+        ("web.session_start", "127.0.0.1"),
+        ("web.session_end", "127.0.0.1"),
     ]
     assert os.path.getsize(shots / "dashboard.png") > 10_000

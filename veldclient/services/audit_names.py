@@ -128,8 +128,8 @@ EVENT_NAMES: Mapping[str, tuple[str, str]] = {
     "volunteer.search": ("Vrijwilligers gezocht", "Volunteers searched"),
     "volunteer.update": ("Vrijwilliger gewijzigd", "Volunteer changed"),
     "web.refused": ("Geweigerd in een browsersessie", "Refused in a browser session"),
-    "web.session.end": ("Browsersessie beëindigd", "Browser session ended"),
-    "web.session.start": ("Browsersessie geopend", "Browser session opened"),
+    "web.session_end": ("Browsersessie beëindigd", "Browser session ended"),
+    "web.session_start": ("Browsersessie geopend", "Browser session opened"),
 }
 
 

@@ -14,8 +14,8 @@ from veldclient import keys
 from veldclient import profile as profmod
 from veldclient.services.session import Session, open_session
 
-START = "web.session.start"
-END = "web.session.end"
+START = "web.session_start"
+END = "web.session_end"
 
 
 def open_web_session(profile_name: str, passphrase: str, peer: str | None) -> Session:
