@@ -143,6 +143,10 @@ class WebUnlocking(Unlocking):
         self._done.set()
 
     @property
+    def session_open(self) -> bool:
+        return self._session is not None
+
+    @property
     def attempts_left(self) -> int:
         return self.MAX_ATTEMPTS - self.attempts
 
