@@ -278,6 +278,9 @@ class VeldApp(LocalisedKeys, ServiceCaller, App[None]):
                 screen.show_sync_activity()
 
     def on_unmount(self) -> None:
+        opening = self.backend.source
+        if isinstance(opening, WebUnlocking):
+            opening.abandon()  # a tab closed while locked: its unlock worker must not hold the exit
         agent, self.sync_agent = self.sync_agent, None
         if agent is not None:
             agent.stop()

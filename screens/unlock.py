@@ -153,11 +153,15 @@ class WebUnlocking(Unlocking):
     def proceed(self) -> None:
         """Nothing to start: the unlock waits for a passphrase from the page."""
 
-    def close(self) -> None:
-        """End the tab's session (audited) if it was opened; let waiting workers go."""
+    def abandon(self) -> None:
+        """The tab closed while locked: let the workers that wait for the session go (they fail)."""
         if not self._done.is_set():
             self._failure = ConnectionAbortedError("the browser session ended before it was unlocked")
             self._done.set()
+
+    def close(self) -> None:
+        """End the tab's session (audited) if it was opened; let waiting workers go."""
+        self.abandon()
         if self._session is not None:
             from veldclient.services.web_session import end_web_session
 

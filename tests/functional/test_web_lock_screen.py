@@ -37,9 +37,7 @@ async def test_a_tab_opens_locked_and_the_passphrase_typed_in_it_opens_the_dashb
             await _until(pilot, lambda: "Enter the passphrase." in screen_text(app), "the empty field said")
             await pilot.press(*"wrong")
             await pilot.press("enter")
-            await _until(
-                pilot, lambda: "4 tries left." in screen_text(app), "the wrong passphrase refused"
-            )
+            await _until(pilot, lambda: "4 tries left." in screen_text(app), "the wrong passphrase refused")
             assert "Wrong passphrase: the database was not opened." in screen_text(app)
             assert opening.session_open is False
 
