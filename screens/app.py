@@ -10,6 +10,10 @@ default and the language ``VELD_LANG`` or Dutch (or ``lang``); the profile's own
 as they can be read, the language by the one rule (``language.choose``: ``VELD_LANG`` still wins). A
 language picked in F9 or the palette switches it at once: the person's newest word. A failed unlock
 closes the app with return code 2 and the CLI prints the reason.
+
+A browser tab (``veld web``, docs/web.md) hands it a :class:`WebUnlocking` instead: the app opens on
+the lock screen (screens/passphrase.py), the area keys do nothing until the passphrase typed there
+opens the profile, and it runs no background sync (``veld serve`` on the node does that, once).
 """
 
 from __future__ import annotations

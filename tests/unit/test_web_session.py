@@ -10,7 +10,8 @@ from testenv import PASSPHRASE, make_session
 from veldclient import keys
 from veldclient import profile as profmod
 from veldclient.errors import AccessDenied, UnlockError
-from veldclient.services import erasure, fhir_export, peers, settings
+from veldclient.reference import twente
+from veldclient.services import capacity, erasure, fhir_export, peers, settings
 from veldclient.services.session import open_session
 from veldclient.services.web_session import END, START, end_web_session, open_web_session
 from veldclient.web_server import child_environment, is_loopback
@@ -77,6 +78,20 @@ def test_a_browser_session_reads_but_is_refused_device_steps_and_each_refusal_is
         "fhir_export.export_capacity",
     ]
     assert all(o == "denied" for e, o, _d in _events("coord") if e == "web.refused")
+
+
+def test_a_browser_session_does_the_everyday_steps_its_role_may():
+    make_session("coord", role="nurse").close()  # reporting beds is a nurse's step
+    location = twente.locations_for("enschede-centrum")[0].id
+    web = open_web_session("coord", PASSPHRASE, "127.0.0.1")
+    try:
+        capacity.update_capacity(
+            web, location, "GRZ", {"beds_total": 3, "counts": {"FREE": 1, "OCCUPIED": 2}}
+        )
+    finally:
+        end_web_session(web)
+    events = [(e, o) for e, o, _d in _events("coord")]
+    assert events[-2:] == [("capacity.update", "ok"), (END, "ok")]
 
 
 def test_a_terminal_session_is_not_held_by_the_web_rules():
