@@ -4,10 +4,6 @@ port in use, a profile without a passphrase; with --allow-network it says what i
 from __future__ import annotations
 
 import socket
-import subprocess
-import sys
-
-from relayhelpers import free_port
 
 
 def test_an_address_other_machines_reach_is_refused_unless_allowed(veld):
@@ -23,26 +19,33 @@ def test_an_address_other_machines_reach_is_refused_unless_allowed(veld):
     assert "Bevestig met --allow-network" in dutch.stderr
 
 
-def test_allowed_it_warns_what_is_exposed_and_serves(veld):
+def test_allowed_it_warns_what_is_exposed_before_anything_else(veld):
+    """Nothing here listens beyond loopback: the port is held on 127.0.0.1, so after its warning
+    `veld web --host 0.0.0.0` finds it taken and stops (0.0.0.0:P overlaps 127.0.0.1:P)."""
     veld("--profile", "coord", "init", "--node", "borne", "--role", "coordinator", "--no-keyring")
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "veldclient", "--profile", "coord", "web", "--host", "0.0.0.0"]
-        + ["--port", str(port), "--allow-network"],
-        env=veld.env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = veld(
+            "--profile",
+            "coord",
+            "web",
+            "--host",
+            "0.0.0.0",
+            "--port",
+            str(port),
+            "--allow-network",
+            check=False,
+        )
+    assert result.returncode == 2
+    warning, passphrase, error = result.stderr.splitlines()
+    assert warning.startswith(f"Warning: On 0.0.0.0:{port} every device that reaches this address can open")
+    assert "only the passphrase protects it and the traffic is not encrypted (http)" in warning
+    assert (
+        passphrase == "VELD_PASSPHRASE is not passed to browser sessions: every tab asks for the passphrase."
     )
-    try:
-        assert server.stdout is not None
-        assert f"http://0.0.0.0:{port}/" in server.stdout.readline()
-    finally:
-        server.terminate()
-        _out, err = server.communicate(timeout=60)
-    assert f"Warning: On 0.0.0.0:{port} every device that reaches this address" in err
-    assert "VELD_PASSPHRASE is not passed to browser sessions" in err
+    assert error.startswith(f"veld: Port {port} on 0.0.0.0 is already in use")
 
 
 def test_a_port_in_use_is_a_clear_error(veld):
