@@ -40,6 +40,14 @@ def tab_processes(server: subprocess.Popen[str]) -> list[int]:
     return children
 
 
+def alive(pid: int) -> bool:
+    """Running (an orphan that ended may stay a zombie until init reaps it: that counts as ended)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 def wait_until(done, what: str, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while not done():
@@ -113,7 +121,7 @@ async def test_the_app_in_a_browser(veld, tmp_path_factory):
             ]
             assert outside == [], f"the page fetched from elsewhere: {outside}"
             wait_until(lambda: tab_processes(server) == [], "the closed tab's app process ended")
-            assert not Path(f"/proc/{tab}").exists()
+            assert not alive(tab)
 
             # Two tabs: two processes (one each, no background sync in either); SIGTERM ends them all
             async with (
@@ -127,7 +135,7 @@ async def test_the_app_in_a_browser(veld, tmp_path_factory):
                 server.send_signal(signal.SIGTERM)
                 assert server.wait(60) == 0
                 for pid in tabs:
-                    wait_until(lambda pid=pid: not Path(f"/proc/{pid}").exists(), f"tab process {pid} ended")
+                    wait_until(lambda pid=pid: not alive(pid), f"tab process {pid} ended")
     finally:
         if server.poll() is None:
             server.kill()
@@ -151,3 +159,33 @@ async def test_the_app_in_a_browser(veld, tmp_path_factory):
         ("web.session_end", "127.0.0.1"),
     ]
     assert os.path.getsize(shots / "dashboard.png") > 10_000
+
+
+async def test_a_killed_server_leaves_no_tab_process(veld, tmp_path_factory):
+    """SIGKILL gives the server no chance to end its tabs: each tab's app sees it is gone and exits,
+    auditing the end of its session (veldclient/web_tab.py)."""
+    veld("--profile", "coord", "init", "--node", "borne", "--role", "coordinator", "--no-keyring")
+    port = free_port()
+    server = start_server(veld, port)
+    try:
+        async with (
+            chromium(tmp_path_factory.getbasetemp()) as (http, devtools),
+            open_page(http, devtools, f"http://127.0.0.1:{port}/") as page,
+        ):
+            await unlock(page, PASSPHRASE)
+            [tab] = tab_processes(server)
+            server.kill()
+            server.wait()
+            wait_until(lambda: not alive(tab), "the orphaned tab process ended")
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+    from veldclient.services.session import open_session
+
+    session = open_session("coord", passphrase=PASSPHRASE)
+    try:
+        events = [e.event for e in reversed(session.audit_log.entries(limit=50))]
+    finally:
+        session.close()
+    assert [e for e in events if e.startswith("web.session_")] == ["web.session_start", "web.session_end"]
