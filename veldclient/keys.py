@@ -459,7 +459,7 @@ def begin_unlock(profile_dir: Path, *, passphrase: str | None, keyring: bool = T
 def no_passphrase_for_web() -> UnlockError:
     return UnlockError(
         "Dit profiel heeft geen wachtwoord (alleen de sleutelhanger): een browsersessie kan het niet"
-        " openen: daarvoor moet het profiel met een wachtwoord beveiligd zijn.",
+        " openen; daarvoor moet het profiel met een wachtwoord beveiligd zijn.",
         "This profile has no passphrase (only the keyring): a browser session cannot open it; a"
         " passphrase-protected profile is needed for that.",
     )
