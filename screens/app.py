@@ -10,6 +10,10 @@ default and the language ``VELD_LANG`` or Dutch (or ``lang``); the profile's own
 as they can be read, the language by the one rule (``language.choose``: ``VELD_LANG`` still wins). A
 language picked in F9 or the palette switches it at once: the person's newest word. A failed unlock
 closes the app with return code 2 and the CLI prints the reason.
+
+A browser tab (``veld web``, docs/web.md) hands it a :class:`WebUnlocking` instead: the app opens on
+the lock screen (screens/passphrase.py), the area keys do nothing until the passphrase typed there
+opens the profile, and it runs no background sync (``veld serve`` on the node does that, once).
 """
 
 from __future__ import annotations
@@ -46,7 +50,7 @@ from veldclient.screens.commands import VeldCommands
 from veldclient.screens.i18n import t
 from veldclient.screens.prefs import Prefs
 from veldclient.screens.textual_words import VeldPalette, localise_textual_keys, quit_hint
-from veldclient.screens.unlock import Unlocking
+from veldclient.screens.unlock import Unlocking, WebUnlocking
 
 if TYPE_CHECKING:
     from veldclient.services.session import Session
@@ -144,6 +148,10 @@ class VeldApp(LocalisedKeys, ServiceCaller, App[None]):
 
         # Before the unlock is done ``session`` is the Unlocking: profile, actor and clock only.
         self.session: Session | Unlocking = session
+        # A browser tab (veld web, docs/web.md): locked until the passphrase is typed in the page,
+        # and without background sync (the node runs `veld serve` once, not once per tab).
+        self.web = isinstance(session, WebUnlocking)
+        self.locked = self.web
         self.backend = Backend(session)
         self.prefs = Prefs() if isinstance(session, Unlocking) else prefs.load(session)
         self._lang = lang  # the caller's choice (tests) replaces the rule for the first screen
@@ -169,6 +177,14 @@ class VeldApp(LocalisedKeys, ServiceCaller, App[None]):
     def on_mount(self) -> None:
         self.register_theme(HIGH_CONTRAST)
         self._apply_prefs_theme()
+        if isinstance(self.session, WebUnlocking):
+            from veldclient.screens.passphrase import PassphraseScreen
+
+            opening = self.session
+            self.add_mode("unlock", lambda: PassphraseScreen(opening))
+            self.switch_mode("unlock")
+            self.run_worker(self._await_unlock, thread=True, group="unlock", exit_on_error=False)
+            return
         self.switch_mode(self.start_mode)
         if isinstance(self.session, Unlocking):
             self.call_after_refresh(self._after_first_paint, self.session)
@@ -197,13 +213,20 @@ class VeldApp(LocalisedKeys, ServiceCaller, App[None]):
 
     def on_veld_app_unlocked(self, message: Unlocked) -> None:
         self.session = message.session
-        self._start_sync()
+        if self.web:
+            self.session.on_wait(self._another_process_writes)
+        else:
+            self._start_sync()
         before, self.prefs = self.prefs, message.prefs
         if message.prefs.theme != before.theme:
             self._apply_prefs_theme()
         wanted = self._lang or language.choose(message.prefs.language)
         if wanted != i18n.language():
             self.apply_language(wanted)
+        if self.locked:
+            self.locked = False
+            self.switch_mode(self.start_mode)
+            self.remove_mode("unlock")
 
     def on_veld_app_unlock_failed(self, message: UnlockFailed) -> None:
         self.exit(return_code=2)
@@ -233,10 +256,13 @@ class VeldApp(LocalisedKeys, ServiceCaller, App[None]):
     def ensure_sync_agent(self) -> None:
         """Start background sync if it is not running (an admin just invited a laptop, whose first
         contact needs this machine to serve); the agent decides whether there is anything to do."""
-        if self.sync_agent is None:
+        if self.sync_agent is None and not self.web:
             self.run_worker(self._sync_worker, thread=True, group="sync-start", exit_on_error=False)
 
     def sync_now(self) -> None:
+        if self.web:
+            self.notify(t("web.sync.now"), markup=False)
+            return
         if self.sync_agent is None:
             self.notify(t("dashboard.sync.no_agent"), markup=False)
             return
@@ -256,6 +282,9 @@ class VeldApp(LocalisedKeys, ServiceCaller, App[None]):
                 screen.show_sync_activity()
 
     def on_unmount(self) -> None:
+        opening = self.backend.source
+        if isinstance(opening, WebUnlocking):
+            opening.abandon()  # a tab closed while locked: its unlock worker must not hold the exit
         agent, self.sync_agent = self.sync_agent, None
         if agent is not None:
             agent.stop()
@@ -277,6 +306,8 @@ class VeldApp(LocalisedKeys, ServiceCaller, App[None]):
     ) -> bool:
         """Run an action (Textual's), unless its screen says why it cannot act now: then say that."""
         target, name, parameters = self._parse_action(action, default_namespace or self, namespaces)
+        if self.locked and target is self and name not in ("quit", "help_quit"):
+            return True  # a locked browser tab: only its passphrase field and F10 (screens/passphrase.py)
         reason = target.refusal(name, parameters) if isinstance(target, ExplainsKeys) else None
         if reason is not None:
             refuse(target, reason)

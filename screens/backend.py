@@ -38,6 +38,11 @@ class Backend:
         return source.wait() if isinstance(source, Unlocking) else source
 
     @property
+    def source(self) -> Session | Unlocking:
+        """What the app was given: the session, or the unlock that will give it."""
+        return self._source
+
+    @property
     def lock(self) -> threading.RLock:
         return self._lock
 

@@ -162,11 +162,12 @@ class DashboardScreen(VeldScreen):
         from veldclient.screens.widgets.durations import age
 
         text = self.query_one("#dash-sync-text", Static)
+        web = [t("web.sync.panel")] if getattr(self.veld, "web", False) else []
         if not view.peers:
-            text.update(t("dashboard.sync.no_peers"))
+            text.update("\n".join([*web, t("dashboard.sync.no_peers")]))
             return
         activity = getattr(self.veld, "sync_activity", {})
-        lines = []
+        lines = list(web)
         for peer in view.peers:
             contact = age(peer["last_contact"], now) if peer["last_contact"] else t("dashboard.sync.never")
             key = "dashboard.sync.revoked" if peer["revoked"] else "dashboard.sync.peer"

@@ -105,3 +105,65 @@ class Unlocking:
         self._thread.join()
         if self._session is not None:
             self._session.close()
+
+
+class WebUnlocking(Unlocking):
+    """A browser tab's profile (``veld web``, docs/web.md): locked until the passphrase typed in the
+    page opens it. Nothing is unlocked in the background; :meth:`attempt` runs in a worker for each
+    passphrase the person submits, and a wrong one may be tried again, up to ``MAX_ATTEMPTS``.
+    Workers that ask for the session meanwhile (:meth:`wait`) wait for the right passphrase."""
+
+    MAX_ATTEMPTS = 5
+
+    def __init__(self, profile: Profile, peer: str | None) -> None:
+        self.profile = profile
+        self.peer = peer
+        self.attempts = 0
+        self._session = None
+        self._failure = None
+        self._done = threading.Event()
+        self._proceed = threading.Event()
+        self._clock = None
+
+    def attempt(self, passphrase: str) -> None:
+        """Unlock with ``passphrase`` (in a worker: Argon2id runs here). A wrong one raises
+        ``UnlockError``; the last allowed wrong one also ends the unlock (:attr:`failure`)."""
+        from veldclient.services.web_session import open_web_session
+
+        if self._done.is_set():
+            return
+        self.attempts += 1
+        try:
+            self._session = open_web_session(self.profile.name, passphrase, self.peer)
+        except BaseException as exc:
+            if self.attempts >= self.MAX_ATTEMPTS:
+                self._failure = exc
+                self._done.set()
+            raise
+        self._done.set()
+
+    @property
+    def session_open(self) -> bool:
+        return self._session is not None
+
+    @property
+    def attempts_left(self) -> int:
+        return self.MAX_ATTEMPTS - self.attempts
+
+    def proceed(self) -> None:
+        """Nothing to start: the unlock waits for a passphrase from the page."""
+
+    def abandon(self) -> None:
+        """The tab closed while locked: let the workers that wait for the session go (they fail)."""
+        if not self._done.is_set():
+            self._failure = ConnectionAbortedError("the browser session ended before it was unlocked")
+            self._done.set()
+
+    def close(self) -> None:
+        """End the tab's session (audited) if it was opened; let waiting workers go."""
+        self.abandon()
+        if self._session is not None:
+            from veldclient.services.web_session import end_web_session
+
+            session, self._session = self._session, None
+            end_web_session(session)

@@ -229,6 +229,7 @@ LAZY_COMMANDS = {
     "search": ("veldclient.cli_client", "search"),
     "volunteer": ("veldclient.cli_roster", "volunteer"),
     "carer": ("veldclient.cli_roster", "carer"),
+    "web": ("veldclient.cli_web", "web_command"),
 }
 
 

@@ -629,4 +629,23 @@ DUTCH: dict[str, str] = {
         "bevestiging\nkwam terug), bij de relay achtergelaten, of nog te versturen. Vraagt niets "
         "aan de relay."
     ),
+    (
+        "Serve the app in a browser: every tab asks for the passphrase and opens its own session.\n"
+        "\n"
+        "Listens on this machine only (127.0.0.1) unless told otherwise. A browser session may read every\n"
+        "screen and do the everyday steps; pairing, the relay, bundles, file exports, erasure and device\n"
+        "settings are refused (docs/web.md). Background sync is not started per tab: run 'veld serve'\n"
+        "once on the node. Ctrl+C stops the server and every tab's process."
+    ): (
+        "Toon de app in een browser: elke tab vraagt het wachtwoord en opent een eigen sessie.\n"
+        "\n"
+        "Luistert alleen op deze machine (127.0.0.1), tenzij anders opgegeven. Een browsersessie mag elk\n"
+        "scherm inzien en de dagelijkse stappen doen; koppelen, de relay, bundels, exports naar bestanden,\n"
+        "wissen en apparaatinstellingen worden geweigerd (docs/web.md). Er start geen achtergrondsync per\n"
+        "tab: draai 'veld serve' eenmaal op het knooppunt. Ctrl+C stopt de server en het proces van elke tab."
+    ),
+    "Port to listen on.": "Poort om op te luisteren.",
+    "Allow an address other machines can reach (such as 0.0.0.0); says what that exposes.": (
+        "Sta een adres toe dat andere machines kunnen bereiken (zoals 0.0.0.0); zegt wat dan open ligt."
+    ),
 }

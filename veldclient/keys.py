@@ -415,11 +415,22 @@ class PendingUnlock:
         return _unwrap(self.key_file, self.passphrase)
 
 
-def begin_unlock(profile_dir: Path, *, passphrase: str | None) -> PendingUnlock:
+def begin_unlock(profile_dir: Path, *, passphrase: str | None, keyring: bool = True) -> PendingUnlock:
     """Everything of :func:`load_master_key` but the KDF: read ``key.json``, try the keyring, and
-    raise at once (never creating anything) when no copy of the key can work."""
+    raise at once (never creating anything) when no copy of the key can work.
+
+    ``keyring=False`` (a browser session, docs/web.md) takes only the passphrase-wrapped copy: the
+    machine's keyring must not open the profile for whoever reaches its web page."""
     kf = _read_key_file(profile_dir)
     passphrase = passphrase or None
+    if not keyring:
+        if not kf.has_passphrase:
+            raise no_passphrase_for_web()
+        if passphrase is None:
+            raise PassphraseRequired(
+                "Geef het wachtwoord van dit profiel.", "Enter this profile's passphrase."
+            )
+        return PendingUnlock(kf, None, passphrase)
     if kf.keyring:
         key = _keyring_fetch(kf.profile_id)
         if key is not None:
@@ -446,6 +457,21 @@ def begin_unlock(profile_dir: Path, *, passphrase: str | None) -> PendingUnlock:
             "(or set VELD_PASSPHRASE_FILE or VELD_PASSPHRASE).",
         )
     return PendingUnlock(kf, None, passphrase)
+
+
+def no_passphrase_for_web() -> UnlockError:
+    return UnlockError(
+        "Dit profiel heeft geen wachtwoord (alleen de sleutelhanger): een browsersessie kan het niet"
+        " openen; daarvoor moet het profiel met een wachtwoord beveiligd zijn.",
+        "This profile has no passphrase (only the keyring): a browser session cannot open it; a"
+        " passphrase-protected profile is needed for that.",
+    )
+
+
+def web_unlockable(profile_dir: Path) -> None:
+    """Raise :func:`no_passphrase_for_web` unless the profile has a passphrase-wrapped key."""
+    if not _read_key_file(profile_dir).has_passphrase:
+        raise no_passphrase_for_web()
 
 
 def load_master_key(profile_dir: Path, *, passphrase: str | None) -> bytes:

@@ -70,6 +70,11 @@ class Session:
     device: Any = field(default=None, repr=False)
     # Unlocks the device key file for TLS (sync/tls.py); the same key already opened the database.
     key_password: bytes | None = field(default=None, repr=False)
+    # "terminal" (``veld`` on the machine itself) or "web" (a browser tab through ``veld web``,
+    # docs/web.md): a web session is read-mostly, see :meth:`require_device`.
+    channel: str = "terminal"
+    # The browser's address for a web session (audited with its start and end), else None.
+    peer: str | None = None
 
     def now(self) -> int:
         return self.clock()
@@ -107,6 +112,21 @@ class Session:
         raise AccessDenied(
             f"Uw rol ({role_label(self.actor.role, 'nl').lower()}) mag dit niet inzien of wijzigen.",
             f"Your role ({role_label(self.actor.role, 'en').lower()}) may not view or change this.",
+        )
+
+    def require_device(self, step: str, object_type: str) -> None:
+        """Refuse (and audit the refusal) a step that changes the device or writes outside the
+        database, when this session is a browser tab (``veld web``, docs/web.md): pairing, the relay,
+        bundles, file exports, erasure and device settings are done at the machine itself."""
+        if self.channel != "web":
+            return
+        with self.transaction():
+            self.audit("web.refused", "U", object_type, outcome="denied", detail={"step": step})
+        raise AccessDenied(
+            "Dit kan niet in een browsersessie (veld web): doe het op het apparaat zelf, met veld in de"
+            " terminal.",
+            "This cannot be done in a browser session (veld web): do it on the device itself, with veld"
+            " in the terminal.",
         )
 
     def on_wait(self, notice: Callable[[], None]) -> None:

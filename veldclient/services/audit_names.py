@@ -127,6 +127,9 @@ EVENT_NAMES: Mapping[str, tuple[str, str]] = {
     "volunteer.read": ("Vrijwilliger ingezien", "Volunteer viewed"),
     "volunteer.search": ("Vrijwilligers gezocht", "Volunteers searched"),
     "volunteer.update": ("Vrijwilliger gewijzigd", "Volunteer changed"),
+    "web.refused": ("Geweigerd in een browsersessie", "Refused in a browser session"),
+    "web.session_end": ("Browsersessie beëindigd", "Browser session ended"),
+    "web.session_start": ("Browsersessie geopend", "Browser session opened"),
 }
 
 

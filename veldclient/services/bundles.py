@@ -204,6 +204,7 @@ def export_bundle(
 ) -> ExportResult:
     """One bundle in ``out_dir``: written whole under its name or not at all (``.part``, then a
     rename); the sequence number, ledger row and audit entry commit only with the file."""
+    session.require_device("bundles.export_bundle", "bundle")
     say = progress
     recipients = resolve_recipients(session, to)
     say("bundle.plan", 0, None)
@@ -337,6 +338,7 @@ def import_bundle(
 ) -> ImportResult:
     """Import one bundle file; BundleRefused (one line, quarantined when it looks like a bundle).
     Its documents are applied in one transaction: interrupted, the import stores nothing."""
+    session.require_device("bundles.import_bundle", "bundle")
     path = Path(path)
     try:
         if path.name.endswith(bundle.PART_SUFFIX):
@@ -654,6 +656,7 @@ def import_folder(
 ) -> FolderResult:
     """Every bundle in a folder meant for this device, oldest sequence first per sender. ``.part``
     files, other files, this device's own exports and bundles for other nodes are listed as ignored."""
+    session.require_device("bundles.import_folder", "bundle")
     say = progress
     out = FolderResult()
     todo: list[tuple[str, int, Path]] = []

@@ -129,6 +129,7 @@ def issue_invitation(
     """Write a one-time invitation for a new device of this node to ``path`` (readable by its owner
     only) and store it. ``name`` is what the device will be called in the peer list (default: the
     label it has when it joins). Returns what the admin should see and compare."""
+    session.require_device("enrolment.issue_invitation", "invitation")
     session.require_role(ADMIN, "invitation.issue", "invitation")
     if not str(path).strip():
         raise ValidationError.single(
@@ -226,6 +227,7 @@ def list_invitations(session: Session) -> list[dict[str, Any]]:
 
 
 def cancel_invitation(session: Session, invitation_id: str) -> None:
+    session.require_device("enrolment.cancel_invitation", "invitation")
     session.require_role(ADMIN, "invitation.cancel", "invitation")
     found = invitations.find(session.db, invitation_id.strip())
     if found is None:

@@ -135,6 +135,7 @@ def preview(session: Session, client_id: str) -> list[ErasedItem]:
 
 def erase_client(session: Session, client_id: str, *, reason: str = "request") -> list[str]:
     """Erase everything that names the client (see the module docstring); returns the erased ids."""
+    session.require_device("erasure.erase_client", "client")
     session.require_role(ERASERS, "client.erase", "client", client_id=client_id)
     what = plan(session, client_id)
     entry = {"at": session.now()}

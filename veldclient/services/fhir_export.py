@@ -87,6 +87,7 @@ def export_capacity(
     progress: Progress = quiet,
 ) -> FhirExport:
     """Write the capacity of every node (or of ``node_id``) as a FHIR Bundle into ``folder``."""
+    session.require_device("fhir_export.export_capacity", "capacity")
     if node_id is not None:
         check_node(node_id)
     folder = Path(folder).expanduser()

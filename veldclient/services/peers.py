@@ -21,6 +21,7 @@ ADMIN = ("admin",)
 
 
 def export_identity(session: Session, path: Path) -> dict[str, Any]:
+    session.require_device("peers.export_identity", "device")
     identity_file.export(session.device, path)
     with session.transaction():
         session.audit("identity.export", "R", "device", object_id=session.actor.device_id)
@@ -38,6 +39,7 @@ def own_identity(session: Session) -> dict[str, Any]:
 
 
 def add_peer(session: Session, path: Path, *, name: str, address: str | None = None) -> peers.Peer:
+    session.require_device("peers.add_peer", "peer")
     session.require_role(ADMIN, "peer.add", "peer")
     return pair_device(session, identity_file.read(path), name=name, address=address)
 
@@ -47,6 +49,7 @@ def pair_device(
 ) -> peers.Peer:
     """Pair (the role check is the caller's). The device is also introduced in the own node
     document (:func:`_introduce`)."""
+    session.require_device("peers.pair_device", "peer")
     with session.transaction():
         peer = peers.add(
             session.db,
@@ -125,6 +128,7 @@ def _introduce(session: Session, cert: PeerCertificate) -> bool:
 
 
 def remove_peer(session: Session, ref: str) -> peers.Peer:
+    session.require_device("peers.remove_peer", "peer")
     session.require_role(ADMIN, "peer.remove", "peer")
     with session.transaction():
         peer = peers.remove(session.db, ref)
@@ -133,6 +137,7 @@ def remove_peer(session: Session, ref: str) -> peers.Peer:
 
 
 def set_address(session: Session, ref: str, address: str) -> peers.Peer:
+    session.require_device("peers.set_address", "peer")
     session.require_role(ADMIN, "peer.address", "peer")
     with session.transaction():
         peer = peers.set_address(session.db, ref, address)
@@ -143,6 +148,7 @@ def set_address(session: Session, ref: str, address: str) -> peers.Peer:
 def revoke_device(session: Session, ref: str) -> str:
     """Revoke a device of this node: a signed entry in the node document, obeyed by every device of
     every node once merged (trust.py, sync/peers.py). Returns the revoked device id."""
+    session.require_device("peers.revoke_device", "device")
     session.require_role(ADMIN, "device.revoke", "device")
     device_id = _own_node_device(session, ref)
     if device_id == session.actor.device_id:

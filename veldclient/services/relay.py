@@ -88,6 +88,7 @@ def check_url(url: str) -> str:
 def add(session: Session, url: str, server_cert: Path) -> relay_state.Settings:
     """Use this relay; ``server_cert`` is its certificate (``hub-cert.pem`` or a leaf's
     ``leaf-cert.pem`` from ``veld relay config``), pinned: nothing else answers as the relay."""
+    session.require_device("relay.add", "relay")
     url = check_url(url)
     try:
         pem = Path(server_cert).read_text()
@@ -108,6 +109,7 @@ def add(session: Session, url: str, server_cert: Path) -> relay_state.Settings:
 
 
 def remove(session: Session) -> None:
+    session.require_device("relay.remove", "relay")
     with session.transaction():
         relay_state.remove(session.db)
         session.audit("relay.remove", "U", "relay")
@@ -244,6 +246,7 @@ def push(session: Session, *, progress: Progress = quiet, link: Any = None) -> P
     """A bundle for every node with paired devices, into its mailbox — unless nothing changed since
     the last push to it, or its devices already hold everything. Over ``link`` when given (it stays
     open), else over one opened and closed here."""
+    session.require_device("relay.push", "relay")
     configured(session)
     nodes = sorted({p.node_id for p in peers.usable_peers(session.repo)})
     out = PushResult()
@@ -368,6 +371,7 @@ def pull(
     empty, wait up to that long for mail to land (a device that wants changes promptly pulls in a
     loop with it, instead of polling). Over ``link`` when given (it stays open), else over one
     opened and closed here."""
+    session.require_device("relay.pull", "relay")
     configured(session)
     me, node = session.actor.device_id, session.actor.node_id
     out = PullResult()
@@ -520,6 +524,7 @@ def write_config(
     hub_host: str = "localhost",
     leaf_client_listen: str = "0.0.0.0:4222",
 ) -> relay_conf.Written:
+    session.require_device("relay.write_config", "relay")
     for value in (listen, leaf_listen, leaf_client_listen):
         peers.check_address(value)
     devices = region_devices(session)

@@ -43,6 +43,7 @@ def reachable_host(host: str) -> str | None:
 
 def remember(session: Session, host: str, port: int) -> None:
     """Remember where this machine serves (inside the caller's transaction); loopback is skipped."""
+    session.require_device("serving.remember", "settings")
     reachable = reachable_host(host)
     if reachable is not None:
         shown = f"[{reachable}]" if ":" in reachable else reachable

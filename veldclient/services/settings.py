@@ -30,6 +30,7 @@ def stale_after_ms(session: Session) -> int:
 
 
 def set_stale_after_hours(session: Session, hours: float) -> None:
+    session.require_device("settings.set_stale_after_hours", "settings")
     if not 0.25 <= hours <= 168:
         raise ValidationError.single(
             "stale_after_hours",

@@ -32,6 +32,7 @@ def sync_peer(
     replica: Replica | None = None,
     progress: Progress = quiet,
 ) -> SyncReport:
+    session.require_device("sync_service.sync_peer", "sync")
     replica = replica or Replica(session)
     with replica.locked():
         peer = peers.usable(session.repo, peers.find(session.db, ref).device_id)
@@ -85,6 +86,7 @@ def serve(
     tell the local network where, carrying only the device id (sync/discovery.py). Returns whether
     the server stopped cleanly; if not, a call it could not wait for still uses the session, which
     the caller must then leave open (the process is ending anyway)."""
+    session.require_device("sync_service.serve", "sync")
 
     async def main() -> bool:
         replica = Replica(session)

@@ -152,6 +152,7 @@ def export_for_volunteer(
     session: Session, help_request_id: str, out_path: str | os.PathLike[str], *, lang: str = "nl"
 ) -> ExportResult:
     """Write the volunteer CSV for a help request (one row) and audit it as an export."""
+    session.require_device("volunteer_export.export_for_volunteer", "help_request")
     session.require_role(HELP, "helprequest.export", "help_request", object_id=safe_id(help_request_id))
     _doc_id, root = help_request_root(session, help_request_id)
     request = HelpRequest.from_dict(root["request"])
