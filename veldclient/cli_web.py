@@ -9,6 +9,7 @@ itself never opens the profile: each tab's process asks for the passphrase in th
 from __future__ import annotations
 
 import errno
+import os
 import socket
 
 import click
@@ -17,6 +18,7 @@ from veldclient import keys
 from veldclient import profile as profmod
 from veldclient.cli import SaysHelp, handles_errors, lang, profile_option, resolve_profile, say
 from veldclient.errors import ConfigError, VeldError
+from veldclient.passphrase import CREDENTIALS_DIR_ENV, PASSPHRASE_ENV, PASSPHRASE_FILE_ENV
 
 
 def exposed(host: str, port: int, profile: str) -> VeldError:
@@ -108,11 +110,11 @@ def web_command(
                 f"{warning.message('en')} Confirm with --allow-network if that is what you want.",
             )
         click.echo(say("Let op: ", "Warning: ") + warning.message(lang()), err=True)
-    if profmod.passphrase_from_env():
+    if any(os.environ.get(v) for v in (PASSPHRASE_ENV, PASSPHRASE_FILE_ENV, CREDENTIALS_DIR_ENV)):
         click.echo(
             say(
-                "VELD_PASSPHRASE wordt niet aan browsersessies doorgegeven: elke tab vraagt het wachtwoord.",
-                "VELD_PASSPHRASE is not passed to browser sessions: every tab asks for the passphrase.",
+                "Het wachtwoord van de server gaat niet naar browsersessies: elke tab vraagt het.",
+                "The server's passphrase is not passed to browser sessions: every tab asks for it.",
             ),
             err=True,
         )

@@ -42,9 +42,7 @@ def test_allowed_it_warns_what_is_exposed_before_anything_else(veld):
     warning, passphrase, error = result.stderr.splitlines()
     assert warning.startswith(f"Warning: On 0.0.0.0:{port} every device that reaches this address can open")
     assert "only the passphrase protects it and the traffic is not encrypted (http)" in warning
-    assert (
-        passphrase == "VELD_PASSPHRASE is not passed to browser sessions: every tab asks for the passphrase."
-    )
+    assert passphrase == "The server's passphrase is not passed to browser sessions: every tab asks for it."
     assert error.startswith(f"veld: Port {port} on 0.0.0.0 is already in use")
 
 
