@@ -139,11 +139,39 @@ def open_conflicts(session: Session) -> list[Conflict]:
     return out
 
 
+MIN_PREFIX = 6  # the lists show ids shortened; a unique start of at least this many characters names one
+
+
+def find(session: Session, conflict: str) -> Conflict:
+    """An open conflict by its id or a unique start of it (as the lists show it)."""
+    items = inbox(session)
+    exact = [c for c in items if c.id == conflict]
+    near = [c for c in items if len(conflict) >= MIN_PREFIX and c.id.startswith(conflict)]
+    found = exact or (near if len(near) == 1 else [])
+    if not found:
+        raise NotFound(("Conflict", "Conflict"), conflict)
+    return found[0]
+
+
+def _side_named(found: Conflict, chosen: str) -> str:
+    """The side's full id when ``chosen`` is a unique start of one (else ``chosen`` unchanged)."""
+    sides = [str(s.get("event_id")) for s in found.sides]
+    if chosen in sides or len(chosen) < MIN_PREFIX:
+        return chosen
+    near = [s for s in sides if s.startswith(chosen)]
+    return near[0] if len(near) == 1 else chosen
+
+
 def resolve(session: Session, conflict: str, chosen_event_id: str | None, note: str = "") -> Conflict:
     """Record a decision: which side stands (or none), with a note. Both sides stay in history."""
-    found = next((c for c in inbox(session) if c.id == conflict), None)
-    if found is None:
-        raise NotFound(("Conflict", "Conflict"), conflict)
+    found = find(session, conflict)
+    if chosen_event_id is not None:
+        chosen_event_id = _side_named(found, chosen_event_id)
+    pair = tuple(str(side["event_id"]) for side in found.sides)
+    if found.kind == DUPLICATE:
+        from veldclient.services import duplicates
+
+        duplicates.check_choice(session, pair, chosen_event_id)
     if chosen_event_id is not None and chosen_event_id not in found.event_ids:
         raise ValidationError.single(
             "chosen",
@@ -157,11 +185,7 @@ def resolve(session: Session, conflict: str, chosen_event_id: str | None, note: 
         "note": note,
         "conflict_id": found.id,
     }
-    pair = tuple(str(side["event_id"]) for side in found.sides)
     if found.kind == DUPLICATE:
-        from veldclient.services import duplicates
-
-        duplicates.check_choice(session, pair, chosen_event_id)
         # the fold (domain.duplicates) reads the pair and counts a decision once across both
         # case documents: one id for the event written into each
         data |= {"conflict_kind": DUPLICATE, "pair": list(pair)}

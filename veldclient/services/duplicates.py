@@ -27,6 +27,15 @@ from veldclient.store.repo import doc_id_for
 CARE = ("nurse",)
 # the fields shown side by side, in order (the BSN only to the nurse, who alone sees this)
 FIELDS = ("name", "birth_date", "postcode", "address", "bsn", "gp_agb")
+# field -> (nl, en), for "differs in: …"
+FIELD_NAMES = {
+    "name": ("naam", "name"),
+    "birth_date": ("geboortedatum", "birth date"),
+    "postcode": ("postcode", "postcode"),
+    "address": ("adres", "address"),
+    "bsn": ("BSN", "BSN"),
+    "gp_agb": ("huisarts (AGB)", "GP (AGB)"),
+}
 _COLUMNS = "id, name, birth_date, postcode, bsn, address, gp_agb"
 
 
