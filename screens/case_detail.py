@@ -197,6 +197,23 @@ def _table(table_id: str, *column_ids: str) -> DataTable[Text]:
     return table
 
 
+def _link_lines(links: dict[str, Any]) -> list[str]:
+    """A merged duplicate points at the record it went into; a survivor names what merged into it."""
+    names = links.get("names") or {}
+
+    def named(client_id: str) -> str:
+        return f"{names.get(client_id) or '?'} ({client_id[:8]})"
+
+    out = []
+    if links.get("merged_into"):
+        out.append(t("caseload.detail.merged_into", record=named(links["merged_into"])))
+    if links.get("merged_from"):
+        out.append(
+            t("caseload.detail.merged_from", records=", ".join(named(c) for c in links["merged_from"]))
+        )
+    return out
+
+
 class CaseDetailScreen(ClientActions):
     """The case of one client (pushed over the caseload; Escape goes back)."""
 
@@ -297,6 +314,7 @@ class CaseDetailScreen(ClientActions):
             lines.append(
                 t("caseload.detail.wlz", value=t("caseload.yes" if client.wlz_indicatie else "caseload.no"))
             )
+            lines += _link_lines(case.links)
             self.query_one("#particulars", Static).update("\n".join(lines))
         notices = [
             t(
