@@ -146,8 +146,12 @@ def event_text(entry: Mapping[str, Any]) -> str:
     elif kind in PLACES and place:
         what = t(PLACES[kind], place=place)
     elif kind == "RESOLVED":
-        given_away = data.get("outcome") == "given_away"
-        what = t("caseload.event.resolved_given_away" if given_away else "caseload.event.resolved")
+        outcome = {
+            "given_away": "caseload.event.resolved_given_away",
+            "merged": "caseload.event.merged",
+            "kept_both": "caseload.event.kept_both",
+        }
+        what = t(outcome.get(str(data.get("outcome")), "caseload.event.resolved"))
     elif kind in PlacementStatus.__members__:
         what = t("caseload.event.status", status=status_text(kind))
     else:

@@ -34,17 +34,21 @@ def _when(ms: int | None) -> str:
 
 
 def _record_text(side: dict[str, Any], n: int) -> str:
-    """One of two possibly duplicate records, field by field; ``≠`` marks what differs from the other."""
+    """One of two possibly duplicate records, field by field; ``≠`` marks what differs from the other.
+    A field empty in both records is left out, so both records and the keys fit 80 x 24."""
     lang = language()
     record: dict[str, Any] = side.get("client") or {}
     differs = set(side.get("differs") or [])
     lines = [t("conflicts.duplicate.record", n=n + 1, when=_when(side.get("at")), who=side.get("by") or "?")]
     for field, names in duplicates.FIELD_NAMES.items():
         value = record.get(field)
+        if not value and field not in differs:
+            continue
         shown = formats.day_text(value, lang) if field == "birth_date" else (value or "–")
         mark = "≠" if field in differs else " "
         lines.append(f"{mark} {names[0 if lang == 'nl' else 1]}: {shown}")
-    lines.append(t("conflicts.duplicate.key", n=n + 1))
+    if n == 1:
+        lines.append(t("conflicts.duplicate.keys"))
     return "\n".join(lines)
 
 

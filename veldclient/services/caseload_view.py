@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from veldclient.domain import SLA_PLACED_MS, SLA_REPLY_MS, Client, causal
+from veldclient.domain import duplicates as dup_rule
 from veldclient.domain.placement_flow import SEARCHING, Flow, LocationCandidate, flow_of
 from veldclient.errors import NotFound
 from veldclient.identity import format_device_id
@@ -381,12 +382,18 @@ def timeline(session: Session, client_id: str) -> list[dict[str, Any]]:
     # a record merged into this one (a duplicate) brings its history along: linked, not copied
     history = duplicates.history_ids(session, client_id)
     if nurse:
+        seen: set[str] = set()
         for case_id in history:
             root = clients._case_root(session, case_id)
-            out += [
-                _entry(session, e, "case", None, names, allowed) | {"client_id": case_id}
-                for e in root.get("events") or []
-            ]
+            for e in root.get("events") or []:
+                if e.get("id") in seen:  # a duplicate decision is written into both records, one id
+                    continue
+                seen.add(str(e.get("id")))
+                entry = _entry(session, e, "case", None, names, allowed) | {"client_id": case_id}
+                decided = e.get("data") or {}
+                if e.get("type") == "RESOLVED" and decided.get("conflict_kind") == dup_rule.KIND:
+                    entry["data"]["outcome"] = "merged" if decided.get("chosen") else "kept_both"
+                out.append(entry)
     marks = ",".join("?" * len(history))
     docs = session.db.execute(
         f"SELECT id, doc_id FROM placements WHERE client_id IN ({marks}) AND archived = 0"
