@@ -146,8 +146,12 @@ def event_text(entry: Mapping[str, Any]) -> str:
     elif kind in PLACES and place:
         what = t(PLACES[kind], place=place)
     elif kind == "RESOLVED":
-        given_away = data.get("outcome") == "given_away"
-        what = t("caseload.event.resolved_given_away" if given_away else "caseload.event.resolved")
+        outcome = {
+            "given_away": "caseload.event.resolved_given_away",
+            "merged": "caseload.event.merged",
+            "kept_both": "caseload.event.kept_both",
+        }
+        what = t(outcome.get(str(data.get("outcome")), "caseload.event.resolved"))
     elif kind in PlacementStatus.__members__:
         what = t("caseload.event.status", status=status_text(kind))
     else:
@@ -195,6 +199,23 @@ def _table(table_id: str, *column_ids: str) -> DataTable[Text]:
     table: DataTable[Text] = DataTable(id=table_id, cursor_type="row", zebra_stripes=True)
     table.add_columns(*(t(c) for c in column_ids))
     return table
+
+
+def _link_lines(links: dict[str, Any]) -> list[str]:
+    """A merged duplicate points at the record it went into; a survivor names what merged into it."""
+    names = links.get("names") or {}
+
+    def named(client_id: str) -> str:
+        return f"{names.get(client_id) or '?'} ({client_id[:8]})"
+
+    out = []
+    if links.get("merged_into"):
+        out.append(t("caseload.detail.merged_into", record=named(links["merged_into"])))
+    if links.get("merged_from"):
+        out.append(
+            t("caseload.detail.merged_from", records=", ".join(named(c) for c in links["merged_from"]))
+        )
+    return out
 
 
 class CaseDetailScreen(ClientActions):
@@ -297,6 +318,7 @@ class CaseDetailScreen(ClientActions):
             lines.append(
                 t("caseload.detail.wlz", value=t("caseload.yes" if client.wlz_indicatie else "caseload.no"))
             )
+            lines += _link_lines(case.links)
             self.query_one("#particulars", Static).update("\n".join(lines))
         notices = [
             t(

@@ -25,9 +25,10 @@ from veldclient.domain import (
     Urgency,
     formats,
 )
+from veldclient.screens.duplicate_warning import OPEN, SAVE, DuplicateWarning
 from veldclient.screens.forms import FormScreen
 from veldclient.screens.i18n import language, t
-from veldclient.services import caseload_view, clients, placements
+from veldclient.services import caseload_view, clients, duplicates, placements
 from veldclient.services import placement_flow as flow
 
 TRIAGE = (
@@ -58,7 +59,32 @@ class ClientForm(FormScreen[Client]):
         yield self.field("wlz_indicatie", None, Checkbox(t("caseload.form.wlz"), compact=True))
 
     def action_save(self) -> None:
-        self.submit(clients.register_client, self.values())
+        """Asks first when the client may already be registered; the service then saves as always."""
+        if self.saving:
+            return
+        values = self.values()
+        self.call(
+            duplicates.possible,
+            values,
+            done=lambda found: self._checked(values, found),
+            failed=self.show_errors,
+        )
+
+    def _checked(self, values: dict[str, Any], found: list[dict[str, Any]]) -> None:
+        if not found:
+            self.submit(clients.register_client, values)
+            return
+
+        def answered(answer: str | None) -> None:
+            if answer == SAVE:
+                self.submit(clients.register_client, values)
+            elif answer == OPEN:
+                from veldclient.screens.case_detail import CaseDetailScreen
+
+                self.dismiss(None)
+                self.app.push_screen(CaseDetailScreen(found[0]["id"]))
+
+        self.app.push_screen(DuplicateWarning(found), answered)
 
 
 def _options(enum: Iterable[Any]) -> list[tuple[Text, str]]:

@@ -14,7 +14,7 @@ from veldclient.screens.base import KeySpec, VeldScreen
 from veldclient.screens.confirm import ask
 from veldclient.screens.i18n import language, t
 from veldclient.screens.widgets.fit_footer import FitFooter
-from veldclient.services import conflicts
+from veldclient.services import conflicts, duplicates
 
 
 def delivery_of(session: Any, doc_ids: list[str]) -> list[dict[str, Any]]:
@@ -31,6 +31,25 @@ def delivery_of(session: Any, doc_ids: list[str]) -> list[dict[str, Any]]:
 
 def _when(ms: int | None) -> str:
     return formats.moment(ms or 0, language())
+
+
+def _record_text(side: dict[str, Any], n: int) -> str:
+    """One of two possibly duplicate records, field by field; ``≠`` marks what differs from the other.
+    A field empty in both records is left out, so both records and the keys fit 80 x 24."""
+    lang = language()
+    record: dict[str, Any] = side.get("client") or {}
+    differs = set(side.get("differs") or [])
+    lines = [t("conflicts.duplicate.record", n=n + 1, when=_when(side.get("at")), who=side.get("by") or "?")]
+    for field, names in duplicates.FIELD_NAMES.items():
+        value = record.get(field)
+        if not value and field not in differs:
+            continue
+        shown = formats.day_text(value, lang) if field == "birth_date" else (value or "–")
+        mark = "≠" if field in differs else " "
+        lines.append(f"{mark} {names[0 if lang == 'nl' else 1]}: {shown}")
+    if n == 1:
+        lines.append(t("conflicts.duplicate.keys"))
+    return "\n".join(lines)
 
 
 class ConflictsScreen(VeldScreen):
@@ -96,6 +115,9 @@ class ConflictsScreen(VeldScreen):
                 widget.update("")
                 continue
             side: dict[str, Any] = item.sides[n]
+            if item.kind == conflicts.DUPLICATE:
+                widget.update(_record_text(side, n))
+                continue
             summary = side.get("summary_nl") if lang == "nl" else side.get("summary_en")
             widget.update(
                 t("conflicts.side", n=n + 1)
@@ -149,11 +171,17 @@ class ConflictsScreen(VeldScreen):
         if item is None:
             return
         chosen = item.sides[side]["event_id"] if 0 <= side < len(item.sides) else None
-        question = (
-            t("conflicts.confirm_side", n=side + 1, title=item.title(language()))
-            if chosen is not None
-            else t("conflicts.confirm_neither", title=item.title(language()))
-        )
+        title = item.title(language())
+        if item.kind == conflicts.DUPLICATE:  # a side is a record: keep it, or keep both
+            question = (
+                t("conflicts.duplicate.confirm_merge", keep=side + 1, other=2 - side, title=title)
+                if chosen is not None
+                else t("conflicts.duplicate.confirm_keep_both", title=title)
+            )
+        elif chosen is not None:
+            question = t("conflicts.confirm_side", n=side + 1, title=title)
+        else:
+            question = t("conflicts.confirm_neither", title=title)
         ask(
             self.app,
             question,

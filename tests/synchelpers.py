@@ -75,8 +75,9 @@ def booked_apart() -> Iterator[tuple[Any, Any, Any, str, str, str]]:
         mesh.sync("a1", "gp")
         mesh.sync("a2", "gp")
         first = slots.book(a1, slot.id, clients.register_client(a1, GOOD).id)
-        # apart: neither knows the other's booking
-        second = slots.book(a2, slot.id, clients.register_client(a2, GOOD).id)
+        # apart: neither knows the other's booking (for another client: the same person registered
+        # on both devices would also be a possible duplicate in the inbox)
+        second = slots.book(a2, slot.id, clients.register_client(a2, {**GOOD, "name": "Hendrik Nijhuis"}).id)
         yield mesh, a1, a2, slot.id, first, second
 
 

@@ -10,7 +10,7 @@ refuses. Errors follow cli.py: one line on stderr, exit 2.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -28,6 +28,9 @@ from veldclient.cli import (
 from veldclient.cli_matching import plain
 from veldclient.domain import Client, Visit, VisitStatus, formats
 from veldclient.errors import FieldError, ValidationError, VeldError
+
+if TYPE_CHECKING:
+    from veldclient.session import Session
 
 # Domain field -> the option that fills it: a field error points at what the person typed.
 OPTIONS = {
@@ -119,15 +122,34 @@ def client() -> None:
 
 
 @client.command("add")
+@click.option("--yes", is_flag=True, help="Save even when it may be a client already registered.")
 @detail_options
 @handles_errors
-def add_command(ctx: click.Context, as_json: bool, profile_name: str | None, **details: Any) -> None:
-    """Register a client (nurse only)."""
-    from veldclient.services import clients
+def add_command(
+    ctx: click.Context, yes: bool, as_json: bool, profile_name: str | None, **details: Any
+) -> None:
+    """Register a client (nurse only).
 
-    saved = _run(ctx, profile_name, clients.register_client, _details(**details))
+    A client who may already be registered (same BSN, or same name, birth date and postcode) is
+    named first; on a terminal you are asked whether to save anyway, a script says --yes."""
+    from veldclient.services import clients, duplicates
+
+    fields = _details(**details)
+
+    def register(session: Session) -> tuple[Client, list[dict[str, Any]]]:
+        found = duplicates.possible(session, fields)
+        if found:
+            click.echo(duplicates.warning(found, lang()), err=True)
+            ask_first(
+                yes,
+                ("Toch opslaan als nieuwe cliënt?", "Save as a new client anyway?"),
+                ("Niet opgeslagen.", "Not saved."),
+            )
+        return clients.register_client(session, fields), found
+
+    saved, found = _run(ctx, profile_name, register)
     if as_json:
-        echo_json(_client_json(saved))
+        echo_json({**_client_json(saved), "possible_duplicates": [row["id"] for row in found]})
     else:
         _say(f"Cliënt opgeslagen: {saved.id}", f"Client saved: {saved.id}")
 

@@ -20,7 +20,7 @@ from veldclient.cli import (
 from veldclient.domain import CareType
 from veldclient.domain.enums import label_of
 from veldclient.domain.formats import duration, moment
-from veldclient.errors import ValidationError
+from veldclient.errors import FieldError, ValidationError, VeldError
 
 if TYPE_CHECKING:
     from veldclient.session import Session
@@ -215,11 +215,39 @@ def conflicts_command(ctx: click.Context, as_json: bool, profile_name: str | Non
             click.echo(
                 f"    {side['event_id'][:12]}  {when}  {side.get('node')}  {side.get('by')}  {summary}"
             )
+        if c.kind == conflicts.DUPLICATE:
+            _duplicate_lines(c)
+
+
+def _duplicate_lines(c: Any) -> None:
+    """What differs between the two records, and the two ways to decide."""
+    from veldclient.services import duplicates
+
+    i = 0 if lang() == "nl" else 1
+    differs = c.sides[0].get("differs") or []
+    if differs:
+        names = ", ".join(duplicates.FIELD_NAMES[f][i] for f in differs)
+        click.echo(("    verschilt in: ", "    differs in: ")[i] + names)
+    else:
+        click.echo(("    verder gelijk", "    otherwise the same")[i])
+    click.echo(
+        (
+            f"    veld resolve {c.id} --merge-into CLIËNT_ID | --keep-both",
+            f"    veld resolve {c.id} --merge-into CLIENT_ID | --keep-both",
+        )[i]
+    )
 
 
 @click.command("resolve", cls=SaysHelp)
 @click.argument("conflict_id")
 @click.option("--choose", "chosen", default=None, help="Event id of the side that stands (omit: neither).")
+@click.option(
+    "--merge-into",
+    "merge_into",
+    default=None,
+    help="Possible duplicate: the client id of the record that stays; the other is merged into it.",
+)
+@click.option("--keep-both", is_flag=True, help="Possible duplicate: they are two people; keep both records.")
 @click.option(
     "--note",
     default="",
@@ -229,14 +257,42 @@ def conflicts_command(ctx: click.Context, as_json: bool, profile_name: str | Non
 @click.pass_context
 @handles_errors
 def resolve_command(
-    ctx: click.Context, conflict_id: str, chosen: str | None, note: str, profile_name: str | None
+    ctx: click.Context,
+    conflict_id: str,
+    chosen: str | None,
+    merge_into: str | None,
+    keep_both: bool,
+    note: str,
+    profile_name: str | None,
 ) -> None:
     """Record a decision on a conflict as a new event; both sides stay in history."""
     from veldclient.services import conflicts
 
+    if sum(x is not None for x in (chosen, merge_into)) + keep_both > 1:
+        raise VeldError(
+            "Kies één beslissing: --choose, --merge-into of --keep-both.",
+            "Choose one decision: --choose, --merge-into or --keep-both.",
+        )
     session = open_profile(resolve_profile(ctx, profile_name))
     try:
-        resolved = conflicts.resolve(session, conflict_id, chosen, note)
+        found = conflicts.find(session, conflict_id)
+        duplicate = found.kind == conflicts.DUPLICATE
+        if duplicate and not (merge_into or chosen or keep_both):
+            raise VeldError(
+                "Een mogelijk dubbele cliënt vraagt een keuze: --merge-into CLIËNT_ID of --keep-both.",
+                "A possible duplicate client needs a choice: --merge-into CLIENT_ID or --keep-both.",
+            )
+        if (merge_into or keep_both) and not duplicate:
+            raise VeldError(
+                "--merge-into en --keep-both gelden alleen voor een mogelijk dubbele cliënt;"
+                " gebruik --choose.",
+                "--merge-into and --keep-both are for a possible duplicate client only; use --choose.",
+            )
+        try:
+            resolved = conflicts.resolve(session, found.id, merge_into or chosen, note)
+        except ValidationError as error:  # named by the option that holds it
+            option = "--merge-into" if merge_into else "--choose"
+            raise ValidationError(FieldError(option, e.code, e.nl, e.en) for e in error.errors) from None
     finally:
         session.close()
     click.echo(f"{resolved.id}: {'opgelost' if lang() == 'nl' else 'resolved'}")

@@ -160,7 +160,21 @@ DUTCH: dict[str, str] = {
     "Clients of this node: register, change, archive, erase (AVG), record a visit.": (
         "Cliënten van dit knooppunt: registreren, wijzigen, archiveren, wissen (AVG), een bezoek vastleggen."
     ),
-    "Register a client (nurse only).": "Registreer een cliënt (alleen wijkverpleegkundige).",
+    (
+        "Register a client (nurse only).\n"
+        "\n"
+        "A client who may already be registered (same BSN, or same name, birth date and postcode) is\n"
+        "named first; on a terminal you are asked whether to save anyway, a script says --yes."
+    ): (
+        "Registreer een cliënt (alleen wijkverpleegkundige).\n"
+        "\n"
+        "Een cliënt die misschien al geregistreerd is (zelfde BSN, of zelfde naam, geboortedatum en\n"
+        "postcode) wordt eerst genoemd; op een terminal wordt gevraagd of u toch opslaat, een script\n"
+        "geeft --yes."
+    ),
+    "Save even when it may be a client already registered.": (
+        "Toch opslaan, ook als het een cliënt kan zijn die al geregistreerd is."
+    ),
     "Full name.": "Volledige naam.",
     "Birth date, DD-MM-YYYY or YYYY-MM-DD.": "Geboortedatum, DD-MM-JJJJ of JJJJ-MM-DD.",
     "Postcode, e.g. 7511 JM.": "Postcode, bijvoorbeeld 7511 JM.",
@@ -472,6 +486,13 @@ DUTCH: dict[str, str] = {
     ),
     "Event id of the side that stands (omit: neither).": (
         "Gebeurtenis-id van de kant die blijft staan (weggelaten: geen van beide)."
+    ),
+    "Possible duplicate: the client id of the record that stays; the other is merged into it.": (
+        "Mogelijk dubbele cliënt: het cliënt-id van het dossier dat blijft; het andere wordt erin "
+        "samengevoegd."
+    ),
+    "Possible duplicate: they are two people; keep both records.": (
+        "Mogelijk dubbele cliënt: het zijn twee mensen; beide dossiers blijven."
     ),
     "Why (kept with a request's decision; a double booking's decision travels without it).": (
         "Waarom (bewaard bij de beslissing over een verzoek; de beslissing over een dubbele boeking "

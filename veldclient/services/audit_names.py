@@ -46,7 +46,14 @@ EVENT_NAMES: Mapping[str, tuple[str, str]] = {
     "caseload.list": ("Caseload bekeken", "Caseload viewed"),
     "client.archive": ("Cliënt gearchiveerd", "Client archived"),
     "client.create": ("Cliënt aangemaakt", "Client created"),
+    "client.duplicate_check": (
+        "Gezocht naar mogelijk dubbele cliënt",
+        "Searched for a possible duplicate client",
+    ),
+    "client.duplicate_read": ("Mogelijk dubbele cliënt ingezien", "Possible duplicate client viewed"),
     "client.erase": ("Cliënt gewist", "Client erased"),
+    "client.keep_both": ("Cliënten apart gehouden (geen dubbel)", "Clients kept apart (no duplicate)"),
+    "client.merge": ("Dubbele cliënt samengevoegd", "Duplicate client merged"),
     "client.erase_preview": (
         "Wissen van cliënt voorbereid (wat gaat)",
         "Client erasure previewed (what goes)",

@@ -23,10 +23,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from veldclient.domain import SLA_PLACED_MS, SLA_REPLY_MS, Client, causal
+from veldclient.domain import duplicates as dup_rule
 from veldclient.domain.placement_flow import SEARCHING, Flow, LocationCandidate, flow_of
 from veldclient.errors import NotFound
 from veldclient.identity import format_device_id
-from veldclient.services import clients, placements, search
+from veldclient.services import clients, duplicates, placements, search
 from veldclient.services import placement_flow as flow
 from veldclient.session import Session
 
@@ -68,6 +69,8 @@ class CaseDetail:
     client: Client | None
     requests: list[dict[str, Any]]
     timeline: list[dict[str, Any]]
+    # merged_into / merged_from (duplicates.links): a merged record points at its survivor
+    links: dict[str, Any] = field(default_factory=dict)
 
 
 # --- the list ---------------------------------------------------------------------------------------
@@ -263,14 +266,22 @@ def detail(session: Session, client_id: str) -> CaseDetail:
         raise NotFound(("Cliënt", "client"), client_id)
     visible = nurse or bool(_helped(session, [client_id]))
     client = clients.get_client(session, client_id) if visible else None
-    return CaseDetail(client_id, client, _requests(session, client_id, nurse), timeline(session, client_id))
+    return CaseDetail(
+        client_id,
+        client,
+        _requests(session, client_id, nurse),
+        timeline(session, client_id),
+        duplicates.links(session, client_id) if nurse else {},
+    )
 
 
 def _requests(session: Session, client_id: str, nurse: bool) -> list[dict[str, Any]]:
+    history = duplicates.history_ids(session, client_id)  # with the records merged into this one
     cursor = session.db.execute(
         "SELECT id, status, urgency, care_type, triage_outcome, received_at, first_reply_at, placed_at,"
-        " doc_id FROM placements WHERE client_id = ? AND archived = 0 ORDER BY received_at DESC, id DESC",
-        [client_id],
+        f" doc_id FROM placements WHERE client_id IN ({','.join('?' * len(history))}) AND archived = 0"
+        " ORDER BY received_at DESC, id DESC",
+        history,
     )
     keys = (
         "request_id", "status", "urgency", "care_type", "triage_outcome", "received_at", "first_reply_at",
@@ -368,12 +379,26 @@ def timeline(session: Session, client_id: str) -> list[dict[str, Any]]:
     names = _names(session)
     allowed = TIMELINE_DATA if nurse else tuple(k for k in TIMELINE_DATA if k != "reason")
     out: list[dict[str, Any]] = []
+    # a record merged into this one (a duplicate) brings its history along: linked, not copied
+    history = duplicates.history_ids(session, client_id)
     if nurse:
-        root = clients._case_root(session, client_id)
-        out += [_entry(session, e, "case", None, names, allowed) for e in root.get("events") or []]
+        seen: set[str] = set()
+        for case_id in history:
+            root = clients._case_root(session, case_id)
+            for e in root.get("events") or []:
+                if e.get("id") in seen:  # a duplicate decision is written into both records, one id
+                    continue
+                seen.add(str(e.get("id")))
+                entry = _entry(session, e, "case", None, names, allowed) | {"client_id": case_id}
+                decided = e.get("data") or {}
+                if e.get("type") == "RESOLVED" and decided.get("conflict_kind") == dup_rule.KIND:
+                    entry["data"]["outcome"] = "merged" if decided.get("chosen") else "kept_both"
+                out.append(entry)
+    marks = ",".join("?" * len(history))
     docs = session.db.execute(
-        "SELECT id, doc_id FROM placements WHERE client_id = ? AND archived = 0 ORDER BY received_at, id",
-        [client_id],
+        f"SELECT id, doc_id FROM placements WHERE client_id IN ({marks}) AND archived = 0"
+        " ORDER BY received_at, id",
+        history,
     ).fetchall()
     for request_id, doc_id in docs:
         events = session.repo.read(doc_id).get("events") or []

@@ -13,7 +13,7 @@ from typing import Any
 from veldclient.domain import Client, Visit, check_transition
 from veldclient.domain.fields import editable
 from veldclient.errors import NotFound
-from veldclient.services import events, search
+from veldclient.services import duplicates, events, search
 from veldclient.session import Session
 from veldclient.store.docstore import Editor
 from veldclient.store.repo import doc_id_for
@@ -136,8 +136,9 @@ def record_visit(session: Session, client_id: str, raw: Mapping[str, object]) ->
 
 
 def visits(session: Session, client_id: str) -> list[Visit]:
+    """This client's visits, with those of any record merged into it (duplicates: linked, not copied)."""
     session.require_role(CARE, "visit.read", "visit", client_id=client_id)
-    root = _case_root(session, client_id)
+    roots = [_case_root(session, c) for c in duplicates.history_ids(session, client_id)]
     with session.transaction():
         session.audit(
             "visit.read",
@@ -149,7 +150,8 @@ def visits(session: Session, client_id: str) -> list[Visit]:
             basis_care_relation=True,
         )
     return sorted(
-        (Visit.from_dict(v) for v in (root.get("visits") or {}).values()), key=lambda v: v.planned_start_at
+        (Visit.from_dict(v) for root in roots for v in (root.get("visits") or {}).values()),
+        key=lambda v: v.planned_start_at,
     )
 
 

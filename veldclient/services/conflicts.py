@@ -24,12 +24,13 @@ from veldclient.store.docstore import Editor
 from veldclient.store.repo import doc_id_for, kind_of
 
 Provider = Callable[[Session], list[dict[str, Any]]]
+DUPLICATE = "client.duplicate"  # domain.duplicates.KIND: its sides are client records, not events
 
 
 def providers() -> list[Provider]:
-    from veldclient.services import matching, placement_flow, slots
+    from veldclient.services import duplicates, matching, placement_flow, slots
 
-    return [placement_flow.conflicts, matching.conflicts, slots.conflicts]
+    return [placement_flow.conflicts, matching.conflicts, slots.conflicts, duplicates.conflicts]
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,20 @@ def inbox(session: Session) -> list[Conflict]:
         session.audit(
             "conflicts.read", "R", "conflict", basis_authorisation=True, detail={"results": len(out)}
         )
+        # a possible duplicate shows two client records side by side: each is a read of client data
+        for c in out:
+            if c.kind == DUPLICATE:
+                for side in c.sides:
+                    session.audit(
+                        "client.duplicate_read",
+                        "R",
+                        "client",
+                        client_id=side["event_id"],
+                        object_id=c.id,
+                        data_part="identification",
+                        basis_authorisation=True,
+                        basis_care_relation=True,
+                    )
     return out
 
 
@@ -105,7 +120,9 @@ def open_conflicts(session: Session) -> list[Conflict]:
         for raw in provider(session):
             event_ids = tuple(sorted(raw["event_ids"]))
             doc_ids = _doc_ids(raw)
-            if set(event_ids) <= _resolved(session, doc_ids):
+            # a duplicate's provider folds its decisions itself: its sides are client ids, which
+            # decisions about other pairs of the same client also name
+            if raw["kind"] != DUPLICATE and set(event_ids) <= _resolved(session, doc_ids):
                 continue
             out.append(
                 Conflict(
@@ -122,11 +139,39 @@ def open_conflicts(session: Session) -> list[Conflict]:
     return out
 
 
+MIN_PREFIX = 6  # the lists show ids shortened; a unique start of at least this many characters names one
+
+
+def find(session: Session, conflict: str) -> Conflict:
+    """An open conflict by its id or a unique start of it (as the lists show it)."""
+    items = inbox(session)
+    exact = [c for c in items if c.id == conflict]
+    near = [c for c in items if len(conflict) >= MIN_PREFIX and c.id.startswith(conflict)]
+    found = exact or (near if len(near) == 1 else [])
+    if not found:
+        raise NotFound(("Conflict", "Conflict"), conflict)
+    return found[0]
+
+
+def _side_named(found: Conflict, chosen: str) -> str:
+    """The side's full id when ``chosen`` is a unique start of one (else ``chosen`` unchanged)."""
+    sides = [str(s.get("event_id")) for s in found.sides]
+    if chosen in sides or len(chosen) < MIN_PREFIX:
+        return chosen
+    near = [s for s in sides if s.startswith(chosen)]
+    return near[0] if len(near) == 1 else chosen
+
+
 def resolve(session: Session, conflict: str, chosen_event_id: str | None, note: str = "") -> Conflict:
     """Record a decision: which side stands (or none), with a note. Both sides stay in history."""
-    found = next((c for c in inbox(session) if c.id == conflict), None)
-    if found is None:
-        raise NotFound(("Conflict", "Conflict"), conflict)
+    found = find(session, conflict)
+    if chosen_event_id is not None:
+        chosen_event_id = _side_named(found, chosen_event_id)
+    pair = tuple(str(side["event_id"]) for side in found.sides)
+    if found.kind == DUPLICATE:
+        from veldclient.services import duplicates
+
+        duplicates.check_choice(session, pair, chosen_event_id)
     if chosen_event_id is not None and chosen_event_id not in found.event_ids:
         raise ValidationError.single(
             "chosen",
@@ -134,12 +179,17 @@ def resolve(session: Session, conflict: str, chosen_event_id: str | None, note: 
             "Kies een van de twee kanten van dit conflict.",
             "Choose one of the sides of this conflict.",
         )
-    data = {
+    data: dict[str, Any] = {
         "conflict": list(found.event_ids),
         "chosen": chosen_event_id,
         "note": note,
         "conflict_id": found.id,
     }
+    if found.kind == DUPLICATE:
+        # the fold (domain.duplicates) reads the pair and counts a decision once across both
+        # case documents: one id for the event written into each
+        data |= {"conflict_kind": DUPLICATE, "pair": list(pair)}
+    shared_id = uuid.uuid4().hex
     own_node = doc_id_for("node", session.actor.node_id)
     with session.transaction():
         for doc_id in found.doc_ids:
@@ -147,7 +197,10 @@ def resolve(session: Session, conflict: str, chosen_event_id: str | None, note: 
                 continue
 
             def write(e: Editor) -> None:
-                e.append(("events",), events.make(session, "RESOLVED", e.root.get("events") or [], **data))
+                event = events.make(session, "RESOLVED", e.root.get("events") or [], **data)
+                if found.kind == DUPLICATE:
+                    event["id"] = shared_id
+                e.append(("events",), event)
 
             session.repo.change(doc_id, write)
         if any(kind_of(d) == "node" for d in found.doc_ids):
@@ -163,4 +216,8 @@ def resolve(session: Session, conflict: str, chosen_event_id: str | None, note: 
             }
             session.repo.change(own_node, lambda e: e.set(("resolutions", key), record))
         session.audit("conflict.resolve", "U", "conflict", object_id=found.id, basis_authorisation=True)
+        if found.kind == DUPLICATE:
+            from veldclient.services import duplicates
+
+            duplicates.audit_decision(session, pair, chosen_event_id, found.id)
     return found

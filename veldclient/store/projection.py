@@ -19,6 +19,7 @@ from typing import Any
 import sqlite_utils
 
 from veldclient.db import rows_in
+from veldclient.domain.duplicates import merged_into
 from veldclient.domain.enums import BedStatus
 from veldclient.domain.models_capacity import Location, Slot
 from veldclient.domain.models_care import Visit
@@ -297,7 +298,10 @@ def project_case(doc_id: str, root: dict[str, Json]) -> Rows:
                 "address": c.get("address"),
                 "gp_agb": c.get("gp_agb"),
                 "wlz_indicatie": int(bool(c.get("wlz_indicatie"))),
-                "archived": _archived(root),
+                # a record merged into another (a duplicate decision in its events) is archived too:
+                # derived, so decisions two nurses made apart fold alike on every replica
+                "archived": _archived(root)
+                or int(merged_into(c["id"], root.get("events") or []) is not None),
             }
         ],
         "visits": visits,
