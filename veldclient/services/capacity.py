@@ -24,8 +24,7 @@ from veldclient.domain.models_capacity import (
     report_is_stale,
 )
 from veldclient.errors import NotFound, ValidationError
-from veldclient.profile import check_node
-from veldclient.services import settings
+from veldclient.services import nodes, settings
 from veldclient.services.reservations import reserved_beds
 from veldclient.session import Session
 from veldclient.store.docstore import Editor
@@ -188,7 +187,7 @@ def capacity(
     """Every node's capacity with its age and a stale flag (never hidden: stale values are marked).
     A filter that names no node, care type or capability is refused, not answered with nothing."""
     if node_id is not None:
-        check_node(node_id)
+        nodes.check_known(session, node_id)
     if care_type is not None:
         care_type = enum_value(CareType)(care_type, "care_type").value
     if capability is not None:
@@ -264,7 +263,7 @@ class LocationView:
 def locations(session: Session, *, node_id: str | None = None) -> list[LocationView]:
     """Every care location known on this device (one node's, when named), by node and name."""
     if node_id is not None:
-        check_node(node_id)
+        nodes.check_known(session, node_id)
     where, params = _where("l.", node_id, None)
     sql = (
         "SELECT l.id, l.node_id, coalesce(n.name, l.node_id), l.name, l.agb, l.postcode, l.address"
