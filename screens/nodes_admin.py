@@ -47,9 +47,13 @@ def state_text(node: nodes.KnownNode) -> str:
     return t("nodes.founded", when=formats.moment(node.founded_at, language()))
 
 
-def found_from_form(session: Any, *, locations: list[str], **fields: str) -> nodes.KnownNode:
-    """The form's location lines as the service takes them: empty lines left out."""
-    return nodes.found_node(session, locations=[line for line in locations if line.strip()], **fields)
+def found_from_form(session: Any, *, locations: list[str], care_types: str, **fields: str) -> nodes.KnownNode:
+    """The form's lines as the service takes them: empty location lines left out, care types
+    separated by commas."""
+    kinds = [part.strip() for part in care_types.split(",") if part.strip()]
+    return nodes.found_node(
+        session, locations=[line for line in locations if line.strip()], care_types=kinds, **fields
+    )
 
 
 class FoundNodeForm(FormScreen[nodes.KnownNode]):
@@ -80,6 +84,9 @@ class FoundNodeForm(FormScreen[nodes.KnownNode]):
             for n in range(LOCATION_FIELDS)
         ]
         yield self.group("locations", *lines)
+        yield self.field(
+            "care_types", "nodes.form.care_types", Input("", placeholder="GRZ, ELV_HOOG", compact=True)
+        )
         yield self.field("focus", "nodes.form.focus", Input("", compact=True))
 
     def action_save(self) -> None:
@@ -90,6 +97,7 @@ class FoundNodeForm(FormScreen[nodes.KnownNode]):
             name=v["name"],
             postcodes=v["postcodes"],
             locations=[v[f"location{n}"] for n in range(LOCATION_FIELDS)],
+            care_types=v["care_types"],
             focus=v["focus"],
         )
 

@@ -641,6 +641,9 @@ DUTCH: dict[str, str] = {
         "Een locatie als 'naam; postcode; adres' (herhaal voor meer locaties)."
     ),
     "What the node is for, in a few words.": "Waar het knooppunt voor is, in een paar woorden.",
+    "A kind of bed its sites offer, e.g. GRZ (repeat; each starts as not yet reported).": (
+        "Een soort bed die de locaties bieden, bijvoorbeeld GRZ (herhaal; elk begint als nog niet gemeld)."
+    ),
     "Found this admin profile's new node: its name, PC4 areas and sites, signed by this device.\n"
     "\n"
     "Make the profile first with veld init --node ID --role admin. The other nodes learn of it at\n"

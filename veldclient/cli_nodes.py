@@ -43,6 +43,12 @@ def _ranges(ranges: tuple[tuple[int, int], ...]) -> str:
     multiple=True,
     help="A site as 'name; postcode; address' (repeat for more sites).",
 )
+@click.option(
+    "--care-type",
+    "care_types",
+    multiple=True,
+    help="A kind of bed its sites offer, e.g. GRZ (repeat; each starts as not yet reported).",
+)
 @click.option("--focus", default="", help="What the node is for, in a few words.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @profile_option
@@ -54,6 +60,7 @@ def found_command(
     name: str,
     postcodes: str,
     locations: tuple[str, ...],
+    care_types: tuple[str, ...],
     focus: str,
     as_json: bool,
     profile_name: str | None,
@@ -67,7 +74,13 @@ def found_command(
     session = open_profile(resolve_profile(ctx, profile_name))
     try:
         node = nodes.found_node(
-            session, node_id=node_id, name=name, postcodes=postcodes, locations=list(locations), focus=focus
+            session,
+            node_id=node_id,
+            name=name,
+            postcodes=postcodes,
+            locations=list(locations),
+            focus=focus,
+            care_types=list(care_types),
         )
     finally:
         session.close()

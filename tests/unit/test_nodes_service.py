@@ -136,3 +136,20 @@ def test_a_retired_node_is_no_referral_target_and_its_beds_stop_counting(mesh) -
         nodes.check_target(h, "zwolle")
     with pytest.raises(ValidationError, match="already been retired"):
         nodes.retire_node(zw, "zwolle")
+
+
+def test_the_care_types_founded_with_show_as_not_yet_reported_until_someone_reports(mesh) -> None:
+    zw = mesh["zw"]
+    with pytest.raises(ValidationError, match="care_types"):
+        found(zw, care_types=["BEDS"])
+    found(zw, care_types=["GRZ", "elv hoog"])
+    rows = capacity.capacity(zw, node_id="zwolle")
+    assert sorted((r.care_type, r.reported, r.free) for r in rows) == [
+        ("ELV_HOOG", False, None),
+        ("GRZ", False, None),
+    ]
+    grz = next(r for r in rows if r.care_type == "GRZ")
+    capacity.update_capacity(
+        zw, grz.location_id, "GRZ", {"beds_total": 4, "counts": {"FREE": 1, "OCCUPIED": 3}}
+    )
+    assert next(r for r in capacity.capacity(zw, node_id="zwolle") if r.care_type == "GRZ").free == 1

@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from veldclient import trust
-from veldclient.domain import identifiers
+from veldclient.domain import CareType, identifiers
+from veldclient.domain.fields import enum_value
+from veldclient.domain.models_capacity import capacity_key
 from veldclient.errors import FieldError, ProfileError, ValidationError
 from veldclient.profile import NODE_ID_MAX, node_id_ok
 from veldclient.reference import pc4, twente
@@ -280,10 +282,14 @@ def found_node(
     postcodes: str,
     locations: list[str],
     focus: str = "",
+    care_types: list[str] | None = None,
 ) -> KnownNode:
     """Found the node of this admin profile: its name, PC4 areas and sites, signed by this device.
-    Every problem of the input is reported at once (a form shows each under its field); nothing is
-    written unless all is well."""
+    ``care_types`` (codes or labels) are the kinds of bed each site offers: each gets a capacity
+    record that only names its site and care type, "not yet reported" (beds unknown, never free)
+    until a nurse or admin reports it, as on the capacity board of any node. Every problem of the
+    input is reported at once (a form shows each under its field); nothing is written unless all is
+    well."""
     session.require_role(ADMINS, "node.found", "node", object_id=node_id)
     errors: list[FieldError] = []
     node_id = node_id.strip()
@@ -342,6 +348,12 @@ def found_node(
                 "Give at least one location: name; postcode; address.",
             )
         )
+    kinds: list[str] = []
+    for text in care_types or []:
+        try:
+            kinds.append(enum_value(CareType)(text, "care_types").value)
+        except ValidationError as exc:
+            errors.extend(exc.errors)
     if errors:
         raise ValidationError(errors)
     at = session.now()
@@ -361,6 +373,9 @@ def found_node(
         e.set(("profile",), {"id": node_id, "name": name, "focus": focus, "pc4_ranges": fields["pc4_ranges"]})
         for loc_id, record in records.items():
             e.set(("locations", loc_id), record)
+            for kind in sorted(set(kinds)):
+                placeholder = {"location_id": loc_id, "node_id": node_id, "care_type": kind}
+                e.set(("capacity", capacity_key(loc_id, kind)), placeholder)
         e.set(("founding",), founding)
 
     with session.transaction():
