@@ -29,7 +29,7 @@ from veldclient.services import nodes
 COLUMNS = (
     Col("nodes.col.id", 18, min=10, priority=0, keep=True),
     Col("nodes.col.name", 26, min=12, priority=1, keep=True),
-    Col("nodes.col.state", 22, min=12, priority=2, keep=True),
+    Col("nodes.col.state", 28, min=14, priority=2, keep=True),
     Col("nodes.col.pc4", 30, priority=3, grow=True),
 )
 LOCATION_FIELDS = 3

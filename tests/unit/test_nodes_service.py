@@ -126,12 +126,16 @@ def test_a_retired_node_is_no_referral_target_and_its_beds_stop_counting(mesh) -
     capacity.update_capacity(zw, site.id, "GRZ", {"beds_total": 4, "counts": {"FREE": 2, "OCCUPIED": 2}})
     ship(zw, h, doc_id_for("node", "zwolle"))
     assert any(r["node_id"] == "zwolle" for r in pf.capacity_for(h, "GRZ"))
+    assert capacity.free_beds_by_care_type(h)["GRZ"] == 2
     with pytest.raises(ValidationError, match="Only the admin"):
         nodes.retire_node(h, "zwolle")
     nodes.retire_node(zw, "zwolle")
     ship(zw, h, doc_id_for("node", "zwolle"))
     assert nodes.check_known(h, "zwolle").retired
     assert not any(r["node_id"] == "zwolle" for r in pf.capacity_for(h, "GRZ"))
+    assert capacity.capacity(h, node_id="zwolle") == [], "the board and dashboard leave its beds out"
+    assert capacity.capacity(zw, node_id="zwolle"), "its own admin still sees them"
+    assert "GRZ" not in capacity.free_beds_by_care_type(h)
     with pytest.raises(ValidationError, match="has been retired"):
         nodes.check_target(h, "zwolle")
     with pytest.raises(ValidationError, match="already been retired"):
