@@ -61,6 +61,9 @@ def test_a_founding_travels_with_the_node_document_and_counts_on_a_paired_device
     assert "zwolle" in nodes.active_ids(h)
     [site] = capacity.locations(h, node_id="zwolle")
     assert (site.name, site.postcode) == ("Isala Zwolle", "8025 AB")
+    # A laptop of the new node made its own (blank) genesis of the document; the founding merges in.
+    ship(zw, mesh["zwn"], doc_id_for("node", "zwolle"))
+    assert nodes.check_known(mesh["zwn"], "zwolle").name == "Zwolle"
 
 
 def test_a_nurse_cannot_found_and_a_founding_she_signs_herself_counts_nowhere(mesh) -> None:
