@@ -11,7 +11,7 @@ import pytest
 from synchelpers import pair_peers
 from testenv import FakeClock, make_session
 
-from veldclient.errors import AccessDenied, ProfileError, ValidationError
+from veldclient.errors import AccessDenied, NotFound, ProfileError, ValidationError
 from veldclient.services import capacity, nodes
 from veldclient.services import placement_flow as pf
 from veldclient.store.repo import doc_id_for
@@ -82,6 +82,8 @@ def test_a_nurse_cannot_found_and_a_founding_she_signs_herself_counts_nowhere(me
     for device in (zwn, h):
         assert "zwolle" not in {n.id for n in nodes.known_nodes(device)}
         with pytest.raises(ProfileError, match="Unknown node 'zwolle'"):
+            nodes.check_known(device, "zwolle")
+        with pytest.raises(NotFound, match="Node 'zwolle' does not exist"):
             nodes.check_target(device, "zwolle")
 
 

@@ -22,7 +22,7 @@ from veldclient import trust
 from veldclient.domain import CareType, identifiers
 from veldclient.domain.fields import enum_value
 from veldclient.domain.models_capacity import capacity_key
-from veldclient.errors import FieldError, ProfileError, ValidationError
+from veldclient.errors import FieldError, NotFound, ProfileError, ValidationError
 from veldclient.profile import NODE_ID_MAX, node_id_ok
 from veldclient.reference import pc4, twente
 from veldclient.session import Session
@@ -260,8 +260,10 @@ def check_known(session: Session, node_id: str) -> KnownNode:
 
 
 def check_target(session: Session, node_id: str) -> None:
-    """Refuse a referral to a node this device does not know, or one that was retired."""
-    known = check_known(session, node_id)
+    """Refuse a referral to a node this device does not know (NotFound), or one that was retired."""
+    known = next((n for n in known_nodes(session) if n.id == node_id), None)
+    if known is None:
+        raise NotFound(("Knooppunt", "node"), node_id)
     if known.retired:
         raise ValidationError.single(
             "to_node",
