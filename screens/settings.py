@@ -37,10 +37,13 @@ class SettingsScreen(VeldScreen):
         ("ctrl+s", "save", "key.save"),
         ("ctrl+b", "bundles", "bundles.key.open"),
     )
-    ADMIN_KEYS: ClassVar[tuple[KeySpec, ...]] = (("ctrl+d", "devices", "devices.key.open"),)
+    ADMIN_KEYS: ClassVar[tuple[KeySpec, ...]] = (
+        ("ctrl+d", "devices", "devices.key.open"),
+        ("ctrl+k", "nodes", "nodes.key.open"),
+    )
 
     def key_specs(self) -> tuple[KeySpec, ...]:
-        """Devices are an admin's: the key is offered to an admin only."""
+        """Devices and nodes are an admin's: the keys are offered to an admin only."""
         admin = self.veld.session.actor.role == "admin"
         return self.KEYS + self.ADMIN_KEYS if admin else self.KEYS
 
@@ -125,3 +128,12 @@ class SettingsScreen(VeldScreen):
         from veldclient.screens.devices import DevicesScreen
 
         self.app.push_screen(DevicesScreen())
+
+    def action_nodes(self) -> None:
+        """Admin only, as devices: founding and retiring a node is its admin's."""
+        if self.veld.session.actor.role != "admin":
+            self.notify(t("devices.admin_only"), markup=False)
+            return
+        from veldclient.screens.nodes_admin import NodesScreen
+
+        self.app.push_screen(NodesScreen())

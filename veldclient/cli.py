@@ -225,6 +225,8 @@ LAZY_COMMANDS = {
     "requests": ("veldclient.cli_placement", "requests"),
     "join": ("veldclient.cli_sync", "join_command"),
     "slots": ("veldclient.cli_slots", "slots_group"),
+    "node": ("veldclient.cli_nodes", "node_group"),
+    "nodes": ("veldclient.cli_nodes", "nodes_command"),
     "client": ("veldclient.cli_client", "client"),
     "search": ("veldclient.cli_client", "search"),
     "volunteer": ("veldclient.cli_roster", "volunteer"),
@@ -374,6 +376,8 @@ def init(
     name = locations.check_profile_name(
         profile_name or (ctx.obj or {}).get("profile") or locations.DEFAULT_PROFILE
     )
+    # A Twente demo node for every role; any well-formed id for the admin who founds a new node.
+    profmod.check_node_and_role(node_id, role, any_node=role == "admin")
     session = setup.init_profile(
         name,
         node_id=node_id,
@@ -387,6 +391,15 @@ def init(
         say_created(name, node_id, role)
         click.echo(f"{say('Apparaat-id', 'Device id')}: {st.device_id_display}")
         click.echo(f"{say('Gegevens', 'Data')}: {session.profile.dir}")
+        if node_id not in profmod.reference_node_ids():
+            click.echo(
+                say(
+                    f"Richt het knooppunt nu op: veld node found --id {node_id} --name NAAM"
+                    " --postcodes 8011-8017 --location 'naam; postcode; adres'",
+                    f"Now found the node: veld node found --id {node_id} --name NAME"
+                    " --postcodes 8011-8017 --location 'name; postcode; address'",
+                )
+            )
     finally:
         session.close()
 

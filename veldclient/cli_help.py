@@ -669,4 +669,37 @@ DUTCH: dict[str, str] = {
     "Allow an address other machines can reach (such as 0.0.0.0); says what that exposes.": (
         "Sta een adres toe dat andere machines kunnen bereiken (zoals 0.0.0.0); zegt wat dan open ligt."
     ),
+    "Found or retire this profile's node (admin).": (
+        "Richt het knooppunt van dit profiel op of hef het op (beheerder)."
+    ),
+    "The new node's id, e.g. zwolle (this profile's node).": (
+        "De code van het nieuwe knooppunt, bijvoorbeeld zwolle (het knooppunt van dit profiel)."
+    ),
+    "The node's name as people know it.": "De naam van het knooppunt zoals mensen het kennen.",
+    "Its PC4 areas, e.g. '8011-8017, 8021'.": "De postcodegebieden (PC4), bijvoorbeeld '8011-8017, 8021'.",
+    "A site as 'name; postcode; address' (repeat for more sites).": (
+        "Een locatie als 'naam; postcode; adres' (herhaal voor meer locaties)."
+    ),
+    "What the node is for, in a few words.": "Waar het knooppunt voor is, in een paar woorden.",
+    "A kind of bed its sites offer, e.g. GRZ (repeat; each starts as not yet reported).": (
+        "Een soort bed die de locaties bieden, bijvoorbeeld GRZ (herhaal; elk begint als nog niet gemeld)."
+    ),
+    "Found this admin profile's new node: its name, PC4 areas and sites, signed by this device.\n"
+    "\n"
+    "Make the profile first with veld init --node ID --role admin. The other nodes learn of it at\n"
+    "their next sync with a node that paired this device.": (
+        "Richt het nieuwe knooppunt van dit beheerdersprofiel op: naam, postcodegebieden en locaties,\n"
+        "ondertekend door dit apparaat.\n"
+        "\n"
+        "Maak eerst het profiel met veld init --node CODE --role admin. De andere knooppunten horen\n"
+        "ervan bij hun volgende sync met een knooppunt dat dit apparaat gekoppeld heeft."
+    ),
+    "Retire this profile's node: no more referrals to it and its beds stop counting (signed).": (
+        "Hef het knooppunt van dit profiel op: geen aanvragen meer erheen en de bedden tellen niet meer "
+        "mee (ondertekend)."
+    ),
+    "Every node this device knows: the Twente demo nodes and those founded by their admins.": (
+        "Elk knooppunt dat dit apparaat kent: de Twentse demoknooppunten en de knooppunten die hun "
+        "beheerder oprichtte."
+    ),
 }

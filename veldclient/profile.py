@@ -40,23 +40,41 @@ class Profile:
         return self.dir / "veld.db"
 
 
-def known_node_ids() -> list[str]:
+# A node id: lower-case words joined by hyphens (``enschede-centrum``), at most 40 characters. Nodes
+# are data (services/nodes.py): the ten Twente nodes are the demo's, any other is founded by its admin.
+NODE_ID_RE = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
+NODE_ID_MAX = 40
+
+
+def node_id_ok(node_id: object) -> bool:
+    return isinstance(node_id, str) and len(node_id) <= NODE_ID_MAX and bool(NODE_ID_RE.fullmatch(node_id))
+
+
+def reference_node_ids() -> list[str]:
+    """The Twente demo's nodes, which every device knows without a document."""
     from veldclient.reference import twente
 
-    return [n.id for n in twente.NODES]
+    return twente.node_ids()
 
 
-def check_node(node_id: str) -> None:
-    nodes = known_node_ids()
+def check_node(node_id: str, *, any_node: bool = False) -> None:
+    """A profile's node. A Twente demo node always; with ``any_node`` (a new node's admin, a laptop
+    joining a node by invitation) any well-formed id, since nodes are founded as data."""
+    if any_node and node_id_ok(node_id):
+        return
+    nodes = reference_node_ids()
     if node_id not in nodes:
+        shown = str(node_id)[:NODE_ID_MAX]
         raise ProfileError(
-            f"Onbekend knooppunt '{node_id}'. Kies uit: {', '.join(nodes)}.",
-            f"Unknown node '{node_id}'. Choose from: {', '.join(nodes)}.",
+            f"Onbekend knooppunt '{shown}'. Kies uit: {', '.join(nodes)}; een nieuw knooppunt richt de"
+            " beheerder op (veld init --node CODE --role admin, daarna veld node found).",
+            f"Unknown node '{shown}'. Choose from: {', '.join(nodes)}; a new node is founded by its admin"
+            " (veld init --node ID --role admin, then veld node found).",
         )
 
 
-def check_node_and_role(node_id: str, role: str) -> None:
-    check_node(node_id)
+def check_node_and_role(node_id: str, role: str, *, any_node: bool = False) -> None:
+    check_node(node_id, any_node=any_node)
     if role not in ROLES:
         raise ProfileError(
             f"Onbekende rol '{role}'. Kies uit: {', '.join(ROLES)}.",
@@ -101,7 +119,7 @@ def _wrong_field(prof: Profile, name: str) -> str | None:
         return "name"
     if not isinstance(prof.device_id, str) or not _HEX64.fullmatch(prof.device_id):
         return "device_id"
-    if not isinstance(prof.node_id, str) or prof.node_id not in known_node_ids():
+    if not node_id_ok(prof.node_id):
         return "node_id"
     if prof.role not in ROLES:
         return "role"
@@ -136,7 +154,7 @@ def create(
     """
     from veldclient import identity  # x509 costs start-up time; only creating a profile needs it
 
-    check_node_and_role(node_id, role)
+    check_node_and_role(node_id, role, any_node=True)
     target = locations.profile_dir(name)
     if target.exists():
         raise ProfileError(

@@ -363,3 +363,61 @@ def check_changes(
     bad = {actor[:TAG_BYTES].hex() for actor, h, _ in suspect if h not in vouched}
     if bad:
         raise NodeWriteRejected(doc_id, bad)
+
+
+# --- founding and retiring a node ----------------------------------------------------------------
+#
+# A node outside the reference data exists for the mesh once its node document carries a founding
+# entry signed by one of that node's admin devices; it stops being a referral target once the
+# document carries a retirement entry signed the same way. The document's changes are already
+# checked on merge (only the node's devices write it, :func:`check_changes`); the signature adds
+# that an ADMIN of the node founded or retired it, not any of its laptops. Which admin devices
+# count (:func:`node_admins`): not revoked, certificate saying admin of that node, trusted through
+# admins alone — paired by hand, pinned by an invitation, introduced by an admin of the reader's
+# own node, or added in the node's document by such an admin — so a stolen nurse laptop that mints
+# itself an "admin" certificate cannot found or retire its node.
+
+
+def node_act_payload(node_id: str, action: str, fields: Mapping[str, Any]) -> bytes:
+    """What a founding ("found") or retirement ("retire") entry's signature covers."""
+    return json.dumps({"node": node_id, "action": action, **fields}, sort_keys=True).encode()
+
+
+def node_admins(
+    db: sqlite_utils.Database,
+    node_id: str,
+    node_root: Mapping[str, Any] | None,
+    introduced: Introduced | None = None,
+) -> dict[str, str]:
+    """{device id: certificate} of the admin devices of ``node_id`` this replica trusts: those of
+    :func:`_admins`, plus the node's admins that the reader's own admins introduced."""
+    entries = node_entries(node_root)
+    revoked = resolve_devices(db, node_id, node_root, introduced)[1]
+    admins = _admins(db, node_id, entries, revoked)
+    for device_id, cert in (introduced or {}).items():
+        if device_id not in revoked and _names(cert, device_id) and _is_admin_of(cert, node_id):
+            admins.setdefault(device_id, cert)
+    changed = True
+    while changed:  # an introduced admin may have added more admins in the node's own document
+        changed = False
+        for entry in entries:
+            device_id, listed = entry["device_id"], entry.get("cert")
+            if device_id in admins or device_id in revoked or not _names(listed, device_id):
+                continue
+            if _is_admin_of(listed, node_id) and _vouched(entry, node_id, "add", admins):
+                admins[device_id] = listed
+                changed = True
+    return admins
+
+
+def node_act_signed(
+    entry: Any, node_id: str, action: str, fields: Mapping[str, Any], admins: Mapping[str, str]
+) -> bool:
+    """Whether ``entry`` (``{"by": device, "signature": hex, ...}``) is ``action`` on ``node_id`` over
+    ``fields``, signed by one of ``admins``."""
+    if not isinstance(entry, Mapping):
+        return False
+    signer = entry.get("by")
+    if not isinstance(signer, str) or signer not in admins:
+        return False
+    return _signed(admins[signer], node_act_payload(node_id, action, fields), entry.get("signature"))

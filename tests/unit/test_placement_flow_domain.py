@@ -455,7 +455,8 @@ def test_the_clients_preference_counts_but_never_beats_the_filters():
 
 
 def test_unknown_distance_is_said_and_counted_neutrally():
-    [c] = pf.rank_locations(request(), [row("x", postcode="1011 AB")], NOW, STALE, "7555")
+    # 1000 is no PC4 area in use (Amsterdam starts at 1011): no centroid, so no distance
+    [c] = pf.rank_locations(request(), [row("x", postcode="1000 AB")], NOW, STALE, "7555")
     assert c.distance_km is None and ("afstand onbekend", "distance unknown") in [r.pair for r in c.reasons]
     assert {r.code: r.points for r in c.reasons}["distance"] == 19  # as 15 km: 30 * (1 - 15/40)
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from veldclient.domain.enums import BedStatus
 from veldclient.domain.models_capacity import capacity_key
-from veldclient.reference.twente import locations_for, node
+from veldclient.reference.twente import locations_for, node, node_ids
 
 
 def _occupied(key: str, total: int) -> int:
@@ -27,8 +27,11 @@ def node_document_seed(node_id: str, reported_at: int) -> dict[str, Any]:
 
     All beds start FREE or OCCUPIED (split deterministically per location/care type), reported by
     ``"fixture"`` at ``reported_at`` (epoch ms UTC, a parameter so tests control staleness). The
-    root ``id`` is the node id; the document id is ``"node:" + id``.
+    root ``id`` is the node id; the document id is ``"node:" + id``. A node that is not in the
+    reference data (a node its admin founds, services/nodes.py) starts from :func:`blank_seed`.
     """
+    if node_id not in node_ids():
+        return blank_seed(node_id)
     n = node(node_id)
     locs = locations_for(node_id)
     capacity: dict[str, dict[str, Any]] = {}
@@ -62,6 +65,27 @@ def node_document_seed(node_id: str, reported_at: int) -> dict[str, Any]:
         "profile": n.profile(),
         "locations": {loc.id: loc.to_record() for loc in locs},
         "capacity": capacity,
+        "slots": {},
+        "erasures": {},
+        "devices": {},
+        "attestations": {},
+    }
+
+
+def blank_seed(node_id: str) -> dict[str, Any]:
+    """The genesis root of a node outside the reference data: only its id. Every device of the node
+    makes this same first change; its admin's founding (name, postcodes, sites) follows as a signed
+    change of its own, so a laptop that joins before it syncs merges cleanly."""
+    return {
+        "kind": "node",
+        "id": node_id,
+        "node_id": node_id,
+        "schema": 1,
+        "archived": False,
+        "events": [],
+        "profile": {"id": node_id},
+        "locations": {},
+        "capacity": {},
         "slots": {},
         "erasures": {},
         "devices": {},

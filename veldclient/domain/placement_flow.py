@@ -560,10 +560,10 @@ def _beds(n: int, care: CareType) -> tuple[str, str]:
 
 
 def _default_distance() -> Callable[[str, str], float]:
-    """PC4 centroid distances from veldclient.reference (reference geography, no case data)."""
-    from veldclient.reference.twente import pc4_distance_km
+    """PC4 centroid distances of the whole country from open data (veldclient.reference.pc4)."""
+    from veldclient.reference.pc4 import distance_km
 
-    return pc4_distance_km
+    return distance_km
 
 
 def _distance(fn: Callable[[str, str], float], a: str | None, b: str | None) -> float | None:

@@ -41,6 +41,8 @@ EVENT_NAMES: Mapping[str, tuple[str, str]] = {
     "bundle.export": ("Bundel gemaakt (USB)", "Bundle made (USB)"),
     "bundle.import": ("Bundel ingelezen (USB)", "Bundle imported (USB)"),
     "capacity.update": ("Capaciteit gemeld", "Capacity reported"),
+    "node.found": ("Knooppunt opgericht", "Node founded"),
+    "node.retire": ("Knooppunt opgeheven", "Node retired"),
     "capacity.fhir_export": ("Capaciteit als FHIR geëxporteerd", "Capacity exported as FHIR"),
     "caseload.detail": ("Cliëntdossier geopend", "Client record opened"),
     "caseload.list": ("Caseload bekeken", "Caseload viewed"),

@@ -24,8 +24,7 @@ from veldclient.domain.models_capacity import (
     report_is_stale,
 )
 from veldclient.errors import NotFound, ValidationError
-from veldclient.profile import check_node
-from veldclient.services import settings
+from veldclient.services import nodes, settings
 from veldclient.services.reservations import reserved_beds
 from veldclient.session import Session
 from veldclient.store.docstore import Editor
@@ -186,9 +185,10 @@ def capacity(
     capability: str | None = None,
 ) -> list[CapacityView]:
     """Every node's capacity with its age and a stale flag (never hidden: stale values are marked).
-    A filter that names no node, care type or capability is refused, not answered with nothing."""
+    A filter that names no node, care type or capability is refused, not answered with nothing.
+    A retired node's beds are left out (services/nodes.py); the own node's always show."""
     if node_id is not None:
-        check_node(node_id)
+        nodes.check_known(session, node_id)
     if care_type is not None:
         care_type = enum_value(CareType)(care_type, "care_type").value
     if capability is not None:
@@ -199,10 +199,13 @@ def capacity(
     sql = _VIEW_SQL + where + " ORDER BY c.node_id, c.location_id, c.care_type"
     out = []
     reserved = reserved_beds(session)
+    active = nodes.active_ids(session) | {session.actor.node_id}
     cursor = session.db.execute(sql, params)
     names = [d[0] for d in cursor.description]
     for values in cursor:
         row = dict(zip(names, values, strict=True))
+        if row["node_id"] not in active:
+            continue
         caps = (row.pop("capabilities") or "").split()
         if capability and capability not in caps:
             continue
@@ -232,9 +235,15 @@ def _where(prefix: str, node_id: str | None, care_type: str | None) -> tuple[str
 
 
 def free_beds_by_care_type(session: Session) -> dict[str, int]:
-    """Reported free beds per care type (a care type nobody reported is absent, not 0)."""
-    sql = "SELECT care_type, sum(free) FROM capacity WHERE reported_at IS NOT NULL GROUP BY care_type"
-    return {r[0]: int(r[1]) for r in session.db.execute(sql)}
+    """Reported free beds per care type (a care type nobody reported is absent, not 0), at nodes
+    that are not retired."""
+    sql = "SELECT node_id, care_type, sum(free) FROM capacity WHERE reported_at IS NOT NULL GROUP BY 1, 2"
+    active = nodes.active_ids(session) | {session.actor.node_id}
+    out: dict[str, int] = {}
+    for node_id, care_type, free in session.db.execute(sql):
+        if node_id in active:
+            out[care_type] = out.get(care_type, 0) + int(free)
+    return out
 
 
 def history(
@@ -264,7 +273,7 @@ class LocationView:
 def locations(session: Session, *, node_id: str | None = None) -> list[LocationView]:
     """Every care location known on this device (one node's, when named), by node and name."""
     if node_id is not None:
-        check_node(node_id)
+        nodes.check_known(session, node_id)
     where, params = _where("l.", node_id, None)
     sql = (
         "SELECT l.id, l.node_id, coalesce(n.name, l.node_id), l.name, l.agb, l.postcode, l.address"

@@ -18,9 +18,8 @@ from typing import Any
 
 from veldclient.errors import NotFound, VeldError
 from veldclient.files import atomic_write
-from veldclient.profile import check_node
 from veldclient.progress import Progress, quiet
-from veldclient.services import capacity, fhir_mapping, slots
+from veldclient.services import capacity, fhir_mapping, nodes, slots
 from veldclient.session import Session
 
 STEPS = ("fhir.read", "fhir.build", "fhir.write")
@@ -89,7 +88,7 @@ def export_capacity(
     """Write the capacity of every node (or of ``node_id``) as a FHIR Bundle into ``folder``."""
     session.require_device("fhir_export.export_capacity", "capacity")
     if node_id is not None:
-        check_node(node_id)
+        nodes.check_known(session, node_id)
     folder = Path(folder).expanduser()
     _check_folder(folder)
     resources = _build(session, node_id, progress)

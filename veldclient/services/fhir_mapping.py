@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from veldclient.domain.enums import BedStatus, Capability, CareType
 from veldclient.errors import VeldError
-from veldclient.reference.twente import pc4_town
+from veldclient.reference.pc4 import place as pc4_town
 
 if TYPE_CHECKING:
     from fhir.resources.R4B.bundle import Bundle

@@ -41,7 +41,7 @@ from veldclient.domain import (
 from veldclient.domain import matching as dm
 from veldclient.domain.fields import from_iso
 from veldclient.errors import InvalidTransition, NotFound, ValidationError, VeldError
-from veldclient.reference import twente
+from veldclient.reference import pc4 as pc4_geo
 from veldclient.services import events
 from veldclient.session import Session
 from veldclient.store.docstore import Editor
@@ -96,9 +96,9 @@ def safe_id(ident: str) -> str:
 
 @lru_cache(maxsize=65536)
 def distance_km(a: str, b: str) -> float | None:
-    """Km between PC4 centroids; None for a PC4 outside the region (the volunteer is filtered)."""
+    """Km between PC4 centroids; None for a code that is no Dutch PC4 area (the volunteer is filtered)."""
     try:
-        return twente.pc4_distance_km(a, b)
+        return pc4_geo.distance_km(a, b)
     except ValueError:
         return None
 

@@ -30,8 +30,7 @@ from veldclient.domain import placement_flow as flow_rules
 from veldclient.domain.models_capacity import beds_in, capacity_key
 from veldclient.domain.placement_flow import Flow, LocationCandidate, Offer
 from veldclient.errors import AccessDenied, NotFound, ValidationError
-from veldclient.reference import twente
-from veldclient.services import events
+from veldclient.services import events, nodes
 from veldclient.services.capacity import write_record
 from veldclient.session import Session
 from veldclient.store.docstore import Editor
@@ -190,9 +189,13 @@ WHERE c.care_type = ?
 
 
 def capacity_for(session: Session, care_type: str) -> list[dict[str, Any]]:
+    """Capacity records of this care type at nodes a referral may go to (a retired node's beds and
+    those of a node document nobody verifiably founded do not count)."""
     cursor = session.db.execute(_CAPACITY_SQL, [care_type])
     names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    active = nodes.active_ids(session)
+    rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    return [row for row in rows if row.get("node_id") in active]
 
 
 def candidates(
@@ -233,8 +236,7 @@ def check_send(session: Session, request_id: str, to_node: str) -> None:
 
 def _checked_send(session: Session, request_id: str, to_node: str) -> Loaded:
     loaded = _as_sender(session, request_id, "placement.send")
-    if to_node not in twente.node_ids():
-        raise NotFound(("Knooppunt", "node"), to_node)
+    nodes.check_target(session, to_node)
     if to_node == loaded.sender:
         raise ValidationError.single(
             "to_node",
