@@ -11,7 +11,7 @@ from veldclient import keys
 from veldclient import profile as profmod
 from veldclient.errors import AccessDenied, UnlockError
 from veldclient.reference import twente
-from veldclient.services import capacity, erasure, fhir_export, peers, settings
+from veldclient.services import capacity, erasure, fhir_export, nodes, peers, settings
 from veldclient.services.session import open_session
 from veldclient.services.web_session import END, START, end_web_session, open_web_session
 from veldclient.web_server import child_environment, is_loopback
@@ -78,6 +78,20 @@ def test_a_browser_session_reads_but_is_refused_device_steps_and_each_refusal_is
         "fhir_export.export_capacity",
     ]
     assert all(o == "denied" for e, o, _d in _events("coord") if e == "web.refused")
+
+
+def test_an_admins_browser_session_cannot_found_or_retire_the_node():
+    make_session("adm", role="admin").close()
+    web = open_web_session("adm", PASSPHRASE, "127.0.0.1")
+    try:
+        with pytest.raises(AccessDenied, match="browser session"):
+            nodes.retire_node(web, "enschede-centrum")
+        with pytest.raises(AccessDenied, match="browser session"):
+            nodes.found_node(web, node_id="zwolle", name="Zwolle", postcodes="8011", locations=[])
+    finally:
+        end_web_session(web)
+    denied = [detail["step"] for event, _o, detail in _events("adm") if event == "web.refused"]
+    assert denied == ["nodes.retire_node", "nodes.found_node"]
 
 
 def test_a_browser_session_does_the_everyday_steps_its_role_may():

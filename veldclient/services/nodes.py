@@ -293,6 +293,7 @@ def found_node(
     input is reported at once (a form shows each under its field); nothing is written unless all is
     well."""
     session.require_role(ADMINS, "node.found", "node", object_id=node_id)
+    session.require_device("nodes.found_node", "node")
     errors: list[FieldError] = []
     node_id = node_id.strip()
     bad_id = id_error(node_id)
@@ -402,6 +403,7 @@ def retire_node(session: Session, node_id: str) -> KnownNode:
     """Retire the node of this admin profile: a signed entry in its document. Its beds stop counting
     and no referral goes to it any more; requests already with it go on as they are."""
     session.require_role(ADMINS, "node.retire", "node", object_id=node_id)
+    session.require_device("nodes.retire_node", "node")
     known = check_known(session, node_id)
     if node_id != session.actor.node_id:
         raise ValidationError.single(
