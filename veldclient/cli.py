@@ -220,6 +220,7 @@ LAZY_COMMANDS = {
     "search": ("veldclient.cli_client", "search"),
     "volunteer": ("veldclient.cli_roster", "volunteer"),
     "carer": ("veldclient.cli_roster", "carer"),
+    "risk": ("veldclient.cli_risk", "risk"),
 }
 
 

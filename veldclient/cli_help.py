@@ -151,6 +151,9 @@ DUTCH: dict[str, str] = {
         "Koppel een mantelzorger aan de cliënt van dit knooppunt voor wie zij zorgen."
     ),
     "Remove the link to the person cared for.": "Verwijder de koppeling met wie verzorgd wordt.",
+    "Crisis risk: own clients whose situation points to an acute admission soon, with the reasons.": (
+        "Crisisrisico: eigen cliënten bij wie een acute opname dreigt, met de redenen."
+    ),
     "Clients with placement requests: status, care type, urgency and the 2 h / 24 h timers.": (
         "Cliënten met plaatsingsverzoeken: status, zorgsoort, urgentie en de termijnen van 2 u en 24 u."
     ),
