@@ -132,6 +132,7 @@ class CaseloadScreen(VeldScreen):
         ("n", "new_client", "caseload.key.new_client"),
         ("p", "new_request", "caseload.key.new_request"),
         ("i", "toggle_incoming", "caseload.key.incoming"),
+        ("k", "app.risk", "caseload.key.risk"),
         ("r", "refresh", "key.refresh"),
     )
     DEFAULT_CSS = """

@@ -34,6 +34,7 @@ class VeldCommands(Provider):
         out: list[tuple[str, Callable[[], object], str]] = []
         for mode, (_m, _c, label, key) in AREAS.items():
             out.append((f"{t('palette.go')}: {t(label)}", partial(app.action_area, mode), key.upper()))
+        out.append((t("risk.palette"), app.action_risk, ""))
         screen = self.screen
         if isinstance(screen, VeldScreen):
             for binding in screen.own_bindings():
