@@ -5,7 +5,7 @@ fits 80x24 and speaks one language at a time."""
 from __future__ import annotations
 
 from textual.command import CommandPalette
-from textual.widgets import Input, OptionList
+from textual.widgets import OptionList
 from tuihelpers import SIZE, demo_session, make_app, screen_text, settle
 
 from veldclient.screens.case_detail import CaseDetailScreen
