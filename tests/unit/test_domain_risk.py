@@ -7,7 +7,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from veldclient.domain.enums import BurdenCategory, BurdenInstrument
+from veldclient.domain.burden import category
+from veldclient.domain.enums import BurdenInstrument
 from veldclient.domain.risk import (
     BURDEN_MAX_AGE_WEEKS,
     DAY_MS,
@@ -23,7 +24,6 @@ from veldclient.domain.risk import (
     placement_reason,
     visits_reason,
 )
-from veldclient.domain.burden import category
 
 TODAY = date(2026, 11, 18)
 NOW = 1_795_000_000_000  # 2026-11-18T11:06:40Z
@@ -47,7 +47,8 @@ def test_an_overloaded_carer_without_respite_is_a_reason_with_score_and_age():
     reason = carer_reason(carer(measured(PLUS, 12, 21)), TODAY, scores=True)
     assert reason is not None and reason.kind == "carer"
     assert reason.nl == (
-        "mantelzorger Anna de Vries: overbelast (EDIZ-plus 12, 3 weken geleden gemeten), geen respijt geregeld"
+        "mantelzorger Anna de Vries: overbelast (EDIZ-plus 12, 3 weken geleden gemeten),"
+        " geen respijt geregeld"
     )
     assert reason.en == (
         "informal carer Anna de Vries: overloaded (EDIZ-plus 12, measured 3 weeks ago), no respite arranged"
@@ -107,7 +108,9 @@ def request(status: str = "IN_REVIEW", hours_ago: float = 20, placed_at: int | N
 def test_a_request_near_its_target_without_an_offer_says_how_long_is_left():
     reason = placement_reason(request(hours_ago=19), NOW)
     assert reason is not None and reason.kind == "placement"
-    assert reason.nl == "plaatsingsaanvraag urgentie U2 (ELV hoog complex): streeftijd over 5 u, nog geen aanbod"
+    assert reason.nl == (
+        "plaatsingsaanvraag urgentie U2 (ELV hoog complex): streeftijd over 5 u, nog geen aanbod"
+    )
     assert reason.en.endswith("target in 5 h, no offer yet")
     assert reason.due_at == NOW + 5 * HOUR
 
@@ -180,7 +183,8 @@ def test_no_visit_reason(visits, why):
 
 def test_today_reads_as_today():
     reason = visits_reason([visit("WORSENED", 3), VisitFacts("WORSENED", NOW - HOUR)], NOW)
-    assert reason is not None and reason.nl.endswith("(laatste vandaag)") and reason.en.endswith("(last today)")
+    assert reason is not None
+    assert reason.nl.endswith("(laatste vandaag)") and reason.en.endswith("(last today)")
 
 
 # --- the order --------------------------------------------------------------------------------------
