@@ -187,8 +187,9 @@ DUTCH: dict[str, str] = {
         "Datum en tijd, DD-MM-JJJJ UU:MM of JJJJ-MM-DD UU:MM (Nederlandse tijd)."
     ),
     "How long, 1 to 720.": "Hoe lang, 1 tot 720.",
-    "Where the visit stands: planned, on the way, done, missed or cancelled.": (
-        "Hoe het bezoek ervoor staat: gepland, onderweg, gedaan, gemist of geannuleerd."
+    "Where the visit stands: planned, on the way, done, done and worse, missed or cancelled.": (
+        "Hoe het bezoek ervoor staat: gepland, onderweg, gedaan, gedaan en verslechterd, gemist of"
+        " geannuleerd."
     ),
     "A note on the visit (stays in the case, on this node).": (
         "Een notitie bij het bezoek (blijft in het dossier, op dit knooppunt)."
