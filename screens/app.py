@@ -298,6 +298,16 @@ class VeldApp(LocalisedKeys, ServiceCaller, App[None]):
             return
         self.switch_mode(mode)
 
+    def action_risk(self) -> None:
+        """The crisis-risk list (F4 ``k``, the palette): for nurses and coordinators only."""
+        from veldclient.screens.risk import RiskScreen
+        from veldclient.services.risk import VIEWERS
+
+        if self.session.actor.role not in VIEWERS:
+            self.notify(t("risk.not_for_role"), severity="warning", markup=False)
+            return
+        self.push_screen(RiskScreen())
+
     async def run_action(
         self,
         action: str | ActionParseResult,

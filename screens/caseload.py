@@ -132,6 +132,7 @@ class CaseloadScreen(VeldScreen):
         ("n", "new_client", "caseload.key.new_client"),
         ("p", "new_request", "caseload.key.new_request"),
         ("i", "toggle_incoming", "caseload.key.incoming"),
+        ("k", "risk", "caseload.key.risk"),
         ("r", "refresh", "key.refresh"),
     )
     DEFAULT_CSS = """
@@ -248,6 +249,10 @@ class CaseloadScreen(VeldScreen):
         ):
             return t("caseload.refusal.incoming_list")
         return None
+
+    def action_risk(self) -> None:
+        """The crisis-risk list of this node's clients (the app's, also in the palette)."""
+        self.veld.action_risk()
 
     def action_search(self) -> None:
         self.query_one("#search", Input).focus()

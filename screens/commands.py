@@ -35,6 +35,8 @@ class VeldCommands(Provider):
         for mode, (_m, _c, label, key) in AREAS.items():
             out.append((f"{t('palette.go')}: {t(label)}", partial(app.action_area, mode), key.upper()))
         screen = self.screen
+        if not (isinstance(screen, VeldScreen) and any(b.action == "risk" for b in screen.own_bindings())):
+            out.append((t("risk.palette"), app.action_risk, ""))  # the screen's own key otherwise
         if isinstance(screen, VeldScreen):
             for binding in screen.own_bindings():
                 if binding.description and not binding.action.startswith("app."):  # listed below

@@ -232,6 +232,7 @@ LAZY_COMMANDS = {
     "volunteer": ("veldclient.cli_roster", "volunteer"),
     "carer": ("veldclient.cli_roster", "carer"),
     "web": ("veldclient.cli_web", "web_command"),
+    "risk": ("veldclient.cli_risk", "risk"),
 }
 
 

@@ -256,7 +256,7 @@ def _item_json(item: Any) -> dict[str, Any]:
     type=click.Choice([s.value for s in VisitStatus], case_sensitive=False),
     default="PLANNED",
     show_default=True,
-    help="Where the visit stands: planned, on the way, done, missed or cancelled.",
+    help="Where the visit stands: planned, on the way, done, done and worse, missed or cancelled.",
 )
 @click.option("--note", default=None, help="A note on the visit (stays in the case, on this node).")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")

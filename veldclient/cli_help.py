@@ -151,6 +151,9 @@ DUTCH: dict[str, str] = {
         "Koppel een mantelzorger aan de cliënt van dit knooppunt voor wie zij zorgen."
     ),
     "Remove the link to the person cared for.": "Verwijder de koppeling met wie verzorgd wordt.",
+    "Crisis risk: own clients whose situation points to an acute admission soon, with the reasons.": (
+        "Crisisrisico: eigen cliënten bij wie een acute opname dreigt, met de redenen."
+    ),
     "Clients with placement requests: status, care type, urgency and the 2 h / 24 h timers.": (
         "Cliënten met plaatsingsverzoeken: status, zorgsoort, urgentie en de termijnen van 2 u en 24 u."
     ),
@@ -198,8 +201,9 @@ DUTCH: dict[str, str] = {
         "Datum en tijd, DD-MM-JJJJ UU:MM of JJJJ-MM-DD UU:MM (Nederlandse tijd)."
     ),
     "How long, 1 to 720.": "Hoe lang, 1 tot 720.",
-    "Where the visit stands: planned, on the way, done, missed or cancelled.": (
-        "Hoe het bezoek ervoor staat: gepland, onderweg, gedaan, gemist of geannuleerd."
+    "Where the visit stands: planned, on the way, done, done and worse, missed or cancelled.": (
+        "Hoe het bezoek ervoor staat: gepland, onderweg, gedaan, gedaan en verslechterd, gemist of"
+        " geannuleerd."
     ),
     "A note on the visit (stays in the case, on this node).": (
         "Een notitie bij het bezoek (blijft in het dossier, op dit knooppunt)."

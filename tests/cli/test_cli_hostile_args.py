@@ -132,6 +132,8 @@ CASES = [
     case("request-discharge-unknown", "--profile", "nurse", "request", "discharge", "nothing", "HOME",
          says="does not exist"),
     case("requests-without-incoming", "--profile", "nurse", "requests", says="--incoming"),
+    case("risk-as-admin", "risk", says="may not"),
+    case("risk-clock-garbage", "--profile", "nurse", "risk", "--json", says="VELD_NOW", VELD_NOW="garbage"),
     case("audit-log-since-not-a-date", "audit", "log", "--since", "31-02-2026", says="is not a date"),
     case("audit-events-unknown-option", "audit", "events", "--bogus", usage=True),
     case("node-found-bad-id", "node", "found", "--id", "Bad!", "--name", "X", "--postcodes", "8011",

@@ -19,6 +19,8 @@ from textual.widgets import Select
 from tuihelpers import demo_session, make_app, screen_text, settle
 
 from veldclient.screens.app import AREAS, ROLE_AREAS
+from veldclient.screens.risk import RiskScreen
+from veldclient.services import risk
 
 SIZE = (80, 24)
 MAX_DEPTH = 3  # area -> case -> request: deeper screens are reached the same way
@@ -172,5 +174,19 @@ async def test_every_footer_key_acts_or_says_why_not(role):
                 return await back_to(app, pilot, area, mode)
 
             await walk(app, pilot, seen, mode, f"{role} {mode}", 1, reopen)
+        if role in risk.VIEWERS:  # the crisis-risk list, opened by k on the caseload (not by Enter)
+            app.switch_mode("caseload")
+            await settle(app, pilot)
+            caseload = app.screen
+
+            async def reopen_risk(caseload: Any = caseload) -> bool:
+                if not await back_to(app, pilot, caseload, "caseload"):
+                    return False
+                await pilot.press("k")
+                await settle(app, pilot)
+                return isinstance(app.screen, RiskScreen)
+
+            assert await reopen_risk()
+            await walk(app, pilot, seen, "caseload", f"{role} caseload > RiskScreen", 2, reopen_risk)
     assert seen.pressed > 20
     assert seen.silent == [], "\n".join(seen.silent)

@@ -20,6 +20,7 @@ from tuihelpers import demo_session, make_app, screen_text, settle
 from veldclient.screens import i18n
 from veldclient.screens.app import AREAS
 from veldclient.screens.help import HelpScreen
+from veldclient.screens.risk import RiskScreen
 
 SIZE = (120, 36)
 WORD = re.compile(r"[\w'’-]+")  # "demo-nurse" is a user's name, not the word "nurse"
@@ -58,6 +59,15 @@ async def walk(app, pilot) -> dict[str, str]:
         seen[f"{mode} help"] = await shown(app, pilot)
         await pilot.press("escape")
         await settle(app, pilot)
+    app.action_risk()  # the crisis-risk list (F4 k, the palette); an admin is told why not
+    seen["risk"] = await shown(app, pilot)
+    if isinstance(app.screen, RiskScreen):
+        await pilot.press("f1")
+        seen["risk help"] = await shown(app, pilot)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        await pilot.press("escape")
+        await settle(app, pilot)
     await pilot.press("f3")
     await settle(app, pilot)
     app.screen.query(Select).first().focus()
@@ -91,7 +101,7 @@ async def test_every_screen_speaks_one_language_before_and_after_a_switch(role):
         assert i18n.language() == "en"
         english = await walk(app, pilot)
 
-    assert len(dutch) == len(english) == 2 * len(AREAS) + 2
+    assert len(dutch) == len(english) == 2 * len(AREAS) + 3 + (role != "admin")
     assert all(dutch[f"{mode} help"] != dutch[mode] for mode in AREAS), "F1 shows each area's help"
     assert "Zoek een opdracht" in dutch["palette"] and "Search for commands" in english["palette"]
     assert mixed(dutch, "nl", {w for w in ENGLISH_WORDS if w in data}) == {}

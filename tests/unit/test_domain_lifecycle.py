@@ -76,7 +76,7 @@ PATHS = {
 }
 FINALS = {
     PlacementStatus: {"DISCHARGED", "REJECTED", "CANCELLED", "NO_PLACE"},
-    VisitStatus: {"DONE", "MISSED", "CANCELLED"},
+    VisitStatus: {"WORSENED", "MISSED", "CANCELLED"},
     HelpRequestStatus: {"DONE", "CANCELLED", "EXPIRED"},
     MatchStatus: {"COMPLETED", "DECLINED", "WITHDRAWN"},
 }

@@ -23,7 +23,12 @@ from veldclient.fixtures import (
     DemoData,
     generate,
 )
-from veldclient.fixtures.generator import BURDEN_CATEGORIES, VOG_VALID_DAYS, burden_category
+from veldclient.fixtures.generator import (
+    BURDEN_CATEGORIES,
+    RISK_VISIT_CLIENTS,
+    VOG_VALID_DAYS,
+    burden_category,
+)
 from veldclient.fixtures.names import HEALTH_TERM_SUMMARIES
 from veldclient.reference.twente import NODES, locations_for, pc4_distance_km, pc4s_for
 
@@ -209,14 +214,16 @@ def test_visits(small: DemoData) -> None:
     for v in small.visits:
         assert set(v) == VISIT
         assert v["client_id"] in client_ids
-        assert v["status"] in {"PLANNED", "EN_ROUTE", "DONE", "MISSED", "CANCELLED"}
+        assert v["status"] in {"PLANNED", "EN_ROUTE", "DONE", "WORSENED", "MISSED", "CANCELLED"}
         statuses[v["status"]] += 1
         assert v["planned_minutes"] > 0 and v["interventions"] == sorted(v["interventions"])
-        if v["status"] == "DONE":
+        if v["status"] in ("DONE", "WORSENED"):
             assert v["actual_start_at"] < v["actual_end_at"] <= small.now_ms
         else:
             assert v["actual_start_at"] is None and v["actual_end_at"] is None
     assert statuses["DONE"] and statuses["PLANNED"]
+    worsened = {v["client_id"] for v in small.visits if v["status"] == "WORSENED"}
+    assert len(worsened) == RISK_VISIT_CLIENTS, "a few clients for the crisis-risk list, not more"
     grouped = small.visits_by_client()
     assert sum(len(g) for g in grouped.values()) == len(small.visits)
 

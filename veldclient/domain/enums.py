@@ -457,14 +457,20 @@ class PlacementStatus(StatusEnum):
         "PLANNED": ("Gepland", "Planned"),
         "EN_ROUTE": ("Onderweg", "En route"),
         "DONE": ("Afgerond", "Done"),
+        "WORSENED": ("Afgerond, verslechterd", "Done, condition worse"),
         "MISSED": ("Gemist", "Missed"),
         "CANCELLED": ("Geannuleerd", "Cancelled"),
     }
 )
 class VisitStatus(StatusEnum):
+    """WORSENED is a done visit at which the nurse saw the client's condition decline: the one
+    sign of the visits that the crisis-risk list reads (domain/risk.py), so it is a state of its
+    own rather than words in a note that no rule could read."""
+
     PLANNED = "PLANNED"
     EN_ROUTE = "EN_ROUTE"
     DONE = "DONE"
+    WORSENED = "WORSENED"
     MISSED = "MISSED"
     CANCELLED = "CANCELLED"
 
@@ -533,11 +539,13 @@ PlacementStatus.ALLOWED = _table(
 PlacementStatus.SUBJECT = ("Plaatsingsaanvraag", "Placement request")
 
 V = VisitStatus
-# PLANNED → DONE directly: a nurse offline often records the visit afterwards.
+# PLANNED → DONE directly: a nurse offline often records the visit afterwards. DONE → WORSENED:
+# she may mark a done visit as worsened later, when she writes it up or sees the next one.
 VisitStatus.ALLOWED = _table(
     {
-        V.PLANNED: {V.EN_ROUTE, V.DONE, V.MISSED, V.CANCELLED},
-        V.EN_ROUTE: {V.DONE, V.MISSED, V.CANCELLED},
+        V.PLANNED: {V.EN_ROUTE, V.DONE, V.WORSENED, V.MISSED, V.CANCELLED},
+        V.EN_ROUTE: {V.DONE, V.WORSENED, V.MISSED, V.CANCELLED},
+        V.DONE: {V.WORSENED},
     }
 )
 VisitStatus.SUBJECT = ("Bezoek", "Visit")

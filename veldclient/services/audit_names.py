@@ -101,6 +101,7 @@ EVENT_NAMES: Mapping[str, tuple[str, str]] = {
     "peer.address": ("Adres van gekoppeld apparaat gewijzigd", "Peer address changed"),
     "peer.remove": ("Apparaat ontkoppeld", "Peer removed"),
     "relay.add": ("Relay ingesteld", "Relay configured"),
+    "risk.list": ("Crisisrisico bekeken", "Crisis risk viewed"),
     "relay.config": ("Relay-serverconfiguratie geschreven", "Relay server configuration written"),
     "relay.remove": ("Relay verwijderd", "Relay removed"),
     "placement.accept": ("Plaatsing geaccepteerd", "Placement accepted"),

@@ -202,3 +202,10 @@ def burden_record(session: Session, carer_id: str) -> BurdenRecord:
     with session.transaction():
         _audit_carer(session, "mantelzorger.read", "R", carer, data_part="burden")
     return _record(session.actor.role, carer, _history(root))
+
+
+def measurements(session: Session, carer_id: str) -> tuple[Burden, ...]:
+    """Every measurement of a carer, oldest first, for a caller that checked the role and writes
+    its own audit entry (the crisis-risk list reads many carers under one entry: services/risk.py)."""
+    _, root = _stored(session, carer_id)
+    return _history(root)
