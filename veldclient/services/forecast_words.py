@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from veldclient import language
 from veldclient.domain import formats
 from veldclient.services.forecast import Forecast, Outlook
 from veldclient.services.forecast_model import MIN_DAYS
@@ -35,11 +36,18 @@ def reason(forecast: Forecast, lang: str) -> str:
             f"geen prognose: geschiedenis loopt maar tot {shown}",
             f"no forecast: history only runs to {shown}",
         )
+    days = f"{forecast.days} " + plural(
+        lang, forecast.days, _pick(lang, "dag", "day"), _pick(lang, "dagen", "days")
+    )
     return _pick(
         lang,
-        f"te weinig geschiedenis: {forecast.days} dagen, minstens {MIN_DAYS} nodig",
-        f"too little history: {forecast.days} days, at least {MIN_DAYS} needed",
+        f"te weinig geschiedenis: {days}, minstens {MIN_DAYS} nodig",
+        f"too little history: {days}, at least {MIN_DAYS} needed",
     )
+
+
+def plural(lang: str, n: int, one: str, other: str) -> str:
+    return language.plural(lang, n, {"one": one, "other": other})
 
 
 def first_line(forecast: Forecast, lang: str) -> str:
