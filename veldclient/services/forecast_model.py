@@ -10,11 +10,11 @@ term, fitted by least squares on the last :data:`WINDOW_DAYS` days of one series
 toward the weekday's usual level. The forecast for day t+h repeats the rule from the last known day,
 and its interval widens with the horizon as the noise adds up: the variance after h days is
 ``sigma2 * (1 + phi**2 + ... + phi**(2(h-1)))``. This is statsmodels' ``AutoReg(lags=1, trend="c",
-seasonal=True, period=7)`` exactly (tests/unit/test_forecast_model.py checks the numbers against it),
-computed with numpy's least squares instead: statsmodels costs seconds to import and ~25 ms a fit,
-which the backtest's thousands of fits and the app's cold start cannot pay.
-
-numpy is imported inside :func:`fit` only, so ``veld`` and the app start without it.
+seasonal=True, period=7)`` number for number (tests/unit/test_forecast_model.py holds its figures),
+computed in plain Python instead: statsmodels costs seconds to import and ~25 ms a fit, which the
+backtest's thousands of fits cannot pay, and installing numpy or pandas at all would make every
+``veld`` command slower (sqlite-utils imports them whenever they are there). The least squares of
+this model has a closed form (:func:`fit`), a few passes over 84 numbers.
 """
 
 from __future__ import annotations
@@ -69,24 +69,32 @@ class Step:
 
 def fit(values: list[float], last_weekday: int, window: int = WINDOW_DAYS) -> Fitted | None:
     """Fit the model on the last ``window`` daily values (oldest first; the last one fell on
-    ``last_weekday``). None when there are fewer than :data:`MIN_DAYS`."""
-    import numpy as np
+    ``last_weekday``). None when there are fewer than :data:`MIN_DAYS`.
 
-    y = np.asarray(values[-window:], dtype=float)
+    Least squares with one level per weekday has a closed form: ``phi`` is the slope of today on
+    yesterday within each weekday (both taken from their weekday's mean), and a weekday's effect is
+    its mean today less ``phi`` times its mean yesterday."""
+    y = [float(v) for v in values[-window:]]
     n = len(y)
     if n < MIN_DAYS:
         return None
-    weekdays = (last_weekday - (n - 1) + np.arange(n)) % 7
-    target = y[1:]
-    design = np.column_stack([np.eye(7)[weekdays[1:]], y[:-1]])
-    coef, *_ = np.linalg.lstsq(design, target, rcond=None)
-    residuals = target - design @ coef
-    sigma2 = float(residuals @ residuals) / len(target)
+    first_weekday = (last_weekday - (n - 1)) % 7
+    pairs: list[list[tuple[float, float]]] = [[] for _ in range(7)]  # (yesterday, today) per weekday
+    for t in range(1, n):
+        pairs[(first_weekday + t) % 7].append((y[t - 1], y[t]))
+    means = [
+        (sum(x for x, _ in p) / len(p), sum(v for _, v in p) / len(p)) if p else (0.0, 0.0) for p in pairs
+    ]
+    cross = sum((x - means[w][0]) * (v - means[w][1]) for w, p in enumerate(pairs) for x, v in p)
+    spread = sum((x - means[w][0]) ** 2 for w, p in enumerate(pairs) for x, _ in p)
+    phi = cross / spread if spread > 1e-12 else 0.0  # never moved within a weekday: its mean is all
+    effect = tuple(today - phi * yesterday for yesterday, today in means)
+    residuals = [v - effect[w] - phi * x for w, p in enumerate(pairs) for x, v in p]
     return Fitted(
-        weekday_effect=tuple(float(c) for c in coef[:7]),
-        phi=float(coef[7]),
-        sigma2=sigma2,
-        last_value=float(y[-1]),
+        weekday_effect=effect,
+        phi=phi,
+        sigma2=sum(r * r for r in residuals) / len(residuals),
+        last_value=y[-1],
         last_weekday=last_weekday,
         days=n,
     )
