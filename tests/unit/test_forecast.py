@@ -7,35 +7,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from forecasthelpers import demo_rows
 from testenv import FakeClock, make_session
 
-from veldclient.domain import node_seed
 from veldclient.reference import twente
-from veldclient.services import capacity, demo, forecast, forecast_backtest, forecast_words
+from veldclient.services import capacity, forecast, forecast_backtest, forecast_words
 
 DAY = 86_400_000
-
-
-def demo_rows(until: int) -> list[dict]:
-    """The history rows the demo writes (fixtures/occupancy.py), in capacity.history's shape."""
-    rows = []
-    for node in twente.NODES:
-        seed = node_seed.node_document_seed(node.id, reported_at=until)["capacity"]
-        for care_type, days in demo.simulated_flows(node.id, seed, until).items():
-            for flow in days:
-                rows.append(
-                    {
-                        "node_id": node.id,
-                        "day": flow.day.isoformat(),
-                        "care_type": care_type,
-                        "beds_total": flow.beds_total,
-                        "free": flow.free,
-                        "occupied": flow.occupied,
-                        "admissions": flow.admissions,
-                        "discharges": flow.discharges,
-                    }
-                )
-    return rows
 
 
 def test_the_method_beats_both_naive_forecasts_on_held_out_weeks():
