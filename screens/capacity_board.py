@@ -4,7 +4,9 @@ Every node's reports are shown with their age. A stale report stays on the board
 stale "free" is worse than none, and hiding it would be worse still. The own node's rows can be
 edited (``e`` or Enter), which opens a form that keeps what was typed when the domain refuses it.
 Filters by care type and by capability go to ``services.capacity.capacity``, so the board shows
-exactly what the service answers.
+exactly what the service answers. The detail pane under the table ends with the forecast of the
+highlighted row's node and care type (services/forecast.py, read in its own worker), or why there is
+none.
 """
 
 from __future__ import annotations

@@ -1,7 +1,9 @@
 """Dashboard (F2): the own node and role, and the pressure on the network at a glance.
 
 It shows free beds per care type across the mesh, with the age of the reports and a 14-day occupancy
-sparkline. It also shows open placement requests with their response-target timers, help requests
+sparkline, and below it the region's free-bed forecast per care type (services/forecast.py: its
+own worker after the numbers are painted, marked as a forecast with its basis and age). It also
+shows open placement requests with their response-target timers, help requests
 still waiting for a volunteer, and overloaded mantelzorgers. The requests can be chosen (Tab to the
 list, arrows, Enter opens the request; "en nog N" shows the rest). The sync panel shows, per paired peer,
 the last contact, the documents still waiting for it and what the background sync is doing now; with
