@@ -107,11 +107,12 @@ def _show_backtest(result: object, as_json: bool) -> None:
         echo_json(result.as_json())
         return
     language = lang()
+    points = formats.number(result.points, language, 0)
     click.echo(
         say(
-            f"Backtest op de laatste {result.weeks} weken ({result.series} reeksen, {result.points} "
+            f"Backtest op de laatste {result.weeks} weken ({result.series} reeksen, {points} "
             "prognoses per methode): gemiddelde absolute fout in bedden, lager is beter.",
-            f"Backtest on the last {result.weeks} weeks ({result.series} series, {result.points} "
+            f"Backtest on the last {result.weeks} weeks ({result.series} series, {points} "
             "forecasts per method): mean absolute error in beds, lower is better.",
         )
     )
