@@ -4,12 +4,14 @@ Every node's reports are shown with their age. A stale report stays on the board
 stale "free" is worse than none, and hiding it would be worse still. The own node's rows can be
 edited (``e`` or Enter), which opens a form that keeps what was typed when the domain refuses it.
 Filters by care type and by capability go to ``services.capacity.capacity``, so the board shows
-exactly what the service answers.
+exactly what the service answers. The detail pane under the table ends with the forecast of the
+highlighted row's node and care type (services/forecast.py, read in its own worker), or why there is
+none.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -26,6 +28,17 @@ from veldclient.screens.widgets.capacity_table import CapacityTable, capability_
 from veldclient.screens.widgets.durations import duration
 from veldclient.screens.widgets.fit_footer import FitFooter
 from veldclient.services.capacity import REPORTERS, CapacityView, capacity
+
+if TYPE_CHECKING:
+    from veldclient.services.forecast import Forecasts
+    from veldclient.services.session import Session
+
+
+def read_forecasts(session: Session) -> Forecasts:
+    """Runs in a worker: the forecast (numpy, the fits) never holds up the board's rows."""
+    from veldclient.services.forecast import forecasts
+
+    return forecasts(session)
 
 
 class CapacityScreen(VeldScreen):
@@ -53,6 +66,7 @@ class CapacityScreen(VeldScreen):
     def __init__(self) -> None:
         super().__init__()
         self._generation = 0
+        self.forecasts: Forecasts | None = None
         self._asking: dict[str, str | None] | None = None  # filters of the query on its way
 
     def compose(self) -> ComposeResult:
@@ -125,6 +139,11 @@ class CapacityScreen(VeldScreen):
         )
         self.query_one("#capacity-count", Static).update(count)
         self._show_detail(self.query_one(CapacityTable).current())
+        self.call(read_forecasts, done=self._forecasts_loaded, group="forecast")
+
+    def _forecasts_loaded(self, found: Forecasts) -> None:
+        self.forecasts = found
+        self._show_detail(self.query_one(CapacityTable).current())
 
     def on_select_changed(self, event: Select.Changed) -> None:
         event.stop()
@@ -173,7 +192,25 @@ class CapacityScreen(VeldScreen):
         ]
         if view.reserved:  # accepted offers not yet admitted (services/reservations.py)
             lines.insert(1, t("capacity.detail.reserved", reserved=view.reserved, available=view.available))
+        lines.append(self._forecast_line(view))
         detail.update("\n".join(lines))
+
+    def _forecast_line(self, view: CapacityView) -> str:
+        """The node's forecast for the row's care type (all its locations together), marked as one."""
+        from veldclient.services import forecast_words
+
+        found = self.forecasts
+        if found is None:
+            return t("capacity.detail.forecast_loading")
+        item = found.find(view.node_id, view.care_type)
+        if item is None:
+            return t("capacity.detail.forecast_none", node=view.node_name)
+        lang = language()
+        said = forecast_words.outlook_line(item, lang)
+        if not item.available:
+            return t("capacity.detail.forecast_none_because", node=view.node_name, reason=said)
+        basis = forecast_words.basis(item, found.computed_at, self.veld.session.now(), lang)
+        return t("capacity.detail.forecast", node=view.node_name, forecast=said, basis=basis)
 
     # -- actions ---------------------------------------------------------------------------------
 

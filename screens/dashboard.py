@@ -1,7 +1,9 @@
 """Dashboard (F2): the own node and role, and the pressure on the network at a glance.
 
 It shows free beds per care type across the mesh, with the age of the reports and a 14-day occupancy
-sparkline. It also shows open placement requests with their response-target timers, help requests
+sparkline, and below it the region's free-bed forecast per care type (services/forecast.py: its
+own worker after the numbers are painted, marked as a forecast with its basis and age). It also
+shows open placement requests with their response-target timers, help requests
 still waiting for a volunteer, and overloaded mantelzorgers. The requests can be chosen (Tab to the
 list, arrows, Enter opens the request; "en nog N" shows the rest). The sync panel shows, per paired peer,
 the last contact, the documents still waiting for it and what the background sync is doing now; with
@@ -35,6 +37,7 @@ from veldclient.services.relay import RELAY
 
 if TYPE_CHECKING:
     from veldclient.services.dashboard_view import DashboardView
+    from veldclient.services.forecast import Forecasts
     from veldclient.services.session import Session
 
 TICK_SECONDS = 30
@@ -46,6 +49,14 @@ def read_view(session: Session) -> DashboardView:
     from veldclient.services.dashboard_view import dashboard_view
 
     return dashboard_view(session)
+
+
+def read_forecasts(session: Session) -> Forecasts:
+    """Runs in its own worker after the dashboard's numbers: numpy and the fits stay off the first
+    paint, and a cached result (same history) comes back at once."""
+    from veldclient.services.forecast import forecasts
+
+    return forecasts(session)
 
 
 class DashboardScreen(VeldScreen):
@@ -71,6 +82,7 @@ class DashboardScreen(VeldScreen):
     def __init__(self) -> None:
         super().__init__()
         self.view: DashboardView | None = None
+        self.forecasts: Forecasts | None = None
         self._pending = False
 
     def compose(self) -> ComposeResult:
@@ -79,6 +91,8 @@ class DashboardScreen(VeldScreen):
             yield Static(t("table.loading"), id="dash-identity", classes="area-title", markup=False)
             with Vertical(id="dash-beds", classes="panel"):
                 yield PressureGrid(id="dash-pressure")
+            with Vertical(id="dash-forecast", classes="panel"):
+                yield Static(t("dashboard.forecast.loading"), id="dash-forecast-text", markup=False)
             with Vertical(id="dash-targets", classes="panel"):
                 yield TargetList(id="dash-target-list")
             with Horizontal(id="dash-row"):
@@ -94,6 +108,7 @@ class DashboardScreen(VeldScreen):
     def on_mount(self) -> None:
         titles = {
             "#dash-beds": "dashboard.beds.title",
+            "#dash-forecast": "dashboard.forecast.title",
             "#dash-targets": "dashboard.targets.title",
             "#dash-help": "dashboard.help_panel.title",
             "#dash-sync": "dashboard.sync.title",
@@ -138,6 +153,11 @@ class DashboardScreen(VeldScreen):
         self.view = view
         self._paint(view.now)
         self.call_after_refresh(self.post_message, self.Loaded())
+        self.call(read_forecasts, done=self._forecasts_loaded, failed=self._failed, group="forecast")
+
+    def _forecasts_loaded(self, found: Forecasts) -> None:
+        self.forecasts = found
+        self._render_forecast(self.veld.session.now())
 
     def _tick(self) -> None:
         if self.view is not None and self.is_current:
@@ -157,6 +177,30 @@ class DashboardScreen(VeldScreen):
         self.query_one(TargetList).show(view.targets, now)
         self._render_help(view)
         self._render_sync(view, now)
+        self._render_forecast(now)
+
+    def _render_forecast(self, now: int) -> None:
+        """The region's forecast per care type, marked as a forecast, with what it stands on."""
+        from veldclient.domain.enums import CareType, label_of
+        from veldclient.services import forecast_words
+
+        found = self.forecasts
+        if found is None:
+            return
+        lang = language()
+        region = [item for item in found.items if item.node_id is None]
+        text = self.query_one("#dash-forecast-text", Static)
+        if not region:
+            text.update(t("dashboard.forecast.none"))
+            return
+        basis = next((item for item in region if item.available), region[0])
+        lines = [
+            t("dashboard.forecast.basis", basis=forecast_words.basis(basis, found.computed_at, now, lang))
+        ]
+        for item in region:
+            name = label_of(CareType, item.care_type, lang)
+            lines.append(f"{name:<28} {forecast_words.first_line(item, lang)}")
+        text.update("\n".join(lines))
 
     def _render_sync(self, view: DashboardView, now: int) -> None:
         from veldclient.screens.widgets.durations import age

@@ -217,6 +217,7 @@ LAZY_COMMANDS = {
     "match": ("veldclient.cli_matching", "match"),
     "export": ("veldclient.cli_matching", "export"),
     "fhir": ("veldclient.cli_fhir", "fhir_group"),
+    "forecast": ("veldclient.cli_forecast", "forecast_command"),
     "helprequest": ("veldclient.cli_helprequest", "helprequest"),
     "bundle": ("veldclient.cli_bundle", "bundle"),
     "relay": ("veldclient.cli_relay", "relay"),

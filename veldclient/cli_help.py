@@ -586,6 +586,21 @@ DUTCH: dict[str, str] = {
     "Only those whose VOG expired or expires soon.": (
         "Alleen wie een VOG heeft die verlopen is of binnenkort verloopt."
     ),
+    "Free beds expected tomorrow and the two days after, per node and care type and for the region."
+    "\n\nA forecast from the daily capacity history in the node documents (counts only), with an 80 %"
+    "\ninterval; computed on this device.": (
+        "Vrije bedden verwacht voor morgen en de twee dagen daarna, per knooppunt en zorgsoort en voor de "
+        "regio.\n\nEen prognose uit de dagelijkse capaciteitsgeschiedenis in de knooppuntdocumenten "
+        "(alleen aantallen), met een\n80 %-interval; berekend op dit apparaat."
+    ),
+    "Only this node's forecasts.": "Alleen de prognoses van dit knooppunt.",
+    "Only this care type.": "Alleen deze zorgsoort.",
+    "Only the region's forecasts (every node together).": (
+        "Alleen de prognoses van de regio (alle knooppunten samen)."
+    ),
+    "Test the method on held-out weeks against naive forecasts.": (
+        "Test de methode op achtergehouden weken tegen naïeve prognoses."
+    ),
     "FHIR R4B: capacity and slots for other systems (read-only export).": (
         "FHIR R4B: capaciteit en tijdsloten voor andere systemen (alleen lezen, als export)."
     ),

@@ -58,3 +58,39 @@ def test_fhir_library_loads_only_when_exporting(module: str) -> None:
     code = f"import sys, {module}; print(any(m.split('.')[0] in ('fhir', 'pydantic') for m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False", f"{module} imports fhir.resources or pydantic"
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "veldclient.cli",
+        "veldclient.screens.app",
+        "veldclient.screens.dashboard",
+        "veldclient.screens.capacity_board",
+    ],
+)
+def test_the_forecast_loads_only_when_it_is_computed(module: str) -> None:
+    """The forecast's model is imported by the worker or the command that computes it, not at start."""
+    code = f"import sys, {module}; print('veldclient.services.forecast_model' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False", f"{module} imports the forecast model"
+
+
+def test_the_forecast_needs_no_numpy_statsmodels_or_pandas() -> None:
+    """Computing forecasts and a backtest works with those libraries made unimportable: installing
+    them would slow every `veld` command (sqlite-utils imports them whenever they are there)."""
+    code = (
+        "import sys\n"
+        "for name in ('numpy', 'pandas', 'scipy', 'statsmodels'): sys.modules[name] = None\n"
+        "from datetime import date, timedelta\n"
+        "from veldclient.services import forecast, forecast_backtest\n"
+        "rows = [{'node_id': 'borne', 'day': (date(2026, 1, 1) + timedelta(d)).isoformat(),"
+        " 'care_type': 'GRZ',"
+        " 'beds_total': 10, 'free': 3 + d % 7 // 3, 'occupied': 0, 'admissions': 1, 'discharges': 1}"
+        " for d in range(70)]\n"
+        "found = forecast.compute(rows, date(2026, 3, 11), 0)\n"
+        "print(found.find('borne', 'GRZ').available, forecast_backtest.run(rows, weeks=2).points)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    # the node and the region, each 14 days held out: 14 + 13 + 12 forecasts within the data
+    assert out.stdout.split() == ["True", str(2 * (14 + 13 + 12))], out.stdout + out.stderr

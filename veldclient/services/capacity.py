@@ -3,7 +3,13 @@
 A report replaces one ``<location>/<care_type>`` record in the own node document (only the node's
 own devices may write it; trust.py enforces that on merge). The same change records the day's total
 per care type in ``history`` (one entry per day and care type, last report wins), which syncs with
-the node document so every node can show trends.
+the node document so every node can show trends and forecast free beds (services/forecast.py).
+
+A history entry holds counts only: beds total, free, occupied, and the day's admissions and
+discharges. Those two are what the node's reports show: a report with more occupied beds than the
+one before adds the difference to the day's admissions, fewer adds it to its discharges (a lower
+bound: an admission and a discharge between two reports cancel out). Nothing names a person
+(docs/anticipation.md, "What a node shares").
 """
 
 from __future__ import annotations
@@ -96,24 +102,39 @@ def update_capacity(
 def write_record(e: Editor, record: dict[str, Any]) -> None:
     """Write one capacity record and the day's history total for its care type (same change)."""
     key = capacity_key(record["location_id"], record["care_type"])
+    before = (e.root.get("capacity") or {}).get(key) or {}
+    moved = 0  # occupied beds gained (admitted) or, negative, lost (discharged) since the last report
+    if is_reported(before) and is_reported(record):
+        moved = beds_in(record, BedStatus.OCCUPIED) - beds_in(before, BedStatus.OCCUPIED)
     e.update(("capacity", key), record)
     records = {**(e.root.get("capacity") or {}), key: record}
     # only reports count: a record nobody reported (a new node's placeholder) has no beds to add
     same_type = [r for r in records.values() if r.get("care_type") == record["care_type"] and is_reported(r)]
+    day = (e.root.get("history") or {}).get(f"{_day(record['reported_at'])}/{record['care_type']}") or {}
     write_day_total(
         e,
         record["care_type"],
         record["reported_at"],
         sum(int(r.get("beds_total") or 0) for r in same_type),
         {status: sum(beds_in(r, status) for r in same_type) for status in HISTORY_STATUSES},
+        admissions=int(day.get("admissions") or 0) + max(moved, 0),
+        discharges=int(day.get("discharges") or 0) + max(-moved, 0),
     )
 
 
 def write_day_total(
-    e: Editor, care_type: str, at: int, beds_total: int, beds: Mapping[BedStatus, int]
+    e: Editor,
+    care_type: str,
+    at: int,
+    beds_total: int,
+    beds: Mapping[BedStatus, int],
+    *,
+    admissions: int = 0,
+    discharges: int = 0,
 ) -> None:
     """The node's total of one care type on the day of ``at`` (epoch ms) in ``history``: one entry
-    per day and care type, the last write of the day wins."""
+    per day and care type, the last write of the day wins. Counts only (HISTORY_KEYS): this entry
+    travels mesh-wide for the regional forecast, so it never gains a field about a person."""
     day = _day(at)
     e.update(
         ("history", f"{day}/{care_type}"),
@@ -122,9 +143,18 @@ def write_day_total(
             "care_type": care_type,
             "beds_total": beds_total,
             **{status.column: beds[status] for status in HISTORY_STATUSES},
+            "admissions": admissions,
+            "discharges": discharges,
             "reported_at": at,
         },
     )
+
+
+HISTORY_KEYS = frozenset(
+    {"day", "care_type", "beds_total", "admissions", "discharges", "reported_at"}
+    | {status.column for status in HISTORY_STATUSES}
+)
+"""Every field a history entry holds: a day, a care type, a time and counts."""
 
 
 @dataclass(frozen=True)
@@ -247,13 +277,17 @@ def free_beds_by_care_type(session: Session) -> dict[str, int]:
 
 
 def history(
-    session: Session, *, node_id: str | None = None, care_type: str | None = None
+    session: Session, *, node_id: str | None = None, care_type: str | None = None, since: str | None = None
 ) -> list[dict[str, Any]]:
-    """Daily totals per node and care type, oldest first: what the trend sparklines draw."""
+    """Daily totals per node and care type, oldest first (from the day ``since``, ISO, when given):
+    what the trend sparklines draw and the forecast learns from."""
     where, params = _where("", node_id, care_type)
-    sql = "SELECT node_id, day, care_type, beds_total, free, occupied FROM capacity_history"
+    if since is not None:
+        where = (where + " AND" if where else " WHERE") + " day >= ?"
+        params.append(since)
+    keys = ("node_id", "day", "care_type", "beds_total", "free", "occupied", "admissions", "discharges")
+    sql = f"SELECT {', '.join(keys)} FROM capacity_history"
     sql += where + " ORDER BY day, node_id, care_type"
-    keys = ("node_id", "day", "care_type", "beds_total", "free", "occupied")
     return [dict(zip(keys, r, strict=True)) for r in session.db.execute(sql, params)]
 
 

@@ -132,9 +132,7 @@ def occupancy_trends(session: Session, now: int, days: int = TREND_DAYS) -> dict
     today = datetime.fromtimestamp(now / 1000, UTC).date()
     first = (today - timedelta(days=days - 1)).isoformat()
     sums: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
-    for entry in capacity.history(session):
-        if entry["day"] < first:
-            continue
+    for entry in capacity.history(session, since=first):
         day = sums[entry["care_type"]][entry["day"]]
         day[0] += int(entry["occupied"] or 0)
         day[1] += int(entry["beds_total"] or 0)

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import random
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +40,7 @@ from veldclient.domain import (
     node_seed,
 )
 from veldclient.errors import VeldError
-from veldclient.fixtures import generator
+from veldclient.fixtures import generator, occupancy
 from veldclient.identity import format_device_id
 from veldclient.progress import Counter, Progress, quiet
 from veldclient.reference import twente
@@ -59,7 +59,9 @@ DEFAULT_SEED = 7
 BUILT_WITH = "demo.built_with"  # settings key: {"size": ..., "seed": ...} as JSON
 HOUR_MS = 3_600_000
 DAY_MS = 24 * HOUR_MS
-HISTORY_DAYS = 13
+HISTORY_DAYS = 364
+"""A year of daily history (52 weeks, ending today): enough for the forecast's backtest to hold out
+weeks and for the winter peak to show (fixtures/occupancy.py)."""
 # capacity report ages per node, in hours: most fresh, a few stale (older than 12 h) on purpose
 REPORT_AGE_HOURS = (0.2, 1, 3, 0.5, 14, 6, 30, 2, 9, 0.1)
 
@@ -235,6 +237,8 @@ def load_nodes(session: Session, progress: Progress = quiet) -> None:
         setup.ensure_node_document(session, node.id)
         reported_at = now - int(REPORT_AGE_HOURS[index % len(REPORT_AGE_HOURS)] * HOUR_MS)
         capacity = node_seed.node_document_seed(node.id, reported_at=reported_at)["capacity"]
+        flows = simulated_flows(node.id, capacity, reported_at)
+        capacity = occupied_as_simulated(capacity, flows)
         writer = session.repo
         device_id = session.actor.device_id
         if node.id != session.actor.node_id:
@@ -244,31 +248,69 @@ def load_nodes(session: Session, progress: Progress = quiet) -> None:
             writer = Repo(session.db, trust.session_actor(device_id), session.clock, node.id)
 
         def report(
-            e: Editor, capacity: dict[str, Any] = capacity, node_id: str = node.id, device: str = device_id
+            e: Editor,
+            capacity: dict[str, Any] = capacity,
+            flows: dict[str, list[occupancy.DayFlow]] = flows,
+            node_id: str = node.id,
+            device: str = device_id,
+            reported_at: int = reported_at,
         ) -> None:
-            write_history(e, node_id, capacity, now)
             for record in capacity.values():
                 write_record(e, {**record, "reported_by": f"demo-{node_id}", "device_id": device})
+            write_history(e, flows, reported_at)
 
         writer.change(doc_id_for("node", node.id), report)
         counter.add()
     session.repo.forget_cached()
 
 
-def write_history(
-    e: Editor, node_id: str, capacity: dict[str, Any], now: int, days: int = HISTORY_DAYS
-) -> None:
-    """Two weeks of daily totals per care type (deterministic per node) so trends have a past."""
-    rng = random.Random(f"history:{node_id}")
+def simulated_flows(
+    node_id: str, capacity: dict[str, Any], until: int, days: int = HISTORY_DAYS
+) -> dict[str, list[occupancy.DayFlow]]:
+    """A year of simulated beds per care type of one node, ending on the day of ``until``
+    (deterministic per node: fixtures/occupancy.py says how beds fill and empty)."""
     totals: dict[str, int] = {}
     for record in capacity.values():
         totals[record["care_type"]] = totals.get(record["care_type"], 0) + int(record["beds_total"])
-    for back in range(days, 0, -1):
-        at = now - back * DAY_MS
-        for care_type, total in sorted(totals.items()):
-            occupied = min(total, round(total * (0.6 + 0.35 * rng.random())))
+    last_day = datetime.fromtimestamp(until / 1000, UTC).date()
+    return {
+        care_type: occupancy.simulate(care_type, total, last_day, days, node_id)
+        for care_type, total in sorted(totals.items())
+    }
+
+
+def occupied_as_simulated(
+    capacity: dict[str, Any], flows: dict[str, list[occupancy.DayFlow]]
+) -> dict[str, Any]:
+    """The records with today's simulated occupied beds of each care type spread over its locations
+    (in proportion to their beds), so the current report continues the history without a jump."""
+    out = dict(capacity)
+    for care_type, days in flows.items():
+        keys = sorted(k for k, r in capacity.items() if r["care_type"] == care_type)
+        beds = {k: int(capacity[k]["beds_total"]) for k in keys}
+        occupied = days[-1].occupied
+        shares = {k: occupied * beds[k] // sum(beds.values()) for k in keys}
+        for key in keys:  # what the proportional shares left over, to locations with room
+            more = min(beds[key] - shares[key], occupied - sum(shares.values()))
+            shares[key] += more
+        for key in keys:
+            counts = {**capacity[key]["counts"], "FREE": beds[key] - shares[key], "OCCUPIED": shares[key]}
+            out[key] = {**capacity[key], "counts": counts}
+    return out
+
+
+def write_history(e: Editor, flows: dict[str, list[occupancy.DayFlow]], until: int) -> None:
+    """The simulated days as the node's daily totals, today's at the report's time ``until``."""
+    for care_type, days in flows.items():
+        for back, flow in enumerate(reversed(days)):
             write_day_total(
-                e, care_type, at, total, {BedStatus.FREE: total - occupied, BedStatus.OCCUPIED: occupied}
+                e,
+                care_type,
+                until - back * DAY_MS,
+                flow.beds_total,
+                {BedStatus.FREE: flow.free, BedStatus.OCCUPIED: flow.occupied},
+                admissions=flow.admissions,
+                discharges=flow.discharges,
             )
 
 

@@ -159,6 +159,8 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...]]] = {
             "free": int,
             "occupied": int,
             "reported_at": int,
+            "admissions": int,
+            "discharges": int,
         },
         ("node_id", "day", "care_type"),
     ),
@@ -496,6 +498,8 @@ def project_node(doc_id: str, root: dict[str, Json]) -> Rows:
                 "free": h.get("free"),
                 "occupied": h.get("occupied"),
                 "reported_at": h.get("reported_at"),
+                "admissions": h.get("admissions"),
+                "discharges": h.get("discharges"),
             }
             for h in (root.get("history") or {}).values()
         ],

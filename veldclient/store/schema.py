@@ -61,5 +61,15 @@ def _volunteer_search_labels(db: sqlite_utils.Database) -> None:
     projection.index_volunteer_labels(db)
 
 
+@migrations(name="0013_capacity_history_flows")
+def _capacity_history_flows(db: sqlite_utils.Database) -> None:
+    """A node's daily history gains its admissions and discharges (counts; docs/anticipation.md).
+    Rows projected before stay NULL (unknown) until their node document is projected again."""
+    table = db.table("capacity_history")
+    for column in ("admissions", "discharges"):
+        if column not in table.columns_dict:
+            table.add_column(column, int)
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     migrations.apply(db)
