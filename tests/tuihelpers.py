@@ -3,23 +3,46 @@ device id, Dutch, the default theme, no cursor blink, no animation."""
 
 from __future__ import annotations
 
+import atexit
 import dataclasses
+import shutil
+import tempfile
+from pathlib import Path
 
 from testenv import FROZEN_NOW_MS, FakeClock
 
 FIXED_DEVICE_ID = "ab" * 32
 SIZE = (130, 40)
 
+# Built demo profiles of this test process, by (role, node, size, mesh): a build takes seconds (a year
+# of bed history), a copy of its folder milliseconds, and the copy holds the same bytes.
+_BUILT: dict[tuple[str, str, str, bool], Path] = {}
+_CACHE = Path(tempfile.mkdtemp(prefix="veld-demo-cache-"))
+atexit.register(shutil.rmtree, _CACHE, True)
+
 
 def demo_session(
     role: str = "nurse", node: str = "enschede-centrum", size: str = "small", mesh: bool = False
 ):
     """The demo profile (fixed seed, frozen clock) as a session; its device id made constant.
-    ``mesh``: with what other nodes did (the referral, the double-booked slot), as `veld demo`."""
+    ``mesh``: with what other nodes did (the referral, the double-booked slot), as `veld demo`.
+    Every call starts from a fresh copy of the demo as it was built, whatever earlier tests did."""
+    from veldclient import locations
     from veldclient.services import demo
+    from veldclient.services.session import open_session
 
-    demo.remove_demo()  # a fresh demo for each call: tests build it again with another role or size
-    session = demo.build_demo(size=size, node_id=node, role=role, clock=FakeClock(FROZEN_NOW_MS), mesh=mesh)
+    demo.remove_demo()
+    key = (role, node, size, mesh)
+    folder = locations.profile_dir(locations.DEMO_PROFILE)
+    if key in _BUILT:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(_BUILT[key], folder)
+    else:
+        demo.build_demo(size=size, node_id=node, role=role, clock=FakeClock(FROZEN_NOW_MS), mesh=mesh).close()
+        _BUILT[key] = shutil.copytree(folder, _CACHE / "-".join(map(str, key)))
+    session = open_session(
+        locations.DEMO_PROFILE, passphrase=demo.demo_passphrase(), clock=FakeClock(FROZEN_NOW_MS)
+    )
     session.profile = dataclasses.replace(session.profile, device_id=FIXED_DEVICE_ID)
     return session
 

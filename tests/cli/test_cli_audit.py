@@ -10,7 +10,7 @@ LOG = ("--profile", "demo", "audit", "log")
 
 
 def admin_demo(veld) -> None:
-    veld("demo", "--no-tui", "--role", "admin", **ADMIN)
+    veld.demo("--role", "admin", **ADMIN)
 
 
 def test_log_filters_by_action_event_user_and_day(veld):

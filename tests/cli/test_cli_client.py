@@ -13,7 +13,7 @@ NEW = ("--name", "Truus Quaedvlieg", "--birth-date", "1930-03-03", "--postcode",
 
 
 def demo(veld):
-    veld("demo", "--no-tui", **DEMO)
+    veld.demo(**DEMO)
     return lambda *args, **env: veld("--profile", "demo", *args, **{**DEMO, **env})
 
 

@@ -8,7 +8,7 @@ DEMO = {"VELD_PASSPHRASE": "demo"}
 
 
 def test_capacity_json_has_freshness_for_every_node(veld):
-    veld("demo", "--no-tui", **DEMO)
+    veld.demo(**DEMO)
     rows = json.loads(veld("--profile", "demo", "capacity", "--json", **DEMO).stdout)
     assert len({r["node_id"] for r in rows}) == 9
     keys = {
@@ -29,7 +29,7 @@ def test_capacity_json_has_freshness_for_every_node(veld):
 
 
 def test_capacity_text_marks_stale(veld):
-    veld("demo", "--no-tui", **DEMO)
+    veld.demo(**DEMO)
     out = veld("--profile", "demo", "capacity", **DEMO).stdout
     assert "STALE" in out and "enschede-centrum" in out
 
@@ -53,7 +53,7 @@ def test_a_new_profile_invents_no_capacity(veld):
 
 
 def test_the_fresh_demo_has_its_one_double_booking_and_unknown_resolve_fails(veld):
-    veld("demo", "--no-tui", **DEMO)
+    veld.demo(**DEMO)
     found = json.loads(veld("--profile", "demo", "conflicts", "--json", **DEMO).stdout)
     assert [len(c["event_ids"]) for c in found] == [2], "the demo's slot booked by Hengelo and Borne"
     bad = veld("--profile", "demo", "resolve", "doesnotexist", check=False, **DEMO)

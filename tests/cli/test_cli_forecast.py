@@ -10,7 +10,7 @@ import pytest
 
 @pytest.fixture
 def demo(veld):
-    veld("demo", "--no-tui", VELD_PASSPHRASE="demo")
+    veld.demo(VELD_PASSPHRASE="demo")
     return lambda *args, **env: veld("--profile", "demo", "forecast", *args, VELD_PASSPHRASE="demo", **env)
 
 

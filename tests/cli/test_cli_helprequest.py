@@ -14,7 +14,7 @@ TODAY = "2026-11-18"  # FROZEN_NOW_MS
 
 def demo_rows(veld) -> list[tuple[str, str, str]]:
     """Build the demo; (id, stored status, window end) of every help request."""
-    veld("demo", "--no-tui", **DEMO)
+    veld.demo(**DEMO)
     session = open_session("demo", passphrase="demo")
     try:
         return session.db.execute("SELECT id, status, window_end FROM help_requests ORDER BY id").fetchall()

@@ -59,7 +59,7 @@ def _codes(lang: str) -> re.Pattern[str]:
     ],
 )
 def test_text_output_names_things_by_their_label(veld, lang, words):
-    veld("demo", "--no-tui", **DEMO)
+    veld.demo(**DEMO)
     codes = _codes(lang)
     found, said = {}, ""
     for args in TEXT_COMMANDS:
@@ -74,7 +74,7 @@ def test_text_output_names_things_by_their_label(veld, lang, words):
 
 
 def test_json_keeps_the_codes(veld):
-    veld("demo", "--no-tui", **DEMO)
+    veld.demo(**DEMO)
     capacity = json.loads(veld("--profile", "demo", "capacity", "--json", VELD_LANG="nl", **DEMO).stdout)
     assert {r["care_type"] for r in capacity} <= {c.value for c in enums.CareType}
     slots = json.loads(veld("--profile", "demo", "slots", "list", "--json", VELD_LANG="nl", **DEMO).stdout)

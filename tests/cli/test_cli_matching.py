@@ -16,7 +16,7 @@ DEMO = {"VELD_PASSPHRASE": "demo"}
 def demo_requests(veld) -> tuple[str, str]:
     """Build the demo; return (an open request with candidates and clean notes, a request whose
     summary has health terms)."""
-    veld("demo", "--no-tui", **DEMO)
+    veld.demo(**DEMO)
     session = open_session("demo", passphrase="demo")
     try:
         rows = session.db.execute(

@@ -24,7 +24,7 @@ def cases(veld, *args: str) -> dict:
 
 
 def test_cases_json_lists_the_nodes_clients_with_requests_and_timers(veld):
-    veld("demo", "--no-tui", VELD_PASSPHRASE="demo")
+    veld.demo(VELD_PASSPHRASE="demo")
     out = cases(veld)
     assert (out["node_id"], out["role"], out["breaching_only"]) == ("enschede-centrum", "nurse", False)
     requests = [r for case in out["cases"] for r in case["requests"]]
@@ -40,7 +40,7 @@ def test_cases_json_lists_the_nodes_clients_with_requests_and_timers(veld):
 
 
 def test_cases_breaching_lists_only_open_requests_past_or_near_a_target(veld):
-    veld("demo", "--no-tui", VELD_PASSPHRASE="demo")
+    veld.demo(VELD_PASSPHRASE="demo")
     everything = cases(veld)
     out = cases(veld, "--breaching")
     assert out["breaching_only"] is True
@@ -59,7 +59,7 @@ def test_cases_breaching_lists_only_open_requests_past_or_near_a_target(veld):
 
 
 def test_cases_for_a_coordinator_carry_no_triage_or_clinical_fields(veld):
-    veld("demo", "--no-tui", "--role", "coordinator", VELD_PASSPHRASE="demo")
+    veld.demo("--role", "coordinator", VELD_PASSPHRASE="demo")
     out = cases(veld)
     assert out["role"] == "coordinator" and out["cases"]
     text = json.dumps(out)
@@ -70,7 +70,7 @@ def test_cases_for_a_coordinator_carry_no_triage_or_clinical_fields(veld):
 
 
 def test_cases_text_output_and_language(veld):
-    veld("demo", "--no-tui", VELD_PASSPHRASE="demo")
+    veld.demo(VELD_PASSPHRASE="demo")
     en = veld("--profile", "demo", "cases", VELD_PASSPHRASE="demo").stdout
     assert "reply:" in en and "placed:" in en
     nl = veld("--profile", "demo", "cases", "--breaching", VELD_PASSPHRASE="demo", VELD_LANG="nl").stdout

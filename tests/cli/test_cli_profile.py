@@ -70,7 +70,7 @@ def test_locate_honours_veld_home(veld):
 
 
 def test_corrupt_document_is_quarantined_and_reported(veld, tmp_path):
-    veld("demo", "--no-tui", VELD_PASSPHRASE="demo")
+    veld.demo(VELD_PASSPHRASE="demo")
     env = {"VELD_PASSPHRASE": "demo"}
     import os
 
@@ -95,7 +95,7 @@ def test_corrupt_document_is_quarantined_and_reported(veld, tmp_path):
 
 
 def test_doctor_rebuild_keeps_tables_equal(veld):
-    veld("demo", "--no-tui", VELD_PASSPHRASE="demo")
+    veld.demo(VELD_PASSPHRASE="demo")
     env = {"VELD_PASSPHRASE": "demo"}
     before = json.loads(veld("--profile", "demo", "status", "--json", **env).stdout)["counts"]
     out = veld("--profile", "demo", "doctor", "--rebuild", **env).stdout
@@ -104,7 +104,7 @@ def test_doctor_rebuild_keeps_tables_equal(veld):
 
 
 def test_audit_verify_names_an_edited_entry(veld):
-    veld("demo", "--no-tui", VELD_PASSPHRASE="demo")
+    veld.demo(VELD_PASSPHRASE="demo")
     env = {"VELD_PASSPHRASE": "demo"}
     assert "audit log ok" in veld("--profile", "demo", "audit", "verify", **env).stdout
     import os
@@ -120,7 +120,7 @@ def test_audit_verify_names_an_edited_entry(veld):
 
 
 def test_audit_verify_names_a_deleted_entry(veld):
-    veld("demo", "--no-tui", VELD_PASSPHRASE="demo")
+    veld.demo(VELD_PASSPHRASE="demo")
     env = {"VELD_PASSPHRASE": "demo"}
     import os
 

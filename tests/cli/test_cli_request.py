@@ -164,7 +164,7 @@ def test_candidates_are_listed_by_score_best_first_with_reasons_that_add_up(veld
 
 def test_show_reads_every_offered_request_of_the_demo(veld):
     """The demo's offers name no care type (an offer is for the request's own): show still reads them."""
-    veld("demo", "--no-tui", VELD_PASSPHRASE="demo")
+    veld.demo(VELD_PASSPHRASE="demo")
     cases = js(veld("--profile", "demo", "cases", "--json", VELD_PASSPHRASE="demo"))["cases"]
     offered = [r["request_id"] for c in cases for r in c["requests"] if r["status"] == "OFFERED"]
     assert offered

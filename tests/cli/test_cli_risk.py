@@ -13,7 +13,7 @@ def risk(veld, *args: str, **env: str) -> dict:
 
 
 def test_the_nurse_gets_every_kind_of_reason_in_words_in_both_languages(veld):
-    veld("demo", "--no-tui", VELD_PASSPHRASE="demo")
+    veld.demo(VELD_PASSPHRASE="demo")
     out = risk(veld)
     assert (out["node_id"], out["role"]) == ("enschede-centrum", "nurse")
     reasons = [r for c in out["clients"] for r in c["reasons"]]
@@ -33,7 +33,7 @@ def test_the_nurse_gets_every_kind_of_reason_in_words_in_both_languages(veld):
 
 
 def test_the_coordinator_sees_no_clinical_reason_and_no_score(veld):
-    veld("demo", "--no-tui", "--role", "coordinator", VELD_PASSPHRASE="demo")
+    veld.demo("--role", "coordinator", VELD_PASSPHRASE="demo")
     out = risk(veld)
     assert out["role"] == "coordinator" and out["clients"]
     kinds = {r["kind"] for c in out["clients"] for r in c["reasons"]}
@@ -43,7 +43,7 @@ def test_the_coordinator_sees_no_clinical_reason_and_no_score(veld):
 
 
 def test_the_admin_is_refused_with_one_line_and_it_is_audited(veld):
-    veld("demo", "--no-tui", "--role", "admin", VELD_PASSPHRASE="demo")
+    veld.demo("--role", "admin", VELD_PASSPHRASE="demo")
     refused = veld("--profile", "demo", "risk", check=False, VELD_PASSPHRASE="demo")
     assert refused.returncode != 0 and refused.stdout == ""
     assert len(refused.stderr.strip().splitlines()) == 1 and "may not" in refused.stderr
@@ -53,7 +53,7 @@ def test_the_admin_is_refused_with_one_line_and_it_is_audited(veld):
 
 
 def test_the_text_output_speaks_one_language_and_each_read_is_audited(veld):
-    veld("demo", "--no-tui", VELD_PASSPHRASE="demo")
+    veld.demo(VELD_PASSPHRASE="demo")
     nl = veld("--profile", "demo", "risk", VELD_PASSPHRASE="demo", VELD_LANG="nl").stdout
     assert "geen respijt geregeld" in nl and "nog geen aanbod" in nl and "verslechterd" in nl
     assert "no respite" not in nl and "no offer" not in nl

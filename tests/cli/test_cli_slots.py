@@ -13,7 +13,7 @@ SLOTS = ("--profile", "demo", "slots")
 
 
 def demo_client(veld) -> str:
-    veld("demo", "--no-tui", **DEMO)
+    veld.demo(**DEMO)
     session = open_session("demo", passphrase="demo")
     try:
         return str(session.db.execute("SELECT id FROM clients ORDER BY id LIMIT 1").fetchone()[0])
@@ -97,6 +97,6 @@ def test_bad_input_is_named_in_both_languages_and_nothing_is_written(veld):
 
 
 def test_a_coordinator_may_not_publish(veld):
-    veld("demo", "--no-tui", "--role", "coordinator", **DEMO)
+    veld.demo("--role", "coordinator", **DEMO)
     refused = veld(*SLOTS, "publish", "--service", "GP", "--start", "2026-11-20 09:00", check=False, **DEMO)
     assert refused.returncode == 2 and "may not view or change this" in refused.stderr
