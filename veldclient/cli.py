@@ -151,11 +151,8 @@ def open_profile(name: str) -> Session:
 @contextlib.contextmanager
 def profile_session(ctx: click.Context, profile_name: str | None) -> Iterator[Session]:
     """The command's profile, unlocked for the command's work and closed after it, whatever happens."""
-    session = open_profile(resolve_profile(ctx, profile_name))
-    try:
+    with profile_session(ctx, profile_name) as session:
         yield session
-    finally:
-        session.close()
 
 
 def say_waiting() -> None:
@@ -438,11 +435,8 @@ def _status(session: Session, check: bool = True) -> Any:
 @handles_errors
 def status(ctx: click.Context, as_json: bool, profile_name: str | None) -> None:
     """Profile, node, role, device id, counts per record type, quarantined documents."""
-    session = open_profile(resolve_profile(ctx, profile_name))
-    try:
+    with profile_session(ctx, profile_name) as session:
         st = _status(session)
-    finally:
-        session.close()
     if as_json:
         echo_json(st.as_json())
         return
@@ -483,11 +477,8 @@ def docs(ctx: click.Context, as_json: bool, profile_name: str | None) -> None:
     """Every document id with its kind and heads."""
     from veldclient.services import status as status_service
 
-    session = open_profile(resolve_profile(ctx, profile_name))
-    try:
+    with profile_session(ctx, profile_name) as session:
         listing = status_service.documents(session)
-    finally:
-        session.close()
     if as_json:
         echo_json(listing)
     else:
@@ -519,12 +510,11 @@ def doctor(ctx: click.Context, rebuild: bool, profile_name: str | None) -> None:
     from veldclient.cli_progress import Bar, on_terminal
     from veldclient.services import doctor as doctor_service
 
-    session = open_profile(resolve_profile(ctx, profile_name))
-    try:
-        with Bar(doctor_service.steps(rebuild), enabled=on_terminal()) as bar:
-            report = doctor_service.check(session, rebuild=rebuild, progress=bar)
-    finally:
-        session.close()
+    with (
+        profile_session(ctx, profile_name) as session,
+        Bar(doctor_service.steps(rebuild), enabled=on_terminal()) as bar,
+    ):
+        report = doctor_service.check(session, rebuild=rebuild, progress=bar)
     ok = say("in orde", "ok")
     integrity = ok if not report.integrity else "; ".join(report.integrity)
     click.echo(say("database-integriteit", "database integrity") + f": {integrity}")
@@ -608,11 +598,8 @@ def audit_verify(ctx: click.Context, profile_name: str | None) -> None:
     """Check the hash chain; names every edited or missing entry."""
     from veldclient.services import audit_service
 
-    session = open_profile(resolve_profile(ctx, profile_name))
-    try:
+    with profile_session(ctx, profile_name) as session:
         report = audit_service.verify(session)
-    finally:
-        session.close()
     if report.ok:
         click.echo(
             language.plural(
@@ -665,11 +652,8 @@ def show_log(
     where = audit_view.parse_filter(
         client_id=client_id, user_id=user_id, action=action, event=event, since=since, until=until
     )
-    session = open_profile(resolve_profile(ctx, profile_name))
-    try:
+    with profile_session(ctx, profile_name) as session:
         entries = audit_service.read_log(session, limit=limit, where=where)
-    finally:
-        session.close()
     language = lang()
     if as_json:
         echo_json(

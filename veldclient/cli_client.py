@@ -23,6 +23,7 @@ from veldclient.cli import (
     lang,
     open_profile,
     profile_option,
+    profile_session,
     resolve_profile,
 )
 from veldclient.cli_matching import plain
@@ -214,8 +215,7 @@ def erase_command(
     """Erase a client (AVG art. 17) on every node that holds their documents: prints what goes first."""
     from veldclient.services import erasure
 
-    session = open_profile(resolve_profile(ctx, profile_name))
-    try:
+    with profile_session(ctx, profile_name) as session:
         items = erasure.preview(session, client_id)
         language = lang()
         if not as_json or not yes:
@@ -230,8 +230,6 @@ def erase_command(
                 click.echo(plain(f"  {item.text(language)} — {nodes}"), err=as_json)
         ask_first(yes, ("Definitief wissen?", "Erase for good?"), ("Niets gewist.", "Nothing erased."))
         erased = erasure.erase_client(session, client_id, reason=reason)
-    finally:
-        session.close()
     if as_json:
         echo_json({"id": client_id, "erased": erased, "items": [_item_json(i) for i in items]})
     else:

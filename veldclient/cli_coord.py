@@ -15,6 +15,7 @@ from veldclient.cli import (
     lang,
     open_profile,
     profile_option,
+    profile_session,
     resolve_profile,
 )
 from veldclient.domain import CareType
@@ -49,11 +50,8 @@ def capacity_command(
         return
     from veldclient.services import capacity
 
-    session = open_profile(resolve_profile(ctx, profile_name))
-    try:
+    with profile_session(ctx, profile_name) as session:
         rows = capacity.capacity(session, node_id=node_id, care_type=care_type, capability=capability)
-    finally:
-        session.close()
     if as_json:
         echo_json([r.as_json() for r in rows])
         return
@@ -197,11 +195,8 @@ def conflicts_command(ctx: click.Context, as_json: bool, profile_name: str | Non
     """Records with concurrent events a person must decide on (both sides shown)."""
     from veldclient.services import conflicts
 
-    session = open_profile(resolve_profile(ctx, profile_name))
-    try:
+    with profile_session(ctx, profile_name) as session:
         found = conflicts.inbox(session)
-    finally:
-        session.close()
     if as_json:
         echo_json([c.as_json() for c in found])
         return
@@ -273,8 +268,7 @@ def resolve_command(
             "Kies één beslissing: --choose, --merge-into of --keep-both.",
             "Choose one decision: --choose, --merge-into or --keep-both.",
         )
-    session = open_profile(resolve_profile(ctx, profile_name))
-    try:
+    with profile_session(ctx, profile_name) as session:
         found = conflicts.find(session, conflict_id)
         duplicate = found.kind == conflicts.DUPLICATE
         if duplicate and not (merge_into or chosen or keep_both):
@@ -293,6 +287,4 @@ def resolve_command(
         except ValidationError as error:  # named by the option that holds it
             option = "--merge-into" if merge_into else "--choose"
             raise ValidationError(FieldError(option, e.code, e.nl, e.en) for e in error.errors) from None
-    finally:
-        session.close()
     click.echo(f"{resolved.id}: {'opgelost' if lang() == 'nl' else 'resolved'}")

@@ -16,9 +16,8 @@ from veldclient.cli import (
     echo_json,
     handles_errors,
     lang,
-    open_profile,
     profile_option,
-    resolve_profile,
+    profile_session,
     say,
 )
 
@@ -48,8 +47,7 @@ def forecast_command(
 
     A forecast from the daily capacity history in the node documents (counts only), with an 80 %
     interval; computed on this device."""
-    session = open_profile(resolve_profile(ctx, profile_name))
-    try:
+    with profile_session(ctx, profile_name) as session:
         if backtest:
             from veldclient.services import forecast_backtest
 
@@ -60,8 +58,6 @@ def forecast_command(
         found = forecast.forecasts(session)
         chosen = forecast.select(found, node_id=node_id, care_type=care_type, region=region)
         now = session.now()
-    finally:
-        session.close()
     if as_json:
         echo_json({**found.as_json(), "forecasts": [item.as_json() for item in chosen]})
         return

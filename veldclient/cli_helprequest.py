@@ -22,9 +22,8 @@ from veldclient.cli import (
     echo_json,
     handles_errors,
     lang,
-    open_profile,
     profile_option,
-    resolve_profile,
+    profile_session,
     with_session,
 )
 from veldclient.cli_matching import plain
@@ -58,12 +57,9 @@ def list_command(ctx: click.Context, status: str, as_json: bool, profile_name: s
 
     code = status.upper() if status.lower() not in ("all", "unmatched") else status.lower()
     statuses = None if code == "all" else ("OPEN", "MATCHING") if code == "unmatched" else (code,)
-    session = open_profile(resolve_profile(ctx, profile_name))
-    try:
+    with profile_session(ctx, profile_name) as session:
         page = roster_view.help_requests_page(session, statuses, 0, 1_000_000)
         today = session.today().isoformat()
-    finally:
-        session.close()
     if as_json:
         echo_json({"today": today, "status": code, "help_requests": [_item(i) for i in page.items]})
         return
@@ -131,11 +127,8 @@ def edit_command(
             "Geef aan wat er verandert: --summary, --start en/of --end.",
             "Say what changes: --summary, --start and/or --end.",
         )
-    session = open_profile(resolve_profile(ctx, profile_name))
-    try:
+    with profile_session(ctx, profile_name) as session:
         saved = roster.update_help_request(session, request_id, changes)
-    finally:
-        session.close()
     _say_saved(saved, as_json)
 
 
@@ -196,11 +189,8 @@ def add_command(
 
     start, end = fields.pop("start"), fields.pop("end")
     raw = {**fields, "window": {"start": start, "end": end, "availability": list(slots)}}
-    session = open_profile(resolve_profile(ctx, profile_name))
-    try:
+    with profile_session(ctx, profile_name) as session:
         saved = roster.file_help_request(session, raw)
-    finally:
-        session.close()
     _say_saved(saved, as_json)
 
 
@@ -226,11 +216,8 @@ def close_command(
         ),
         ("Niets afgesloten.", "Nothing was closed."),
     )
-    session = open_profile(resolve_profile(ctx, profile_name))
-    try:
+    with profile_session(ctx, profile_name) as session:
         closed = roster.close_help_request(session, request_id, "DONE" if done else "CANCELLED")
-    finally:
-        session.close()
     if as_json:
         echo_json({"id": closed.id, "status": closed.status.value})
         return

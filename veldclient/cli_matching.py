@@ -15,9 +15,8 @@ from veldclient.cli import (
     echo_json,
     handles_errors,
     lang,
-    open_profile,
     profile_option,
-    resolve_profile,
+    profile_session,
 )
 from veldclient.domain import formats
 
@@ -42,11 +41,8 @@ def match(
     score adds up from."""
     from veldclient.services import matching
 
-    session = open_profile(resolve_profile(ctx, profile_name))
-    try:
+    with profile_session(ctx, profile_name) as session:
         candidates = matching.rank(session, request_id, limit=limit, explain=show_all)
-    finally:
-        session.close()
     if as_json:
         echo_json({"help_request_id": request_id, "candidates": [c.to_json() for c in candidates]})
         return
@@ -97,13 +93,10 @@ def export_volunteers(
     """Write the volunteer-facing CSV for a help request (task, window, PC4, first name, notes)."""
     from veldclient.services import volunteer_export
 
-    session = open_profile(resolve_profile(ctx, profile_name))
-    try:
+    with profile_session(ctx, profile_name) as session:
         result = volunteer_export.export_for_volunteer(
             session, request_id, out_path, lang=file_lang or lang()
         )
-    finally:
-        session.close()
     if as_json:
         echo_json(result.as_json())
         return

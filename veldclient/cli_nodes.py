@@ -15,9 +15,8 @@ from veldclient.cli import (
     echo_json,
     handles_errors,
     lang,
-    open_profile,
     profile_option,
-    resolve_profile,
+    profile_session,
     say,
 )
 from veldclient.cli_matching import plain
@@ -71,8 +70,7 @@ def found_command(
     their next sync with a node that paired this device."""
     from veldclient.services import nodes
 
-    session = open_profile(resolve_profile(ctx, profile_name))
-    try:
+    with profile_session(ctx, profile_name) as session:
         node = nodes.found_node(
             session,
             node_id=node_id,
@@ -82,8 +80,6 @@ def found_command(
             focus=focus,
             care_types=list(care_types),
         )
-    finally:
-        session.close()
     if as_json:
         echo_json(node.as_json())
         return
@@ -107,8 +103,7 @@ def retire_command(ctx: click.Context, node_id: str, yes: bool, profile_name: st
     """Retire this profile's node: no more referrals to it and its beds stop counting (signed)."""
     from veldclient.services import nodes
 
-    session = open_profile(resolve_profile(ctx, profile_name))
-    try:
+    with profile_session(ctx, profile_name) as session:
         known = nodes.check_known(session, node_id)
         if not yes:
             click.confirm(
@@ -119,8 +114,6 @@ def retire_command(ctx: click.Context, node_id: str, yes: bool, profile_name: st
                 abort=True,
             )
         node = nodes.retire_node(session, node_id)
-    finally:
-        session.close()
     click.echo(
         say(
             f"Knooppunt '{plain(node.name)}' is opgeheven; de andere knooppunten zien dat na hun"
@@ -139,11 +132,8 @@ def nodes_command(ctx: click.Context, as_json: bool, profile_name: str | None) -
     """Every node this device knows: the Twente demo nodes and those founded by their admins."""
     from veldclient.services import nodes
 
-    session = open_profile(resolve_profile(ctx, profile_name))
-    try:
+    with profile_session(ctx, profile_name) as session:
         rows = nodes.known_nodes(session)
-    finally:
-        session.close()
     if as_json:
         echo_json([n.as_json() for n in rows])
         return

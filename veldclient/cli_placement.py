@@ -16,9 +16,8 @@ from veldclient.cli import (
     echo_json,
     handles_errors,
     lang,
-    open_profile,
     profile_option,
-    resolve_profile,
+    profile_session,
 )
 from veldclient.domain import CareType, PlacementStatus, Urgency
 from veldclient.domain.enums import label_of
@@ -65,12 +64,9 @@ def cases(ctx: click.Context, as_json: bool, breaching: bool, profile_name: str 
     """Clients with placement requests: status, care type, urgency and the 2 h / 24 h timers."""
     from veldclient.services import placements
 
-    session = open_profile(resolve_profile(ctx, profile_name))
-    try:
+    with profile_session(ctx, profile_name) as session:
         found = placements.caseload(session, breaching_only=breaching)
         node_id, role, now = session.actor.node_id, session.actor.role, session.now()
-    finally:
-        session.close()
     if as_json:
         echo_json({"node_id": node_id, "role": role, "now": now, "breaching_only": breaching, "cases": found})
         return
@@ -99,12 +95,9 @@ def requests(ctx: click.Context, incoming: bool, as_json: bool, profile_name: st
             "Gebruik --incoming; de eigen aanvragen staan in 'veld cases'.",
             "Use --incoming; your node's own requests are in 'veld cases'.",
         )
-    session = open_profile(resolve_profile(ctx, profile_name))
-    try:
+    with profile_session(ctx, profile_name) as session:
         page = caseload_view.incoming(session, 0, 1_000_000)
         node_id, role = session.actor.node_id, session.actor.role
-    finally:
-        session.close()
     if as_json:
         echo_json({"node_id": node_id, "role": role, "incoming": page.rows})
         return

@@ -21,9 +21,8 @@ from veldclient.cli import (
     echo_json,
     handles_errors,
     lang,
-    open_profile,
     profile_option,
-    resolve_profile,
+    profile_session,
     with_session,
 )
 from veldclient.cli_matching import plain
@@ -127,11 +126,8 @@ def new(
         "desired_start": desired_start,
         "care_type": care_type,
     }
-    session = open_profile(resolve_profile(ctx, profile_name))
-    try:
+    with profile_session(ctx, profile_name) as session:
         filed = placements.file_placement_request(session, client_id, raw)
-    finally:
-        session.close()
     if as_json:
         echo_json(filed.to_dict())
         return
@@ -149,11 +145,8 @@ def show(ctx: click.Context, request_id: str, as_json: bool, profile_name: str |
     """The request with its status, where it was sent and its offers (the name only on its own node)."""
     from veldclient.services import placement_flow as flow
 
-    session = open_profile(resolve_profile(ctx, profile_name))
-    try:
+    with profile_session(ctx, profile_name) as session:
         view = flow.get_request(session, _full_id(session, request_id))
-    finally:
-        session.close()
     if as_json:
         echo_json(view)
         return
@@ -213,8 +206,7 @@ def send(
     """Send the request to another node (it leaves this device at the next sync or bundle)."""
     from veldclient.services import placement_flow as flow
 
-    session = open_profile(resolve_profile(ctx, profile_name))
-    try:
+    with profile_session(ctx, profile_name) as session:
         rid = _full_id(session, request_id)
         target = plain(node_id)
         ask_first(
@@ -224,8 +216,6 @@ def send(
         )
         event = flow.send(session, rid, node_id)
         _report(session, rid, event, as_json, f"Verstuurd naar {target}", f"Sent to {target}")
-    finally:
-        session.close()
 
 
 @request.command("withdraw")
@@ -247,8 +237,7 @@ def withdraw(
     """Withdraw (cancel) your node's request; with --offer, take back an offer your node made."""
     from veldclient.services import placement_flow as flow
 
-    session = open_profile(resolve_profile(ctx, profile_name))
-    try:
+    with profile_session(ctx, profile_name) as session:
         rid = _full_id(session, request_id)
         if offer_id is None:
             event = flow.cancel(session, rid, reason=reason)
@@ -256,8 +245,6 @@ def withdraw(
         else:
             event = flow.withdraw(session, rid, offer_id, reason=reason)
             _report(session, rid, event, as_json, "Aanbod ingetrokken", "Offer withdrawn")
-    finally:
-        session.close()
 
 
 @request.command("offer")
@@ -281,8 +268,7 @@ def offer(
     from veldclient.services import capacity
     from veldclient.services import placement_flow as flow
 
-    session = open_profile(resolve_profile(ctx, profile_name))
-    try:
+    with profile_session(ctx, profile_name) as session:
         rid = _full_id(session, request_id)
         care = (
             care_type
@@ -290,8 +276,6 @@ def offer(
         )
         event = flow.offer(session, rid, capacity.own_location(session, location), care)
         _report(session, rid, event, as_json, f"Aanbod gedaan: {event['id']}", f"Offer made: {event['id']}")
-    finally:
-        session.close()
 
 
 @request.command("accept")
@@ -308,8 +292,7 @@ def accept(
     """Accept an offer: the bed is reserved for this client until admission."""
     from veldclient.services import placement_flow as flow
 
-    session = open_profile(resolve_profile(ctx, profile_name))
-    try:
+    with profile_session(ctx, profile_name) as session:
         rid = _full_id(session, request_id)
         ask_first(
             yes,
@@ -321,8 +304,6 @@ def accept(
         )
         event = flow.accept(session, rid, offer_id)
         _report(session, rid, event, as_json, "Aanbod geaccepteerd", "Offer accepted")
-    finally:
-        session.close()
 
 
 @request.command("decline")
@@ -344,13 +325,10 @@ def decline(
     """Decline a request sent to your node; with --offer, decline an offer made for your request."""
     from veldclient.services import placement_flow as flow
 
-    session = open_profile(resolve_profile(ctx, profile_name))
-    try:
+    with profile_session(ctx, profile_name) as session:
         rid = _full_id(session, request_id)
         event = flow.decline(session, rid, offer_id, reason=reason)
         _report(session, rid, event, as_json, "Afgewezen", "Declined")
-    finally:
-        session.close()
 
 
 @request.command("admit")
@@ -366,13 +344,10 @@ def admit(
     """Record the admission on your node's accepted offer (a free bed becomes occupied)."""
     from veldclient.services import placement_flow as flow
 
-    session = open_profile(resolve_profile(ctx, profile_name))
-    try:
+    with profile_session(ctx, profile_name) as session:
         rid = _full_id(session, request_id)
         event = flow.admit(session, rid, offer_event_id=offer_id)
         _report(session, rid, event, as_json, "Opname vastgelegd", "Admission recorded")
-    finally:
-        session.close()
 
 
 @request.command("discharge")
@@ -388,10 +363,7 @@ def discharge(
     """Record the discharge and where to (e.g. HOME, HOME_WV); the bed becomes free again."""
     from veldclient.services import placement_flow as flow
 
-    session = open_profile(resolve_profile(ctx, profile_name))
-    try:
+    with profile_session(ctx, profile_name) as session:
         rid = _full_id(session, request_id)
         event = flow.discharge(session, rid, destination)
         _report(session, rid, event, as_json, "Ontslag vastgelegd", "Discharge recorded")
-    finally:
-        session.close()

@@ -15,9 +15,8 @@ from veldclient.cli import (
     echo_json,
     handles_errors,
     lang,
-    open_profile,
     profile_option,
-    resolve_profile,
+    profile_session,
 )
 
 
@@ -30,12 +29,9 @@ def risk(ctx: click.Context, as_json: bool, profile_name: str | None) -> None:
     """Crisis risk: own clients whose situation points to an acute admission soon, with the reasons."""
     from veldclient.services import risk as risk_service
 
-    session = open_profile(resolve_profile(ctx, profile_name))
-    try:
+    with profile_session(ctx, profile_name) as session:
         entries = risk_service.risk_list(session)
         node_id, role, now = session.actor.node_id, session.actor.role, session.now()
-    finally:
-        session.close()
     if as_json:
         echo_json({"node_id": node_id, "role": role, "now": now, "clients": [e.to_json() for e in entries]})
         return

@@ -18,9 +18,8 @@ from veldclient.cli import (
     echo_json,
     handles_errors,
     lang,
-    open_profile,
     profile_option,
-    resolve_profile,
+    profile_session,
 )
 from veldclient.cli_matching import plain
 from veldclient.domain import formats
@@ -51,11 +50,8 @@ def list_command(
     """Every slot known here, earliest first, with its state: free, booked or double booked."""
     from veldclient.services import slots
 
-    session = open_profile(resolve_profile(ctx, profile_name))
-    try:
+    with profile_session(ctx, profile_name) as session:
         rows = [_row(r) for r in slots.slot_table(session, session.actor.node_id if mine else node_id)]
-    finally:
-        session.close()
     if as_json:
         echo_json(rows)
         return
@@ -101,11 +97,8 @@ def publish_command(
     """Publish consecutive slots of this node (nurse or admin)."""
     from veldclient.services import slots
 
-    session = open_profile(resolve_profile(ctx, profile_name))
-    try:
+    with profile_session(ctx, profile_name) as session:
         made = slots.publish(session, service=service, start_at=start_at, minutes=minutes, count=count)
-    finally:
-        session.close()
     if as_json:
         echo_json([{**s.to_dict(), "when": slots.when(s.start_at)} for s in made])
         return
@@ -129,11 +122,8 @@ def book_command(
     """Book a free slot (of any node) for a client of this node (nurse or coordinator)."""
     from veldclient.services import slots
 
-    session = open_profile(resolve_profile(ctx, profile_name))
-    try:
+    with profile_session(ctx, profile_name) as session:
         booking_id = slots.book(session, slot_id, client_id)
-    finally:
-        session.close()
     if as_json:
         echo_json({"booking_id": booking_id, "slot_id": slot_id})
         return
@@ -150,11 +140,8 @@ def release_command(ctx: click.Context, slot_id: str, as_json: bool, profile_nam
     """Release this node's booking of a slot, so it is free again."""
     from veldclient.services import slots
 
-    session = open_profile(resolve_profile(ctx, profile_name))
-    try:
+    with profile_session(ctx, profile_name) as session:
         booking_id = slots.release_slot(session, slot_id)
-    finally:
-        session.close()
     if as_json:
         echo_json({"released": booking_id, "slot_id": slot_id})
         return
