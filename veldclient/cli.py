@@ -151,8 +151,11 @@ def open_profile(name: str) -> Session:
 @contextlib.contextmanager
 def profile_session(ctx: click.Context, profile_name: str | None) -> Iterator[Session]:
     """The command's profile, unlocked for the command's work and closed after it, whatever happens."""
-    with profile_session(ctx, profile_name) as session:
+    session = open_profile(resolve_profile(ctx, profile_name))
+    try:
         yield session
+    finally:
+        session.close()
 
 
 def say_waiting() -> None:
