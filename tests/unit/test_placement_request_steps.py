@@ -77,7 +77,12 @@ def test_no_other_node_is_asked_while_an_offer_is_open_and_after_a_decline_the_h
     ship(a, b, doc)
     c_location = c.db.execute(
         "SELECT location_id FROM capacity WHERE node_id = 'oldenzaal' AND care_type = 'ELV_HOOG'"
+        " ORDER BY location_id"
     ).fetchone()[0]
+    # only a bed reported free can be offered: Oldenzaal reports one (the demo's beds may all be taken)
+    capacity.update_capacity(
+        c, c_location, "ELV_HOOG", {"beds_total": 4, "counts": {"FREE": 1, "OCCUPIED": 3}}
+    )
     second = pf.offer(c, rid, c_location, "ELV_HOOG")
     ship(c, b, doc)
     with pytest.raises(InvalidTransition):  # Almelo sees Oldenzaal's open offer: one at a time
