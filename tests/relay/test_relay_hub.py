@@ -196,7 +196,9 @@ def test_a_revoked_device_loses_access_with_the_next_configuration(isolated_env,
         stranger = make_session("stranger", node="almelo")  # never paired: refused at the door
         try:
             relay.add(stranger, server.url, server.cert)
-            with pytest.raises(relay_link.RelayUnreachable, match="TLS"):
+            # the server ends the handshake: the client hears it as a TLS error or, when the
+            # server closed first, as a broken pipe; either way nothing is sent or fetched
+            with pytest.raises(relay_link.RelayUnreachable, match="TLS|Broken pipe|reset"):
                 relay.pull(stranger)
         finally:
             stranger.close()
