@@ -244,8 +244,16 @@ def _admins(
     gets no say over other nodes: a stolen laptop cannot make its node trust a fake other node."""
     paired = _registry(db, node_id)[0]
     admins = {d: c for d, c in paired.items() if c and d not in revoked and _is_admin_of(c, node_id)}
+    return _grow_admins(admins, node_id, entries, revoked)
+
+
+def _grow_admins(
+    admins: dict[str, str], node_id: str, entries: list[Mapping[str, Any]], revoked: set[str]
+) -> dict[str, str]:
+    """``admins`` plus every admin device the node's own document lists with a signature of an
+    admin already trusted: a fixpoint, as in resolve_devices, over admins' signatures only."""
     changed = True
-    while changed:  # fixpoint, as in resolve_devices, over admins' signatures only
+    while changed:
         changed = False
         for entry in entries:
             device_id, cert = entry["device_id"], entry.get("cert")
@@ -397,17 +405,7 @@ def node_admins(
     for device_id, cert in (introduced or {}).items():
         if device_id not in revoked and _names(cert, device_id) and _is_admin_of(cert, node_id):
             admins.setdefault(device_id, cert)
-    changed = True
-    while changed:  # an introduced admin may have added more admins in the node's own document
-        changed = False
-        for entry in entries:
-            device_id, listed = entry["device_id"], entry.get("cert")
-            if device_id in admins or device_id in revoked or not _names(listed, device_id):
-                continue
-            if _is_admin_of(listed, node_id) and _vouched(entry, node_id, "add", admins):
-                admins[device_id] = listed
-                changed = True
-    return admins
+    return _grow_admins(admins, node_id, entries, revoked)  # introduced admins vouch too
 
 
 def node_act_signed(
