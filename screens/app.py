@@ -353,7 +353,10 @@ class VeldApp(LocalisedKeys, ServiceCaller, App[None]):
         localise_textual_keys(event.widget)
 
     def apply_language(self, lang: str) -> None:
-        """Switch the language everywhere: bindings and screens are rebuilt in the new language."""
+        """Switch the language everywhere: bindings and screens are rebuilt in the new language.
+
+        Toasts still on screen were said in the old language, so they go with it."""
+        self.clear_notifications()
         i18n.set_language(lang)
         self.use_own_keys()
         current = self.current_mode

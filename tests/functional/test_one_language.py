@@ -111,3 +111,17 @@ async def test_every_screen_speaks_one_language_before_and_after_a_switch(role):
     assert "Dismiss" not in dutch["open menu"] + english["open menu"]
     # the title bar names the role, never its code
     assert f"· {role}" not in dutch["dashboard"] and f"· {role}" not in english["dashboard"]
+
+
+async def test_a_toast_said_before_a_switch_leaves_with_its_language():
+    session = demo_session(role="admin", mesh=True)
+    app = make_app(session, start="dashboard", lang="nl")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        app.action_risk()  # an admin is told, in Dutch, that the crisis-risk list is not for them
+        await settle(app, pilot)
+        assert "beheerder" in screen_text(app)
+        app.apply_language("en")
+        await settle(app, pilot)
+        assert "beheerder" not in screen_text(app)
+        assert mixed({"dashboard": screen_text(app)}, "en", set()) == {}
