@@ -211,8 +211,9 @@ class PeerServer:
         held = session.repo.held(unseen)
         missing = [d for d in unseen if d not in held]
         ignored = [d for d in unseen if d in held]  # here, but not theirs to see
-        with session.transaction():
-            acks.record(session.db, peer.device_id, equal, session.now())
+        if equal:
+            with session.transaction():
+                acks.record(session.db, peer.device_id, equal, session.now())
         return {"docs": docs, "missing": missing, "ignored": ignored, "cursor": cursor}
 
     def _fetch(
@@ -306,27 +307,18 @@ class PeerServer:
             raise
         skip = {d for d, _ in failed}
         refused += [[d, why] for d, why in failed]
-        replies: list[list[Any]] = []
         later = set(rest)
-        answered: list[str] = []
-        for doc_id, sync_state, _ in items:
-            if doc_id in later:
-                continue
-            if doc_id in skip:
-                state.states.pop(doc_id, None)
-                continue
-            try:
-                reply = repo.generate_sync(doc_id, sync_state)
-            except VeldError as exc:
-                state.states.pop(doc_id, None)
-                refused.append([doc_id, exc.message("en")])
-                continue
-            answered.append(doc_id)
-            if reply is not None:
-                replies.append([doc_id, reply])
-        heads = self.replica.heads_of(answered)
+        for doc_id in skip:
+            state.states.pop(doc_id, None)
+        messages, unreadable = repo.generate_sync_many(
+            (d, s) for d, s, _ in items if d not in later and d not in skip
+        )
+        for doc_id, why in unreadable:
+            state.states.pop(doc_id, None)
+            refused.append([doc_id, why])
+        heads = self.replica.heads_of(list(messages))
         return {
-            "msgs": replies,
+            "msgs": [[d, m] for d, m in messages.items() if m is not None],
             "heads": [[d, h.digest] for d, h in heads.items()],
             "taken": list(taken),  # changed here by the caller's messages: what its report counts as sent
             "refused": refused,

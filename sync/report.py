@@ -19,6 +19,9 @@ class SyncReport:
     pushed: int = 0
     merged: int = 0  # documents changed here
     refused: list[tuple[str, str]] = field(default_factory=list)
+    # Of ``refused``, node documents refused on an earlier run at the same version and trust
+    # (sync.refusals): reported again, but nothing was fetched or decided anew.
+    refused_before: set[str] = field(default_factory=set)
     unconverged: list[str] = field(default_factory=list)
     round_trips: int = 0
     bytes_sent: int = 0
@@ -26,7 +29,9 @@ class SyncReport:
 
     @property
     def moved(self) -> bool:
-        return bool(self.fetched or self.pushed or self.merged or self.refused or self.unconverged)
+        """Whether the run changed or decided anything (a run that did not is not audited)."""
+        refused_now = any(doc_id not in self.refused_before for doc_id, _ in self.refused)
+        return bool(self.fetched or self.pushed or self.merged or refused_now or self.unconverged)
 
     def as_json(self) -> dict[str, Any]:
         return {

@@ -194,8 +194,9 @@ class SyncClient:
             listed = {d for d, _ in theirs} | set(missing) | set(wire.strings(answer, "ignored"))
             # What the server neither listed nor lacks, it holds with our digest (it compared).
             same = [(d, h) for d, h in mine.items() if d not in listed and d not in delivered]
-            with session.transaction():
-                acks.record(session.db, peer.device_id, same + equal, session.now())
+            if same or equal:  # a no-op run writes nothing
+                with session.transaction():
+                    acks.record(session.db, peer.device_id, same + equal, session.now())
         got: list[str] = []
         synced: list[str] = []
         offered = dict(theirs)
@@ -297,6 +298,7 @@ class SyncClient:
             node_docs = {d: offered[d] for d in fetch if kind_of(d) == "node"}
             known = refusals.still_refused(session.repo, self.peer.device_id, node_docs)
         self.report.refused += sorted(known.items())
+        self.report.refused_before |= known.keys()
         return [d for d in fetch if d not in known]
 
     def _fetch(
@@ -438,11 +440,7 @@ class SyncClient:
             acked = acks.known(session.db, self.peer.device_id, trusted)
             if sendable is None:
                 sendable = self.replica.sendable(self.peer.node_id, list(acked))
-            return {
-                doc_id: session.repo.push_message(doc_id, base)
-                for doc_id, base in acked.items()
-                if doc_id in sendable
-            }
+            return session.repo.push_messages({d: base for d, base in acked.items() if d in sendable})
 
     def _sync(
         self, ids: list[str], early: dict[str, bytes], say: Progress

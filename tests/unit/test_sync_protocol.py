@@ -515,6 +515,10 @@ def test_a_node_document_refused_for_trust_is_not_fetched_again_until_trust_chan
             fetched.extend(body["ids"])
         return real(device, op, body)
 
+    def sync_runs_audited() -> int:
+        return a3.db.execute("SELECT count(*) FROM audit_log WHERE event = 'sync.run'").fetchone()[0]
+
+    audited = []
     for _ in range(2):  # a fresh link each time: a full manifest, as after a restart
         mesh = Mesh(a1, a3)
         real = mesh.servers["a1"].handle
@@ -522,7 +526,9 @@ def test_a_node_document_refused_for_trust_is_not_fetched_again_until_trust_chan
         fetched.clear()
         report, _ = mesh.sync("a3", "a1")
         assert [d for d, _ in report.refused] == ["node:almelo"]  # reported every time
+        audited.append(sync_runs_audited())
     assert "node:almelo" not in fetched  # ...but downloaded only the first time
+    assert audited[1] == audited[0], "a refusal only remembered is no new decision to audit"
     pair_peers(a3, b1)  # a3 now trusts almelo's device: the refusal no longer holds
     report, _ = Mesh(a1, a3).sync("a3", "a1")
     assert not report.refused

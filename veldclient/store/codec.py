@@ -8,7 +8,7 @@ boundary's ``guarded`` block.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, cast
 
 from automerge import core
@@ -97,6 +97,17 @@ def materialise(
 ) -> Json:
     """The whole object as plain Python values (maps -> dict, lists -> list, text -> str)."""
     return _object(doc, _code(doc.object_type(obj)), obj, heads)
+
+
+def root_scalars(doc: core.Document, keys: Iterable[str]) -> dict[str, Json]:
+    """Those of ``keys`` that hold a scalar at the root, read without materialising the rest: a
+    node document carries a year of capacity history that a claim check does not need."""
+    out: dict[str, Json] = {}
+    for key in keys:
+        found = doc.get(ROOT, key)
+        if found is not None and found[0].__class__ is tuple:
+            out[key] = found[0][1]
+    return out
 
 
 def _object(doc: core.Document | core.Transaction, kind: int, obj: bytes, heads: list[bytes] | None) -> Json:

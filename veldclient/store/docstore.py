@@ -321,6 +321,12 @@ class DocStore:
 
     def _open(self, doc_id: str) -> _Loaded:
         self.notice_other_writers()
+        return self._loaded(doc_id)
+
+    def _loaded(self, doc_id: str) -> _Loaded:
+        """The document as cached, or loaded and cached. Callers noticed other writers first: once
+        per document, or once for a batch under one lock (a check per document would only narrow,
+        not close, the window in which another process commits meanwhile)."""
         loaded = self._cache.get(doc_id)
         if loaded is not None:
             self._cache.move_to_end(doc_id)
@@ -537,8 +543,28 @@ class DocStore:
     def generate_sync(self, doc_id: str, state: core.SyncState) -> bytes | None:
         return boundary.generate_sync_message(self._open(doc_id).doc, state)
 
+    def generate_sync_many(
+        self, items: Iterable[tuple[str, core.SyncState]]
+    ) -> tuple[dict[str, bytes | None], list[tuple[str, Exception]]]:
+        """:meth:`generate_sync` for each document: ({doc id: message or None}, those that could
+        not be read, with the error)."""
+        self.notice_other_writers()
+        messages: dict[str, bytes | None] = {}
+        failed: list[tuple[str, Exception]] = []
+        for doc_id, state in items:
+            try:
+                messages[doc_id] = boundary.generate_sync_message(self._loaded(doc_id).doc, state)
+            except (KeyError, VeldError) as exc:
+                failed.append((doc_id, exc))
+        return messages, failed
+
     def push_message(self, doc_id: str, base: Iterable[bytes]) -> bytes:
         return boundary.push_sync_message(self._open(doc_id).doc, list(base))
+
+    def push_messages(self, bases: Mapping[str, Iterable[bytes]]) -> dict[str, bytes]:
+        """:meth:`push_message` for each ``{doc id: base heads}``."""
+        self.notice_other_writers()
+        return {d: boundary.push_sync_message(self._loaded(d).doc, list(base)) for d, base in bases.items()}
 
     def insert_loaded_many(self, items: list[tuple[str, str, str | None, bytes, Heads]], now_ms: int) -> None:
         """Store documents new to this replica as received (already loaded and checked by the
@@ -560,9 +586,10 @@ class DocStore:
         peer from ``intake.docs``, not from here. A message that cannot be applied is in
         ``intake.failed`` and its document is left as it was."""
         intake = Intake()
+        self.notice_other_writers()  # once: the caller holds the write lock (Repo.take_sync_many)
         for doc_id, state, message in items:
             try:
-                loaded = self._open(doc_id)
+                loaded = self._loaded(doc_id)
                 before = boundary.heads(loaded.doc)
                 if self._take_in(
                     doc_id, loaded, before, functools.partial(_receive, state=state, message=message)

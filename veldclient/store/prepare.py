@@ -62,6 +62,10 @@ class Chunk:
         return out
 
 
+CLAIM_KEYS = ("kind", "id", "node_id")
+"""The root fields :func:`claimed_owner` reads (``codec.root_scalars`` reads no more)."""
+
+
 def claimed_owner(doc_id: str, root: dict[str, Any]) -> str | None:
     """The owning node a received document claims; it must also name itself correctly."""
     kind, _, record_id = doc_id.partition(":")

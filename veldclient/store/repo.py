@@ -8,7 +8,7 @@ dropped (they may hold the rolled-back change) and reload from SQLite on next us
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -21,7 +21,7 @@ from veldclient.store import boundary, codec, containers, erasures
 from veldclient.store.boundary import Document, SyncState
 from veldclient.store.docstore import DocInfo, DocStore, Editor, Intake, MergeCheck
 from veldclient.store.heads import Heads
-from veldclient.store.prepare import claimed_owner, prepare_all, projectable
+from veldclient.store.prepare import CLAIM_KEYS, claimed_owner, prepare_all, projectable
 from veldclient.store.projection import PROJECTORS, Projector, Rows
 
 Json = Any
@@ -198,7 +198,7 @@ class Repo:
                             owner = info.node_id
                         else:  # a node or share document new here: what does it claim?
                             with boundary.guarded("reading"):
-                                owner = claimed_owner(doc_id, codec.materialise(doc))
+                                owner = claimed_owner(doc_id, codec.root_scalars(doc, CLAIM_KEYS))
                         if not accept(doc_id, kind, owner):
                             refused.append((doc_id, OUT_OF_SCOPE))
                         elif self.merge(doc_id, data, owner):
@@ -374,6 +374,14 @@ class Repo:
         """The next Automerge sync message for a peer in ``state``; None when it has nothing to say."""
         return self.store.generate_sync(doc_id, state)
 
+    def generate_sync_many(
+        self, items: Iterable[tuple[str, SyncState]]
+    ) -> tuple[dict[str, bytes | None], list[tuple[str, str]]]:
+        """:meth:`generate_sync` for each document: (messages, those that could not be read, with
+        the reason)."""
+        messages, failed = self.store.generate_sync_many(items)
+        return messages, reasons(failed)
+
     def has_heads(self, doc_id: str, heads: Heads) -> bool:
         """Whether the held document contains these changes (as heads or anywhere in its history).
         KeyError when not held."""
@@ -388,6 +396,10 @@ class Repo:
     def push_message(self, doc_id: str, base: Heads) -> bytes:
         """A sync message carrying every change after ``base`` (heads a peer acknowledged)."""
         return self.store.push_message(doc_id, base)
+
+    def push_messages(self, bases: Mapping[str, Heads]) -> dict[str, bytes]:
+        """:meth:`push_message` for each ``{doc id: base}``."""
+        return self.store.push_messages(bases)
 
     def docs(self, kind: str | None = None) -> Iterator[DocInfo]:
         """Every held document's :meth:`info`, or those of one ``kind``."""
