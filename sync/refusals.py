@@ -1,8 +1,9 @@
 """Node documents a peer offered that this device refused (their writers are not trusted here): not
 fetched again while the peer offers the same version and this device's trust in that node is
 unchanged. Otherwise every first contact would download and refuse them again. The refusal is still
-reported on every run; pairing or revoking a device of that node, or an introduction of one by the
-own node's admin (trust.introductions), lifts the memory.
+reported on every run, but audited only when decided, not when remembered (SyncReport.refused_before).
+Pairing or revoking a device of that node, or an introduction of one by the own node's admin
+(trust.introductions), lifts the memory.
 
 Created by migration 0011_sync_refusals.
 """
