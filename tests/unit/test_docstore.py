@@ -71,6 +71,21 @@ def test_sql_rollback_drops_cached_change(repo):
     assert repo.db.execute("SELECT name FROM clients").fetchone()[0] == "Jan de Vries"
 
 
+def test_a_failed_transaction_drops_only_what_it_changed_even_through_a_savepoint(repo):
+    for c in ("c1", "c2", "c3"):
+        repo.create("case", c, "n", client_fields(c))
+    untouched = repo.read("case:c3")
+    with pytest.raises(RuntimeError), repo.transaction():
+        with repo.transaction():  # succeeds: its change still rolls back with the outer one
+            repo.change("case:c1", lambda e: e.set(("client", "name"), "Inner"))
+        repo.change("case:c2", lambda e: e.set(("client", "name"), "Outer"))
+        raise RuntimeError("later step failed")
+    assert [repo.read(f"case:{c}")["client"]["name"] for c in ("c1", "c2")] == ["Jan de Vries"] * 2
+    assert repo.read("case:c3") is untouched, "a document the transaction never changed stays cached"
+    names = [r[0] for r in repo.db.execute("SELECT name FROM clients ORDER BY id")]
+    assert names == ["Jan de Vries"] * 3
+
+
 def test_corrupt_chunk_is_quarantined_and_others_work(repo):
     repo.create("case", "c1", "n", client_fields("c1"))
     repo.create("case", "c2", "n", client_fields("c2", name="Fatma Yilmaz"))

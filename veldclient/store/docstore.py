@@ -211,6 +211,8 @@ class DocStore:
         self._cache_size = cache_size
         self._pending_quarantine: dict[str, str] = {}
         self._data_version: int | None = None
+        # One set per open transaction: the documents changed in memory inside it (see forgetting).
+        self._changed_within: list[set[str]] = []
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -350,6 +352,29 @@ class DocStore:
             self._fail(doc_id, exc.reason)
         return self._remember(doc_id, _Loaded(doc, root))
 
+    @contextlib.contextmanager
+    def forgetting_on_failure(self) -> Iterator[None]:
+        """Around a transaction: if it fails, the database rolls back what it stored, so the
+        documents it changed in memory are dropped from the cache (and reloaded as stored). The
+        rest of the cache stays: a refused node document must not cost every other document its
+        cached root. What an inner transaction changed counts for the outer one too."""
+        changed: set[str] = set()
+        self._changed_within.append(changed)
+        try:
+            yield
+        except BaseException:
+            self.invalidate(changed)
+            raise
+        finally:
+            self._changed_within.pop()
+        if self._changed_within:
+            self._changed_within[-1] |= changed
+
+    def _changing(self, doc_id: str) -> None:
+        """Note that the cached copy of ``doc_id`` is about to change (forgetting_on_failure)."""
+        if self._changed_within:
+            self._changed_within[-1].add(doc_id)
+
     def _remember(self, doc_id: str, loaded: _Loaded) -> _Loaded:
         self._cache[doc_id] = loaded
         self._cache.move_to_end(doc_id)
@@ -386,8 +411,16 @@ class DocStore:
         return self._insert_new(doc_id, kind, node_id, doc, boundary.save(doc), now_ms)
 
     def _insert_new(
-        self, doc_id: str, kind: str, node_id: str | None, doc: core.Document, snapshot: bytes, now_ms: int
+        self,
+        doc_id: str,
+        kind: str,
+        node_id: str | None,
+        doc: core.Document,
+        snapshot: bytes,
+        now_ms: int,
+        root: dict[str, Json] | None = None,
     ) -> dict[str, Json]:
+        """Store a document new here; ``root``, when the caller has read it already, is its root."""
         self.db.execute(_INSERT_CHUNK, _chunk_row(doc_id, 0, "snap", snapshot))
         self.db.execute(
             _INSERT_DOC,
@@ -401,9 +434,11 @@ class DocStore:
                 now_ms,
             ],
         )
-        with boundary.guarded("reading"):
-            root_now = codec.materialise(doc)
-        return self._remember(doc_id, _Loaded(doc, root_now)).root
+        if root is None:
+            with boundary.guarded("reading"):
+                root = codec.materialise(doc)
+        self._changing(doc_id)
+        return self._remember(doc_id, _Loaded(doc, root)).root
 
     def create_many(
         self,
@@ -449,6 +484,7 @@ class DocStore:
         the cached document so it is reloaded clean.
         """
         loaded = self._open(doc_id)
+        self._changing(doc_id)
         before = boundary.heads(loaded.doc)
         kind = doc_id.split(":", 1)[0]
         try:
@@ -482,11 +518,13 @@ class DocStore:
         """
         incoming = boundary.load(data)
         if not self.exists(doc_id):
-            if verify is not None:
-                with boundary.guarded("reading"):
-                    verify(incoming, [], codec.materialise(incoming))
+            with boundary.guarded("reading"):
+                root = codec.materialise(incoming)
+                if verify is not None:
+                    verify(incoming, [], root)
             snapshot = boundary.save(incoming)
-            self._insert_new(doc_id, kind, node_id, boundary.load(snapshot, self.actor), snapshot, now_ms)
+            reloaded = boundary.load(snapshot, self.actor)
+            self._insert_new(doc_id, kind, node_id, reloaded, snapshot, now_ms, root)
             return True
         return self._apply(doc_id, lambda doc: boundary.merge(doc, incoming), now_ms, verify)
 
@@ -521,6 +559,7 @@ class DocStore:
         self, doc_id: str, loaded: _Loaded, before: list[bytes], bring_in: Callable[[core.Document], None]
     ) -> bool:
         """Apply in memory only (the cached root is stale until :meth:`_check`). Whether it changed."""
+        self._changing(doc_id)
         try:
             bring_in(loaded.doc)
             return boundary.heads(loaded.doc) != before

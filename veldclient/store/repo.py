@@ -75,12 +75,12 @@ class Repo:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """One SQL transaction (a savepoint when nested); on failure the doc cache is dropped."""
+        """One SQL transaction (a savepoint when nested); on failure the documents it changed in
+        memory leave the cache (DocStore.forgetting_on_failure)."""
         try:
-            with self.db.atomic():
+            with self.store.forgetting_on_failure(), self.db.atomic():
                 yield
         except BaseException:
-            self.store.invalidate()
             if not self.db.conn.in_transaction:
                 self.store.flush_quarantine()
             raise
