@@ -249,13 +249,19 @@ class SyncClient:
         say: Progress,
     ) -> list[str]:
         """Fetch, push and sync one phase's documents; returns those synced to equal heads."""
+        own_doc = doc_id_for("node", self.replica.node_id)
+        first = [own_doc] if own_doc in part.sync and any(kind_of(d) == "node" for d in part.fetch) else []
+        # The own node document's introductions decide whether the other nodes' documents fetched
+        # below are trusted: synced first, they are checked against it once, not refused and fetched
+        # again (a new device's first run).
+        synced = self._sync_or_whole(first, early, offered, got, say)
         wanted = self._skip_known_refusals(part.fetch, offered)
         if self._fetching is not None:  # refused before: reported, not fetched, so done here
             self._fetching.add(len(part.fetch) - len(wanted))
         self._fetch(wanted, offered, got, say)
         self._push(part.push, say)
         own = self._own_node_heads()
-        synced, refused_here, refused_there = self._sync(part.sync, early, say)
+        synced += self._sync_or_whole([d for d in part.sync if d not in first], early, offered, got, say)
         if own != self._own_node_heads():
             # The own node document changed: an introduction it brought may make another node's
             # document, refused in this phase's fetch, trusted now. Fetched once more, not a run later.
@@ -263,6 +269,21 @@ class SyncClient:
             again = {d for d, why in self.report.refused if d in offered_here and why != OUT_OF_SCOPE}
             self.report.refused = [r for r in self.report.refused if r[0] not in again]
             self._fetch(sorted(again), offered, got, say, repeat=True)
+        return synced
+
+    def _sync_or_whole(
+        self,
+        ids: list[str],
+        early: dict[str, bytes],
+        offered: dict[str, bytes],
+        got: list[str],
+        say: Progress,
+    ) -> list[str]:
+        """:meth:`_sync`, then the node documents it refused exchanged whole; returns those synced
+        to equal heads."""
+        if not ids:
+            return []
+        synced, refused_here, refused_there = self._sync(ids, early, say)
         if refused_here or refused_there:
             # A sync message carries part of a history, and a trust check on a part can refuse what
             # the whole vouches for (an introduction that a Bloom-filter false positive held back

@@ -51,9 +51,20 @@ def test_a_laptop_sees_the_node_its_admin_paired_with_nothing_refused(hubs):
     loc = report_capacity(hub_h)
     _, _ = mesh.sync("hub_h", "hub_e")
     assert hub_e.repo.holds(H_NODE)
+    fetched: list[str] = []
+    server = mesh.servers["hub_e"]
+    handle = server.handle
+
+    def watch(device, op, body, **kwargs):
+        if op == "fetch":
+            fetched.extend(body["ids"])
+        return handle(device, op, body, **kwargs)
+
+    server.handle = watch  # type: ignore[method-assign]
     report, _ = mesh.sync("lap", "hub_e")
     assert not report.refused, report.refused
     assert lap.repo.holds(H_NODE)
+    assert fetched.count(H_NODE) == 1, "checked once, against the own node document synced first"
     view = [v for v in capacity.capacity(lap, node_id=H, care_type="GRZ") if v.location_id == loc]
     assert [(v.free, v.beds_total) for v in view] == [(2, 4)]
     # a later report of H reaches the laptop through hub_e as well
