@@ -132,16 +132,8 @@ class _Loaded:
 class Intake:
     """Sync messages applied in memory, not yet checked or stored (:meth:`DocStore.settle`)."""
 
-    docs: dict[str, core.Document] = field(default_factory=dict)  # every document taken in, as it is now
     changed: list[tuple[str, _Loaded, list[bytes]]] = field(default_factory=list)  # with heads before
     failed: list[tuple[str, Exception]] = field(default_factory=list)
-
-    def heads(self, doc_id: str) -> Heads:
-        """The document's heads as taken in."""
-        return _heads_of(self.docs[doc_id])
-
-    def generate_sync(self, doc_id: str, state: core.SyncState) -> bytes | None:
-        return boundary.generate_sync_message(self.docs[doc_id], state)
 
 
 class Editor:
@@ -621,9 +613,8 @@ class DocStore:
     def take_sync_many(self, items: list[tuple[str, core.SyncState, bytes]]) -> Intake:
         """Apply a peer's sync message to each document in memory only: nothing read, checked or
         written yet (the checks of :meth:`merge_bytes` run in :meth:`settle`). Until :meth:`settle`
-        runs, under the same lock, the documents hold changes neither checked nor stored; answer the
-        peer from ``intake.docs``, not from here. A message that cannot be applied is in
-        ``intake.failed`` and its document is left as it was."""
+        runs, under the same lock, the documents hold changes neither checked nor stored. A message
+        that cannot be applied is in ``intake.failed`` and its document is left as it was."""
         intake = Intake()
         self.notice_other_writers()  # once: the caller holds the write lock (Repo.take_sync_many)
         for doc_id, state, message in items:
@@ -634,7 +625,6 @@ class DocStore:
                     doc_id, loaded, before, functools.partial(_receive, state=state, message=message)
                 ):
                     intake.changed.append((doc_id, loaded, before))
-                intake.docs[doc_id] = loaded.doc
             except (KeyError, VeldError) as exc:
                 intake.failed.append((doc_id, exc))
         return intake

@@ -2,8 +2,8 @@
 
 The only way services touch documents: every create, change or merge writes the change chunk and
 re-projects that document's rows before the transaction commits, so the tables never disagree with
-the documents that were acknowledged. When a transaction rolls back, cached automerge documents are
-dropped (they may hold the rolled-back change) and reload from SQLite on next use.
+the documents that were acknowledged. When a transaction rolls back, the cached automerge documents
+it changed are dropped (they hold the rolled-back change) and reload from SQLite on next use.
 """
 
 from __future__ import annotations
