@@ -20,7 +20,7 @@ from __future__ import annotations
 import contextlib
 import os
 import time
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -187,6 +187,12 @@ def open_database(path: Path, key: bytes, *, create: bool = False) -> ProfileDat
 
 
 IN_BATCH = 500  # below SQLite's bound-parameter limit, with room for the query's own parameters
+
+
+def sql_words(words: Iterable[str]) -> str:
+    """Our own constant words (codes, enum values) as the items of an SQL ``IN (...)``: ``'a', 'b'``.
+    Only for words this program defines; what a person typed or a peer sent goes as parameters."""
+    return ", ".join(f"'{w}'" for w in words)
 
 
 def rows_in(

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from veldclient.db import sql_words
 from veldclient.domain.enums import HelpRequestStatus
 from veldclient.domain.models_help import status_on
 from veldclient.domain.risk import (
@@ -106,7 +107,7 @@ _OWN = "c.node_id = :node AND c.archived = 0"
 
 
 def _carers(session: Session, today: date) -> Iterable[tuple[str, CarerFacts]]:
-    marks = ", ".join(f"'{w}'" for w in WATCHED)
+    marks = sql_words(WATCHED)
     rows = session.db.execute(
         "SELECT m.id, m.first_name, m.last_name, m.care_for_client_id FROM mantelzorgers m"
         f" JOIN clients c ON c.id = m.care_for_client_id WHERE {_OWN} AND m.archived = 0"
@@ -136,8 +137,8 @@ def _respite(session: Session, carer_id: str, client_id: str, today: date) -> bo
             continue
         if shown in RESPITE_HELP:
             return True
-    stays = ", ".join(f"'{s}'" for s in RESPITE_STAYS)
-    statuses = ", ".join(f"'{s}'" for s in RESPITE_STAY_STATUSES)
+    stays = sql_words(RESPITE_STAYS)
+    statuses = sql_words(RESPITE_STAY_STATUSES)
     stay = session.db.execute(
         f"SELECT 1 FROM placements WHERE client_id = ? AND archived = 0 AND care_type IN ({stays})"
         f" AND status IN ({statuses}) LIMIT 1",
@@ -147,7 +148,7 @@ def _respite(session: Session, carer_id: str, client_id: str, today: date) -> bo
 
 
 def _placements(session: Session) -> Iterable[tuple[str, PlacementFacts]]:
-    marks = ", ".join(f"'{s}'" for s in PLACEMENT_SEARCHING)
+    marks = sql_words(PLACEMENT_SEARCHING)
     rows = session.db.execute(
         "SELECT p.client_id, p.status, p.urgency, p.care_type, p.received_at, p.placed_at"
         f" FROM placements p JOIN clients c ON c.id = p.client_id WHERE {_OWN}"

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
+from veldclient.db import sql_words
 from veldclient.domain import (
     SCORE_RANGE,
     BurdenCategory,
@@ -410,7 +411,7 @@ _NAMED = {"CONFIRMED": 0, "COMPLETED": 1, "ACCEPTED": 2}  # whose name the list 
 def status_sql(today: date) -> str:
     """The status as of ``today`` in SQL (``domain.models_help.status_on``) for ``help_requests h``.
     ``today`` is inlined: an ISO date we format ourselves, so the expression has no parameters."""
-    waiting = ", ".join(f"'{s.value}'" for s in sorted(EXPIRES))
+    waiting = sql_words(s.value for s in sorted(EXPIRES))
     return (
         f"(CASE WHEN h.status IN ({waiting}) AND h.window_end < '{today.isoformat()}'"
         f" THEN '{HelpRequestStatus.EXPIRED.value}' ELSE h.status END)"
